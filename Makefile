@@ -1,0 +1,43 @@
+# syncdrill: the two commands a new user needs are `make demo` and `make test`.
+# Both install missing Debian packages first (scripts/install-deps), then build with CMake.
+
+BUILD_DIR      ?= build
+SANITIZE_DIR   ?= build-sanitize
+JOBS           ?= 2
+DEMO_SCENARIO  ?= scenarios/black-friday-peak.yaml
+DEMO_OUT       ?= out/demo
+
+.PHONY: all deps build demo test test-sanitize bench format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD_DIR)/CMakeCache.txt: | deps
+	cmake --preset release
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build --preset release
+
+# Runs the default drill and prints its scorecard; the reports land in $(DEMO_OUT).
+demo: build
+	$(BUILD_DIR)/syncdrill run $(DEMO_SCENARIO) --out $(DEMO_OUT)
+
+test: build
+	ctest --preset release
+
+# The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitize: deps
+	cmake --preset sanitize
+	cmake --build --preset sanitize
+	ctest --preset sanitize
+
+bench: build
+	cmake --build --preset release --target bench
+
+format:
+	find sim reports app tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) build-debug

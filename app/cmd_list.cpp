@@ -1,0 +1,75 @@
+// syncdrill list: the shipped scenario library, one line per drill.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "app/cli.hpp"
+#include "app/commands.hpp"
+#include "app/exit_codes.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace syncdrill {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string default_scenario_dir() {
+  if (const char* env = std::getenv("SYNCDRILL_SCENARIO_DIR"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return SYNCDRILL_SCENARIO_DIR;
+}
+
+std::string first_line(const std::string& text) {
+  const size_t end = text.find('\n');
+  return end == std::string::npos ? text : text.substr(0, end);
+}
+
+}  // namespace
+
+int list_command(const std::vector<std::string>& args) {
+  po::options_description visible("usage: syncdrill list [--dir DIR]\n\noptions");
+  visible.add_options()("help,h", "show this help")(
+      "dir", po::value<std::string>()->default_value(default_scenario_dir()),
+      "scenario folder (also $SYNCDRILL_SCENARIO_DIR)");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(visible).run(), vm);
+  } catch (const po::error& e) {
+    return usage_error(fmt::format("{} (see 'syncdrill list --help')", e.what()));
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\nLists the drills in the scenario folder (not its base files).\n";
+    return kExitOk;
+  }
+  const std::string dir = vm["dir"].as<std::string>();
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry);
+  }
+  if (ec) return usage_error(fmt::format("cannot read scenario folder '{}': {}", dir, ec.message()));
+  std::sort(files.begin(), files.end());
+  int exit_code = kExitOk;
+  for (const fs::path& file : files) {
+    const LoadResult result = load_scenario_file(file.string());
+    if (result.ok()) {
+      std::cout << fmt::format("{:<28} {}\n", result.scenario->name,
+                               first_line(result.scenario->description));
+    } else {
+      std::cout << fmt::format("{:<28} invalid: run 'syncdrill validate {}'\n",
+                               file.stem().string(), file.string());
+      exit_code = kExitUsage;
+    }
+  }
+  if (files.empty()) std::cout << fmt::format("no scenarios in {}\n", dir);
+  return exit_code;
+}
+
+}  // namespace syncdrill

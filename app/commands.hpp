@@ -1,0 +1,13 @@
+// The handlers of the subcommand table; each parses its own arguments.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace syncdrill {
+
+int run_command(const std::vector<std::string>& args);
+int validate_command(const std::vector<std::string>& args);
+int list_command(const std::vector<std::string>& args);
+
+}  // namespace syncdrill

@@ -1,0 +1,15 @@
+// Loading a scenario for a subcommand: prints every error the loader found, ninja style,
+// with the offending line and a caret under the column.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "sim/scenario/loader.hpp"
+
+namespace syncdrill {
+
+// Returns the scenario, or prints its errors to stderr and returns nothing.
+std::optional<Scenario> load_scenario_or_report(const std::string& path);
+
+}  // namespace syncdrill

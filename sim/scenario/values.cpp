@@ -1,0 +1,307 @@
+#include "sim/scenario/values.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace syncdrill::scenario {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+
+// Consumes an unsigned decimal `123` or `1.5` at the front of `s`.
+std::optional<double> take_decimal(std::string_view& s) {
+  size_t n = 0;
+  while (n < s.size() && is_digit(s[n])) {
+    ++n;
+  }
+  if (n == 0) {
+    return std::nullopt;
+  }
+  if (n < s.size() && s[n] == '.') {
+    size_t frac = n + 1;
+    while (frac < s.size() && is_digit(s[frac])) {
+      ++frac;
+    }
+    if (frac == n + 1) {
+      return std::nullopt;
+    }
+    n = frac;
+  }
+  double v = 0;
+  std::from_chars(s.data(), s.data() + n, v);
+  s.remove_prefix(n);
+  return v;
+}
+
+struct Unit {
+  std::string_view name;
+  double factor;
+};
+
+constexpr std::array<Unit, 6> kDurationUnits{{
+    {"d", 86'400e6}, {"h", 3'600e6}, {"m", 60e6}, {"s", 1e6}, {"ms", 1e3}, {"us", 1}}};
+
+constexpr std::array<Unit, 11> kRateUnits{{{"s", 1},
+                                           {"sec", 1},
+                                           {"second", 1},
+                                           {"min", 60},
+                                           {"minute", 60},
+                                           {"h", 3'600},
+                                           {"hour", 3'600},
+                                           {"d", 86'400},
+                                           {"day", 86'400},
+                                           {"ms", 1e-3},
+                                           {"us", 1e-6}}};
+
+// Durations above this (about 31 years) are rejected before any integer conversion.
+constexpr double kDurationMaxUs = 1e15;
+
+}  // namespace
+
+Parsed<Duration> parse_duration(std::string_view text) {
+  std::string_view s = trim(text);
+  auto bad = [&] {
+    return Parsed<Duration>::fail(fmt::format("expected a duration like 250ms, got '{}'", text));
+  };
+  if (!s.empty() && s.front() == '-') {
+    return Parsed<Duration>::fail(fmt::format("a duration cannot be negative, got '{}'", text));
+  }
+  double total_us = 0;
+  size_t last_unit = kDurationUnits.size();  // index of the previous unit; must decrease in size
+  bool any = false;
+  while (!s.empty()) {
+    std::optional<double> v = take_decimal(s);
+    if (!v) {
+      return bad();
+    }
+    size_t n = 0;
+    while (n < s.size() && is_lower(s[n])) {
+      ++n;
+    }
+    if (n == 0) {
+      if (s.empty() && !any) {
+        return Parsed<Duration>::fail(fmt::format(
+            "expected a duration like 250ms, got '{}' (add a unit: us, ms, s, m, h or d)", text));
+      }
+      return bad();
+    }
+    std::string_view unit = s.substr(0, n);
+    s.remove_prefix(n);
+    auto it = std::find_if(kDurationUnits.begin(), kDurationUnits.end(),
+                           [&](const Unit& u) { return u.name == unit; });
+    if (it == kDurationUnits.end()) {
+      return Parsed<Duration>::fail(fmt::format(
+          "unknown duration unit '{}' in '{}' (expected us, ms, s, m, h or d)", unit, text));
+    }
+    size_t index = static_cast<size_t>(it - kDurationUnits.begin());
+    if (any && index <= last_unit) {
+      return Parsed<Duration>::fail(
+          fmt::format("units of a compound duration must go from largest to smallest, got '{}'",
+                      text));
+    }
+    last_unit = index;
+    any = true;
+    total_us += *v * it->factor;
+    if (total_us > kDurationMaxUs) {
+      return Parsed<Duration>::fail(fmt::format("duration '{}' is too large", text));
+    }
+  }
+  if (!any) {
+    return bad();
+  }
+  return {Duration{std::llround(total_us)}, {}};
+}
+
+Parsed<double> parse_rate_per_s(std::string_view text) {
+  std::string_view s = trim(text);
+  auto bad = [&] {
+    return Parsed<double>::fail(fmt::format("expected a rate like 120/min, got '{}'", text));
+  };
+  size_t slash = s.find('/');
+  if (slash == std::string_view::npos) {
+    if (parse_number(s).value) {
+      return Parsed<double>::fail(fmt::format(
+          "expected a rate like 120/min, got '{}' (add a unit: /s, /min, /h or /d)", text));
+    }
+    return bad();
+  }
+  std::string_view count = trim(s.substr(0, slash));
+  std::string_view unit = trim(s.substr(slash + 1));
+  std::optional<double> v = take_decimal(count);
+  if (!v || !count.empty()) {
+    return bad();
+  }
+  auto it = std::find_if(kRateUnits.begin(), kRateUnits.end(),
+                         [&](const Unit& u) { return u.name == unit; });
+  if (it == kRateUnits.end()) {
+    return Parsed<double>::fail(fmt::format(
+        "unknown rate unit '/{}' in '{}' (expected /s, /min, /h or /d)", unit, text));
+  }
+  return {*v / it->factor, {}};
+}
+
+Parsed<double> parse_fraction(std::string_view text) {
+  std::string_view s = trim(text);
+  const bool percent = !s.empty() && s.back() == '%';
+  if (percent) {
+    s = trim(s.substr(0, s.size() - 1));
+  }
+  std::string_view rest = s;
+  std::optional<double> v = take_decimal(rest);
+  if (!v || !rest.empty()) {
+    return Parsed<double>::fail(fmt::format(
+        "expected a percentage like 0.5% or a fraction between 0 and 1, got '{}'", text));
+  }
+  if (percent ? *v > 100 : *v > 1) {
+    return Parsed<double>::fail(fmt::format(
+        "expected a percentage between 0% and 100% (or a fraction between 0 and 1), got '{}'",
+        text));
+  }
+  return {percent ? *v / 100 : *v, {}};
+}
+
+Parsed<uint64_t> parse_unsigned(std::string_view text) {
+  std::string_view s = trim(text);
+  std::string digits;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool separator = s[i] == '_' && i > 0 && i + 1 < s.size() && is_digit(s[i - 1]);
+    if (!is_digit(s[i]) && !separator) {
+      return Parsed<uint64_t>::fail(
+          fmt::format("expected a non-negative whole number, got '{}'", text));
+    }
+    if (!separator) {
+      digits.push_back(s[i]);
+    }
+  }
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size()) {
+    return Parsed<uint64_t>::fail(
+        fmt::format("expected a non-negative whole number, got '{}'", text));
+  }
+  return {v, {}};
+}
+
+Parsed<double> parse_number(std::string_view text) {
+  std::string_view s = trim(text);
+  if (!s.empty() && s.front() == '+') {
+    s.remove_prefix(1);
+  }
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) {
+    return Parsed<double>::fail(fmt::format("expected a number, got '{}'", text));
+  }
+  return {v, {}};
+}
+
+Parsed<bool> parse_bool(std::string_view text) {
+  std::string_view s = trim(text);
+  if (s == "true") {
+    return {true, {}};
+  }
+  if (s == "false") {
+    return {false, {}};
+  }
+  return Parsed<bool>::fail(fmt::format("expected true or false, got '{}'", text));
+}
+
+Parsed<Money> parse_money(std::string_view text, std::string_view currency) {
+  std::string_view s = trim(text);
+  auto bad = [&] {
+    return Parsed<Money>::fail(
+        fmt::format("expected an amount like 19.99 or '19.99 {}', got '{}'", currency, text));
+  };
+  size_t space = s.find(' ');
+  std::string_view amount = s.substr(0, space);
+  std::string_view code = space == std::string_view::npos ? "" : trim(s.substr(space + 1));
+  size_t dot = amount.find('.');
+  std::string_view whole = amount.substr(0, dot);
+  std::string_view cents = dot == std::string_view::npos ? "" : amount.substr(dot + 1);
+  const bool digits_ok = std::all_of(whole.begin(), whole.end(), is_digit) &&
+                         std::all_of(cents.begin(), cents.end(), is_digit);
+  if (whole.empty() || !digits_ok || (dot != std::string_view::npos && cents.empty())) {
+    return bad();
+  }
+  if (cents.size() > 2) {
+    return Parsed<Money>::fail(fmt::format("an amount has at most 2 decimals, got '{}'", text));
+  }
+  if (whole.size() > 15) {
+    return Parsed<Money>::fail(fmt::format("amount '{}' is too large", text));
+  }
+  if (!code.empty() && code != currency) {
+    return Parsed<Money>::fail(fmt::format(
+        "currency '{}' differs from the scenario's currency '{}'", code, currency));
+  }
+  int64_t minor = 0;
+  std::from_chars(whole.data(), whole.data() + whole.size(), minor);
+  int64_t fraction = 0;
+  if (!cents.empty()) {
+    std::from_chars(cents.data(), cents.data() + cents.size(), fraction);
+  }
+  minor = minor * 100 + (cents.size() == 1 ? fraction * 10 : fraction);
+  return {Money{minor, std::string(currency)}, {}};
+}
+
+bool is_identifier(std::string_view text) {
+  if (text.empty() || !(is_lower(text[0]) || is_digit(text[0]))) {
+    return false;
+  }
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return is_lower(c) || is_digit(c) || c == '_' || c == '-'; });
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  // d[i][j] = distance between a[:i] and b[:j], kept as three rolling rows.
+  std::vector<size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) {
+    prev[j] = j;
+  }
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      }
+    }
+    std::swap(prev2, prev);
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates) {
+  std::string_view best;
+  size_t best_distance = SIZE_MAX;
+  for (std::string_view c : candidates) {
+    const size_t d = edit_distance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  if (best.empty() || best_distance == 0 ||
+      2 * best_distance > std::max(word.size(), best.size())) {
+    return "";
+  }
+  return fmt::format(" (did you mean '{}'?)", best);
+}
+
+}  // namespace syncdrill::scenario

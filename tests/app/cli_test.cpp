@@ -1,0 +1,158 @@
+// End-to-end tests of the syncdrill binary: each runs the real executable in a scratch folder and
+// checks its exit code, its messages and the files it leaves behind.
+#include <filesystem>
+#include <fstream>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/app/cli_run.hpp"
+
+namespace syncdrill::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kDemo = source_path("scenarios/black-friday-peak.yaml");
+const std::string kSmall = source_path("tests/scenarios/valid/small-drill.yaml");
+
+TEST_CASE("--help lists every command and exits 0") {
+  Scratch s("help");
+  const CliRun r = s.run("--help");
+  CHECK(r.exit_code == 0);
+  for (const char* command : {"run", "validate", "list"}) {
+    CHECK(r.out.find(fmt::format("\n  {} ", command)) != std::string::npos);
+  }
+}
+
+TEST_CASE("--version prints the version") {
+  Scratch s("version");
+  const CliRun r = s.run("--version");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "syncdrill " SYNCDRILL_VERSION "\n");
+}
+
+TEST_CASE("every command answers --help with its usage") {
+  Scratch s("cmdhelp");
+  for (const char* command : {"run", "validate", "list"}) {
+    const CliRun r = s.run(fmt::format("{} --help", command));
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find(fmt::format("usage: syncdrill {}", command)) == 0);
+  }
+}
+
+TEST_CASE("an unknown command is a usage error with exit code 2") {
+  Scratch s("unknown");
+  const CliRun r = s.run("rnu");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "syncdrill: error: unknown command 'rnu' (see 'syncdrill --help' for the "
+                 "commands)\n");
+}
+
+TEST_CASE("a bad flag value is a usage error with exit code 2") {
+  Scratch s("badseed");
+  const CliRun r = s.run(fmt::format("run '{}' --seed banana", kSmall));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.rfind("syncdrill: error: ", 0) == 0);
+  CHECK(r.err.find("seed") != std::string::npos);
+}
+
+TEST_CASE("validate accepts the shipped scenarios") {
+  Scratch s("validate-ok");
+  const CliRun r = s.run(fmt::format("validate '{}' '{}'", kDemo, kSmall));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("ok: ") == 0);
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("validate reports a broken scenario with file, line and column and exits 2") {
+  Scratch s("validate-bad");
+  {
+    std::ofstream f(s / "bad.yaml");
+    f << "name: bad\nduration: 1h\nsystems:\n  - name: oms\n    kind: oms\n    wrokers: 3\n";
+  }
+  const CliRun r = s.run("validate bad.yaml");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.rfind("syncdrill: error: bad.yaml:6:5: ", 0) == 0);
+  CHECK(r.err.find("unknown key 'wrokers'") != std::string::npos);
+  CHECK(r.err.find("    wrokers: 3\n") != std::string::npos);  // the line, for the caret
+}
+
+TEST_CASE("run on a broken scenario exits 2 and leaves no report behind") {
+  Scratch s("run-bad");
+  {
+    std::ofstream f(s / "bad.yaml");
+    f << "name: bad\nduration: -5m\nsystems:\n  - name: oms\n    kind: oms\n";
+  }
+  const CliRun r = s.run("run bad.yaml --out out");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.rfind("syncdrill: error: bad.yaml:2:11: ", 0) == 0);
+  CHECK_FALSE(fs::exists(s / "out"));
+}
+
+TEST_CASE("a missing scenario file is reported and exits 2") {
+  Scratch s("run-missing");
+  const CliRun r = s.run("run nowhere.yaml");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.rfind("syncdrill: error: nowhere.yaml", 0) == 0);
+}
+
+TEST_CASE("run writes report.json with the run's identity and per-endpoint statistics") {
+  Scratch s("run-report");
+  const CliRun r = s.run(fmt::format("run '{}' --seed 11 --out out", kSmall));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("Replay:  syncdrill run ") != std::string::npos);
+  const auto report = nlohmann::json::parse(read_file(s / "out/report.json"));
+  CHECK(report["schema_version"] == 1);
+  CHECK(report["syncdrill_version"] == SYNCDRILL_VERSION);
+  CHECK(report["seed"] == 11);
+  CHECK(report["scenario"]["name"] == "small-drill");
+  CHECK(report["scenario"]["hash"].get<std::string>().rfind("sha256:", 0) == 0);
+  CHECK(report["scenario"]["hash"].get<std::string>().size() == 7 + 64);
+  CHECK(report["run"]["simulated_duration_s"] == 3600.0);
+  CHECK(report["run"]["events_processed"].get<uint64_t>() > 0);
+  REQUIRE(report["endpoints"].size() == 3);
+  for (const auto& e : report["endpoints"]) {
+    CHECK(e["arrivals"].get<uint64_t>() > 0);
+    CHECK(e["utilization"].get<double>() > 0);
+    CHECK(e["utilization"].get<double>() < 1);
+  }
+  // Conservation: every order created is completed, lost or still in flight.
+  for (const auto& c : report["channels"]) {
+    CHECK(c["orders_created"].get<uint64_t>() ==
+          c["orders_completed"].get<uint64_t>() + c["orders_lost"].get<uint64_t>() +
+              c["orders_in_flight"].get<uint64_t>());
+  }
+  // Nothing else lands in the report folder: no temporary files left behind.
+  CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 1);
+}
+
+TEST_CASE("the same seed gives byte-identical reports and another seed different ones") {
+  Scratch s("determinism");
+  REQUIRE(s.run(fmt::format("run '{}' --seed 5 --out a -q", kSmall)).exit_code == 0);
+  REQUIRE(s.run(fmt::format("run '{}' --seed 5 --out b -q", kSmall)).exit_code == 0);
+  REQUIRE(s.run(fmt::format("run '{}' --seed 6 --out c -q", kSmall)).exit_code == 0);
+  const std::string a = read_file(s / "a/report.json");
+  CHECK(a.size() > 1000);
+  CHECK(a == read_file(s / "b/report.json"));
+  CHECK(a != read_file(s / "c/report.json"));
+}
+
+TEST_CASE("the default drill runs and prints a scorecard") {
+  Scratch s("demo");
+  const CliRun r = s.run(fmt::format("run '{}' --out demo", kDemo));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("Orders by channel") != std::string::npos);
+  CHECK(fs::exists(s / "demo/report.json"));
+}
+
+TEST_CASE("list shows the shipped drills with their descriptions") {
+  Scratch s("list");
+  const CliRun r = s.run(fmt::format("list --dir '{}'", source_path("scenarios")));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("black-friday-peak ") == 0);
+  CHECK(r.out.find("invalid") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace syncdrill::testing
