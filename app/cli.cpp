@@ -31,7 +31,8 @@ void print_help() {
                " - chaos and failure drills for ecommerce integrations\n\n"
                "usage: syncdrill COMMAND [ARGS...]\n"
                "       syncdrill --help | --version\n\ncommands:\n";
-  for (const Command& c : commands()) std::cout << fmt::format("  {:<10} {}\n", c.name, c.summary);
+  for (const Command& c : commands())
+    std::cout << fmt::format("  {:<10} {}\n", c.name, c.summary);
   std::cout << "\n'syncdrill COMMAND --help' describes a command.\n"
                "exit codes: 0 every SLA tier held, 1 a tier was breached, 2 bad input or usage,\n"
                "            3 internal error\n";
@@ -52,7 +53,8 @@ int dispatch(int argc, char** argv) {
     return kExitOk;
   }
   for (const Command& c : commands()) {
-    if (c.name == first) return c.handler(std::vector<std::string>(argv + 2, argv + argc));
+    if (c.name == first)
+      return c.handler(std::vector<std::string>(argv + 2, argv + argc));
   }
   return usage_error(
       fmt::format("unknown command '{}' (see 'syncdrill --help' for the commands)", first));

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <boost/program_options.hpp>
 
 #include "app/cli.hpp"
 #include "app/commands.hpp"
@@ -52,9 +52,11 @@ int list_command(const std::vector<std::string>& args) {
   std::error_code ec;
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry);
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml")
+      files.push_back(entry);
   }
-  if (ec) return usage_error(fmt::format("cannot read scenario folder '{}': {}", dir, ec.message()));
+  if (ec)
+    return usage_error(fmt::format("cannot read scenario folder '{}': {}", dir, ec.message()));
   std::sort(files.begin(), files.end());
   int exit_code = kExitOk;
   for (const fs::path& file : files) {
@@ -68,7 +70,8 @@ int list_command(const std::vector<std::string>& args) {
       exit_code = kExitUsage;
     }
   }
-  if (files.empty()) std::cout << fmt::format("no scenarios in {}\n", dir);
+  if (files.empty())
+    std::cout << fmt::format("no scenarios in {}\n", dir);
   return exit_code;
 }
 

@@ -1,8 +1,8 @@
 // syncdrill run SCENARIO [--seed N] [--out DIR]: runs a drill and writes its reports.
 #include <iostream>
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <boost/program_options.hpp>
 
 #include "app/cli.hpp"
 #include "app/commands.hpp"
@@ -29,9 +29,10 @@ struct RunArgs {
 
 // Returns the exit code to stop with, or nothing to go on.
 std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& parsed) {
-  po::options_description visible("usage: syncdrill run SCENARIO [--seed N] [--out DIR]\n\noptions");
-  visible.add_options()("help,h", "show this help")(
-      "seed", po::value<uint64_t>(), "root seed (default: the scenario's `seed`)")(
+  po::options_description visible(
+      "usage: syncdrill run SCENARIO [--seed N] [--out DIR]\n\noptions");
+  visible.add_options()("help,h", "show this help")("seed", po::value<uint64_t>(),
+                                                    "root seed (default: the scenario's `seed`)")(
       "out", po::value<std::string>(), "report folder (default: out/<scenario name>)")(
       "quiet,q", "print nothing on success");
   po::options_description all;
@@ -50,17 +51,21 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
                  "scenario, seed and syncdrill version always give the same report bytes.\n";
     return kExitOk;
   }
-  if (!vm.count("scenario")) return usage_error("run needs a scenario file");
+  if (!vm.count("scenario"))
+    return usage_error("run needs a scenario file");
   parsed.scenario = vm["scenario"].as<std::string>();
-  if (vm.count("seed")) parsed.seed = vm["seed"].as<uint64_t>();
-  if (vm.count("out")) parsed.out_dir = vm["out"].as<std::string>();
+  if (vm.count("seed"))
+    parsed.seed = vm["seed"].as<uint64_t>();
+  if (vm.count("out"))
+    parsed.out_dir = vm["out"].as<std::string>();
   parsed.quiet = vm.count("quiet") > 0;
   return std::nullopt;
 }
 
 std::string scenario_hash(const Scenario& scenario) {
   std::vector<std::string_view> contents;
-  for (const SourceFile& f : scenario.sources) contents.push_back(f.content);
+  for (const SourceFile& f : scenario.sources)
+    contents.push_back(f.content);
   return content_hash(contents);
 }
 
@@ -68,18 +73,21 @@ std::string scenario_hash(const Scenario& scenario) {
 
 int run_command(const std::vector<std::string>& args) {
   RunArgs parsed;
-  if (auto stop = parse_run_args(args, parsed)) return *stop;
+  if (auto stop = parse_run_args(args, parsed))
+    return *stop;
   const std::optional<Scenario> scenario = load_scenario_or_report(parsed.scenario);
-  if (!scenario) return kExitUsage;
+  if (!scenario)
+    return kExitUsage;
 
   const RunIdentity id{parsed.scenario, scenario_hash(*scenario),
                        parsed.seed.value_or(scenario->seed)};
   const DrillResult result = run_drill(*scenario, id.seed);
   if (!result.limit_message.empty()) {
     // A run cut short is not a result: write no report rather than a misleading one.
-    return usage_error(fmt::format("{}: {}; no report written (shorten the scenario or lower "
-                                   "its traffic)",
-                                   parsed.scenario, result.limit_message));
+    return usage_error(
+        fmt::format("{}: {}; no report written (shorten the scenario or lower "
+                    "its traffic)",
+                    parsed.scenario, result.limit_message));
   }
 
   const std::string out_dir =
@@ -93,7 +101,8 @@ int run_command(const std::vector<std::string>& args) {
     std::cerr << "syncdrill: error: " << error << "\n";
     return kExitInternal;
   }
-  if (!parsed.quiet) std::cout << scorecard_text(*scenario, id, result, out_dir);
+  if (!parsed.quiet)
+    std::cout << scorecard_text(*scenario, id, result, out_dir);
   return kExitOk;
 }
 

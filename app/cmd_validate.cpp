@@ -1,8 +1,8 @@
 // syncdrill validate FILE...: loads each scenario and reports every error of every file.
 #include <iostream>
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <boost/program_options.hpp>
 
 #include "app/cli.hpp"
 #include "app/commands.hpp"
@@ -31,7 +31,8 @@ int validate_command(const std::vector<std::string>& args) {
               << "every error as FILE:LINE:COLUMN: KEY.PATH: MESSAGE. Exit code 2 if any fails.\n";
     return kExitOk;
   }
-  if (!vm.count("scenario")) return usage_error("validate needs at least one scenario file");
+  if (!vm.count("scenario"))
+    return usage_error("validate needs at least one scenario file");
   int exit_code = kExitOk;
   for (const std::string& path : vm["scenario"].as<std::vector<std::string>>()) {
     if (auto scenario = load_scenario_or_report(path)) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <queue>
 #include <vector>
@@ -113,9 +114,16 @@ void bench_priority_queue_hold(const Case& c) {
 }  // namespace
 }  // namespace syncdrill
 
-int main() {
+int main(int argc, char** argv) {
   using namespace syncdrill;
-  const Case cases[] = {{1000, 10'000'000}, {100'000, 4'000'000}};
+  // --quick runs a tenth of the events: for runs under valgrind, not for reported figures.
+  const bool quick = argc == 2 && std::strcmp(argv[1], "--quick") == 0;
+  if (argc > 1 && !quick) {
+    std::fprintf(stderr, "usage: syncdrill_bench_engine [--quick]\n");
+    return 2;
+  }
+  const int64_t divisor = quick ? 10 : 1;
+  const Case cases[] = {{1000, 10'000'000 / divisor}, {100'000, 4'000'000 / divisor}};
   for (const Case& c : cases) {
     bench_engine_hold(c);
     bench_priority_queue_hold(c);

@@ -31,7 +31,8 @@ std::string content_hash(const std::vector<std::string_view>& contents) {
   unsigned int digest_len = 0;
   SD_CHECK(EVP_DigestFinal_ex(ctx.get(), digest.data(), &digest_len) == 1, "sha256 failed");
   std::string out = "sha256:";
-  for (unsigned int i = 0; i < digest_len; ++i) out += fmt::format("{:02x}", digest[i]);
+  for (unsigned int i = 0; i < digest_len; ++i)
+    out += fmt::format("{:02x}", digest[i]);
   return out;
 }
 

@@ -17,13 +17,16 @@ double rounded(double x, int decimals = 3) {
   return std::round(x * scale) / scale;
 }
 
-double us_to_ms(double us) { return rounded(us / 1000.0); }
+double us_to_ms(double us) {
+  return rounded(us / 1000.0);
+}
 
 Json latency_ms(const LatencyHistogram& h, double mean_us) {
   Json j;
   j["count"] = h.count();
   j["mean"] = us_to_ms(mean_us);
-  if (h.empty()) return j;
+  if (h.empty())
+    return j;
   j["p50"] = us_to_ms(static_cast<double>(h.quantile(0.50)));
   j["p95"] = us_to_ms(static_cast<double>(h.quantile(0.95)));
   j["p99"] = us_to_ms(static_cast<double>(h.quantile(0.99)));
@@ -74,7 +77,8 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const DrillRes
   j["schema_version"] = kReportSchemaVersion;
   j["syncdrill_version"] = SYNCDRILL_VERSION;
   Json files = Json::array();
-  for (const SourceFile& f : scenario.sources) files.push_back(f.path);
+  for (const SourceFile& f : scenario.sources)
+    files.push_back(f.path);
   j["scenario"] = {{"name", scenario.name},
                    {"description", scenario.description},
                    {"path", id.scenario_path},
@@ -88,10 +92,12 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const DrillRes
               {"simulated_duration_s", rounded(result.simulated.seconds(), 6)},
               {"events_processed", result.events_processed}};
   Json channels = Json::array();
-  for (const ChannelResult& c : result.channels) channels.push_back(channel_json(c));
+  for (const ChannelResult& c : result.channels)
+    channels.push_back(channel_json(c));
   j["channels"] = channels;
   Json endpoints = Json::array();
-  for (const EndpointResult& e : result.endpoints) endpoints.push_back(endpoint_json(e));
+  for (const EndpointResult& e : result.endpoints)
+    endpoints.push_back(endpoint_json(e));
   j["endpoints"] = endpoints;
   return j;
 }

@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "sim/scenario/values.hpp"
+
 namespace syncdrill {
 
 namespace {
 
-std::string ms(int64_t us) { return fmt::format("{:.1f}ms", static_cast<double>(us) / 1000.0); }
+std::string ms(int64_t us) {
+  return fmt::format("{:.1f}ms", static_cast<double>(us) / 1000.0);
+}
 
 std::string p95_or_dash(const LatencyHistogram& h) {
   return h.empty() ? std::string("-") : ms(h.quantile(0.95));
@@ -14,8 +18,8 @@ std::string p95_or_dash(const LatencyHistogram& h) {
 
 void append_orders(std::string& out, const DrillResult& result) {
   out += "\nOrders by channel\n";
-  out += fmt::format("  {:<16} {:>10} {:>10} {:>8} {:>10}  {}\n", "channel", "created",
-                     "completed", "lost", "in flight", "path");
+  out += fmt::format("  {:<16} {:>10} {:>10} {:>8} {:>10}  {}\n", "channel", "created", "completed",
+                     "lost", "in flight", "path");
   for (const ChannelResult& c : result.channels) {
     out += fmt::format("  {:<16} {:>10} {:>10} {:>8} {:>10}  {}\n", c.channel, c.orders_created,
                        c.orders_completed, c.orders_lost, c.orders_in_flight,
@@ -40,13 +44,14 @@ void append_endpoints(std::string& out, const DrillResult& result) {
 std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
                            const DrillResult& result, const std::string& report_dir) {
   std::string out;
-  out += fmt::format("syncdrill {}  drill '{}'  seed {}\n", SYNCDRILL_VERSION, scenario.name,
-                     id.seed);
+  out +=
+      fmt::format("syncdrill {}  drill '{}'  seed {}\n", SYNCDRILL_VERSION, scenario.name, id.seed);
   if (!scenario.description.empty()) {
     out += fmt::format("  {}\n", scenario.description.substr(0, scenario.description.find('\n')));
   }
-  out += fmt::format("  simulated {:.0f} s in {} events; scenario {}\n", result.simulated.seconds(),
-                     result.events_processed, id.scenario_hash);
+  out += fmt::format("  simulated {} in {} events; scenario {}\n",
+                     scenario::format_duration(result.simulated), result.events_processed,
+                     id.scenario_hash);
   append_orders(out, result);
   append_endpoints(out, result);
   out += "\nVerdict: not scored (SLA tiers, faults and monitors are not evaluated yet)\n";

@@ -26,7 +26,9 @@ double standard_normal(RandomStream& rng) {
 
 }  // namespace
 
-Distribution Distribution::constant(double value) { return {Kind::constant, value, 0}; }
+Distribution Distribution::constant(double value) {
+  return {Kind::constant, value, 0};
+}
 
 Distribution Distribution::uniform(double low, double high) {
   SD_CHECK(low <= high, "uniform needs low <= high");
@@ -86,7 +88,8 @@ Duration Distribution::sample_duration(RandomStream& rng) const {
   const double us = sample(rng);
   // 2^62 us is ~146,000 years; a heavy Pareto tail must not overflow int64.
   constexpr double kMaxUs = 4.6e18;
-  if (!(us > 0)) return Duration{0};
+  if (!(us > 0))
+    return Duration{0};
   return Duration{static_cast<int64_t>(std::llround(std::min(us, kMaxUs)))};
 }
 
@@ -106,9 +109,11 @@ double Distribution::mean() const {
       return b_ <= 1 ? std::numeric_limits<double>::infinity() : b_ * a_ / (b_ - 1);
     case Kind::empirical: {
       // Mean of the piecewise-linear quantile function: trapezoids between the points.
-      if (points_.size() == 1) return points_[0];
+      if (points_.size() == 1)
+        return points_[0];
       double sum = 0;
-      for (size_t i = 0; i + 1 < points_.size(); ++i) sum += (points_[i] + points_[i + 1]) / 2;
+      for (size_t i = 0; i + 1 < points_.size(); ++i)
+        sum += (points_[i] + points_[i + 1]) / 2;
       return sum / static_cast<double>(points_.size() - 1);
     }
   }
@@ -133,7 +138,8 @@ double Distribution::quantile(double p) const {
     case Kind::empirical: {
       const double pos = p * static_cast<double>(points_.size() - 1);
       const auto i = static_cast<size_t>(pos);
-      if (i + 1 >= points_.size()) return points_.back();
+      if (i + 1 >= points_.size())
+        return points_.back();
       const double frac = pos - static_cast<double>(i);
       return points_[i] + (points_[i + 1] - points_[i]) * frac;
     }
@@ -163,8 +169,10 @@ std::string Distribution::describe() const {
 
 double standard_normal_quantile(double p) {
   SD_CHECK(p >= 0 && p <= 1, "standard_normal_quantile needs 0 <= p <= 1");
-  if (p == 0) return -std::numeric_limits<double>::infinity();
-  if (p == 1) return std::numeric_limits<double>::infinity();
+  if (p == 0)
+    return -std::numeric_limits<double>::infinity();
+  if (p == 1)
+    return std::numeric_limits<double>::infinity();
   // Acklam's coefficients.
   static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
                                  -2.759285104469687e+02, 1.383577518672690e+02,

@@ -25,7 +25,8 @@ RandomStream::RandomStream(uint64_t root_seed, std::string_view name) {
   // (or one seed with names differing in one byte) start far apart.
   uint64_t name_state = stable_hash(name);
   uint64_t state = root_seed ^ splitmix64(name_state);
-  for (uint64_t& word : s_) word = splitmix64(state);
+  for (uint64_t& word : s_)
+    word = splitmix64(state);
 }
 
 uint64_t RandomStream::below(uint64_t n) {

@@ -26,12 +26,24 @@ struct Duration {
   constexpr double milliseconds() const { return static_cast<double>(us) / 1e3; }
 };
 
-constexpr Duration microseconds(int64_t n) { return {n}; }
-constexpr Duration milliseconds(int64_t n) { return {n * 1000}; }
-constexpr Duration seconds(int64_t n) { return {n * 1000 * 1000}; }
-constexpr Duration minutes(int64_t n) { return seconds(n * 60); }
-constexpr Duration hours(int64_t n) { return minutes(n * 60); }
-constexpr Duration days(int64_t n) { return hours(n * 24); }
+constexpr Duration microseconds(int64_t n) {
+  return {n};
+}
+constexpr Duration milliseconds(int64_t n) {
+  return {n * 1000};
+}
+constexpr Duration seconds(int64_t n) {
+  return {n * 1000 * 1000};
+}
+constexpr Duration minutes(int64_t n) {
+  return seconds(n * 60);
+}
+constexpr Duration hours(int64_t n) {
+  return minutes(n * 60);
+}
+constexpr Duration days(int64_t n) {
+  return hours(n * 24);
+}
 
 struct SimTime {
   int64_t us = 0;

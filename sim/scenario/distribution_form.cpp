@@ -21,41 +21,64 @@ struct DistForm {
   std::function<Result(const Args&)> build;
 };
 
-Result fail(std::string m) { return Result::fail(std::move(m)); }
+Result fail(std::string m) {
+  return Result::fail(std::move(m));
+}
 
 const std::vector<DistForm>& forms() {
   static const std::vector<DistForm> kForms{
-      {"constant", {"value"}, "", [](const Args& a) -> Result {
+      {"constant",
+       {"value"},
+       "",
+       [](const Args& a) -> Result {
          return {Distribution::constant(a[0]), {}};
        }},
-      {"uniform", {"min", "max"}, "", [](const Args& a) -> Result {
+      {"uniform",
+       {"min", "max"},
+       "",
+       [](const Args& a) -> Result {
          if (a[1] < a[0]) {
            return fail("uniform needs max >= min");
          }
          return {Distribution::uniform(a[0], a[1]), {}};
        }},
-      {"exponential", {"mean"}, "", [](const Args& a) -> Result {
+      {"exponential",
+       {"mean"},
+       "",
+       [](const Args& a) -> Result {
          if (a[0] <= 0) {
            return fail("exponential needs mean > 0");
          }
          return {Distribution::exponential(a[0]), {}};
        }},
-      {"normal", {"mean", "sd"}, "", [](const Args& a) -> Result {
+      {"normal",
+       {"mean", "sd"},
+       "",
+       [](const Args& a) -> Result {
          return {Distribution::normal(a[0], a[1]), {}};
        }},
-      {"lognormal", {"p50", "p95"}, "", [](const Args& a) -> Result {
+      {"lognormal",
+       {"p50", "p95"},
+       "",
+       [](const Args& a) -> Result {
          if (a[0] <= 0 || a[1] <= a[0]) {
            return fail("lognormal needs 0 < p50 < p95");
          }
          return {Distribution::lognormal_p50_p95(a[0], a[1]), {}};
        }},
-      {"pareto", {"scale", "shape"}, "shape", [](const Args& a) -> Result {
+      {"pareto",
+       {"scale", "shape"},
+       "shape",
+       [](const Args& a) -> Result {
          if (a[0] <= 0 || a[1] <= 0) {
            return fail("pareto needs scale > 0 and shape > 0");
          }
          return {Distribution::pareto(a[0], a[1]), {}};
        }},
-      {"empirical", {}, "", [](const Args& a) -> Result {
+      {"empirical",
+       {},
+       "",
+       [](const Args& a) -> Result {
          return {Distribution::empirical(a), {}};
        }},
   };
@@ -79,7 +102,7 @@ std::string param_list(const DistForm& f) {
 // One parameter's value: a duration, or a plain number for `number_param`.
 std::optional<double> param_value(const DistForm& f, std::string_view name, std::string_view text,
                                   std::string& error) {
-  if (name == f.number_param) {
+  if (!f.number_param.empty() && name == f.number_param) {
     auto n = parse_number(text);
     error = n.error;
     return n.value;
@@ -97,8 +120,9 @@ Result parse_args(const DistForm& f, std::string_view body) {
   std::vector<bool> given(f.params.size(), false);
   size_t positional = 0;
   if (trim(body).empty()) {
-    return fail(f.params.empty() ? std::string("empirical needs at least one duration")
-                                 : fmt::format("missing parameter '{}' for {}", f.params[0], f.kind));
+    return fail(f.params.empty()
+                    ? std::string("empirical needs at least one duration")
+                    : fmt::format("missing parameter '{}' for {}", f.params[0], f.kind));
   }
   while (true) {
     size_t comma = body.find(',');
@@ -169,7 +193,11 @@ Parsed<Distribution> parse_duration_distribution(std::string_view text) {
   }
   std::string_view kind = trim(s.substr(0, open));
   if (s.back() != ')') {
-    return fail(fmt::format("expected ')' at the end of '{}'", text));
+    // A common slip: inside a YAML flow mapping `{...}` an unquoted comma ends the value.
+    const bool cut = s.find_first_of("),") == std::string_view::npos;
+    return fail(
+        fmt::format("expected ')' at the end of '{}'{}", text,
+                    cut ? " (inside {...} or [...], quote a value that contains commas)" : ""));
   }
   std::vector<std::string_view> kinds;
   for (const DistForm& f : forms()) {

@@ -46,8 +46,8 @@ bool MapReader::duration(std::string_view key, Duration& out, Need need, Duratio
   if (d < min) {
     error(key, min.us == 1 ? fmt::format("expected a duration above zero, got '{}'",
                                          node_.find(key)->scalar)
-                           : fmt::format("expected a duration of at least {}us, got '{}'",
-                                         min.us, node_.find(key)->scalar));
+                           : fmt::format("expected a duration of at least {}us, got '{}'", min.us,
+                                         node_.find(key)->scalar));
     return false;
   }
   out = d;
@@ -117,8 +117,9 @@ bool MapReader::flag(std::string_view key, bool& out) {
 }
 
 bool MapReader::text(std::string_view key, std::string& out, Need need) {
-  return scalar(key, out, need, "a string",
-                [](std::string_view s) -> Parsed<std::string> { return {std::string(s), {}}; });
+  return scalar(key, out, need, "a string", [](std::string_view s) -> Parsed<std::string> {
+    return {std::string(s), {}};
+  });
 }
 
 bool MapReader::name(std::string_view key, std::string& out, Need need) {
@@ -160,9 +161,9 @@ bool check_list(Ctx& ctx, const YNode& n, const std::string& path) {
     return false;
   }
   if (n.items.size() > ctx.limits.list_max) {
-    ctx.error(n.loc, path,
-              fmt::format("too many items ({}, the limit is {})", n.items.size(),
-                          ctx.limits.list_max));
+    ctx.error(
+        n.loc, path,
+        fmt::format("too many items ({}, the limit is {})", n.items.size(), ctx.limits.list_max));
     return false;
   }
   return true;

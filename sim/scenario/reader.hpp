@@ -55,8 +55,7 @@ class MapReader {
   // Reports `message` at `key`'s value.
   void error(std::string_view key, std::string message);
 
-  bool duration(std::string_view key, Duration& out, Need need = Need::optional,
-                Duration min = {});
+  bool duration(std::string_view key, Duration& out, Need need = Need::optional, Duration min = {});
   bool duration(std::string_view key, std::optional<Duration>& out, Duration min = {});
   bool rate(std::string_view key, double& per_s, Need need = Need::optional);  // > 0
   bool fraction(std::string_view key, double& out, Need need = Need::optional);

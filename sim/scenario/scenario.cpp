@@ -76,16 +76,17 @@ const EnumTable<FaultKind>& enum_table() {
 template <>
 const EnumTable<FaultCause>& enum_table() {
   using K = FaultCause;
-  static const EnumTable<K> t{"cause", {SD_E(K, release), SD_E(K, third_party),
-                                        SD_E(K, data_model), SD_E(K, capacity)}};
+  static const EnumTable<K> t{
+      "cause", {SD_E(K, release), SD_E(K, third_party), SD_E(K, data_model), SD_E(K, capacity)}};
   return t;
 }
 
 template <>
 const EnumTable<MonitorKind>& enum_table() {
   using K = MonitorKind;
-  static const EnumTable<K> t{"monitor kind", {SD_E(K, threshold), SD_E(K, burn_rate),
-                                               SD_E(K, absence), SD_E(K, reconciliation)}};
+  static const EnumTable<K> t{
+      "monitor kind",
+      {SD_E(K, threshold), SD_E(K, burn_rate), SD_E(K, absence), SD_E(K, reconciliation)}};
   return t;
 }
 
@@ -106,8 +107,8 @@ const EnumTable<ActionKind>& enum_table() {
   static const EnumTable<K> t{
       "action",
       {SD_E(K, replay_dead_letter), SD_E(K, run_reconciliation), SD_E(K, raise_safety_buffer),
-       SD_E(K, pause_channel), SD_E(K, resume_channel), SD_E(K, rollback),
-       SD_E(K, switch_policy), SD_E(K, open_breaker), SD_E(K, close_breaker)}};
+       SD_E(K, pause_channel), SD_E(K, resume_channel), SD_E(K, rollback), SD_E(K, switch_policy),
+       SD_E(K, open_breaker), SD_E(K, close_breaker)}};
   return t;
 }
 
@@ -147,14 +148,32 @@ const ConnectorSpec* find_connector(const Scenario& s, std::string_view name) {
   return scenario::find_named(s.connectors, name);
 }
 
-std::string_view to_string(ChannelKind v) { return scenario::name_of(v); }
-std::string_view to_string(SystemKind v) { return scenario::name_of(v); }
-std::string_view to_string(BackoffKind v) { return scenario::name_of(v); }
-std::string_view to_string(FlowKind v) { return scenario::name_of(v); }
-std::string_view to_string(FaultKind v) { return scenario::name_of(v); }
-std::string_view to_string(FaultCause v) { return scenario::name_of(v); }
-std::string_view to_string(MonitorKind v) { return scenario::name_of(v); }
-std::string_view to_string(Signal v) { return scenario::name_of(v); }
-std::string_view to_string(ActionKind v) { return scenario::name_of(v); }
+std::string_view to_string(ChannelKind v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(SystemKind v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(BackoffKind v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(FlowKind v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(FaultKind v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(FaultCause v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(MonitorKind v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(Signal v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(ActionKind v) {
+  return scenario::name_of(v);
+}
 
 }  // namespace syncdrill

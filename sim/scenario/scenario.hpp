@@ -39,19 +39,19 @@ struct RateLimitSpec {
 };
 
 struct EndpointSpec {
-  uint32_t workers = 4;                                   // concurrency, >= 1
-  uint32_t queue_max = 1000;                              // waiting requests beyond workers
+  uint32_t workers = 4;                                        // concurrency, >= 1
+  uint32_t queue_max = 1000;                                   // waiting requests beyond workers
   Distribution service_time = Distribution::constant(50'000);  // microseconds; default 50ms
-  std::optional<RateLimitSpec> rate_limit;                // none = unlimited
+  std::optional<RateLimitSpec> rate_limit;                     // none = unlimited
 };
 
 // ---- Catalog ----------------------------------------------------------------------------------
 
 struct CatalogSpec {
-  uint32_t skus = 1000;           // number of SKUs, 1..LoadLimits::skus_max
-  uint32_t stock_per_sku = 100;   // initial on-hand units per SKU in the ERP
-  Money price_min{1000, ""};      // 10.00; currency filled with the scenario's
-  Money price_max{10000, ""};     // 100.00; >= price_min
+  uint32_t skus = 1000;          // number of SKUs, 1..LoadLimits::skus_max
+  uint32_t stock_per_sku = 100;  // initial on-hand units per SKU in the ERP
+  Money price_min{1000, ""};     // 10.00; currency filled with the scenario's
+  Money price_max{10000, ""};    // 100.00; >= price_min
 };
 
 // ---- Channels and systems ----------------------------------------------------------------------
@@ -69,12 +69,12 @@ enum class BackoffKind {
 
 // How a channel delivers webhooks (its own sender-side retry schedule).
 struct WebhookSpec {
-  bool enabled = true;                   // false = the connector must poll
-  Duration timeout = seconds(5);         // sender's delivery timeout
-  uint32_t retries = 8;                  // redeliveries after the first attempt
+  bool enabled = true;            // false = the connector must poll
+  Duration timeout = seconds(5);  // sender's delivery timeout
+  uint32_t retries = 8;           // redeliveries after the first attempt
   BackoffKind backoff = BackoffKind::exponential;
-  Duration base = seconds(10);           // first retry delay
-  Duration cap = hours(1);               // longest retry delay
+  Duration base = seconds(10);  // first retry delay
+  Duration cap = hours(1);      // longest retry delay
 };
 
 // One spelling in a channel's (or a mapping table's) status vocabulary.
@@ -125,7 +125,7 @@ struct ShapePoint {
 };
 
 struct ReturnsSpec {
-  double fraction = 0;                                         // of orders, [0, 1]
+  double fraction = 0;                                        // of orders, [0, 1]
   Distribution delay = Distribution::constant(3 * 86'400e6);  // microseconds; default 3d
 };
 
@@ -135,7 +135,7 @@ struct ReplaySpec {
 };
 
 struct TrafficSpec {
-  std::string channel;  // a ChannelSpec name
+  std::string channel;      // a ChannelSpec name
   double orders_per_s = 0;  // > 0 unless `replay` is set
   // Empty = flat 1.0; piecewise linear between points, the first value held before the first
   // point and the last held after the last.
@@ -196,10 +196,10 @@ struct ConnectorSpec {
   uint32_t workers = 4;
   uint32_t queue_max = 10'000;
   uint32_t dead_letter_max = 100'000;
-  std::optional<Duration> poll_interval;     // backup poll; none = webhooks only
-  std::optional<Duration> interval;          // reconciliation only: how often the job runs
-  double repair_per_s = 10;                  // reconciliation only: repairs per second, > 0
-  std::vector<StatusMapping> mapping;        // fulfillment only: source state -> target state
+  std::optional<Duration> poll_interval;  // backup poll; none = webhooks only
+  std::optional<Duration> interval;       // reconciliation only: how often the job runs
+  double repair_per_s = 10;               // reconciliation only: repairs per second, > 0
+  std::vector<StatusMapping> mapping;     // fulfillment only: source state -> target state
 };
 
 // ---- Faults -------------------------------------------------------------------------------------
@@ -237,12 +237,13 @@ struct FaultSpec {
   Duration length;                   // YAML key `for`; > 0
   double intensity = 1.0;            // [0, 1]; meaning depends on kind (docs)
   FaultCause cause = FaultCause::third_party;
-  std::optional<FlapSpec> flap;      // on/off cycling inside the window
+  std::optional<FlapSpec> flap;         // on/off cycling inside the window
   std::optional<Distribution> latency;  // latency kind: added delay (microseconds)
   double multiplier = 1;                // peak_traffic: arrival multiplier, >= 1
 };
 
-// ---- Scoring, detection, response ----------------------------------------------------------------
+// ---- Scoring, detection, response
+// ----------------------------------------------------------------
 
 struct SlaTierSpec {
   std::string name;
@@ -280,7 +281,7 @@ struct MonitorSpec {
   Duration hold = seconds(0);          // YAML key `for`: condition must hold this long
   Duration window = minutes(5);        // evaluation window; absence: silence that fires
   // burn_rate only (SRE Workbook multiwindow alert on an SLO of `objective`).
-  double objective = 0.999;            // (0, 1)
+  double objective = 0.999;  // (0, 1)
   Duration long_window = hours(1);
   Duration short_window = minutes(5);  // < long_window
   double burn_rate = 14.4;             // > 0
@@ -300,12 +301,12 @@ enum class ActionKind {
 
 struct ActionSpec {
   ActionKind kind = ActionKind::run_reconciliation;
-  std::string target;                  // channel/system/connector name, or fault id (rollback)
-  std::optional<Duration> length;      // YAML key `for`: how long the action lasts
-  uint32_t units = 0;                  // raise_safety_buffer: new buffer
-  std::string policy;                  // switch_policy: the policy to switch to
-  std::vector<std::string> on;         // monitor names that trigger it; empty = any detection
-  Duration delay = seconds(0);         // after acknowledgement
+  std::string target;              // channel/system/connector name, or fault id (rollback)
+  std::optional<Duration> length;  // YAML key `for`: how long the action lasts
+  uint32_t units = 0;              // raise_safety_buffer: new buffer
+  std::string policy;              // switch_policy: the policy to switch to
+  std::vector<std::string> on;     // monitor names that trigger it; empty = any detection
+  Duration delay = seconds(0);     // after acknowledgement
 };
 
 struct ResponseSpec {
@@ -325,7 +326,7 @@ struct Scenario {
   std::string name;         // required
   std::string description;  // default empty
   uint64_t seed = 1;
-  Duration duration;          // required, > 0, <= LoadLimits::duration_max
+  Duration duration;             // required, > 0, <= LoadLimits::duration_max
   std::string currency = "USD";  // ISO 4217 code (three capital letters)
   CatalogSpec catalog;
   std::vector<ChannelSpec> channels;  // channels + systems: at least one in total

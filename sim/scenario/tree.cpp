@@ -249,11 +249,12 @@ void drop_duplicate_keys(Ctx& ctx, YNode& n, const std::string& path) {
   std::vector<YEntry> kept;
   for (YEntry& e : n.entries) {
     const std::string child = path.empty() ? e.key : fmt::format("{}.{}", path, e.key);
-    auto first = std::find_if(kept.begin(), kept.end(), [&](const YEntry& k) { return k.key == e.key; });
+    auto first =
+        std::find_if(kept.begin(), kept.end(), [&](const YEntry& k) { return k.key == e.key; });
     if (first != kept.end()) {
-      ctx.error(e.key_loc, child,
-                fmt::format("duplicate key '{}' (first defined at line {})", e.key,
-                            first->key_loc.line));
+      ctx.error(
+          e.key_loc, child,
+          fmt::format("duplicate key '{}' (first defined at line {})", e.key, first->key_loc.line));
       continue;
     }
     drop_duplicate_keys(ctx, e.value, child);

@@ -27,9 +27,9 @@ struct YNode {
   enum class Kind { null, scalar, sequence, mapping };
   Kind kind = Kind::null;
   Loc loc;
-  std::string scalar;            // scalar text (kind scalar)
-  std::vector<YNode> items;      // kind sequence
-  std::vector<YEntry> entries;   // kind mapping, in file order; duplicate keys are kept
+  std::string scalar;           // scalar text (kind scalar)
+  std::vector<YNode> items;     // kind sequence
+  std::vector<YEntry> entries;  // kind mapping, in file order; duplicate keys are kept
 
   // The first entry with this key, or nullptr.
   const YNode* find(std::string_view key) const;

@@ -20,8 +20,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
 
 // Consumes an unsigned decimal `123` or `1.5` at the front of `s`.
 std::optional<double> take_decimal(std::string_view& s) {
@@ -53,8 +57,8 @@ struct Unit {
   double factor;
 };
 
-constexpr std::array<Unit, 6> kDurationUnits{{
-    {"d", 86'400e6}, {"h", 3'600e6}, {"m", 60e6}, {"s", 1e6}, {"ms", 1e3}, {"us", 1}}};
+constexpr std::array<Unit, 6> kDurationUnits{
+    {{"d", 86'400e6}, {"h", 3'600e6}, {"m", 60e6}, {"s", 1e6}, {"ms", 1e3}, {"us", 1}}};
 
 constexpr std::array<Unit, 11> kRateUnits{{{"s", 1},
                                            {"sec", 1},
@@ -110,9 +114,8 @@ Parsed<Duration> parse_duration(std::string_view text) {
     }
     size_t index = static_cast<size_t>(it - kDurationUnits.begin());
     if (any && index <= last_unit) {
-      return Parsed<Duration>::fail(
-          fmt::format("units of a compound duration must go from largest to smallest, got '{}'",
-                      text));
+      return Parsed<Duration>::fail(fmt::format(
+          "units of a compound duration must go from largest to smallest, got '{}'", text));
     }
     last_unit = index;
     any = true;
@@ -125,6 +128,22 @@ Parsed<Duration> parse_duration(std::string_view text) {
     return bad();
   }
   return {Duration{std::llround(total_us)}, {}};
+}
+
+std::string format_duration(Duration d) {
+  if (d.us == 0) {
+    return "0s";
+  }
+  std::string out = d.us < 0 ? "-" : "";
+  int64_t rest = d.us < 0 ? -d.us : d.us;
+  for (const Unit& u : kDurationUnits) {
+    const auto factor = static_cast<int64_t>(u.factor);
+    if (rest >= factor) {
+      out += fmt::format("{}{}", rest / factor, u.name);
+      rest %= factor;
+    }
+  }
+  return out;
 }
 
 Parsed<double> parse_rate_per_s(std::string_view text) {
@@ -149,8 +168,8 @@ Parsed<double> parse_rate_per_s(std::string_view text) {
   auto it = std::find_if(kRateUnits.begin(), kRateUnits.end(),
                          [&](const Unit& u) { return u.name == unit; });
   if (it == kRateUnits.end()) {
-    return Parsed<double>::fail(fmt::format(
-        "unknown rate unit '/{}' in '{}' (expected /s, /min, /h or /d)", unit, text));
+    return Parsed<double>::fail(
+        fmt::format("unknown rate unit '/{}' in '{}' (expected /s, /min, /h or /d)", unit, text));
   }
   return {*v / it->factor, {}};
 }
@@ -245,8 +264,8 @@ Parsed<Money> parse_money(std::string_view text, std::string_view currency) {
     return Parsed<Money>::fail(fmt::format("amount '{}' is too large", text));
   }
   if (!code.empty() && code != currency) {
-    return Parsed<Money>::fail(fmt::format(
-        "currency '{}' differs from the scenario's currency '{}'", code, currency));
+    return Parsed<Money>::fail(
+        fmt::format("currency '{}' differs from the scenario's currency '{}'", code, currency));
   }
   int64_t minor = 0;
   std::from_chars(whole.data(), whole.data() + whole.size(), minor);

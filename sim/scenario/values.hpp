@@ -30,6 +30,9 @@ struct Parsed {
 // Never negative; rounded to the nearest microsecond.
 Parsed<Duration> parse_duration(std::string_view text);
 
+// The shortest spelling parse_duration reads back exactly: "30d", "1h30m", "250ms", "0s".
+std::string format_duration(Duration d);
+
 // `120/min`, `2/s`, `5000/h`, `3/d`; also `/sec`, `/second`, `/minute`, `/hour`, `/day`.
 // Result in events per second, >= 0.
 Parsed<double> parse_rate_per_s(std::string_view text);

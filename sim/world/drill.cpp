@@ -57,13 +57,15 @@ class ArrivalProcess {
   ArrivalProcess(Engine& engine, RandomStream rng, const TrafficSpec& spec, OrderPath* path)
       : engine_(engine), rng_(rng), path_(path) {
     std::vector<std::pair<Duration, double>> points;
-    for (const ShapePoint& p : spec.shape) points.emplace_back(p.at, p.multiplier);
+    for (const ShapePoint& p : spec.shape)
+      points.emplace_back(p.at, p.multiplier);
     shape_ = RateShape(std::move(points));
     peak_rate_per_s_ = spec.orders_per_s * shape_.max_multiplier();
   }
 
   void begin() {
-    if (peak_rate_per_s_ > 0) schedule_next();
+    if (peak_rate_per_s_ > 0)
+      schedule_next();
   }
 
  private:
@@ -76,7 +78,8 @@ class ArrivalProcess {
 
   void on_candidate() {
     const double keep = shape_.multiplier_at(engine_.now()) / shape_.max_multiplier();
-    if (rng_.uniform01() < keep) path_->start(next_order_++);
+    if (rng_.uniform01() < keep)
+      path_->start(next_order_++);
     schedule_next();
   }
 
@@ -94,7 +97,8 @@ EndpointConfig endpoint_config(const std::string& name, const EndpointSpec& spec
 
 const SystemSpec* first_system(const Scenario& s, SystemKind kind) {
   for (const SystemSpec& sys : s.systems) {
-    if (sys.kind == kind) return &sys;
+    if (sys.kind == kind)
+      return &sys;
   }
   return nullptr;
 }
@@ -111,8 +115,8 @@ DrillResult run_drill(const Scenario& scenario, uint64_t seed, const Engine::Lim
   auto add_endpoint = [&](const std::string& name, std::string role, const EndpointSpec& spec) {
     endpoints.push_back(std::make_unique<Endpoint>(engine, endpoint_config(name, spec),
                                                    RandomStream(seed, "endpoint/" + name)));
-    result.endpoints.push_back(EndpointResult{name, std::move(role), spec.workers, spec.queue_max,
-                                              0, EndpointStats{}});
+    result.endpoints.push_back(
+        EndpointResult{name, std::move(role), spec.workers, spec.queue_max, 0, EndpointStats{}});
     return endpoints.back().get();
   };
   std::vector<Endpoint*> channel_endpoints;
@@ -123,8 +127,10 @@ DrillResult run_drill(const Scenario& scenario, uint64_t seed, const Engine::Lim
   Endpoint* erp = nullptr;
   for (const SystemSpec& s : scenario.systems) {
     Endpoint* e = add_endpoint(s.name, std::string(to_string(s.kind)), s.endpoint);
-    if (&s == first_system(scenario, SystemKind::oms)) oms = e;
-    if (&s == first_system(scenario, SystemKind::erp)) erp = e;
+    if (&s == first_system(scenario, SystemKind::oms))
+      oms = e;
+    if (&s == first_system(scenario, SystemKind::erp))
+      erp = e;
   }
 
   // One path and one arrival process per traffic entry's channel.
@@ -135,14 +141,18 @@ DrillResult run_drill(const Scenario& scenario, uint64_t seed, const Engine::Lim
     ChannelResult& cr = result.channels.emplace_back();
     cr.channel = scenario.channels[i].name;
     std::vector<Endpoint*> hops{channel_endpoints[i]};
-    if (oms != nullptr) hops.push_back(oms);
-    if (erp != nullptr) hops.push_back(erp);
-    for (Endpoint* e : hops) cr.path.push_back(e->config().name);
+    if (oms != nullptr)
+      hops.push_back(oms);
+    if (erp != nullptr)
+      hops.push_back(erp);
+    for (Endpoint* e : hops)
+      cr.path.push_back(e->config().name);
     paths.push_back(std::make_unique<OrderPath>(std::move(hops), &cr));
   }
   for (const TrafficSpec& t : scenario.traffic) {
     size_t channel = 0;
-    while (scenario.channels[channel].name != t.channel) ++channel;
+    while (scenario.channels[channel].name != t.channel)
+      ++channel;
     arrivals.push_back(std::make_unique<ArrivalProcess>(
         engine, RandomStream(seed, "traffic/" + t.channel), t, paths[channel].get()));
     arrivals.back()->begin();

@@ -42,7 +42,7 @@ struct ChannelResult {
 
 struct DrillResult {
   uint64_t seed = 0;
-  Duration simulated;         // how far the clock got (the scenario's duration unless stopped)
+  Duration simulated;  // how far the clock got (the scenario's duration unless stopped)
   RunStatus status = RunStatus::reached_time;
   uint64_t events_processed = 0;
   std::vector<EndpointResult> endpoints;  // channels first, then systems, in scenario order

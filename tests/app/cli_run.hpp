@@ -44,9 +44,9 @@ class Scratch {
   CliRun run(const std::string& args) const {
     const auto out = dir_ / ".stdout";
     const auto err = dir_ / ".stderr";
-    const std::string cmd = fmt::format("cd '{}' && NO_COLOR=1 '{}' {} >'{}' 2>'{}' </dev/null",
-                                        dir_.string(), SYNCDRILL_BINARY, args, out.string(),
-                                        err.string());
+    const std::string cmd =
+        fmt::format("cd '{}' && NO_COLOR=1 '{}' {} >'{}' 2>'{}' </dev/null", dir_.string(),
+                    SYNCDRILL_BINARY, args, out.string(), err.string());
     const int status = std::system(cmd.c_str());
     CliRun r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -45,8 +45,9 @@ TEST_CASE("an unknown command is a usage error with exit code 2") {
   Scratch s("unknown");
   const CliRun r = s.run("rnu");
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "syncdrill: error: unknown command 'rnu' (see 'syncdrill --help' for the "
-                 "commands)\n");
+  CHECK(r.err ==
+        "syncdrill: error: unknown command 'rnu' (see 'syncdrill --help' for the "
+        "commands)\n");
 }
 
 TEST_CASE("a bad flag value is a usage error with exit code 2") {
@@ -119,9 +120,9 @@ TEST_CASE("run writes report.json with the run's identity and per-endpoint stati
   }
   // Conservation: every order created is completed, lost or still in flight.
   for (const auto& c : report["channels"]) {
-    CHECK(c["orders_created"].get<uint64_t>() ==
-          c["orders_completed"].get<uint64_t>() + c["orders_lost"].get<uint64_t>() +
-              c["orders_in_flight"].get<uint64_t>());
+    CHECK(c["orders_created"].get<uint64_t>() == c["orders_completed"].get<uint64_t>() +
+                                                     c["orders_lost"].get<uint64_t>() +
+                                                     c["orders_in_flight"].get<uint64_t>());
   }
   // Nothing else lands in the report folder: no temporary files left behind.
   CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 1);

@@ -45,10 +45,12 @@ TEST_CASE("events run in time order and the clock jumps to each event") {
 TEST_CASE("events at the same time run in the order they were scheduled") {
   Engine engine;
   Log log;
-  for (int i = 0; i < 50; ++i) engine.schedule_at(SimTime{7}, Record{&log, &engine, i});
+  for (int i = 0; i < 50; ++i)
+    engine.schedule_at(SimTime{7}, Record{&log, &engine, i});
   engine.run();
   REQUIRE(log.ids.size() == 50);
-  for (int i = 0; i < 50; ++i) CHECK(log.ids[i] == i);
+  for (int i = 0; i < 50; ++i)
+    CHECK(log.ids[i] == i);
 }
 
 TEST_CASE("an event scheduled from a callback for the current time runs after those already due") {
@@ -123,7 +125,8 @@ TEST_CASE("scheduling beyond the pending limit is refused and stops the run") {
   limits.pending_events_max = 10;
   Engine engine(limits);
   int ran = 0;
-  for (int i = 0; i < 10; ++i) CHECK(engine.schedule_at(SimTime{i}, [&ran] { ++ran; }).valid());
+  for (int i = 0; i < 10; ++i)
+    CHECK(engine.schedule_at(SimTime{i}, [&ran] { ++ran; }).valid());
   CHECK_FALSE(engine.schedule_at(SimTime{50}, [&ran] { ++ran; }).valid());
   CHECK(engine.run() == RunStatus::pending_limit);
   CHECK(ran == 0);
@@ -137,11 +140,13 @@ TEST_CASE("a steady hold loop stops growing its storage") {
     Engine* engine;
     int64_t* remaining;
     void operator()() const {
-      if (--*remaining > 0) engine->schedule_after(Duration{(*remaining % 97) + 1}, *this);
+      if (--*remaining > 0)
+        engine->schedule_after(Duration{(*remaining % 97) + 1}, *this);
     }
   };
   int64_t remaining = 100000;
-  for (int i = 0; i < 64; ++i) engine.schedule_at(SimTime{i}, Hold{&engine, &remaining});
+  for (int i = 0; i < 64; ++i)
+    engine.schedule_at(SimTime{i}, Hold{&engine, &remaining});
   engine.run();
   CHECK(remaining <= 0);
   CHECK(engine.pending() == 0);
@@ -153,8 +158,11 @@ TEST_CASE("scheduling an event in the past aborts: it is a bug, not an input err
   const pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
-    // Child: quiet stderr, then break the rule.
-    if (std::freopen("/dev/null", "w", stderr) == nullptr) _exit(1);
+    // Child: doctest's own SIGABRT handler would print a second test summary; restore the
+    // default action, quiet stderr, then break the rule.
+    std::signal(SIGABRT, SIG_DFL);
+    if (std::freopen("/dev/null", "w", stderr) == nullptr)
+      _exit(1);
     Engine engine;
     engine.run_until(SimTime{100});
     engine.schedule_at(SimTime{50}, [] {});
@@ -163,7 +171,8 @@ TEST_CASE("scheduling an event in the past aborts: it is a bug, not an input err
   int status = 0;
   waitpid(pid, &status, 0);
   CHECK(WIFSIGNALED(status));
-  if (WIFSIGNALED(status)) CHECK(WTERMSIG(status) == SIGABRT);
+  if (WIFSIGNALED(status))
+    CHECK(WTERMSIG(status) == SIGABRT);
 }
 
 }  // namespace

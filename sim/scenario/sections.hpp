@@ -1,0 +1,66 @@
+// The section readers of the loader (internal). Each reads one top-level key of the merged tree
+// into the Scenario, in dependency order: a section may refer only to names read before it
+// (channels and systems, then policies, connectors, traffic, faults, tiers, monitors, response).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/scenario/reader.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace syncdrill::scenario {
+
+void read_catalog(Ctx& ctx, MapReader& top, Scenario& s);
+void read_channels(Ctx& ctx, MapReader& top, Scenario& s);
+void read_systems(Ctx& ctx, MapReader& top, Scenario& s);
+void read_traffic(Ctx& ctx, MapReader& top, Scenario& s);
+void read_policies(Ctx& ctx, MapReader& top, Scenario& s);
+void read_connectors(Ctx& ctx, MapReader& top, Scenario& s);
+void read_faults(Ctx& ctx, MapReader& top, Scenario& s);
+void read_sla_tiers(Ctx& ctx, MapReader& top, Scenario& s);
+void read_monitors(Ctx& ctx, MapReader& top, Scenario& s);
+void read_response(Ctx& ctx, MapReader& top, Scenario& s);
+
+// Names seen so far in one section, to report duplicates at the second occurrence.
+class UniqueNames {
+ public:
+  explicit UniqueNames(std::string_view what) : what_(what) {}
+  // Reports "duplicate channel name 'x' (first defined at line N)" at r's `key`.
+  void add(MapReader& r, std::string_view key, const std::string& name);
+
+ private:
+  std::string_view what_;
+  std::vector<std::pair<std::string, int>> seen_;
+};
+
+// Reads `key` as a name that must be one of `candidates` (what: "channel", ...). Reports
+// "unknown channel 'amazn' (did you mean 'amazon'?)". Returns true when present and valid.
+bool read_ref(MapReader& r, std::string_view key, std::string& out,
+              const std::vector<std::string_view>& candidates, std::string_view what,
+              Need need = Need::optional);
+
+// Reads `key` as one name or a list of names, each one of `candidates`.
+void read_refs(Ctx& ctx, MapReader& r, std::string_view key, std::vector<std::string>& out,
+               const std::vector<std::string_view>& candidates, std::string_view what,
+               Need need = Need::optional);
+
+// Reads a mapping of status spellings (`from: to`) at `key`.
+void read_status_map(Ctx& ctx, MapReader& r, std::string_view key, std::vector<StatusMapping>& out,
+                     const std::vector<std::string_view>* allowed_from = nullptr);
+
+// The `name` of every item.
+template <class T>
+std::vector<std::string_view> names_of(const std::vector<T>& items) {
+  std::vector<std::string_view> out;
+  for (const T& t : items) {
+    out.push_back(t.name);
+  }
+  return out;
+}
+
+// Channels, systems and connectors: everything a fault or monitor may target.
+std::vector<std::string_view> target_names(const Scenario& s);
+
+}  // namespace syncdrill::scenario

@@ -1,0 +1,179 @@
+// Value-form tests: each parser is fed good and bad scalar texts and the values or the exact
+// messages are compared.
+#include "sim/scenario/values.hpp"
+
+#include <doctest/doctest.h>
+
+namespace syncdrill::scenario {
+namespace {
+
+int64_t us(std::string_view text) {
+  auto d = parse_duration(text);
+  REQUIRE_MESSAGE(d.value.has_value(), d.error);
+  return d.value->us;
+}
+
+std::string duration_error(std::string_view text) {
+  auto d = parse_duration(text);
+  CHECK_FALSE(d.value.has_value());
+  return d.error;
+}
+
+TEST_CASE("durations accept every unit, decimals and compounds") {
+  CHECK(us("250us") == 250);
+  CHECK(us("250ms") == 250'000);
+  CHECK(us("5s") == 5'000'000);
+  CHECK(us("2m") == 120'000'000);
+  CHECK(us("1h") == 3'600'000'000);
+  CHECK(us("1d") == 86'400'000'000);
+  CHECK(us("1.5s") == 1'500'000);
+  CHECK(us("1h30m") == 5'400'000'000);
+  CHECK(us("1m30s500ms") == 90'500'000);
+  CHECK(us("0s") == 0);
+  CHECK(us(" 10ms ") == 10'000);
+}
+
+TEST_CASE("bad durations say what was expected") {
+  CHECK(duration_error("abc") == "expected a duration like 250ms, got 'abc'");
+  CHECK(duration_error("5") ==
+        "expected a duration like 250ms, got '5' (add a unit: us, ms, s, m, h or d)");
+  CHECK(duration_error("-5s") == "a duration cannot be negative, got '-5s'");
+  CHECK(duration_error("5w") ==
+        "unknown duration unit 'w' in '5w' (expected us, ms, s, m, h or d)");
+  CHECK(duration_error("30m1h") ==
+        "units of a compound duration must go from largest to smallest, got '30m1h'");
+  CHECK(duration_error("1.s") == "expected a duration like 250ms, got '1.s'");
+  CHECK(duration_error("") == "expected a duration like 250ms, got ''");
+  CHECK(duration_error("99999999999d") == "duration '99999999999d' is too large");
+}
+
+TEST_CASE("format_duration spells durations that parse back exactly") {
+  for (const char* text : {"30d", "1h30m", "250ms", "0s", "1d2h3m4s5ms6us"}) {
+    CHECK(format_duration(Duration{us(text)}) == text);
+  }
+}
+
+TEST_CASE("rates are converted to events per second") {
+  CHECK(*parse_rate_per_s("120/min").value == doctest::Approx(2.0));
+  CHECK(*parse_rate_per_s("2/s").value == doctest::Approx(2.0));
+  CHECK(*parse_rate_per_s("5000/h").value == doctest::Approx(5000.0 / 3600));
+  CHECK(*parse_rate_per_s("3/d").value == doctest::Approx(3.0 / 86400));
+  CHECK(*parse_rate_per_s("1.5/sec").value == doctest::Approx(1.5));
+  CHECK(*parse_rate_per_s("30/minute").value == doctest::Approx(0.5));
+  CHECK(parse_rate_per_s("120").error ==
+        "expected a rate like 120/min, got '120' (add a unit: /s, /min, /h or /d)");
+  CHECK(parse_rate_per_s("120/week").error ==
+        "unknown rate unit '/week' in '120/week' (expected /s, /min, /h or /d)");
+  CHECK(parse_rate_per_s("fast").error == "expected a rate like 120/min, got 'fast'");
+  CHECK(parse_rate_per_s("-1/s").error == "expected a rate like 120/min, got '-1/s'");
+}
+
+TEST_CASE("fractions accept percentages and plain decimals up to one") {
+  CHECK(*parse_fraction("0.5%").value == doctest::Approx(0.005));
+  CHECK(*parse_fraction("100%").value == doctest::Approx(1.0));
+  CHECK(*parse_fraction("0.25").value == doctest::Approx(0.25));
+  CHECK(*parse_fraction("1").value == doctest::Approx(1.0));
+  CHECK(parse_fraction("150%").error ==
+        "expected a percentage between 0% and 100% (or a fraction between 0 and 1), got '150%'");
+  CHECK(parse_fraction("1.5").error ==
+        "expected a percentage between 0% and 100% (or a fraction between 0 and 1), got '1.5'");
+  CHECK(parse_fraction("-1%").error ==
+        "expected a percentage like 0.5% or a fraction between 0 and 1, got '-1%'");
+}
+
+TEST_CASE("distributions are built in microseconds from their parameters") {
+  auto d = parse_duration_distribution("lognormal(p50=200ms, p95=2s)");
+  REQUIRE(d.value);
+  CHECK(d.value->kind() == Distribution::Kind::lognormal);
+  CHECK(d.value->quantile(0.5) == doctest::Approx(200'000).epsilon(1e-6));
+  CHECK(d.value->quantile(0.95) == doctest::Approx(2'000'000).epsilon(1e-6));
+
+  auto plain = parse_duration_distribution("250ms");
+  REQUIRE(plain.value);
+  CHECK(plain.value->kind() == Distribution::Kind::constant);
+  CHECK(plain.value->mean() == doctest::Approx(250'000));
+
+  auto uniform = parse_duration_distribution("uniform(10ms, 50ms)");  // positional
+  REQUIRE(uniform.value);
+  CHECK(uniform.value->mean() == doctest::Approx(30'000));
+  CHECK(parse_duration_distribution("constant(200ms)").value->mean() == doctest::Approx(200'000));
+  CHECK(parse_duration_distribution("exponential(mean=1s)").value->mean() == doctest::Approx(1e6));
+  CHECK(parse_duration_distribution("normal(mean=1s, sd=200ms)").value->mean() ==
+        doctest::Approx(1e6));
+  auto pareto = parse_duration_distribution("pareto(scale=100ms, shape=1.5)");
+  REQUIRE(pareto.value);
+  CHECK(pareto.value->quantile(0) == doctest::Approx(100'000));
+  auto emp = parse_duration_distribution("empirical(10ms, 20ms, 50ms)");
+  REQUIRE(emp.value);
+  CHECK(emp.value->quantile(0.5) == doctest::Approx(20'000));
+}
+
+TEST_CASE("distribution parameter errors are reported") {
+  auto err = [](std::string_view t) { return parse_duration_distribution(t).error; };
+  CHECK(err("lognormal(p50=2s, p95=200ms)") == "lognormal needs 0 < p50 < p95");
+  CHECK(err("lognormal(p50=1s, sd=2s)") ==
+        "unknown parameter 'sd' for lognormal (expected p50, p95)");
+  CHECK(err("lognormal(p50=1s)") == "missing parameter 'p95' for lognormal");
+  CHECK(err("normal(1s, 2s, 3s)") == "too many parameters for normal (expected mean, sd)");
+  CHECK(err("uniform(min=1s, min=2s)") == "parameter 'min' of uniform given twice");
+  CHECK(err("uniform(min=2s, max=1s)") == "uniform needs max >= min");
+  CHECK(err("exponential(mean=0s)") == "exponential needs mean > 0");
+  CHECK(err("pareto(scale=1s, shape=0)") == "pareto needs scale > 0 and shape > 0");
+  CHECK(err("empirical()") == "empirical needs at least one duration");
+  CHECK(err("lognormal(p50=fast, p95=2s)") ==
+        "lognormal p50: expected a duration like 250ms, got 'fast'");
+  CHECK(err("lognormal(p50=1s, p95=2s") == "expected ')' at the end of 'lognormal(p50=1s, p95=2s'");
+  CHECK(err("lognormel(p50=1s, p95=2s)") ==
+        "unknown distribution 'lognormel' (did you mean 'lognormal'?) (expected constant, "
+        "uniform, exponential, normal, lognormal, pareto, empirical)");
+  CHECK(err("soon") ==
+        "expected a duration like 250ms or a distribution like lognormal(p50=200ms, p95=2s), got "
+        "'soon'");
+}
+
+TEST_CASE("money is stored in minor units of the scenario currency") {
+  auto m = parse_money("19.99", "EUR");
+  REQUIRE(m.value);
+  CHECK(m.value->minor == 1999);
+  CHECK(m.value->currency == "EUR");
+  CHECK(parse_money("19.99 EUR", "EUR").value->minor == 1999);
+  CHECK(parse_money("5", "EUR").value->minor == 500);
+  CHECK(parse_money("5.5", "EUR").value->minor == 550);
+  CHECK(parse_money("19.999", "EUR").error == "an amount has at most 2 decimals, got '19.999'");
+  CHECK(parse_money("19.99 USD", "EUR").error ==
+        "currency 'USD' differs from the scenario's currency 'EUR'");
+  CHECK(parse_money("-1", "EUR").error == "expected an amount like 19.99 or '19.99 EUR', got '-1'");
+  CHECK(parse_money("1.", "EUR").error == "expected an amount like 19.99 or '19.99 EUR', got '1.'");
+}
+
+TEST_CASE("whole numbers, numbers, booleans and names") {
+  CHECK(*parse_unsigned("100_000").value == 100'000);
+  CHECK(parse_unsigned("1.5").error == "expected a non-negative whole number, got '1.5'");
+  CHECK(parse_unsigned("-1").error == "expected a non-negative whole number, got '-1'");
+  CHECK(parse_unsigned("_1").error == "expected a non-negative whole number, got '_1'");
+  CHECK(parse_unsigned("99999999999999999999").error ==
+        "expected a non-negative whole number, got '99999999999999999999'");
+  CHECK(*parse_number("-1.5e2").value == doctest::Approx(-150));
+  CHECK(parse_number("nan").error == "expected a number, got 'nan'");
+  CHECK(*parse_bool("true").value);
+  CHECK_FALSE(*parse_bool("false").value);
+  CHECK(parse_bool("yes").error == "expected true or false, got 'yes'");
+  CHECK(is_identifier("erp-main_2"));
+  CHECK(is_identifier("3pl"));
+  CHECK_FALSE(is_identifier("Erp"));
+  CHECK_FALSE(is_identifier("-erp"));
+  CHECK_FALSE(is_identifier(""));
+}
+
+TEST_CASE("did-you-mean suggests only close candidates") {
+  CHECK(edit_distance("retires", "retries") == 1);  // one transposition
+  CHECK(edit_distance("amazn", "amazon") == 1);
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(did_you_mean("retires", {"name", "timeout", "retry"}) == " (did you mean 'retry'?)");
+  CHECK(did_you_mean("wokers", {"workers", "queue_max"}) == " (did you mean 'workers'?)");
+  CHECK(did_you_mean("colour", {"name", "kind"}).empty());
+  CHECK(did_you_mean("name", {"name"}).empty());
+}
+
+}  // namespace
+}  // namespace syncdrill::scenario
