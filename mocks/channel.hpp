@@ -1,0 +1,151 @@
+// ChannelMock: a marketplace channel (Shopify-like store, Amazon-like marketplace): its listings,
+// the orders customers place against them, its order-status vocabulary and the webhook events it
+// emits.
+//
+// Listings. Each SKU has a listed quantity, a price and a version. A channel sells from its OWN
+// listed quantity: when the stock sync lags, it sells units the ERP no longer has (an oversell,
+// found when the OMS cannot allocate). Orders pay the CURRENT listed price, which may be stale
+// against the ERP (a price mismatch). Every successful inventory write (set_quantity, adjust,
+// compare_and_set, and each order's decrement) bumps the SKU's version by one, as inventory APIs
+// with optimistic concurrency do; price writes do not touch it. The safety buffer
+// (ChannelSpec::safety_buffer) is the stock-sync connector's business: it lists ERP available
+// minus the buffer.
+//
+// Orders. Ids are dense per channel (0, 1, 2, ...). Each order is an 8-byte record plus its lines
+// in one flat vector (16 bytes a line, and 4 more for the returned count): 8 + 20 * lines bytes.
+// Cancelling an order does not restore listed quantity; the next stock sync sets it.
+//
+// Status vocabulary. Orders hold a canonical OrderStatus; the channel spells it its own way:
+//   canonical    amazon_like  shopify_like
+//   pending      Pending      OPEN
+//   confirmed    Unshipped    IN_PROGRESS
+//   picking      Unshipped    IN_PROGRESS
+//   shipped      Shipped      CLOSED
+//   delivered    Shipped      CLOSED
+//   cancelled    Canceled     CANCELLED
+//   returned     Returned     RETURNED   (real channels report returns separately; our spelling)
+//   refunded     Refunded     REFUNDED
+// ChannelSpec::statuses overrides single entries ({cancelled: CANCELED}). Where several states
+// share a spelling, reading it back gives the earliest of them (Unshipped -> confirmed). The
+// channel accepts any KNOWN spelling in any order: lifecycle rules are the OMS's job; an unknown
+// spelling is a mapping error (ErrorClass::rejected) and changes nothing.
+//
+// Not thread-safe. Unknown SKUs and malformed lines are programmer errors (SD_CHECK), except on
+// the inventory API, which answers not_found as a real one would.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mocks/types.hpp"
+#include "mocks/webhook.hpp"
+#include "sim/engine/time.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace syncdrill {
+
+struct Listing {
+  uint32_t quantity = 0;  // units the channel will sell
+  uint32_t version = 0;   // bumped by every successful inventory write
+  int64_t price_minor = 0;
+};
+
+struct PlaceResult {
+  bool accepted = false;  // false: sold out, nothing changed
+  uint64_t order = 0;     // accepted: the new order id
+  SkuId short_sku = 0;    // sold out: the first line whose listed quantity was too small
+  WebhookEvent event;     // accepted: orders/create
+};
+
+struct InventoryResult {
+  ErrorClass error = ErrorClass::none;  // none, conflict (CAS) or not_found (SKU)
+  uint32_t quantity = 0;                // the listed quantity after the call
+  uint32_t version = 0;                 // the version after the call (current on conflict)
+};
+
+struct ChannelEventResult {
+  ErrorClass error = ErrorClass::none;
+  bool emitted = false;  // an event was emitted (a status change that changed nothing emits none)
+  WebhookEvent event;
+};
+
+class ChannelMock {
+ public:
+  // One listing per SKU, from the initial quantities and prices (same length).
+  ChannelMock(const ChannelSpec& spec, std::span<const uint32_t> quantity_per_sku,
+              std::span<const int64_t> price_minor_per_sku);
+
+  const std::string& name() const { return name_; }
+  ChannelKind kind() const { return kind_; }
+  uint32_t sku_count() const { return static_cast<uint32_t>(listings_.size()); }
+  // REQUIRES: sku < sku_count().
+  const Listing& listing(SkuId sku) const;
+
+  // A customer's order. All-or-nothing: every line's listed quantity must cover it, else the
+  // order is refused (sold out) and nothing changes. REQUIRES: 1 <= lines <= 65535, each line
+  // with a known SKU and quantity >= 1.
+  PlaceResult place_order(std::span<const SkuQuantity> lines, SimTime now);
+
+  // Inventory API.
+  InventoryResult set_quantity(SkuId sku, uint32_t quantity);
+  // Adds delta, flooring the result at 0 (a channel never lists negative stock; Shopify lets
+  // `available` go negative, but a negative listing sells nothing more than a zero one).
+  InventoryResult adjust(SkuId sku, int64_t delta);
+  // Writes only if the SKU's version is still expected_version; else conflict and no change.
+  InventoryResult compare_and_set(SkuId sku, uint32_t expected_version, uint32_t quantity);
+  Response set_price(SkuId sku, int64_t price_minor);
+
+  // Orders. REQUIRES for the accessors: order < order_count().
+  uint64_t order_count() const { return orders_.size(); }
+  std::span<const OrderLine> order_lines(uint64_t order) const;
+  int64_t order_amount_minor(uint64_t order) const;  // sum of quantity * unit price
+  OrderStatus status(uint64_t order) const;
+  std::string_view status_spelling(uint64_t order) const { return spelling(status(order)); }
+
+  // The vocabulary.
+  std::string_view spelling(OrderStatus s) const;
+  std::optional<OrderStatus> parse_status(std::string_view spelling) const;
+
+  // Sets an order's status by the channel's spelling: not_found (unknown order), rejected
+  // (unknown spelling), or ok, emitting orders/updated when the status actually changed.
+  ChannelEventResult set_status(uint64_t order, std::string_view spelling, SimTime now);
+
+  // A customer returns units of an order, emitting returns/create. rejected (nothing changes) if a
+  // SKU is not in the order or more units would be returned than were ordered; not_found for an
+  // unknown order. The status is left alone (the returns flow decides). REQUIRES: quantities >= 1.
+  ChannelEventResult record_return(uint64_t order, std::span<const SkuQuantity> lines,
+                                   SimTime now);
+  // Units of `sku` returned so far on `order` (0 if the SKU is not in it).
+  uint32_t returned_quantity(uint64_t order, SkuId sku) const;
+
+  uint64_t events_emitted() const { return next_event_id_; }
+
+ private:
+  struct OrderRecord {  // 8 bytes per order
+    uint32_t line_begin;
+    uint16_t line_count;
+    OrderStatus status;
+    uint8_t unused;
+  };
+  static_assert(sizeof(OrderRecord) == 8);
+
+  WebhookEvent emit(WebhookTopic topic, uint64_t order);
+  InventoryResult write_quantity(Listing& l, uint32_t quantity);
+  bool return_fits(const OrderRecord& o, std::span<const SkuQuantity> lines) const;
+
+  std::string name_;
+  ChannelKind kind_;
+  std::array<std::string, kOrderStatusCount> spellings_;
+  std::vector<Listing> listings_;
+  std::vector<OrderRecord> orders_;
+  std::vector<OrderLine> lines_;          // all orders' lines, in order of placement
+  std::vector<uint32_t> returned_units_;  // per line in lines_
+  uint64_t next_event_id_ = 0;
+};
+
+}  // namespace syncdrill

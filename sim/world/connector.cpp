@@ -1,0 +1,240 @@
+#include "sim/world/connector.hpp"
+
+#include "sim/engine/check.hpp"
+
+namespace syncdrill {
+
+namespace {
+
+// Tags handed to the endpoint are in-flight slot indices.
+constexpr uint64_t kNoTag = ~uint64_t{0};
+
+}  // namespace
+
+Connector::Connector(Engine& engine, const ConnectorSpec& spec, const PolicySpec& policy,
+                     RandomStream rng, ConnectorFlow* flow)
+    : engine_(engine),
+      spec_(spec),
+      policy_(policy),
+      rng_(rng),
+      flow_(flow),
+      backoff_(policy.retry),
+      ring_(spec.queue_max),
+      workers_(spec.workers) {
+  SD_CHECK(flow_ != nullptr, "a connector needs a flow");
+  SD_CHECK(spec.workers >= 1, "a connector needs a worker");
+  if (policy.budget)
+    budget_.emplace(*policy.budget);
+  if (policy.breaker)
+    breaker_.emplace(*policy.breaker);
+  idle_.reserve(spec.workers);
+  for (uint32_t w = spec.workers; w-- > 0;)
+    idle_.push_back(w);
+  in_flight_.reserve(spec.workers);
+  in_flight_free_.reserve(spec.workers);
+}
+
+void Connector::set_policy(const PolicySpec& policy) {
+  policy_ = policy;
+  backoff_ = Backoff(policy.retry);
+  budget_.reset();
+  breaker_.reset();
+  if (policy.budget)
+    budget_.emplace(*policy.budget);
+  if (policy.breaker)
+    breaker_.emplace(*policy.breaker);
+}
+
+bool Connector::enqueue(Job job) {
+  ++stats_.jobs_offered;
+  job.created = engine_.now();
+  job.step = 0;
+  if (!idle_.empty()) {
+    const uint32_t w = idle_.back();
+    idle_.pop_back();
+    ++busy_;
+    workers_[w].job = job;
+    start_job(w);
+    return true;
+  }
+  if (queue_size_ == ring_.size()) {
+    ++stats_.jobs_dropped_queue_full;
+    flow_->on_finished(job, JobEnd::dropped_queue_full, ErrorClass::queue_full, engine_.now());
+    return false;
+  }
+  ring_[(queue_head_ + queue_size_) % ring_.size()] = job;
+  ++queue_size_;
+  if (queue_size_ > stats_.queue_depth_max)
+    stats_.queue_depth_max = queue_size_;
+  return true;
+}
+
+void Connector::start_job(uint32_t w) {
+  Worker& worker = workers_[w];
+  worker.attempt = 0;
+  worker.backoff_state.reset();
+  if (budget_)
+    budget_->on_first_attempt(engine_.now());
+  send_attempt(w, worker.generation);
+}
+
+void Connector::send_attempt(uint32_t w, uint32_t generation) {
+  Worker& worker = workers_[w];
+  if (worker.generation != generation)
+    return;  // a stale backoff timer
+  const uint32_t gen = ++worker.generation;
+  ++worker.attempt;
+  ++stats_.attempts;
+  if (worker.attempt > 1)
+    ++stats_.retries;
+  const SimTime now = engine_.now();
+  if (breaker_ && !breaker_->allow(now)) {
+    ++stats_.breaker_rejections;
+    retry_or_give_up(w, Outcome{ErrorClass::unavailable, Duration{}});
+    return;
+  }
+  flow_->prepare(worker.job, now);
+  Port& port = flow_->target(worker.job);
+  const Outcome admitted = port.admit(now);
+  if (!admitted.ok()) {
+    complete_attempt(w, admitted);  // a 429 or a refusal, answered at once
+    return;
+  }
+  worker.state = WorkerState::in_flight;
+  worker.timeout = engine_.schedule_after(policy_.timeout, [this, w, gen] { on_timeout(w, gen); });
+  const uint32_t slot = allocate_in_flight(InFlight{worker.job, &port, w, gen});
+  // A full server queue answers inside submit() through on_rejected.
+  port.endpoint().submit(slot, this);
+}
+
+uint32_t Connector::allocate_in_flight(const InFlight& record) {
+  if (!in_flight_free_.empty()) {
+    const uint32_t slot = in_flight_free_.back();
+    in_flight_free_.pop_back();
+    in_flight_[slot] = record;
+    return slot;
+  }
+  in_flight_.push_back(record);
+  return static_cast<uint32_t>(in_flight_.size() - 1);
+}
+
+void Connector::on_served(uint64_t tag, SimTime, SimTime finished) {
+  SD_CHECK(tag != kNoTag && tag < in_flight_.size(), "an answer for an unknown request");
+  const InFlight record = in_flight_[tag];
+  in_flight_free_.push_back(static_cast<uint32_t>(tag));
+  record.port->release();
+  // The work happened whether or not anyone still waits for it.
+  const Outcome outcome = flow_->execute(record.job, finished);
+  Worker& worker = workers_[record.worker];
+  if (worker.generation != record.generation || worker.state != WorkerState::in_flight) {
+    ++stats_.late_responses;
+    return;
+  }
+  engine_.cancel(worker.timeout);
+  complete_attempt(record.worker, outcome);
+}
+
+void Connector::on_rejected(uint64_t tag, SimTime) {
+  const InFlight record = in_flight_[tag];
+  in_flight_free_.push_back(static_cast<uint32_t>(tag));
+  record.port->release();
+  Worker& worker = workers_[record.worker];
+  engine_.cancel(worker.timeout);
+  // A full server queue refuses at once: the client sees a 503.
+  complete_attempt(record.worker, Outcome{ErrorClass::server_error, Duration{}});
+}
+
+void Connector::on_timeout(uint32_t w, uint32_t generation) {
+  Worker& worker = workers_[w];
+  if (worker.generation != generation || worker.state != WorkerState::in_flight)
+    return;
+  complete_attempt(w, Outcome{ErrorClass::timeout, Duration{}});
+}
+
+void Connector::complete_attempt(uint32_t w, const Outcome& outcome) {
+  Worker& worker = workers_[w];
+  const SimTime now = engine_.now();
+  if (breaker_)
+    breaker_->record(outcome.ok(), now);
+  if (!outcome.ok()) {
+    ++stats_.errors[static_cast<size_t>(outcome.error)];
+    if (budget_)
+      budget_->on_failure(now);
+    retry_or_give_up(w, outcome);
+    return;
+  }
+  if (budget_)
+    budget_->on_success(now);
+  if (flow_->advance(worker.job, now)) {
+    // The next call of a multi-call job starts with a fresh attempt count.
+    worker.attempt = 0;
+    worker.backoff_state.reset();
+    send_attempt(w, worker.generation);
+    return;
+  }
+  finish_job(w, JobEnd::succeeded, ErrorClass::none);
+}
+
+void Connector::retry_or_give_up(uint32_t w, const Outcome& outcome) {
+  Worker& worker = workers_[w];
+  const SimTime now = engine_.now();
+  const bool may_retry = retryable(outcome.error) && worker.attempt < policy_.retry.max_attempts;
+  if (!may_retry) {
+    finish_job(w, JobEnd::dead_lettered, outcome.error);
+    return;
+  }
+  if (budget_ && !budget_->try_acquire_retry(now)) {
+    ++stats_.retries_denied_by_budget;
+    finish_job(w, JobEnd::dead_lettered, outcome.error);
+    return;
+  }
+  const std::optional<Duration> retry_after = outcome.retry_after > Duration{}
+                                                  ? std::optional<Duration>(outcome.retry_after)
+                                                  : std::nullopt;
+  const Duration delay =
+      with_retry_after(backoff_.next_delay(worker.attempt, rng_, worker.backoff_state), retry_after,
+                       policy_.retry.honour_retry_after);
+  worker.state = WorkerState::backoff;
+  const uint32_t gen = worker.generation;
+  engine_.schedule_after(delay, [this, w, gen] { send_attempt(w, gen); });
+}
+
+void Connector::finish_job(uint32_t w, JobEnd end, ErrorClass last_error) {
+  Worker& worker = workers_[w];
+  const SimTime now = engine_.now();
+  ++worker.generation;  // anything still scheduled for the old job is now stale
+  worker.state = WorkerState::idle;
+  if (end == JobEnd::succeeded) {
+    ++stats_.jobs_succeeded;
+    stats_.job_latency_us.record((now - worker.job.created).us);
+  } else {
+    ++stats_.jobs_dead_lettered;
+    if (dead_letters_.size() < spec_.dead_letter_max) {
+      dead_letters_.push_back(worker.job);
+    } else {
+      ++stats_.dead_letter_overflow;
+    }
+  }
+  const Job finished = worker.job;
+  // Take the next queued job before telling the flow, so a job the flow offers from
+  // on_finished queues behind those already waiting.
+  if (queue_size_ > 0) {
+    worker.job = ring_[queue_head_];
+    queue_head_ = (queue_head_ + 1) % static_cast<uint32_t>(ring_.size());
+    --queue_size_;
+    // Through the engine, not a direct call: jobs that fail at once (an open breaker, a 429
+    // with no retries left) would otherwise recurse through the whole queue.
+    const uint32_t gen = worker.generation;
+    worker.state = WorkerState::backoff;
+    engine_.schedule_after(Duration{0}, [this, w, gen] {
+      if (workers_[w].generation == gen)
+        start_job(w);
+    });
+  } else {
+    --busy_;
+    idle_.push_back(w);
+  }
+  flow_->on_finished(finished, end, last_error, now);
+}
+
+}  // namespace syncdrill

@@ -1,0 +1,157 @@
+// Connector: the integration code between two systems, as a team would deploy it.
+//
+// A connector takes jobs (create this order in the OMS, push this SKU's quantity to a channel,
+// ...) into a bounded queue and runs them on `workers` concurrent workers under its policy:
+// a client timeout per attempt, retries with backoff (honouring Retry-After), an optional retry
+// budget and circuit breaker, and a dead-letter queue after the last attempt. A worker stays
+// with its job through the backoff sleeps, as a synchronous connector's thread does, so slow
+// retries build a backlog.
+//
+// What a job does is its flow's business (ConnectorFlow): which port each step calls and what
+// the call changes in the mocks. The flow's execute() runs when the server finishes the work,
+// even when the connector timed out long before: a timeout does not undo the work, which is how
+// retries without idempotency keys create duplicates.
+//
+// Nothing is lost silently: a job refused by a full queue is counted and reported to the flow,
+// and so is every job that ends in the dead-letter queue (or overflows it).
+//
+// Deterministic: all randomness (jitter) comes from the connector's own stream. Not copyable or
+// movable: engine events point at it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "sim/engine/engine.hpp"
+#include "sim/engine/random.hpp"
+#include "sim/observe/histogram.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/world/outcome.hpp"
+#include "sim/world/policy/backoff.hpp"
+#include "sim/world/policy/circuit_breaker.hpp"
+#include "sim/world/policy/retry_budget.hpp"
+#include "sim/world/port.hpp"
+
+namespace syncdrill {
+
+// One unit of work. The meaning of the fields is the flow's; the connector only copies it.
+struct Job {
+  uint64_t subject = 0;  // what the job is about: an order, a SKU, an event
+  int64_t value = 0;     // a value read when the attempt is sent (a quantity, a price)
+  uint32_t extra = 0;
+  uint16_t channel = 0;  // the channel the job concerns
+  uint8_t op = 0;        // the flow's operation code
+  uint8_t step = 0;      // for jobs of several calls: the call in progress
+  SimTime created;       // when the job was offered to the connector
+};
+
+enum class JobEnd : uint8_t { succeeded, dead_lettered, dropped_queue_full };
+
+class ConnectorFlow {
+ public:
+  // The port the job's current step calls.
+  virtual Port& target(const Job& job) = 0;
+  // Called as each attempt is sent; the flow may read current state into the job (e.g. the
+  // quantity to push), as real connectors build the request when they send it.
+  virtual void prepare(Job& /*job*/, SimTime /*now*/) {}
+  // The server finished the attempt at `now`: apply its effects to the mocks and answer.
+  virtual Outcome execute(const Job& job, SimTime now) = 0;
+  // The step succeeded. Return true after moving job.step on to make another call (with a fresh
+  // attempt count), false when the job is complete.
+  virtual bool advance(Job& /*job*/, SimTime /*now*/) { return false; }
+  // The job ended.
+  virtual void on_finished(const Job& job, JobEnd end, ErrorClass last_error, SimTime now) = 0;
+
+ protected:
+  ~ConnectorFlow() = default;
+};
+
+struct ConnectorStats {
+  uint64_t jobs_offered = 0;
+  uint64_t jobs_dropped_queue_full = 0;
+  uint64_t jobs_succeeded = 0;
+  uint64_t jobs_dead_lettered = 0;
+  uint64_t dead_letter_overflow = 0;  // dead-lettered jobs the full dead-letter queue lost
+  uint64_t attempts = 0;              // calls made or refused at admission
+  uint64_t retries = 0;               // attempts after the first
+  uint64_t retries_denied_by_budget = 0;
+  uint64_t breaker_rejections = 0;  // attempts failed fast by an open breaker
+  uint64_t late_responses = 0;      // server answers that came after the client gave up
+  uint64_t errors[kErrorClassCount] = {};
+  uint32_t queue_depth_max = 0;
+  LatencyHistogram job_latency_us;  // offered -> finished, succeeded jobs
+};
+
+class Connector final : public EndpointClient {
+ public:
+  Connector(Engine& engine, const ConnectorSpec& spec, const PolicySpec& policy, RandomStream rng,
+            ConnectorFlow* flow);
+  Connector(const Connector&) = delete;
+  Connector& operator=(const Connector&) = delete;
+
+  // Offers a job now; false (counted, and the flow told) when the queue is full.
+  bool enqueue(Job job);
+
+  // Replaces the policy from now on (a runbook's switch, a release fault); attempts in flight
+  // finish under the old timeout.
+  void set_policy(const PolicySpec& policy);
+
+  uint32_t queue_length() const { return queue_size_; }
+  uint32_t busy_workers() const { return busy_; }
+  uint32_t dead_letter_size() const { return static_cast<uint32_t>(dead_letters_.size()); }
+  const ConnectorStats& stats() const { return stats_; }
+  const ConnectorSpec& spec() const { return spec_; }
+
+  // EndpointClient: the server's answer to an attempt.
+  void on_served(uint64_t tag, SimTime arrived, SimTime finished) override;
+  void on_rejected(uint64_t tag, SimTime at) override;
+
+ private:
+  enum class WorkerState : uint8_t { idle, in_flight, backoff };
+  struct Worker {
+    Job job;
+    uint32_t generation = 0;  // bumps at each attempt, so stale timers and answers are ignored
+    uint32_t attempt = 0;     // 1 = the first attempt of the current step
+    WorkerState state = WorkerState::idle;
+    EventId timeout;
+    BackoffState backoff_state;  // decorrelated jitter's memory
+  };
+  // A request the server holds: it outlives the attempt when the client times out.
+  struct InFlight {
+    Job job;
+    Port* port = nullptr;
+    uint32_t worker = 0;
+    uint32_t generation = 0;
+  };
+
+  void start_job(uint32_t worker);
+  void send_attempt(uint32_t worker, uint32_t generation);
+  void on_timeout(uint32_t worker, uint32_t generation);
+  void complete_attempt(uint32_t worker, const Outcome& outcome);
+  void retry_or_give_up(uint32_t worker, const Outcome& outcome);
+  void finish_job(uint32_t worker, JobEnd end, ErrorClass last_error);
+  uint32_t allocate_in_flight(const InFlight& record);
+
+  Engine& engine_;
+  ConnectorSpec spec_;
+  PolicySpec policy_;
+  RandomStream rng_;
+  ConnectorFlow* flow_;
+  Backoff backoff_;
+  std::optional<RetryBudget> budget_;
+  std::optional<CircuitBreaker> breaker_;
+
+  std::vector<Job> ring_;  // the job queue, spec_.queue_max slots
+  uint32_t queue_head_ = 0;
+  uint32_t queue_size_ = 0;
+  std::vector<Worker> workers_;
+  std::vector<uint32_t> idle_;
+  uint32_t busy_ = 0;
+  std::vector<InFlight> in_flight_;
+  std::vector<uint32_t> in_flight_free_;
+  std::vector<Job> dead_letters_;  // bounded by spec_.dead_letter_max
+  ConnectorStats stats_;
+};
+
+}  // namespace syncdrill

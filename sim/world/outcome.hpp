@@ -1,0 +1,16 @@
+// The outcome of one call as the client sees it.
+#pragma once
+
+#include <cstddef>
+
+#include "mocks/types.hpp"
+#include "sim/engine/time.hpp"
+
+namespace syncdrill {
+
+// A mock's Response is exactly what the client sees: an error class and a Retry-After.
+using Outcome = Response;
+
+inline constexpr size_t kErrorClassCount = static_cast<size_t>(ErrorClass::queue_full) + 1;
+
+}  // namespace syncdrill

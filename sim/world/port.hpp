@@ -1,0 +1,57 @@
+// Port: the API of one simulated system or channel as clients meet it: admission (a rate limiter
+// answering 429 with Retry-After, a concurrency limit answering "unavailable"), then the
+// endpoint's workers and queue.
+//
+// A port only decides whether a request gets in and when the server is done with it; what the
+// request does is the mock's business, applied by the connector's flow when the server finishes
+// (so a client that timed out still finds the work done).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "mocks/rate_limiter.hpp"
+#include "mocks/types.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/world/endpoint.hpp"
+#include "sim/world/outcome.hpp"
+
+namespace syncdrill {
+
+struct PortStats {
+  uint64_t rate_limited = 0;            // answered 429
+  uint64_t over_concurrency_limit = 0;  // refused: the concurrency limit was reached
+};
+
+class Port {
+ public:
+  // concurrency_limit: requests inside the server at once (queued or in service); none = only
+  // the endpoint's own queue bounds them.
+  Port(Engine& engine, const std::string& name, const EndpointSpec& spec, RandomStream rng,
+       std::optional<uint32_t> concurrency_limit);
+
+  // Admission at `now`. ErrorClass::none: the request may be submitted (and then holds one unit
+  // of the concurrency limit until release()). Otherwise the error to answer with at once.
+  Outcome admit(SimTime now);
+  // Gives back the concurrency unit taken by an admitted request once the server is done with it
+  // (served or refused by a full queue).
+  void release() {
+    if (limit_)
+      --in_use_;
+  }
+
+  Endpoint& endpoint() { return endpoint_; }
+  const Endpoint& endpoint() const { return endpoint_; }
+  const std::string& name() const { return endpoint_.config().name; }
+  const PortStats& stats() const { return stats_; }
+
+ private:
+  Endpoint endpoint_;
+  std::optional<RateLimiter> limiter_;
+  std::optional<uint32_t> limit_;
+  uint32_t in_use_ = 0;
+  PortStats stats_;
+};
+
+}  // namespace syncdrill
