@@ -118,8 +118,7 @@ class ChannelMock {
   // A customer returns units of an order, emitting returns/create. rejected (nothing changes) if a
   // SKU is not in the order or more units would be returned than were ordered; not_found for an
   // unknown order. The status is left alone (the returns flow decides). REQUIRES: quantities >= 1.
-  ChannelEventResult record_return(uint64_t order, std::span<const SkuQuantity> lines,
-                                   SimTime now);
+  ChannelEventResult record_return(uint64_t order, std::span<const SkuQuantity> lines, SimTime now);
   // Units of `sku` returned so far on `order` (0 if the SKU is not in it).
   uint32_t returned_quantity(uint64_t order, SkuId sku) const;
 

@@ -17,9 +17,7 @@ int64_t quantise_rate(double rate_per_s) {
 }  // namespace
 
 RateLimiter::RateLimiter(const RateLimitSpec& spec)
-    : kind_(spec.kind),
-      rate_micro_per_s_(quantise_rate(spec.rate_per_s)),
-      capacity_units_(0) {
+    : kind_(spec.kind), rate_micro_per_s_(quantise_rate(spec.rate_per_s)), capacity_units_(0) {
   SD_CHECK(spec.burst >= 1 && spec.burst <= 1e12, "rate limit burst out of range");
   // burst may be fractional (2.5 tokens): keep it to the unit, not the whole request.
   capacity_units_ = static_cast<Wide>(std::llround(spec.burst * 1e6)) * 1'000'000;

@@ -30,8 +30,8 @@ struct SkuQuantity {
 // A priced order line, as stored by the channel, the OMS and the ERP. 16 bytes.
 struct OrderLine {
   SkuId sku = 0;
-  uint32_t quantity = 0;          // units, >= 1
-  int64_t unit_price_minor = 0;   // price per unit in minor units, as the order was taken
+  uint32_t quantity = 0;         // units, >= 1
+  int64_t unit_price_minor = 0;  // price per unit in minor units, as the order was taken
 };
 static_assert(sizeof(OrderLine) == 16, "order lines are stored flat, millions of them");
 

@@ -48,8 +48,7 @@ Duration Backoff::decorrelated(RandomStream& rng, BackoffState& state) const {
   return sleep;
 }
 
-Duration Backoff::next_delay(uint32_t retry_number, RandomStream& rng,
-                             BackoffState& state) const {
+Duration Backoff::next_delay(uint32_t retry_number, RandomStream& rng, BackoffState& state) const {
   SD_CHECK(retry_number >= 1, "retry numbers start at 1");
   switch (kind_) {
     case BackoffKind::none:

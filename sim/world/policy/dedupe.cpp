@@ -91,6 +91,10 @@ void WebhookDedupe::erase(uint64_t id) {
 }
 
 bool WebhookDedupe::seen_before(uint64_t event_id) {
+  // A full window will evict its oldest id: start fetching that id's table slot now, so the two
+  // cache misses of a large table (the lookup and the eviction) overlap instead of queueing.
+  if (ring_.size() == capacity_)
+    __builtin_prefetch(&table_[home(ring_[oldest_])]);
   if (contains(event_id)) {
     ++duplicates_;
     return true;

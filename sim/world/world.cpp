@@ -1,0 +1,300 @@
+// Building the world from a scenario, running it, and reading the ground truth at the end.
+#include "sim/world/world.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/engine/check.hpp"
+#include "sim/world/world_impl.hpp"
+
+namespace syncdrill {
+
+namespace world {
+
+namespace {
+
+// How often the ERP's change feed is read (stock and price changes reach their connectors).
+constexpr Duration kChangeFeedPeriod = seconds(1);
+
+int64_t catalog_price(const CatalogSpec& c, RandomStream& rng) {
+  const int64_t span = c.price_max.minor - c.price_min.minor;
+  return c.price_min.minor + (span > 0 ? static_cast<int64_t>(rng.below(span + 1)) : 0);
+}
+
+const SystemSpec* first_system(const Scenario& s, SystemKind kind) {
+  for (const SystemSpec& sys : s.systems) {
+    if (sys.kind == kind)
+      return &sys;
+  }
+  return nullptr;
+}
+
+int channel_index(const Scenario& s, const std::string& name) {
+  for (size_t i = 0; i < s.channels.size(); ++i) {
+    if (s.channels[i].name == name)
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits)
+    : engine(limits), scenario(s), seed(root_seed) {
+  result.seed = root_seed;
+  const uint32_t skus = s.catalog.skus;
+  RandomStream catalog_rng(root_seed, "catalog");
+  std::vector<int64_t> prices(skus);
+  for (int64_t& p : prices)
+    p = catalog_price(s.catalog, catalog_rng);
+  const std::vector<uint32_t> stock(skus, s.catalog.stock_per_sku);
+  const SystemSpec* erp_spec = first_system(s, SystemKind::erp);
+  erp = std::make_unique<ErpMock>(stock, prices,
+                                  erp_spec != nullptr && erp_spec->batch_import_interval);
+  oms = std::make_unique<OmsMock>();
+  result.channels.resize(s.channels.size());
+  channels.resize(s.channels.size());
+  for (size_t i = 0; i < s.channels.size(); ++i) {
+    const ChannelSpec& spec = s.channels[i];
+    const uint32_t listed = s.catalog.stock_per_sku > spec.safety_buffer
+                                ? s.catalog.stock_per_sku - spec.safety_buffer
+                                : 0;
+    const std::vector<uint32_t> listing(skus, listed);
+    channels[i].spec = &spec;
+    channels[i].mock = std::make_unique<ChannelMock>(spec, listing, prices);
+    channels[i].outcome = &result.channels[i];
+    result.channels[i].channel = spec.name;
+  }
+  build_ports();
+  build_connectors();
+  build_traffic();
+  schedule_erp_changes();
+  schedule_sampling();
+}
+
+void World::build_ports() {
+  auto add = [&](const std::string& name, const std::string& role, const EndpointSpec& spec,
+                 std::optional<uint32_t> limit) {
+    ports_.push_back(
+        std::make_unique<Port>(engine, name, spec, RandomStream(seed, "endpoint/" + name), limit));
+    PortOutcome meta;
+    meta.name = name;
+    meta.role = role;
+    meta.workers = spec.workers;
+    meta.queue_max = spec.queue_max;
+    port_meta_.push_back(meta);
+    return ports_.back().get();
+  };
+  for (ChannelState& ch : channels)
+    ch.port = add(ch.spec->name, "channel", ch.spec->endpoint, {});
+  for (const SystemSpec& sys : scenario.systems) {
+    Port* p = add(sys.name, std::string(to_string(sys.kind)), sys.endpoint, sys.concurrency_limit);
+    if (sys.kind == SystemKind::erp && erp_port == nullptr)
+      erp_port = p;
+    if (sys.kind == SystemKind::oms && oms_port == nullptr)
+      oms_port = p;
+    if (sys.kind == SystemKind::wms && wms_port == nullptr)
+      wms_port = p;
+  }
+}
+
+void World::build_connectors() {
+  static const PolicySpec kDefaultPolicy{};
+  for (const ConnectorSpec& spec : scenario.connectors) {
+    const PolicySpec* policy = find_policy(scenario, spec.policy);
+    std::unique_ptr<Flow> flow;
+    const int from = channel_index(scenario, spec.from);
+    const int to = channel_index(scenario, spec.to);
+    switch (spec.flow) {
+      case FlowKind::order_ingest:
+        if (from >= 0 && oms_port != nullptr) {
+          flow = make_ingest_flow(*this, spec, static_cast<uint32_t>(from));
+          channels[from].ingest = flow.get();
+          const PolicySpec& p = policy != nullptr ? *policy : kDefaultPolicy;
+          if (p.webhook_dedupe)
+            channels[from].ingest_dedupe.emplace();
+        }
+        break;
+      case FlowKind::returns:
+        if (from >= 0 && oms_port != nullptr) {
+          flow = make_returns_flow(*this, spec, static_cast<uint32_t>(from));
+          channels[from].returns = flow.get();
+        }
+        break;
+      case FlowKind::stock_sync:
+        if (to >= 0) {
+          flow = make_stock_flow(*this, spec, static_cast<uint32_t>(to));
+          stock_flows.push_back(flow.get());
+        }
+        break;
+      case FlowKind::price_sync:
+        if (to >= 0) {
+          flow = make_price_flow(*this, spec, static_cast<uint32_t>(to));
+          price_flows.push_back(flow.get());
+        }
+        break;
+      case FlowKind::fulfillment:
+      case FlowKind::reconciliation:
+        break;  // built by their own stages
+    }
+    if (!flow)
+      continue;
+    connectors_.push_back(
+        std::make_unique<Connector>(engine, spec, policy != nullptr ? *policy : kDefaultPolicy,
+                                    RandomStream(seed, "connector/" + spec.name), flow.get()));
+    flow->connector = connectors_.back().get();
+    flows_.push_back(std::move(flow));
+    ConnectorOutcome meta;
+    meta.name = spec.name;
+    meta.flow = spec.flow;
+    result.connectors.push_back(meta);
+  }
+}
+
+void World::build_traffic() {
+  const SimTime horizon = SimTime{} + scenario.duration;
+  for (const TrafficSpec& spec : scenario.traffic) {
+    auto t = std::make_unique<TrafficState>(
+        TrafficState{&spec, static_cast<uint32_t>(channel_index(scenario, spec.channel)), nullptr,
+                     nullptr, nullptr, RandomStream(seed, "traffic/" + spec.channel),
+                     RandomStream(seed, "returns/" + spec.channel)});
+    t->arrivals = std::make_unique<ArrivalProcess>(spec, horizon);
+    // One popularity order for every channel: a product hot on one is hot on all.
+    RandomStream shuffle(seed, "catalog/popularity");
+    t->skus = std::make_unique<ZipfSampler>(scenario.catalog.skus, spec.sku_skew, shuffle);
+    t->baskets = std::make_unique<BasketSampler>(spec, *t->skus);
+    const SimTime first = t->arrivals->next(t->rng);
+    TrafficState* ts = t.get();
+    if (first != kArrivalsEnd)
+      engine.schedule_at(first, [this, ts] { place_order(*ts); });
+    traffic_.push_back(std::move(t));
+  }
+}
+
+void World::schedule_erp_changes() {
+  // The change feed: stock and price changes reach the sync connectors once a period.
+  struct Feed {
+    World* w;
+    void operator()() const {
+      std::vector<SkuId>& changed = w->changed_skus;
+      const SimTime now = w->engine.now();
+      changed.clear();
+      w->erp->take_changed_skus(changed);
+      for (Flow* f : w->stock_flows) {
+        for (SkuId sku : changed)
+          notify_sku_changed(*f, sku, now);
+      }
+      changed.clear();
+      w->erp->take_price_changed_skus(changed);
+      for (Flow* f : w->price_flows) {
+        for (SkuId sku : changed)
+          notify_sku_changed(*f, sku, now);
+      }
+      if (now + kChangeFeedPeriod <= SimTime{} + w->scenario.duration) {
+        w->engine.schedule_after(kChangeFeedPeriod, *this);
+      }
+    }
+  };
+  engine.schedule_at(SimTime{} + kChangeFeedPeriod, Feed{this});
+  // Interval-mode sync connectors send their collected changes once per poll_interval.
+  auto interval_flows = stock_flows;
+  interval_flows.insert(interval_flows.end(), price_flows.begin(), price_flows.end());
+  for (Flow* f : interval_flows) {
+    const ConnectorSpec& spec = f->connector->spec();
+    if (!spec.poll_interval || spec.poll_interval->us <= 0)
+      continue;
+    struct Flush {
+      World* w;
+      Flow* flow;
+      Duration every;
+      void operator()() const {
+        flush_sync(*flow);
+        if (w->engine.now() + every <= SimTime{} + w->scenario.duration) {
+          w->engine.schedule_after(every, *this);
+        }
+      }
+    };
+    engine.schedule_at(SimTime{} + *spec.poll_interval, Flush{this, f, *spec.poll_interval});
+  }
+}
+
+void World::schedule_sampling() {
+  struct Sample {
+    World* w;
+    void operator()() const {
+      for (size_t i = 0; i < w->connectors_.size(); ++i) {
+        w->result.connectors[i].queue_depth_series.push_back(w->connectors_[i]->queue_length());
+      }
+      if (w->engine.now() + w->result.sample_interval <= SimTime{} + w->scenario.duration) {
+        w->engine.schedule_after(w->result.sample_interval, *this);
+      }
+    }
+  };
+  engine.schedule_at(SimTime{}, Sample{this});
+}
+
+WorldResult World::run() {
+  result.status = engine.run_until(SimTime{} + scenario.duration);
+  result.simulated = engine.now() - SimTime{};
+  result.events_processed = engine.events_processed();
+  if (result.status == RunStatus::event_limit) {
+    result.limit_message = fmt::format("the run reached its limit of {} events at t={}s",
+                                       engine.limits().events_max, engine.now().seconds());
+  } else if (result.status == RunStatus::pending_limit) {
+    result.limit_message = fmt::format("the run reached its limit of {} pending events at t={}s",
+                                       engine.limits().pending_events_max, engine.now().seconds());
+  }
+  collect();
+  return std::move(result);
+}
+
+void World::collect() {
+  for (size_t c = 0; c < channels.size(); ++c) {
+    ChannelState& ch = channels[c];
+    ChannelOutcome& out = *ch.outcome;
+    for (uint64_t order = 0; order < ch.flags.size(); ++order) {
+      const uint32_t copies = oms->copies(static_cast<uint32_t>(c), order);
+      const uint8_t flags = ch.flags[order];
+      if (copies >= 2) {
+        ++out.duplicated;
+        out.duplicate_oms_orders += copies - 1;
+      } else if (copies == 1) {
+        if (flags & kOversold) {
+          ++out.oversold;
+        } else {
+          ++out.in_oms_once;
+        }
+      } else if ((flags & (kWebhookGivenUp | kIngestFailed)) && !(flags & kRepairPending) &&
+                 !(flags & kInConnector)) {
+        ++out.lost;
+      } else {
+        ++out.in_flight;
+      }
+    }
+  }
+  for (size_t i = 0; i < connectors_.size(); ++i) {
+    ConnectorOutcome& out = result.connectors[i];
+    out.stats = connectors_[i]->stats();
+    out.queue_length_at_end = connectors_[i]->queue_length();
+    out.dead_letter_size = connectors_[i]->dead_letter_size();
+  }
+  for (size_t i = 0; i < ports_.size(); ++i) {
+    PortOutcome out = port_meta_[i];
+    out.endpoint = ports_[i]->endpoint().stats();
+    out.admission = ports_[i]->stats();
+    out.in_system_at_end = ports_[i]->endpoint().in_system();
+    result.ports.push_back(out);
+  }
+  for (SkuId sku = 0; sku < erp->sku_count(); ++sku) {
+    if (!erp->stock_conserved(sku))
+      ++result.skus_not_conserved;
+  }
+}
+
+}  // namespace world
+
+WorldResult run_world(const Scenario& scenario, uint64_t seed, const Engine::Limits& limits) {
+  auto w = std::make_unique<world::World>(scenario, seed, limits);
+  return w->run();
+}
+
+}  // namespace syncdrill

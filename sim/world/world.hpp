@@ -1,0 +1,112 @@
+// World: the simulated commerce world of a scenario, its six flows, and the ground truth.
+//
+// Channels (ChannelMock) take customers' orders from their own listings; the ERP (ErpMock) is the
+// truth for stock, prices and revenue; the OMS (OmsMock) the system of record for orders. Each
+// system and each channel's API sits behind a Port (rate limiter, concurrency limit, workers,
+// bounded queue, service time). Connectors carry the flows between them under their policies:
+//
+//   order_ingest    channel --orders/create webhook--> connector --> OMS create --> ERP revenue
+//   stock_sync      ERP stock change --> connector --> channel listed quantity (minus buffer)
+//   price_sync      ERP price change --> connector --> channel price
+//   fulfillment     OMS --> WMS (release) ... WMS ships --> mapping --> OMS shipped --> channel
+//   returns         channel --returns/create webhook--> connector --> OMS return --> ERP stock
+//   reconciliation  a scheduled job compares channel, OMS and ERP and repairs what is missing
+//
+// The first OMS, ERP and WMS of the scenario take part; a flow without its connector does not
+// run (its work piles up as ground truth: orders never ingested, listings never updated).
+//
+// Ground truth: every channel order ends in exactly one class (in the OMS once, duplicated, lost,
+// cancelled as an oversell, or still in flight), and stock is conserved per SKU. Both are
+// computed from the mocks' own records at the end, not from the flows' bookkeeping.
+//
+// Randomness: each component draws from its own stream named after it ("traffic/dtc",
+// "endpoint/erp", "connector/ingest-dtc", ...). Deterministic: a scenario and seed give the same
+// WorldResult on every run.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/engine/engine.hpp"
+#include "sim/observe/histogram.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/world/connector.hpp"
+#include "sim/world/endpoint.hpp"
+#include "sim/world/port.hpp"
+
+namespace syncdrill {
+
+// What became of one channel's orders, and how fresh its data stayed.
+struct ChannelOutcome {
+  std::string channel;
+  uint64_t orders_placed = 0;    // accepted by the channel
+  uint64_t orders_sold_out = 0;  // refused at checkout: listed quantity too small
+  // Ground truth classes; they add up to orders_placed.
+  uint64_t in_oms_once = 0;
+  uint64_t duplicated = 0;            // channel orders with two or more OMS orders
+  uint64_t lost = 0;                  // given up by every path (webhook, connector, dead letters)
+  uint64_t oversold = 0;              // cancelled by the OMS: the ERP had no stock to allocate
+  uint64_t in_flight = 0;             // still on their way when the run ended
+  uint64_t duplicate_oms_orders = 0;  // extra OMS orders beyond the first, over all duplicates
+  uint64_t price_mismatches = 0;      // order lines sold at a price other than the ERP's
+  int64_t price_mismatch_minor = 0;   // sum of |channel price - ERP price| x quantity
+  uint64_t returns_requested = 0;     // return events the channel emitted
+  uint64_t returns_synced = 0;        // returns the OMS and ERP processed
+  uint64_t webhook_deliveries_failed = 0;  // delivery attempts the receiver refused
+  uint64_t webhook_events_lost = 0;        // events whose sender gave up
+  LatencyHistogram ingest_delay_us;        // order placed -> created in the OMS
+  LatencyHistogram stock_sync_delay_us;    // ERP stock change -> channel listing updated
+  LatencyHistogram price_sync_delay_us;    // ERP price change -> channel price updated
+  LatencyHistogram status_sync_delay_us;   // WMS shipped -> channel status updated
+};
+
+struct ConnectorOutcome {
+  std::string name;
+  FlowKind flow = FlowKind::order_ingest;
+  ConnectorStats stats;
+  uint32_t queue_length_at_end = 0;
+  uint32_t dead_letter_size = 0;
+  std::vector<uint32_t> queue_depth_series;  // sampled every WorldResult::sample_interval
+};
+
+struct PortOutcome {
+  std::string name;
+  std::string role;  // "channel", "oms", "erp", "wms"
+  uint32_t workers = 0;
+  uint32_t queue_max = 0;
+  uint32_t in_system_at_end = 0;
+  EndpointStats endpoint;
+  PortStats admission;
+};
+
+struct ReconciliationRun {
+  SimTime at;
+  uint64_t missing_in_oms = 0;      // channel orders older than the run's grace with no OMS order
+  uint64_t duplicated_in_oms = 0;   // channel orders with several OMS orders
+  uint64_t revenue_mismatched = 0;  // OMS orders whose ERP revenue entries are not exactly one
+  uint64_t repairs_started = 0;
+};
+
+struct WorldResult {
+  uint64_t seed = 0;
+  Duration simulated;
+  RunStatus status = RunStatus::reached_time;
+  uint64_t events_processed = 0;
+  std::string limit_message;
+  std::vector<ChannelOutcome> channels;
+  std::vector<ConnectorOutcome> connectors;
+  std::vector<PortOutcome> ports;
+  std::vector<ReconciliationRun> reconciliation;
+  uint64_t unmapped_states = 0;     // shipment states the fulfillment mapping could not translate
+  uint64_t skus_not_conserved = 0;  // SKUs breaking initial + restocks + returns = on hand + ...
+  uint64_t units_restocked = 0;
+  uint64_t price_changes = 0;
+  Duration sample_interval = minutes(1);
+};
+
+WorldResult run_world(const Scenario& scenario, uint64_t seed,
+                      const Engine::Limits& limits = Engine::Limits{});
+
+}  // namespace syncdrill

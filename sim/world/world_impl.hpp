@@ -1,0 +1,121 @@
+// The World's insides, shared by its implementation files (world*.cpp). Not a public header.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "mocks/channel.hpp"
+#include "mocks/erp.hpp"
+#include "mocks/oms.hpp"
+#include "sim/engine/random.hpp"
+#include "sim/world/policy/dedupe.hpp"
+#include "sim/world/traffic/arrivals.hpp"
+#include "sim/world/traffic/basket.hpp"
+#include "sim/world/traffic/zipf.hpp"
+#include "sim/world/world.hpp"
+
+namespace syncdrill::world {
+
+// Per channel order, what the flows know of it (one byte each: millions of orders).
+enum OrderFlag : uint8_t {
+  kWebhookGivenUp = 1 << 0,  // the sender stopped redelivering orders/create
+  kIngestFailed = 1 << 1,    // the ingest job was dropped or dead-lettered
+  kOversold = 1 << 2,        // the OMS cancelled it for lack of stock
+  kRepairPending = 1 << 3,   // reconciliation queued a repair
+  kInConnector = 1 << 4,     // an ingest job holds it now
+};
+
+class World;
+
+// The flow of one connector: a ConnectorFlow with a back pointer to the world.
+class Flow : public ConnectorFlow {
+ public:
+  Flow(World& world, const ConnectorSpec& spec) : world_(world), spec_(spec) {}
+  virtual ~Flow() = default;
+  Connector* connector = nullptr;
+
+ protected:
+  World& world_;
+  const ConnectorSpec& spec_;
+};
+
+struct ChannelState {
+  const ChannelSpec* spec = nullptr;
+  std::unique_ptr<ChannelMock> mock;
+  Port* port = nullptr;
+  ChannelOutcome* outcome = nullptr;
+  std::vector<uint8_t> flags;         // per channel order (OrderFlag)
+  std::vector<int64_t> placed_at_us;  // per channel order
+  std::vector<uint32_t> oms_order;    // per channel order: first OMS order + 1 (0 = none)
+  Flow* ingest = nullptr;             // the order_ingest flow reading this channel's webhooks
+  Flow* returns = nullptr;            // the returns flow
+  std::optional<WebhookDedupe> ingest_dedupe;
+};
+
+// A traffic entry's generators.
+struct TrafficState {
+  const TrafficSpec* spec = nullptr;
+  uint32_t channel = 0;
+  std::unique_ptr<ArrivalProcess> arrivals;
+  std::unique_ptr<ZipfSampler> skus;
+  std::unique_ptr<BasketSampler> baskets;
+  RandomStream rng;
+  RandomStream returns_rng;
+};
+
+class World {
+ public:
+  World(const Scenario& scenario, uint64_t seed, const Engine::Limits& limits);
+  WorldResult run();
+
+  // Shared by the flows.
+  Engine engine;
+  const Scenario& scenario;
+  uint64_t seed;
+  WorldResult result;
+  std::vector<ChannelState> channels;
+  std::unique_ptr<ErpMock> erp;
+  std::unique_ptr<OmsMock> oms;
+  Port* erp_port = nullptr;
+  Port* oms_port = nullptr;
+  Port* wms_port = nullptr;
+  Flow* fulfillment = nullptr;
+  std::vector<Flow*> stock_flows;
+  std::vector<Flow*> price_flows;
+  std::vector<SkuId> changed_skus;  // the change feed's buffer, reused
+
+  // Orders and webhooks (world_orders.cpp).
+  void place_order(TrafficState& t);
+  void deliver_webhook(uint32_t channel, const WebhookEvent& event, uint32_t attempt);
+  void request_return(uint32_t channel, uint64_t order);
+  void on_oms_created(uint32_t channel, uint64_t order, const CreateResult& created);
+
+ private:
+  void build_ports();
+  void build_connectors();
+  void build_traffic();
+  void schedule_erp_changes();
+  void schedule_sampling();
+  void collect();
+
+  std::vector<std::unique_ptr<Port>> ports_;
+  std::vector<PortOutcome> port_meta_;
+  std::vector<std::unique_ptr<Flow>> flows_;
+  std::vector<std::unique_ptr<Connector>> connectors_;
+  std::vector<std::unique_ptr<TrafficState>> traffic_;
+};
+
+// Flow factories (one file each).
+std::unique_ptr<Flow> make_ingest_flow(World& world, const ConnectorSpec& spec, uint32_t channel);
+std::unique_ptr<Flow> make_stock_flow(World& world, const ConnectorSpec& spec, uint32_t channel);
+std::unique_ptr<Flow> make_price_flow(World& world, const ConnectorSpec& spec, uint32_t channel);
+std::unique_ptr<Flow> make_returns_flow(World& world, const ConnectorSpec& spec, uint32_t channel);
+
+// The stock and price flows hear of ERP changes through this (world_sync.cpp).
+void notify_sku_changed(Flow& flow, SkuId sku, SimTime now);
+// Interval mode: sends what the flow collected since its last interval.
+void flush_sync(Flow& flow);
+
+}  // namespace syncdrill::world

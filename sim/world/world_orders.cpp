@@ -1,0 +1,220 @@
+// Orders: customers placing them, webhooks carrying them, the ingest and returns flows.
+#include <array>
+
+#include "mocks/webhook.hpp"
+#include "sim/engine/check.hpp"
+#include "sim/world/world_impl.hpp"
+
+namespace syncdrill::world {
+
+namespace {
+
+// Time a webhook spends on the wire before the receiver sees it.
+constexpr Duration kWebhookLatency = milliseconds(50);
+constexpr uint32_t kBasketLinesMax = 64;
+
+const PolicySpec& policy_of(const Scenario& s, const ConnectorSpec& spec) {
+  static const PolicySpec kDefault{};
+  const PolicySpec* p = find_policy(s, spec.policy);
+  return p != nullptr ? *p : kDefault;
+}
+
+// Ingest: create the channel order in the OMS (step 0), then post its revenue to the ERP.
+class IngestFlow final : public Flow {
+ public:
+  IngestFlow(World& world, const ConnectorSpec& spec, uint32_t channel)
+      : Flow(world, spec),
+        channel_(channel),
+        idempotency_keys_(policy_of(world.scenario, spec).idempotency_keys) {}
+
+  Port& target(const Job& job) override {
+    return job.step == 0 ? *world_.oms_port : *world_.erp_port;
+  }
+
+  Outcome execute(const Job& job, SimTime now) override {
+    ChannelMock& mock = *world_.channels[channel_].mock;
+    const int64_t amount = mock.order_amount_minor(job.subject);
+    if (job.step == 1) {
+      world_.erp->post_revenue(channel_, job.subject, amount, now);
+      return Outcome{};
+    }
+    CreateOrder req;
+    req.channel = channel_;
+    req.channel_order = job.subject;
+    req.lines = mock.order_lines(job.subject);
+    req.amount_minor = amount;
+    req.has_key = idempotency_keys_;
+    req.payload_hash = job.subject * 0x9e3779b97f4a7c15ULL ^ static_cast<uint64_t>(amount);
+    const CreateResult created = world_.oms->create_order(req, *world_.erp, now);
+    if (created.error != ErrorClass::none)
+      return Outcome{created.error, Duration{}};
+    world_.on_oms_created(channel_, job.subject, created);
+    return Outcome{};
+  }
+
+  bool advance(Job& job, SimTime) override {
+    const uint8_t flags = world_.channels[channel_].flags[job.subject];
+    if (job.step == 0 && world_.erp_port != nullptr && (flags & kOversold) == 0) {
+      job.step = 1;
+      return true;
+    }
+    return false;
+  }
+
+  void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime) override {
+    uint8_t& flags = world_.channels[channel_].flags[job.subject];
+    flags &= static_cast<uint8_t>(~kInConnector);
+    // A refused delivery is the webhook sender's to retry; a dead letter is given up.
+    if (end == JobEnd::dead_lettered)
+      flags |= kIngestFailed;
+  }
+
+ private:
+  uint32_t channel_;
+  bool idempotency_keys_;
+};
+
+// Returns: the OMS takes the units back and the ERP restocks them.
+class ReturnsFlow final : public Flow {
+ public:
+  ReturnsFlow(World& world, const ConnectorSpec& spec, uint32_t channel)
+      : Flow(world, spec), channel_(channel) {}
+
+  Port& target(const Job&) override { return *world_.oms_port; }
+
+  Outcome execute(const Job& job, SimTime now) override {
+    ChannelState& ch = world_.channels[channel_];
+    const uint32_t oms_order = ch.oms_order[job.subject];
+    if (oms_order == 0)
+      return Outcome{ErrorClass::not_found, Duration{}};
+    const Response r = world_.oms->receive_return(oms_order - 1, ch.mock->order_lines(job.subject),
+                                                  *world_.erp, now);
+    if (r.ok())
+      ++ch.outcome->returns_synced;
+    return r;
+  }
+
+  void on_finished(const Job&, JobEnd, ErrorClass, SimTime) override {}
+
+ private:
+  uint32_t channel_;
+};
+
+}  // namespace
+
+std::unique_ptr<Flow> make_ingest_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
+  return std::make_unique<IngestFlow>(world, spec, channel);
+}
+
+std::unique_ptr<Flow> make_returns_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
+  return std::make_unique<ReturnsFlow>(world, spec, channel);
+}
+
+void World::place_order(TrafficState& t) {
+  ChannelState& ch = channels[t.channel];
+  const SimTime now = engine.now();
+  std::array<BasketLine, kBasketLinesMax> basket;
+  const uint32_t n = t.baskets->sample(t.rng, basket);
+  std::array<SkuQuantity, kBasketLinesMax> lines;
+  for (uint32_t i = 0; i < n; ++i)
+    lines[i] = SkuQuantity{basket[i].sku, basket[i].quantity};
+  const PlaceResult placed = ch.mock->place_order(std::span(lines.data(), n), now);
+  if (!placed.accepted) {
+    ++ch.outcome->orders_sold_out;
+  } else {
+    ++ch.outcome->orders_placed;
+    SD_CHECK(placed.order == ch.flags.size(), "channel order ids are dense");
+    ch.flags.push_back(0);
+    ch.placed_at_us.push_back(now.us);
+    ch.oms_order.push_back(0);
+    for (const OrderLine& line : ch.mock->order_lines(placed.order)) {
+      const int64_t truth = erp->price_minor(line.sku);
+      if (line.unit_price_minor != truth) {
+        ++ch.outcome->price_mismatches;
+        const int64_t diff = line.unit_price_minor - truth;
+        ch.outcome->price_mismatch_minor += (diff < 0 ? -diff : diff) * line.quantity;
+      }
+    }
+    if (t.spec->returns.fraction > 0 && t.returns_rng.uniform01() < t.spec->returns.fraction) {
+      const Duration delay = t.spec->returns.delay.sample_duration(t.returns_rng);
+      const uint32_t c = t.channel;
+      const uint64_t order = placed.order;
+      engine.schedule_after(delay, [this, c, order] { request_return(c, order); });
+    }
+    const WebhookEvent event = placed.event;
+    const uint32_t c = t.channel;
+    engine.schedule_after(kWebhookLatency, [this, c, event] { deliver_webhook(c, event, 1); });
+  }
+  const SimTime next = t.arrivals->next(t.rng);
+  if (next != kArrivalsEnd) {
+    TrafficState* ts = &t;
+    engine.schedule_at(next, [this, ts] { place_order(*ts); });
+  }
+}
+
+void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t attempt) {
+  ChannelState& ch = channels[c];
+  const bool is_return = event.topic == WebhookTopic::returns_create;
+  Flow* flow = is_return ? ch.returns : ch.ingest;
+  if (flow == nullptr || !ch.spec->webhooks.enabled)
+    return;  // nobody listens
+  if (!is_return && ch.ingest_dedupe && ch.ingest_dedupe->seen_before(event.event_id))
+    return;
+  Job job;
+  job.subject = event.order;
+  job.channel = static_cast<uint16_t>(c);
+  if (flow->connector->enqueue(job)) {
+    if (!is_return)
+      ch.flags[event.order] |= kInConnector;
+    return;
+  }
+  // Refused (the receiver's queue is full): the sender retries on its schedule.
+  ++ch.outcome->webhook_deliveries_failed;
+  if (attempt > ch.spec->webhooks.retries) {
+    ++ch.outcome->webhook_events_lost;
+    if (!is_return)
+      ch.flags[event.order] |= kWebhookGivenUp;
+    return;
+  }
+  const Duration delay = webhook_retry_delay(ch.spec->webhooks, attempt);
+  engine.schedule_after(delay,
+                        [this, c, event, attempt] { deliver_webhook(c, event, attempt + 1); });
+}
+
+void World::request_return(uint32_t c, uint64_t order) {
+  ChannelState& ch = channels[c];
+  const uint32_t oms_order = ch.oms_order[order];
+  // Only a shipped order can come back; an order never shipped is not returned.
+  if (oms_order == 0)
+    return;
+  const OmsState state = oms->state(oms_order - 1);
+  if (state != OmsState::shipped && state != OmsState::delivered)
+    return;
+  std::array<SkuQuantity, kBasketLinesMax> lines;
+  uint32_t n = 0;
+  for (const OrderLine& line : ch.mock->order_lines(order)) {
+    if (n < kBasketLinesMax)
+      lines[n++] = SkuQuantity{line.sku, line.quantity};
+  }
+  const ChannelEventResult r =
+      ch.mock->record_return(order, std::span(lines.data(), n), engine.now());
+  if (!r.emitted)
+    return;
+  ++ch.outcome->returns_requested;
+  const WebhookEvent event = r.event;
+  engine.schedule_after(kWebhookLatency, [this, c, event] { deliver_webhook(c, event, 1); });
+}
+
+void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& created) {
+  if (created.replayed)
+    return;
+  ChannelState& ch = channels[c];
+  if (ch.oms_order[order] != 0)
+    return;  // a duplicate: ground truth counts it from the OMS
+  ch.oms_order[order] = static_cast<uint32_t>(created.order + 1);
+  ch.outcome->ingest_delay_us.record(engine.now().us - ch.placed_at_us[order]);
+  if (created.state == OmsState::cancelled)
+    ch.flags[order] |= kOversold;
+}
+
+}  // namespace syncdrill::world
