@@ -53,8 +53,7 @@ int dispatch(int argc, char** argv) {
     return kExitOk;
   }
   for (const Command& c : commands()) {
-    if (c.name == first)
-      return c.handler(std::vector<std::string>(argv + 2, argv + argc));
+    if (c.name == first) return c.handler(std::vector<std::string>(argv + 2, argv + argc));
   }
   return usage_error(
       fmt::format("unknown command '{}' (see 'syncdrill --help' for the commands)", first));

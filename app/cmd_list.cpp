@@ -52,8 +52,7 @@ int list_command(const std::vector<std::string>& args) {
   std::error_code ec;
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml")
-      files.push_back(entry);
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry);
   }
   if (ec)
     return usage_error(fmt::format("cannot read scenario folder '{}': {}", dir, ec.message()));
@@ -70,8 +69,7 @@ int list_command(const std::vector<std::string>& args) {
       exit_code = kExitUsage;
     }
   }
-  if (files.empty())
-    std::cout << fmt::format("no scenarios in {}\n", dir);
+  if (files.empty()) std::cout << fmt::format("no scenarios in {}\n", dir);
   return exit_code;
 }
 

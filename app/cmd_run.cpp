@@ -51,13 +51,10 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
                  "scenario, seed and syncdrill version always give the same report bytes.\n";
     return kExitOk;
   }
-  if (!vm.count("scenario"))
-    return usage_error("run needs a scenario file");
+  if (!vm.count("scenario")) return usage_error("run needs a scenario file");
   parsed.scenario = vm["scenario"].as<std::string>();
-  if (vm.count("seed"))
-    parsed.seed = vm["seed"].as<uint64_t>();
-  if (vm.count("out"))
-    parsed.out_dir = vm["out"].as<std::string>();
+  if (vm.count("seed")) parsed.seed = vm["seed"].as<uint64_t>();
+  if (vm.count("out")) parsed.out_dir = vm["out"].as<std::string>();
   parsed.quiet = vm.count("quiet") > 0;
   return std::nullopt;
 }
@@ -73,11 +70,9 @@ std::string scenario_hash(const Scenario& scenario) {
 
 int run_command(const std::vector<std::string>& args) {
   RunArgs parsed;
-  if (auto stop = parse_run_args(args, parsed))
-    return *stop;
+  if (auto stop = parse_run_args(args, parsed)) return *stop;
   const std::optional<Scenario> scenario = load_scenario_or_report(parsed.scenario);
-  if (!scenario)
-    return kExitUsage;
+  if (!scenario) return kExitUsage;
 
   const RunIdentity id{parsed.scenario, scenario_hash(*scenario),
                        parsed.seed.value_or(scenario->seed)};
@@ -101,8 +96,7 @@ int run_command(const std::vector<std::string>& args) {
     std::cerr << "syncdrill: error: " << error << "\n";
     return kExitInternal;
   }
-  if (!parsed.quiet)
-    std::cout << scorecard_text(*scenario, id, result, out_dir);
+  if (!parsed.quiet) std::cout << scorecard_text(*scenario, id, result, out_dir);
   return kExitOk;
 }
 

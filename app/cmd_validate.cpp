@@ -31,8 +31,7 @@ int validate_command(const std::vector<std::string>& args) {
               << "every error as FILE:LINE:COLUMN: KEY.PATH: MESSAGE. Exit code 2 if any fails.\n";
     return kExitOk;
   }
-  if (!vm.count("scenario"))
-    return usage_error("validate needs at least one scenario file");
+  if (!vm.count("scenario")) return usage_error("validate needs at least one scenario file");
   int exit_code = kExitOk;
   for (const std::string& path : vm["scenario"].as<std::vector<std::string>>()) {
     if (auto scenario = load_scenario_or_report(path)) {

@@ -10,8 +10,7 @@ namespace {
 
 void print_diagnostic(const Diagnostic& d) {
   std::cerr << "syncdrill: error: " << format_diagnostic(d) << "\n";
-  if (d.source_line.empty())
-    return;
+  if (d.source_line.empty()) return;
   std::cerr << "  " << d.source_line << "\n";
   // The caret keeps tabs as tabs so it lines up under the column in a terminal.
   std::string pad;
@@ -25,8 +24,7 @@ void print_diagnostic(const Diagnostic& d) {
 
 std::optional<Scenario> load_scenario_or_report(const std::string& path) {
   LoadResult result = load_scenario_file(path);
-  if (result.ok())
-    return std::move(result.scenario);
+  if (result.ok()) return std::move(result.scenario);
   for (const Diagnostic& d : result.errors)
     print_diagnostic(d);
   std::cerr << fmt::format("syncdrill: {} error{} in {}\n", result.errors.size(),

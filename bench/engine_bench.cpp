@@ -44,11 +44,9 @@ struct HoldEvent {
   HoldState* state;
   void operator()() const {
     HoldState& s = *state;
-    if (--s.remaining == 0)
-      s.finished = Clock::now();
+    if (--s.remaining == 0) s.finished = Clock::now();
     // Once the budget is spent, stop rescheduling: the remaining events drain untimed.
-    if (s.remaining > 0)
-      s.engine->schedule_after(s.delay.sample_duration(s.rng), *this);
+    if (s.remaining > 0) s.engine->schedule_after(s.delay.sample_duration(s.rng), *this);
   }
 };
 

@@ -25,8 +25,7 @@ Json latency_ms(const LatencyHistogram& h, double mean_us) {
   Json j;
   j["count"] = h.count();
   j["mean"] = us_to_ms(mean_us);
-  if (h.empty())
-    return j;
+  if (h.empty()) return j;
   j["p50"] = us_to_ms(static_cast<double>(h.quantile(0.50)));
   j["p95"] = us_to_ms(static_cast<double>(h.quantile(0.95)));
   j["p99"] = us_to_ms(static_cast<double>(h.quantile(0.99)));

@@ -88,8 +88,7 @@ Duration Distribution::sample_duration(RandomStream& rng) const {
   const double us = sample(rng);
   // 2^62 us is ~146,000 years; a heavy Pareto tail must not overflow int64.
   constexpr double kMaxUs = 4.6e18;
-  if (!(us > 0))
-    return Duration{0};
+  if (!(us > 0)) return Duration{0};
   return Duration{static_cast<int64_t>(std::llround(std::min(us, kMaxUs)))};
 }
 
@@ -109,8 +108,7 @@ double Distribution::mean() const {
       return b_ <= 1 ? std::numeric_limits<double>::infinity() : b_ * a_ / (b_ - 1);
     case Kind::empirical: {
       // Mean of the piecewise-linear quantile function: trapezoids between the points.
-      if (points_.size() == 1)
-        return points_[0];
+      if (points_.size() == 1) return points_[0];
       double sum = 0;
       for (size_t i = 0; i + 1 < points_.size(); ++i)
         sum += (points_[i] + points_[i + 1]) / 2;
@@ -138,8 +136,7 @@ double Distribution::quantile(double p) const {
     case Kind::empirical: {
       const double pos = p * static_cast<double>(points_.size() - 1);
       const auto i = static_cast<size_t>(pos);
-      if (i + 1 >= points_.size())
-        return points_.back();
+      if (i + 1 >= points_.size()) return points_.back();
       const double frac = pos - static_cast<double>(i);
       return points_[i] + (points_[i + 1] - points_[i]) * frac;
     }
@@ -169,10 +166,8 @@ std::string Distribution::describe() const {
 
 double standard_normal_quantile(double p) {
   SD_CHECK(p >= 0 && p <= 1, "standard_normal_quantile needs 0 <= p <= 1");
-  if (p == 0)
-    return -std::numeric_limits<double>::infinity();
-  if (p == 1)
-    return std::numeric_limits<double>::infinity();
+  if (p == 0) return -std::numeric_limits<double>::infinity();
+  if (p == 1) return std::numeric_limits<double>::infinity();
   // Acklam's coefficients.
   static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
                                  -2.759285104469687e+02, 1.383577518672690e+02,

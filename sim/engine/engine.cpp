@@ -51,15 +51,12 @@ EventId Engine::push(SimTime at, const Callback& cb) {
 }
 
 bool Engine::cancel(EventId id) {
-  if (!id.valid())
-    return false;
+  if (!id.valid()) return false;
   const uint64_t index = (id.value & 0xffffffffULL) - 1;
   const auto generation = static_cast<uint32_t>(id.value >> 32);
-  if (index >= slots_.size())
-    return false;
+  if (index >= slots_.size()) return false;
   Slot& slot = slots_[index];
-  if (slot.generation != generation || slot.cancelled)
-    return false;
+  if (slot.generation != generation || slot.cancelled) return false;
   // The heap entry stays until its time comes (lazy deletion); the slot is freed then.
   slot.cancelled = true;
   --pending_;
@@ -88,10 +85,8 @@ RunStatus Engine::run() {
 
 RunStatus Engine::run_loop(int64_t end_us) {
   while (!heap_.empty()) {
-    if (refused_)
-      return RunStatus::pending_limit;
-    if (heap_.front().time_us > end_us)
-      return RunStatus::reached_time;
+    if (refused_) return RunStatus::pending_limit;
+    if (heap_.front().time_us > end_us) return RunStatus::reached_time;
     const Entry e = heap_pop();
     const auto index = static_cast<uint32_t>(e.seq_slot & kSlotMask);
     Slot& slot = slots_[index];
@@ -107,17 +102,14 @@ RunStatus Engine::run_loop(int64_t end_us) {
     // Fetch the next event's slot while this callback runs: with many pending events it is
     // usually a cache miss, and the callback (which rarely schedules a new earliest event) gives
     // the load time to complete.
-    if (!heap_.empty())
-      __builtin_prefetch(&slots_[heap_.front().seq_slot & kSlotMask]);
+    if (!heap_.empty()) __builtin_prefetch(&slots_[heap_.front().seq_slot & kSlotMask]);
     --pending_;
     now_ = SimTime{e.time_us};
     ++processed_;
     cb.invoke(cb.storage);
-    if (processed_ >= limits_.events_max)
-      return RunStatus::event_limit;
+    if (processed_ >= limits_.events_max) return RunStatus::event_limit;
   }
-  if (refused_)
-    return RunStatus::pending_limit;
+  if (refused_) return RunStatus::pending_limit;
   return RunStatus::drained;
 }
 
@@ -127,8 +119,7 @@ void Engine::heap_push(Entry e) {
   heap_.push_back(e);
   while (i > 0) {
     const size_t parent = (i - 1) / kArity;
-    if (!(e < heap_[parent]))
-      break;
+    if (!(e < heap_[parent])) break;
     heap_[i] = heap_[parent];
     i = parent;
   }
@@ -144,8 +135,7 @@ Engine::Entry Engine::heap_pop() {
   const Entry last = heap_.back();
   heap_.pop_back();
   const size_t n = heap_.size();
-  if (n == 0)
-    return top;
+  if (n == 0) return top;
   Entry* const h = heap_.data();
   size_t i = 0;
   for (;;) {
@@ -163,8 +153,7 @@ Engine::Entry Engine::heap_pop() {
     } else if (first < n) {
       best = first;
       for (size_t c = first + 1; c < n; ++c) {
-        if (h[c] < h[best])
-          best = c;
+        if (h[c] < h[best]) best = c;
       }
     } else {
       break;
@@ -174,8 +163,7 @@ Engine::Entry Engine::heap_pop() {
   }
   while (i > 0) {
     const size_t parent = (i - 1) / kArity;
-    if (!(last < h[parent]))
-      break;
+    if (!(last < h[parent])) break;
     h[i] = h[parent];
     i = parent;
   }

@@ -35,8 +35,7 @@ class ExactSum {
  public:
   void add(uint64_t v) {
     low_ += v;
-    if (low_ < v)
-      ++high_;
+    if (low_ < v) ++high_;
   }
   // Adds a * b.
   void add_product(uint64_t a, uint32_t b);
@@ -69,10 +68,8 @@ class LatencyHistogram {
   void record(int64_t value_us) {
     const size_t index = bucket_index(value_us);
     ++counts_[index];
-    if (count_ == 0 || value_us < min_)
-      min_ = value_us;
-    if (count_ == 0 || value_us > max_)
-      max_ = value_us;
+    if (count_ == 0 || value_us < min_) min_ = value_us;
+    if (count_ == 0 || value_us > max_) max_ = value_us;
     ++count_;
     sum_.add(static_cast<uint64_t>(value_us));
   }
@@ -102,8 +99,7 @@ class LatencyHistogram {
   static size_t bucket_index(int64_t value_us) {
     SD_CHECK(value_us >= 0, "a histogram value is negative");
     const auto v = static_cast<uint64_t>(value_us);
-    if (v < kExactBelow)
-      return v;
+    if (v < kExactBelow) return v;
     // v in [2^k, 2^(k+1)), k >= 6: the top kSubBucketBits + 1 bits pick the sub-bucket.
     const int shift = std::bit_width(v) - 1 - kSubBucketBits;
     return static_cast<size_t>(shift) * kSubBuckets + static_cast<size_t>(v >> shift);

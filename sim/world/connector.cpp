@@ -23,10 +23,8 @@ Connector::Connector(Engine& engine, const ConnectorSpec& spec, const PolicySpec
       workers_(spec.workers) {
   SD_CHECK(flow_ != nullptr, "a connector needs a flow");
   SD_CHECK(spec.workers >= 1, "a connector needs a worker");
-  if (policy.budget)
-    budget_.emplace(*policy.budget);
-  if (policy.breaker)
-    breaker_.emplace(*policy.breaker);
+  if (policy.budget) budget_.emplace(*policy.budget);
+  if (policy.breaker) breaker_.emplace(*policy.breaker);
   idle_.reserve(spec.workers);
   for (uint32_t w = spec.workers; w-- > 0;)
     idle_.push_back(w);
@@ -39,10 +37,8 @@ void Connector::set_policy(const PolicySpec& policy) {
   backoff_ = Backoff(policy.retry);
   budget_.reset();
   breaker_.reset();
-  if (policy.budget)
-    budget_.emplace(*policy.budget);
-  if (policy.breaker)
-    breaker_.emplace(*policy.breaker);
+  if (policy.budget) budget_.emplace(*policy.budget);
+  if (policy.breaker) breaker_.emplace(*policy.breaker);
 }
 
 bool Connector::enqueue(Job job) {
@@ -64,8 +60,7 @@ bool Connector::enqueue(Job job) {
   }
   ring_[(queue_head_ + queue_size_) % ring_.size()] = job;
   ++queue_size_;
-  if (queue_size_ > stats_.queue_depth_max)
-    stats_.queue_depth_max = queue_size_;
+  if (queue_size_ > stats_.queue_depth_max) stats_.queue_depth_max = queue_size_;
   return true;
 }
 
@@ -73,20 +68,17 @@ void Connector::start_job(uint32_t w) {
   Worker& worker = workers_[w];
   worker.attempt = 0;
   worker.backoff_state.reset();
-  if (budget_)
-    budget_->on_first_attempt(engine_.now());
+  if (budget_) budget_->on_first_attempt(engine_.now());
   send_attempt(w, worker.generation);
 }
 
 void Connector::send_attempt(uint32_t w, uint32_t generation) {
   Worker& worker = workers_[w];
-  if (worker.generation != generation)
-    return;  // a stale backoff timer
+  if (worker.generation != generation) return;  // a stale backoff timer
   const uint32_t gen = ++worker.generation;
   ++worker.attempt;
   ++stats_.attempts;
-  if (worker.attempt > 1)
-    ++stats_.retries;
+  if (worker.attempt > 1) ++stats_.retries;
   const SimTime now = engine_.now();
   if (breaker_ && !breaker_->allow(now)) {
     ++stats_.breaker_rejections;
@@ -146,25 +138,21 @@ void Connector::on_rejected(uint64_t tag, SimTime) {
 
 void Connector::on_timeout(uint32_t w, uint32_t generation) {
   Worker& worker = workers_[w];
-  if (worker.generation != generation || worker.state != WorkerState::in_flight)
-    return;
+  if (worker.generation != generation || worker.state != WorkerState::in_flight) return;
   complete_attempt(w, Outcome{ErrorClass::timeout, Duration{}});
 }
 
 void Connector::complete_attempt(uint32_t w, const Outcome& outcome) {
   Worker& worker = workers_[w];
   const SimTime now = engine_.now();
-  if (breaker_)
-    breaker_->record(outcome.ok(), now);
+  if (breaker_) breaker_->record(outcome.ok(), now);
   if (!outcome.ok()) {
     ++stats_.errors[static_cast<size_t>(outcome.error)];
-    if (budget_)
-      budget_->on_failure(now);
+    if (budget_) budget_->on_failure(now);
     retry_or_give_up(w, outcome);
     return;
   }
-  if (budget_)
-    budget_->on_success(now);
+  if (budget_) budget_->on_success(now);
   if (flow_->advance(worker.job, now)) {
     // The next call of a multi-call job starts with a fresh attempt count.
     worker.attempt = 0;
@@ -227,8 +215,7 @@ void Connector::finish_job(uint32_t w, JobEnd end, ErrorClass last_error) {
     const uint32_t gen = worker.generation;
     worker.state = WorkerState::backoff;
     engine_.schedule_after(Duration{0}, [this, w, gen] {
-      if (workers_[w].generation == gen)
-        start_job(w);
+      if (workers_[w].generation == gen) start_job(w);
     });
   } else {
     --busy_;

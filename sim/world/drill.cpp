@@ -64,8 +64,7 @@ class ArrivalProcess {
   }
 
   void begin() {
-    if (peak_rate_per_s_ > 0)
-      schedule_next();
+    if (peak_rate_per_s_ > 0) schedule_next();
   }
 
  private:
@@ -78,8 +77,7 @@ class ArrivalProcess {
 
   void on_candidate() {
     const double keep = shape_.multiplier_at(engine_.now()) / shape_.max_multiplier();
-    if (rng_.uniform01() < keep)
-      path_->start(next_order_++);
+    if (rng_.uniform01() < keep) path_->start(next_order_++);
     schedule_next();
   }
 
@@ -97,8 +95,7 @@ EndpointConfig endpoint_config(const std::string& name, const EndpointSpec& spec
 
 const SystemSpec* first_system(const Scenario& s, SystemKind kind) {
   for (const SystemSpec& sys : s.systems) {
-    if (sys.kind == kind)
-      return &sys;
+    if (sys.kind == kind) return &sys;
   }
   return nullptr;
 }
@@ -127,10 +124,8 @@ DrillResult run_drill(const Scenario& scenario, uint64_t seed, const Engine::Lim
   Endpoint* erp = nullptr;
   for (const SystemSpec& s : scenario.systems) {
     Endpoint* e = add_endpoint(s.name, std::string(to_string(s.kind)), s.endpoint);
-    if (&s == first_system(scenario, SystemKind::oms))
-      oms = e;
-    if (&s == first_system(scenario, SystemKind::erp))
-      erp = e;
+    if (&s == first_system(scenario, SystemKind::oms)) oms = e;
+    if (&s == first_system(scenario, SystemKind::erp)) erp = e;
   }
 
   // One path and one arrival process per traffic entry's channel.
@@ -141,10 +136,8 @@ DrillResult run_drill(const Scenario& scenario, uint64_t seed, const Engine::Lim
     ChannelResult& cr = result.channels.emplace_back();
     cr.channel = scenario.channels[i].name;
     std::vector<Endpoint*> hops{channel_endpoints[i]};
-    if (oms != nullptr)
-      hops.push_back(oms);
-    if (erp != nullptr)
-      hops.push_back(erp);
+    if (oms != nullptr) hops.push_back(oms);
+    if (erp != nullptr) hops.push_back(erp);
     for (Endpoint* e : hops)
       cr.path.push_back(e->config().name);
     paths.push_back(std::make_unique<OrderPath>(std::move(hops), &cr));

@@ -37,8 +37,7 @@ bool Endpoint::submit(uint64_t tag, EndpointClient* client) {
   }
   if (queue_size_ < config_.queue_max) {
     uint32_t slot = queue_head_ + queue_size_;
-    if (slot >= config_.queue_max)
-      slot -= config_.queue_max;
+    if (slot >= config_.queue_max) slot -= config_.queue_max;
     ring_[slot] = request;
     ++queue_size_;
     queue_depth_max_ = std::max(queue_depth_max_, queue_size_);
@@ -47,8 +46,7 @@ bool Endpoint::submit(uint64_t tag, EndpointClient* client) {
   }
   ++rejected_queue_full_;
   // Last: the client may submit again from here, and the endpoint must be consistent by then.
-  if (client != nullptr)
-    client->on_rejected(tag, now);
+  if (client != nullptr) client->on_rejected(tag, now);
   return false;
 }
 
@@ -73,8 +71,7 @@ void Endpoint::finish(uint32_t worker) {
   if (queue_size_ > 0) {
     const Request next = ring_[queue_head_];
     ++queue_head_;
-    if (queue_head_ == config_.queue_max)
-      queue_head_ = 0;
+    if (queue_head_ == config_.queue_max) queue_head_ = 0;
     --queue_size_;
     start(worker, next, now);
   } else {
@@ -89,8 +86,7 @@ void Endpoint::finish(uint32_t worker) {
 void Endpoint::advance(SimTime now) {
   const Duration dt = now - last_change_;
   SD_CHECK(dt.us >= 0, "endpoint time went backwards");
-  if (dt.us == 0)
-    return;
+  if (dt.us == 0) return;
   queue_area_.add_product(static_cast<uint64_t>(dt.us), queue_size_);
   busy_area_.add_product(static_cast<uint64_t>(dt.us), busy_);
   last_change_ = now;

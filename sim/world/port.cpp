@@ -6,8 +6,7 @@ Port::Port(Engine& engine, const std::string& name, const EndpointSpec& spec, Ra
            std::optional<uint32_t> concurrency_limit)
     : endpoint_(engine, EndpointConfig{name, spec.workers, spec.queue_max, spec.service_time}, rng),
       limit_(concurrency_limit) {
-  if (spec.rate_limit)
-    limiter_.emplace(*spec.rate_limit);
+  if (spec.rate_limit) limiter_.emplace(*spec.rate_limit);
 }
 
 Outcome Port::admit(SimTime now) {

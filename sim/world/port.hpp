@@ -37,8 +37,7 @@ class Port {
   // Gives back the concurrency unit taken by an admitted request once the server is done with it
   // (served or refused by a full queue).
   void release() {
-    if (limit_)
-      --in_use_;
+    if (limit_) --in_use_;
   }
 
   Endpoint& endpoint() { return endpoint_; }

@@ -10,8 +10,7 @@ RateShape::RateShape(std::vector<std::pair<Duration, double>> points) : points_(
   for (size_t i = 1; i < points_.size(); ++i) {
     SD_CHECK(points_[i - 1].first < points_[i].first, "shape point times must increase");
   }
-  if (points_.empty())
-    return;
+  if (points_.empty()) return;
   max_multiplier_ = 0;
   for (const auto& [at, m] : points_) {
     SD_CHECK(m >= 0, "a shape multiplier cannot be negative");
@@ -20,12 +19,9 @@ RateShape::RateShape(std::vector<std::pair<Duration, double>> points) : points_(
 }
 
 double RateShape::multiplier_at(SimTime t) const {
-  if (points_.empty())
-    return 1.0;
-  if (t.us <= points_.front().first.us)
-    return points_.front().second;
-  if (t.us >= points_.back().first.us)
-    return points_.back().second;
+  if (points_.empty()) return 1.0;
+  if (t.us <= points_.front().first.us) return points_.front().second;
+  if (t.us >= points_.back().first.us) return points_.back().second;
   // First point strictly after t; the segment is [it - 1, it].
   const auto it = std::upper_bound(points_.begin(), points_.end(), t.us,
                                    [](int64_t us, const auto& p) { return us < p.first.us; });
@@ -36,13 +32,11 @@ double RateShape::multiplier_at(SimTime t) const {
 }
 
 double RateShape::integral_seconds(SimTime end) const {
-  if (points_.empty())
-    return end.seconds();
+  if (points_.empty()) return end.seconds();
   // Trapezoids between breakpoints clipped to [0, end), plus the flat parts before and after.
   std::vector<int64_t> cuts{0, end.us};
   for (const auto& p : points_) {
-    if (p.first.us > 0 && p.first.us < end.us)
-      cuts.push_back(p.first.us);
+    if (p.first.us > 0 && p.first.us < end.us) cuts.push_back(p.first.us);
   }
   std::sort(cuts.begin(), cuts.end());
   double total = 0;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "sim/engine/check.hpp"
+#include "sim/world/traffic/schedules.hpp"
 #include "sim/world/world_impl.hpp"
 
 namespace syncdrill {
@@ -22,16 +23,14 @@ int64_t catalog_price(const CatalogSpec& c, RandomStream& rng) {
 
 const SystemSpec* first_system(const Scenario& s, SystemKind kind) {
   for (const SystemSpec& sys : s.systems) {
-    if (sys.kind == kind)
-      return &sys;
+    if (sys.kind == kind) return &sys;
   }
   return nullptr;
 }
 
 int channel_index(const Scenario& s, const std::string& name) {
   for (size_t i = 0; i < s.channels.size(); ++i) {
-    if (s.channels[i].name == name)
-      return static_cast<int>(i);
+    if (s.channels[i].name == name) return static_cast<int>(i);
   }
   return -1;
 }
@@ -39,7 +38,12 @@ int channel_index(const Scenario& s, const std::string& name) {
 }  // namespace
 
 World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits)
-    : engine(limits), scenario(s), seed(root_seed) {
+    : engine(limits),
+      scenario(s),
+      seed(root_seed),
+      restock_rng(root_seed, "erp/restocks"),
+      price_rng(root_seed, "erp/prices"),
+      sku_picker(s.catalog.skus) {
   result.seed = root_seed;
   const uint32_t skus = s.catalog.skus;
   RandomStream catalog_rng(root_seed, "catalog");
@@ -88,12 +92,9 @@ void World::build_ports() {
     ch.port = add(ch.spec->name, "channel", ch.spec->endpoint, {});
   for (const SystemSpec& sys : scenario.systems) {
     Port* p = add(sys.name, std::string(to_string(sys.kind)), sys.endpoint, sys.concurrency_limit);
-    if (sys.kind == SystemKind::erp && erp_port == nullptr)
-      erp_port = p;
-    if (sys.kind == SystemKind::oms && oms_port == nullptr)
-      oms_port = p;
-    if (sys.kind == SystemKind::wms && wms_port == nullptr)
-      wms_port = p;
+    if (sys.kind == SystemKind::erp && erp_port == nullptr) erp_port = p;
+    if (sys.kind == SystemKind::oms && oms_port == nullptr) oms_port = p;
+    if (sys.kind == SystemKind::wms && wms_port == nullptr) wms_port = p;
   }
 }
 
@@ -110,8 +111,7 @@ void World::build_connectors() {
           flow = make_ingest_flow(*this, spec, static_cast<uint32_t>(from));
           channels[from].ingest = flow.get();
           const PolicySpec& p = policy != nullptr ? *policy : kDefaultPolicy;
-          if (p.webhook_dedupe)
-            channels[from].ingest_dedupe.emplace();
+          if (p.webhook_dedupe) channels[from].ingest_dedupe.emplace();
         }
         break;
       case FlowKind::returns:
@@ -133,11 +133,15 @@ void World::build_connectors() {
         }
         break;
       case FlowKind::fulfillment:
+        if (fulfillment == nullptr && oms_port != nullptr && wms_port != nullptr) {
+          flow = make_fulfillment_flow(*this, spec);
+          fulfillment = flow.get();
+        }
+        break;
       case FlowKind::reconciliation:
-        break;  // built by their own stages
+        break;  // built by its own stage
     }
-    if (!flow)
-      continue;
+    if (!flow) continue;
     connectors_.push_back(
         std::make_unique<Connector>(engine, spec, policy != nullptr ? *policy : kDefaultPolicy,
                                     RandomStream(seed, "connector/" + spec.name), flow.get()));
@@ -164,8 +168,7 @@ void World::build_traffic() {
     t->baskets = std::make_unique<BasketSampler>(spec, *t->skus);
     const SimTime first = t->arrivals->next(t->rng);
     TrafficState* ts = t.get();
-    if (first != kArrivalsEnd)
-      engine.schedule_at(first, [this, ts] { place_order(*ts); });
+    if (first != kArrivalsEnd) engine.schedule_at(first, [this, ts] { place_order(*ts); });
     traffic_.push_back(std::move(t));
   }
 }
@@ -195,13 +198,13 @@ void World::schedule_erp_changes() {
     }
   };
   engine.schedule_at(SimTime{} + kChangeFeedPeriod, Feed{this});
+  schedule_erp_rounds();
   // Interval-mode sync connectors send their collected changes once per poll_interval.
   auto interval_flows = stock_flows;
   interval_flows.insert(interval_flows.end(), price_flows.begin(), price_flows.end());
   for (Flow* f : interval_flows) {
     const ConnectorSpec& spec = f->connector->spec();
-    if (!spec.poll_interval || spec.poll_interval->us <= 0)
-      continue;
+    if (!spec.poll_interval || spec.poll_interval->us <= 0) continue;
     struct Flush {
       World* w;
       Flow* flow;
@@ -214,6 +217,51 @@ void World::schedule_erp_changes() {
       }
     };
     engine.schedule_at(SimTime{} + *spec.poll_interval, Flush{this, f, *spec.poll_interval});
+  }
+}
+
+void World::schedule_erp_rounds() {
+  const SystemSpec* spec = first_system(scenario, SystemKind::erp);
+  if (spec == nullptr) return;
+  const SimTime end = SimTime{} + scenario.duration;
+  if (spec->restocks) {
+    struct Restocks {
+      World* w;
+      const RestockSpec* spec;
+      void operator()() const {
+        restock_round(*spec, w->restock_rng, w->sku_picker, w->restock_buffer);
+        for (const Restock& r : w->restock_buffer) {
+          w->erp->restock(r.sku, r.units);
+          w->result.units_restocked += r.units;
+        }
+        if (w->engine.now() + spec->interval <= SimTime{} + w->scenario.duration) {
+          w->engine.schedule_after(spec->interval, *this);
+        }
+      }
+    };
+    if (SimTime{} + spec->restocks->interval <= end) {
+      engine.schedule_at(SimTime{} + spec->restocks->interval, Restocks{this, &*spec->restocks});
+    }
+  }
+  if (spec->price_changes) {
+    struct Prices {
+      World* w;
+      const PriceChangeSpec* spec;
+      void operator()() const {
+        price_change_round(*spec, w->price_rng, w->sku_picker, w->price_buffer);
+        for (const PriceChange& p : w->price_buffer) {
+          w->erp->set_price(p.sku, apply_price_change(w->erp->price_minor(p.sku), p.change));
+          ++w->result.price_changes;
+        }
+        if (w->engine.now() + spec->interval <= SimTime{} + w->scenario.duration) {
+          w->engine.schedule_after(spec->interval, *this);
+        }
+      }
+    };
+    if (SimTime{} + spec->price_changes->interval <= end) {
+      engine.schedule_at(SimTime{} + spec->price_changes->interval,
+                         Prices{this, &*spec->price_changes});
+    }
   }
 }
 
@@ -285,8 +333,7 @@ void World::collect() {
     result.ports.push_back(out);
   }
   for (SkuId sku = 0; sku < erp->sku_count(); ++sku) {
-    if (!erp->stock_conserved(sku))
-      ++result.skus_not_conserved;
+    if (!erp->stock_conserved(sku)) ++result.skus_not_conserved;
   }
 }
 

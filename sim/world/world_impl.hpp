@@ -13,6 +13,7 @@
 #include "sim/world/policy/dedupe.hpp"
 #include "sim/world/traffic/arrivals.hpp"
 #include "sim/world/traffic/basket.hpp"
+#include "sim/world/traffic/schedules.hpp"
 #include "sim/world/traffic/zipf.hpp"
 #include "sim/world/world.hpp"
 
@@ -85,6 +86,11 @@ class World {
   std::vector<Flow*> stock_flows;
   std::vector<Flow*> price_flows;
   std::vector<SkuId> changed_skus;  // the change feed's buffer, reused
+  RandomStream restock_rng;
+  RandomStream price_rng;
+  SkuPicker sku_picker;
+  std::vector<Restock> restock_buffer;
+  std::vector<PriceChange> price_buffer;
 
   // Orders and webhooks (world_orders.cpp).
   void place_order(TrafficState& t);
@@ -97,6 +103,7 @@ class World {
   void build_connectors();
   void build_traffic();
   void schedule_erp_changes();
+  void schedule_erp_rounds();
   void schedule_sampling();
   void collect();
 
@@ -112,6 +119,10 @@ std::unique_ptr<Flow> make_ingest_flow(World& world, const ConnectorSpec& spec, 
 std::unique_ptr<Flow> make_stock_flow(World& world, const ConnectorSpec& spec, uint32_t channel);
 std::unique_ptr<Flow> make_price_flow(World& world, const ConnectorSpec& spec, uint32_t channel);
 std::unique_ptr<Flow> make_returns_flow(World& world, const ConnectorSpec& spec, uint32_t channel);
+
+std::unique_ptr<Flow> make_fulfillment_flow(World& world, const ConnectorSpec& spec);
+void fulfillment_released(Flow& flow, uint64_t oms_order);
+void fulfillment_cancelled(Flow& flow, uint32_t channel, uint64_t channel_order);
 
 // The stock and price flows hear of ERP changes through this (world_sync.cpp).
 void notify_sku_changed(Flow& flow, SkuId sku, SimTime now);

@@ -46,8 +46,7 @@ class IngestFlow final : public Flow {
     req.has_key = idempotency_keys_;
     req.payload_hash = job.subject * 0x9e3779b97f4a7c15ULL ^ static_cast<uint64_t>(amount);
     const CreateResult created = world_.oms->create_order(req, *world_.erp, now);
-    if (created.error != ErrorClass::none)
-      return Outcome{created.error, Duration{}};
+    if (created.error != ErrorClass::none) return Outcome{created.error, Duration{}};
     world_.on_oms_created(channel_, job.subject, created);
     return Outcome{};
   }
@@ -65,8 +64,7 @@ class IngestFlow final : public Flow {
     uint8_t& flags = world_.channels[channel_].flags[job.subject];
     flags &= static_cast<uint8_t>(~kInConnector);
     // A refused delivery is the webhook sender's to retry; a dead letter is given up.
-    if (end == JobEnd::dead_lettered)
-      flags |= kIngestFailed;
+    if (end == JobEnd::dead_lettered) flags |= kIngestFailed;
   }
 
  private:
@@ -85,12 +83,10 @@ class ReturnsFlow final : public Flow {
   Outcome execute(const Job& job, SimTime now) override {
     ChannelState& ch = world_.channels[channel_];
     const uint32_t oms_order = ch.oms_order[job.subject];
-    if (oms_order == 0)
-      return Outcome{ErrorClass::not_found, Duration{}};
+    if (oms_order == 0) return Outcome{ErrorClass::not_found, Duration{}};
     const Response r = world_.oms->receive_return(oms_order - 1, ch.mock->order_lines(job.subject),
                                                   *world_.erp, now);
-    if (r.ok())
-      ++ch.outcome->returns_synced;
+    if (r.ok()) ++ch.outcome->returns_synced;
     return r;
   }
 
@@ -156,24 +152,20 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
   ChannelState& ch = channels[c];
   const bool is_return = event.topic == WebhookTopic::returns_create;
   Flow* flow = is_return ? ch.returns : ch.ingest;
-  if (flow == nullptr || !ch.spec->webhooks.enabled)
-    return;  // nobody listens
-  if (!is_return && ch.ingest_dedupe && ch.ingest_dedupe->seen_before(event.event_id))
-    return;
+  if (flow == nullptr || !ch.spec->webhooks.enabled) return;  // nobody listens
+  if (!is_return && ch.ingest_dedupe && ch.ingest_dedupe->seen_before(event.event_id)) return;
   Job job;
   job.subject = event.order;
   job.channel = static_cast<uint16_t>(c);
   if (flow->connector->enqueue(job)) {
-    if (!is_return)
-      ch.flags[event.order] |= kInConnector;
+    if (!is_return) ch.flags[event.order] |= kInConnector;
     return;
   }
   // Refused (the receiver's queue is full): the sender retries on its schedule.
   ++ch.outcome->webhook_deliveries_failed;
   if (attempt > ch.spec->webhooks.retries) {
     ++ch.outcome->webhook_events_lost;
-    if (!is_return)
-      ch.flags[event.order] |= kWebhookGivenUp;
+    if (!is_return) ch.flags[event.order] |= kWebhookGivenUp;
     return;
   }
   const Duration delay = webhook_retry_delay(ch.spec->webhooks, attempt);
@@ -185,36 +177,36 @@ void World::request_return(uint32_t c, uint64_t order) {
   ChannelState& ch = channels[c];
   const uint32_t oms_order = ch.oms_order[order];
   // Only a shipped order can come back; an order never shipped is not returned.
-  if (oms_order == 0)
-    return;
+  if (oms_order == 0) return;
   const OmsState state = oms->state(oms_order - 1);
-  if (state != OmsState::shipped && state != OmsState::delivered)
-    return;
+  if (state != OmsState::shipped && state != OmsState::delivered) return;
   std::array<SkuQuantity, kBasketLinesMax> lines;
   uint32_t n = 0;
   for (const OrderLine& line : ch.mock->order_lines(order)) {
-    if (n < kBasketLinesMax)
-      lines[n++] = SkuQuantity{line.sku, line.quantity};
+    if (n < kBasketLinesMax) lines[n++] = SkuQuantity{line.sku, line.quantity};
   }
   const ChannelEventResult r =
       ch.mock->record_return(order, std::span(lines.data(), n), engine.now());
-  if (!r.emitted)
-    return;
+  if (!r.emitted) return;
   ++ch.outcome->returns_requested;
   const WebhookEvent event = r.event;
   engine.schedule_after(kWebhookLatency, [this, c, event] { deliver_webhook(c, event, 1); });
 }
 
 void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& created) {
-  if (created.replayed)
-    return;
+  if (created.replayed) return;
   ChannelState& ch = channels[c];
-  if (ch.oms_order[order] != 0)
-    return;  // a duplicate: ground truth counts it from the OMS
+  // A duplicate OMS order takes stock and ships like the first: that is what it costs.
+  if (fulfillment != nullptr && created.state == OmsState::allocated) {
+    fulfillment_released(*fulfillment, created.order);
+  }
+  if (ch.oms_order[order] != 0) return;  // ground truth counts duplicates from the OMS
   ch.oms_order[order] = static_cast<uint32_t>(created.order + 1);
   ch.outcome->ingest_delay_us.record(engine.now().us - ch.placed_at_us[order]);
-  if (created.state == OmsState::cancelled)
+  if (created.state == OmsState::cancelled) {
     ch.flags[order] |= kOversold;
+    if (fulfillment != nullptr) fulfillment_cancelled(*fulfillment, c, order);
+  }
 }
 
 }  // namespace syncdrill::world

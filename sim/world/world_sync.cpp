@@ -21,13 +21,10 @@ class SyncFlow : public Flow {
         queued_(world.erp->sku_count(), 0) {}
 
   void notice(SkuId sku, SimTime now) {
-    if (changed_since_us_[sku] < 0)
-      changed_since_us_[sku] = now.us;
-    if (queued_[sku])
-      return;
+    if (changed_since_us_[sku] < 0) changed_since_us_[sku] = now.us;
+    if (queued_[sku]) return;
     if (spec_.poll_interval) {
-      if (!waiting_mark(sku))
-        waiting_.push_back(sku);
+      if (!waiting_mark(sku)) waiting_.push_back(sku);
       return;
     }
     enqueue(sku);
@@ -37,8 +34,7 @@ class SyncFlow : public Flow {
   void flush() {
     for (SkuId sku : waiting_) {
       waiting_flag_[sku] = 0;
-      if (!queued_[sku])
-        enqueue(sku);
+      if (!queued_[sku]) enqueue(sku);
     }
     waiting_.clear();
   }
@@ -49,8 +45,7 @@ class SyncFlow : public Flow {
     const auto sku = static_cast<SkuId>(job.subject);
     queued_[sku] = 0;  // a change from now on needs another push
     if (changed_since_us_[sku] >= 0) {
-      if (sent_since_us_[sku] < 0)
-        sent_since_us_[sku] = changed_since_us_[sku];
+      if (sent_since_us_[sku] < 0) sent_since_us_[sku] = changed_since_us_[sku];
       changed_since_us_[sku] = -1;
     }
     if (price_) {
@@ -84,8 +79,7 @@ class SyncFlow : public Flow {
   void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime now) override {
     // A push that was dropped or given up leaves the channel stale; the next change of the SKU
     // (or the next interval) tries again, and the delay keeps counting from the first change.
-    if (end == JobEnd::succeeded)
-      return;
+    if (end == JobEnd::succeeded) return;
     const auto sku = static_cast<SkuId>(job.subject);
     if (sent_since_us_[sku] >= 0 && changed_since_us_[sku] < 0) {
       changed_since_us_[sku] = sent_since_us_[sku];
@@ -101,13 +95,11 @@ class SyncFlow : public Flow {
     job.channel = static_cast<uint16_t>(channel_);
     queued_[sku] = 1;
     // A refused job (full queue) is reported through on_finished.
-    if (!connector->enqueue(job))
-      queued_[sku] = 0;
+    if (!connector->enqueue(job)) queued_[sku] = 0;
   }
 
   bool waiting_mark(SkuId sku) {
-    if (waiting_flag_.empty())
-      waiting_flag_.assign(queued_.size(), 0);
+    if (waiting_flag_.empty()) waiting_flag_.assign(queued_.size(), 0);
     const bool was = waiting_flag_[sku] != 0;
     waiting_flag_[sku] = 1;
     return was;

@@ -29,12 +29,10 @@ Backoff::Backoff(BackoffKind kind, Duration base, Duration cap)
 Duration Backoff::capped_exponential(uint32_t retry_number) const {
   SD_CHECK(retry_number >= 1, "retry numbers start at 1");
   const uint32_t shift = retry_number - 1;
-  if (base_.us == 0)
-    return Duration{};
+  if (base_.us == 0) return Duration{};
   // base * 2^shift <= cap  <=>  base <= floor(cap / 2^shift) for integers, and that side never
   // overflows; a shift of 63 or more exceeds any int64 cap once base >= 1.
-  if (shift >= 63 || base_.us > (cap_.us >> shift))
-    return cap_;
+  if (shift >= 63 || base_.us > (cap_.us >> shift)) return cap_;
   return {base_.us << shift};
 }
 
@@ -65,8 +63,7 @@ Duration Backoff::next_delay(uint32_t retry_number, RandomStream& rng, BackoffSt
     }
     case BackoffKind::decorrelated_jitter:
       // A first retry begins a new request's sequence, whatever the state last held.
-      if (retry_number == 1 || state.decorrelated_prev.us == 0)
-        state.decorrelated_prev = base_;
+      if (retry_number == 1 || state.decorrelated_prev.us == 0) state.decorrelated_prev = base_;
       return decorrelated(rng, state);
   }
   SD_CHECK(false, "unknown backoff kind");
@@ -74,8 +71,7 @@ Duration Backoff::next_delay(uint32_t retry_number, RandomStream& rng, BackoffSt
 }
 
 Duration with_retry_after(Duration backoff, std::optional<Duration> retry_after, bool honour) {
-  if (!honour || !retry_after.has_value())
-    return backoff;
+  if (!honour || !retry_after.has_value()) return backoff;
   return std::max(backoff, *retry_after);
 }
 

@@ -45,7 +45,8 @@ class Backoff {
   // From a connector's retry policy (its max_attempts is the caller's business).
   explicit Backoff(const RetrySpec& spec);
   // From any schedule, e.g. a channel's WebhookSpec. REQUIRES: base >= 0, cap >= 0. cap < base
-  // is tolerated (every capped kind then answers cap; constant still answers base).
+  // is tolerated, since a scenario can reach it: v(n) is then cap for every n, decorrelated
+  // jitter always answers cap and constant still answers base.
   Backoff(BackoffKind kind, Duration base, Duration cap);
 
   // The wait before retry number retry_number (1 = first retry) of the request owning state.

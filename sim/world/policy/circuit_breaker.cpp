@@ -21,8 +21,7 @@ CircuitBreaker::CircuitBreaker(const BreakerSpec& spec)
 
 void CircuitBreaker::enter(State to, SimTime at) {
   const State from = state_;
-  if (from == State::open)
-    open_total_ += at - opened_at_;
+  if (from == State::open) open_total_ += at - opened_at_;
   state_ = to;
   if (to == State::open) {
     opened_at_ = at;
@@ -34,8 +33,7 @@ void CircuitBreaker::enter(State to, SimTime at) {
     window_.clear();  // old failures must not trip the fresh closed period
     ++times_closed_;
   }
-  if (hook_)
-    hook_(Transition{from, to, at});
+  if (hook_) hook_(Transition{from, to, at});
 }
 
 void CircuitBreaker::end_wait_if_due(SimTime now) {
@@ -45,8 +43,7 @@ void CircuitBreaker::end_wait_if_due(SimTime now) {
 
 bool CircuitBreaker::allow(SimTime now) {
   end_wait_if_due(now);
-  if (state_ == State::closed)
-    return true;
+  if (state_ == State::closed) return true;
   if (state_ == State::half_open && trials_allowed_ < spec_.half_open_calls) {
     ++trials_allowed_;
     return true;
@@ -72,11 +69,9 @@ void CircuitBreaker::record(bool success, SimTime now) {
 
 void CircuitBreaker::record_closed(bool success, SimTime now) {
   window_.add(now, kCalls);
-  if (!success)
-    window_.add(now, kFailures);
+  if (!success) window_.add(now, kFailures);
   const uint64_t calls = window_.total(now, kCalls);
-  if (calls < spec_.minimum_calls)
-    return;
+  if (calls < spec_.minimum_calls) return;
   // failures / calls >= failure_rate, scaled by a million and cross-multiplied: no rounding.
   if (window_.total(now, kFailures) * 1'000'000 >= failure_rate_micro_ * calls)
     enter(State::open, now);
@@ -91,19 +86,16 @@ void CircuitBreaker::record_trial(bool success, SimTime now) {
     enter(State::open, now);
     return;
   }
-  if (++trials_succeeded_ == spec_.half_open_calls)
-    enter(State::closed, now);
+  if (++trials_succeeded_ == spec_.half_open_calls) enter(State::closed, now);
 }
 
 CircuitBreaker::State CircuitBreaker::state(SimTime now) const {
-  if (state_ == State::open && now >= opened_at_ + spec_.open_wait)
-    return State::half_open;
+  if (state_ == State::open && now >= opened_at_ + spec_.open_wait) return State::half_open;
   return state_;
 }
 
 Duration CircuitBreaker::time_open(SimTime now) const {
-  if (state_ != State::open)
-    return open_total_;
+  if (state_ != State::open) return open_total_;
   return open_total_ + std::min(now - opened_at_, spec_.open_wait);
 }
 

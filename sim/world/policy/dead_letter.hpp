@@ -44,8 +44,7 @@ class DeadLetterQueue {
       ++overflowed_;
       return false;
     }
-    if (size_ == slots_.size())
-      grow();
+    if (size_ == slots_.size()) grow();
     slots_[index(size_)] = record;
     ++size_;
     ++pushed_;

@@ -28,16 +28,13 @@ size_t WebhookDedupe::find_slot(uint64_t id) const {
   const size_t mask = table_.size() - 1;
   // Load <= 1/2 guarantees an empty slot, so the probe ends.
   for (size_t i = home(id);; i = (i + 1) & mask) {
-    if (table_[i] == id)
-      return i;
-    if (table_[i] == kEmpty)
-      return table_.size();
+    if (table_[i] == id) return i;
+    if (table_[i] == kEmpty) return table_.size();
   }
 }
 
 bool WebhookDedupe::contains(uint64_t event_id) const {
-  if (event_id == kEmpty)
-    return has_empty_id_;
+  if (event_id == kEmpty) return has_empty_id_;
   return find_slot(event_id) != table_.size();
 }
 
@@ -46,8 +43,7 @@ void WebhookDedupe::grow_table() {
   old.swap(table_);
   table_count_ = 0;
   for (uint64_t id : old) {
-    if (id != kEmpty)
-      insert(id);
+    if (id != kEmpty) insert(id);
   }
 }
 
@@ -58,8 +54,7 @@ void WebhookDedupe::insert(uint64_t id) {
   }
   // Keep load <= 1/2. table_count_ never exceeds capacity_, so growth stops by itself at the
   // first power of two >= 2 * capacity_.
-  if ((table_count_ + 1) * 2 > table_.size())
-    grow_table();
+  if ((table_count_ + 1) * 2 > table_.size()) grow_table();
   const size_t mask = table_.size() - 1;
   size_t i = home(id);
   while (table_[i] != kEmpty)
@@ -81,8 +76,7 @@ void WebhookDedupe::erase(uint64_t id) {
   for (size_t j = (hole + 1) & mask; table_[j] != kEmpty; j = (j + 1) & mask) {
     const size_t h = home(table_[j]);
     const bool stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
-    if (stays)
-      continue;
+    if (stays) continue;
     table_[hole] = table_[j];
     hole = j;
   }
@@ -93,16 +87,14 @@ void WebhookDedupe::erase(uint64_t id) {
 bool WebhookDedupe::seen_before(uint64_t event_id) {
   // A full window will evict its oldest id: start fetching that id's table slot now, so the two
   // cache misses of a large table (the lookup and the eviction) overlap instead of queueing.
-  if (ring_.size() == capacity_)
-    __builtin_prefetch(&table_[home(ring_[oldest_])]);
+  if (ring_.size() == capacity_) __builtin_prefetch(&table_[home(ring_[oldest_])]);
   if (contains(event_id)) {
     ++duplicates_;
     return true;
   }
   if (ring_.size() < capacity_) {
     // Grow by doubling, but never past capacity_ (push_back's own growth might overshoot).
-    if (ring_.size() == ring_.capacity())
-      ring_.reserve(std::min(capacity_, ring_.capacity() * 2));
+    if (ring_.size() == ring_.capacity()) ring_.reserve(std::min(capacity_, ring_.capacity() * 2));
     ring_.push_back(event_id);
   } else {
     erase(ring_[oldest_]);

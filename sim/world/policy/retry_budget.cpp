@@ -43,16 +43,14 @@ bool RetryBudget::try_acquire_retry(SimTime now) {
     allowed = 2 * tokens_micro_ > max_tokens_micro_;
   } else {
     allowed = ratio_allows(now);
-    if (allowed)
-      window_.add(now, kRetries);
+    if (allowed) window_.add(now, kRetries);
   }
   ++(allowed ? retries_allowed_ : retries_denied_);
   return allowed;
 }
 
 void RetryBudget::on_first_attempt(SimTime now) {
-  if (kind_ == BudgetSpec::Kind::ratio)
-    window_.add(now, kFirstAttempts);
+  if (kind_ == BudgetSpec::Kind::ratio) window_.add(now, kFirstAttempts);
 }
 
 void RetryBudget::on_success(SimTime /*now*/) {

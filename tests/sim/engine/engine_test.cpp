@@ -140,8 +140,7 @@ TEST_CASE("a steady hold loop stops growing its storage") {
     Engine* engine;
     int64_t* remaining;
     void operator()() const {
-      if (--*remaining > 0)
-        engine->schedule_after(Duration{(*remaining % 97) + 1}, *this);
+      if (--*remaining > 0) engine->schedule_after(Duration{(*remaining % 97) + 1}, *this);
     }
   };
   int64_t remaining = 100000;
@@ -161,8 +160,7 @@ TEST_CASE("scheduling an event in the past aborts: it is a bug, not an input err
     // Child: doctest's own SIGABRT handler would print a second test summary; restore the
     // default action, quiet stderr, then break the rule.
     std::signal(SIGABRT, SIG_DFL);
-    if (std::freopen("/dev/null", "w", stderr) == nullptr)
-      _exit(1);
+    if (std::freopen("/dev/null", "w", stderr) == nullptr) _exit(1);
     Engine engine;
     engine.run_until(SimTime{100});
     engine.schedule_at(SimTime{50}, [] {});
@@ -171,8 +169,7 @@ TEST_CASE("scheduling an event in the past aborts: it is a bug, not an input err
   int status = 0;
   waitpid(pid, &status, 0);
   CHECK(WIFSIGNALED(status));
-  if (WIFSIGNALED(status))
-    CHECK(WTERMSIG(status) == SIGABRT);
+  if (WIFSIGNALED(status)) CHECK(WTERMSIG(status) == SIGABRT);
 }
 
 }  // namespace

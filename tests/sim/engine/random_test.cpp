@@ -159,8 +159,7 @@ TEST_CASE("different names or seeds give different sequences") {
     const std::vector<uint64_t> a = first_outputs(x, 64);
     const std::vector<uint64_t> b = first_outputs(y, 64);
     for (size_t i = 0; i < a.size(); ++i) {
-      if (a[i] == b[i])
-        return false;
+      if (a[i] == b[i]) return false;
     }
     return true;
   };

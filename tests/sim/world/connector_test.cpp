@@ -16,8 +16,7 @@ struct ScriptedFlow final : ConnectorFlow {
   Port& target(const Job&) override { return *port; }
   Outcome execute(const Job& job, SimTime now) override {
     executed.push_back({job.subject, now});
-    if (script.empty())
-      return Outcome{};
+    if (script.empty()) return Outcome{};
     const Outcome o = script.front();
     script.pop_front();
     return o;

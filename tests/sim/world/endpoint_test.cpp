@@ -210,8 +210,7 @@ TEST_CASE("a request submitted from on_served queues behind those already waitin
     std::vector<uint64_t> served;
     void on_served(uint64_t tag, SimTime, SimTime) override {
       served.push_back(tag);
-      if (tag < 100)
-        endpoint->submit(tag + 100, this);
+      if (tag < 100) endpoint->submit(tag + 100, this);
     }
   };
   Engine engine;
@@ -232,8 +231,7 @@ TEST_CASE("a client may submit again from on_rejected") {
     void on_served(uint64_t, SimTime, SimTime) override {}
     void on_rejected(uint64_t tag, SimTime) override {
       ++rejections;
-      if (rejections < 3)
-        endpoint->submit(tag, this);  // rejected again: still full
+      if (rejections < 3) endpoint->submit(tag, this);  // rejected again: still full
     }
   };
   Engine engine;

@@ -76,8 +76,7 @@ class PoissonSource {
   void arrive() {
     endpoint_.submit(next_tag_++, &client_);
     const SimTime next = engine_.now() + gap_.sample_duration(rng_);
-    if (next < stop_)
-      engine_.schedule_at(next, [this] { arrive(); });
+    if (next < stop_) engine_.schedule_at(next, [this] { arrive(); });
   }
 
   Engine& engine_;
@@ -93,8 +92,7 @@ class PoissonSource {
 class SojournMax final : public EndpointClient {
  public:
   void on_served(uint64_t, SimTime arrived, SimTime finished) override {
-    if (finished - arrived > max)
-      max = finished - arrived;
+    if (finished - arrived > max) max = finished - arrived;
   }
   void on_rejected(uint64_t, SimTime) override { ++rejected; }
   Duration max;

@@ -13,8 +13,7 @@ namespace {
 Scenario load(const std::string& rel) {
   const std::string path = std::string(SYNCDRILL_TEST_DATA_DIR) + "/" + rel;
   LoadResult r = load_scenario_file(path);
-  if (!r.ok())
-    FAIL(format_diagnostic(r.errors.front()));
+  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
   return *r.scenario;
 }
 

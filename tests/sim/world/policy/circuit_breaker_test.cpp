@@ -28,8 +28,7 @@ SimTime at_s(int64_t s) {
 
 // One call through the breaker: allowed, then its outcome recorded at the same instant.
 bool call(CircuitBreaker& breaker, bool success, SimTime now) {
-  if (!breaker.allow(now))
-    return false;
+  if (!breaker.allow(now)) return false;
   breaker.record(success, now);
   return true;
 }

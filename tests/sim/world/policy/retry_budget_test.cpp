@@ -166,8 +166,7 @@ TEST_CASE("ratio budget admits about ratio of first attempts under a total failu
       if (budget.try_acquire_retry(now)) {
         ++retries;
         budget.on_failure(now);
-        if (p.retries_left > 1)
-          pending.push_back({now + milliseconds(10), p.retries_left - 1});
+        if (p.retries_left > 1) pending.push_back({now + milliseconds(10), p.retries_left - 1});
       }
     }
     budget.on_first_attempt(now);

@@ -84,7 +84,7 @@ TEST_CASE("shaped arrival counts match the integral of the rate in every window"
   }
 }
 
-TEST_CASE("the modelled rate is the rate shape times the baseline") {
+TEST_CASE("the modelled arrival rate is the rate shape times the baseline") {
   const std::vector<ShapePoint> shape{{seconds(10), 2}, {seconds(20), 0}, {seconds(35), 3}};
   const RateShape reference = rate_shape(shape);
   const ArrivalProcess p(4, shape, SimTime{} + seconds(60));

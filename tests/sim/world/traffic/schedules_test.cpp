@@ -16,7 +16,7 @@ namespace {
 
 constexpr double kMaxZ = 5.0;
 
-TEST_CASE("a round touches sku_fraction of the catalog, rounded, at least one") {
+TEST_CASE("a scheduled round touches sku_fraction of the catalog, rounded, at least one") {
   CHECK(skus_per_round(0.1, 1000) == 100);
   CHECK(skus_per_round(0.05, 10) == 1);  // 0.5 rounds half away from zero
   CHECK(skus_per_round(0.04, 10) == 1);  // 0.4 would round to 0: at least one
@@ -25,7 +25,7 @@ TEST_CASE("a round touches sku_fraction of the catalog, rounded, at least one") 
   CHECK(skus_per_round(1e-9, 100'000) == 1);
 }
 
-TEST_CASE("picked SKUs are distinct, in range, and each SKU is equally likely") {
+TEST_CASE("SKUs picked for a scheduled round are distinct, in range, and equally likely") {
   constexpr uint32_t kSkus = 40;
   constexpr uint32_t kPerRound = 7;
   constexpr int kRounds = 100'000;
@@ -50,7 +50,7 @@ TEST_CASE("picked SKUs are distinct, in range, and each SKU is equally likely") 
   }
 }
 
-TEST_CASE("every pair of SKUs is equally likely to be picked together") {
+TEST_CASE("every pair of SKUs is equally likely to share a scheduled round") {
   // Floyd's algorithm gives every k-subset the same probability; with n = 5, k = 2 there are 10
   // subsets, each with probability 1/10. Chi-square with 9 df.
   SkuPicker picker(5);
@@ -72,7 +72,7 @@ TEST_CASE("every pair of SKUs is equally likely to be picked together") {
   CHECK(chi2 < 9 + kMaxZ * std::sqrt(18.0));
 }
 
-TEST_CASE("picking the whole catalog returns every SKU once") {
+TEST_CASE("a scheduled round over the whole catalog picks every SKU once") {
   SkuPicker picker(1000);
   RandomStream rng(3, "erp/all");
   for (int r = 0; r < 3; ++r) {
@@ -84,7 +84,7 @@ TEST_CASE("picking the whole catalog returns every SKU once") {
   }
 }
 
-TEST_CASE("a restock round adds the configured units to sku_fraction of the SKUs") {
+TEST_CASE("a scheduled restock adds the configured units to sku_fraction of the SKUs") {
   RestockSpec spec;
   spec.units = 25;
   spec.sku_fraction = 0.2;
@@ -102,7 +102,7 @@ TEST_CASE("a restock round adds the configured units to sku_fraction of the SKUs
   CHECK(skus.size() == 10);
 }
 
-TEST_CASE("price changes are uniform within plus or minus change_max") {
+TEST_CASE("scheduled price changes are uniform within plus or minus change_max") {
   PriceChangeSpec spec;
   spec.sku_fraction = 0.5;
   spec.change_max = 0.2;
@@ -133,7 +133,7 @@ TEST_CASE("price changes are uniform within plus or minus change_max") {
         kMaxZ * std::sqrt((m4 - var * var) / static_cast<double>(n)));
 }
 
-TEST_CASE("a price change rounds to whole minor units and never goes below one") {
+TEST_CASE("a scheduled price change rounds to whole minor units and never goes below one") {
   CHECK(apply_price_change(1000, 0.1) == 1100);
   CHECK(apply_price_change(1000, -0.1) == 900);
   CHECK(apply_price_change(999, 0.0005) == 999);    // 999.4995 -> 999
@@ -143,7 +143,7 @@ TEST_CASE("a price change rounds to whole minor units and never goes below one")
   CHECK(apply_price_change(500, -1.0) == 1);
 }
 
-TEST_CASE("returns happen for the configured fraction of orders after the configured delay") {
+TEST_CASE("returns schedule the configured fraction of orders after the configured delay") {
   ReturnsSpec spec;
   spec.fraction = 0.3;
   spec.delay = Distribution::constant(2 * 86'400e6);
@@ -166,7 +166,7 @@ TEST_CASE("returns happen for the configured fraction of orders after the config
   }
 }
 
-TEST_CASE("will_return takes one draw whatever the fraction, so streams stay aligned") {
+TEST_CASE("returns schedule: will_return takes one draw whatever the fraction") {
   ReturnsSpec low;
   low.fraction = 0.01;
   ReturnsSpec high;
@@ -180,7 +180,7 @@ TEST_CASE("will_return takes one draw whatever the fraction, so streams stay ali
   CHECK(r1.next_u64() == r2.next_u64());
 }
 
-TEST_CASE("return delays follow the delay distribution and are never negative") {
+TEST_CASE("returns schedule: delays follow the delay distribution and are never negative") {
   ReturnsSpec spec;
   spec.fraction = 1;
   spec.delay = Distribution::normal(1e6, 2e6);  // often below zero before clamping

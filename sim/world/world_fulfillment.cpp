@@ -1,0 +1,173 @@
+// Fulfillment: allocated OMS orders released to the WMS, shipped after the warehouse's delays,
+// and the shipment state carried back to the OMS and, through the mapping table, to the channel.
+#include <optional>
+
+#include "mocks/wms.hpp"
+#include "sim/engine/check.hpp"
+#include "sim/world/world_impl.hpp"
+
+namespace syncdrill::world {
+
+namespace {
+
+enum Op : uint8_t {
+  kRelease,       // OMS order -> WMS shipment (step 0: WMS receive)
+  kShipped,       // shipment shipped: step 0 OMS shipped, step 1 channel status
+  kCancelStatus,  // an oversold order: the channel is told it is cancelled
+};
+
+// Warehouse timings: the WMS spec has no keys for them yet, so these are the defaults of a
+// same-day 3PL (pick within the hour, hand to the carrier a few hours later).
+const Distribution& pick_delay() {
+  static const Distribution d = Distribution::lognormal_p50_p95(20 * 60e6, 120 * 60e6);
+  return d;
+}
+const Distribution& ship_delay() {
+  static const Distribution d = Distribution::lognormal_p50_p95(60 * 60e6, 240 * 60e6);
+  return d;
+}
+
+class FulfillmentFlow final : public Flow {
+ public:
+  FulfillmentFlow(World& world, const ConnectorSpec& spec)
+      : Flow(world, spec), rng_(world.seed, "wms/timings") {}
+
+  Port& target(const Job& job) override {
+    switch (job.op) {
+      case kRelease:
+        return *world_.wms_port;
+      case kShipped:
+        return job.step == 0 ? *world_.oms_port : *world_.channels[job.channel].port;
+      default:
+        return *world_.channels[job.channel].port;
+    }
+  }
+
+  Outcome execute(const Job& job, SimTime now) override {
+    switch (job.op) {
+      case kRelease:
+        return release(job, now);
+      case kShipped:
+        return job.step == 0 ? oms_shipped(job, now) : channel_shipped(job, now);
+      default: {
+        ChannelState& ch = world_.channels[job.channel];
+        const auto r =
+            ch.mock->set_status(job.subject, ch.mock->spelling(OrderStatus::cancelled), now);
+        return Outcome{r.error, Duration{}};
+      }
+    }
+  }
+
+  bool advance(Job& job, SimTime) override {
+    if (job.op == kShipped && job.step == 0) {
+      job.step = 1;
+      return true;
+    }
+    return false;
+  }
+
+  void on_finished(const Job&, JobEnd, ErrorClass, SimTime) override {}
+
+  void released(uint64_t oms_order) {
+    Job job;
+    job.op = kRelease;
+    job.subject = oms_order;
+    job.channel = static_cast<uint16_t>(world_.oms->channel(oms_order));
+    connector->enqueue(job);
+  }
+
+  void cancelled(uint32_t channel, uint64_t channel_order) {
+    Job job;
+    job.op = kCancelStatus;
+    job.subject = channel_order;
+    job.channel = static_cast<uint16_t>(channel);
+    connector->enqueue(job);
+  }
+
+ private:
+  Outcome release(const Job& job, SimTime now) {
+    // A retried release whose first attempt got through must not ship twice.
+    if (wms_.shipments_for(job.subject) > 0) return Outcome{};
+    const Response moved =
+        world_.oms->transition(job.subject, OmsState::released, *world_.erp, now);
+    if (!moved.ok()) return moved;
+    const uint64_t shipment = wms_.receive(job.subject, world_.oms->lines(job.subject), now);
+    const Duration to_pick = pick_delay().sample_duration(rng_);
+    const Duration to_ship = to_pick + ship_delay().sample_duration(rng_);
+    world_.engine.schedule_after(to_pick, [this, shipment] {
+      const SimTime t = world_.engine.now();
+      wms_.start_picking(shipment, t);
+      wms_.pick(shipment, t);
+    });
+    const uint16_t channel = job.channel;
+    world_.engine.schedule_after(to_ship, [this, shipment, channel] {
+      wms_.ship(shipment, world_.engine.now());
+      Job next;
+      next.op = kShipped;
+      next.subject = shipment;
+      next.channel = channel;
+      next.value = world_.engine.now().us;  // when the parcel left
+      connector->enqueue(next);
+    });
+    return Outcome{};
+  }
+
+  Outcome oms_shipped(const Job& job, SimTime now) {
+    const uint64_t order = wms_.oms_order(job.subject);
+    if (world_.oms->state(order) == OmsState::shipped) return Outcome{};  // a retry
+    return world_.oms->transition(order, OmsState::shipped, *world_.erp, now);
+  }
+
+  // The WMS's spelling goes through the connector's mapping table to the channel's vocabulary.
+  // With no table, states pass by their canonical names. A spelling the table lacks, or one the
+  // channel does not know, is a mapping error: the order stays stuck where it was.
+  Outcome channel_shipped(const Job& job, SimTime now) {
+    ChannelState& ch = world_.channels[job.channel];
+    const std::optional<std::string> spelled = map(wms_.status_spelling(job.subject), ch);
+    const uint64_t channel_order = world_.oms->channel_order(wms_.oms_order(job.subject));
+    if (!spelled) {
+      ++world_.result.unmapped_states;
+      return Outcome{ErrorClass::rejected, Duration{}};
+    }
+    const ChannelEventResult r = ch.mock->set_status(channel_order, *spelled, now);
+    if (r.error == ErrorClass::rejected) ++world_.result.unmapped_states;
+    if (r.error == ErrorClass::none) ch.outcome->status_sync_delay_us.record(now.us - job.value);
+    return Outcome{r.error, Duration{}};
+  }
+
+  std::optional<std::string> map(std::string_view wms_spelling, const ChannelState& ch) const {
+    if (spec_.mapping.empty()) {
+      for (uint32_t s = 0; s < kShipmentStateCount; ++s) {
+        const auto state = static_cast<ShipmentState>(s);
+        if (wms_.spelling(state) != wms_spelling) continue;
+        const auto canonical = parse_order_status(to_string(state));
+        if (!canonical) return std::nullopt;
+        return std::string(ch.mock->spelling(*canonical));
+      }
+      return std::nullopt;
+    }
+    for (const StatusMapping& m : spec_.mapping) {
+      if (m.from == wms_spelling) return m.to;
+    }
+    return std::nullopt;
+  }
+
+  WmsMock wms_;
+  RandomStream rng_;
+};
+
+}  // namespace
+
+std::unique_ptr<Flow> make_fulfillment_flow(World& world, const ConnectorSpec& spec) {
+  return std::make_unique<FulfillmentFlow>(world, spec);
+}
+
+void fulfillment_released(Flow& flow, uint64_t oms_order) {
+  static_cast<FulfillmentFlow&>(flow).released(oms_order);
+}
+
+void fulfillment_cancelled(Flow& flow, uint32_t channel, uint64_t channel_order) {
+  static_cast<FulfillmentFlow&>(flow).cancelled(channel, channel_order);
+}
+
+}  // namespace syncdrill::world
