@@ -72,6 +72,7 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
   build_connectors();
   build_traffic();
   schedule_erp_changes();
+  schedule_scheduled_jobs();
   schedule_sampling();
 }
 
@@ -139,7 +140,11 @@ void World::build_connectors() {
         }
         break;
       case FlowKind::reconciliation:
-        break;  // built by its own stage
+        if (reconciliation == nullptr && oms_port != nullptr && erp_port != nullptr) {
+          flow = make_reconcile_flow(*this, spec);
+          reconciliation = flow.get();
+        }
+        break;
     }
     if (!flow) continue;
     connectors_.push_back(
@@ -270,7 +275,16 @@ void World::schedule_sampling() {
     World* w;
     void operator()() const {
       for (size_t i = 0; i < w->connectors_.size(); ++i) {
-        w->result.connectors[i].queue_depth_series.push_back(w->connectors_[i]->queue_length());
+        ConnectorOutcome& out = w->result.connectors[i];
+        const ConnectorStats& now = w->connectors_[i]->stats();
+        out.queue_depth_series.push_back(w->connectors_[i]->queue_length());
+        out.succeeded_series.push_back(
+            static_cast<uint32_t>(now.jobs_succeeded - out.stats.jobs_succeeded));
+        out.dead_lettered_series.push_back(
+            static_cast<uint32_t>(now.jobs_dead_lettered - out.stats.jobs_dead_lettered));
+        // Keeps the totals of the previous sample; collect() overwrites them at the end.
+        out.stats.jobs_succeeded = now.jobs_succeeded;
+        out.stats.jobs_dead_lettered = now.jobs_dead_lettered;
       }
       if (w->engine.now() + w->result.sample_interval <= SimTime{} + w->scenario.duration) {
         w->engine.schedule_after(w->result.sample_interval, *this);

@@ -56,6 +56,7 @@ struct ChannelOutcome {
   uint64_t returns_synced = 0;        // returns the OMS and ERP processed
   uint64_t webhook_deliveries_failed = 0;  // delivery attempts the receiver refused
   uint64_t webhook_events_lost = 0;        // events whose sender gave up
+  uint64_t orders_polled = 0;              // orders the backup poll ingested
   LatencyHistogram ingest_delay_us;        // order placed -> created in the OMS
   LatencyHistogram stock_sync_delay_us;    // ERP stock change -> channel listing updated
   LatencyHistogram price_sync_delay_us;    // ERP price change -> channel price updated
@@ -68,7 +69,11 @@ struct ConnectorOutcome {
   ConnectorStats stats;
   uint32_t queue_length_at_end = 0;
   uint32_t dead_letter_size = 0;
-  std::vector<uint32_t> queue_depth_series;  // sampled every WorldResult::sample_interval
+  // Sampled every WorldResult::sample_interval, starting at time 0: the queue length then,
+  // and the jobs that succeeded or were dead-lettered since the previous sample.
+  std::vector<uint32_t> queue_depth_series;
+  std::vector<uint32_t> succeeded_series;
+  std::vector<uint32_t> dead_lettered_series;
 };
 
 struct PortOutcome {

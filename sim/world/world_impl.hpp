@@ -53,6 +53,7 @@ struct ChannelState {
   Flow* ingest = nullptr;             // the order_ingest flow reading this channel's webhooks
   Flow* returns = nullptr;            // the returns flow
   std::optional<WebhookDedupe> ingest_dedupe;
+  uint64_t poll_cursor = 0;  // the backup poll has looked at orders before this
 };
 
 // A traffic entry's generators.
@@ -83,6 +84,7 @@ class World {
   Port* oms_port = nullptr;
   Port* wms_port = nullptr;
   Flow* fulfillment = nullptr;
+  Flow* reconciliation = nullptr;
   std::vector<Flow*> stock_flows;
   std::vector<Flow*> price_flows;
   std::vector<SkuId> changed_skus;  // the change feed's buffer, reused
@@ -97,6 +99,7 @@ class World {
   void deliver_webhook(uint32_t channel, const WebhookEvent& event, uint32_t attempt);
   void request_return(uint32_t channel, uint64_t order);
   void on_oms_created(uint32_t channel, uint64_t order, const CreateResult& created);
+  void poll_orders(uint32_t channel);
 
  private:
   void build_ports();
@@ -104,6 +107,7 @@ class World {
   void build_traffic();
   void schedule_erp_changes();
   void schedule_erp_rounds();
+  void schedule_scheduled_jobs();
   void schedule_sampling();
   void collect();
 
@@ -120,6 +124,7 @@ std::unique_ptr<Flow> make_stock_flow(World& world, const ConnectorSpec& spec, u
 std::unique_ptr<Flow> make_price_flow(World& world, const ConnectorSpec& spec, uint32_t channel);
 std::unique_ptr<Flow> make_returns_flow(World& world, const ConnectorSpec& spec, uint32_t channel);
 
+std::unique_ptr<Flow> make_reconcile_flow(World& world, const ConnectorSpec& spec);
 std::unique_ptr<Flow> make_fulfillment_flow(World& world, const ConnectorSpec& spec);
 void fulfillment_released(Flow& flow, uint64_t oms_order);
 void fulfillment_cancelled(Flow& flow, uint32_t channel, uint64_t channel_order);

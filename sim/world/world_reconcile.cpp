@@ -1,0 +1,186 @@
+// Reconciliation, the ingest connectors' backup poll and the ERP's batch import: the scheduled
+// jobs that find and repair what the event-driven flows missed.
+#include <algorithm>
+
+#include "sim/engine/check.hpp"
+#include "sim/world/world_impl.hpp"
+
+namespace syncdrill::world {
+
+namespace {
+
+// An order younger than this is left alone by reconciliation: it may still be on its way.
+constexpr Duration kReconcileGraceMax = minutes(15);
+// The backup poll looks at orders at least this old, so a healthy webhook usually wins.
+constexpr Duration kPollLag = minutes(1);
+
+enum RepairOp : uint8_t { kRepairMissing, kRepairRevenue };
+
+// Repairs: a missing order is created in the OMS (with an idempotency key: a repair must not
+// duplicate) and its revenue posted; a missing revenue entry is posted.
+class ReconcileFlow final : public Flow {
+ public:
+  ReconcileFlow(World& world, const ConnectorSpec& spec) : Flow(world, spec) {}
+
+  Port& target(const Job& job) override {
+    return job.op == kRepairMissing && job.step == 0 ? *world_.oms_port : *world_.erp_port;
+  }
+
+  Outcome execute(const Job& job, SimTime now) override {
+    ChannelState& ch = world_.channels[job.channel];
+    const int64_t amount = ch.mock->order_amount_minor(job.subject);
+    if (job.op == kRepairRevenue || job.step == 1) {
+      if (world_.erp->revenue_count(job.channel, job.subject) == 0) {
+        world_.erp->post_revenue(job.channel, job.subject, amount, now);
+      }
+      return Outcome{};
+    }
+    CreateOrder req;
+    req.channel = job.channel;
+    req.channel_order = job.subject;
+    req.lines = ch.mock->order_lines(job.subject);
+    req.amount_minor = amount;
+    req.has_key = true;
+    req.payload_hash = job.subject * 0x9e3779b97f4a7c15ULL ^ static_cast<uint64_t>(amount);
+    const CreateResult created = world_.oms->create_order(req, *world_.erp, now);
+    if (created.error != ErrorClass::none) return Outcome{created.error, Duration{}};
+    world_.on_oms_created(job.channel, job.subject, created);
+    return Outcome{};
+  }
+
+  bool advance(Job& job, SimTime) override {
+    const uint8_t flags = world_.channels[job.channel].flags[job.subject];
+    if (job.op == kRepairMissing && job.step == 0 && (flags & kOversold) == 0) {
+      job.step = 1;
+      return true;
+    }
+    return false;
+  }
+
+  void on_finished(const Job& job, JobEnd, ErrorClass, SimTime) override {
+    world_.channels[job.channel].flags[job.subject] &= static_cast<uint8_t>(~kRepairPending);
+  }
+
+  // One reconciliation run: compare, record, queue repairs up to the run's budget.
+  void run(SimTime now, Duration interval) {
+    ReconciliationRun found;
+    found.at = now;
+    const Duration grace = std::min(interval, kReconcileGraceMax);
+    auto budget = static_cast<uint64_t>(spec_.repair_per_s * interval.seconds());
+    for (uint32_t c = 0; c < world_.channels.size(); ++c) {
+      ChannelState& ch = world_.channels[c];
+      for (uint64_t order = 0; order < ch.flags.size(); ++order) {
+        if (ch.placed_at_us[order] > (now - grace).us) break;  // placed in time order
+        const uint32_t copies = world_.oms->copies(c, order);
+        uint8_t& flags = ch.flags[order];
+        if (copies >= 2) ++found.duplicated_in_oms;
+        const bool missing = copies == 0 && (flags & kInConnector) == 0;
+        const bool owes_revenue =
+            copies >= 1 && (flags & kOversold) == 0 && world_.erp->revenue_count(c, order) != 1;
+        if (missing) ++found.missing_in_oms;
+        if (owes_revenue) ++found.revenue_mismatched;
+        if ((missing || (owes_revenue && world_.erp->revenue_count(c, order) == 0)) && budget > 0 &&
+            (flags & kRepairPending) == 0) {
+          Job job;
+          job.subject = order;
+          job.channel = static_cast<uint16_t>(c);
+          job.op = missing ? kRepairMissing : kRepairRevenue;
+          flags |= kRepairPending;
+          if (connector->enqueue(job)) {
+            ++found.repairs_started;
+            --budget;
+          }
+        }
+      }
+    }
+    world_.result.reconciliation.push_back(found);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Flow> make_reconcile_flow(World& world, const ConnectorSpec& spec) {
+  return std::make_unique<ReconcileFlow>(world, spec);
+}
+
+void reconcile_now(Flow& flow, SimTime now, Duration interval) {
+  static_cast<ReconcileFlow&>(flow).run(now, interval);
+}
+
+void World::schedule_scheduled_jobs() {
+  const SimTime end = SimTime{} + scenario.duration;
+  if (reconciliation != nullptr) {
+    const Duration every = reconciliation->connector->spec().interval.value_or(hours(1));
+    struct Run {
+      World* w;
+      Duration every;
+      void operator()() const {
+        reconcile_now(*w->reconciliation, w->engine.now(), every);
+        if (w->engine.now() + every <= SimTime{} + w->scenario.duration) {
+          w->engine.schedule_after(every, *this);
+        }
+      }
+    };
+    if (SimTime{} + every <= end) engine.schedule_at(SimTime{} + every, Run{this, every});
+  }
+  for (uint32_t c = 0; c < channels.size(); ++c) {
+    Flow* ingest = channels[c].ingest;
+    if (ingest == nullptr || !ingest->connector->spec().poll_interval) continue;
+    const Duration every = *ingest->connector->spec().poll_interval;
+    struct Poll {
+      World* w;
+      uint32_t c;
+      Duration every;
+      void operator()() const {
+        w->poll_orders(c);
+        if (w->engine.now() + every <= SimTime{} + w->scenario.duration) {
+          w->engine.schedule_after(every, *this);
+        }
+      }
+    };
+    if (SimTime{} + every <= end) engine.schedule_at(SimTime{} + every, Poll{this, c, every});
+  }
+  const SystemSpec* erp_spec = nullptr;
+  for (const SystemSpec& s : scenario.systems) {
+    if (s.kind == SystemKind::erp) {
+      erp_spec = &s;
+      break;
+    }
+  }
+  if (erp_spec != nullptr && erp_spec->batch_import_interval) {
+    const Duration every = *erp_spec->batch_import_interval;
+    struct Import {
+      World* w;
+      Duration every;
+      void operator()() const {
+        w->erp->run_batch_import(w->engine.now());
+        if (w->engine.now() + every <= SimTime{} + w->scenario.duration) {
+          w->engine.schedule_after(every, *this);
+        }
+      }
+    };
+    if (SimTime{} + every <= end) engine.schedule_at(SimTime{} + every, Import{this, every});
+  }
+}
+
+// The backup poll lists the channel's orders placed since the last poll (at least kPollLag
+// ago) and ingests those the connector has not got: a webhook lost, or not yet retried.
+void World::poll_orders(uint32_t c) {
+  ChannelState& ch = channels[c];
+  const int64_t until_us = (engine.now() - kPollLag).us;
+  uint64_t& cursor = ch.poll_cursor;
+  for (; cursor < ch.flags.size() && ch.placed_at_us[cursor] <= until_us; ++cursor) {
+    uint8_t& flags = ch.flags[cursor];
+    if (ch.oms_order[cursor] != 0 || (flags & kInConnector) != 0) continue;
+    Job job;
+    job.subject = cursor;
+    job.channel = static_cast<uint16_t>(c);
+    if (ch.ingest->connector->enqueue(job)) {
+      flags |= kInConnector;
+      flags &= static_cast<uint8_t>(~kIngestFailed);
+      ++ch.outcome->orders_polled;
+    }
+  }
+}
+
+}  // namespace syncdrill::world
