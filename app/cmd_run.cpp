@@ -12,7 +12,7 @@
 #include "reports/content_hash.hpp"
 #include "reports/report_json.hpp"
 #include "reports/scorecard.hpp"
-#include "sim/world/drill.hpp"
+#include "sim/world/world.hpp"
 
 namespace syncdrill {
 
@@ -76,7 +76,7 @@ int run_command(const std::vector<std::string>& args) {
 
   const RunIdentity id{parsed.scenario, scenario_hash(*scenario),
                        parsed.seed.value_or(scenario->seed)};
-  const DrillResult result = run_drill(*scenario, id.seed);
+  const WorldResult result = run_world(*scenario, id.seed);
   if (!result.limit_message.empty()) {
     // A run cut short is not a result: write no report rather than a misleading one.
     return usage_error(

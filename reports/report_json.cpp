@@ -21,11 +21,16 @@ double us_to_ms(double us) {
   return rounded(us / 1000.0);
 }
 
-Json latency_ms(const LatencyHistogram& h, double mean_us) {
+Json money(int64_t minor, const std::string& currency) {
+  return Json{{"amount", rounded(static_cast<double>(minor) / 100.0, 2)}, {"currency", currency}};
+}
+
+// count, then (when count > 0) mean, p50, p95, p99 and max, in milliseconds.
+Json latency_ms(const LatencyHistogram& h) {
   Json j;
   j["count"] = h.count();
-  j["mean"] = us_to_ms(mean_us);
   if (h.empty()) return j;
+  j["mean"] = us_to_ms(h.mean());
   j["p50"] = us_to_ms(static_cast<double>(h.quantile(0.50)));
   j["p95"] = us_to_ms(static_cast<double>(h.quantile(0.95)));
   j["p99"] = us_to_ms(static_cast<double>(h.quantile(0.99)));
@@ -33,36 +38,114 @@ Json latency_ms(const LatencyHistogram& h, double mean_us) {
   return j;
 }
 
-Json endpoint_json(const EndpointResult& e) {
-  const EndpointStats& s = e.stats;
+Json impact_json(const Impact& i, const WorldResult& r, const std::string& currency) {
   Json j;
-  j["name"] = e.name;
-  j["role"] = e.role;
-  j["workers"] = e.workers;
-  j["queue_max"] = e.queue_max;
+  j["orders_placed"] = i.orders_placed;
+  j["orders_sold_out"] = i.orders_sold_out;
+  j["in_oms_once"] = i.in_oms_once;
+  j["duplicated"] = i.duplicated;
+  j["duplicate_oms_orders"] = i.duplicate_oms_orders;
+  j["lost"] = i.lost;
+  j["oversold"] = i.oversold;
+  j["in_flight"] = i.in_flight;
+  j["price_mismatches"] = i.price_mismatches;
+  j["price_mismatch"] = money(i.price_mismatch_minor, currency);
+  j["returns_requested"] = i.returns_requested;
+  j["returns_out_of_sync"] = i.returns_requested - i.returns_synced;
+  j["unmapped_states"] = r.unmapped_states;
+  j["unmatched_entries"] = i.unmatched_entries;
+  j["skus_not_conserved"] = r.skus_not_conserved;
+  return j;
+}
+
+Json channel_json(const ChannelOutcome& c, const std::string& currency) {
+  Json j;
+  j["channel"] = c.channel;
+  j["orders"] = {{"placed", c.orders_placed},
+                 {"sold_out", c.orders_sold_out},
+                 {"in_oms_once", c.in_oms_once},
+                 {"duplicated", c.duplicated},
+                 {"duplicate_oms_orders", c.duplicate_oms_orders},
+                 {"lost", c.lost},
+                 {"oversold", c.oversold},
+                 {"in_flight", c.in_flight},
+                 {"polled", c.orders_polled}};
+  j["price_mismatches"] = c.price_mismatches;
+  j["price_mismatch"] = money(c.price_mismatch_minor, currency);
+  j["returns"] = {{"requested", c.returns_requested},
+                  {"synced", c.returns_synced},
+                  {"out_of_sync", c.returns_requested - c.returns_synced}};
+  j["webhooks"] = {{"deliveries_failed", c.webhook_deliveries_failed},
+                   {"events_lost", c.webhook_events_lost}};
+  j["freshness_ms"] = {{"order_ingest", latency_ms(c.ingest_delay_us)},
+                       {"stock_sync", latency_ms(c.stock_sync_delay_us)},
+                       {"price_sync", latency_ms(c.price_sync_delay_us)},
+                       {"status_sync", latency_ms(c.status_sync_delay_us)}};
+  return j;
+}
+
+Json connector_json(const ConnectorOutcome& c, Duration sample_interval) {
+  const ConnectorStats& s = c.stats;
+  Json j;
+  j["name"] = c.name;
+  j["flow"] = to_string(c.flow);
+  j["jobs"] = {{"offered", s.jobs_offered},
+               {"succeeded", s.jobs_succeeded},
+               {"dead_lettered", s.jobs_dead_lettered},
+               {"dropped_queue_full", s.jobs_dropped_queue_full},
+               {"queued_at_end", c.queue_length_at_end}};
+  j["attempts"] = s.attempts;
+  j["retries"] = s.retries;
+  j["attempts_per_job"] =
+      s.jobs_offered == 0 ? 0.0 : rounded(static_cast<double>(s.attempts) / s.jobs_offered, 4);
+  j["retries_denied_by_budget"] = s.retries_denied_by_budget;
+  j["breaker_rejections"] = s.breaker_rejections;
+  j["late_responses"] = s.late_responses;
+  Json errors = Json::object();
+  for (size_t e = 1; e < kErrorClassCount; ++e) {
+    if (s.errors[e] > 0) errors[std::string(to_string(static_cast<ErrorClass>(e)))] = s.errors[e];
+  }
+  j["errors"] = errors;
+  j["dead_letter"] = {{"size", c.dead_letter_size}, {"overflow", s.dead_letter_overflow}};
+  j["queue_depth_max"] = s.queue_depth_max;
+  j["job_latency_ms"] = latency_ms(s.job_latency_us);
+  j["series"] = {{"interval_s", sample_interval.seconds()},
+                 {"queue_depth", c.queue_depth_series},
+                 {"succeeded", c.succeeded_series},
+                 {"dead_lettered", c.dead_lettered_series}};
+  return j;
+}
+
+Json endpoint_json(const PortOutcome& p) {
+  const EndpointStats& s = p.endpoint;
+  Json j;
+  j["name"] = p.name;
+  j["role"] = p.role;
+  j["workers"] = p.workers;
+  j["queue_max"] = p.queue_max;
   j["arrivals"] = s.arrivals;
+  j["rate_limited"] = p.admission.rate_limited;
+  j["over_concurrency_limit"] = p.admission.over_concurrency_limit;
   j["accepted"] = s.accepted;
   j["rejected_queue_full"] = s.rejected_queue_full;
   j["completed"] = s.completed;
-  j["in_system_at_end"] = e.in_system_at_end;
+  j["in_system_at_end"] = p.in_system_at_end;
   j["queue_depth_max"] = s.queue_depth_max;
   j["utilization"] = rounded(s.utilization, 4);
   j["time_avg_queue_length"] = rounded(s.time_avg_queue_length, 4);
   j["time_avg_in_system"] = rounded(s.time_avg_in_system, 4);
-  j["wait_ms"] = latency_ms(s.wait_us, s.mean_wait_us);
-  j["sojourn_ms"] = latency_ms(s.sojourn_us, s.mean_sojourn_us);
+  j["wait_ms"] = latency_ms(s.wait_us);
+  j["sojourn_ms"] = latency_ms(s.sojourn_us);
   return j;
 }
 
-Json channel_json(const ChannelResult& c) {
-  Json j;
-  j["channel"] = c.channel;
-  j["path"] = c.path;
-  j["orders_created"] = c.orders_created;
-  j["orders_completed"] = c.orders_completed;
-  j["orders_lost"] = c.orders_lost;
-  j["orders_in_flight"] = c.orders_in_flight;
-  return j;
+Json reconciliation_json(const ReconciliationRun& r) {
+  return Json{{"at_s", r.at.seconds()},
+              {"missing_in_oms", r.missing_in_oms},
+              {"duplicated_in_oms", r.duplicated_in_oms},
+              {"revenue_mismatched", r.revenue_mismatched},
+              {"unmatched", r.missing_in_oms + r.duplicated_in_oms + r.revenue_mismatched},
+              {"repairs_started", r.repairs_started}};
 }
 
 }  // namespace
@@ -71,7 +154,30 @@ std::string replay_command(const RunIdentity& id) {
   return fmt::format("syncdrill run {} --seed {}", id.scenario_path, id.seed);
 }
 
-Json report_json(const Scenario& scenario, const RunIdentity& id, const DrillResult& result) {
+Impact total_impact(const WorldResult& r) {
+  Impact i;
+  for (const ChannelOutcome& c : r.channels) {
+    i.orders_placed += c.orders_placed;
+    i.orders_sold_out += c.orders_sold_out;
+    i.in_oms_once += c.in_oms_once;
+    i.duplicated += c.duplicated;
+    i.duplicate_oms_orders += c.duplicate_oms_orders;
+    i.lost += c.lost;
+    i.oversold += c.oversold;
+    i.in_flight += c.in_flight;
+    i.price_mismatches += c.price_mismatches;
+    i.price_mismatch_minor += c.price_mismatch_minor;
+    i.returns_requested += c.returns_requested;
+    i.returns_synced += c.returns_synced;
+  }
+  if (!r.reconciliation.empty()) {
+    const ReconciliationRun& last = r.reconciliation.back();
+    i.unmatched_entries = last.missing_in_oms + last.duplicated_in_oms + last.revenue_mismatched;
+  }
+  return i;
+}
+
+Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldResult& result) {
   Json j;
   j["schema_version"] = kReportSchemaVersion;
   j["syncdrill_version"] = SYNCDRILL_VERSION;
@@ -90,14 +196,27 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const DrillRes
   j["run"] = {{"status", to_string(result.status)},
               {"simulated_duration_s", rounded(result.simulated.seconds(), 6)},
               {"events_processed", result.events_processed}};
+  j["impact"] = impact_json(total_impact(result), result, scenario.currency);
   Json channels = Json::array();
-  for (const ChannelResult& c : result.channels)
-    channels.push_back(channel_json(c));
+  for (const ChannelOutcome& c : result.channels)
+    channels.push_back(channel_json(c, scenario.currency));
   j["channels"] = channels;
+  Json connectors = Json::array();
+  for (const ConnectorOutcome& c : result.connectors) {
+    connectors.push_back(connector_json(c, result.sample_interval));
+  }
+  j["connectors"] = connectors;
   Json endpoints = Json::array();
-  for (const EndpointResult& e : result.endpoints)
-    endpoints.push_back(endpoint_json(e));
+  for (const PortOutcome& p : result.ports)
+    endpoints.push_back(endpoint_json(p));
   j["endpoints"] = endpoints;
+  Json recon = Json::array();
+  for (const ReconciliationRun& r : result.reconciliation)
+    recon.push_back(reconciliation_json(r));
+  j["reconciliation"] = recon;
+  j["erp"] = {{"units_restocked", result.units_restocked},
+              {"price_changes", result.price_changes},
+              {"skus_not_conserved", result.skus_not_conserved}};
   return j;
 }
 

@@ -6,12 +6,11 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "sim/scenario/scenario.hpp"
-#include "sim/world/drill.hpp"
+#include "sim/world/world.hpp"
 
 namespace syncdrill {
 
@@ -27,7 +26,25 @@ struct RunIdentity {
 // The replay command for a run, e.g. "syncdrill run scenarios/x.yaml --seed 42".
 std::string replay_command(const RunIdentity& id);
 
+// Totals over channels, as the scorecard and report.json's `impact` show them.
+struct Impact {
+  uint64_t orders_placed = 0;
+  uint64_t orders_sold_out = 0;
+  uint64_t in_oms_once = 0;
+  uint64_t duplicated = 0;
+  uint64_t duplicate_oms_orders = 0;
+  uint64_t lost = 0;
+  uint64_t oversold = 0;
+  uint64_t in_flight = 0;
+  uint64_t price_mismatches = 0;
+  int64_t price_mismatch_minor = 0;
+  uint64_t returns_requested = 0;
+  uint64_t returns_synced = 0;
+  uint64_t unmatched_entries = 0;  // at the last reconciliation run
+};
+Impact total_impact(const WorldResult& result);
+
 nlohmann::ordered_json report_json(const Scenario& scenario, const RunIdentity& id,
-                                   const DrillResult& result);
+                                   const WorldResult& result);
 
 }  // namespace syncdrill

@@ -8,41 +8,106 @@ namespace syncdrill {
 
 namespace {
 
-std::string ms(int64_t us) {
-  return fmt::format("{:.1f}ms", static_cast<double>(us) / 1000.0);
+// "250ms", "1.2s", "3m10s": short enough for a table cell.
+std::string short_duration(int64_t us) {
+  if (us < 1000) return fmt::format("{}us", us);
+  if (us < 1'000'000) return fmt::format("{}ms", us / 1000);
+  if (us < 60'000'000) return fmt::format("{:.1f}s", static_cast<double>(us) / 1e6);
+  return scenario::format_duration(Duration{us - us % 1'000'000});
 }
 
-std::string p95_or_dash(const LatencyHistogram& h) {
-  return h.empty() ? std::string("-") : ms(h.quantile(0.95));
+std::string p50_p95(const LatencyHistogram& h) {
+  if (h.empty()) return "-";
+  return short_duration(h.quantile(0.50)) + " / " + short_duration(h.quantile(0.95));
 }
 
-void append_orders(std::string& out, const DrillResult& result) {
-  out += "\nOrders by channel\n";
-  out += fmt::format("  {:<16} {:>10} {:>10} {:>8} {:>10}  {}\n", "channel", "created", "completed",
-                     "lost", "in flight", "path");
-  for (const ChannelResult& c : result.channels) {
-    out += fmt::format("  {:<16} {:>10} {:>10} {:>8} {:>10}  {}\n", c.channel, c.orders_created,
-                       c.orders_completed, c.orders_lost, c.orders_in_flight,
-                       fmt::join(c.path, " -> "));
+std::string money(int64_t minor, const std::string& currency) {
+  const int64_t whole = minor / 100;
+  return fmt::format("{}.{:02d} {}", grouped(static_cast<uint64_t>(whole)), minor % 100, currency);
+}
+
+void append_impact(std::string& out, const Impact& i, const WorldResult& r,
+                   const std::string& currency) {
+  auto row = [&](std::string_view what, const std::string& value, std::string_view note = "") {
+    out += fmt::format("  {:<34} {:>14}  {}\n", what, value, note);
+  };
+  out += "\nBusiness impact\n";
+  row("orders placed", grouped(i.orders_placed),
+      fmt::format("({} refused at checkout: sold out)", grouped(i.orders_sold_out)));
+  row("in the OMS exactly once", grouped(i.in_oms_once));
+  row("duplicated in the OMS", grouped(i.duplicated),
+      i.duplicated > 0 ? fmt::format("({} extra OMS orders)", grouped(i.duplicate_oms_orders))
+                       : "");
+  row("lost (never reached the OMS)", grouped(i.lost));
+  row("oversold, then cancelled", grouped(i.oversold));
+  row("still in flight at the end", grouped(i.in_flight));
+  row("lines sold at a stale price", grouped(i.price_mismatches),
+      i.price_mismatches > 0 ? fmt::format("({} off)", money(i.price_mismatch_minor, currency))
+                             : "");
+  row("returns not synced", grouped(i.returns_requested - i.returns_synced),
+      fmt::format("(of {})", grouped(i.returns_requested)));
+  row("shipment states unmapped", grouped(r.unmapped_states));
+  if (!r.reconciliation.empty()) {
+    row("unmatched at last reconciliation", grouped(i.unmatched_entries));
   }
 }
 
-void append_endpoints(std::string& out, const DrillResult& result) {
+void append_freshness(std::string& out, const WorldResult& r) {
+  out += "\nSync delay by channel, p50 / p95\n";
+  out += fmt::format("  {:<14} {:>19} {:>19} {:>19} {:>19}\n", "channel", "order ingest",
+                     "stock sync", "price sync", "status sync");
+  for (const ChannelOutcome& c : r.channels) {
+    out += fmt::format("  {:<14} {:>19} {:>19} {:>19} {:>19}\n", c.channel,
+                       p50_p95(c.ingest_delay_us), p50_p95(c.stock_sync_delay_us),
+                       p50_p95(c.price_sync_delay_us), p50_p95(c.status_sync_delay_us));
+  }
+}
+
+void append_connectors(std::string& out, const WorldResult& r) {
+  if (r.connectors.empty()) return;
+  out += "\nConnectors\n";
+  out += fmt::format("  {:<18} {:<15} {:>10} {:>9} {:>8} {:>8} {:>13} {:>8}\n", "connector", "flow",
+                     "jobs", "failed", "dropped", "queued", "calls/job", "late");
+  for (const ConnectorOutcome& c : r.connectors) {
+    const ConnectorStats& s = c.stats;
+    const double per_job =
+        s.jobs_offered == 0 ? 0.0 : static_cast<double>(s.attempts) / s.jobs_offered;
+    out += fmt::format("  {:<18} {:<15} {:>10} {:>9} {:>8} {:>8} {:>13.2f} {:>8}\n", c.name,
+                       to_string(c.flow), grouped(s.jobs_offered), grouped(s.jobs_dead_lettered),
+                       grouped(s.jobs_dropped_queue_full), grouped(c.queue_length_at_end), per_job,
+                       grouped(s.late_responses));
+  }
+}
+
+void append_endpoints(std::string& out, const WorldResult& r) {
   out += "\nEndpoints\n";
-  out += fmt::format("  {:<16} {:<8} {:>7} {:>6} {:>9} {:>10} {:>10} {:>12}\n", "endpoint", "role",
-                     "workers", "util", "queue max", "rejected", "wait p95", "sojourn p95");
-  for (const EndpointResult& e : result.endpoints) {
-    const EndpointStats& s = e.stats;
-    out += fmt::format("  {:<16} {:<8} {:>7} {:>5.1f}% {:>9} {:>10} {:>10} {:>12}\n", e.name,
-                       e.role, e.workers, s.utilization * 100, s.queue_depth_max,
-                       s.rejected_queue_full, p95_or_dash(s.wait_us), p95_or_dash(s.sojourn_us));
+  out += fmt::format("  {:<16} {:<8} {:>7} {:>6} {:>9} {:>9} {:>9} {:>10} {:>12}\n", "endpoint",
+                     "role", "workers", "util", "queue max", "rejected", "429s", "wait p95",
+                     "sojourn p95");
+  for (const PortOutcome& p : r.ports) {
+    const EndpointStats& s = p.endpoint;
+    out += fmt::format("  {:<16} {:<8} {:>7} {:>5.1f}% {:>9} {:>9} {:>9} {:>10} {:>12}\n", p.name,
+                       p.role, p.workers, s.utilization * 100, grouped(s.queue_depth_max),
+                       grouped(s.rejected_queue_full), grouped(p.admission.rate_limited),
+                       s.wait_us.empty() ? "-" : short_duration(s.wait_us.quantile(0.95)),
+                       s.sojourn_us.empty() ? "-" : short_duration(s.sojourn_us.quantile(0.95)));
   }
 }
 
 }  // namespace
 
+std::string grouped(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
-                           const DrillResult& result, const std::string& report_dir) {
+                           const WorldResult& result, const std::string& report_dir) {
   std::string out;
   out +=
       fmt::format("syncdrill {}  drill '{}'  seed {}\n", SYNCDRILL_VERSION, scenario.name, id.seed);
@@ -50,9 +115,11 @@ std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
     out += fmt::format("  {}\n", scenario.description.substr(0, scenario.description.find('\n')));
   }
   out += fmt::format("  simulated {} in {} events; scenario {}\n",
-                     scenario::format_duration(result.simulated), result.events_processed,
+                     scenario::format_duration(result.simulated), grouped(result.events_processed),
                      id.scenario_hash);
-  append_orders(out, result);
+  append_impact(out, total_impact(result), result, scenario.currency);
+  append_freshness(out, result);
+  append_connectors(out, result);
   append_endpoints(out, result);
   out += "\nVerdict: not scored (SLA tiers, faults and monitors are not evaluated yet)\n";
   out += fmt::format("Report:  {}/report.json\n", report_dir);

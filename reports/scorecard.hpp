@@ -9,6 +9,9 @@ namespace syncdrill {
 
 // Plain text, fixed-width columns, no colour; ends with the replay command.
 std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
-                           const DrillResult& result, const std::string& report_dir);
+                           const WorldResult& result, const std::string& report_dir);
+
+// 1234567 -> "1,234,567".
+std::string grouped(uint64_t n);
 
 }  // namespace syncdrill

@@ -118,12 +118,18 @@ TEST_CASE("run writes report.json with the run's identity and per-endpoint stati
     CHECK(e["utilization"].get<double>() > 0);
     CHECK(e["utilization"].get<double>() < 1);
   }
-  // Conservation: every order created is completed, lost or still in flight.
-  for (const auto& c : report["channels"]) {
-    CHECK(c["orders_created"].get<uint64_t>() == c["orders_completed"].get<uint64_t>() +
-                                                     c["orders_lost"].get<uint64_t>() +
-                                                     c["orders_in_flight"].get<uint64_t>());
-  }
+  REQUIRE(report["connectors"].size() == 2);
+  CHECK(report["connectors"][0]["flow"] == "order_ingest");
+  CHECK(report["connectors"][0]["series"]["queue_depth"].size() == 61);  // 0, 1, ..., 60 min
+  // Ground truth: every order placed is in exactly one class.
+  const auto& impact = report["impact"];
+  CHECK(impact["orders_placed"].get<uint64_t>() ==
+        impact["in_oms_once"].get<uint64_t>() + impact["duplicated"].get<uint64_t>() +
+            impact["lost"].get<uint64_t>() + impact["oversold"].get<uint64_t>() +
+            impact["in_flight"].get<uint64_t>());
+  CHECK(impact["orders_placed"].get<uint64_t>() > 10000);
+  CHECK(impact["skus_not_conserved"] == 0);
+  CHECK(report["channels"][0]["freshness_ms"]["order_ingest"]["p95"].get<double>() > 0);
   // Nothing else lands in the report folder: no temporary files left behind.
   CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 1);
 }
@@ -143,7 +149,7 @@ TEST_CASE("the default drill runs and prints a scorecard") {
   Scratch s("demo");
   const CliRun r = s.run(fmt::format("run '{}' --out demo", kDemo));
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("Orders by channel") != std::string::npos);
+  CHECK(r.out.find("Business impact") != std::string::npos);
   CHECK(fs::exists(s / "demo/report.json"));
 }
 
