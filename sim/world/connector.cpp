@@ -166,7 +166,10 @@ void Connector::complete_attempt(uint32_t w, const Outcome& outcome) {
 void Connector::retry_or_give_up(uint32_t w, const Outcome& outcome) {
   Worker& worker = workers_[w];
   const SimTime now = engine_.now();
-  const bool may_retry = retryable(outcome.error) && worker.attempt < policy_.retry.max_attempts;
+  // A version conflict is worth another attempt too: prepare() builds every attempt afresh, so
+  // the retry carries a new read, as the compare-and-set protocol asks.
+  const bool retry_helps = retryable(outcome.error) || outcome.error == ErrorClass::conflict;
+  const bool may_retry = retry_helps && worker.attempt < policy_.retry.max_attempts;
   if (!may_retry) {
     finish_job(w, JobEnd::dead_lettered, outcome.error);
     return;

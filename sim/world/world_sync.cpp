@@ -51,9 +51,13 @@ class SyncFlow : public Flow {
     if (price_) {
       job.value = world_.erp->price_minor(sku);
     } else {
-      const int64_t buffer = world_.channels[channel_].spec->safety_buffer;
+      const ChannelState& ch = world_.channels[channel_];
+      const int64_t buffer = ch.spec->safety_buffer;
       const int64_t on_hand = world_.erp->stock(sku).on_hand;
       job.value = on_hand > buffer ? on_hand - buffer : 0;
+      // Compare-and-set: the version the connector read with the quantity; a sale on the
+      // channel before the write lands makes it a conflict instead of re-listing sold units.
+      job.extra = ch.mock->listing(sku).version;
     }
   }
 
@@ -64,7 +68,10 @@ class SyncFlow : public Flow {
     if (price_) {
       r = ch.mock->set_price(sku, job.value);
     } else {
-      const InventoryResult w = ch.mock->set_quantity(sku, static_cast<uint32_t>(job.value));
+      const auto quantity = static_cast<uint32_t>(job.value);
+      const InventoryResult w = ch.spec->inventory_cas
+                                    ? ch.mock->compare_and_set(sku, job.extra, quantity)
+                                    : ch.mock->set_quantity(sku, quantity);
       r.error = w.error;
     }
     if (r.ok() && sent_since_us_[sku] >= 0) {
@@ -76,7 +83,7 @@ class SyncFlow : public Flow {
     return r;
   }
 
-  void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime now) override {
+  void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime) override {
     // A push that was dropped or given up leaves the channel stale; the next change of the SKU
     // (or the next interval) tries again, and the delay keeps counting from the first change.
     if (end == JobEnd::succeeded) return;
@@ -85,7 +92,6 @@ class SyncFlow : public Flow {
       changed_since_us_[sku] = sent_since_us_[sku];
     }
     sent_since_us_[sku] = -1;
-    (void)now;
   }
 
  private:

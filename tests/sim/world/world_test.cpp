@@ -38,3 +38,37 @@ TEST_CASE("every channel order lands in exactly one ground-truth class and stock
 
 }  // namespace
 }  // namespace syncdrill
+
+namespace syncdrill {
+namespace {
+
+TEST_CASE("compare-and-set stock updates that lose a race are retried with a fresh read") {
+  Scenario s = load("scenarios/world/two-channels.yaml");
+  s.channels[0].inventory_cas = true;
+  const WorldResult r = run_world(s, 4);
+  check_ground_truth(r);
+  const ConnectorOutcome* cas = nullptr;
+  const ConnectorOutcome* plain = nullptr;
+  for (const ConnectorOutcome& c : r.connectors) {
+    if (c.name == "stock-dtc") cas = &c;
+    if (c.name == "stock-market") plain = &c;
+  }
+  REQUIRE(cas != nullptr);
+  REQUIRE(plain != nullptr);
+  // Orders on the channel between the read and the write bump the listing's version.
+  CHECK(cas->stats.errors[static_cast<size_t>(ErrorClass::conflict)] > 0);
+  CHECK(cas->stats.jobs_dead_lettered == 0);
+  CHECK(plain->stats.errors[static_cast<size_t>(ErrorClass::conflict)] == 0);
+}
+
+TEST_CASE("a world run that would exceed the event limit stops and says so") {
+  Engine::Limits limits;
+  limits.events_max = 10'000;
+  const WorldResult r = run_world(load("scenarios/world/two-channels.yaml"), 1, limits);
+  CHECK(r.status == RunStatus::event_limit);
+  CHECK(r.limit_message.find("limit of 10000 events") != std::string::npos);
+  CHECK(r.events_processed == 10'000);
+}
+
+}  // namespace
+}  // namespace syncdrill
