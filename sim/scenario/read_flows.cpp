@@ -88,6 +88,11 @@ void read_flow_specific(Ctx& ctx, MapReader& r, ConnectorSpec& c) {
       r.error(key, fmt::format("'{}' applies only to a reconciliation connector", key));
     }
   }
+  const bool sync = c.flow == FlowKind::stock_sync || c.flow == FlowKind::price_sync;
+  if (!sync && r.get("batch_max") != nullptr) {
+    r.error("batch_max", "'batch_max' applies only to a stock_sync or price_sync connector");
+  }
+  if (sync) r.u32("batch_max", c.batch_max, 1, 10'000);
   if (c.flow != FlowKind::fulfillment && r.get("mapping") != nullptr) {
     r.error("mapping", "'mapping' applies only to a fulfillment connector");
   }

@@ -197,6 +197,13 @@ void World::schedule_erp_changes() {
         for (SkuId sku : changed)
           notify_sku_changed(*f, sku, now);
       }
+      // Sync connectors without a poll interval send what they heard at once.
+      for (Flow* f : w->stock_flows) {
+        if (!f->connector->spec().poll_interval) flush_sync(*f);
+      }
+      for (Flow* f : w->price_flows) {
+        if (!f->connector->spec().poll_interval) flush_sync(*f);
+      }
       if (now + kChangeFeedPeriod <= SimTime{} + w->scenario.duration) {
         w->engine.schedule_after(kChangeFeedPeriod, *this);
       }

@@ -1,4 +1,4 @@
-// Stock and price sync: ERP changes pushed to each channel's listings.
+// Stock and price sync: ERP changes pushed to each channel's listings, in batches.
 #include "sim/engine/check.hpp"
 #include "sim/world/world_impl.hpp"
 
@@ -6,10 +6,10 @@ namespace syncdrill::world {
 
 namespace {
 
-// Pushes one SKU's ERP value to one channel. A SKU changed again while its job waits is not
-// queued twice: the job reads the ERP when it is sent, so it carries the latest value. With a
-// poll_interval the connector collects changes and sends them together every interval; without
-// one it sends each change as it hears of it.
+// Pushes ERP values for changed SKUs to one channel. Changes are collected and sent together:
+// every poll_interval when one is set, else each time the ERP's change feed is read (every
+// second). One call carries up to batch_max SKUs. A SKU changed again while its call waits is
+// not queued twice: the call reads the ERP when it is sent, so it carries the latest value.
 class SyncFlow : public Flow {
  public:
   SyncFlow(World& world, const ConnectorSpec& spec, uint32_t channel, bool price)
@@ -18,106 +18,142 @@ class SyncFlow : public Flow {
         price_(price),
         changed_since_us_(world.erp->sku_count(), -1),
         sent_since_us_(world.erp->sku_count(), -1),
-        queued_(world.erp->sku_count(), 0) {}
+        queued_(world.erp->sku_count(), 0),
+        waiting_flag_(world.erp->sku_count(), 0) {}
 
   void notice(SkuId sku, SimTime now) {
     if (changed_since_us_[sku] < 0) changed_since_us_[sku] = now.us;
-    if (queued_[sku]) return;
-    if (spec_.poll_interval) {
-      if (!waiting_mark(sku)) waiting_.push_back(sku);
-      return;
-    }
-    enqueue(sku);
+    if (queued_[sku] || waiting_flag_[sku]) return;
+    waiting_flag_[sku] = 1;
+    waiting_.push_back(sku);
   }
 
-  // The interval: everything noticed since the last one goes out now.
+  // Everything noticed since the last flush goes out now, batch_max SKUs a call.
   void flush() {
+    uint32_t batch = kNoBatch;
     for (SkuId sku : waiting_) {
       waiting_flag_[sku] = 0;
-      if (!queued_[sku]) enqueue(sku);
+      if (queued_[sku]) continue;
+      if (batch == kNoBatch) batch = new_batch();
+      batches_[batch].skus.push_back(sku);
+      queued_[sku] = 1;
+      if (batches_[batch].skus.size() == spec_.batch_max) {
+        enqueue(batch);
+        batch = kNoBatch;
+      }
     }
+    if (batch != kNoBatch) enqueue(batch);
     waiting_.clear();
   }
 
   Port& target(const Job&) override { return *world_.channels[channel_].port; }
 
   void prepare(Job& job, SimTime) override {
-    const auto sku = static_cast<SkuId>(job.subject);
-    queued_[sku] = 0;  // a change from now on needs another push
-    if (changed_since_us_[sku] >= 0) {
-      if (sent_since_us_[sku] < 0) sent_since_us_[sku] = changed_since_us_[sku];
-      changed_since_us_[sku] = -1;
-    }
-    if (price_) {
-      job.value = world_.erp->price_minor(sku);
-    } else {
-      const ChannelState& ch = world_.channels[channel_];
+    Batch& b = batches_[job.subject];
+    const ChannelState& ch = world_.channels[channel_];
+    b.values.clear();
+    b.versions.clear();
+    for (SkuId sku : b.skus) {
+      queued_[sku] = 0;  // a change from now on needs another push
+      if (changed_since_us_[sku] >= 0) {
+        if (sent_since_us_[sku] < 0) sent_since_us_[sku] = changed_since_us_[sku];
+        changed_since_us_[sku] = -1;
+      }
+      if (price_) {
+        b.values.push_back(world_.erp->price_minor(sku));
+        continue;
+      }
       const int64_t buffer = ch.spec->safety_buffer;
       const int64_t on_hand = world_.erp->stock(sku).on_hand;
-      job.value = on_hand > buffer ? on_hand - buffer : 0;
-      // Compare-and-set: the version the connector read with the quantity; a sale on the
-      // channel before the write lands makes it a conflict instead of re-listing sold units.
-      job.extra = ch.mock->listing(sku).version;
+      b.values.push_back(on_hand > buffer ? on_hand - buffer : 0);
+      // Compare-and-set: the version read with the quantity; a sale on the channel before the
+      // write lands makes it a conflict instead of re-listing sold units.
+      b.versions.push_back(ch.mock->listing(sku).version);
     }
   }
 
   Outcome execute(const Job& job, SimTime now) override {
     ChannelState& ch = world_.channels[channel_];
-    const auto sku = static_cast<SkuId>(job.subject);
-    Response r;
-    if (price_) {
-      r = ch.mock->set_price(sku, job.value);
-    } else {
-      const auto quantity = static_cast<uint32_t>(job.value);
-      const InventoryResult w = ch.spec->inventory_cas
-                                    ? ch.mock->compare_and_set(sku, job.extra, quantity)
-                                    : ch.mock->set_quantity(sku, quantity);
-      r.error = w.error;
+    const Batch& b = batches_[job.subject];
+    Outcome batch_outcome;
+    for (size_t i = 0; i < b.skus.size(); ++i) {
+      const SkuId sku = b.skus[i];
+      ErrorClass error;
+      if (price_) {
+        error = ch.mock->set_price(sku, b.values[i]).error;
+      } else {
+        const auto quantity = static_cast<uint32_t>(b.values[i]);
+        error = ch.spec->inventory_cas
+                    ? ch.mock->compare_and_set(sku, b.versions[i], quantity).error
+                    : ch.mock->set_quantity(sku, quantity).error;
+      }
+      if (error != ErrorClass::none) {
+        batch_outcome.error = error;
+        continue;
+      }
+      if (sent_since_us_[sku] >= 0) {
+        LatencyHistogram& h =
+            price_ ? ch.outcome->price_sync_delay_us : ch.outcome->stock_sync_delay_us;
+        h.record(now.us - sent_since_us_[sku]);
+        sent_since_us_[sku] = -1;
+      }
     }
-    if (r.ok() && sent_since_us_[sku] >= 0) {
-      LatencyHistogram& h =
-          price_ ? ch.outcome->price_sync_delay_us : ch.outcome->stock_sync_delay_us;
-      h.record(now.us - sent_since_us_[sku]);
-      sent_since_us_[sku] = -1;
-    }
-    return r;
+    return batch_outcome;
   }
 
   void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime) override {
-    // A push that was dropped or given up leaves the channel stale; the next change of the SKU
-    // (or the next interval) tries again, and the delay keeps counting from the first change.
-    if (end == JobEnd::succeeded) return;
-    const auto sku = static_cast<SkuId>(job.subject);
-    if (sent_since_us_[sku] >= 0 && changed_since_us_[sku] < 0) {
-      changed_since_us_[sku] = sent_since_us_[sku];
+    Batch& b = batches_[job.subject];
+    for (SkuId sku : b.skus) {
+      if (end == JobEnd::dropped_queue_full) queued_[sku] = 0;
+      if (end == JobEnd::succeeded) continue;
+      // The channel stays stale; the SKU's next change (or the next flush) tries again, and the
+      // delay keeps counting from its first unsent change.
+      if (sent_since_us_[sku] >= 0 && changed_since_us_[sku] < 0) {
+        changed_since_us_[sku] = sent_since_us_[sku];
+      }
+      sent_since_us_[sku] = -1;
     }
-    sent_since_us_[sku] = -1;
+    b.skus.clear();
+    free_.push_back(static_cast<uint32_t>(job.subject));
   }
 
  private:
-  void enqueue(SkuId sku) {
-    Job job;
-    job.subject = sku;
-    job.channel = static_cast<uint16_t>(channel_);
-    queued_[sku] = 1;
-    // A refused job (full queue) is reported through on_finished.
-    if (!connector->enqueue(job)) queued_[sku] = 0;
+  static constexpr uint32_t kNoBatch = ~uint32_t{0};
+  // The SKUs of one call and what the call read when it was sent. Reused: no allocation per call
+  // once the vectors have grown.
+  struct Batch {
+    std::vector<SkuId> skus;
+    std::vector<int64_t> values;
+    std::vector<uint32_t> versions;
+  };
+
+  uint32_t new_batch() {
+    if (!free_.empty()) {
+      const uint32_t b = free_.back();
+      free_.pop_back();
+      return b;
+    }
+    batches_.emplace_back();
+    return static_cast<uint32_t>(batches_.size() - 1);
   }
 
-  bool waiting_mark(SkuId sku) {
-    if (waiting_flag_.empty()) waiting_flag_.assign(queued_.size(), 0);
-    const bool was = waiting_flag_[sku] != 0;
-    waiting_flag_[sku] = 1;
-    return was;
+  void enqueue(uint32_t batch) {
+    Job job;
+    job.subject = batch;
+    job.channel = static_cast<uint16_t>(channel_);
+    // A refused job (full queue) comes back through on_finished, which frees the batch.
+    connector->enqueue(job);
   }
 
   uint32_t channel_;
   bool price_;
   std::vector<int64_t> changed_since_us_;  // first change not yet sent, -1 = none
-  std::vector<int64_t> sent_since_us_;     // first change carried by the job in flight
-  std::vector<uint8_t> queued_;            // a job for the SKU waits in the connector
-  std::vector<SkuId> waiting_;             // interval mode: changed since the last flush
-  std::vector<uint8_t> waiting_flag_;
+  std::vector<int64_t> sent_since_us_;     // first change carried by the call in flight
+  std::vector<uint8_t> queued_;            // a call for the SKU waits in the connector
+  std::vector<uint8_t> waiting_flag_;      // noticed since the last flush
+  std::vector<SkuId> waiting_;
+  std::vector<Batch> batches_;
+  std::vector<uint32_t> free_;
 };
 
 }  // namespace

@@ -72,3 +72,33 @@ TEST_CASE("a world run that would exceed the event limit stops and says so") {
 
 }  // namespace
 }  // namespace syncdrill
+
+namespace syncdrill {
+namespace {
+
+TEST_CASE("interval stock sync sends the collected changes in batches of batch_max SKUs") {
+  Scenario s = load("scenarios/world/two-channels.yaml");
+  for (ConnectorSpec& c : s.connectors) {
+    if (c.name == "stock-dtc") {
+      c.poll_interval = minutes(5);
+      c.batch_max = 50;
+    }
+  }
+  const WorldResult r = run_world(s, 8);
+  check_ground_truth(r);
+  const ChannelOutcome& dtc = r.channels[0];
+  const ChannelOutcome& market = r.channels[1];
+  const ConnectorOutcome* batched = nullptr;
+  for (const ConnectorOutcome& c : r.connectors) {
+    if (c.name == "stock-dtc") batched = &c;
+  }
+  REQUIRE(batched != nullptr);
+  // Every SKU update lands, in far fewer calls than updates.
+  CHECK(dtc.stock_sync_delay_us.count() > 1000);
+  CHECK(batched->stats.jobs_succeeded * 10 < dtc.stock_sync_delay_us.count());
+  // Waiting for the interval makes the dtc listings staler than the market's (synced each second).
+  CHECK(dtc.stock_sync_delay_us.quantile(0.5) > 60 * market.stock_sync_delay_us.quantile(0.5));
+}
+
+}  // namespace
+}  // namespace syncdrill
