@@ -1,8 +1,9 @@
 // The end-to-end campaign: loads the default drill (scenarios/black-friday-peak.yaml), runs the
 // world once on this thread and prints one line
 //   bench campaign orders=N events=N wall_s=X orders_per_s=X peak_rss_mb=X
-// where orders counts orders the channels accepted, over all channels, and peak_rss_mb is the
-// process's high-water resident set (getrusage ru_maxrss), loading included.
+// where orders counts orders the channels accepted, over all channels; events is the engine's
+// processed events; wall_s times the run_world call alone (loading the YAML excluded); and
+// peak_rss_mb is the process's high-water resident set (getrusage ru_maxrss), loading included.
 //
 // Wall-clock time is read here, in bench/, and never in sim/. Options: --details also prints the
 // drill's outcome per channel, connector and port to stderr (for tuning the scenario); a
@@ -30,28 +31,26 @@ double peak_rss_mb() {
 }
 
 void print_details(const syncdrill::WorldResult& r) {
-  using syncdrill::to_string;
   for (const syncdrill::ChannelOutcome& c : r.channels) {
     const double offered = static_cast<double>(c.orders_placed + c.orders_sold_out);
-    std::fprintf(stderr,
-                 "channel %s placed=%llu sold_out=%llu (%.2f%%) in_oms_once=%llu duplicated=%llu "
-                 "lost=%llu oversold=%llu in_flight=%llu price_mismatches=%llu returns=%llu/%llu "
-                 "polled=%llu ingest_p95_ms=%.0f stock_p95_ms=%.0f status_p95_ms=%.0f\n",
-                 c.channel.c_str(), static_cast<unsigned long long>(c.orders_placed),
-                 static_cast<unsigned long long>(c.orders_sold_out),
-                 offered > 0 ? 100.0 * static_cast<double>(c.orders_sold_out) / offered : 0.0,
-                 static_cast<unsigned long long>(c.in_oms_once),
-                 static_cast<unsigned long long>(c.duplicated),
-                 static_cast<unsigned long long>(c.lost),
-                 static_cast<unsigned long long>(c.oversold),
-                 static_cast<unsigned long long>(c.in_flight),
-                 static_cast<unsigned long long>(c.price_mismatches),
-                 static_cast<unsigned long long>(c.returns_synced),
-                 static_cast<unsigned long long>(c.returns_requested),
-                 static_cast<unsigned long long>(c.orders_polled),
-                 static_cast<double>(c.ingest_delay_us.quantile(0.95)) / 1e3,
-                 static_cast<double>(c.stock_sync_delay_us.quantile(0.95)) / 1e3,
-                 static_cast<double>(c.status_sync_delay_us.quantile(0.95)) / 1e3);
+    std::fprintf(
+        stderr,
+        "channel %s placed=%llu sold_out=%llu (%.2f%%) in_oms_once=%llu duplicated=%llu "
+        "lost=%llu oversold=%llu in_flight=%llu price_mismatches=%llu returns=%llu/%llu "
+        "polled=%llu ingest_p95_ms=%.0f stock_p95_ms=%.0f status_p95_ms=%.0f\n",
+        c.channel.c_str(), static_cast<unsigned long long>(c.orders_placed),
+        static_cast<unsigned long long>(c.orders_sold_out),
+        offered > 0 ? 100.0 * static_cast<double>(c.orders_sold_out) / offered : 0.0,
+        static_cast<unsigned long long>(c.in_oms_once),
+        static_cast<unsigned long long>(c.duplicated), static_cast<unsigned long long>(c.lost),
+        static_cast<unsigned long long>(c.oversold), static_cast<unsigned long long>(c.in_flight),
+        static_cast<unsigned long long>(c.price_mismatches),
+        static_cast<unsigned long long>(c.returns_synced),
+        static_cast<unsigned long long>(c.returns_requested),
+        static_cast<unsigned long long>(c.orders_polled),
+        static_cast<double>(c.ingest_delay_us.quantile(0.95)) / 1e3,
+        static_cast<double>(c.stock_sync_delay_us.quantile(0.95)) / 1e3,
+        static_cast<double>(c.status_sync_delay_us.quantile(0.95)) / 1e3);
   }
   for (const syncdrill::ConnectorOutcome& c : r.connectors) {
     std::fprintf(stderr,
@@ -111,11 +110,12 @@ int main(int argc, char** argv) {
   uint64_t orders = 0;
   for (const ChannelOutcome& c : result.channels)
     orders += c.orders_placed;
-  std::printf("bench campaign orders=%llu events=%llu wall_s=%.3f orders_per_s=%.0f "
-              "peak_rss_mb=%.1f\n",
-              static_cast<unsigned long long>(orders),
-              static_cast<unsigned long long>(result.events_processed), wall_s,
-              static_cast<double>(orders) / wall_s, peak_rss_mb());
+  std::printf(
+      "bench campaign orders=%llu events=%llu wall_s=%.3f orders_per_s=%.0f "
+      "peak_rss_mb=%.1f\n",
+      static_cast<unsigned long long>(orders),
+      static_cast<unsigned long long>(result.events_processed), wall_s,
+      static_cast<double>(orders) / wall_s, peak_rss_mb());
   std::fflush(stdout);
   if (details) print_details(result);
   return 0;

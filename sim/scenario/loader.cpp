@@ -115,10 +115,17 @@ bool is_currency(std::string_view c) {
          std::all_of(c.begin(), c.end(), [](char x) { return x >= 'A' && x <= 'Z'; });
 }
 
-// Sum over traffic of rate x duration x the peak of its shape.
+// Sum over traffic of rate x duration x the peak of its shape; a replayed entry counts its rows
+// inside the duration instead.
 void check_expected_orders(Ctx& ctx, MapReader& top, const Scenario& s) {
   double orders = 0;
   for (const TrafficSpec& t : s.traffic) {
+    if (t.replay) {
+      const std::vector<SimTime>& times = t.replay->times;
+      const auto inside = std::lower_bound(times.begin(), times.end(), SimTime{} + s.duration);
+      orders += static_cast<double>(inside - times.begin());
+      continue;
+    }
     double peak = t.shape.empty() ? 1.0 : 0.0;
     for (const ShapePoint& p : t.shape) {
       peak = std::max(peak, p.multiplier);

@@ -10,7 +10,8 @@
 // - `extends: base.yaml` merges a base file under the scenario (see docs/scenario-format.md);
 //   errors inside the base point into the base file.
 // - Deterministic and self-contained: the only outside access is reading the named files (the
-//   scenario, its bases and the existence of replay CSVs). Thread-compatible: no shared state.
+//   scenario, its bases and the replay CSVs, parsed into ReplaySpec::times while validating).
+//   Thread-compatible: no shared state.
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "sim/scenario/replay.hpp"
 #include "sim/scenario/sections.hpp"
 
 namespace syncdrill::scenario {
@@ -184,6 +185,21 @@ void read_shape(Ctx& ctx, MapReader& r, const Scenario& s, TrafficSpec& t) {
   });
 }
 
+// Parses the replay CSV now, so a bad row is a scenario error at the `csv` key naming the CSV's
+// own line ("s.yaml:9:12: traffic[0].replay.csv: orders.csv:3: expected seconds ..."). The row
+// limit is the scenario's order limit: each row is an order.
+void read_replay_csv(Ctx& ctx, MapReader& rr, ReplaySpec& rp) {
+  ReplayOptions options;
+  options.compression = rp.compression;
+  options.rows_max = static_cast<uint64_t>(ctx.limits.expected_orders_max);
+  ReplayLoad load = load_replay_csv(rp.csv, options);
+  if (!load.ok()) {
+    rr.error("csv", load.error);
+    return;
+  }
+  rp.times = std::move(load.times);
+}
+
 void read_traffic_extras(Ctx& ctx, MapReader& r, TrafficSpec& t) {
   if (const YNode* b = r.get("basket_lines")) {
     MapReader br(ctx, *b, r.child("basket_lines"));
@@ -203,6 +219,7 @@ void read_traffic_extras(Ctx& ctx, MapReader& r, TrafficSpec& t) {
   if (const YNode* n = r.get("replay")) {
     ReplaySpec rp;
     MapReader rr(ctx, *n, r.child("replay"));
+    bool csv_ok = false;
     if (rr.text("csv", rp.csv, Need::required)) {
       // Relative to the file that names the CSV (a base file's CSV sits next to the base).
       const Loc at = rr.loc("csv");
@@ -210,13 +227,14 @@ void read_traffic_extras(Ctx& ctx, MapReader& r, TrafficSpec& t) {
           std::filesystem::path(ctx.files[static_cast<size_t>(at.file)].path).parent_path();
       rp.csv = (dir / rp.csv).lexically_normal().string();
       std::error_code ec;
-      if (!std::filesystem::is_regular_file(rp.csv, ec)) {
-        rr.error("csv", fmt::format("replay file '{}' not found", rp.csv));
-      }
+      csv_ok = std::filesystem::is_regular_file(rp.csv, ec);
+      if (!csv_ok) rr.error("csv", fmt::format("replay file '{}' not found", rp.csv));
     }
-    rr.number("compression", rp.compression, 1e-6, 1e6);
+    const bool compression_ok = rr.number("compression", rp.compression, 1e-6, 1e6);
+    if (csv_ok && (compression_ok || rr.get("compression") == nullptr))
+      read_replay_csv(ctx, rr, rp);
     rr.finish();
-    t.replay = rp;
+    t.replay = std::move(rp);
   }
 }
 

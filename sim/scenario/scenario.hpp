@@ -132,11 +132,14 @@ struct ReturnsSpec {
 struct ReplaySpec {
   std::string csv;         // resolved path (relative to the scenario file that named it)
   double compression = 1;  // replay time = csv time / compression; > 0
+  // The CSV's rows as replay times, compression applied, non-decreasing (sim/scenario/replay.hpp);
+  // the loader reads them while validating. Rows at or after `duration` are kept but never run.
+  std::vector<SimTime> times;
 };
 
 struct TrafficSpec {
   std::string channel;      // a ChannelSpec name
-  double orders_per_s = 0;  // > 0 unless `replay` is set
+  double orders_per_s = 0;  // > 0 unless `replay` is set; ignored when it is
   // Empty = flat 1.0; piecewise linear between points, the first value held before the first
   // point and the last held after the last.
   std::vector<ShapePoint> shape;
@@ -144,7 +147,7 @@ struct TrafficSpec {
   uint32_t basket_lines_max = 3;  // >= basket_lines_min
   double sku_skew = 1.0;          // Zipf exponent of SKU popularity; 0 = uniform
   ReturnsSpec returns;
-  std::optional<ReplaySpec> replay;
+  std::optional<ReplaySpec> replay;  // set: arrivals replay its times instead of the model
 };
 
 // ---- Policies and connectors --------------------------------------------------------------------

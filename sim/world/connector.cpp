@@ -1,5 +1,7 @@
 #include "sim/world/connector.hpp"
 
+#include <limits>
+
 #include "sim/engine/check.hpp"
 
 namespace syncdrill {
@@ -8,6 +10,8 @@ namespace {
 
 // Tags handed to the endpoint are in-flight slot indices.
 constexpr uint64_t kNoTag = ~uint64_t{0};
+// submit()'s finish time when the request did not start at once (it queued).
+constexpr SimTime kNotStarted{std::numeric_limits<int64_t>::max()};
 
 }  // namespace
 
@@ -93,10 +97,17 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
     return;
   }
   worker.state = WorkerState::in_flight;
-  worker.timeout = engine_.schedule_after(policy_.timeout, [this, w, gen] { on_timeout(w, gen); });
-  const uint32_t slot = allocate_in_flight(InFlight{worker.job, &port, w, gen});
-  // A full server queue answers inside submit() through on_rejected.
-  port.endpoint().submit(slot, this);
+  worker.timeout = EventId{};
+  const SimTime deadline = now + policy_.timeout;
+  const uint32_t slot = allocate_in_flight(InFlight{worker.job, &port, w, gen, deadline});
+  // A full server queue answers inside submit() through on_rejected. A request that starts
+  // service at once has a known finish time: when that is before the deadline, no timeout can
+  // fire, and scheduling one (to cancel it again) would cost two heap operations per call. When
+  // it finishes at the deadline exactly, the timeout still wins (see on_served).
+  SimTime finishes_at = kNotStarted;
+  if (!port.endpoint().submit(slot, this, &finishes_at)) return;
+  if (finishes_at < deadline) return;
+  workers_[w].timeout = engine_.schedule_at(deadline, [this, w, gen] { on_timeout(w, gen); });
 }
 
 uint32_t Connector::allocate_in_flight(const InFlight& record) {
@@ -115,9 +126,12 @@ void Connector::on_served(uint64_t tag, SimTime, SimTime finished) {
   const InFlight record = in_flight_[tag];
   in_flight_free_.push_back(static_cast<uint32_t>(tag));
   record.port->release();
+  Worker& worker = workers_[record.worker];
+  // An answer at the deadline or later comes after the client gave up: the timeout goes first,
+  // as it would have had its event run before this one.
+  if (finished >= record.deadline) on_timeout(record.worker, record.generation);
   // The work happened whether or not anyone still waits for it.
   const Outcome outcome = flow_->execute(record.job, finished);
-  Worker& worker = workers_[record.worker];
   if (worker.generation != record.generation || worker.state != WorkerState::in_flight) {
     ++stats_.late_responses;
     return;

@@ -123,6 +123,7 @@ class Connector final : public EndpointClient {
     Port* port = nullptr;
     uint32_t worker = 0;
     uint32_t generation = 0;
+    SimTime deadline;  // the client gives up at this time (sent + timeout)
   };
 
   void start_job(uint32_t worker);

@@ -23,6 +23,11 @@ Endpoint::Endpoint(Engine& engine, EndpointConfig config, RandomStream rng)
 }
 
 bool Endpoint::submit(uint64_t tag, EndpointClient* client) {
+  SimTime unused;
+  return submit(tag, client, &unused);
+}
+
+bool Endpoint::submit(uint64_t tag, EndpointClient* client, SimTime* finishes_at) {
   const SimTime now = engine_.now();
   advance(now);
   ++arrivals_;
@@ -32,7 +37,7 @@ bool Endpoint::submit(uint64_t tag, EndpointClient* client) {
     idle_.pop_back();
     ++busy_;
     ++accepted_;
-    start(worker, request, now);
+    *finishes_at = start(worker, request, now);
     return true;
   }
   if (queue_size_ < config_.queue_max) {
@@ -50,12 +55,13 @@ bool Endpoint::submit(uint64_t tag, EndpointClient* client) {
   return false;
 }
 
-void Endpoint::start(uint32_t worker, const Request& request, SimTime now) {
+SimTime Endpoint::start(uint32_t worker, const Request& request, SimTime now) {
   workers_[worker] = Worker{request, now};
   const Duration service = config_.service_time.sample_duration(rng_);
   // If the engine refuses the event (its pending limit), it stops the run with
   // RunStatus::pending_limit; this request then never completes, which no one will observe.
   engine_.schedule_after(service, [this, worker] { finish(worker); });
+  return now + service;
 }
 
 void Endpoint::finish(uint32_t worker) {

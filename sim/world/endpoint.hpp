@@ -110,6 +110,11 @@ class Endpoint {
   // `client` may be null (background load nobody waits for). Tags are the client's own: the
   // endpoint only hands them back.
   bool submit(uint64_t tag, EndpointClient* client);
+  // The same, and when the request starts service at once, sets *finishes_at to the time it
+  // will finish (a service time is fixed when a worker takes the request). Left untouched when
+  // the request queues or is refused. Lets a client with a deadline skip scheduling a timeout
+  // it already knows will not fire. REQUIRES: finishes_at != nullptr.
+  bool submit(uint64_t tag, EndpointClient* client, SimTime* finishes_at);
 
   // Statistics for the window from its opening to engine.now(), integrals closed at now.
   EndpointStats stats() const;
@@ -135,7 +140,8 @@ class Endpoint {
     SimTime started;
   };
 
-  void start(uint32_t worker, const Request& request, SimTime now);
+  // Starts the request on the worker; returns when it will finish.
+  SimTime start(uint32_t worker, const Request& request, SimTime now);
   void finish(uint32_t worker);
   // Accumulates the time integrals up to `now` with the current state.
   void advance(SimTime now);

@@ -1,6 +1,9 @@
 // Building the world from a scenario, running it, and reading the ground truth at the end.
 #include "sim/world/world.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "sim/engine/check.hpp"
@@ -26,6 +29,16 @@ const SystemSpec* first_system(const Scenario& s, SystemKind kind) {
     if (sys.kind == kind) return &sys;
   }
   return nullptr;
+}
+
+// Units a SKU can still take in: the ERP counts each SKU's units in 32 bits (on hand + allocated
+// + shipped, and the restocks so far), and the loader admits a billion a restock. A full
+// warehouse takes no more.
+uint32_t restock_room(const StockRecord& s) {
+  constexpr uint64_t kMax = std::numeric_limits<uint32_t>::max();
+  const uint64_t held = uint64_t{s.on_hand} + s.allocated + s.shipped;
+  const uint64_t used = std::max<uint64_t>(held, s.restocked_total);
+  return static_cast<uint32_t>(used >= kMax ? 0 : kMax - used);
 }
 
 int channel_index(const Scenario& s, const std::string& name) {
@@ -162,16 +175,27 @@ void World::build_connectors() {
 void World::build_traffic() {
   const SimTime horizon = SimTime{} + scenario.duration;
   for (const TrafficSpec& spec : scenario.traffic) {
+    // Each entry its own streams: a channel's second entry ("shop#2") must not replay the
+    // first's customers. The first keeps the plain channel name.
+    uint32_t earlier = 0;
+    for (const TrafficSpec* e = scenario.traffic.data(); e != &spec; ++e)
+      earlier += e->channel == spec.channel ? 1 : 0;
+    const std::string entry =
+        earlier == 0 ? spec.channel : fmt::format("{}#{}", spec.channel, earlier + 1);
     auto t = std::make_unique<TrafficState>(
         TrafficState{&spec, static_cast<uint32_t>(channel_index(scenario, spec.channel)), nullptr,
-                     nullptr, nullptr, RandomStream(seed, "traffic/" + spec.channel),
-                     RandomStream(seed, "returns/" + spec.channel)});
-    t->arrivals = std::make_unique<ArrivalProcess>(spec, horizon);
+                     nullptr, nullptr, RandomStream(seed, "traffic/" + entry),
+                     RandomStream(seed, "returns/" + entry), std::nullopt});
+    if (spec.replay) {
+      t->replay.emplace(spec.replay->times);
+    } else {
+      t->arrivals = std::make_unique<ArrivalProcess>(spec, horizon);
+    }
     // One popularity order for every channel: a product hot on one is hot on all.
     RandomStream shuffle(seed, "catalog/popularity");
     t->skus = std::make_unique<ZipfSampler>(scenario.catalog.skus, spec.sku_skew, shuffle);
     t->baskets = std::make_unique<BasketSampler>(spec, *t->skus);
-    const SimTime first = t->arrivals->next(t->rng);
+    const SimTime first = next_arrival(*t);
     TrafficState* ts = t.get();
     if (first != kArrivalsEnd) engine.schedule_at(first, [this, ts] { place_order(*ts); });
     traffic_.push_back(std::move(t));
@@ -243,8 +267,10 @@ void World::schedule_erp_rounds() {
       void operator()() const {
         restock_round(*spec, w->restock_rng, w->sku_picker, w->restock_buffer);
         for (const Restock& r : w->restock_buffer) {
-          w->erp->restock(r.sku, r.units);
-          w->result.units_restocked += r.units;
+          const uint32_t units = std::min(r.units, restock_room(w->erp->stock(r.sku)));
+          if (units == 0) continue;
+          w->erp->restock(r.sku, units);
+          w->result.units_restocked += units;
         }
         if (w->engine.now() + spec->interval <= SimTime{} + w->scenario.duration) {
           w->engine.schedule_after(spec->interval, *this);
@@ -320,9 +346,12 @@ void World::collect() {
   for (size_t c = 0; c < channels.size(); ++c) {
     ChannelState& ch = channels[c];
     ChannelOutcome& out = *ch.outcome;
+    // Orders at or after the backup poll's cursor are still to be looked at: not given up.
+    const bool polled = ch.ingest != nullptr && ch.ingest->connector->spec().poll_interval;
     for (uint64_t order = 0; order < ch.flags.size(); ++order) {
       const uint32_t copies = oms->copies(static_cast<uint32_t>(c), order);
       const uint8_t flags = ch.flags[order];
+      const bool poll_pending = polled && order >= ch.poll_cursor;
       if (copies >= 2) {
         ++out.duplicated;
         out.duplicate_oms_orders += copies - 1;
@@ -333,7 +362,7 @@ void World::collect() {
           ++out.in_oms_once;
         }
       } else if ((flags & (kWebhookGivenUp | kIngestFailed)) && !(flags & kRepairPending) &&
-                 !(flags & kInConnector)) {
+                 !(flags & kInConnector) && !poll_pending) {
         ++out.lost;
       } else {
         ++out.in_flight;
@@ -344,6 +373,7 @@ void World::collect() {
     ConnectorOutcome& out = result.connectors[i];
     out.stats = connectors_[i]->stats();
     out.queue_length_at_end = connectors_[i]->queue_length();
+    out.busy_workers_at_end = connectors_[i]->busy_workers();
     out.dead_letter_size = connectors_[i]->dead_letter_size();
   }
   for (size_t i = 0; i < ports_.size(); ++i) {

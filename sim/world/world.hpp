@@ -12,6 +12,9 @@
 //   returns         channel --returns/create webhook--> connector --> OMS return --> ERP stock
 //   reconciliation  a scheduled job compares channel, OMS and ERP and repairs what is missing
 //
+// Orders arrive per traffic entry by its Poisson model (rate x shape) or, when the entry has a
+// `replay`, at exactly its CSV's times (ReplaySpec::times, read by the loader).
+//
 // The first OMS, ERP and WMS of the scenario take part; a flow without its connector does not
 // run (its work piles up as ground truth: orders never ingested, listings never updated).
 //
@@ -68,6 +71,7 @@ struct ConnectorOutcome {
   FlowKind flow = FlowKind::order_ingest;
   ConnectorStats stats;
   uint32_t queue_length_at_end = 0;
+  uint32_t busy_workers_at_end = 0;  // workers holding a job at the end (not in the report)
   uint32_t dead_letter_size = 0;
   // Sampled every WorldResult::sample_interval, starting at time 0: the queue length then,
   // and the jobs that succeeded or were dead-lettered since the previous sample.

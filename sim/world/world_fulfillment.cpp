@@ -1,6 +1,7 @@
 // Fulfillment: allocated OMS orders released to the WMS, shipped after the warehouse's delays,
 // and the shipment state carried back to the OMS and, through the mapping table, to the channel.
 #include <optional>
+#include <vector>
 
 #include "mocks/wms.hpp"
 #include "sim/engine/check.hpp"
@@ -94,13 +95,13 @@ class FulfillmentFlow final : public Flow {
     const uint64_t shipment = wms_.receive(job.subject, world_.oms->lines(job.subject), now);
     const Duration to_pick = pick_delay().sample_duration(rng_);
     const Duration to_ship = to_pick + ship_delay().sample_duration(rng_);
-    world_.engine.schedule_after(to_pick, [this, shipment] {
+    world_.far_timers.schedule_after(to_pick, [this, shipment] {
       const SimTime t = world_.engine.now();
       wms_.start_picking(shipment, t);
       wms_.pick(shipment, t);
     });
     const uint16_t channel = job.channel;
-    world_.engine.schedule_after(to_ship, [this, shipment, channel] {
+    world_.far_timers.schedule_after(to_ship, [this, shipment, channel] {
       wms_.ship(shipment, world_.engine.now());
       Job next;
       next.op = kShipped;
@@ -126,13 +127,21 @@ class FulfillmentFlow final : public Flow {
     const std::optional<std::string> spelled = map(wms_.status_spelling(job.subject), ch);
     const uint64_t channel_order = world_.oms->channel_order(wms_.oms_order(job.subject));
     if (!spelled) {
-      ++world_.result.unmapped_states;
+      count_unmapped(job.subject);
       return Outcome{ErrorClass::rejected, Duration{}};
     }
     const ChannelEventResult r = ch.mock->set_status(channel_order, *spelled, now);
-    if (r.error == ErrorClass::rejected) ++world_.result.unmapped_states;
+    if (r.error == ErrorClass::rejected) count_unmapped(job.subject);
     if (r.error == ErrorClass::none) ch.outcome->status_sync_delay_us.record(now.us - job.value);
     return Outcome{r.error, Duration{}};
+  }
+
+  // Once per shipment: a retried update (after a timeout) meets the same unmapped state again.
+  void count_unmapped(uint64_t shipment) {
+    if (unmapped_.size() <= shipment) unmapped_.resize(shipment + 1, 0);
+    if (unmapped_[shipment] != 0) return;
+    unmapped_[shipment] = 1;
+    ++world_.result.unmapped_states;
   }
 
   std::optional<std::string> map(std::string_view wms_spelling, const ChannelState& ch) const {
@@ -154,6 +163,7 @@ class FulfillmentFlow final : public Flow {
 
   WmsMock wms_;
   RandomStream rng_;
+  std::vector<uint8_t> unmapped_;  // per shipment: counted in unmapped_states
 };
 
 }  // namespace

@@ -13,9 +13,11 @@
 #include "sim/world/policy/dedupe.hpp"
 #include "sim/world/traffic/arrivals.hpp"
 #include "sim/world/traffic/basket.hpp"
+#include "sim/world/traffic/replay.hpp"
 #include "sim/world/traffic/schedules.hpp"
 #include "sim/world/traffic/zipf.hpp"
 #include "sim/world/world.hpp"
+#include "sim/world/world_timers.hpp"
 
 namespace syncdrill::world {
 
@@ -26,6 +28,7 @@ enum OrderFlag : uint8_t {
   kOversold = 1 << 2,        // the OMS cancelled it for lack of stock
   kRepairPending = 1 << 3,   // reconciliation queued a repair
   kInConnector = 1 << 4,     // an ingest job holds it now
+  kReturnSynced = 1 << 5,    // the OMS and ERP processed its return
 };
 
 class World;
@@ -60,11 +63,12 @@ struct ChannelState {
 struct TrafficState {
   const TrafficSpec* spec = nullptr;
   uint32_t channel = 0;
-  std::unique_ptr<ArrivalProcess> arrivals;
+  std::unique_ptr<ArrivalProcess> arrivals;  // the Poisson model, unless replay is set
   std::unique_ptr<ZipfSampler> skus;
   std::unique_ptr<BasketSampler> baskets;
   RandomStream rng;
   RandomStream returns_rng;
+  std::optional<ReplaySchedule> replay;  // the spec's replay times, instead of `arrivals`
 };
 
 class World {
@@ -74,6 +78,7 @@ class World {
 
   // Shared by the flows.
   Engine engine;
+  FarTimers far_timers{engine};  // returns, warehouse pick and ship: minutes to hours ahead
   const Scenario& scenario;
   uint64_t seed;
   WorldResult result;
@@ -93,12 +98,18 @@ class World {
   SkuPicker sku_picker;
   std::vector<Restock> restock_buffer;
   std::vector<PriceChange> price_buffer;
+  std::vector<BasketLine> basket_buffer;  // place_order's, reused
+  std::vector<SkuQuantity> line_buffer;   // place_order's and request_return's, reused
 
   // Orders and webhooks (world_orders.cpp).
   void place_order(TrafficState& t);
+  // The traffic entry's next arrival (replayed or drawn), kArrivalsEnd when there is none.
+  SimTime next_arrival(TrafficState& t);
   void deliver_webhook(uint32_t channel, const WebhookEvent& event, uint32_t attempt);
   void request_return(uint32_t channel, uint64_t order);
   void on_oms_created(uint32_t channel, uint64_t order, const CreateResult& created);
+  // Offers an ingest job for a channel order, keeping kInConnector right; false when refused.
+  bool offer_ingest(uint32_t channel, const Job& job);
   void poll_orders(uint32_t channel);
 
  private:

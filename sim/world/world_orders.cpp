@@ -1,5 +1,6 @@
 // Orders: customers placing them, webhooks carrying them, the ingest and returns flows.
-#include <array>
+#include <span>
+#include <vector>
 
 #include "mocks/webhook.hpp"
 #include "sim/engine/check.hpp"
@@ -11,7 +12,6 @@ namespace {
 
 // Time a webhook spends on the wire before the receiver sees it.
 constexpr Duration kWebhookLatency = milliseconds(50);
-constexpr uint32_t kBasketLinesMax = 64;
 
 const PolicySpec& policy_of(const Scenario& s, const ConnectorSpec& spec) {
   static const PolicySpec kDefault{};
@@ -62,7 +62,8 @@ class IngestFlow final : public Flow {
 
   void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime) override {
     uint8_t& flags = world_.channels[channel_].flags[job.subject];
-    flags &= static_cast<uint8_t>(~kInConnector);
+    // A job refused by a full queue never held the order (see offer_ingest).
+    if (end != JobEnd::dropped_queue_full) flags &= static_cast<uint8_t>(~kInConnector);
     // A refused delivery is the webhook sender's to retry; a dead letter is given up.
     if (end == JobEnd::dead_lettered) flags |= kIngestFailed;
   }
@@ -76,7 +77,9 @@ class IngestFlow final : public Flow {
 class ReturnsFlow final : public Flow {
  public:
   ReturnsFlow(World& world, const ConnectorSpec& spec, uint32_t channel)
-      : Flow(world, spec), channel_(channel) {}
+      : Flow(world, spec),
+        channel_(channel),
+        idempotency_keys_(policy_of(world.scenario, spec).idempotency_keys) {}
 
   Port& target(const Job&) override { return *world_.oms_port; }
 
@@ -84,9 +87,17 @@ class ReturnsFlow final : public Flow {
     ChannelState& ch = world_.channels[channel_];
     const uint32_t oms_order = ch.oms_order[job.subject];
     if (oms_order == 0) return Outcome{ErrorClass::not_found, Duration{}};
+    uint8_t& flags = ch.flags[job.subject];
+    // A retry of a return the OMS already took (its first attempt timed out): with a key the OMS
+    // answers as before; without one it takes the units back again (phantom stock), but it is
+    // still one return.
+    if ((flags & kReturnSynced) != 0 && idempotency_keys_) return Outcome{};
     const Response r = world_.oms->receive_return(oms_order - 1, ch.mock->order_lines(job.subject),
                                                   *world_.erp, now);
-    if (r.ok()) ++ch.outcome->returns_synced;
+    if (r.ok() && (flags & kReturnSynced) == 0) {
+      flags |= kReturnSynced;
+      ++ch.outcome->returns_synced;
+    }
     return r;
   }
 
@@ -94,6 +105,7 @@ class ReturnsFlow final : public Flow {
 
  private:
   uint32_t channel_;
+  bool idempotency_keys_;
 };
 
 }  // namespace
@@ -109,9 +121,12 @@ std::unique_ptr<Flow> make_returns_flow(World& world, const ConnectorSpec& spec,
 void World::place_order(TrafficState& t) {
   ChannelState& ch = channels[t.channel];
   const SimTime now = engine.now();
-  std::array<BasketLine, kBasketLinesMax> basket;
+  // Baskets may have up to 1000 lines (the loader's limit); the buffers grow to the largest.
+  std::vector<BasketLine>& basket = basket_buffer;
+  std::vector<SkuQuantity>& lines = line_buffer;
+  if (basket.size() < t.baskets->lines_max()) basket.resize(t.baskets->lines_max());
+  if (lines.size() < basket.size()) lines.resize(basket.size());
   const uint32_t n = t.baskets->sample(t.rng, basket);
-  std::array<SkuQuantity, kBasketLinesMax> lines;
   for (uint32_t i = 0; i < n; ++i)
     lines[i] = SkuQuantity{basket[i].sku, basket[i].quantity};
   const PlaceResult placed = ch.mock->place_order(std::span(lines.data(), n), now);
@@ -135,17 +150,22 @@ void World::place_order(TrafficState& t) {
       const Duration delay = t.spec->returns.delay.sample_duration(t.returns_rng);
       const uint32_t c = t.channel;
       const uint64_t order = placed.order;
-      engine.schedule_after(delay, [this, c, order] { request_return(c, order); });
+      far_timers.schedule_after(delay, [this, c, order] { request_return(c, order); });
     }
     const WebhookEvent event = placed.event;
     const uint32_t c = t.channel;
     engine.schedule_after(kWebhookLatency, [this, c, event] { deliver_webhook(c, event, 1); });
   }
-  const SimTime next = t.arrivals->next(t.rng);
+  const SimTime next = next_arrival(t);
   if (next != kArrivalsEnd) {
     TrafficState* ts = &t;
     engine.schedule_at(next, [this, ts] { place_order(*ts); });
   }
+}
+
+SimTime World::next_arrival(TrafficState& t) {
+  if (t.replay) return t.replay->next(SimTime{} + scenario.duration);
+  return t.arrivals->next(t.rng);
 }
 
 void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t attempt) {
@@ -153,12 +173,18 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
   const bool is_return = event.topic == WebhookTopic::returns_create;
   Flow* flow = is_return ? ch.returns : ch.ingest;
   if (flow == nullptr || !ch.spec->webhooks.enabled) return;  // nobody listens
-  if (!is_return && ch.ingest_dedupe && ch.ingest_dedupe->seen_before(event.event_id)) return;
+  // Dedupe remembers deliveries the connector took, not those it refused: a refused delivery's
+  // redelivery is the first the connector sees of the event.
+  if (!is_return && ch.ingest_dedupe && ch.ingest_dedupe->contains(event.event_id)) {
+    ch.ingest_dedupe->seen_before(event.event_id);  // counts the duplicate
+    return;
+  }
   Job job;
   job.subject = event.order;
   job.channel = static_cast<uint16_t>(c);
-  if (flow->connector->enqueue(job)) {
-    if (!is_return) ch.flags[event.order] |= kInConnector;
+  const bool taken = is_return ? flow->connector->enqueue(job) : offer_ingest(c, job);
+  if (taken) {
+    if (!is_return && ch.ingest_dedupe) ch.ingest_dedupe->seen_before(event.event_id);
     return;
   }
   // Refused (the receiver's queue is full): the sender retries on its schedule.
@@ -173,6 +199,17 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
                         [this, c, event, attempt] { deliver_webhook(c, event, attempt + 1); });
 }
 
+bool World::offer_ingest(uint32_t c, const Job& job) {
+  uint8_t& flags = channels[c].flags[job.subject];
+  const auto held = static_cast<uint8_t>(flags & kInConnector);
+  // Set before enqueue(): a job refused at once on its last attempt (a 429, an open breaker, a
+  // full server queue) finishes inside enqueue(), and its on_finished must find the flag set.
+  flags |= kInConnector;
+  if (channels[c].ingest->connector->enqueue(job)) return true;
+  flags = static_cast<uint8_t>((flags & ~kInConnector) | held);
+  return false;
+}
+
 void World::request_return(uint32_t c, uint64_t order) {
   ChannelState& ch = channels[c];
   const uint32_t oms_order = ch.oms_order[order];
@@ -180,11 +217,12 @@ void World::request_return(uint32_t c, uint64_t order) {
   if (oms_order == 0) return;
   const OmsState state = oms->state(oms_order - 1);
   if (state != OmsState::shipped && state != OmsState::delivered) return;
-  std::array<SkuQuantity, kBasketLinesMax> lines;
+  const std::span<const OrderLine> ordered = ch.mock->order_lines(order);
+  std::vector<SkuQuantity>& lines = line_buffer;
+  if (lines.size() < ordered.size()) lines.resize(ordered.size());
   uint32_t n = 0;
-  for (const OrderLine& line : ch.mock->order_lines(order)) {
-    if (n < kBasketLinesMax) lines[n++] = SkuQuantity{line.sku, line.quantity};
-  }
+  for (const OrderLine& line : ordered)
+    lines[n++] = SkuQuantity{line.sku, line.quantity};
   const ChannelEventResult r =
       ch.mock->record_return(order, std::span(lines.data(), n), engine.now());
   if (!r.emitted) return;

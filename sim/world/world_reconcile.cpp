@@ -20,7 +20,13 @@ enum RepairOp : uint8_t { kRepairMissing, kRepairRevenue };
 // duplicate) and its revenue posted; a missing revenue entry is posted.
 class ReconcileFlow final : public Flow {
  public:
-  ReconcileFlow(World& world, const ConnectorSpec& spec) : Flow(world, spec) {}
+  ReconcileFlow(World& world, const ConnectorSpec& spec) : Flow(world, spec) {
+    for (const SystemSpec& s : world.scenario.systems) {
+      if (s.kind != SystemKind::erp) continue;
+      import_lag_ = s.batch_import_interval.value_or(Duration{});
+      break;
+    }
+  }
 
   Port& target(const Job& job) override {
     return job.op == kRepairMissing && job.step == 0 ? *world_.oms_port : *world_.erp_port;
@@ -66,6 +72,8 @@ class ReconcileFlow final : public Flow {
     ReconciliationRun found;
     found.at = now;
     const Duration grace = std::min(interval, kReconcileGraceMax);
+    // A revenue post waits for the ERP's next batch import: younger orders may owe nothing.
+    const int64_t revenue_until_us = (now - grace - import_lag_).us;
     auto budget = static_cast<uint64_t>(spec_.repair_per_s * interval.seconds());
     for (uint32_t c = 0; c < world_.channels.size(); ++c) {
       ChannelState& ch = world_.channels[c];
@@ -75,8 +83,9 @@ class ReconcileFlow final : public Flow {
         uint8_t& flags = ch.flags[order];
         if (copies >= 2) ++found.duplicated_in_oms;
         const bool missing = copies == 0 && (flags & kInConnector) == 0;
-        const bool owes_revenue =
-            copies >= 1 && (flags & kOversold) == 0 && world_.erp->revenue_count(c, order) != 1;
+        const bool owes_revenue = copies >= 1 && (flags & kOversold) == 0 &&
+                                  ch.placed_at_us[order] <= revenue_until_us &&
+                                  world_.erp->revenue_count(c, order) != 1;
         if (missing) ++found.missing_in_oms;
         if (owes_revenue) ++found.revenue_mismatched;
         if ((missing || (owes_revenue && world_.erp->revenue_count(c, order) == 0)) && budget > 0 &&
@@ -95,6 +104,9 @@ class ReconcileFlow final : public Flow {
     }
     world_.result.reconciliation.push_back(found);
   }
+
+ private:
+  Duration import_lag_;  // the ERP's batch import interval; 0 without batch import
 };
 
 }  // namespace
@@ -170,16 +182,18 @@ void World::poll_orders(uint32_t c) {
   const int64_t until_us = (engine.now() - kPollLag).us;
   uint64_t& cursor = ch.poll_cursor;
   for (; cursor < ch.flags.size() && ch.placed_at_us[cursor] <= until_us; ++cursor) {
-    uint8_t& flags = ch.flags[cursor];
-    if (ch.oms_order[cursor] != 0 || (flags & kInConnector) != 0) continue;
+    if (ch.oms_order[cursor] != 0 || (ch.flags[cursor] & kInConnector) != 0) continue;
     Job job;
     job.subject = cursor;
     job.channel = static_cast<uint16_t>(c);
-    if (ch.ingest->connector->enqueue(job)) {
-      flags |= kInConnector;
-      flags &= static_cast<uint8_t>(~kIngestFailed);
-      ++ch.outcome->orders_polled;
+    const uint8_t failed = ch.flags[cursor] & kIngestFailed;
+    ch.flags[cursor] &= static_cast<uint8_t>(~kIngestFailed);  // before: the job may end at once
+    // The connector is full: the next poll starts from this order.
+    if (!offer_ingest(c, job)) {
+      ch.flags[cursor] |= failed;
+      break;
     }
+    ++ch.outcome->orders_polled;
   }
 }
 

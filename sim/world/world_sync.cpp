@@ -6,6 +6,9 @@ namespace syncdrill::world {
 
 namespace {
 
+// Job::op of a sync call once prepare() has read the ERP for an attempt of it.
+constexpr uint8_t kSent = 1;
+
 // Pushes ERP values for changed SKUs to one channel. Changes are collected and sent together:
 // every poll_interval when one is set, else each time the ERP's change feed is read (every
 // second). One call carries up to batch_max SKUs. A SKU changed again while its call waits is
@@ -30,6 +33,13 @@ class SyncFlow : public Flow {
 
   // Everything noticed since the last flush goes out now, batch_max SKUs a call.
   void flush() {
+    // Interval mode: what failed since the last flush goes again, changed or not.
+    for (SkuId sku : failed_) {
+      if (queued_[sku] || waiting_flag_[sku]) continue;
+      waiting_flag_[sku] = 1;
+      waiting_.push_back(sku);
+    }
+    failed_.clear();
     uint32_t batch = kNoBatch;
     for (SkuId sku : waiting_) {
       waiting_flag_[sku] = 0;
@@ -49,6 +59,7 @@ class SyncFlow : public Flow {
   Port& target(const Job&) override { return *world_.channels[channel_].port; }
 
   void prepare(Job& job, SimTime) override {
+    job.op = kSent;
     Batch& b = batches_[job.subject];
     const ChannelState& ch = world_.channels[channel_];
     b.values.clear();
@@ -104,14 +115,18 @@ class SyncFlow : public Flow {
   void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime) override {
     Batch& b = batches_[job.subject];
     for (SkuId sku : b.skus) {
-      if (end == JobEnd::dropped_queue_full) queued_[sku] = 0;
+      // A call never sent (refused by a full queue, or every attempt failed fast by an open
+      // breaker) still marks its SKUs as waiting: they wait no more.
+      if (job.op != kSent) queued_[sku] = 0;
       if (end == JobEnd::succeeded) continue;
-      // The channel stays stale; the SKU's next change (or the next flush) tries again, and the
-      // delay keeps counting from its first unsent change.
+      // The channel stays stale; the SKU's next change (in interval mode, the next flush) tries
+      // again, and the delay keeps counting from its first unsent change.
       if (sent_since_us_[sku] >= 0 && changed_since_us_[sku] < 0) {
         changed_since_us_[sku] = sent_since_us_[sku];
       }
       sent_since_us_[sku] = -1;
+      // Not waiting_: a refusal inside flush() lands here while flush() walks waiting_.
+      if (spec_.poll_interval) failed_.push_back(sku);
     }
     b.skus.clear();
     free_.push_back(static_cast<uint32_t>(job.subject));
@@ -152,6 +167,7 @@ class SyncFlow : public Flow {
   std::vector<uint8_t> queued_;            // a call for the SKU waits in the connector
   std::vector<uint8_t> waiting_flag_;      // noticed since the last flush
   std::vector<SkuId> waiting_;
+  std::vector<SkuId> failed_;  // interval mode: sent again at the next flush
   std::vector<Batch> batches_;
   std::vector<uint32_t> free_;
 };

@@ -10,7 +10,9 @@ namespace syncdrill {
 
 CircuitBreaker::CircuitBreaker(const BreakerSpec& spec)
     : spec_(spec),
-      failure_rate_micro_(static_cast<uint64_t>(std::llround(spec.failure_rate * 1e6))),
+      // A positive rate below one in a million counts as one in a million, not as 0.
+      failure_rate_micro_(
+          std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(spec.failure_rate * 1e6)))),
       window_(spec.window) {
   SD_CHECK(failure_rate_micro_ > 0 && failure_rate_micro_ <= 1'000'000,
            "failure_rate must be in (0, 1]");

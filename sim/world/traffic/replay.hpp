@@ -1,73 +1,36 @@
-// ReplaySchedule: order arrival times replayed from a CSV file instead of drawn from a model.
+// ReplaySchedule: a traffic entry's order arrivals replayed from the times its scenario holds
+// (ReplaySpec::times, parsed from the CSV by the loader: sim/scenario/replay.hpp), instead of
+// drawn from the Poisson model (ArrivalProcess).
 //
-// File format (chosen to take exports with little editing):
-// - One row per order, rows separated by "\n" or "\r\n"; a UTF-8 byte-order mark is skipped.
-// - The timestamp is the first comma-separated field; further fields are ignored. Spaces, tabs
-//   and one pair of surrounding double quotes around it are ignored too.
-// - A timestamp is non-negative seconds written as a decimal: "12", "12.5", ".25",
-//   "1700000000.123456". No sign, exponent or ISO date. Digits past the sixth decimal are rounded
-//   half up to a whole microsecond (exactly: parsing is integer arithmetic, not strtod).
-// - The first line is a header, and skipped, when its first field starts with anything other
-//   than a digit, '.', '+' or '-' (e.g. "timestamp" or "created_at,order_id"). Blank lines are
-//   skipped anywhere.
-// - Rows must be in time order; equal timestamps are allowed and replay at the same instant.
-//   A decreasing row is an error naming its line (rows are never silently sorted: out-of-order
-//   exports usually mean a broken export).
+// A cursor over those times: next() hands them out in order, equal times included (rows with
+// one timestamp replay at one instant), until the horizon. It draws no randomness and does not
+// own the times: the scenario must outlive it (as it outlives the world).
 //
-// Time mapping: replay time = (csv time - origin) / compression, rounded to the nearest
-// microsecond, where origin is the first row's time (default, so Unix-epoch exports work) or 0.
-//
-// Errors are values: "FILE:LINE: MESSAGE" for a row, "FILE: MESSAGE" for the file as a whole,
-// with FILE as the caller spelled it. Limits (bytes, rows) are checked and reported when hit.
+// Thread-compatible. Deterministic.
 #pragma once
 
-#include <cstdint>
-#include <optional>
+#include <cstddef>
 #include <span>
-#include <string>
-#include <string_view>
-#include <vector>
 
 #include "sim/engine/time.hpp"
+#include "sim/world/traffic/arrivals.hpp"
 
 namespace syncdrill {
-
-struct ReplayOptions {
-  double compression = 1;             // replay time = csv time / compression; > 0
-  bool relative_to_first_row = true;  // false: csv seconds count from the run start
-  uint64_t bytes_max = 256ull << 20;  // file size limit, checked before reading (256 MiB)
-  uint64_t rows_max = 10'000'000;     // data rows (header and blank lines not counted)
-};
 
 class ReplaySchedule {
  public:
   // REQUIRES: times non-decreasing and >= 0.
-  explicit ReplaySchedule(std::vector<SimTime> times);
+  explicit ReplaySchedule(std::span<const SimTime> times);
 
-  // All replay times, non-decreasing, compression applied.
   std::span<const SimTime> times() const { return times_; }
   size_t size() const { return times_.size(); }
 
-  // The next replay time if it is before `horizon`, else kArrivalsEnd (see arrivals.hpp) from
-  // then on. Times are non-decreasing: rows with equal timestamps give equal times.
+  // The next replay time if it is before `horizon`, else kArrivalsEnd from then on.
   SimTime next(SimTime horizon);
 
  private:
-  std::vector<SimTime> times_;
+  std::span<const SimTime> times_;
   size_t cursor_ = 0;
 };
-
-struct ReplayLoad {
-  std::optional<ReplaySchedule> schedule;  // set exactly when error is empty
-  std::string error;
-  bool ok() const { return schedule.has_value() && error.empty(); }
-};
-
-// Parses CSV text; `display_path` names it in errors.
-ReplayLoad parse_replay_csv(std::string_view text, std::string_view display_path,
-                            const ReplayOptions& options = {});
-
-// Reads and parses the file at `path` (the size limit is checked before reading).
-ReplayLoad load_replay_csv(const std::string& path, const ReplayOptions& options = {});
 
 }  // namespace syncdrill

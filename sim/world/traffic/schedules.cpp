@@ -58,8 +58,9 @@ void price_change_round(const PriceChangeSpec& spec, RandomStream& rng, SkuPicke
 }
 
 int64_t apply_price_change(int64_t price_minor, double change) {
-  SD_CHECK(price_minor >= 1, "a price is at least one minor unit");
+  SD_CHECK(price_minor >= 0, "a price is never negative");
   SD_CHECK(change >= -1, "a relative price change cannot be below -100%");
+  if (price_minor == 0) return 0;
   const long long changed = std::llround(static_cast<double>(price_minor) * (1 + change));
   return std::max<int64_t>(changed, 1);
 }
