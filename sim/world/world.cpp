@@ -362,7 +362,7 @@ void World::collect() {
           ++out.in_oms_once;
         }
       } else if ((flags & (kWebhookGivenUp | kIngestFailed)) && !(flags & kRepairPending) &&
-                 !(flags & kInConnector) && !poll_pending) {
+                 holders(flags) == 0 && !poll_pending) {
         ++out.lost;
       } else {
         ++out.in_flight;

@@ -27,9 +27,22 @@ enum OrderFlag : uint8_t {
   kIngestFailed = 1 << 1,    // the ingest job was dropped or dead-lettered
   kOversold = 1 << 2,        // the OMS cancelled it for lack of stock
   kRepairPending = 1 << 3,   // reconciliation queued a repair
-  kInConnector = 1 << 4,     // an ingest job holds it now
   kReturnSynced = 1 << 5,    // the OMS and ERP processed its return
+  // Bits 6 and 7 count the ingest jobs holding the order (a poll job and a webhook
+  // redelivery can both hold it); see holders().
 };
+inline constexpr int kHolderShift = 6;
+inline uint8_t holders(uint8_t flags) {
+  return flags >> kHolderShift;
+}
+// Saturates at 3: at most two jobs hold an order at once (the poll offers only orders no job
+// holds; a webhook is redelivered only after a refusal).
+inline void add_holder(uint8_t& flags) {
+  if (holders(flags) < 3) flags = static_cast<uint8_t>(flags + (1 << kHolderShift));
+}
+inline void remove_holder(uint8_t& flags) {
+  if (holders(flags) > 0) flags = static_cast<uint8_t>(flags - (1 << kHolderShift));
+}
 
 class World;
 
@@ -108,7 +121,7 @@ class World {
   void deliver_webhook(uint32_t channel, const WebhookEvent& event, uint32_t attempt);
   void request_return(uint32_t channel, uint64_t order);
   void on_oms_created(uint32_t channel, uint64_t order, const CreateResult& created);
-  // Offers an ingest job for a channel order, keeping kInConnector right; false when refused.
+  // Offers an ingest job for a channel order, counting it as a holder; false when refused.
   bool offer_ingest(uint32_t channel, const Job& job);
   void poll_orders(uint32_t channel);
 

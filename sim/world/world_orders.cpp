@@ -62,8 +62,7 @@ class IngestFlow final : public Flow {
 
   void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime) override {
     uint8_t& flags = world_.channels[channel_].flags[job.subject];
-    // A job refused by a full queue never held the order (see offer_ingest).
-    if (end != JobEnd::dropped_queue_full) flags &= static_cast<uint8_t>(~kInConnector);
+    remove_holder(flags);  // every job offered held it, refused ones too (see offer_ingest)
     // A refused delivery is the webhook sender's to retry; a dead letter is given up.
     if (end == JobEnd::dead_lettered) flags |= kIngestFailed;
   }
@@ -200,14 +199,10 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
 }
 
 bool World::offer_ingest(uint32_t c, const Job& job) {
-  uint8_t& flags = channels[c].flags[job.subject];
-  const auto held = static_cast<uint8_t>(flags & kInConnector);
-  // Set before enqueue(): a job refused at once on its last attempt (a 429, an open breaker, a
-  // full server queue) finishes inside enqueue(), and its on_finished must find the flag set.
-  flags |= kInConnector;
-  if (channels[c].ingest->connector->enqueue(job)) return true;
-  flags = static_cast<uint8_t>((flags & ~kInConnector) | held);
-  return false;
+  // Held before enqueue(): a job refused at once (a full queue, or a 429 on its last attempt)
+  // finishes inside enqueue(), and its on_finished lets go again.
+  add_holder(channels[c].flags[job.subject]);
+  return channels[c].ingest->connector->enqueue(job);
 }
 
 void World::request_return(uint32_t c, uint64_t order) {

@@ -82,7 +82,7 @@ class ReconcileFlow final : public Flow {
         const uint32_t copies = world_.oms->copies(c, order);
         uint8_t& flags = ch.flags[order];
         if (copies >= 2) ++found.duplicated_in_oms;
-        const bool missing = copies == 0 && (flags & kInConnector) == 0;
+        const bool missing = copies == 0 && holders(flags) == 0;
         const bool owes_revenue = copies >= 1 && (flags & kOversold) == 0 &&
                                   ch.placed_at_us[order] <= revenue_until_us &&
                                   world_.erp->revenue_count(c, order) != 1;
@@ -182,7 +182,7 @@ void World::poll_orders(uint32_t c) {
   const int64_t until_us = (engine.now() - kPollLag).us;
   uint64_t& cursor = ch.poll_cursor;
   for (; cursor < ch.flags.size() && ch.placed_at_us[cursor] <= until_us; ++cursor) {
-    if (ch.oms_order[cursor] != 0 || (ch.flags[cursor] & kInConnector) != 0) continue;
+    if (ch.oms_order[cursor] != 0 || holders(ch.flags[cursor]) > 0) continue;
     Job job;
     job.subject = cursor;
     job.channel = static_cast<uint16_t>(c);
