@@ -194,6 +194,15 @@ LoadResult load(Ctx& ctx, int file) {
   for (int f : chain.order) {
     s.sources.push_back(ctx.files[static_cast<size_t>(f)]);
   }
+  // Replayed traffic is part of what was run: its CSV goes into the sources (and so into the
+  // report's scenario hash), after the YAML files.
+  for (const TrafficSpec& t : s.traffic) {
+    if (!t.replay) continue;
+    std::ifstream in(t.replay->csv, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    s.sources.push_back(SourceFile{t.replay->csv, text.str()});
+  }
   result.scenario = std::move(s);
   return result;
 }

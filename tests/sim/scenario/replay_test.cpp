@@ -186,6 +186,10 @@ TEST_CASE("the loader keeps a replay CSV's times, compressed, in the scenario") 
   for (const SimTime t : replay.times)
     us.push_back(t.us);
   CHECK(us == std::vector<int64_t>{0, 5'000'000, 5'000'000, 150'000'000});
+  // The CSV is part of what runs, so it is among the sources the report's hash covers.
+  REQUIRE(r.scenario->sources.size() == 2);
+  CHECK(r.scenario->sources[1].path == f.csv_path);
+  CHECK(r.scenario->sources[1].content == "created_at\n100\n110\n110\n400\n");
 }
 
 TEST_CASE("a malformed replay CSV is a scenario error naming the scenario key and the CSV line") {
