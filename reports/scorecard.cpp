@@ -48,7 +48,11 @@ void append_impact(std::string& out, const Impact& i, const WorldResult& r,
       fmt::format("(of {})", grouped(i.returns_requested)));
   row("shipment states unmapped", grouped(r.unmapped_states));
   if (!r.reconciliation.empty()) {
-    row("unmatched at last reconciliation", grouped(i.unmatched_entries));
+    const ReconciliationRun& last = r.reconciliation.back();
+    row("unmatched at last reconciliation", grouped(i.unmatched_entries),
+        fmt::format("(missing {}, duplicated {}, revenue entries not one {})",
+                    grouped(last.missing_in_oms), grouped(last.duplicated_in_oms),
+                    grouped(last.revenue_mismatched)));
   }
 }
 
