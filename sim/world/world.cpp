@@ -203,37 +203,7 @@ void World::build_traffic() {
 }
 
 void World::schedule_erp_changes() {
-  // The change feed: stock and price changes reach the sync connectors once a period.
-  struct Feed {
-    World* w;
-    void operator()() const {
-      std::vector<SkuId>& changed = w->changed_skus;
-      const SimTime now = w->engine.now();
-      changed.clear();
-      w->erp->take_changed_skus(changed);
-      for (Flow* f : w->stock_flows) {
-        for (SkuId sku : changed)
-          notify_sku_changed(*f, sku, now);
-      }
-      changed.clear();
-      w->erp->take_price_changed_skus(changed);
-      for (Flow* f : w->price_flows) {
-        for (SkuId sku : changed)
-          notify_sku_changed(*f, sku, now);
-      }
-      // Sync connectors without a poll interval send what they heard at once.
-      for (Flow* f : w->stock_flows) {
-        if (!f->connector->spec().poll_interval) flush_sync(*f);
-      }
-      for (Flow* f : w->price_flows) {
-        if (!f->connector->spec().poll_interval) flush_sync(*f);
-      }
-      if (now + kChangeFeedPeriod <= SimTime{} + w->scenario.duration) {
-        w->engine.schedule_after(kChangeFeedPeriod, *this);
-      }
-    }
-  };
-  engine.schedule_at(SimTime{} + kChangeFeedPeriod, Feed{this});
+  repeat(SimTime{} + kChangeFeedPeriod, kChangeFeedPeriod, [this] { read_change_feed(); });
   schedule_erp_rounds();
   // Interval-mode sync connectors send their collected changes once per poll_interval.
   auto interval_flows = stock_flows;
@@ -241,90 +211,78 @@ void World::schedule_erp_changes() {
   for (Flow* f : interval_flows) {
     const ConnectorSpec& spec = f->connector->spec();
     if (!spec.poll_interval || spec.poll_interval->us <= 0) continue;
-    struct Flush {
-      World* w;
-      Flow* flow;
-      Duration every;
-      void operator()() const {
-        flush_sync(*flow);
-        if (w->engine.now() + every <= SimTime{} + w->scenario.duration) {
-          w->engine.schedule_after(every, *this);
-        }
-      }
-    };
-    engine.schedule_at(SimTime{} + *spec.poll_interval, Flush{this, f, *spec.poll_interval});
+    repeat(SimTime{} + *spec.poll_interval, *spec.poll_interval, [f] { flush_sync(*f); });
+  }
+}
+
+// The change feed: stock and price changes reach the sync connectors once a period.
+void World::read_change_feed() {
+  const SimTime now = engine.now();
+  changed_skus.clear();
+  erp->take_changed_skus(changed_skus);
+  for (Flow* f : stock_flows) {
+    for (SkuId sku : changed_skus)
+      notify_sku_changed(*f, sku, now);
+  }
+  changed_skus.clear();
+  erp->take_price_changed_skus(changed_skus);
+  for (Flow* f : price_flows) {
+    for (SkuId sku : changed_skus)
+      notify_sku_changed(*f, sku, now);
+  }
+  // Sync connectors without a poll interval send what they heard at once.
+  for (Flow* f : stock_flows) {
+    if (!f->connector->spec().poll_interval) flush_sync(*f);
+  }
+  for (Flow* f : price_flows) {
+    if (!f->connector->spec().poll_interval) flush_sync(*f);
   }
 }
 
 void World::schedule_erp_rounds() {
   const SystemSpec* spec = first_system(scenario, SystemKind::erp);
   if (spec == nullptr) return;
-  const SimTime end = SimTime{} + scenario.duration;
   if (spec->restocks) {
-    struct Restocks {
-      World* w;
-      const RestockSpec* spec;
-      void operator()() const {
-        restock_round(*spec, w->restock_rng, w->sku_picker, w->restock_buffer);
-        for (const Restock& r : w->restock_buffer) {
-          const uint32_t units = std::min(r.units, restock_room(w->erp->stock(r.sku)));
-          if (units == 0) continue;
-          w->erp->restock(r.sku, units);
-          w->result.units_restocked += units;
-        }
-        if (w->engine.now() + spec->interval <= SimTime{} + w->scenario.duration) {
-          w->engine.schedule_after(spec->interval, *this);
-        }
+    const RestockSpec* restocks = &*spec->restocks;
+    repeat(SimTime{} + restocks->interval, restocks->interval, [this, restocks] {
+      restock_round(*restocks, restock_rng, sku_picker, restock_buffer);
+      for (const Restock& r : restock_buffer) {
+        const uint32_t units = std::min(r.units, restock_room(erp->stock(r.sku)));
+        if (units == 0) continue;
+        erp->restock(r.sku, units);
+        result.units_restocked += units;
       }
-    };
-    if (SimTime{} + spec->restocks->interval <= end) {
-      engine.schedule_at(SimTime{} + spec->restocks->interval, Restocks{this, &*spec->restocks});
-    }
+    });
   }
   if (spec->price_changes) {
-    struct Prices {
-      World* w;
-      const PriceChangeSpec* spec;
-      void operator()() const {
-        price_change_round(*spec, w->price_rng, w->sku_picker, w->price_buffer);
-        for (const PriceChange& p : w->price_buffer) {
-          w->erp->set_price(p.sku, apply_price_change(w->erp->price_minor(p.sku), p.change));
-          ++w->result.price_changes;
-        }
-        if (w->engine.now() + spec->interval <= SimTime{} + w->scenario.duration) {
-          w->engine.schedule_after(spec->interval, *this);
-        }
+    const PriceChangeSpec* prices = &*spec->price_changes;
+    repeat(SimTime{} + prices->interval, prices->interval, [this, prices] {
+      price_change_round(*prices, price_rng, sku_picker, price_buffer);
+      for (const PriceChange& p : price_buffer) {
+        erp->set_price(p.sku, apply_price_change(erp->price_minor(p.sku), p.change));
+        ++result.price_changes;
       }
-    };
-    if (SimTime{} + spec->price_changes->interval <= end) {
-      engine.schedule_at(SimTime{} + spec->price_changes->interval,
-                         Prices{this, &*spec->price_changes});
-    }
+    });
   }
 }
 
 void World::schedule_sampling() {
-  struct Sample {
-    World* w;
-    void operator()() const {
-      for (size_t i = 0; i < w->connectors_.size(); ++i) {
-        ConnectorOutcome& out = w->result.connectors[i];
-        const ConnectorStats& now = w->connectors_[i]->stats();
-        out.queue_depth_series.push_back(w->connectors_[i]->queue_length());
-        out.succeeded_series.push_back(
-            static_cast<uint32_t>(now.jobs_succeeded - out.stats.jobs_succeeded));
-        out.dead_lettered_series.push_back(
-            static_cast<uint32_t>(now.jobs_dead_lettered - out.stats.jobs_dead_lettered));
-        // Keeps the totals of the previous sample; collect() overwrites them at the end.
-        out.stats.jobs_succeeded = now.jobs_succeeded;
-        out.stats.jobs_dead_lettered = now.jobs_dead_lettered;
-      }
-      if (w->engine.now() + w->result.sample_interval <= SimTime{} + w->scenario.duration) {
-        w->engine.schedule_after(w->result.sample_interval, *this);
-      }
-    }
-  };
-  engine.schedule_at(SimTime{}, Sample{this});
+  repeat(SimTime{}, result.sample_interval, [this] { sample_series(); });
+}
+
+void World::sample_series() {
+  for (size_t i = 0; i < connectors_.size(); ++i) {
+    ConnectorOutcome& out = result.connectors[i];
+    const ConnectorStats& now = connectors_[i]->stats();
+    out.queue_depth_series.push_back(connectors_[i]->queue_length());
+    out.succeeded_series.push_back(
+        static_cast<uint32_t>(now.jobs_succeeded - out.stats.jobs_succeeded));
+    out.dead_lettered_series.push_back(
+        static_cast<uint32_t>(now.jobs_dead_lettered - out.stats.jobs_dead_lettered));
+    // Keeps the totals of the previous sample; collect() overwrites them at the end.
+    out.stats.jobs_succeeded = now.jobs_succeeded;
+    out.stats.jobs_dead_lettered = now.jobs_dead_lettered;
+  }
 }
 
 WorldResult World::run() {

@@ -114,6 +114,24 @@ class World {
   std::vector<BasketLine> basket_buffer;  // place_order's, reused
   std::vector<SkuQuantity> line_buffer;   // place_order's and request_return's, reused
 
+  SimTime end() const { return SimTime{} + scenario.duration; }
+
+  // Runs fn() at `first`, then every `period`, while inside the run. fn must be trivially
+  // copyable and at most 32 bytes: a lambda capturing `this` and a pointer or two.
+  template <typename F>
+  void repeat(SimTime first, Duration period, F fn) {
+    struct Tick {
+      World* w;
+      Duration period;
+      F fn;
+      void operator()() const {
+        fn();
+        if (w->engine.now() + period <= w->end()) w->engine.schedule_after(period, *this);
+      }
+    };
+    if (first <= end()) engine.schedule_at(first, Tick{this, period, fn});
+  }
+
   // Orders and webhooks (world_orders.cpp).
   void place_order(TrafficState& t);
   // The traffic entry's next arrival (replayed or drawn), kArrivalsEnd when there is none.
@@ -130,6 +148,8 @@ class World {
   void build_connectors();
   void build_traffic();
   void schedule_erp_changes();
+  void read_change_feed();
+  void sample_series();
   void schedule_erp_rounds();
   void schedule_scheduled_jobs();
   void schedule_sampling();

@@ -120,58 +120,24 @@ void reconcile_now(Flow& flow, SimTime now, Duration interval) {
 }
 
 void World::schedule_scheduled_jobs() {
-  const SimTime end = SimTime{} + scenario.duration;
   if (reconciliation != nullptr) {
     const Duration every = reconciliation->connector->spec().interval.value_or(hours(1));
-    struct Run {
-      World* w;
-      Duration every;
-      void operator()() const {
-        reconcile_now(*w->reconciliation, w->engine.now(), every);
-        if (w->engine.now() + every <= SimTime{} + w->scenario.duration) {
-          w->engine.schedule_after(every, *this);
-        }
-      }
-    };
-    if (SimTime{} + every <= end) engine.schedule_at(SimTime{} + every, Run{this, every});
+    repeat(SimTime{} + every, every,
+           [this, every] { reconcile_now(*reconciliation, engine.now(), every); });
   }
   for (uint32_t c = 0; c < channels.size(); ++c) {
     Flow* ingest = channels[c].ingest;
     if (ingest == nullptr || !ingest->connector->spec().poll_interval) continue;
     const Duration every = *ingest->connector->spec().poll_interval;
-    struct Poll {
-      World* w;
-      uint32_t c;
-      Duration every;
-      void operator()() const {
-        w->poll_orders(c);
-        if (w->engine.now() + every <= SimTime{} + w->scenario.duration) {
-          w->engine.schedule_after(every, *this);
-        }
-      }
-    };
-    if (SimTime{} + every <= end) engine.schedule_at(SimTime{} + every, Poll{this, c, every});
+    repeat(SimTime{} + every, every, [this, c] { poll_orders(c); });
   }
-  const SystemSpec* erp_spec = nullptr;
   for (const SystemSpec& s : scenario.systems) {
-    if (s.kind == SystemKind::erp) {
-      erp_spec = &s;
-      break;
+    if (s.kind != SystemKind::erp) continue;
+    if (s.batch_import_interval) {
+      const Duration every = *s.batch_import_interval;
+      repeat(SimTime{} + every, every, [this] { erp->run_batch_import(engine.now()); });
     }
-  }
-  if (erp_spec != nullptr && erp_spec->batch_import_interval) {
-    const Duration every = *erp_spec->batch_import_interval;
-    struct Import {
-      World* w;
-      Duration every;
-      void operator()() const {
-        w->erp->run_batch_import(w->engine.now());
-        if (w->engine.now() + every <= SimTime{} + w->scenario.duration) {
-          w->engine.schedule_after(every, *this);
-        }
-      }
-    };
-    if (SimTime{} + every <= end) engine.schedule_at(SimTime{} + every, Import{this, every});
+    break;  // the first ERP is the one the world runs
   }
 }
 
