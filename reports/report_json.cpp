@@ -214,6 +214,8 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldRes
   for (const ReconciliationRun& r : result.reconciliation)
     recon.push_back(reconciliation_json(r));
   j["reconciliation"] = recon;
+  j["repairs"] = {{"duplicates_cancelled", result.duplicates_cancelled},
+                  {"revenue_entries_reversed", result.revenue_entries_reversed}};
   j["erp"] = {{"units_restocked", result.units_restocked},
               {"price_changes", result.price_changes},
               {"skus_not_conserved", result.skus_not_conserved}};

@@ -93,7 +93,7 @@ struct PortOutcome {
 struct ReconciliationRun {
   SimTime at;
   uint64_t missing_in_oms = 0;      // channel orders older than the run's grace with no OMS order
-  uint64_t duplicated_in_oms = 0;   // channel orders with several OMS orders
+  uint64_t duplicated_in_oms = 0;   // extra OMS orders for one channel order, not cancelled
   uint64_t revenue_mismatched = 0;  // OMS orders whose ERP revenue entries are not exactly one
   uint64_t repairs_started = 0;
 };
@@ -108,8 +108,10 @@ struct WorldResult {
   std::vector<ConnectorOutcome> connectors;
   std::vector<PortOutcome> ports;
   std::vector<ReconciliationRun> reconciliation;
-  uint64_t unmapped_states = 0;     // shipment states the fulfillment mapping could not translate
-  uint64_t skus_not_conserved = 0;  // SKUs breaking initial + restocks + returns = on hand + ...
+  uint64_t unmapped_states = 0;       // shipment states the fulfillment mapping could not translate
+  uint64_t skus_not_conserved = 0;    // SKUs breaking initial + restocks + returns = on hand + ...
+  uint64_t duplicates_cancelled = 0;  // extra OMS orders reconciliation cancelled
+  uint64_t revenue_entries_reversed = 0;  // extra ERP revenue entries reconciliation reversed
   uint64_t units_restocked = 0;
   uint64_t price_changes = 0;
   Duration sample_interval = minutes(1);

@@ -84,6 +84,13 @@ struct TrafficState {
   std::optional<ReplaySchedule> replay;  // the spec's replay times, instead of `arrivals`
 };
 
+// An OMS order created for a channel order that already had one.
+struct ExtraCopy {
+  uint32_t channel = 0;
+  uint64_t channel_order = 0;
+  uint64_t oms_order = 0;
+};
+
 class World {
  public:
   World(const Scenario& scenario, uint64_t seed, const Engine::Limits& limits);
@@ -105,7 +112,8 @@ class World {
   Flow* reconciliation = nullptr;
   std::vector<Flow*> stock_flows;
   std::vector<Flow*> price_flows;
-  std::vector<SkuId> changed_skus;  // the change feed's buffer, reused
+  std::vector<ExtraCopy> extra_copies;  // in creation order, for reconciliation
+  std::vector<SkuId> changed_skus;      // the change feed's buffer, reused
   RandomStream restock_rng;
   RandomStream price_rng;
   SkuPicker sku_picker;

@@ -233,7 +233,10 @@ void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& creat
   if (fulfillment != nullptr && created.state == OmsState::allocated) {
     fulfillment_released(*fulfillment, created.order);
   }
-  if (ch.oms_order[order] != 0) return;  // ground truth counts duplicates from the OMS
+  if (ch.oms_order[order] != 0) {  // ground truth counts duplicates from the OMS
+    extra_copies.push_back(ExtraCopy{c, order, created.order});
+    return;
+  }
   ch.oms_order[order] = static_cast<uint32_t>(created.order + 1);
   ch.outcome->ingest_delay_us.record(engine.now().us - ch.placed_at_us[order]);
   if (created.state == OmsState::cancelled) {

@@ -14,10 +14,12 @@ constexpr Duration kReconcileGraceMax = minutes(15);
 // The backup poll looks at orders at least this old, so a healthy webhook usually wins.
 constexpr Duration kPollLag = minutes(1);
 
-enum RepairOp : uint8_t { kRepairMissing, kRepairRevenue };
+enum RepairOp : uint8_t { kRepairMissing, kRepairRevenue, kRepairDuplicate };
 
 // Repairs: a missing order is created in the OMS (with an idempotency key: a repair must not
-// duplicate) and its revenue posted; a missing revenue entry is posted.
+// duplicate) and its revenue posted; revenue entries are brought to exactly one (a missing one
+// posted, extra ones reversed); an extra OMS order is cancelled while it still can be (created
+// or allocated: once released to the warehouse it ships, and the duplicate's cost is real).
 class ReconcileFlow final : public Flow {
  public:
   ReconcileFlow(World& world, const ConnectorSpec& spec) : Flow(world, spec) {
@@ -29,13 +31,25 @@ class ReconcileFlow final : public Flow {
   }
 
   Port& target(const Job& job) override {
-    return job.op == kRepairMissing && job.step == 0 ? *world_.oms_port : *world_.erp_port;
+    const bool oms = (job.op == kRepairMissing && job.step == 0) || job.op == kRepairDuplicate;
+    return oms ? *world_.oms_port : *world_.erp_port;
   }
 
   Outcome execute(const Job& job, SimTime now) override {
     ChannelState& ch = world_.channels[job.channel];
     const int64_t amount = ch.mock->order_amount_minor(job.subject);
+    if (job.op == kRepairDuplicate) {
+      const auto extra = static_cast<uint64_t>(job.value);
+      if (world_.oms->state(extra) == OmsState::cancelled) return Outcome{};  // a retry
+      const Response r = world_.oms->transition(extra, OmsState::cancelled, *world_.erp, now);
+      if (r.ok()) ++world_.result.duplicates_cancelled;
+      return r;
+    }
     if (job.op == kRepairRevenue || job.step == 1) {
+      while (world_.erp->revenue_count(job.channel, job.subject) > 1) {
+        world_.erp->reverse_revenue(job.channel, job.subject, amount);
+        ++world_.result.revenue_entries_reversed;
+      }
       if (world_.erp->revenue_count(job.channel, job.subject) == 0) {
         world_.erp->post_revenue(job.channel, job.subject, amount, now);
       }
@@ -81,15 +95,13 @@ class ReconcileFlow final : public Flow {
         if (ch.placed_at_us[order] > (now - grace).us) break;  // placed in time order
         const uint32_t copies = world_.oms->copies(c, order);
         uint8_t& flags = ch.flags[order];
-        if (copies >= 2) ++found.duplicated_in_oms;
         const bool missing = copies == 0 && holders(flags) == 0;
         const bool owes_revenue = copies >= 1 && (flags & kOversold) == 0 &&
                                   ch.placed_at_us[order] <= revenue_until_us &&
                                   world_.erp->revenue_count(c, order) != 1;
         if (missing) ++found.missing_in_oms;
         if (owes_revenue) ++found.revenue_mismatched;
-        if ((missing || (owes_revenue && world_.erp->revenue_count(c, order) == 0)) && budget > 0 &&
-            (flags & kRepairPending) == 0) {
+        if ((missing || owes_revenue) && budget > 0 && (flags & kRepairPending) == 0) {
           Job job;
           job.subject = order;
           job.channel = static_cast<uint16_t>(c);
@@ -102,11 +114,36 @@ class ReconcileFlow final : public Flow {
         }
       }
     }
+    repair_duplicates(found, budget);
     world_.result.reconciliation.push_back(found);
   }
 
+  // Extra OMS orders, in the order they were created: those still cancellable get a repair;
+  // the rest have gone to the warehouse and stay as they are.
+  void repair_duplicates(ReconciliationRun& found, uint64_t& budget) {
+    std::vector<ExtraCopy>& extras = world_.extra_copies;
+    for (const ExtraCopy& e : extras) {
+      if (world_.oms->state(e.oms_order) != OmsState::cancelled) ++found.duplicated_in_oms;
+    }
+    for (; duplicate_cursor_ < extras.size() && budget > 0; ++duplicate_cursor_) {
+      const ExtraCopy& e = extras[duplicate_cursor_];
+      const OmsState state = world_.oms->state(e.oms_order);
+      if (state != OmsState::created && state != OmsState::allocated) continue;
+      Job job;
+      job.op = kRepairDuplicate;
+      job.subject = e.channel_order;
+      job.channel = static_cast<uint16_t>(e.channel);
+      job.value = static_cast<int64_t>(e.oms_order);
+      if (connector->enqueue(job)) {
+        ++found.repairs_started;
+        --budget;
+      }
+    }
+  }
+
  private:
-  Duration import_lag_;  // the ERP's batch import interval; 0 without batch import
+  Duration import_lag_;          // the ERP's batch import interval; 0 without batch import
+  size_t duplicate_cursor_ = 0;  // extra copies before this one have been looked at
 };
 
 }  // namespace

@@ -185,3 +185,26 @@ TEST_CASE(
 
 }  // namespace
 }  // namespace syncdrill
+
+namespace syncdrill {
+namespace {
+
+TEST_CASE("reconciliation cancels duplicate OMS orders it finds before they ship") {
+  // The slow OMS without idempotency keys makes duplicates; with no fulfillment connector they
+  // stay allocated, so the hourly reconciliation can cancel every one and release its stock.
+  std::string yaml = slow_oms_scenario(false);
+  yaml +=
+      "  - {name: recon, flow: reconciliation, from: erp, to: oms, interval: 30m, "
+      "repair_rate: 50/s}\n";
+  const WorldResult r = run_world(from_text(yaml), 11);
+  REQUIRE(r.reconciliation.size() == 4);
+  CHECK(r.channels[0].duplicate_oms_orders > 100);
+  CHECK(r.reconciliation.front().duplicated_in_oms > 0);
+  // Extra copies created after the last run's scan are still there; the rest were cancelled.
+  CHECK(r.duplicates_cancelled > r.channels[0].duplicate_oms_orders / 2);
+  CHECK(r.duplicates_cancelled <= r.channels[0].duplicate_oms_orders);
+  CHECK(r.skus_not_conserved == 0);
+}
+
+}  // namespace
+}  // namespace syncdrill
