@@ -202,10 +202,10 @@ struct ConnectorSpec {
   // order_ingest: a backup poll; none = webhooks only. stock_sync, price_sync: send collected
   // changes once per interval; none = as the ERP's change feed reports them (every second).
   std::optional<Duration> poll_interval;
-  uint32_t batch_max = 1;  // stock_sync, price_sync: SKUs one call carries, >= 1
-  std::optional<Duration> interval;       // reconciliation only: how often the job runs
-  double repair_per_s = 10;               // reconciliation only: repairs per second, > 0
-  std::vector<StatusMapping> mapping;     // fulfillment only: source state -> target state
+  uint32_t batch_max = 1;              // stock_sync, price_sync: SKUs one call carries, >= 1
+  std::optional<Duration> interval;    // reconciliation only: how often the job runs
+  double repair_per_s = 10;            // reconciliation only: repairs per second, > 0
+  std::vector<StatusMapping> mapping;  // fulfillment only: source state -> target state
 };
 
 // ---- Faults -------------------------------------------------------------------------------------

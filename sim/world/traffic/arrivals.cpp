@@ -41,8 +41,7 @@ void ArrivalProcess::add_piece(double begin_us, double end_us, double rate0_per_
   // Clip to [0, horizon): pieces past the horizon never produce arrivals.
   const double horizon = static_cast<double>(horizon_us_);
   const double clipped_end = std::min(end_us, horizon);
-  if (clipped_end <= begin_us)
-    return;
+  if (clipped_end <= begin_us) return;
   const double slope = (rate1_per_us - rate0_per_us) / (end_us - begin_us);
   pieces_.push_back(Piece{begin_us, clipped_end, rate0_per_us, slope,
                           std::max(rate0_per_us, rate1_per_us), rate0_per_us == rate1_per_us});
@@ -64,12 +63,10 @@ SimTime ArrivalProcess::next(RandomStream& rng) {
     }
     if (!p.flat) {
       const double rate = p.rate0_per_us + p.slope_per_us2 * (clock_us_ - p.begin_us);
-      if (rng.uniform01() * p.envelope_per_us >= rate)
-        continue;
+      if (rng.uniform01() * p.envelope_per_us >= rate) continue;
     }
     const int64_t at_us = std::max(static_cast<int64_t>(std::ceil(clock_us_)), last_us_ + 1);
-    if (at_us >= horizon_us_)
-      break;
+    if (at_us >= horizon_us_) break;
     last_us_ = at_us;
     return SimTime{at_us};
   }

@@ -48,8 +48,7 @@ class BasketSampler {
  private:
   // Marks sku as used in the current basket; false if it already was.
   bool mark(uint32_t sku) {
-    if (mark_[sku] == basket_)
-      return false;
+    if (mark_[sku] == basket_) return false;
     mark_[sku] = basket_;
     return true;
   }

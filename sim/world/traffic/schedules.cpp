@@ -30,8 +30,7 @@ std::span<const SkuId> SkuPicker::pick(RandomStream& rng, uint32_t k) {
   // (j cannot be: every earlier pick is < j). Each k-subset comes out with equal probability.
   for (uint32_t j = n - k; j < n; ++j) {
     auto t = static_cast<uint32_t>(rng.below(uint64_t{j} + 1));
-    if (mark_[t] == round_)
-      t = j;
+    if (mark_[t] == round_) t = j;
     mark_[t] = round_;
     picked_.push_back(t);
   }
