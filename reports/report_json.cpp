@@ -126,6 +126,9 @@ Json endpoint_json(const PortOutcome& p) {
   j["arrivals"] = s.arrivals;
   j["rate_limited"] = p.admission.rate_limited;
   j["over_concurrency_limit"] = p.admission.over_concurrency_limit;
+  j["refused_by_outage"] = p.admission.refused_by_outage;
+  j["failed_by_error_burst"] = p.admission.failed_by_error_burst;
+  j["delayed_by_latency"] = p.admission.delayed_by_latency;
   j["accepted"] = s.accepted;
   j["rejected_queue_full"] = s.rejected_queue_full;
   j["completed"] = s.completed;
@@ -136,6 +139,25 @@ Json endpoint_json(const PortOutcome& p) {
   j["time_avg_in_system"] = rounded(s.time_avg_in_system, 4);
   j["wait_ms"] = latency_ms(s.wait_us);
   j["sojourn_ms"] = latency_ms(s.sojourn_us);
+  return j;
+}
+
+// Which fault kinds this version simulates; the others are loaded and listed, not applied.
+bool fault_simulated(FaultKind kind) {
+  return kind == FaultKind::outage || kind == FaultKind::error_burst || kind == FaultKind::latency;
+}
+
+Json fault_json(const FaultSpec& f) {
+  Json j;
+  j["id"] = f.id;
+  j["kind"] = to_string(f.kind);
+  j["targets"] = f.targets;
+  j["cause"] = to_string(f.cause);
+  j["at_s"] = f.at.seconds();
+  j["for_s"] = f.length.seconds();
+  j["intensity"] = rounded(f.intensity, 6);
+  if (f.flap) j["flap"] = {{"on_s", f.flap->on.seconds()}, {"off_s", f.flap->off.seconds()}};
+  j["simulated"] = fault_simulated(f.kind);
   return j;
 }
 
@@ -196,6 +218,10 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldRes
   j["run"] = {{"status", to_string(result.status)},
               {"simulated_duration_s", rounded(result.simulated.seconds(), 6)},
               {"events_processed", result.events_processed}};
+  Json faults = Json::array();
+  for (const FaultSpec& f : scenario.faults)
+    faults.push_back(fault_json(f));
+  j["faults"] = faults;
   j["impact"] = impact_json(total_impact(result), result, scenario.currency);
   Json channels = Json::array();
   for (const ChannelOutcome& c : result.channels)

@@ -136,8 +136,35 @@ void Connector::on_served(uint64_t tag, SimTime, SimTime finished) {
     ++stats_.late_responses;
     return;
   }
+  const Duration delay = record.port->answer_delay(finished);
+  if (delay > Duration{}) {
+    hear_later(record, finished + delay, outcome);
+    return;
+  }
   engine_.cancel(worker.timeout);
   complete_attempt(record.worker, outcome);
+}
+
+// A latency fault holds the answer back: the client hears it at `heard`, unless its deadline
+// comes first.
+void Connector::hear_later(const InFlight& record, SimTime heard, const Outcome& outcome) {
+  const uint32_t w = record.worker;
+  const uint32_t gen = record.generation;
+  Worker& worker = workers_[w];
+  if (heard >= record.deadline) {
+    ++stats_.late_responses;
+    // A request expected back in time had no timeout scheduled; now it needs one.
+    if (!worker.timeout.valid()) {
+      worker.timeout = engine_.schedule_at(record.deadline, [this, w, gen] { on_timeout(w, gen); });
+    }
+    return;
+  }
+  engine_.schedule_at(heard, [this, w, gen, outcome] {
+    Worker& waiting = workers_[w];
+    if (waiting.generation != gen || waiting.state != WorkerState::in_flight) return;
+    engine_.cancel(waiting.timeout);
+    complete_attempt(w, outcome);
+  });
 }
 
 void Connector::on_rejected(uint64_t tag, SimTime) {

@@ -129,6 +129,7 @@ class Connector final : public EndpointClient {
   void start_job(uint32_t worker);
   void send_attempt(uint32_t worker, uint32_t generation);
   void on_timeout(uint32_t worker, uint32_t generation);
+  void hear_later(const InFlight& record, SimTime heard, const Outcome& outcome);
   void complete_attempt(uint32_t worker, const Outcome& outcome);
   void retry_or_give_up(uint32_t worker, const Outcome& outcome);
   void finish_job(uint32_t worker, JobEnd end, ErrorClass last_error);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mocks/rate_limiter.hpp"
 #include "mocks/types.hpp"
@@ -22,6 +23,9 @@ namespace syncdrill {
 struct PortStats {
   uint64_t rate_limited = 0;            // answered 429
   uint64_t over_concurrency_limit = 0;  // refused: the concurrency limit was reached
+  uint64_t refused_by_outage = 0;       // refused: an outage fault was in force
+  uint64_t failed_by_error_burst = 0;   // answered 5xx by an error_burst fault
+  uint64_t delayed_by_latency = 0;      // answers held back by a latency fault
 };
 
 class Port {
@@ -40,6 +44,13 @@ class Port {
     if (limit_) --in_use_;
   }
 
+  // Faults on this port (outage, error_burst, latency); the port reads them at each request.
+  // REQUIRES: the spec outlives the port.
+  void add_fault(const FaultSpec* fault) { faults_.push_back(fault); }
+  // Extra time before the client hears the server's answer, from latency faults in force at
+  // `now` (each delays a fraction `intensity` of answers by a sample of its distribution).
+  Duration answer_delay(SimTime now);
+
   Endpoint& endpoint() { return endpoint_; }
   const Endpoint& endpoint() const { return endpoint_; }
   const std::string& name() const { return endpoint_.config().name; }
@@ -51,6 +62,8 @@ class Port {
   std::optional<uint32_t> limit_;
   uint32_t in_use_ = 0;
   PortStats stats_;
+  std::vector<const FaultSpec*> faults_;
+  RandomStream fault_rng_;  // its own stream: faults never shift the endpoint's service times
 };
 
 }  // namespace syncdrill

@@ -82,6 +82,7 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
     result.channels[i].channel = spec.name;
   }
   build_ports();
+  attach_port_faults();
   build_connectors();
   build_traffic();
   schedule_erp_changes();
@@ -109,6 +110,22 @@ void World::build_ports() {
     if (sys.kind == SystemKind::erp && erp_port == nullptr) erp_port = p;
     if (sys.kind == SystemKind::oms && oms_port == nullptr) oms_port = p;
     if (sys.kind == SystemKind::wms && wms_port == nullptr) wms_port = p;
+  }
+}
+
+// Faults a port applies itself: outages, error bursts and added latency on a channel's API or
+// a system. The other kinds act elsewhere (connectors, webhooks, traffic, mappings).
+void World::attach_port_faults() {
+  for (const FaultSpec& f : scenario.faults) {
+    if (f.kind != FaultKind::outage && f.kind != FaultKind::error_burst &&
+        f.kind != FaultKind::latency) {
+      continue;
+    }
+    for (const std::string& target : f.targets) {
+      for (size_t i = 0; i < port_meta_.size(); ++i) {
+        if (port_meta_[i].name == target) ports_[i]->add_fault(&f);
+      }
+    }
   }
 }
 

@@ -153,6 +153,7 @@ class World {
 
  private:
   void build_ports();
+  void attach_port_faults();
   void build_connectors();
   void build_traffic();
   void schedule_erp_changes();
