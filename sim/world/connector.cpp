@@ -24,7 +24,8 @@ Connector::Connector(Engine& engine, const ConnectorSpec& spec, const PolicySpec
       flow_(flow),
       backoff_(policy.retry),
       ring_(spec.queue_max),
-      workers_(spec.workers) {
+      workers_(spec.workers),
+      dead_letters_(spec.dead_letter_max) {
   SD_CHECK(flow_ != nullptr, "a connector needs a flow");
   SD_CHECK(spec.workers >= 1, "a connector needs a worker");
   if (policy.budget) budget_.emplace(*policy.budget);
@@ -241,11 +242,7 @@ void Connector::finish_job(uint32_t w, JobEnd end, ErrorClass last_error) {
     stats_.job_latency_us.record((now - worker.job.created).us);
   } else {
     ++stats_.jobs_dead_lettered;
-    if (dead_letters_.size() < spec_.dead_letter_max) {
-      dead_letters_.push_back(worker.job);
-    } else {
-      ++stats_.dead_letter_overflow;
-    }
+    if (!dead_letters_.push(worker.job)) ++stats_.dead_letter_overflow;
   }
   const Job finished = worker.job;
   // Take the next queued job before telling the flow, so a job the flow offers from

@@ -30,6 +30,7 @@
 #include "sim/world/outcome.hpp"
 #include "sim/world/policy/backoff.hpp"
 #include "sim/world/policy/circuit_breaker.hpp"
+#include "sim/world/policy/dead_letter.hpp"
 #include "sim/world/policy/retry_budget.hpp"
 #include "sim/world/port.hpp"
 
@@ -152,7 +153,7 @@ class Connector final : public EndpointClient {
   uint32_t busy_ = 0;
   std::vector<InFlight> in_flight_;
   std::vector<uint32_t> in_flight_free_;
-  std::vector<Job> dead_letters_;  // bounded by spec_.dead_letter_max
+  DeadLetterQueue<Job> dead_letters_;  // bounded by spec_.dead_letter_max
   ConnectorStats stats_;
 };
 

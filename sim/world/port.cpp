@@ -7,9 +7,9 @@ namespace syncdrill {
 Port::Port(Engine& engine, const std::string& name, const EndpointSpec& spec, RandomStream rng,
            std::optional<uint32_t> concurrency_limit)
     : endpoint_(engine, EndpointConfig{name, spec.workers, spec.queue_max, spec.service_time}, rng),
-      limit_(concurrency_limit),
       fault_rng_(rng.next_u64(), "faults/" + name) {
   if (spec.rate_limit) limiter_.emplace(*spec.rate_limit);
+  if (concurrency_limit) gate_.emplace(ConcurrencyGate{*concurrency_limit, 0});
 }
 
 Outcome Port::admit(SimTime now) {
@@ -31,12 +31,9 @@ Outcome Port::admit(SimTime now) {
       return answer;
     }
   }
-  if (limit_) {
-    if (in_use_ >= *limit_) {
-      ++stats_.over_concurrency_limit;
-      return Outcome{ErrorClass::unavailable, Duration{}};
-    }
-    ++in_use_;
+  if (gate_ && !gate_->try_acquire()) {
+    ++stats_.over_concurrency_limit;
+    return Outcome{ErrorClass::unavailable, Duration{}};
   }
   return Outcome{};
 }

@@ -41,7 +41,7 @@ class Port {
   // Gives back the concurrency unit taken by an admitted request once the server is done with it
   // (served or refused by a full queue).
   void release() {
-    if (limit_) --in_use_;
+    if (gate_) gate_->release();
   }
 
   // Faults on this port (outage, error_burst, latency); the port reads them at each request.
@@ -59,8 +59,7 @@ class Port {
  private:
   Endpoint endpoint_;
   std::optional<RateLimiter> limiter_;
-  std::optional<uint32_t> limit_;
-  uint32_t in_use_ = 0;
+  std::optional<ConcurrencyGate> gate_;
   PortStats stats_;
   std::vector<const FaultSpec*> faults_;
   RandomStream fault_rng_;  // its own stream: faults never shift the endpoint's service times
