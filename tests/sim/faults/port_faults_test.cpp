@@ -5,17 +5,14 @@
 #include <fmt/format.h>
 
 #include "sim/faults/fault_window.hpp"
-#include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
+#include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill {
 namespace {
 
-Scenario from_text(const std::string& yaml) {
-  LoadResult r = load_scenario_text(yaml, "faults.yaml");
-  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
-  return *r.scenario;
-}
+using testing::from_text;
+using testing::port;
 
 // Ten orders a second into a fast OMS and ERP for an hour; `faults` is a YAML list or empty.
 std::string scenario(const std::string& faults, bool idempotency_keys = true) {
@@ -48,13 +45,6 @@ connectors:
 
 const ConnectorOutcome& ingest(const WorldResult& r) {
   return r.connectors.front();
-}
-const PortOutcome& port(const WorldResult& r, const std::string& name) {
-  for (const PortOutcome& p : r.ports) {
-    if (p.name == name) return p;
-  }
-  FAIL("no port " << name);
-  return r.ports.front();
 }
 
 // Per-minute series agree before `minute`.

@@ -4,25 +4,14 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
+#include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill {
 namespace {
 
-Scenario from_text(const std::string& yaml) {
-  LoadResult r = load_scenario_text(yaml, "mechanism.yaml");
-  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
-  return *r.scenario;
-}
-
-const ConnectorOutcome& connector(const WorldResult& r, const std::string& name) {
-  for (const ConnectorOutcome& c : r.connectors) {
-    if (c.name == name) return c;
-  }
-  FAIL("no connector " << name);
-  return r.connectors.front();
-}
+using testing::connector;
+using testing::from_text;
 
 // One channel into an OMS that sometimes answers after the connector's 1 s timeout.
 std::string slow_oms_scenario(bool idempotency_keys) {
