@@ -2,6 +2,9 @@
 // phase (on for `on`, off for `off`, repeating from `at`).
 #pragma once
 
+#include <algorithm>
+#include <optional>
+
 #include "sim/engine/time.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -13,6 +16,22 @@ inline bool fault_active(const FaultSpec& fault, SimTime t) {
   if (!fault.flap) return true;
   const int64_t cycle_us = fault.flap->on.us + fault.flap->off.us;
   return since.us % cycle_us < fault.flap->on.us;
+}
+
+// The first time after `t` at which fault_active(fault, .) changes, or none when it never does
+// again. Before the window that is the onset; a flapping fault changes at each phase boundary;
+// the window's end is the last edge.
+inline std::optional<SimTime> next_fault_edge(const FaultSpec& fault, SimTime t) {
+  const SimTime start = SimTime{} + fault.at;
+  const SimTime stop = start + fault.length;
+  if (t < start) return start;
+  if (t >= stop) return std::nullopt;
+  if (!fault.flap) return stop;
+  const int64_t cycle_us = fault.flap->on.us + fault.flap->off.us;
+  const int64_t phase_us = (t - start).us % cycle_us;
+  const int64_t to_edge_us =
+      phase_us < fault.flap->on.us ? fault.flap->on.us - phase_us : cycle_us - phase_us;
+  return std::min(t + microseconds(to_edge_us), stop);
 }
 
 }  // namespace syncdrill

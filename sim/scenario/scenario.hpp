@@ -235,17 +235,37 @@ struct FlapSpec {
   Duration off;  // > 0
 };
 
+// webhook_drop: what a dropped delivery loses (YAML key `per`).
+enum class DropScope { attempt, event };
+
+// stale_feed: which ERP feed stops (YAML key `feed`); a connector target implies its own.
+enum class FeedKind { stock, price, both };
+
 struct FaultSpec {
   std::string id;
   FaultKind kind = FaultKind::latency;
-  std::vector<std::string> targets;  // names of channels, systems or connectors; >= 1
-  Duration at;                       // onset since run start, < scenario duration
-  Duration length;                   // YAML key `for`; > 0
-  double intensity = 1.0;            // [0, 1]; meaning depends on kind (docs)
+  // Names of channels, systems, connectors or webhook topics ("shop/orders/create"); >= 1.
+  // Which of these a kind accepts: docs/scenario-format.md.
+  std::vector<std::string> targets;
+  Duration at;              // onset since run start, < scenario duration
+  Duration length;          // YAML key `for`; > 0
+  double intensity = 1.0;   // [0, 1]; meaning depends on kind (docs)
   FaultCause cause = FaultCause::third_party;
   std::optional<FlapSpec> flap;         // on/off cycling inside the window
   std::optional<Distribution> latency;  // latency kind: added delay (microseconds)
   double multiplier = 1;                // peak_traffic: arrival multiplier, >= 1
+  bool processed = true;                // timeout: the server did the work anyway
+  std::optional<RateLimitSpec> rate_limit;  // rate_limit: the tighter bucket (required)
+  DropScope per = DropScope::attempt;       // webhook_drop
+  // webhook_duplicate: when the copy follows the first delivery; webhook_delay: the added delay.
+  std::optional<Distribution> delay;
+  FeedKind feed = FeedKind::both;  // stale_feed
+  bool catch_up = true;            // stale_feed: withheld updates are sent when the feed resumes
+  // mapping_regression: WMS states whose entries a release removed (`remove`), and entries whose
+  // channel spelling it changed (`rename`: from -> new spelling). Neither: every entry removed.
+  std::vector<std::string> remove;
+  std::vector<StatusMapping> rename;
+  uint32_t max_attempts = 10;  // retry_storm: attempts per call while the storm lasts
 };
 
 // ---- Scoring, detection, response
@@ -361,6 +381,8 @@ std::string_view to_string(BackoffKind v);
 std::string_view to_string(FlowKind v);
 std::string_view to_string(FaultKind v);
 std::string_view to_string(FaultCause v);
+std::string_view to_string(DropScope v);
+std::string_view to_string(FeedKind v);
 std::string_view to_string(MonitorKind v);
 std::string_view to_string(Signal v);
 std::string_view to_string(ActionKind v);

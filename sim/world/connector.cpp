@@ -25,7 +25,10 @@ Connector::Connector(Engine& engine, const ConnectorSpec& spec, const PolicySpec
       backoff_(policy.retry),
       ring_(spec.queue_max),
       workers_(spec.workers),
-      dead_letters_(spec.dead_letter_max) {
+      dead_letters_(spec.dead_letter_max),
+      worker_cap_(spec.workers),
+      // Derived from a copy: the connector's own stream (jitter) stays as it was without faults.
+      faults_(RandomStream(rng).next_u64(), "faults/connector/" + spec.name) {
   SD_CHECK(flow_ != nullptr, "a connector needs a flow");
   SD_CHECK(spec.workers >= 1, "a connector needs a worker");
   if (policy.budget) budget_.emplace(*policy.budget);
@@ -46,11 +49,24 @@ void Connector::set_policy(const PolicySpec& policy) {
   if (policy.breaker) breaker_.emplace(*policy.breaker);
 }
 
+void Connector::set_worker_cap(uint32_t cap) {
+  worker_cap_ = cap;
+  while (busy_ < worker_cap_ && queue_size_ > 0 && !idle_.empty()) {
+    const uint32_t w = idle_.back();
+    idle_.pop_back();
+    ++busy_;
+    workers_[w].job = ring_[queue_head_];
+    queue_head_ = (queue_head_ + 1) % static_cast<uint32_t>(ring_.size());
+    --queue_size_;
+    start_job(w);
+  }
+}
+
 bool Connector::enqueue(Job job) {
   ++stats_.jobs_offered;
   job.created = engine_.now();
   job.step = 0;
-  if (!idle_.empty()) {
+  if (!idle_.empty() && busy_ < worker_cap_) {
     const uint32_t w = idle_.back();
     idle_.pop_back();
     ++busy_;
@@ -85,30 +101,54 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
   ++stats_.attempts;
   if (worker.attempt > 1) ++stats_.retries;
   const SimTime now = engine_.now();
+  worker.sent = now;
+  worker.port = nullptr;
+  if (observer_ != nullptr && worker.attempt == 1) worker.request_id = observer_->next_request_id();
   if (breaker_ && !breaker_->allow(now)) {
     ++stats_.breaker_rejections;
+    observe(w, nullptr, ErrorClass::unavailable);
     retry_or_give_up(w, Outcome{ErrorClass::unavailable, Duration{}});
     return;
   }
   flow_->prepare(worker.job, now);
   Port& port = flow_->target(worker.job);
-  const Outcome admitted = port.admit(now);
-  if (!admitted.ok()) {
-    complete_attempt(w, admitted);  // a 429 or a refusal, answered at once
+  worker.port = &port;
+  const GateVerdict own = faults_.empty() ? GateVerdict{} : faults_.admit(now);
+  if (!own.answer.ok()) {
+    complete_attempt(w, own.answer);  // the connector's own call failed (a fault on it)
     return;
   }
+  const GateVerdict admitted = port.admit(now);
+  if (!admitted.answer.ok()) {
+    complete_attempt(w, admitted.answer);  // a 429 or a refusal, answered at once
+    return;
+  }
+  const bool silent = own.silent || admitted.silent;
+  const bool processed = own.silent ? own.processed : admitted.processed;
   worker.state = WorkerState::in_flight;
   worker.timeout = EventId{};
   const SimTime deadline = now + policy_.timeout;
-  const uint32_t slot = allocate_in_flight(InFlight{worker.job, &port, w, gen, deadline});
+  auto give_up_at_deadline = [&] {
+    workers_[w].timeout = engine_.schedule_at(deadline, [this, w, gen] { on_timeout(w, gen); });
+  };
+  if (silent && !processed) {
+    // Lost on the way in: the server never sees it, the client waits out its timeout.
+    port.release();
+    give_up_at_deadline();
+    return;
+  }
+  const uint32_t slot = allocate_in_flight(InFlight{worker.job, &port, w, gen, deadline, silent});
   // A full server queue answers inside submit() through on_rejected. A request that starts
   // service at once has a known finish time: when that is before the deadline, no timeout can
   // fire, and scheduling one (to cancel it again) would cost two heap operations per call. When
   // it finishes at the deadline exactly, the timeout still wins (see on_served).
   SimTime finishes_at = kNotStarted;
-  if (!port.endpoint().submit(slot, this, &finishes_at)) return;
-  if (finishes_at < deadline) return;
-  workers_[w].timeout = engine_.schedule_at(deadline, [this, w, gen] { on_timeout(w, gen); });
+  if (!port.endpoint().submit(slot, this, &finishes_at)) {
+    if (silent) give_up_at_deadline();  // the refusal is swallowed too
+    return;
+  }
+  if (finishes_at < deadline && !silent) return;
+  give_up_at_deadline();
 }
 
 uint32_t Connector::allocate_in_flight(const InFlight& record) {
@@ -133,6 +173,7 @@ void Connector::on_served(uint64_t tag, SimTime, SimTime finished) {
   if (finished >= record.deadline) on_timeout(record.worker, record.generation);
   // The work happened whether or not anyone still waits for it.
   const Outcome outcome = flow_->execute(record.job, finished);
+  if (record.silent) return;  // nobody hears it: the client's timeout is scheduled
   if (worker.generation != record.generation || worker.state != WorkerState::in_flight) {
     ++stats_.late_responses;
     return;
@@ -172,6 +213,7 @@ void Connector::on_rejected(uint64_t tag, SimTime) {
   const InFlight record = in_flight_[tag];
   in_flight_free_.push_back(static_cast<uint32_t>(tag));
   record.port->release();
+  if (record.silent) return;  // swallowed like any answer: the client times out
   Worker& worker = workers_[record.worker];
   engine_.cancel(worker.timeout);
   // A full server queue refuses at once: the client sees a 503.
@@ -184,9 +226,17 @@ void Connector::on_timeout(uint32_t w, uint32_t generation) {
   complete_attempt(w, Outcome{ErrorClass::timeout, Duration{}});
 }
 
+void Connector::observe(uint32_t w, const Port* port, ErrorClass error) {
+  if (observer_ == nullptr) return;
+  const Worker& worker = workers_[w];
+  observer_->on_attempt(*this, worker.job, port, worker.request_id, worker.attempt, worker.sent,
+                        engine_.now(), error);
+}
+
 void Connector::complete_attempt(uint32_t w, const Outcome& outcome) {
   Worker& worker = workers_[w];
   const SimTime now = engine_.now();
+  observe(w, worker.port, outcome.error);
   if (breaker_) breaker_->record(outcome.ok(), now);
   if (!outcome.ok()) {
     ++stats_.errors[static_cast<size_t>(outcome.error)];
@@ -196,7 +246,7 @@ void Connector::complete_attempt(uint32_t w, const Outcome& outcome) {
   }
   if (budget_) budget_->on_success(now);
   if (flow_->advance(worker.job, now)) {
-    // The next call of a multi-call job starts with a fresh attempt count.
+    // The next call of a multi-call job starts with a fresh attempt count (and request id).
     worker.attempt = 0;
     worker.backoff_state.reset();
     send_attempt(w, worker.generation);
@@ -246,23 +296,32 @@ void Connector::finish_job(uint32_t w, JobEnd end, ErrorClass last_error) {
   }
   const Job finished = worker.job;
   // Take the next queued job before telling the flow, so a job the flow offers from
-  // on_finished queues behind those already waiting.
-  if (queue_size_ > 0) {
-    worker.job = ring_[queue_head_];
-    queue_head_ = (queue_head_ + 1) % static_cast<uint32_t>(ring_.size());
-    --queue_size_;
-    // Through the engine, not a direct call: jobs that fail at once (an open breaker, a 429
-    // with no retries left) would otherwise recurse through the whole queue.
-    const uint32_t gen = worker.generation;
-    worker.state = WorkerState::backoff;
-    engine_.schedule_after(Duration{0}, [this, w, gen] {
-      if (workers_[w].generation == gen) start_job(w);
-    });
+  // on_finished queues behind those already waiting. A worker over the cap (a stall) stops.
+  if (queue_size_ > 0 && busy_ <= worker_cap_) {
+    take_next_job(w);
   } else {
     --busy_;
     idle_.push_back(w);
   }
   flow_->on_finished(finished, end, last_error, now);
+}
+
+}  // namespace syncdrill
+
+namespace syncdrill {
+
+void Connector::take_next_job(uint32_t w) {
+  Worker& worker = workers_[w];
+  worker.job = ring_[queue_head_];
+  queue_head_ = (queue_head_ + 1) % static_cast<uint32_t>(ring_.size());
+  --queue_size_;
+  // Through the engine, not a direct call: jobs that fail at once (an open breaker, a 429
+  // with no retries left) would otherwise recurse through the whole queue.
+  const uint32_t gen = worker.generation;
+  worker.state = WorkerState::backoff;
+  engine_.schedule_after(Duration{0}, [this, w, gen] {
+    if (workers_[w].generation == gen) start_job(w);
+  });
 }
 
 }  // namespace syncdrill

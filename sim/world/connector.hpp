@@ -49,6 +49,22 @@ struct Job {
 
 enum class JobEnd : uint8_t { succeeded, dead_lettered, dropped_queue_full };
 
+class Connector;
+
+// Told of every attempt a connector makes, as it ends: the telemetry's source. Optional.
+class AttemptObserver {
+ public:
+  // A fresh id for the call a worker starts (its retries share it).
+  virtual uint64_t next_request_id() = 0;
+  // port: the port called; null when the connector's breaker failed the attempt before sending.
+  virtual void on_attempt(const Connector& connector, const Job& job, const Port* port,
+                          uint64_t request_id, uint32_t attempt, SimTime sent, SimTime now,
+                          ErrorClass error) = 0;
+
+ protected:
+  ~AttemptObserver() = default;
+};
+
 class ConnectorFlow {
  public:
   // The port the job's current step calls.
@@ -97,6 +113,18 @@ class Connector final : public EndpointClient {
   // Replaces the policy from now on (a runbook's switch, a release fault); attempts in flight
   // finish under the old timeout.
   void set_policy(const PolicySpec& policy);
+  const PolicySpec& policy() const { return policy_; }
+
+  // Workers that may take jobs (a consumer_stall fault lowers it): the others finish the job
+  // they hold and then stop, and queued jobs wait. Raising it puts idle workers back to work.
+  void set_worker_cap(uint32_t cap);
+  uint32_t worker_cap() const { return worker_cap_; }
+
+  // Faults on this connector's own calls (see FaultGate), checked before the port's.
+  FaultGate& faults() { return faults_; }
+  const FaultGate& faults() const { return faults_; }
+
+  void set_observer(AttemptObserver* observer) { observer_ = observer; }
 
   uint32_t queue_length() const { return queue_size_; }
   uint32_t busy_workers() const { return busy_; }
@@ -117,6 +145,9 @@ class Connector final : public EndpointClient {
     WorkerState state = WorkerState::idle;
     EventId timeout;
     BackoffState backoff_state;  // decorrelated jitter's memory
+    Port* port = nullptr;        // the port of the attempt in flight
+    SimTime sent;                // when the attempt in flight was sent
+    uint64_t request_id = 0;     // telemetry: the call's id (set only with an observer)
   };
   // A request the server holds: it outlives the attempt when the client times out.
   struct InFlight {
@@ -124,7 +155,8 @@ class Connector final : public EndpointClient {
     Port* port = nullptr;
     uint32_t worker = 0;
     uint32_t generation = 0;
-    SimTime deadline;  // the client gives up at this time (sent + timeout)
+    SimTime deadline;     // the client gives up at this time (sent + timeout)
+    bool silent = false;  // a timeout fault swallows the answer: the client never hears it
   };
 
   void start_job(uint32_t worker);
@@ -134,6 +166,8 @@ class Connector final : public EndpointClient {
   void complete_attempt(uint32_t worker, const Outcome& outcome);
   void retry_or_give_up(uint32_t worker, const Outcome& outcome);
   void finish_job(uint32_t worker, JobEnd end, ErrorClass last_error);
+  void take_next_job(uint32_t worker);
+  void observe(uint32_t worker, const Port* port, ErrorClass error);
   uint32_t allocate_in_flight(const InFlight& record);
 
   Engine& engine_;
@@ -155,6 +189,9 @@ class Connector final : public EndpointClient {
   std::vector<uint32_t> in_flight_free_;
   DeadLetterQueue<Job> dead_letters_;  // bounded by spec_.dead_letter_max
   ConnectorStats stats_;
+  uint32_t worker_cap_;
+  FaultGate faults_;
+  AttemptObserver* observer_ = nullptr;
 };
 
 }  // namespace syncdrill

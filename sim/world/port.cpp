@@ -1,52 +1,44 @@
 #include "sim/world/port.hpp"
 
-#include "sim/faults/fault_window.hpp"
-
 namespace syncdrill {
 
 Port::Port(Engine& engine, const std::string& name, const EndpointSpec& spec, RandomStream rng,
-           std::optional<uint32_t> concurrency_limit)
+           std::optional<uint32_t> concurrency_limit, uint64_t seed)
     : endpoint_(engine, EndpointConfig{name, spec.workers, spec.queue_max, spec.service_time}, rng),
-      fault_rng_(rng.next_u64(), "faults/" + name) {
+      faults_(seed, "faults/port/" + name) {
   if (spec.rate_limit) limiter_.emplace(*spec.rate_limit);
   if (concurrency_limit) gate_.emplace(ConcurrencyGate{*concurrency_limit, 0});
 }
 
-Outcome Port::admit(SimTime now) {
-  for (const FaultSpec* f : faults_) {
-    if (!fault_active(*f, now)) continue;
-    if (f->kind == FaultKind::outage) {
-      ++stats_.refused_by_outage;
-      return Outcome{ErrorClass::unavailable, Duration{}};
-    }
-    if (f->kind == FaultKind::error_burst && fault_rng_.uniform01() < f->intensity) {
-      ++stats_.failed_by_error_burst;
-      return Outcome{ErrorClass::server_error, Duration{}};
-    }
-  }
+GateVerdict Port::admit(SimTime now) {
+  GateVerdict verdict = faults_.empty() ? GateVerdict{} : faults_.admit(now);
+  if (!verdict.answer.ok()) return verdict;
   if (limiter_) {
     const Outcome answer = limiter_->admit(now);
     if (!answer.ok()) {
-      ++stats_.rate_limited;
-      return answer;
+      ++rate_limited_;
+      return GateVerdict{answer};
     }
   }
   if (gate_ && !gate_->try_acquire()) {
-    ++stats_.over_concurrency_limit;
-    return Outcome{ErrorClass::unavailable, Duration{}};
+    ++over_concurrency_limit_;
+    return GateVerdict{Outcome{ErrorClass::unavailable, Duration{}}};
   }
-  return Outcome{};
+  return verdict;
 }
 
-Duration Port::answer_delay(SimTime now) {
-  Duration delay{};
-  for (const FaultSpec* f : faults_) {
-    if (f->kind != FaultKind::latency || !f->latency || !fault_active(*f, now)) continue;
-    if (fault_rng_.uniform01() >= f->intensity) continue;
-    delay += f->latency->sample_duration(fault_rng_);
-  }
-  if (delay > Duration{}) ++stats_.delayed_by_latency;
-  return delay;
+PortStats Port::stats() const {
+  const FaultEffects& f = faults_.effects();
+  PortStats s;
+  s.rate_limited = rate_limited_;
+  s.over_concurrency_limit = over_concurrency_limit_;
+  s.refused_by_outage = f.refused_by_outage;
+  s.failed_by_error_burst = f.failed_by_error_burst;
+  s.delayed_by_latency = f.delayed_by_latency;
+  s.rejected_as_malformed = f.rejected_as_malformed;
+  s.rate_limited_by_fault = f.rate_limited_by_fault;
+  s.unanswered_by_timeout = f.unanswered_by_timeout;
+  return s;
 }
 
 }  // namespace syncdrill

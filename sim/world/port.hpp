@@ -14,6 +14,7 @@
 
 #include "mocks/rate_limiter.hpp"
 #include "mocks/types.hpp"
+#include "sim/faults/fault_gate.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/world/endpoint.hpp"
 #include "sim/world/outcome.hpp"
@@ -26,43 +27,48 @@ struct PortStats {
   uint64_t refused_by_outage = 0;       // refused: an outage fault was in force
   uint64_t failed_by_error_burst = 0;   // answered 5xx by an error_burst fault
   uint64_t delayed_by_latency = 0;      // answers held back by a latency fault
+  uint64_t rejected_as_malformed = 0;   // answered 4xx by a malformed_payload fault
+  uint64_t rate_limited_by_fault = 0;   // answered 429 by a rate_limit fault's bucket
+  uint64_t unanswered_by_timeout = 0;   // the client never heard the answer: a timeout fault
 };
 
 class Port {
  public:
   // concurrency_limit: requests inside the server at once (queued or in service); none = only
   // the endpoint's own queue bounds them.
+  // seed: the run's root seed, for the fault gate's stream.
   Port(Engine& engine, const std::string& name, const EndpointSpec& spec, RandomStream rng,
-       std::optional<uint32_t> concurrency_limit);
+       std::optional<uint32_t> concurrency_limit, uint64_t seed);
 
-  // Admission at `now`. ErrorClass::none: the request may be submitted (and then holds one unit
-  // of the concurrency limit until release()). Otherwise the error to answer with at once.
-  Outcome admit(SimTime now);
+  // Admission at `now`. answer ok: the request may be submitted (and then holds one unit of the
+  // concurrency limit until release()); `silent` says a timeout fault swallows its answer.
+  // Otherwise the error to answer with at once.
+  GateVerdict admit(SimTime now);
   // Gives back the concurrency unit taken by an admitted request once the server is done with it
   // (served or refused by a full queue).
   void release() {
     if (gate_) gate_->release();
   }
 
-  // Faults on this port (outage, error_burst, latency); the port reads them at each request.
-  // REQUIRES: the spec outlives the port.
-  void add_fault(const FaultSpec* fault) { faults_.push_back(fault); }
+  // The faults this port applies at each request (see FaultGate).
+  FaultGate& faults() { return faults_; }
+  const FaultGate& faults() const { return faults_; }
   // Extra time before the client hears the server's answer, from latency faults in force at
   // `now` (each delays a fraction `intensity` of answers by a sample of its distribution).
-  Duration answer_delay(SimTime now);
+  Duration answer_delay(SimTime now) { return faults_.answer_delay(now); }
 
   Endpoint& endpoint() { return endpoint_; }
   const Endpoint& endpoint() const { return endpoint_; }
   const std::string& name() const { return endpoint_.config().name; }
-  const PortStats& stats() const { return stats_; }
+  PortStats stats() const;
 
  private:
   Endpoint endpoint_;
   std::optional<RateLimiter> limiter_;
   std::optional<ConcurrencyGate> gate_;
-  PortStats stats_;
-  std::vector<const FaultSpec*> faults_;
-  RandomStream fault_rng_;  // its own stream: faults never shift the endpoint's service times
+  uint64_t rate_limited_ = 0;
+  uint64_t over_concurrency_limit_ = 0;
+  FaultGate faults_;  // its own stream: faults never shift the endpoint's service times
 };
 
 }  // namespace syncdrill

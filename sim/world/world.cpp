@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/engine/check.hpp"
+#include "sim/world/traffic/peak.hpp"
 #include "sim/world/traffic/schedules.hpp"
 #include "sim/world/world_impl.hpp"
 
@@ -50,8 +51,10 @@ int channel_index(const Scenario& s, const std::string& name) {
 
 }  // namespace
 
-World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits)
+World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits,
+             TelemetrySink* sink)
     : engine(limits),
+      telemetry(sink),
       scenario(s),
       seed(root_seed),
       restock_rng(root_seed, "erp/restocks"),
@@ -82,9 +85,14 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
     result.channels[i].channel = spec.name;
   }
   build_ports();
-  attach_port_faults();
   build_connectors();
   build_traffic();
+  attach_faults();
+  if (telemetry != nullptr) {
+    tap.emplace(*this);
+    for (const auto& c : connectors_)
+      c->set_observer(&*tap);
+  }
   schedule_erp_changes();
   schedule_scheduled_jobs();
   schedule_sampling();
@@ -93,8 +101,8 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
 void World::build_ports() {
   auto add = [&](const std::string& name, const std::string& role, const EndpointSpec& spec,
                  std::optional<uint32_t> limit) {
-    ports_.push_back(
-        std::make_unique<Port>(engine, name, spec, RandomStream(seed, "endpoint/" + name), limit));
+    ports_.push_back(std::make_unique<Port>(engine, name, spec,
+                                            RandomStream(seed, "endpoint/" + name), limit, seed));
     PortOutcome meta;
     meta.name = name;
     meta.role = role;
@@ -110,22 +118,6 @@ void World::build_ports() {
     if (sys.kind == SystemKind::erp && erp_port == nullptr) erp_port = p;
     if (sys.kind == SystemKind::oms && oms_port == nullptr) oms_port = p;
     if (sys.kind == SystemKind::wms && wms_port == nullptr) wms_port = p;
-  }
-}
-
-// Faults a port applies itself: outages, error bursts and added latency on a channel's API or
-// a system. The other kinds act elsewhere (connectors, webhooks, traffic, mappings).
-void World::attach_port_faults() {
-  for (const FaultSpec& f : scenario.faults) {
-    if (f.kind != FaultKind::outage && f.kind != FaultKind::error_burst &&
-        f.kind != FaultKind::latency) {
-      continue;
-    }
-    for (const std::string& target : f.targets) {
-      for (size_t i = 0; i < port_meta_.size(); ++i) {
-        if (port_meta_[i].name == target) ports_[i]->add_fault(&f);
-      }
-    }
   }
 }
 
@@ -190,33 +182,41 @@ void World::build_connectors() {
 }
 
 void World::build_traffic() {
+  for (const TrafficSpec& spec : scenario.traffic)
+    add_traffic(spec, nullptr, nullptr);
+}
+
+// One traffic entry's customers. A peak_traffic fault adds a second source on the same entry:
+// its own streams (so the entry's own customers are the same with and without the fault) and
+// arrivals only while the fault is on.
+void World::add_traffic(const TrafficSpec& spec, const FaultSpec* peak, uint64_t* peak_hits) {
   const SimTime horizon = SimTime{} + scenario.duration;
-  for (const TrafficSpec& spec : scenario.traffic) {
-    // Each entry its own streams: a channel's second entry ("shop#2") must not replay the
-    // first's customers. The first keeps the plain channel name.
-    uint32_t earlier = 0;
-    for (const TrafficSpec* e = scenario.traffic.data(); e != &spec; ++e)
-      earlier += e->channel == spec.channel ? 1 : 0;
-    const std::string entry =
-        earlier == 0 ? spec.channel : fmt::format("{}#{}", spec.channel, earlier + 1);
-    auto t = std::make_unique<TrafficState>(
-        TrafficState{&spec, static_cast<uint32_t>(channel_index(scenario, spec.channel)), nullptr,
-                     nullptr, nullptr, RandomStream(seed, "traffic/" + entry),
-                     RandomStream(seed, "returns/" + entry), std::nullopt});
-    if (spec.replay) {
-      t->replay.emplace(spec.replay->times);
-    } else {
-      t->arrivals = std::make_unique<ArrivalProcess>(spec, horizon);
-    }
-    // One popularity order for every channel: a product hot on one is hot on all.
-    RandomStream shuffle(seed, "catalog/popularity");
-    t->skus = std::make_unique<ZipfSampler>(scenario.catalog.skus, spec.sku_skew, shuffle);
-    t->baskets = std::make_unique<BasketSampler>(spec, *t->skus);
-    const SimTime first = next_arrival(*t);
-    TrafficState* ts = t.get();
-    if (first != kArrivalsEnd) engine.schedule_at(first, [this, ts] { place_order(*ts); });
-    traffic_.push_back(std::move(t));
+  // Each entry its own streams: a channel's second entry ("shop#2") must not replay the
+  // first's customers. The first keeps the plain channel name.
+  uint32_t earlier = 0;
+  for (const TrafficSpec* e = scenario.traffic.data(); e != &spec; ++e)
+    earlier += e->channel == spec.channel ? 1 : 0;
+  std::string entry = earlier == 0 ? spec.channel : fmt::format("{}#{}", spec.channel, earlier + 1);
+  if (peak != nullptr) entry = fmt::format("peak/{}/{}", peak->id, entry);
+  auto t = std::make_unique<TrafficState>(
+      TrafficState{&spec, static_cast<uint32_t>(channel_index(scenario, spec.channel)), nullptr,
+                   nullptr, nullptr, RandomStream(seed, "traffic/" + entry),
+                   RandomStream(seed, "returns/" + entry), std::nullopt, peak, peak_hits});
+  if (peak != nullptr) {
+    t->arrivals = std::make_unique<ArrivalProcess>(peak_arrivals(spec, *peak, horizon));
+  } else if (spec.replay) {
+    t->replay.emplace(spec.replay->times);
+  } else {
+    t->arrivals = std::make_unique<ArrivalProcess>(spec, horizon);
   }
+  // One popularity order for every channel: a product hot on one is hot on all.
+  RandomStream shuffle(seed, "catalog/popularity");
+  t->skus = std::make_unique<ZipfSampler>(scenario.catalog.skus, spec.sku_skew, shuffle);
+  t->baskets = std::make_unique<BasketSampler>(spec, *t->skus);
+  const SimTime first = next_arrival(*t);
+  TrafficState* ts = t.get();
+  if (first != kArrivalsEnd) engine.schedule_at(first, [this, ts] { place_order(*ts); });
+  traffic_.push_back(std::move(t));
 }
 
 void World::schedule_erp_changes() {
@@ -365,8 +365,9 @@ void World::collect() {
 
 }  // namespace world
 
-WorldResult run_world(const Scenario& scenario, uint64_t seed, const Engine::Limits& limits) {
-  auto w = std::make_unique<world::World>(scenario, seed, limits);
+WorldResult run_world(const Scenario& scenario, uint64_t seed, const Engine::Limits& limits,
+                      TelemetrySink* telemetry) {
+  auto w = std::make_unique<world::World>(scenario, seed, limits, telemetry);
   return w->run();
 }
 

@@ -38,6 +38,7 @@
 #include "sim/world/connector.hpp"
 #include "sim/world/endpoint.hpp"
 #include "sim/world/port.hpp"
+#include "sim/world/telemetry.hpp"
 
 namespace syncdrill {
 
@@ -59,11 +60,18 @@ struct ChannelOutcome {
   uint64_t returns_synced = 0;        // returns the OMS and ERP processed
   uint64_t webhook_deliveries_failed = 0;  // delivery attempts the receiver refused
   uint64_t webhook_events_lost = 0;        // events whose sender gave up
-  uint64_t orders_polled = 0;              // orders the backup poll ingested
-  LatencyHistogram ingest_delay_us;        // order placed -> created in the OMS
-  LatencyHistogram stock_sync_delay_us;    // ERP stock change -> channel listing updated
-  LatencyHistogram price_sync_delay_us;    // ERP price change -> channel price updated
-  LatencyHistogram status_sync_delay_us;   // WMS shipped -> channel status updated
+  // Webhook faults: attempts a webhook_drop lost (the sender retried or, per event, gave up),
+  // events an event_drop kept the channel from emitting, deliveries a webhook_duplicate sent
+  // twice and deliveries a webhook_delay held back.
+  uint64_t webhook_deliveries_dropped = 0;
+  uint64_t webhook_events_not_emitted = 0;
+  uint64_t webhook_deliveries_duplicated = 0;
+  uint64_t webhook_deliveries_delayed = 0;
+  uint64_t orders_polled = 0;             // orders the backup poll ingested
+  LatencyHistogram ingest_delay_us;       // order placed -> created in the OMS
+  LatencyHistogram stock_sync_delay_us;   // ERP stock change -> channel listing updated
+  LatencyHistogram price_sync_delay_us;   // ERP price change -> channel price updated
+  LatencyHistogram status_sync_delay_us;  // WMS shipped -> channel status updated
 };
 
 struct ConnectorOutcome {
@@ -115,9 +123,15 @@ struct WorldResult {
   uint64_t units_restocked = 0;
   uint64_t price_changes = 0;
   Duration sample_interval = minutes(1);
+  // Per scenario fault (same order as Scenario::faults): how many requests, deliveries, events,
+  // jobs or orders it acted on (a 5xx it caused, a delivery it dropped, an extra order it
+  // brought, a job a stalled worker left waiting, ...). 0 means it never touched anything.
+  std::vector<uint64_t> fault_hits;
 };
 
+// telemetry: when given, every request and webhook delivery is handed to it as it happens.
 WorldResult run_world(const Scenario& scenario, uint64_t seed,
-                      const Engine::Limits& limits = Engine::Limits{});
+                      const Engine::Limits& limits = Engine::Limits{},
+                      TelemetrySink* telemetry = nullptr);
 
 }  // namespace syncdrill

@@ -1,5 +1,6 @@
 // Fulfillment: allocated OMS orders released to the WMS, shipped after the warehouse's delays,
 // and the shipment state carried back to the OMS and, through the mapping table, to the channel.
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -52,8 +53,12 @@ class FulfillmentFlow final : public Flow {
         return job.step == 0 ? oms_shipped(job, now) : channel_shipped(job, now);
       default: {
         ChannelState& ch = world_.channels[job.channel];
-        const auto r =
-            ch.mock->set_status(job.subject, ch.mock->spelling(OrderStatus::cancelled), now);
+        std::optional<std::string> spelled(ch.mock->spelling(OrderStatus::cancelled));
+        if (const auto regressed = regression("cancelled", "cancelled", job.channel, now)) {
+          spelled = *regressed;
+        }
+        if (!spelled) return Outcome{ErrorClass::rejected, Duration{}};
+        const auto r = ch.mock->set_status(job.subject, *spelled, now);
         return Outcome{r.error, Duration{}};
       }
     }
@@ -68,6 +73,21 @@ class FulfillmentFlow final : public Flow {
   }
 
   void on_finished(const Job&, JobEnd, ErrorClass, SimTime) override {}
+
+  JobEntity entity(const Job& job) const override {
+    switch (job.op) {
+      case kRelease:
+        return JobEntity{"oms_order", job.subject};
+      case kShipped:
+        return JobEntity{"shipment", job.subject};
+      default:
+        return JobEntity{"order", job.subject};
+    }
+  }
+
+  void add_regression(const FaultSpec* fault, uint64_t* hits, int channel) {
+    regressions_.push_back(Regression{fault, hits, channel});
+  }
 
   void released(uint64_t oms_order) {
     Job job;
@@ -124,7 +144,14 @@ class FulfillmentFlow final : public Flow {
   // channel does not know, is a mapping error: the order stays stuck where it was.
   Outcome channel_shipped(const Job& job, SimTime now) {
     ChannelState& ch = world_.channels[job.channel];
-    const std::optional<std::string> spelled = map(wms_.status_spelling(job.subject), ch);
+    const std::string_view wms_spelling = wms_.status_spelling(job.subject);
+    std::optional<std::string> spelled = map(wms_spelling, ch);
+    if (!regressions_.empty()) {
+      if (const auto regressed =
+              regression(wms_spelling, canonical(wms_spelling), job.channel, now)) {
+        spelled = *regressed;
+      }
+    }
     const uint64_t channel_order = world_.oms->channel_order(wms_.oms_order(job.subject));
     if (!spelled) {
       count_unmapped(job.subject);
@@ -161,7 +188,49 @@ class FulfillmentFlow final : public Flow {
     return std::nullopt;
   }
 
+  // The WMS state name behind a WMS spelling ("" when none).
+  std::string_view canonical(std::string_view wms_spelling) const {
+    for (uint32_t s = 0; s < kShipmentStateCount; ++s) {
+      const auto state = static_cast<ShipmentState>(s);
+      if (wms_.spelling(state) == wms_spelling) return to_string(state);
+    }
+    return {};
+  }
+
+  // What a mapping regression in force on the channel makes of a state: nothing when none
+  // covers it; an empty optional when its entry was removed; the new spelling when renamed.
+  // Entries are named by the WMS's spelling or by the state's canonical name.
+  std::optional<std::optional<std::string>> regression(std::string_view spelling,
+                                                       std::string_view state, uint32_t channel,
+                                                       SimTime now) {
+    for (const Regression& r : regressions_) {
+      if (r.channel >= 0 && static_cast<uint32_t>(r.channel) != channel) continue;
+      if (!fault_active(*r.fault, now)) continue;
+      auto names = [&](const std::string& entry) { return entry == spelling || entry == state; };
+      for (const StatusMapping& m : r.fault->rename) {
+        if (names(m.from)) {
+          ++*r.hits;
+          return std::optional<std::string>(m.to);
+        }
+      }
+      const auto& removed = r.fault->remove;
+      if ((removed.empty() && r.fault->rename.empty()) ||
+          std::any_of(removed.begin(), removed.end(), names)) {
+        ++*r.hits;
+        return std::optional<std::string>();
+      }
+    }
+    return std::nullopt;
+  }
+
+  struct Regression {
+    const FaultSpec* fault;
+    uint64_t* hits;
+    int channel;  // < 0: every channel
+  };
+
   WmsMock wms_;
+  std::vector<Regression> regressions_;
   RandomStream rng_;
   std::vector<uint8_t> unmapped_;  // per shipment: counted in unmapped_states
 };
@@ -174,6 +243,10 @@ std::unique_ptr<Flow> make_fulfillment_flow(World& world, const ConnectorSpec& s
 
 void fulfillment_released(Flow& flow, uint64_t oms_order) {
   static_cast<FulfillmentFlow&>(flow).released(oms_order);
+}
+
+void add_mapping_fault(Flow& flow, const FaultSpec* fault, uint64_t* hits, int channel) {
+  static_cast<FulfillmentFlow&>(flow).add_regression(fault, hits, channel);
 }
 
 void fulfillment_cancelled(Flow& flow, uint32_t channel, uint64_t channel_order) {

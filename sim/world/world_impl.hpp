@@ -2,14 +2,18 @@
 #pragma once
 
 #include <array>
+#include <deque>
 #include <memory>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "mocks/channel.hpp"
 #include "mocks/erp.hpp"
 #include "mocks/oms.hpp"
 #include "sim/engine/random.hpp"
+#include "sim/faults/fault_window.hpp"
 #include "sim/world/policy/dedupe.hpp"
 #include "sim/world/traffic/arrivals.hpp"
 #include "sim/world/traffic/basket.hpp"
@@ -46,17 +50,35 @@ inline void remove_holder(uint8_t& flags) {
 
 class World;
 
+// What a job is about, for telemetry: a kind ("order", "sku", "shipment", "oms_order") and id.
+struct JobEntity {
+  std::string_view kind;
+  uint64_t id = 0;
+};
+
 // The flow of one connector: a ConnectorFlow with a back pointer to the world.
 class Flow : public ConnectorFlow {
  public:
   Flow(World& world, const ConnectorSpec& spec) : world_(world), spec_(spec) {}
   virtual ~Flow() = default;
+  // Telemetry's affected entity. Default: the job's subject is a channel order.
+  virtual JobEntity entity(const Job& job) const { return JobEntity{"order", job.subject}; }
   Connector* connector = nullptr;
 
  protected:
   World& world_;
   const ConnectorSpec& spec_;
 };
+
+// A fault on a channel's webhooks: webhook_drop, webhook_duplicate, webhook_delay, event_drop.
+struct WebhookFault {
+  const FaultSpec* fault = nullptr;
+  uint64_t* hits = nullptr;
+  uint8_t topics = 0;  // bit (1 << WebhookTopic) for each topic it covers
+};
+
+inline constexpr uint8_t kDeliveryDelayed = 1 << 0;
+inline constexpr uint8_t kDeliveryCopy = 1 << 1;
 
 struct ChannelState {
   const ChannelSpec* spec = nullptr;
@@ -70,6 +92,8 @@ struct ChannelState {
   Flow* returns = nullptr;            // the returns flow
   std::optional<WebhookDedupe> ingest_dedupe;
   uint64_t poll_cursor = 0;  // the backup poll has looked at orders before this
+  std::vector<WebhookFault> webhook_faults;
+  std::optional<RandomStream> webhook_fault_rng;  // drawn only while a webhook fault is in force
 };
 
 // A traffic entry's generators.
@@ -82,6 +106,18 @@ struct TrafficState {
   RandomStream rng;
   RandomStream returns_rng;
   std::optional<ReplaySchedule> replay;  // the spec's replay times, instead of `arrivals`
+  // A peak_traffic fault's extra customers: arrivals outside its on phases are skipped.
+  const FaultSpec* peak = nullptr;
+  uint64_t* peak_hits = nullptr;
+};
+
+// A fault acting on one connector through its on/off edges (consumer_stall, retry_storm).
+struct ConnectorFault {
+  const FaultSpec* fault = nullptr;
+  uint64_t* hits = nullptr;
+  Connector* connector = nullptr;
+  const PolicySpec* base_policy = nullptr;  // the connector's own policy
+  uint64_t mark = 0;  // the connector's counter at the last onset (jobs offered, attempts)
 };
 
 // An OMS order created for a channel order that already had one.
@@ -91,14 +127,34 @@ struct ExtraCopy {
   uint64_t oms_order = 0;
 };
 
+// Hands each connector attempt to the world's TelemetrySink, with the faults on its path.
+class TelemetryTap final : public AttemptObserver {
+ public:
+  explicit TelemetryTap(World& world) : world_(world) {}
+  uint64_t next_request_id() override { return ++last_request_id_; }
+  void on_attempt(const Connector& connector, const Job& job, const Port* port, uint64_t request_id,
+                  uint32_t attempt, SimTime sent, SimTime now, ErrorClass error) override;
+  // The faults in force at `now` that name one of `names` (a connector, port or channel).
+  std::span<const FaultSpec* const> active_on(SimTime now, std::string_view a,
+                                              std::string_view b = {}, std::string_view c = {});
+
+ private:
+  World& world_;
+  uint64_t last_request_id_ = 0;
+  std::vector<const FaultSpec*> active_;  // reused
+};
+
 class World {
  public:
-  World(const Scenario& scenario, uint64_t seed, const Engine::Limits& limits);
+  World(const Scenario& scenario, uint64_t seed, const Engine::Limits& limits,
+        TelemetrySink* telemetry);
   WorldResult run();
 
   // Shared by the flows.
   Engine engine;
-  FarTimers far_timers{engine};  // returns, warehouse pick and ship: minutes to hours ahead
+  TelemetrySink* telemetry = nullptr;  // none: nothing is recorded
+  std::optional<TelemetryTap> tap;     // set with telemetry
+  FarTimers far_timers{engine};        // returns, warehouse pick and ship: minutes to hours ahead
   const Scenario& scenario;
   uint64_t seed;
   WorldResult result;
@@ -124,6 +180,28 @@ class World {
 
   SimTime end() const { return SimTime{} + scenario.duration; }
 
+  // Calls fn() at each on/off edge of `fault` inside the run (fault_active tells which).
+  // fn: trivially copyable, at most 32 bytes.
+  template <typename F>
+  void on_fault_edges(const FaultSpec& fault, F fn) {
+    struct Edge {
+      World* w;
+      const FaultSpec* fault;
+      F fn;
+      void operator()() const {
+        fn();
+        const std::optional<SimTime> next = next_fault_edge(*fault, w->engine.now());
+        if (next && *next <= w->end()) w->engine.schedule_at(*next, *this);
+      }
+    };
+    const std::optional<SimTime> first = next_fault_edge(fault, SimTime{});
+    if (fault.at == Duration{}) {
+      engine.schedule_at(SimTime{}, Edge{this, &fault, fn});
+    } else if (first && *first <= end()) {
+      engine.schedule_at(*first, Edge{this, &fault, fn});
+    }
+  }
+
   // Runs fn() at `first`, then every `period`, while inside the run. fn must be trivially
   // copyable and at most 32 bytes: a lambda capturing `this` and a pointer or two.
   template <typename F>
@@ -142,9 +220,19 @@ class World {
 
   // Orders and webhooks (world_orders.cpp).
   void place_order(TrafficState& t);
+  void serve_customer(TrafficState& t, SimTime now);
   // The traffic entry's next arrival (replayed or drawn), kArrivalsEnd when there is none.
   SimTime next_arrival(TrafficState& t);
-  void deliver_webhook(uint32_t channel, const WebhookEvent& event, uint32_t attempt);
+  // fault_marks: kDeliveryDelayed / kDeliveryCopy, so a fault acts on a delivery once.
+  void deliver_webhook(uint32_t channel, const WebhookEvent& event, uint32_t attempt,
+                       uint8_t fault_marks = 0);
+  // Sends an event the channel just produced, unless an event_drop fault keeps it back.
+  void emit_webhook(uint32_t channel, const WebhookEvent& event);
+  // The first webhook fault of `kind` in force on the channel's `topic` that takes this
+  // delivery (a draw against its intensity), or null.
+  const WebhookFault* webhook_fault(ChannelState& ch, FaultKind kind, WebhookTopic topic);
+  void record_webhook(uint32_t channel, const WebhookEvent& event, uint32_t attempt,
+                      DeliveryResult result);
   void request_return(uint32_t channel, uint64_t order);
   void on_oms_created(uint32_t channel, uint64_t order, const CreateResult& created);
   // Offers an ingest job for a channel order, counting it as a holder; false when refused.
@@ -153,7 +241,17 @@ class World {
 
  private:
   void build_ports();
-  void attach_port_faults();
+  // Faults (world_faults.cpp): each to the gate, flow, channel or traffic it acts on.
+  void attach_faults();
+  void attach_gate_fault(const FaultSpec& f, uint64_t* hits);
+  void attach_webhook_fault(const FaultSpec& f, uint64_t* hits);
+  void attach_connector_fault(const FaultSpec& f, uint64_t* hits);
+  void attach_feed_fault(const FaultSpec& f, uint64_t* hits);
+  void attach_mapping_fault(const FaultSpec& f, uint64_t* hits);
+  void attach_peak_fault(const FaultSpec& f, uint64_t* hits);
+  void add_traffic(const TrafficSpec& spec, const FaultSpec* peak, uint64_t* peak_hits);
+  void update_stall(Connector* connector);
+  void update_storm(Connector* connector, const PolicySpec* base_policy);
   void build_connectors();
   void build_traffic();
   void schedule_erp_changes();
@@ -169,6 +267,8 @@ class World {
   std::vector<std::unique_ptr<Flow>> flows_;
   std::vector<std::unique_ptr<Connector>> connectors_;
   std::vector<std::unique_ptr<TrafficState>> traffic_;
+  friend class TelemetryTap;
+  std::deque<ConnectorFault> connector_faults_;  // stable addresses: edge events point here
 };
 
 // Flow factories (one file each).
@@ -184,6 +284,12 @@ void fulfillment_cancelled(Flow& flow, uint32_t channel, uint64_t channel_order)
 
 // The stock and price flows hear of ERP changes through this (world_sync.cpp).
 void notify_sku_changed(Flow& flow, SkuId sku, SimTime now);
+// A stale_feed fault on a sync flow; feed_fault_edge() at each of its edges sends the withheld
+// updates once no such fault is in force (when the fault catches up).
+void add_feed_fault(Flow& flow, const FaultSpec* fault, uint64_t* hits);
+void feed_fault_edge(Flow& flow);
+// A mapping_regression on the fulfillment flow, for one channel (or all: channel < 0).
+void add_mapping_fault(Flow& flow, const FaultSpec* fault, uint64_t* hits, int channel);
 // Interval mode: sends what the flow collected since its last interval.
 void flush_sync(Flow& flow);
 

@@ -118,8 +118,21 @@ std::unique_ptr<Flow> make_returns_flow(World& world, const ConnectorSpec& spec,
 }
 
 void World::place_order(TrafficState& t) {
-  ChannelState& ch = channels[t.channel];
   const SimTime now = engine.now();
+  // A peak's extra customers come only while it is on.
+  if (t.peak == nullptr || fault_active(*t.peak, now)) {
+    if (t.peak != nullptr) ++*t.peak_hits;
+    serve_customer(t, now);
+  }
+  const SimTime next = next_arrival(t);
+  if (next != kArrivalsEnd) {
+    TrafficState* ts = &t;
+    engine.schedule_at(next, [this, ts] { place_order(*ts); });
+  }
+}
+
+void World::serve_customer(TrafficState& t, SimTime now) {
+  ChannelState& ch = channels[t.channel];
   // Baskets may have up to 1000 lines (the loader's limit); the buffers grow to the largest.
   std::vector<BasketLine>& basket = basket_buffer;
   std::vector<SkuQuantity>& lines = line_buffer;
@@ -151,14 +164,7 @@ void World::place_order(TrafficState& t) {
       const uint64_t order = placed.order;
       far_timers.schedule_after(delay, [this, c, order] { request_return(c, order); });
     }
-    const WebhookEvent event = placed.event;
-    const uint32_t c = t.channel;
-    engine.schedule_after(kWebhookLatency, [this, c, event] { deliver_webhook(c, event, 1); });
-  }
-  const SimTime next = next_arrival(t);
-  if (next != kArrivalsEnd) {
-    TrafficState* ts = &t;
-    engine.schedule_at(next, [this, ts] { place_order(*ts); });
+    emit_webhook(t.channel, placed.event);
   }
 }
 
@@ -167,26 +173,102 @@ SimTime World::next_arrival(TrafficState& t) {
   return t.arrivals->next(t.rng);
 }
 
-void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t attempt) {
+void World::emit_webhook(uint32_t c, const WebhookEvent& event) {
+  ChannelState& ch = channels[c];
+  if (!ch.webhook_faults.empty() && webhook_fault(ch, FaultKind::event_drop, event.topic)) {
+    // Never sent: nothing retries it. An order's only other way in is the backup poll.
+    ++ch.outcome->webhook_events_not_emitted;
+    if (event.topic == WebhookTopic::orders_create) ch.flags[event.order] |= kWebhookGivenUp;
+    record_webhook(c, event, 0, DeliveryResult::dropped);
+    return;
+  }
+  engine.schedule_after(kWebhookLatency, [this, c, event] { deliver_webhook(c, event, 1); });
+}
+
+const WebhookFault* World::webhook_fault(ChannelState& ch, FaultKind kind, WebhookTopic topic) {
+  const SimTime now = engine.now();
+  const auto bit = static_cast<uint8_t>(1u << static_cast<unsigned>(topic));
+  for (const WebhookFault& wf : ch.webhook_faults) {
+    if (wf.fault->kind != kind || (wf.topics & bit) == 0 || !fault_active(*wf.fault, now)) {
+      continue;
+    }
+    if (ch.webhook_fault_rng->uniform01() >= wf.fault->intensity) continue;
+    ++*wf.hits;
+    return &wf;
+  }
+  return nullptr;
+}
+
+void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t attempt,
+                            uint8_t marks) {
   ChannelState& ch = channels[c];
   const bool is_return = event.topic == WebhookTopic::returns_create;
   Flow* flow = is_return ? ch.returns : ch.ingest;
-  if (flow == nullptr || !ch.spec->webhooks.enabled) return;  // nobody listens
-  // Dedupe remembers deliveries the connector took, not those it refused: a refused delivery's
-  // redelivery is the first the connector sees of the event.
-  if (!is_return && ch.ingest_dedupe && ch.ingest_dedupe->contains(event.event_id)) {
-    ch.ingest_dedupe->seen_before(event.event_id);  // counts the duplicate
+  if (flow == nullptr || !ch.spec->webhooks.enabled) {  // nobody listens
+    record_webhook(c, event, attempt, DeliveryResult::nobody_listens);
     return;
   }
-  Job job;
-  job.subject = event.order;
-  job.channel = static_cast<uint16_t>(c);
-  const bool taken = is_return ? flow->connector->enqueue(job) : offer_ingest(c, job);
-  if (taken) {
-    if (!is_return && ch.ingest_dedupe) ch.ingest_dedupe->seen_before(event.event_id);
-    return;
+  const bool faulty = !ch.webhook_faults.empty();
+  if (faulty && (marks & kDeliveryDelayed) == 0) {
+    if (const WebhookFault* wf = webhook_fault(ch, FaultKind::webhook_delay, event.topic)) {
+      ++ch.outcome->webhook_deliveries_delayed;
+      record_webhook(c, event, attempt, DeliveryResult::delayed);
+      const Duration delay = wf->fault->delay->sample_duration(*ch.webhook_fault_rng);
+      const auto next = static_cast<uint8_t>(marks | kDeliveryDelayed);
+      engine.schedule_after(
+          delay, [this, c, event, attempt, next] { deliver_webhook(c, event, attempt, next); });
+      return;
+    }
   }
-  // Refused (the receiver's queue is full): the sender retries on its schedule.
+  bool refused = false;
+  if (faulty) {
+    if (const WebhookFault* wf = webhook_fault(ch, FaultKind::webhook_drop, event.topic)) {
+      ++ch.outcome->webhook_deliveries_dropped;
+      record_webhook(c, event, attempt, DeliveryResult::dropped);
+      if (wf->fault->per == DropScope::event) {
+        ++ch.outcome->webhook_events_lost;
+        if (!is_return) ch.flags[event.order] |= kWebhookGivenUp;
+        return;
+      }
+      refused = true;  // the attempt failed: the sender retries on its schedule
+    }
+  }
+  if (!refused) {
+    // Dedupe remembers deliveries the connector took, not those it refused: a refused
+    // delivery's redelivery is the first the connector sees of the event.
+    bool taken = false;
+    if (!is_return && ch.ingest_dedupe && ch.ingest_dedupe->contains(event.event_id)) {
+      ch.ingest_dedupe->seen_before(event.event_id);  // counts the duplicate
+      record_webhook(c, event, attempt, DeliveryResult::deduped);
+      taken = true;
+    } else {
+      Job job;
+      job.subject = event.order;
+      job.channel = static_cast<uint16_t>(c);
+      taken = is_return ? flow->connector->enqueue(job) : offer_ingest(c, job);
+      if (taken && !is_return && ch.ingest_dedupe) ch.ingest_dedupe->seen_before(event.event_id);
+    }
+    if (taken) {
+      const WebhookFault* wf = nullptr;
+      if (faulty && (marks & kDeliveryCopy) == 0) {
+        wf = webhook_fault(ch, FaultKind::webhook_duplicate, event.topic);
+      }
+      if (wf == nullptr) {
+        record_webhook(c, event, attempt, DeliveryResult::delivered);
+        return;
+      }
+      // The sender delivers the same event (same id) again later, as at-least-once senders do.
+      ++ch.outcome->webhook_deliveries_duplicated;
+      record_webhook(c, event, attempt, DeliveryResult::duplicated);
+      const Duration delay = wf->fault->delay->sample_duration(*ch.webhook_fault_rng);
+      const uint8_t copy = kDeliveryCopy | kDeliveryDelayed;
+      engine.schedule_after(
+          delay, [this, c, event, attempt, copy] { deliver_webhook(c, event, attempt, copy); });
+      return;
+    }
+    record_webhook(c, event, attempt, DeliveryResult::refused);
+  }
+  // Refused (the receiver's queue is full) or dropped on the way: the sender retries.
   ++ch.outcome->webhook_deliveries_failed;
   if (attempt > ch.spec->webhooks.retries) {
     ++ch.outcome->webhook_events_lost;
@@ -222,8 +304,7 @@ void World::request_return(uint32_t c, uint64_t order) {
       ch.mock->record_return(order, std::span(lines.data(), n), engine.now());
   if (!r.emitted) return;
   ++ch.outcome->returns_requested;
-  const WebhookEvent event = r.event;
-  engine.schedule_after(kWebhookLatency, [this, c, event] { deliver_webhook(c, event, 1); });
+  emit_webhook(c, r.event);
 }
 
 void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& created) {

@@ -1,4 +1,6 @@
 // Stock and price sync: ERP changes pushed to each channel's listings, in batches.
+#include <optional>
+
 #include "sim/engine/check.hpp"
 #include "sim/world/world_impl.hpp"
 
@@ -25,7 +27,9 @@ class SyncFlow : public Flow {
         waiting_flag_(world.erp->sku_count(), 0) {}
 
   void notice(SkuId sku, SimTime now) {
+    // The delay counts from the ERP's change, also when a stale feed holds the change back.
     if (changed_since_us_[sku] < 0) changed_since_us_[sku] = now.us;
+    if (!stale_.empty() && withheld_by_fault(sku, now)) return;
     if (queued_[sku] || waiting_flag_[sku]) return;
     waiting_flag_[sku] = 1;
     waiting_.push_back(sku);
@@ -54,6 +58,34 @@ class SyncFlow : public Flow {
     }
     if (batch != kNoBatch) enqueue(batch);
     waiting_.clear();
+  }
+
+  void add_stale_fault(const FaultSpec* fault, uint64_t* hits) {
+    stale_.push_back(Stale{fault, hits});
+    if (!stale_rng_) stale_rng_.emplace(world_.seed, "faults/feed/" + spec_.name);
+  }
+
+  // At each edge of a stale-feed fault: once none is in force, the updates withheld for a
+  // catching-up fault go out (with the current ERP values, read when each call is sent).
+  void stale_edge() {
+    const SimTime now = world_.engine.now();
+    for (const Stale& s : stale_) {
+      if (fault_active(*s.fault, now)) return;
+    }
+    if (withheld_.empty()) return;
+    for (SkuId sku : withheld_) {
+      withheld_flag_[sku] = 0;
+      if (queued_[sku] || waiting_flag_[sku]) continue;
+      waiting_flag_[sku] = 1;
+      waiting_.push_back(sku);
+    }
+    withheld_.clear();
+    if (!spec_.poll_interval) flush();
+  }
+
+  JobEntity entity(const Job& job) const override {
+    const Batch& b = batches_[job.subject];
+    return JobEntity{"sku", b.skus.empty() ? 0 : b.skus.front()};
   }
 
   Port& target(const Job&) override { return *world_.channels[channel_].port; }
@@ -160,8 +192,32 @@ class SyncFlow : public Flow {
     connector->enqueue(job);
   }
 
+  // A change the feed does not emit: a stale-feed fault in force takes it with its intensity.
+  bool withheld_by_fault(SkuId sku, SimTime now) {
+    for (const Stale& s : stale_) {
+      if (!fault_active(*s.fault, now) || stale_rng_->uniform01() >= s.fault->intensity) continue;
+      ++*s.hits;
+      if (withheld_flag_.empty()) withheld_flag_.assign(changed_since_us_.size(), 0);
+      if (s.fault->catch_up && !withheld_flag_[sku]) {
+        withheld_flag_[sku] = 1;
+        withheld_.push_back(sku);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  struct Stale {
+    const FaultSpec* fault;
+    uint64_t* hits;
+  };
+
   uint32_t channel_;
   bool price_;
+  std::vector<Stale> stale_;
+  std::optional<RandomStream> stale_rng_;
+  std::vector<uint8_t> withheld_flag_;  // sized at the first withheld change
+  std::vector<SkuId> withheld_;
   std::vector<int64_t> changed_since_us_;  // first change not yet sent, -1 = none
   std::vector<int64_t> sent_since_us_;     // first change carried by the call in flight
   std::vector<uint8_t> queued_;            // a call for the SKU waits in the connector
@@ -184,6 +240,14 @@ std::unique_ptr<Flow> make_price_flow(World& world, const ConnectorSpec& spec, u
 
 void notify_sku_changed(Flow& flow, SkuId sku, SimTime now) {
   static_cast<SyncFlow&>(flow).notice(sku, now);
+}
+
+void add_feed_fault(Flow& flow, const FaultSpec* fault, uint64_t* hits) {
+  static_cast<SyncFlow&>(flow).add_stale_fault(fault, hits);
+}
+
+void feed_fault_edge(Flow& flow) {
+  static_cast<SyncFlow&>(flow).stale_edge();
 }
 
 void flush_sync(Flow& flow) {

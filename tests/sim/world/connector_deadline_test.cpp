@@ -36,7 +36,7 @@ struct Rig {
   Connector connector;
   Rig(Duration service, uint32_t server_workers, Duration timeout, uint32_t connector_workers)
       : port(engine, "server", server(service, server_workers), RandomStream(1, "server"),
-             std::nullopt),
+             std::nullopt, 1),
         connector(engine, spec(connector_workers), policy(timeout), RandomStream(1, "c"), &flow) {}
 
   static EndpointSpec server(Duration service, uint32_t workers) {

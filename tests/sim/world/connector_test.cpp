@@ -79,7 +79,7 @@ struct Rig {
   ScriptedFlow flow{&port};
   Connector connector;
   Rig(const EndpointSpec& server, const ConnectorSpec& spec, const PolicySpec& p)
-      : port(engine, "server", server, RandomStream(1, "server"), std::nullopt),
+      : port(engine, "server", server, RandomStream(1, "server"), std::nullopt, 1),
         connector(engine, spec, p, RandomStream(1, "connector"), &flow) {}
 };
 

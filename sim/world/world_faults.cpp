@@ -1,0 +1,224 @@
+// The fault timeline: each scenario fault handed to what it acts on. Request faults go to the
+// fault gate of a port or a connector; webhook faults to their channel; stalls and retry storms
+// act on a connector at the fault's on/off edges; stale feeds on the sync flows; mapping
+// regressions on the fulfillment flow; peak traffic adds customers.
+//
+// Every fault counts its hits (WorldResult::fault_hits), so a report and a test can tell a fault
+// that acted from one whose target never saw traffic in its window.
+#include <algorithm>
+#include <cmath>
+
+#include "mocks/webhook.hpp"
+#include "sim/engine/check.hpp"
+#include "sim/world/world_impl.hpp"
+
+namespace syncdrill::world {
+
+namespace {
+
+bool is_gate_kind(FaultKind k) {
+  switch (k) {
+    case FaultKind::latency:
+    case FaultKind::timeout:
+    case FaultKind::error_burst:
+    case FaultKind::outage:
+    case FaultKind::rate_limit:
+    case FaultKind::malformed_payload:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_webhook_kind(FaultKind k) {
+  return k == FaultKind::webhook_drop || k == FaultKind::webhook_duplicate ||
+         k == FaultKind::webhook_delay || k == FaultKind::event_drop;
+}
+
+constexpr uint8_t kAllTopics = 0xff;
+
+uint8_t topic_bit(WebhookTopic t) {
+  return static_cast<uint8_t>(1u << static_cast<unsigned>(t));
+}
+
+// The policy a bad release turns a connector's into: many attempts, at once, whatever the
+// server says.
+PolicySpec storm_policy(const PolicySpec& base, uint32_t max_attempts) {
+  PolicySpec p = base;
+  p.retry.max_attempts = max_attempts;
+  p.retry.backoff = BackoffKind::none;
+  p.retry.base = Duration{};
+  p.retry.honour_retry_after = false;
+  p.budget.reset();
+  p.breaker.reset();
+  return p;
+}
+
+}  // namespace
+
+void World::attach_faults() {
+  result.fault_hits.assign(scenario.faults.size(), 0);
+  for (size_t i = 0; i < scenario.faults.size(); ++i) {
+    const FaultSpec& f = scenario.faults[i];
+    uint64_t* hits = &result.fault_hits[i];
+    if (is_gate_kind(f.kind)) {
+      attach_gate_fault(f, hits);
+    } else if (is_webhook_kind(f.kind)) {
+      attach_webhook_fault(f, hits);
+    } else if (f.kind == FaultKind::consumer_stall || f.kind == FaultKind::retry_storm) {
+      attach_connector_fault(f, hits);
+    } else if (f.kind == FaultKind::stale_feed) {
+      attach_feed_fault(f, hits);
+    } else if (f.kind == FaultKind::mapping_regression) {
+      attach_mapping_fault(f, hits);
+    } else if (f.kind == FaultKind::peak_traffic) {
+      attach_peak_fault(f, hits);
+    }
+  }
+}
+
+// A channel or a system: its port's gate. A connector: the gate on its own calls.
+void World::attach_gate_fault(const FaultSpec& f, uint64_t* hits) {
+  for (const std::string& target : f.targets) {
+    for (size_t i = 0; i < port_meta_.size(); ++i) {
+      if (port_meta_[i].name == target) ports_[i]->faults().add(&f, hits);
+    }
+    for (const auto& c : connectors_) {
+      if (c->spec().name == target) c->faults().add(&f, hits);
+    }
+  }
+}
+
+// A channel (all its topics) or one topic, spelled "<channel>/<topic>".
+void World::attach_webhook_fault(const FaultSpec& f, uint64_t* hits) {
+  for (const std::string& target : f.targets) {
+    for (size_t c = 0; c < channels.size(); ++c) {
+      ChannelState& ch = channels[c];
+      const std::string& name = ch.spec->name;
+      uint8_t topics = 0;
+      if (target == name) {
+        topics = kAllTopics;
+      } else if (target.size() > name.size() && target.compare(0, name.size(), name) == 0 &&
+                 target[name.size()] == '/') {
+        const std::string_view topic = std::string_view(target).substr(name.size() + 1);
+        for (auto t : {WebhookTopic::orders_create, WebhookTopic::orders_updated,
+                       WebhookTopic::returns_create}) {
+          if (to_string(t) == topic) topics = topic_bit(t);
+        }
+      }
+      if (topics == 0) continue;
+      ch.webhook_faults.push_back(WebhookFault{&f, hits, topics});
+      if (!ch.webhook_fault_rng) ch.webhook_fault_rng.emplace(seed, "faults/webhooks/" + name);
+    }
+  }
+}
+
+void World::attach_connector_fault(const FaultSpec& f, uint64_t* hits) {
+  static const PolicySpec kDefaultPolicy{};
+  for (const std::string& target : f.targets) {
+    for (size_t i = 0; i < connectors_.size(); ++i) {
+      Connector* c = connectors_[i].get();
+      if (c->spec().name != target) continue;
+      // The connector's own policy, before any fault touched it.
+      const PolicySpec* base = find_policy(scenario, c->spec().policy);
+      connector_faults_.push_back(
+          ConnectorFault{&f, hits, c, base != nullptr ? base : &kDefaultPolicy, 0});
+      ConnectorFault* bound = &connector_faults_.back();
+      if (f.kind == FaultKind::consumer_stall) {
+        on_fault_edges(f, [this, bound] {
+          const ConnectorStats& s = bound->connector->stats();
+          if (fault_active(*bound->fault, engine.now())) {
+            bound->mark = s.jobs_offered;
+          } else {
+            *bound->hits += s.jobs_offered - bound->mark;
+          }
+          update_stall(bound->connector);
+        });
+      } else {
+        on_fault_edges(f, [this, bound] {
+          const ConnectorStats& s = bound->connector->stats();
+          if (fault_active(*bound->fault, engine.now())) {
+            bound->mark = s.attempts;
+          } else {
+            *bound->hits += s.attempts - bound->mark;
+          }
+          update_storm(bound->connector, bound->base_policy);
+        });
+      }
+    }
+  }
+}
+
+// The stalls in force on the connector stop the largest share of its workers any one asks for.
+void World::update_stall(Connector* connector) {
+  const uint32_t workers = connector->spec().workers;
+  uint32_t stopped = 0;
+  for (const ConnectorFault& b : connector_faults_) {
+    if (b.connector != connector || b.fault->kind != FaultKind::consumer_stall) continue;
+    if (!fault_active(*b.fault, engine.now())) continue;
+    const auto share =
+        static_cast<uint32_t>(std::ceil(b.fault->intensity * static_cast<double>(workers)));
+    stopped = std::max(stopped, std::min(share, workers));
+  }
+  connector->set_worker_cap(workers - stopped);
+}
+
+// While any storm is in force the connector runs the most aggressive of them; after, its own.
+void World::update_storm(Connector* connector, const PolicySpec* base_policy) {
+  uint32_t attempts = 0;
+  for (const ConnectorFault& b : connector_faults_) {
+    if (b.connector != connector || b.fault->kind != FaultKind::retry_storm) continue;
+    if (fault_active(*b.fault, engine.now())) attempts = std::max(attempts, b.fault->max_attempts);
+  }
+  connector->set_policy(attempts > 0 ? storm_policy(*base_policy, attempts) : *base_policy);
+}
+
+// A sync connector; a channel (its sync flows); the ERP (every sync flow). `feed` picks stock,
+// price or both, except on a connector, whose flow decides.
+void World::attach_feed_fault(const FaultSpec& f, uint64_t* hits) {
+  auto feeds = [&](bool price) {
+    return f.feed == FeedKind::both || (f.feed == FeedKind::price) == price;
+  };
+  for (const std::string& target : f.targets) {
+    const bool is_erp = std::any_of(
+        scenario.systems.begin(), scenario.systems.end(),
+        [&](const SystemSpec& s) { return s.name == target && s.kind == SystemKind::erp; });
+    for (int price = 0; price <= 1; ++price) {
+      for (Flow* flow : price != 0 ? price_flows : stock_flows) {
+        const ConnectorSpec& spec = flow->connector->spec();
+        const bool named = spec.name == target;
+        const bool to_channel = spec.to == target && feeds(price != 0);
+        const bool from_erp = is_erp && feeds(price != 0);
+        if (!named && !to_channel && !from_erp) continue;
+        add_feed_fault(*flow, &f, hits);
+        on_fault_edges(f, [flow] { feed_fault_edge(*flow); });
+      }
+    }
+  }
+}
+
+// The fulfillment connector (every channel) or a channel (its status updates only).
+void World::attach_mapping_fault(const FaultSpec& f, uint64_t* hits) {
+  if (fulfillment == nullptr) return;
+  for (const std::string& target : f.targets) {
+    if (fulfillment->connector->spec().name == target) {
+      add_mapping_fault(*fulfillment, &f, hits, -1);
+      continue;
+    }
+    for (size_t c = 0; c < channels.size(); ++c) {
+      if (channels[c].spec->name == target) {
+        add_mapping_fault(*fulfillment, &f, hits, static_cast<int>(c));
+      }
+    }
+  }
+}
+
+void World::attach_peak_fault(const FaultSpec& f, uint64_t* hits) {
+  for (const std::string& target : f.targets) {
+    for (const TrafficSpec& t : scenario.traffic) {
+      if (t.channel == target) add_traffic(t, &f, hits);
+    }
+  }
+}
+
+}  // namespace syncdrill::world
