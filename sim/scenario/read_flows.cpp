@@ -1,4 +1,6 @@
 // Section readers for how work moves: policies, connectors and faults.
+#include <algorithm>
+
 #include "sim/scenario/sections.hpp"
 
 namespace syncdrill::scenario {
@@ -7,7 +9,7 @@ namespace {
 RetrySpec read_retry(Ctx& ctx, const YNode& n, const std::string& path) {
   RetrySpec rs;
   MapReader r(ctx, n, path);
-  r.u32("max_attempts", rs.max_attempts, 1, 100);
+  r.u32("max_attempts", rs.max_attempts, 1, kRetryAttemptsMax);
   r.choice("backoff", rs.backoff);
   r.duration("base", rs.base);
   if (r.duration("cap", rs.cap) && rs.cap < rs.base) {
@@ -136,7 +138,76 @@ void read_connectors(Ctx& ctx, MapReader& top, Scenario& s) {
 
 namespace {
 
-void read_fault_extras(Ctx& ctx, MapReader& r, FaultSpec& f) {
+// Keys that only some fault kinds accept.
+struct KindKey {
+  std::string_view key;
+  std::vector<FaultKind> kinds;
+};
+
+const std::vector<KindKey>& kind_keys() {
+  using K = FaultKind;
+  static const std::vector<KindKey> keys{
+      {"latency", {K::latency}},           {"multiplier", {K::peak_traffic}},
+      {"processed", {K::timeout}},         {"rate_limit", {K::rate_limit}},
+      {"per", {K::webhook_drop}},          {"delay", {K::webhook_duplicate, K::webhook_delay}},
+      {"feed", {K::stale_feed}},           {"catch_up", {K::stale_feed}},
+      {"remove", {K::mapping_regression}}, {"rename", {K::mapping_regression}},
+      {"max_attempts", {K::retry_storm}},
+  };
+  return keys;
+}
+
+// Reports each kind-specific key given to another kind. Without a valid kind (already reported)
+// the keys are only marked known.
+void check_kind_keys(MapReader& r, const FaultSpec& f, bool kind_ok) {
+  for (const KindKey& k : kind_keys()) {
+    if (r.get(k.key) == nullptr || !kind_ok ||
+        std::find(k.kinds.begin(), k.kinds.end(), f.kind) != k.kinds.end()) {
+      continue;
+    }
+    std::vector<std::string_view> names;
+    for (FaultKind kind : k.kinds) {
+      names.push_back(to_string(kind));
+    }
+    r.error(k.key, fmt::format("'{}' applies only to a fault of kind {}", k.key,
+                               fmt::join(names, " or ")));
+  }
+}
+
+// mapping_regression's `remove`: a non-empty list of state names.
+void read_state_list(Ctx& ctx, MapReader& r, std::string_view key, std::vector<std::string>& out) {
+  const YNode* v = r.get(key);
+  if (v == nullptr || !check_list(ctx, *v, r.child(key))) {
+    return;
+  }
+  if (v->items.empty()) {
+    r.error(key, "expected at least one state name");
+    return;
+  }
+  for (size_t i = 0; i < v->items.size(); ++i) {
+    const YNode& item = v->items[i];
+    const std::string path = fmt::format("{}[{}]", r.child(key), i);
+    if (item.kind != YNode::Kind::scalar) {
+      ctx.error(item.loc, path, fmt::format("expected a state name, got {}", describe(item)));
+    } else if (item.scalar.empty()) {
+      ctx.error(item.loc, path, "expected a non-empty state name");
+    } else {
+      out.push_back(item.scalar);
+    }
+  }
+}
+
+void read_mapping_regression(Ctx& ctx, MapReader& r, FaultSpec& f) {
+  read_state_list(ctx, r, "remove", f.remove);
+  const YNode* rename = r.get("rename");
+  if (rename != nullptr && rename->kind == YNode::Kind::mapping && rename->entries.empty()) {
+    r.error("rename", "expected at least one state to rename");
+    return;
+  }
+  read_status_map(ctx, r, "rename", f.rename);
+}
+
+void read_fault_extras(Ctx& ctx, MapReader& r, FaultSpec& f, bool kind_ok) {
   if (const YNode* n = r.get("flap")) {
     FlapSpec flap{};
     MapReader fr(ctx, *n, r.child("flap"));
@@ -145,19 +216,167 @@ void read_fault_extras(Ctx& ctx, MapReader& r, FaultSpec& f) {
     fr.finish();
     f.flap = flap;
   }
-  if (f.kind != FaultKind::latency && r.get("latency") != nullptr) {
-    r.error("latency", "'latency' applies only to a fault of kind latency");
+  check_kind_keys(r, f, kind_ok);
+  if (!kind_ok) {
+    return;
   }
-  if (f.kind != FaultKind::peak_traffic && r.get("multiplier") != nullptr) {
-    r.error("multiplier", "'multiplier' applies only to a fault of kind peak_traffic");
+  switch (f.kind) {
+    case FaultKind::latency: {
+      Distribution latency = Distribution::constant(0);
+      if (r.distribution("latency", latency)) {
+        f.latency = latency;
+      }
+      break;
+    }
+    case FaultKind::peak_traffic:
+      f.multiplier = 2;
+      r.number("multiplier", f.multiplier, 1, 1000);
+      break;
+    case FaultKind::timeout:
+      r.flag("processed", f.processed);
+      break;
+    case FaultKind::rate_limit:
+      if (const YNode* n = r.get("rate_limit", Need::required)) {
+        f.rate_limit = read_rate_limit(ctx, *n, r.child("rate_limit"));
+      }
+      break;
+    case FaultKind::webhook_drop:
+      r.choice("per", f.per);
+      break;
+    case FaultKind::webhook_duplicate:
+    case FaultKind::webhook_delay: {
+      Distribution delay = f.kind == FaultKind::webhook_duplicate
+                               ? Distribution::constant(1e6)
+                               : Distribution::lognormal_p50_p95(30e6, 300e6);
+      r.distribution("delay", delay);
+      f.delay = delay;
+      break;
+    }
+    case FaultKind::stale_feed:
+      r.choice("feed", f.feed);
+      r.flag("catch_up", f.catch_up);
+      break;
+    case FaultKind::mapping_regression:
+      read_mapping_regression(ctx, r, f);
+      break;
+    case FaultKind::retry_storm:
+      r.u32("max_attempts", f.max_attempts, 1, kRetryAttemptsMax);
+      break;
+    case FaultKind::error_burst:
+    case FaultKind::outage:
+    case FaultKind::consumer_stall:
+    case FaultKind::event_drop:
+    case FaultKind::malformed_payload:
+      break;
   }
-  Distribution latency = Distribution::constant(0);
-  if (f.kind == FaultKind::latency && r.distribution("latency", latency)) {
-    f.latency = latency;
+}
+
+// "an erp system", "a fulfillment connector", ...
+std::string with_article(std::string_view word) {
+  const bool vowel = !word.empty() && std::string_view("aeiou").find(word[0]) != std::string::npos;
+  return fmt::format("{} {}", vowel ? "an" : "a", word);
+}
+
+// What a fault target is, for messages: "a channel", "an erp system", "a fulfillment connector",
+// "a webhook topic".
+std::string describe_target(const Scenario& s, std::string_view name) {
+  if (find_channel(s, name) != nullptr) {
+    return "a channel";
   }
-  if (f.kind == FaultKind::peak_traffic) {
-    f.multiplier = 2;
-    r.number("multiplier", f.multiplier, 1, 1000);
+  if (const SystemSpec* sys = find_system(s, name)) {
+    return with_article(fmt::format("{} system", to_string(sys->kind)));
+  }
+  if (const ConnectorSpec* c = find_connector(s, name)) {
+    return with_article(fmt::format("{} connector", to_string(c->flow)));
+  }
+  return "a webhook topic";
+}
+
+// The targets each kind accepts, as the message spells them.
+std::string_view allowed_targets(FaultKind k) {
+  switch (k) {
+    case FaultKind::latency:
+    case FaultKind::timeout:
+    case FaultKind::error_burst:
+    case FaultKind::outage:
+    case FaultKind::malformed_payload:
+      return "a channel, a system, or a connector";
+    case FaultKind::rate_limit:
+      return "a channel or a system";
+    case FaultKind::webhook_drop:
+    case FaultKind::webhook_duplicate:
+    case FaultKind::webhook_delay:
+    case FaultKind::event_drop:
+      return "a channel or a webhook topic";
+    case FaultKind::consumer_stall:
+    case FaultKind::retry_storm:
+      return "a connector";
+    case FaultKind::stale_feed:
+      return "a stock_sync or price_sync connector, a channel, or an erp system";
+    case FaultKind::mapping_regression:
+      return "a fulfillment connector or a channel";
+    case FaultKind::peak_traffic:
+      return "a channel";
+  }
+  return "";
+}
+
+bool may_target(FaultKind k, const Scenario& s, std::string_view name) {
+  const ChannelSpec* channel = find_channel(s, name);
+  const SystemSpec* sys = find_system(s, name);
+  const ConnectorSpec* c = find_connector(s, name);
+  const bool topic = name.find('/') != std::string_view::npos;
+  switch (k) {
+    case FaultKind::latency:
+    case FaultKind::timeout:
+    case FaultKind::error_burst:
+    case FaultKind::outage:
+    case FaultKind::malformed_payload:
+      return channel != nullptr || sys != nullptr || c != nullptr;
+    case FaultKind::rate_limit:
+      return channel != nullptr || sys != nullptr;
+    case FaultKind::webhook_drop:
+    case FaultKind::webhook_duplicate:
+    case FaultKind::webhook_delay:
+    case FaultKind::event_drop:
+      return channel != nullptr || topic;
+    case FaultKind::consumer_stall:
+    case FaultKind::retry_storm:
+      return c != nullptr;
+    case FaultKind::stale_feed:
+      return channel != nullptr || (sys != nullptr && sys->kind == SystemKind::erp) ||
+             (c != nullptr && (c->flow == FlowKind::stock_sync || c->flow == FlowKind::price_sync));
+    case FaultKind::mapping_regression:
+      return channel != nullptr || (c != nullptr && c->flow == FlowKind::fulfillment);
+    case FaultKind::peak_traffic:
+      return channel != nullptr;
+  }
+  return false;
+}
+
+// Reports each target (already resolved into f.targets) that f's kind cannot act on, at the
+// target's own node.
+void check_targets(Ctx& ctx, MapReader& r, const Scenario& s, const FaultSpec& f) {
+  const YNode* v = r.get("target");
+  if (v == nullptr) {
+    return;
+  }
+  auto check = [&](const YNode& n, const std::string& path) {
+    if (n.kind != YNode::Kind::scalar ||
+        std::find(f.targets.begin(), f.targets.end(), n.scalar) == f.targets.end() ||
+        may_target(f.kind, s, n.scalar)) {
+      return;
+    }
+    ctx.error(n.loc, path,
+              fmt::format("fault kind {} cannot target {} ({}); expected {}", to_string(f.kind),
+                          n.scalar, describe_target(s, n.scalar), allowed_targets(f.kind)));
+  };
+  if (v->kind == YNode::Kind::scalar) {
+    check(*v, r.child("target"));
+  } else if (v->kind == YNode::Kind::sequence) {
+    for (size_t i = 0; i < v->items.size(); ++i) {
+      check(v->items[i], fmt::format("{}[{}]", r.child("target"), i));
+    }
   }
 }
 
@@ -165,22 +384,29 @@ void read_fault_extras(Ctx& ctx, MapReader& r, FaultSpec& f) {
 
 void read_faults(Ctx& ctx, MapReader& top, Scenario& s) {
   UniqueNames unique("fault");
-  const std::vector<std::string_view> targets = target_names(s);
+  // Channels, systems, connectors and webhook topics; `topics` owns the topic spellings.
+  const std::vector<std::string> topics = webhook_topics(s);
+  std::vector<std::string_view> targets = target_names(s);
+  targets.insert(targets.end(), topics.begin(), topics.end());
   top.list("faults", [&](const YNode& item, const std::string& path) {
     FaultSpec f;
     MapReader r(ctx, item, path);
     if (r.name("id", f.id, Need::required)) {
       unique.add(r, "id", f.id);
     }
-    r.choice("kind", f.kind, Need::required);
-    read_refs(ctx, r, "target", f.targets, targets, "target", Need::required);
+    const bool kind_ok = r.choice("kind", f.kind, Need::required);
+    read_refs(ctx, r, "target", f.targets, targets, "target", Need::required,
+              RefForm::name_or_topic);
+    if (kind_ok) {
+      check_targets(ctx, r, s, f);
+    }
     if (r.duration("at", f.at, Need::required) && f.at >= s.duration) {
       r.error("at", "expected a fault onset before the end of the scenario");
     }
     r.duration("for", f.length, Need::required, microseconds(1));
     r.fraction("intensity", f.intensity);
     r.choice("cause", f.cause);
-    read_fault_extras(ctx, r, f);
+    read_fault_extras(ctx, r, f, kind_ok);
     r.finish();
     s.faults.push_back(std::move(f));
   });

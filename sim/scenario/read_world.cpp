@@ -6,11 +6,6 @@
 #include "sim/scenario/sections.hpp"
 
 namespace syncdrill::scenario {
-namespace {
-
-// The canonical order states a channel's `statuses` may respell.
-const std::vector<std::string_view> kCanonicalStates{
-    "pending", "confirmed", "picking", "shipped", "delivered", "cancelled", "returned", "refunded"};
 
 std::optional<RateLimitSpec> read_rate_limit(Ctx& ctx, const YNode& n, const std::string& path) {
   RateLimitSpec rl;
@@ -29,6 +24,12 @@ std::optional<RateLimitSpec> read_rate_limit(Ctx& ctx, const YNode& n, const std
   r.finish();
   return has_rate ? std::optional(rl) : std::nullopt;
 }
+
+namespace {
+
+// The canonical order states a channel's `statuses` may respell.
+const std::vector<std::string_view> kCanonicalStates{
+    "pending", "confirmed", "picking", "shipped", "delivered", "cancelled", "returned", "refunded"};
 
 EndpointSpec read_endpoint(Ctx& ctx, const YNode& n, const std::string& path) {
   EndpointSpec e;

@@ -82,6 +82,20 @@ const EnumTable<FaultCause>& enum_table() {
 }
 
 template <>
+const EnumTable<DropScope>& enum_table() {
+  using K = DropScope;
+  static const EnumTable<K> t{"drop scope", {SD_E(K, attempt), SD_E(K, event)}};
+  return t;
+}
+
+template <>
+const EnumTable<FeedKind>& enum_table() {
+  using K = FeedKind;
+  static const EnumTable<K> t{"feed", {SD_E(K, stock), SD_E(K, price), SD_E(K, both)}};
+  return t;
+}
+
+template <>
 const EnumTable<MonitorKind>& enum_table() {
   using K = MonitorKind;
   static const EnumTable<K> t{
@@ -164,6 +178,12 @@ std::string_view to_string(FaultKind v) {
   return scenario::name_of(v);
 }
 std::string_view to_string(FaultCause v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(DropScope v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(FeedKind v) {
   return scenario::name_of(v);
 }
 std::string_view to_string(MonitorKind v) {

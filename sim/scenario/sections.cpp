@@ -31,15 +31,31 @@ bool read_ref(MapReader& r, std::string_view key, std::string& out,
 }
 
 void read_refs(Ctx& ctx, MapReader& r, std::string_view key, std::vector<std::string>& out,
-               const std::vector<std::string_view>& candidates, std::string_view what, Need need) {
+               const std::vector<std::string_view>& candidates, std::string_view what, Need need,
+               RefForm form) {
   const YNode* v = r.get(key, need);
   if (v == nullptr) {
     return;
   }
-  if (v->kind == YNode::Kind::scalar) {
+  const auto is_topic = [&](const YNode& n) {
+    return form == RefForm::name_or_topic && n.kind == YNode::Kind::scalar &&
+           n.scalar.find('/') != std::string::npos;
+  };
+  const auto known = [&](const std::string& name) {
+    return std::find(candidates.begin(), candidates.end(), name) != candidates.end();
+  };
+  if (v->kind == YNode::Kind::scalar && !is_topic(*v)) {
     std::string one;
     if (read_ref(r, key, one, candidates, what)) {
       out.push_back(std::move(one));
+    }
+    return;
+  }
+  if (v->kind == YNode::Kind::scalar) {
+    if (known(v->scalar)) {
+      out.push_back(v->scalar);
+    } else {
+      r.error(key, unknown_value(what, v->scalar, candidates));
     }
     return;
   }
@@ -49,9 +65,9 @@ void read_refs(Ctx& ctx, MapReader& r, std::string_view key, std::vector<std::st
   for (size_t i = 0; i < v->items.size(); ++i) {
     const YNode& item = v->items[i];
     const std::string path = fmt::format("{}[{}]", r.child(key), i);
-    if (item.kind != YNode::Kind::scalar || !is_identifier(item.scalar)) {
+    if (item.kind != YNode::Kind::scalar || (!is_identifier(item.scalar) && !is_topic(item))) {
       ctx.error(item.loc, path, fmt::format("expected a {} name, got {}", what, describe(item)));
-    } else if (std::find(candidates.begin(), candidates.end(), item.scalar) == candidates.end()) {
+    } else if (!known(item.scalar)) {
       ctx.error(item.loc, path, unknown_value(what, item.scalar, candidates));
     } else {
       out.push_back(item.scalar);
@@ -100,6 +116,16 @@ std::vector<std::string_view> target_names(const Scenario& s) {
   }
   for (std::string_view n : names_of(s.connectors)) {
     out.push_back(n);
+  }
+  return out;
+}
+
+std::vector<std::string> webhook_topics(const Scenario& s) {
+  std::vector<std::string> out;
+  for (const ChannelSpec& c : s.channels) {
+    for (std::string_view topic : kWebhookTopics) {
+      out.push_back(fmt::format("{}/{}", c.name, topic));
+    }
   }
   return out;
 }

@@ -3,6 +3,8 @@
 // (channels and systems, then policies, connectors, traffic, faults, tiers, monitors, response).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,20 +37,33 @@ class UniqueNames {
   std::vector<std::pair<std::string, int>> seen_;
 };
 
+// The most attempts a retry policy may make (a policy's `retry.max_attempts`, a retry_storm's
+// `max_attempts`).
+inline constexpr uint32_t kRetryAttemptsMax = 100;
+
 // Reads `key` as a name that must be one of `candidates` (what: "channel", ...). Reports
 // "unknown channel 'amazn' (did you mean 'amazon'?)". Returns true when present and valid.
 bool read_ref(MapReader& r, std::string_view key, std::string& out,
               const std::vector<std::string_view>& candidates, std::string_view what,
               Need need = Need::optional);
 
-// Reads `key` as one name or a list of names, each one of `candidates`.
+// What a reference may look like: a name, or also a webhook topic ("shop/orders/create").
+enum class RefForm { name, name_or_topic };
+
+// Reads `key` as one name or a list of names, each one of `candidates`. With
+// RefForm::name_or_topic a value containing '/' is looked up as is (unknown ones still get a
+// did-you-mean) instead of being checked as a name.
 void read_refs(Ctx& ctx, MapReader& r, std::string_view key, std::vector<std::string>& out,
                const std::vector<std::string_view>& candidates, std::string_view what,
-               Need need = Need::optional);
+               Need need = Need::optional, RefForm form = RefForm::name);
 
 // Reads a mapping of status spellings (`from: to`) at `key`.
 void read_status_map(Ctx& ctx, MapReader& r, std::string_view key, std::vector<StatusMapping>& out,
                      const std::vector<std::string_view>* allowed_from = nullptr);
+
+// Reads an endpoint's (or a rate_limit fault's) `rate_limit` mapping; nullopt when its rate is
+// missing or wrong (reported).
+std::optional<RateLimitSpec> read_rate_limit(Ctx& ctx, const YNode& n, const std::string& path);
 
 // The `name` of every item.
 template <class T>
@@ -60,7 +75,12 @@ std::vector<std::string_view> names_of(const std::vector<T>& items) {
   return out;
 }
 
-// Channels, systems and connectors: everything a fault or monitor may target.
+// Channels, systems and connectors: everything a monitor may target (a fault also webhook topics).
 std::vector<std::string_view> target_names(const Scenario& s);
+
+// The webhook topics of every channel, "<channel>/<topic>" for each of kWebhookTopics.
+inline constexpr std::string_view kWebhookTopics[] = {"orders/create", "orders/updated",
+                                                      "returns/create"};
+std::vector<std::string> webhook_topics(const Scenario& s);
 
 }  // namespace syncdrill::scenario

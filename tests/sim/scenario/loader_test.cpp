@@ -3,6 +3,8 @@
 #include "sim/scenario/loader.hpp"
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -315,6 +317,308 @@ TEST_CASE("the expected order count is limited") {
           limits) ==
       "t.yaml:4:10: traffic: about 120 orders expected (rate x duration x peak shape), over the "
       "limit of 100");
+}
+
+// ---- Fault catalogue: kind-specific keys and targets --------------------------------------------
+
+// A world with every kind of fault target: a channel, ERP/OMS/WMS systems and connectors of the
+// flows whose faults are kind-specific. Tests append a `faults:` section.
+const std::string kFaultWorld =
+    "name: t\n"
+    "duration: 1h\n"
+    "channels: [{name: shop, kind: shopify_like}]\n"
+    "systems: [{name: erp, kind: erp}, {name: oms, kind: oms}, {name: wms, kind: wms}]\n"
+    "connectors:\n"
+    "  - {name: ingest, flow: order_ingest, from: shop, to: oms}\n"
+    "  - {name: stock, flow: stock_sync, from: erp, to: shop}\n"
+    "  - {name: prices, flow: price_sync, from: erp, to: shop}\n"
+    "  - {name: ship, flow: fulfillment, from: wms, to: shop}\n"
+    "faults:\n";
+
+// One fault line (a flow mapping) appended to kFaultWorld; errors are on line 11.
+std::string one_fault(std::string_view fields) {
+  return kFaultWorld + fmt::format("  - {{id: f, at: 1m, for: 1m, {}}}\n", fields);
+}
+
+LoadResult load_faults(std::string_view faults) {
+  return load_scenario_text(kFaultWorld + std::string(faults), "t.yaml");
+}
+
+TEST_CASE("each kind-specific fault key is read into FaultSpec") {
+  LoadResult r = load_faults(
+      "  - {id: t, kind: timeout, target: erp, at: 1m, for: 1m, processed: false}\n"
+      "  - id: rl\n"
+      "    kind: rate_limit\n"
+      "    target: shop\n"
+      "    at: 1m\n"
+      "    for: 1m\n"
+      "    rate_limit: {kind: leaky_bucket, rate: 2/s, capacity: 10}\n"
+      "  - {id: drop, kind: webhook_drop, target: shop/orders/create, at: 1m, for: 1m, per: "
+      "event}\n"
+      "  - {id: dup, kind: webhook_duplicate, target: shop, at: 1m, for: 1m, delay: 5s}\n"
+      "  - id: late\n"
+      "    kind: webhook_delay\n"
+      "    target: [shop/orders/updated, shop/returns/create]\n"
+      "    at: 1m\n"
+      "    for: 1m\n"
+      "    delay: exponential(mean=1m)\n"
+      "  - {id: sf, kind: stale_feed, target: stock, at: 1m, for: 1m, feed: stock, "
+      "catch_up: false}\n"
+      "  - id: mr\n"
+      "    kind: mapping_regression\n"
+      "    target: ship\n"
+      "    at: 1m\n"
+      "    for: 1m\n"
+      "    remove: [SHIPPED, cancelled]\n"
+      "    rename: {delivered: Delivered, returned: RETURNED}\n"
+      "  - {id: rs, kind: retry_storm, target: ingest, at: 1m, for: 1m, max_attempts: 50}\n");
+  INFO(messages(r));
+  REQUIRE(r.ok());
+  const std::vector<FaultSpec>& f = r.scenario->faults;
+  REQUIRE(f.size() == 8);
+  CHECK_FALSE(f[0].processed);
+  REQUIRE(f[1].rate_limit.has_value());
+  CHECK(f[1].rate_limit->kind == RateLimitSpec::Kind::leaky_bucket);
+  CHECK(f[1].rate_limit->rate_per_s == doctest::Approx(2));
+  CHECK(f[1].rate_limit->burst == doctest::Approx(10));
+  CHECK(f[2].per == DropScope::event);
+  CHECK(f[2].targets == std::vector<std::string>{"shop/orders/create"});
+  REQUIRE(f[3].delay.has_value());
+  CHECK(f[3].delay->kind() == Distribution::Kind::constant);
+  CHECK(f[3].delay->mean() == doctest::Approx(seconds(5).us));
+  CHECK(f[4].targets == std::vector<std::string>{"shop/orders/updated", "shop/returns/create"});
+  REQUIRE(f[4].delay.has_value());
+  CHECK(f[4].delay->kind() == Distribution::Kind::exponential);
+  CHECK(f[4].delay->mean() == doctest::Approx(minutes(1).us));
+  CHECK(f[5].feed == FeedKind::stock);
+  CHECK_FALSE(f[5].catch_up);
+  CHECK(f[6].remove == std::vector<std::string>{"SHIPPED", "cancelled"});
+  REQUIRE(f[6].rename.size() == 2);
+  CHECK(f[6].rename[0].from == "delivered");
+  CHECK(f[6].rename[0].to == "Delivered");
+  CHECK(f[6].rename[1].from == "returned");
+  CHECK(f[6].rename[1].to == "RETURNED");
+  CHECK(f[7].max_attempts == 50);
+}
+
+TEST_CASE("kind-specific fault keys take their defaults when absent") {
+  LoadResult r = load_faults(
+      "  - {id: t, kind: timeout, target: erp, at: 1m, for: 1m}\n"
+      "  - {id: drop, kind: webhook_drop, target: shop, at: 1m, for: 1m}\n"
+      "  - {id: dup, kind: webhook_duplicate, target: shop, at: 1m, for: 1m}\n"
+      "  - {id: late, kind: webhook_delay, target: shop, at: 1m, for: 1m}\n"
+      "  - {id: sf, kind: stale_feed, target: erp, at: 1m, for: 1m}\n"
+      "  - {id: mr, kind: mapping_regression, target: shop, at: 1m, for: 1m}\n"
+      "  - {id: rs, kind: retry_storm, target: ingest, at: 1m, for: 1m}\n"
+      "  - {id: out, kind: outage, target: erp, at: 1m, for: 1m}\n");
+  INFO(messages(r));
+  REQUIRE(r.ok());
+  const std::vector<FaultSpec>& f = r.scenario->faults;
+  REQUIRE(f.size() == 8);
+  CHECK(f[0].processed);
+  CHECK(f[1].per == DropScope::attempt);
+  REQUIRE(f[2].delay.has_value());
+  CHECK(f[2].delay->kind() == Distribution::Kind::constant);
+  CHECK(f[2].delay->mean() == doctest::Approx(seconds(1).us));
+  REQUIRE(f[3].delay.has_value());
+  CHECK(f[3].delay->kind() == Distribution::Kind::lognormal);
+  CHECK(f[3].delay->quantile(0.5) == doctest::Approx(seconds(30).us).epsilon(1e-6));
+  CHECK(f[3].delay->quantile(0.95) == doctest::Approx(minutes(5).us).epsilon(1e-6));
+  CHECK(f[4].feed == FeedKind::both);
+  CHECK(f[4].catch_up);
+  CHECK(f[5].remove.empty());
+  CHECK(f[5].rename.empty());
+  CHECK(f[6].max_attempts == 10);
+  CHECK_FALSE(f[7].delay.has_value());
+  CHECK_FALSE(f[7].rate_limit.has_value());
+  CHECK_FALSE(f[7].latency.has_value());
+}
+
+TEST_CASE("the new fault enums have YAML spellings") {
+  CHECK(to_string(DropScope::attempt) == "attempt");
+  CHECK(to_string(DropScope::event) == "event");
+  CHECK(to_string(FeedKind::stock) == "stock");
+  CHECK(to_string(FeedKind::price) == "price");
+  CHECK(to_string(FeedKind::both) == "both");
+}
+
+TEST_CASE("a kind-specific fault key given to another kind is an error") {
+  CHECK(first_error(one_fault("kind: outage, target: erp, processed: false")) ==
+        "t.yaml:11:68: faults[0].processed: 'processed' applies only to a fault of kind timeout");
+  CHECK(first_error(one_fault("kind: outage, target: erp, rate_limit: {rate: 1/s}")) ==
+        "t.yaml:11:69: faults[0].rate_limit: 'rate_limit' applies only to a fault of kind "
+        "rate_limit");
+  CHECK(first_error(one_fault("kind: webhook_delay, target: shop, per: event")) ==
+        "t.yaml:11:70: faults[0].per: 'per' applies only to a fault of kind webhook_drop");
+  CHECK(first_error(one_fault("kind: webhook_drop, target: shop, delay: 1s")) ==
+        "t.yaml:11:71: faults[0].delay: 'delay' applies only to a fault of kind "
+        "webhook_duplicate or webhook_delay");
+  CHECK(first_error(one_fault("kind: outage, target: erp, feed: stock")) ==
+        "t.yaml:11:63: faults[0].feed: 'feed' applies only to a fault of kind stale_feed");
+  CHECK(first_error(one_fault("kind: outage, target: erp, catch_up: false")) ==
+        "t.yaml:11:67: faults[0].catch_up: 'catch_up' applies only to a fault of kind "
+        "stale_feed");
+  CHECK(first_error(one_fault("kind: stale_feed, target: erp, remove: [x]")) ==
+        "t.yaml:11:69: faults[0].remove: 'remove' applies only to a fault of kind "
+        "mapping_regression");
+  CHECK(first_error(one_fault("kind: stale_feed, target: erp, rename: {a: b}")) ==
+        "t.yaml:11:69: faults[0].rename: 'rename' applies only to a fault of kind "
+        "mapping_regression");
+  CHECK(first_error(one_fault("kind: consumer_stall, target: ingest, max_attempts: 3")) ==
+        "t.yaml:11:82: faults[0].max_attempts: 'max_attempts' applies only to a fault of kind "
+        "retry_storm");
+}
+
+TEST_CASE("a fault with an unknown kind reports no kind-specific key errors") {
+  LoadResult r =
+      load_scenario_text(one_fault("kind: outge, target: erp, delay: 1s, per: x"), "t.yaml");
+  CHECK(messages(r) ==
+        "t.yaml:11:36: faults[0].kind: unknown fault kind 'outge' (did you mean 'outage'?)\n");
+}
+
+TEST_CASE("kind-specific fault key values are validated") {
+  CHECK(first_error(one_fault("kind: rate_limit, target: shop")) ==
+        "t.yaml:11:5: faults[0]: missing required key 'rate_limit'");
+  CHECK(first_error(one_fault("kind: rate_limit, target: shop, rate_limit: {kind: token_bucket, "
+                              "rate: 2/s, capacity: 3}")) ==
+        "t.yaml:11:116: faults[0].rate_limit.capacity: 'capacity' applies to a leaky_bucket; use "
+        "'burst'");
+  CHECK(first_error(one_fault("kind: webhook_drop, target: shop, per: events")) ==
+        "t.yaml:11:69: faults[0].per: unknown drop scope 'events' (did you mean 'event'?)");
+  CHECK(first_error(one_fault("kind: stale_feed, target: erp, feed: inventory")) ==
+        "t.yaml:11:67: faults[0].feed: unknown feed 'inventory' (expected one of: stock, price, "
+        "both)");
+  CHECK(first_error(one_fault("kind: stale_feed, target: erp, catch_up: maybe")) ==
+        "t.yaml:11:71: faults[0].catch_up: expected true or false, got 'maybe'");
+  CHECK(first_error(one_fault("kind: timeout, target: erp, processed: 1")) ==
+        "t.yaml:11:69: faults[0].processed: expected true or false, got '1'");
+  CHECK(first_error(one_fault("kind: webhook_delay, target: shop, delay: soon")) ==
+        "t.yaml:11:72: faults[0].delay: expected a duration like 250ms or a distribution like "
+        "lognormal(p50=200ms, p95=2s), got 'soon'");
+  CHECK(first_error(one_fault("kind: retry_storm, target: ingest, max_attempts: 0")) ==
+        "t.yaml:11:79: faults[0].max_attempts: expected a whole number between 1 and 100, got "
+        "'0'");
+  CHECK(first_error(one_fault("kind: retry_storm, target: ingest, max_attempts: 101")) ==
+        "t.yaml:11:79: faults[0].max_attempts: expected a whole number between 1 and 100, got "
+        "'101'");
+  CHECK(first_error(one_fault("kind: mapping_regression, target: ship, remove: []")) ==
+        "t.yaml:11:78: faults[0].remove: expected at least one state name");
+  CHECK(first_error(one_fault("kind: mapping_regression, target: ship, remove: shipped")) ==
+        "t.yaml:11:78: faults[0].remove: expected a list, got 'shipped'");
+  CHECK(first_error(one_fault("kind: mapping_regression, target: ship, remove: [a, '']")) ==
+        "t.yaml:11:82: faults[0].remove[1]: expected a non-empty state name");
+  CHECK(first_error(one_fault("kind: mapping_regression, target: ship, remove: [[a]]")) ==
+        "t.yaml:11:79: faults[0].remove[0]: expected a state name, got a list");
+  CHECK(first_error(one_fault("kind: mapping_regression, target: ship, rename: {}")) ==
+        "t.yaml:11:78: faults[0].rename: expected at least one state to rename");
+  CHECK(first_error(one_fault("kind: mapping_regression, target: ship, rename: {shipped: ''}")) ==
+        "t.yaml:11:88: faults[0].rename.shipped: expected a non-empty status spelling");
+}
+
+TEST_CASE("fault targets may name webhook topics, and unknown topics get a suggestion") {
+  LoadResult r = load_faults(
+      "  - {id: a, kind: webhook_drop, target: [shop/orders/create, shop/orders/updated], at: 1m, "
+      "for: 1m}\n"
+      "  - {id: b, kind: event_drop, target: shop/returns/create, at: 1m, for: 1m}\n");
+  INFO(messages(r));
+  REQUIRE(r.ok());
+  CHECK(r.scenario->faults[1].targets == std::vector<std::string>{"shop/returns/create"});
+
+  CHECK(first_error(one_fault("kind: webhook_drop, target: shop/orders/creat")) ==
+        "t.yaml:11:58: faults[0].target: unknown target 'shop/orders/creat' (did you mean "
+        "'shop/orders/create'?)");
+  CHECK(first_error(one_fault("kind: webhook_drop, target: [shop, shop/order/updated]")) ==
+        "t.yaml:11:65: faults[0].target[1]: unknown target 'shop/order/updated' (did you mean "
+        "'shop/orders/updated'?)");
+  // Without a '/', a target is still checked as a name.
+  CHECK(first_error(one_fault("kind: outage, target: Erp")) ==
+        "t.yaml:11:52: faults[0].target: expected a name of lowercase letters, digits, '_' and "
+        "'-' (like erp-main), got 'Erp'");
+}
+
+TEST_CASE("each fault kind accepts the targets it can act on") {
+  struct Case {
+    std::string_view kind;
+    std::vector<std::string_view> targets;
+  };
+  const std::vector<Case> cases{
+      {"latency", {"shop", "erp", "oms", "ingest"}},
+      {"timeout", {"shop", "wms", "ship"}},
+      {"error_burst", {"shop", "erp", "stock"}},
+      {"outage", {"shop", "oms", "prices"}},
+      {"malformed_payload", {"shop", "erp", "ingest"}},
+      {"rate_limit", {"shop", "erp"}},
+      {"webhook_drop", {"shop", "shop/orders/create"}},
+      {"webhook_duplicate", {"shop", "shop/orders/updated"}},
+      {"webhook_delay", {"shop", "shop/returns/create"}},
+      {"event_drop", {"shop", "shop/returns/create"}},
+      {"consumer_stall", {"ingest", "ship"}},
+      {"retry_storm", {"stock"}},
+      {"stale_feed", {"stock", "prices", "shop", "erp"}},
+      {"mapping_regression", {"ship", "shop"}},
+      {"peak_traffic", {"shop"}},
+  };
+  for (const Case& c : cases) {
+    const std::string extra = c.kind == "rate_limit" ? ", rate_limit: {rate: 1/s}" : std::string();
+    const std::string text = one_fault(
+        fmt::format("kind: {}, target: [{}]{}", c.kind, fmt::join(c.targets, ", "), extra));
+    LoadResult r = load_scenario_text(text, "t.yaml");
+    INFO(c.kind);
+    CHECK(messages(r) == "");
+  }
+}
+
+TEST_CASE("a target the fault kind cannot act on is an error at the target") {
+  CHECK(first_error(one_fault("kind: consumer_stall, target: shop")) ==
+        "t.yaml:11:60: faults[0].target: fault kind consumer_stall cannot target shop (a "
+        "channel); expected a connector");
+  CHECK(first_error(one_fault("kind: retry_storm, target: [ingest, erp]")) ==
+        "t.yaml:11:66: faults[0].target[1]: fault kind retry_storm cannot target erp (an erp "
+        "system); expected a connector");
+  CHECK(first_error(one_fault("kind: rate_limit, target: ingest, rate_limit: {rate: 1/s}")) ==
+        "t.yaml:11:56: faults[0].target: fault kind rate_limit cannot target ingest (an "
+        "order_ingest connector); expected a channel or a system");
+  CHECK(first_error(one_fault("kind: webhook_drop, target: oms")) ==
+        "t.yaml:11:58: faults[0].target: fault kind webhook_drop cannot target oms (an oms "
+        "system); expected a channel or a webhook topic");
+  CHECK(first_error(one_fault("kind: outage, target: shop/orders/create")) ==
+        "t.yaml:11:52: faults[0].target: fault kind outage cannot target shop/orders/create (a "
+        "webhook topic); expected a channel, a system, or a connector");
+  CHECK(first_error(one_fault("kind: stale_feed, target: ship")) ==
+        "t.yaml:11:56: faults[0].target: fault kind stale_feed cannot target ship (a "
+        "fulfillment connector); expected a stock_sync or price_sync connector, a channel, or an "
+        "erp system");
+  CHECK(first_error(one_fault("kind: stale_feed, target: wms")) ==
+        "t.yaml:11:56: faults[0].target: fault kind stale_feed cannot target wms (a wms system); "
+        "expected a stock_sync or price_sync connector, a channel, or an erp system");
+  CHECK(first_error(one_fault("kind: mapping_regression, target: stock")) ==
+        "t.yaml:11:64: faults[0].target: fault kind mapping_regression cannot target stock (a "
+        "stock_sync connector); expected a fulfillment connector or a channel");
+  CHECK(first_error(one_fault("kind: peak_traffic, target: erp")) ==
+        "t.yaml:11:58: faults[0].target: fault kind peak_traffic cannot target erp (an erp "
+        "system); expected a channel");
+
+  // Every unsuitable target of every fault is reported together.
+  LoadResult r = load_faults(
+      "  - {id: a, kind: consumer_stall, target: [shop, ingest, erp], at: 1m, for: 1m}\n"
+      "  - {id: b, kind: peak_traffic, target: [ship], at: 1m, for: 1m}\n");
+  CHECK(messages(r) ==
+        "t.yaml:11:44: faults[0].target[0]: fault kind consumer_stall cannot target shop (a "
+        "channel); expected a connector\n"
+        "t.yaml:11:58: faults[0].target[2]: fault kind consumer_stall cannot target erp (an erp "
+        "system); expected a connector\n"
+        "t.yaml:12:42: faults[1].target[0]: fault kind peak_traffic cannot target ship (a "
+        "fulfillment connector); expected a channel\n");
+}
+
+TEST_CASE("a fault window may run past the end, and a flap as long as its window") {
+  LoadResult r = load_faults(
+      "  - {id: a, kind: outage, target: erp, at: 50m, for: 2h}\n"
+      "  - {id: b, kind: outage, target: oms, at: 1m, for: 5m, flap: {on: 10m, off: 1m}}\n");
+  INFO(messages(r));
+  REQUIRE(r.ok());
+  CHECK(r.scenario->faults[0].length == hours(2));
+  CHECK(r.scenario->faults[1].flap->on == minutes(10));
 }
 
 }  // namespace
