@@ -1,5 +1,10 @@
-// syncdrill run SCENARIO [--seed N] [--out DIR]: runs a drill and writes its reports.
+// syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry...]: runs a drill and writes its
+// reports.
+#include <charconv>
+#include <cmath>
+#include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 #include <boost/program_options.hpp>
@@ -12,6 +17,7 @@
 #include "reports/content_hash.hpp"
 #include "reports/report_json.hpp"
 #include "reports/scorecard.hpp"
+#include "reports/telemetry_jsonl.hpp"
 #include "sim/world/world.hpp"
 
 namespace syncdrill {
@@ -25,16 +31,44 @@ struct RunArgs {
   std::optional<uint64_t> seed;
   std::string out_dir;  // empty = out/<scenario name>
   bool quiet = false;
+  bool telemetry = false;  // write DIR/telemetry.jsonl
+  TelemetryOptions telemetry_options;
 };
+
+// A fraction in (0, 1], written in full ("0.1", "1e-3"); nothing else.
+std::optional<double> parse_fraction(const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end || !std::isfinite(value) || value <= 0 || value > 1) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// A whole number >= 1, digits only.
+std::optional<uint64_t> parse_count(const std::string& text) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end || value == 0) return std::nullopt;
+  return value;
+}
 
 // Returns the exit code to stop with, or nothing to go on.
 std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& parsed) {
   po::options_description visible(
-      "usage: syncdrill run SCENARIO [--seed N] [--out DIR]\n\noptions");
+      "usage: syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry]\n"
+      "                     [--telemetry-sample FRACTION] [--telemetry-max-records N]\n\noptions");
   visible.add_options()("help,h", "show this help")("seed", po::value<uint64_t>(),
                                                     "root seed (default: the scenario's `seed`)")(
       "out", po::value<std::string>(), "report folder (default: out/<scenario name>)")(
-      "quiet,q", "print nothing on success");
+      "quiet,q", "print nothing on success")(
+      "telemetry", "also write DIR/telemetry.jsonl: one line per request and webhook delivery")(
+      "telemetry-sample", po::value<std::string>()->value_name("FRACTION"),
+      "keep this fraction of requests, 0 < FRACTION <= 1 (default 1; implies --telemetry)")(
+      "telemetry-max-records", po::value<std::string>()->value_name("N"),
+      "stop writing telemetry after N records (default 1000000; implies --telemetry)");
   po::options_description all;
   all.add(visible).add_options()("scenario", po::value<std::string>());
   po::positional_options_description positional;
@@ -48,7 +82,10 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   if (vm.count("help")) {
     std::cout << visible
               << "\nRuns the scenario in simulated time and writes DIR/report.json. The same\n"
-                 "scenario, seed and syncdrill version always give the same report bytes.\n";
+                 "scenario, seed and syncdrill version always give the same report bytes.\n"
+                 "With --telemetry, DIR/telemetry.jsonl holds one JSON object per request and\n"
+                 "webhook delivery (docs/telemetry.md); it is capped at N records and 256 MiB,\n"
+                 "and a cap reached is reported. Neither file is written when the run fails.\n";
     return kExitOk;
   }
   if (!vm.count("scenario")) return usage_error("run needs a scenario file");
@@ -56,8 +93,54 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   if (vm.count("seed")) parsed.seed = vm["seed"].as<uint64_t>();
   if (vm.count("out")) parsed.out_dir = vm["out"].as<std::string>();
   parsed.quiet = vm.count("quiet") > 0;
+  parsed.telemetry = vm.count("telemetry") > 0;
+  if (vm.count("telemetry-sample")) {
+    const std::string& text = vm["telemetry-sample"].as<std::string>();
+    const std::optional<double> sample = parse_fraction(text);
+    if (!sample) {
+      return usage_error(fmt::format(
+          "--telemetry-sample must be a fraction with 0 < FRACTION <= 1, not '{}'", text));
+    }
+    parsed.telemetry_options.sample = *sample;
+    parsed.telemetry = true;
+  }
+  if (vm.count("telemetry-max-records")) {
+    const std::string& text = vm["telemetry-max-records"].as<std::string>();
+    const std::optional<uint64_t> max = parse_count(text);
+    if (!max) {
+      return usage_error(
+          fmt::format("--telemetry-max-records must be a whole number >= 1, not '{}'", text));
+    }
+    parsed.telemetry_options.max_records = *max;
+    parsed.telemetry = true;
+  }
   return std::nullopt;
 }
+
+// The folders that creating `dir` adds (it and its missing parents), removed again when still
+// empty unless dismissed: a run that fails leaves no folder of its own making behind.
+class CreatedFolders {
+ public:
+  explicit CreatedFolders(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (fs::path p = fs::path(dir); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+      missing_.push_back(p);
+      if (p == p.parent_path()) break;
+    }
+  }
+  ~CreatedFolders() {
+    std::error_code ec;
+    for (const std::filesystem::path& p : missing_)
+      std::filesystem::remove(p, ec);  // fails, harmlessly, when not empty
+  }
+  CreatedFolders(const CreatedFolders&) = delete;
+  CreatedFolders& operator=(const CreatedFolders&) = delete;
+  void dismiss() { missing_.clear(); }
+
+ private:
+  std::vector<std::filesystem::path> missing_;  // deepest first
+};
 
 std::string scenario_hash(const Scenario& scenario) {
   std::vector<std::string_view> contents;
@@ -76,27 +159,58 @@ int run_command(const std::vector<std::string>& args) {
 
   const RunIdentity id{parsed.scenario, scenario_hash(*scenario),
                        parsed.seed.value_or(scenario->seed)};
-  const WorldResult result = run_world(*scenario, id.seed);
+  const std::string out_dir =
+      parsed.out_dir.empty() ? fmt::format("out/{}", scenario->name) : parsed.out_dir;
+  const auto internal_error = [](const std::string& error) {
+    std::cerr << "syncdrill: error: " << error << "\n";
+    return kExitInternal;
+  };
+
+  // Telemetry streams into a temporary file in the report folder while the run goes, so the
+  // folder is made first (and removed again if the run fails and it is still empty).
+  CreatedFolders created(out_dir);
+  std::unique_ptr<TelemetryJsonl> telemetry;
+  if (parsed.telemetry) {
+    if (std::string error = make_directories(out_dir); !error.empty()) {
+      return internal_error(error);
+    }
+    TelemetryOptions options = parsed.telemetry_options;
+    options.seed = id.seed;
+    telemetry = std::make_unique<TelemetryJsonl>(out_dir + "/telemetry.jsonl", options);
+    if (!telemetry->error().empty()) return internal_error(telemetry->error());
+  }
+
+  const WorldResult result = run_world(*scenario, id.seed, Engine::Limits{}, telemetry.get());
   if (!result.limit_message.empty()) {
     // A run cut short is not a result: write no report rather than a misleading one.
+    // (The telemetry's temporary file goes with `telemetry`.)
     return usage_error(
         fmt::format("{}: {}; no report written (shorten the scenario or lower "
                     "its traffic)",
                     parsed.scenario, result.limit_message));
   }
 
-  const std::string out_dir =
-      parsed.out_dir.empty() ? fmt::format("out/{}", scenario->name) : parsed.out_dir;
   std::string error = make_directories(out_dir);
+  std::optional<TelemetrySummary> summary;
+  if (error.empty() && telemetry) {
+    // Committed before report.json, which describes it: a report that names telemetry has it.
+    error = telemetry->commit();
+    summary = TelemetrySummary{"telemetry.jsonl", telemetry->options(), telemetry->stats()};
+  }
   if (error.empty()) {
+    const TelemetrySummary* t = summary ? &*summary : nullptr;
     error = write_file_atomically(out_dir + "/report.json",
-                                  report_json(*scenario, id, result).dump(2) + "\n");
+                                  report_json(*scenario, id, result, t).dump(2) + "\n");
+    if (!error.empty() && telemetry) {
+      std::error_code ignored;
+      std::filesystem::remove(telemetry->path(), ignored);
+    }
   }
-  if (!error.empty()) {
-    std::cerr << "syncdrill: error: " << error << "\n";
-    return kExitInternal;
+  if (!error.empty()) return internal_error(error);
+  created.dismiss();
+  if (!parsed.quiet) {
+    std::cout << scorecard_text(*scenario, id, result, out_dir, summary ? &*summary : nullptr);
   }
-  if (!parsed.quiet) std::cout << scorecard_text(*scenario, id, result, out_dir);
   return kExitOk;
 }
 

@@ -142,12 +142,8 @@ Json endpoint_json(const PortOutcome& p) {
   return j;
 }
 
-// Which fault kinds this version simulates; the others are loaded and listed, not applied.
-bool fault_simulated(FaultKind kind) {
-  return kind == FaultKind::outage || kind == FaultKind::error_burst || kind == FaultKind::latency;
-}
-
-Json fault_json(const FaultSpec& f) {
+// hits: how many requests, deliveries, events, jobs or orders the fault acted on.
+Json fault_json(const FaultSpec& f, uint64_t hits) {
   Json j;
   j["id"] = f.id;
   j["kind"] = to_string(f.kind);
@@ -157,7 +153,24 @@ Json fault_json(const FaultSpec& f) {
   j["for_s"] = f.length.seconds();
   j["intensity"] = rounded(f.intensity, 6);
   if (f.flap) j["flap"] = {{"on_s", f.flap->on.seconds()}, {"off_s", f.flap->off.seconds()}};
-  j["simulated"] = fault_simulated(f.kind);
+  j["simulated"] = true;  // every kind is applied; kept so consumers need not change
+  j["hits"] = hits;
+  return j;
+}
+
+Json telemetry_json(const TelemetrySummary& t) {
+  const TelemetryStats& s = t.stats;
+  Json j;
+  j["file"] = t.file;
+  j["sample"] = t.options.sample;
+  j["max_records"] = t.options.max_records;
+  j["max_bytes"] = t.options.max_bytes;
+  j["records_seen"] = s.records_seen;
+  j["records_written"] = s.records_written;
+  j["records_sampled_out"] = s.records_sampled_out;
+  j["records_over_cap"] = s.records_over_cap;
+  j["bytes_written"] = s.bytes_written;
+  j["cap_hit"] = s.cap_hit;
   return j;
 }
 
@@ -199,7 +212,8 @@ Impact total_impact(const WorldResult& r) {
   return i;
 }
 
-Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldResult& result) {
+Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
+                 const TelemetrySummary* telemetry) {
   Json j;
   j["schema_version"] = kReportSchemaVersion;
   j["syncdrill_version"] = SYNCDRILL_VERSION;
@@ -219,8 +233,10 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldRes
               {"simulated_duration_s", rounded(result.simulated.seconds(), 6)},
               {"events_processed", result.events_processed}};
   Json faults = Json::array();
-  for (const FaultSpec& f : scenario.faults)
-    faults.push_back(fault_json(f));
+  for (size_t i = 0; i < scenario.faults.size(); ++i) {
+    const uint64_t hits = i < result.fault_hits.size() ? result.fault_hits[i] : 0;
+    faults.push_back(fault_json(scenario.faults[i], hits));
+  }
   j["faults"] = faults;
   j["impact"] = impact_json(total_impact(result), result, scenario.currency);
   Json channels = Json::array();
@@ -245,6 +261,7 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldRes
   j["erp"] = {{"units_restocked", result.units_restocked},
               {"price_changes", result.price_changes},
               {"skus_not_conserved", result.skus_not_conserved}};
+  if (telemetry != nullptr) j["telemetry"] = telemetry_json(*telemetry);
   return j;
 }
 

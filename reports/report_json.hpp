@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/telemetry_jsonl.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/world/world.hpp"
 
@@ -44,7 +45,16 @@ struct Impact {
 };
 Impact total_impact(const WorldResult& result);
 
+// What report.json and the scorecard say of a run's telemetry.jsonl, when one was written.
+struct TelemetrySummary {
+  std::string file = "telemetry.jsonl";  // relative to the report folder
+  TelemetryOptions options;
+  TelemetryStats stats;
+};
+
+// telemetry: null when the run wrote no telemetry (the report then has no `telemetry` key).
 nlohmann::ordered_json report_json(const Scenario& scenario, const RunIdentity& id,
-                                   const WorldResult& result);
+                                   const WorldResult& result,
+                                   const TelemetrySummary* telemetry = nullptr);
 
 }  // namespace syncdrill

@@ -98,6 +98,23 @@ void append_endpoints(std::string& out, const WorldResult& r) {
   }
 }
 
+void append_telemetry(std::string& out, const TelemetrySummary& t, const std::string& report_dir) {
+  const TelemetryStats& s = t.stats;
+  out += fmt::format("Telemetry: {}/{}  {} records written", report_dir, t.file,
+                     grouped(s.records_written));
+  if (s.records_sampled_out > 0) {
+    out +=
+        fmt::format(" ({} sampled out at {:g})", grouped(s.records_sampled_out), t.options.sample);
+  }
+  out += '\n';
+  if (s.cap_hit) {
+    out += fmt::format(
+        "  warning: telemetry cap reached (max {} records, {} bytes): the last {} records were "
+        "not written\n",
+        grouped(t.options.max_records), grouped(t.options.max_bytes), grouped(s.records_over_cap));
+  }
+}
+
 }  // namespace
 
 std::string grouped(uint64_t n) {
@@ -111,7 +128,8 @@ std::string grouped(uint64_t n) {
 }
 
 std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
-                           const WorldResult& result, const std::string& report_dir) {
+                           const WorldResult& result, const std::string& report_dir,
+                           const TelemetrySummary* telemetry) {
   std::string out;
   out +=
       fmt::format("syncdrill {}  drill '{}'  seed {}\n", SYNCDRILL_VERSION, scenario.name, id.seed);
@@ -127,6 +145,7 @@ std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
   append_endpoints(out, result);
   out += "\nVerdict: not scored (SLA tiers, faults and monitors are not evaluated yet)\n";
   out += fmt::format("Report:  {}/report.json\n", report_dir);
+  if (telemetry != nullptr) append_telemetry(out, *telemetry, report_dir);
   out += fmt::format("Replay:  {}\n", replay_command(id));
   return out;
 }

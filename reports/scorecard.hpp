@@ -7,9 +7,11 @@
 
 namespace syncdrill {
 
-// Plain text, fixed-width columns, no colour; ends with the replay command.
+// Plain text, fixed-width columns, no colour; ends with the replay command. telemetry: when the
+// run wrote telemetry.jsonl, a line names it (and a warning follows when a cap stopped it).
 std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
-                           const WorldResult& result, const std::string& report_dir);
+                           const WorldResult& result, const std::string& report_dir,
+                           const TelemetrySummary* telemetry = nullptr);
 
 // 1234567 -> "1,234,567".
 std::string grouped(uint64_t n);

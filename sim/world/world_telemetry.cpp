@@ -32,8 +32,9 @@ void TelemetryTap::on_attempt(const Connector& connector, const Job& job, const 
     if (f->connector == &connector) flow = f.get();
   }
   const JobEntity entity = flow != nullptr ? flow->entity(job) : JobEntity{"job", job.subject};
-  const std::string_view channel =
-      job.channel < world_.channels.size() ? world_.channels[job.channel].spec->name : "";
+  const std::string_view channel = job.channel < world_.channels.size()
+                                       ? std::string_view(world_.channels[job.channel].spec->name)
+                                       : std::string_view();
   TelemetryRecord r;
   r.kind = TelemetryKind::request;
   r.time = now;

@@ -1,7 +1,9 @@
 // End-to-end tests of the syncdrill binary: each runs the real executable in a scratch folder and
 // checks its exit code, its messages and the files it leaves behind.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -151,6 +153,94 @@ TEST_CASE("the default drill runs and prints a scorecard") {
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("Business impact") != std::string::npos);
   CHECK(fs::exists(s / "demo/report.json"));
+}
+
+TEST_CASE("run --telemetry writes telemetry.jsonl next to report.json, one object per line") {
+  Scratch s("telemetry");
+  const CliRun r = s.run(fmt::format("run '{}' --seed 11 --out out --telemetry", kSmall));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("Telemetry: out/telemetry.jsonl  ") != std::string::npos);
+  REQUIRE(fs::exists(s / "out/telemetry.jsonl"));
+  const auto report = nlohmann::json::parse(read_file(s / "out/report.json"));
+  REQUIRE(report.contains("telemetry"));
+  const auto& t = report["telemetry"];
+  CHECK(t["file"] == "telemetry.jsonl");
+  CHECK(t["sample"] == 1.0);
+  CHECK(t["max_records"] == 1000000);
+  CHECK(t["records_sampled_out"] == 0);
+  CHECK(t["records_over_cap"] == 0);
+  CHECK(t["cap_hit"] == false);
+  CHECK(t["bytes_written"] == fs::file_size(s / "out/telemetry.jsonl"));
+  std::istringstream lines(read_file(s / "out/telemetry.jsonl"));
+  std::string line;
+  uint64_t n = 0;
+  for (; std::getline(lines, line); ++n) {
+    const auto j = nlohmann::json::parse(line);
+    for (const char* key : {"t_us", "kind", "request_id", "flow", "connector", "endpoint",
+                            "attempt", "latency_us", "outcome", "error", "entity", "faults"}) {
+      CHECK(j.contains(key));
+    }
+  }
+  CHECK(t["records_written"] == n);
+  CHECK(t["records_seen"] == n);
+  // report.json, telemetry.jsonl and nothing else: no temporary file left behind.
+  CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 2);
+}
+
+TEST_CASE("without --telemetry no telemetry file is written and the report has no telemetry") {
+  Scratch s("no-telemetry");
+  REQUIRE(s.run(fmt::format("run '{}' --out out -q", kSmall)).exit_code == 0);
+  CHECK_FALSE(fs::exists(s / "out/telemetry.jsonl"));
+  const auto report = nlohmann::json::parse(read_file(s / "out/report.json"));
+  CHECK_FALSE(report.contains("telemetry"));
+  // Telemetry observes the run, it does not change it.
+  REQUIRE(s.run(fmt::format("run '{}' --out with -q --telemetry-sample 0.3", kSmall)).exit_code ==
+          0);
+  auto with = nlohmann::json::parse(read_file(s / "with/report.json"));
+  with.erase("telemetry");
+  CHECK(with == report);
+}
+
+TEST_CASE("telemetry is deterministic and the record cap is reported") {
+  Scratch s("telemetry-cap");
+  const std::string run = fmt::format("run '{}' --seed 4 --telemetry-sample 0.5 -q", kSmall);
+  REQUIRE(s.run(run + " --out a").exit_code == 0);
+  REQUIRE(s.run(run + " --out b").exit_code == 0);
+  CHECK(read_file(s / "a/telemetry.jsonl") == read_file(s / "b/telemetry.jsonl"));
+  CHECK(read_file(s / "a/report.json") == read_file(s / "b/report.json"));
+  CHECK(nlohmann::json::parse(read_file(s / "a/report.json"))["telemetry"]["sample"] == 0.5);
+
+  const CliRun r = s.run(fmt::format("run '{}' --telemetry-max-records 5 --out c", kSmall));
+  REQUIRE(r.exit_code == 0);
+  const auto t = nlohmann::json::parse(read_file(s / "c/report.json"))["telemetry"];
+  const uint64_t seen = t["records_seen"].get<uint64_t>();
+  CHECK(t["max_records"] == 5);
+  CHECK(t["records_written"] == std::min<uint64_t>(seen, 5));
+  CHECK(t["cap_hit"] == (seen > 5));
+  CHECK((r.out.find("warning: telemetry cap reached") != std::string::npos) == (seen > 5));
+}
+
+TEST_CASE("a bad telemetry flag value is a usage error with exit code 2 and writes nothing") {
+  Scratch s("telemetry-bad");
+  for (const char* flag :
+       {"--telemetry-sample 0", "--telemetry-sample 2", "--telemetry-sample -0.5",
+        "--telemetry-sample nan", "--telemetry-sample 0.5x", "--telemetry-max-records 0",
+        "--telemetry-max-records -3", "--telemetry-max-records ten"}) {
+    CAPTURE(flag);
+    const CliRun r = s.run(fmt::format("run '{}' --out out {}", kSmall, flag));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.rfind("syncdrill: error: --telemetry-", 0) == 0);
+    CHECK_FALSE(fs::exists(s / "out"));
+  }
+}
+
+TEST_CASE("telemetry into a folder that cannot be made is an internal error and writes nothing") {
+  Scratch s("telemetry-unwritable");
+  { std::ofstream f(s / "taken"); }
+  const CliRun r = s.run(fmt::format("run '{}' --out taken/out --telemetry", kSmall));
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.rfind("syncdrill: error: cannot create directory 'taken/out'", 0) == 0);
+  CHECK(std::distance(fs::directory_iterator(s.dir()), fs::directory_iterator{}) == 3);
 }
 
 TEST_CASE("list shows the shipped drills with their descriptions") {

@@ -1,0 +1,321 @@
+#include "reports/telemetry_jsonl.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace syncdrill {
+
+// --- AtomicStreamFile ----------------------------------------------------------------------
+
+AtomicStreamFile::AtomicStreamFile(std::string path)
+    : path_(std::move(path)), temp_path_(fmt::format("{}.tmp.{}", path_, ::getpid())) {
+  fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) error_ = fmt::format("cannot write '{}': {}", path_, std::strerror(errno));
+}
+
+AtomicStreamFile::~AtomicStreamFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(temp_path_.c_str());
+}
+
+void AtomicStreamFile::fail(std::string_view what) {
+  if (error_.empty()) error_ = fmt::format("cannot write '{}': {}", path_, what);
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(temp_path_.c_str());
+}
+
+std::string AtomicStreamFile::write(std::string_view data) {
+  if (!error_.empty()) return error_;
+  if (committed_) {
+    fail("already committed");
+    return error_;
+  }
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd_, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(std::strerror(errno));
+      return error_;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
+std::string AtomicStreamFile::commit() {
+  if (!error_.empty()) return error_;
+  if (committed_) return {};
+  if (::fsync(fd_) != 0) {
+    fail(std::strerror(errno));
+    return error_;
+  }
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) {
+    fail(std::strerror(errno));
+    return error_;
+  }
+  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+    fail(std::strerror(errno));
+    return error_;
+  }
+  committed_ = true;
+  return {};
+}
+
+// --- JSON text ----------------------------------------------------------------------------
+
+namespace {
+
+// splitmix64's finalizer: a cheap, well-mixed 64-bit hash.
+uint64_t mix64(uint64_t z) {
+  z += 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+constexpr double kTwoPow53 = 9007199254740992.0;
+
+uint64_t sample_threshold(double sample) {
+  if (!(sample > 0)) return 0;
+  if (sample >= 1) return uint64_t{1} << 53;
+  return static_cast<uint64_t>(std::ceil(sample * kTwoPow53));
+}
+
+bool keeps(uint64_t seed_hash, uint64_t request_id, uint64_t threshold) {
+  return (mix64(seed_hash ^ request_id) >> 11) < threshold;
+}
+
+bool continuation(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
+
+// The length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0 (RFC 3629).
+size_t utf8_length(std::string_view s, size_t i) {
+  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const size_t left = s.size() - i;
+  const unsigned char c = at(0);
+  if (c >= 0xC2 && c <= 0xDF) return left >= 2 && continuation(at(1)) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (left < 3 || !continuation(at(1)) || !continuation(at(2))) return 0;
+    if (c == 0xE0 && at(1) < 0xA0) return 0;  // overlong
+    if (c == 0xED && at(1) > 0x9F) return 0;  // surrogates
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (left < 4 || !continuation(at(1)) || !continuation(at(2)) || !continuation(at(3))) return 0;
+    if (c == 0xF0 && at(1) < 0x90) return 0;  // overlong
+    if (c == 0xF4 && at(1) > 0x8F) return 0;  // beyond U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+void append_escaped_byte(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      return;
+    case '\\':
+      out += "\\\\";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    case '\b':
+      out += "\\b";
+      return;
+    case '\f':
+      out += "\\f";
+      return;
+    default: {
+      static constexpr char kHex[] = "0123456789abcdef";
+      const char u[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      out.append(u, sizeof u);
+    }
+  }
+}
+
+void append_uint(std::string& out, uint64_t n) {
+  const fmt::format_int f(n);
+  out.append(f.data(), f.size());
+}
+
+void append_int(std::string& out, int64_t n) {
+  const fmt::format_int f(n);
+  out.append(f.data(), f.size());
+}
+
+// A name that may be absent: null when empty.
+void append_name(std::string& out, std::string_view s) {
+  if (s.empty()) {
+    out += "null";
+  } else {
+    append_json_string(out, s);
+  }
+}
+
+void append_record(std::string& out, const TelemetryRecord& r) {
+  const bool request = r.kind == TelemetryKind::request;
+  out += "{\"t_us\":";
+  append_int(out, r.time.us);
+  out += ",\"kind\":\"";
+  out += to_string(r.kind);
+  out += "\",\"request_id\":";
+  append_uint(out, r.request_id);
+  out += ",\"flow\":\"";
+  out += to_string(r.flow);
+  out += "\",\"connector\":";
+  append_name(out, r.connector);
+  out += ",\"endpoint\":";
+  append_name(out, r.endpoint);
+  out += ",\"attempt\":";
+  append_uint(out, r.attempt);
+  out += ",\"latency_us\":";
+  if (request) {
+    append_int(out, r.latency.us);
+  } else {
+    out += "null";
+  }
+  out += ",\"outcome\":\"";
+  if (request) {
+    out += r.error == ErrorClass::none ? "ok" : "error";
+  } else {
+    out += to_string(r.delivery);
+  }
+  out += "\",\"error\":";
+  if (r.error == ErrorClass::none) {
+    out += "null";
+  } else {
+    out += '"';
+    out += to_string(r.error);
+    out += '"';
+  }
+  out += ",\"entity\":";
+  if (r.entity_kind.empty()) {
+    out += "null";
+  } else {
+    out += "{\"kind\":";
+    append_json_string(out, r.entity_kind);
+    out += ",\"id\":";
+    append_uint(out, r.entity);
+    out += ",\"channel\":";
+    append_name(out, r.channel);
+    out += '}';
+  }
+  out += ",\"faults\":[";
+  bool first = true;
+  for (const FaultSpec* f : r.faults) {
+    if (f == nullptr) continue;
+    if (!first) out += ',';
+    first = false;
+    out += "{\"id\":";
+    append_json_string(out, f->id);
+    out += ",\"kind\":\"";
+    out += to_string(f->kind);
+    out += "\",\"cause\":\"";
+    out += to_string(f->cause);
+    out += "\"}";
+  }
+  out += "]}\n";
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  size_t plain = 0;  // start of the run of bytes copied as they are
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      if (const size_t n = utf8_length(s, i); n > 0) {
+        i += n;
+        continue;
+      }
+    }
+    out.append(s.data() + plain, i - plain);
+    if (c >= 0x80) {
+      out += "\\ufffd";
+    } else {
+      append_escaped_byte(out, c);
+    }
+    plain = ++i;
+  }
+  out.append(s.data() + plain, s.size() - plain);
+  out += '"';
+}
+
+bool telemetry_sampled_in(uint64_t seed, uint64_t request_id, double sample) {
+  return keeps(mix64(seed), request_id, sample_threshold(sample));
+}
+
+// --- TelemetryJsonl -----------------------------------------------------------------------
+
+TelemetryJsonl::TelemetryJsonl(std::string path, const TelemetryOptions& options)
+    : options_(options),
+      sample_threshold_(sample_threshold(options.sample)),
+      seed_hash_(mix64(options.seed)),
+      file_(std::move(path)) {
+  buffer_.reserve(kBufferBytes + 4096);
+}
+
+void TelemetryJsonl::record(const TelemetryRecord& r) {
+  ++stats_.records_seen;
+  if (sample_threshold_ < (uint64_t{1} << 53) &&
+      !keeps(seed_hash_, r.request_id, sample_threshold_)) {
+    ++stats_.records_sampled_out;
+    return;
+  }
+  if (stats_.cap_hit || stats_.records_written >= options_.max_records) {
+    stats_.cap_hit = true;
+    ++stats_.records_over_cap;
+    return;
+  }
+  if (!error().empty()) return;  // the file failed: commit() reports it
+  const size_t start = buffer_.size();
+  append_record(buffer_, r);
+  const size_t line = buffer_.size() - start;
+  if (stats_.bytes_written + line > options_.max_bytes) {
+    buffer_.resize(start);
+    stats_.cap_hit = true;
+    ++stats_.records_over_cap;
+    return;
+  }
+  stats_.bytes_written += line;
+  ++stats_.records_written;
+  if (buffer_.size() >= kBufferBytes) flush();
+}
+
+bool TelemetryJsonl::flush() {
+  if (buffer_.empty()) return true;
+  const bool ok = file_.write(buffer_).empty();
+  buffer_.clear();
+  return ok;
+}
+
+std::string TelemetryJsonl::commit() {
+  if (!flush()) return error();
+  return file_.commit();
+}
+
+}  // namespace syncdrill
