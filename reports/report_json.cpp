@@ -76,7 +76,11 @@ Json channel_json(const ChannelOutcome& c, const std::string& currency) {
                   {"synced", c.returns_synced},
                   {"out_of_sync", c.returns_requested - c.returns_synced}};
   j["webhooks"] = {{"deliveries_failed", c.webhook_deliveries_failed},
-                   {"events_lost", c.webhook_events_lost}};
+                   {"events_lost", c.webhook_events_lost},
+                   {"deliveries_dropped", c.webhook_deliveries_dropped},
+                   {"events_not_emitted", c.webhook_events_not_emitted},
+                   {"deliveries_duplicated", c.webhook_deliveries_duplicated},
+                   {"deliveries_delayed", c.webhook_deliveries_delayed}};
   j["freshness_ms"] = {{"order_ingest", latency_ms(c.ingest_delay_us)},
                        {"stock_sync", latency_ms(c.stock_sync_delay_us)},
                        {"price_sync", latency_ms(c.price_sync_delay_us)},
@@ -129,6 +133,9 @@ Json endpoint_json(const PortOutcome& p) {
   j["refused_by_outage"] = p.admission.refused_by_outage;
   j["failed_by_error_burst"] = p.admission.failed_by_error_burst;
   j["delayed_by_latency"] = p.admission.delayed_by_latency;
+  j["rejected_as_malformed"] = p.admission.rejected_as_malformed;
+  j["rate_limited_by_fault"] = p.admission.rate_limited_by_fault;
+  j["unanswered_by_timeout"] = p.admission.unanswered_by_timeout;
   j["accepted"] = s.accepted;
   j["rejected_queue_full"] = s.rejected_queue_full;
   j["completed"] = s.completed;

@@ -98,6 +98,50 @@ void append_endpoints(std::string& out, const WorldResult& r) {
   }
 }
 
+// What a fault did, in the unit its kind acts on.
+std::string_view hit_unit(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::webhook_drop:
+    case FaultKind::webhook_duplicate:
+    case FaultKind::webhook_delay:
+      return "deliveries";
+    case FaultKind::event_drop:
+      return "events";
+    case FaultKind::consumer_stall:
+      return "jobs stalled";
+    case FaultKind::retry_storm:
+      return "attempts";
+    case FaultKind::stale_feed:
+      return "updates withheld";
+    case FaultKind::mapping_regression:
+      return "lookups";
+    case FaultKind::peak_traffic:
+      return "extra customers";
+    default:
+      return "requests";
+  }
+}
+
+// The fault timeline as injected: when, where, why, and how much it touched.
+void append_faults(std::string& out, const Scenario& scenario, const WorldResult& r) {
+  if (scenario.faults.empty()) return;
+  out += fmt::format("\nFaults injected ({})\n", scenario.faults.size());
+  out += fmt::format("  {:<18} {:<19} {:<17} {:>17} {:<12} {}\n", "fault", "kind", "target",
+                     "window", "cause", "touched");
+  for (size_t i = 0; i < scenario.faults.size(); ++i) {
+    const FaultSpec& f = scenario.faults[i];
+    std::string targets;
+    for (const std::string& t : f.targets)
+      targets += (targets.empty() ? "" : ",") + t;
+    const std::string window =
+        fmt::format("{}-{}{}", scenario::format_duration(f.at),
+                    scenario::format_duration(f.at + f.length), f.flap ? " flap" : "");
+    const uint64_t hits = i < r.fault_hits.size() ? r.fault_hits[i] : 0;
+    out += fmt::format("  {:<18} {:<19} {:<17} {:>17} {:<12} {} {}\n", f.id, to_string(f.kind),
+                       targets, window, to_string(f.cause), grouped(hits), hit_unit(f.kind));
+  }
+}
+
 void append_telemetry(std::string& out, const TelemetrySummary& t, const std::string& report_dir) {
   const TelemetryStats& s = t.stats;
   out += fmt::format("Telemetry: {}/{}  {} records written", report_dir, t.file,
@@ -143,6 +187,7 @@ std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
   append_freshness(out, result);
   append_connectors(out, result);
   append_endpoints(out, result);
+  append_faults(out, scenario, result);
   out += "\nVerdict: not scored (SLA tiers, faults and monitors are not evaluated yet)\n";
   out += fmt::format("Report:  {}/report.json\n", report_dir);
   if (telemetry != nullptr) append_telemetry(out, *telemetry, report_dir);
