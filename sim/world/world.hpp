@@ -56,10 +56,12 @@ struct ChannelOutcome {
   uint64_t duplicate_oms_orders = 0;  // extra OMS orders beyond the first, over all duplicates
   uint64_t price_mismatches = 0;      // order lines sold at a price other than the ERP's
   int64_t price_mismatch_minor = 0;   // sum of |channel price - ERP price| x quantity
-  uint64_t returns_requested = 0;     // return events the channel emitted
+  uint64_t returns_requested = 0;     // returns customers made (an event_drop may hide some)
   uint64_t returns_synced = 0;        // returns the OMS and ERP processed
-  uint64_t webhook_deliveries_failed = 0;  // delivery attempts the receiver refused
-  uint64_t webhook_events_lost = 0;        // events whose sender gave up
+  // Delivery attempts that did not reach the receiver: refused (queue full) or dropped by a
+  // webhook_drop fault per attempt; the sender retries each.
+  uint64_t webhook_deliveries_failed = 0;
+  uint64_t webhook_events_lost = 0;  // events whose sender gave up
   // Webhook faults: attempts a webhook_drop lost (the sender retried or, per event, gave up),
   // events an event_drop kept the channel from emitting, deliveries a webhook_duplicate sent
   // twice and deliveries a webhook_delay held back.

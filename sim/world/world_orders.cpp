@@ -35,6 +35,11 @@ class IngestFlow final : public Flow {
     ChannelMock& mock = *world_.channels[channel_].mock;
     const int64_t amount = mock.order_amount_minor(job.subject);
     if (job.step == 1) {
+      // With idempotency keys the revenue post carries one too: a second delivery of the same
+      // order (a duplicate webhook, a retry after a timeout) finds its entry and adds none.
+      if (idempotency_keys_ && world_.erp->revenue_count(channel_, job.subject) > 0) {
+        return Outcome{};
+      }
       world_.erp->post_revenue(channel_, job.subject, amount, now);
       return Outcome{};
     }

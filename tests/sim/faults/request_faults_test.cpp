@@ -21,7 +21,8 @@ using testing::port;
 struct Options {
   bool idempotency_keys = true;
   uint32_t ingest_workers = 64;
-  std::string budget;  // a policy `budget` mapping, or empty
+  std::string budget;            // a policy `budget` mapping, or empty
+  std::string extra_connectors;  // YAML list items appended to `connectors`
 };
 
 // Two channels at ten orders a second each, each with its own ingest connector into one OMS and
@@ -55,9 +56,11 @@ connectors:
      workers: {}, queue_max: 50000}}
   - {{name: market-ingest, flow: order_ingest, from: market, to: oms, policy: p, workers: 64}}
 {}
+{}
 )Y",
                      o.idempotency_keys ? "true" : "false",
-                     o.budget.empty() ? "" : "    budget: " + o.budget, o.ingest_workers, faults);
+                     o.budget.empty() ? "" : "    budget: " + o.budget, o.ingest_workers,
+                     o.extra_connectors, faults);
 }
 
 size_t error_index(ErrorClass e) {
@@ -116,6 +119,28 @@ TEST_CASE("a processed timeout duplicates orders without keys; an unprocessed on
   const WorldResult keyed = run_world(from_text(scenario(timeout(true))), 3);
   CHECK(keyed.channels[0].duplicated == 0);
   CHECK(keyed.fault_hits[0] > 3000);
+}
+
+TEST_CASE("an ERP timeout doubles revenue entries without keys; keys make the retry a replay") {
+  // The revenue post is processed but its answer never heard, so the connector posts again.
+  // Reconciliation at 40m (repairs held back by a near-zero rate) counts the orders whose
+  // revenue entries are not exactly one.
+  const std::string hang = R"(faults:
+  - {id: erp-hang, kind: timeout, target: erp, at: 10m, for: 10m, intensity: 20%,
+     processed: true})";
+  Options o;
+  o.extra_connectors =
+      "  - {name: recon, flow: reconciliation, from: oms, to: erp, interval: 40m, "
+      "repair_rate: 1/h}";
+  const WorldResult keyed = run_world(from_text(scenario(hang, o)), 14);
+  o.idempotency_keys = false;
+  const WorldResult unkeyed = run_world(from_text(scenario(hang, o)), 14);
+  REQUIRE(keyed.reconciliation.size() == 1);
+  REQUIRE(unkeyed.reconciliation.size() == 1);
+  CHECK(keyed.fault_hits[0] > 1000);
+  CHECK(keyed.reconciliation[0].revenue_mismatched == 0);
+  // ~10 posts/s from each of two channels for 600 s, 20% swallowed: about 2,400.
+  CHECK(unkeyed.reconciliation[0].revenue_mismatched > 2000);
 }
 
 TEST_CASE("a rate-limit fault answers 429 above its bucket inside its window only") {
