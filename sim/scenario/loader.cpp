@@ -115,26 +115,43 @@ bool is_currency(std::string_view c) {
          std::all_of(c.begin(), c.end(), [](char x) { return x >= 'A' && x <= 'Z'; });
 }
 
-// Sum over traffic of rate x duration x the peak of its shape; a replayed entry counts its rows
-// inside the duration instead.
+// Expected orders of one traffic entry in [from, to): rate x length x the peak of its shape; a
+// replayed entry counts its rows in the span instead.
+double expected_orders(const TrafficSpec& t, SimTime from, SimTime to) {
+  if (to <= from) return 0;
+  if (t.replay) {
+    const std::vector<SimTime>& times = t.replay->times;
+    const auto first = std::lower_bound(times.begin(), times.end(), from);
+    const auto last = std::lower_bound(times.begin(), times.end(), to);
+    return static_cast<double>(last - first);
+  }
+  double peak = t.shape.empty() ? 1.0 : 0.0;
+  for (const ShapePoint& p : t.shape) {
+    peak = std::max(peak, p.multiplier);
+  }
+  return t.orders_per_s * (to - from).seconds() * peak;
+}
+
+// Sum over traffic of rate x duration x the peak of its shape (replayed entries: their rows
+// inside the duration), plus what peak_traffic faults add on their channels in their windows.
 void check_expected_orders(Ctx& ctx, MapReader& top, const Scenario& s) {
+  const SimTime end = SimTime{} + s.duration;
   double orders = 0;
   for (const TrafficSpec& t : s.traffic) {
-    if (t.replay) {
-      const std::vector<SimTime>& times = t.replay->times;
-      const auto inside = std::lower_bound(times.begin(), times.end(), SimTime{} + s.duration);
-      orders += static_cast<double>(inside - times.begin());
-      continue;
+    orders += expected_orders(t, SimTime{}, end);
+  }
+  for (const FaultSpec& f : s.faults) {
+    if (f.kind != FaultKind::peak_traffic) continue;
+    const SimTime from = SimTime{} + f.at;
+    const SimTime to = std::min(end, from + f.length);
+    for (const TrafficSpec& t : s.traffic) {
+      if (std::find(f.targets.begin(), f.targets.end(), t.channel) == f.targets.end()) continue;
+      orders += (f.multiplier - 1) * expected_orders(t, from, to);
     }
-    double peak = t.shape.empty() ? 1.0 : 0.0;
-    for (const ShapePoint& p : t.shape) {
-      peak = std::max(peak, p.multiplier);
-    }
-    orders += t.orders_per_s * s.duration.seconds() * peak;
   }
   if (orders > ctx.limits.expected_orders_max) {
     top.error("traffic", fmt::format("about {:.0f} orders expected (rate x duration x peak "
-                                     "shape), over the limit of {:.0f}",
+                                     "shape, and peak_traffic faults), over the limit of {:.0f}",
                                      orders, ctx.limits.expected_orders_max));
   }
 }

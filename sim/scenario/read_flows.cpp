@@ -207,7 +207,21 @@ void read_mapping_regression(Ctx& ctx, MapReader& r, FaultSpec& f) {
   read_status_map(ctx, r, "rename", f.rename);
 }
 
-void read_fault_extras(Ctx& ctx, MapReader& r, FaultSpec& f, bool kind_ok) {
+// The most on/off cycles a flapping fault may have in its window.
+constexpr int64_t kFlapCyclesMax = 100'000;
+
+// A sync connector's feed is its flow's: `feed` naming the other one cannot apply to it.
+void check_feed(MapReader& r, const Scenario& s, const FaultSpec& f) {
+  const FlowKind wanted = f.feed == FeedKind::price ? FlowKind::price_sync : FlowKind::stock_sync;
+  for (const std::string& target : f.targets) {
+    const ConnectorSpec* c = find_connector(s, target);
+    if (c == nullptr || c->flow == wanted) continue;
+    r.error("feed", fmt::format("feed {} does not apply to {}, a {} connector", to_string(f.feed),
+                                target, to_string(c->flow)));
+  }
+}
+
+void read_fault_extras(Ctx& ctx, MapReader& r, const Scenario& s, FaultSpec& f, bool kind_ok) {
   if (const YNode* n = r.get("flap")) {
     FlapSpec flap{};
     MapReader fr(ctx, *n, r.child("flap"));
@@ -215,6 +229,14 @@ void read_fault_extras(Ctx& ctx, MapReader& r, FaultSpec& f, bool kind_ok) {
     fr.duration("off", flap.off, Need::required, microseconds(1));
     fr.finish();
     f.flap = flap;
+    // Each on/off edge of a stall, a storm or a stale feed is an event: bound how many.
+    const int64_t cycle_us = flap.on.us + flap.off.us;
+    if (cycle_us > 0 && f.length.us / cycle_us > kFlapCyclesMax) {
+      r.error("flap", fmt::format("expected at most {} on/off cycles in the fault's window, got {} "
+                                  "({} / ({} + {}))",
+                                  kFlapCyclesMax, f.length.us / cycle_us, format_duration(f.length),
+                                  format_duration(flap.on), format_duration(flap.off)));
+    }
   }
   check_kind_keys(r, f, kind_ok);
   if (!kind_ok) {
@@ -253,7 +275,7 @@ void read_fault_extras(Ctx& ctx, MapReader& r, FaultSpec& f, bool kind_ok) {
       break;
     }
     case FaultKind::stale_feed:
-      r.choice("feed", f.feed);
+      if (r.choice("feed", f.feed) && f.feed != FeedKind::both) check_feed(r, s, f);
       r.flag("catch_up", f.catch_up);
       break;
     case FaultKind::mapping_regression:
@@ -406,7 +428,7 @@ void read_faults(Ctx& ctx, MapReader& top, Scenario& s) {
     r.duration("for", f.length, Need::required, microseconds(1));
     r.fraction("intensity", f.intensity);
     r.choice("cause", f.cause);
-    read_fault_extras(ctx, r, f, kind_ok);
+    read_fault_extras(ctx, r, s, f, kind_ok);
     r.finish();
     s.faults.push_back(std::move(f));
   });

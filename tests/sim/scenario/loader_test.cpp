@@ -315,8 +315,18 @@ TEST_CASE("the expected order count is limited") {
       first_error(
           kMinimal + "traffic: [{channel: shop, rate: 1/min, shape: [{at: 0s, multiplier: 2}]}]\n",
           limits) ==
-      "t.yaml:4:10: traffic: about 120 orders expected (rate x duration x peak shape), over the "
-      "limit of 100");
+      "t.yaml:4:10: traffic: about 120 orders expected (rate x duration x peak shape, and "
+      "peak_traffic faults), over the limit of 100");
+  // A x3 peak for 20 minutes adds 2 x 20 = 40 orders to the 60: 100 is within the limit; a x4
+  // peak adds 60: 120, over it.
+  const std::string peak = kMinimal +
+                           "traffic: [{channel: shop, rate: 1/min}]\n"
+                           "faults: [{id: p, kind: peak_traffic, target: shop, at: 10m, for: 20m, "
+                           "multiplier: ";
+  CHECK(load_scenario_text(peak + "3}]\n", "t.yaml", limits).ok());
+  CHECK(first_error(peak + "4}]\n", limits) ==
+        "t.yaml:4:10: traffic: about 120 orders expected (rate x duration x peak shape, and "
+        "peak_traffic faults), over the limit of 100");
 }
 
 // ---- Fault catalogue: kind-specific keys and targets --------------------------------------------
@@ -566,6 +576,28 @@ TEST_CASE("each fault kind accepts the targets it can act on") {
     INFO(c.kind);
     CHECK(messages(r) == "");
   }
+}
+
+TEST_CASE("a flap has at most 100,000 cycles in its window") {
+  CHECK(load_faults("  - {id: f, kind: consumer_stall, target: ingest, at: 1m, for: 50m,\n"
+                    "     flap: {on: 15ms, off: 15ms}}\n")
+            .ok());
+  const LoadResult many = load_faults(
+      "  - {id: f, kind: consumer_stall, target: ingest, at: 1m, for: 50m,\n"
+      "     flap: {on: 10ms, off: 10ms}}\n");
+  REQUIRE_FALSE(many.ok());
+  const std::string message = format_diagnostic(many.errors.front());
+  CHECK(message.substr(0, message.find('\n')) ==
+        "t.yaml:12:12: faults[0].flap: expected at most 100000 on/off cycles in the fault's "
+        "window, got 150000 (50m / (10ms + 10ms))");
+}
+
+TEST_CASE("a stale feed's `feed` must match a sync connector it targets") {
+  CHECK(load_faults("  - {id: f, kind: stale_feed, target: prices, at: 1m, for: 1m, feed: price}\n")
+            .ok());
+  CHECK(first_error(one_fault("kind: stale_feed, target: [prices, stock], feed: price")) ==
+        "t.yaml:11:79: faults[0].feed: feed price does not apply to stock, a stock_sync "
+        "connector");
 }
 
 TEST_CASE("a target the fault kind cannot act on is an error at the target") {
