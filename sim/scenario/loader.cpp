@@ -185,6 +185,7 @@ void read_top(Ctx& ctx, const YNode& root, Scenario& s) {
   read_faults(ctx, top, s);
   read_sla_tiers(ctx, top, s);
   read_monitors(ctx, top, s);
+  top.duration("evaluation_interval", s.evaluation_interval, Need::optional, microseconds(1));
   read_response(ctx, top, s);
   top.finish();
   if (s.channels.empty() && s.systems.empty() && root.find("channels") == nullptr &&

@@ -247,14 +247,14 @@ struct FaultSpec {
   // Names of channels, systems, connectors or webhook topics ("shop/orders/create"); >= 1.
   // Which of these a kind accepts: docs/scenario-format.md.
   std::vector<std::string> targets;
-  Duration at;              // onset since run start, < scenario duration
-  Duration length;          // YAML key `for`; > 0
-  double intensity = 1.0;   // [0, 1]; meaning depends on kind (docs)
+  Duration at;             // onset since run start, < scenario duration
+  Duration length;         // YAML key `for`; > 0
+  double intensity = 1.0;  // [0, 1]; meaning depends on kind (docs)
   FaultCause cause = FaultCause::third_party;
-  std::optional<FlapSpec> flap;         // on/off cycling inside the window
-  std::optional<Distribution> latency;  // latency kind: added delay (microseconds)
-  double multiplier = 1;                // peak_traffic: arrival multiplier, >= 1
-  bool processed = true;                // timeout: the server did the work anyway
+  std::optional<FlapSpec> flap;             // on/off cycling inside the window
+  std::optional<Distribution> latency;      // latency kind: added delay (microseconds)
+  double multiplier = 1;                    // peak_traffic: arrival multiplier, >= 1
+  bool processed = true;                    // timeout: the server did the work anyway
   std::optional<RateLimitSpec> rate_limit;  // rate_limit: the tighter bucket (required)
   DropScope per = DropScope::attempt;       // webhook_drop
   // webhook_duplicate: when the copy follows the first delivery; webhook_delay: the added delay.
@@ -363,6 +363,7 @@ struct Scenario {
   std::vector<FaultSpec> faults;
   std::vector<SlaTierSpec> sla_tiers;
   std::vector<MonitorSpec> monitors;
+  Duration evaluation_interval = seconds(30);  // how often monitors are evaluated; > 0
   ResponseSpec response;
   std::vector<SourceFile> sources;
 };
