@@ -244,6 +244,7 @@ void Connector::complete_attempt(uint32_t w, const Outcome& outcome) {
     retry_or_give_up(w, outcome);
     return;
   }
+  ++stats_.attempts_ok;
   if (budget_) budget_->on_success(now);
   if (flow_->advance(worker.job, now)) {
     // The next call of a multi-call job starts with a fresh attempt count (and request id).
@@ -290,6 +291,7 @@ void Connector::finish_job(uint32_t w, JobEnd end, ErrorClass last_error) {
   if (end == JobEnd::succeeded) {
     ++stats_.jobs_succeeded;
     stats_.job_latency_us.record((now - worker.job.created).us);
+    window_latency_us_.record((now - worker.job.created).us);
   } else {
     ++stats_.jobs_dead_lettered;
     if (!dead_letters_.push(worker.job)) ++stats_.dead_letter_overflow;

@@ -95,6 +95,7 @@ struct ConnectorStats {
   uint64_t retries_denied_by_budget = 0;
   uint64_t breaker_rejections = 0;  // attempts failed fast by an open breaker
   uint64_t late_responses = 0;      // server answers that came after the client gave up
+  uint64_t attempts_ok = 0;         // attempts answered with success
   uint64_t errors[kErrorClassCount] = {};
   uint32_t queue_depth_max = 0;
   LatencyHistogram job_latency_us;  // offered -> finished, succeeded jobs
@@ -125,6 +126,12 @@ class Connector final : public EndpointClient {
   const FaultGate& faults() const { return faults_; }
 
   void set_observer(AttemptObserver* observer) { observer_ = observer; }
+
+  // Latency of the jobs that succeeded since the caller last reset it (monitoring windows).
+  LatencyHistogram& window_latency() { return window_latency_us_; }
+  bool breaker_open(SimTime now) const {
+    return breaker_ && breaker_->state(now) == CircuitBreaker::State::open;
+  }
 
   uint32_t queue_length() const { return queue_size_; }
   uint32_t busy_workers() const { return busy_; }
@@ -192,6 +199,7 @@ class Connector final : public EndpointClient {
   uint32_t worker_cap_;
   FaultGate faults_;
   AttemptObserver* observer_ = nullptr;
+  LatencyHistogram window_latency_us_;
 };
 
 }  // namespace syncdrill

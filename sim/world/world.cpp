@@ -88,6 +88,7 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
   build_connectors();
   build_traffic();
   attach_faults();
+  build_monitors();
   if (telemetry != nullptr) {
     tap.emplace(*this);
     for (const auto& c : connectors_)
@@ -361,6 +362,7 @@ void World::collect() {
   for (SkuId sku = 0; sku < erp->sku_count(); ++sku) {
     if (!erp->stock_conserved(sku)) ++result.skus_not_conserved;
   }
+  collect_monitors();
 }
 
 }  // namespace world

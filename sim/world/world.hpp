@@ -37,6 +37,7 @@
 #include "sim/scenario/scenario.hpp"
 #include "sim/world/connector.hpp"
 #include "sim/world/endpoint.hpp"
+#include "sim/world/monitors/monitor_eval.hpp"
 #include "sim/world/port.hpp"
 #include "sim/world/telemetry.hpp"
 
@@ -108,6 +109,14 @@ struct ReconciliationRun {
   uint64_t repairs_started = 0;
 };
 
+// A monitor as it ran: its alert episodes and its value at each evaluation tick.
+struct MonitorRun {
+  std::string name;
+  std::vector<Firing> firings;
+  std::vector<double> values;           // one per tick, the first at evaluation_interval
+  std::vector<std::string> connectors;  // the connectors whose signals it reads
+};
+
 struct WorldResult {
   uint64_t seed = 0;
   Duration simulated;
@@ -129,6 +138,11 @@ struct WorldResult {
   // jobs or orders it acted on (a 5xx it caused, a delivery it dropped, an extra order it
   // brought, a job a stalled worker left waiting, ...). 0 means it never touched anything.
   std::vector<uint64_t> fault_hits;
+  // Per scenario fault: the connectors whose work it touches (calls to a faulty endpoint, a
+  // channel's webhooks, a stalled connector, ...), for attributing monitor firings to it.
+  std::vector<std::vector<std::string>> fault_connectors;
+  std::vector<MonitorRun> monitors;  // in scenario order
+  Duration evaluation_interval = seconds(30);
 };
 
 // telemetry: when given, every request and webhook delivery is handed to it as it happens.

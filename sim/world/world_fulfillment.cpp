@@ -159,7 +159,10 @@ class FulfillmentFlow final : public Flow {
     }
     const ChannelEventResult r = ch.mock->set_status(channel_order, *spelled, now);
     if (r.error == ErrorClass::rejected) count_unmapped(job.subject);
-    if (r.error == ErrorClass::none) ch.outcome->status_sync_delay_us.record(now.us - job.value);
+    if (r.error == ErrorClass::none) {
+      ch.outcome->status_sync_delay_us.record(now.us - job.value);
+      world_.record_freshness(ch, kFreshStatus, now.us - job.value);
+    }
     return Outcome{r.error, Duration{}};
   }
 

@@ -14,6 +14,7 @@
 #include "mocks/oms.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/faults/fault_window.hpp"
+#include "sim/world/monitors/monitor_eval.hpp"
 #include "sim/world/policy/dedupe.hpp"
 #include "sim/world/traffic/arrivals.hpp"
 #include "sim/world/traffic/basket.hpp"
@@ -77,6 +78,9 @@ struct WebhookFault {
   uint8_t topics = 0;  // bit (1 << WebhookTopic) for each topic it covers
 };
 
+// The sync delays a freshness monitor reads, one per flow that has one.
+enum FreshnessKind : uint8_t { kFreshIngest, kFreshStock, kFreshPrice, kFreshStatus };
+
 inline constexpr uint8_t kDeliveryDelayed = 1 << 0;
 inline constexpr uint8_t kDeliveryCopy = 1 << 1;
 
@@ -93,6 +97,10 @@ struct ChannelState {
   std::optional<WebhookDedupe> ingest_dedupe;
   uint64_t poll_cursor = 0;  // the backup poll has looked at orders before this
   std::vector<WebhookFault> webhook_faults;
+  // Monitoring (only with monitors): sync delays since the last evaluation tick, by
+  // FreshnessKind, and the orders the OMS cancelled as oversold so far.
+  std::array<LatencyHistogram, 4> window_delay_us;
+  uint64_t oversold_so_far = 0;
   std::optional<RandomStream> webhook_fault_rng;  // drawn only while a webhook fault is in force
 };
 
@@ -109,6 +117,14 @@ struct TrafficState {
   // A peak_traffic fault's extra customers: arrivals outside its on phases are skipped.
   const FaultSpec* peak = nullptr;
   uint64_t* peak_hits = nullptr;
+};
+
+// One monitor and what it watches.
+struct MonitorState {
+  const MonitorSpec* spec = nullptr;
+  MonitorEvaluator eval;
+  std::vector<uint32_t> connectors;  // indices in World::connectors_
+  std::vector<uint32_t> channels;    // indices in World::channels
 };
 
 // A fault acting on one connector through its on/off edges (consumer_stall, retry_storm).
@@ -233,6 +249,11 @@ class World {
   const WebhookFault* webhook_fault(ChannelState& ch, FaultKind kind, WebhookTopic topic);
   void record_webhook(uint32_t channel, const WebhookEvent& event, uint32_t attempt,
                       DeliveryResult result);
+  // A sync delay for the channel's freshness monitors (nothing without monitors).
+  void record_freshness(ChannelState& ch, FreshnessKind kind, int64_t delay_us) {
+    if (monitoring) ch.window_delay_us[kind].record(delay_us);
+  }
+  bool monitoring = false;  // the scenario has monitors
   void request_return(uint32_t channel, uint64_t order);
   void on_oms_created(uint32_t channel, uint64_t order, const CreateResult& created);
   // Offers an ingest job for a channel order, counting it as a holder; false when refused.
@@ -251,6 +272,14 @@ class World {
   void attach_peak_fault(const FaultSpec& f, uint64_t* hits);
   void add_traffic(const TrafficSpec& spec, const FaultSpec* peak, uint64_t* peak_hits);
   void update_stall(Connector* connector);
+  // Monitors (world_monitors.cpp): evaluated every scenario.evaluation_interval.
+  void build_monitors();
+  void evaluate_monitors();
+  SignalTick measure(MonitorState& m);
+  void collect_monitors();
+  // The connectors whose work `f` touches (WorldResult::fault_connectors).
+  std::vector<std::string> touched_connectors(const FaultSpec& f) const;
+  std::vector<std::string> ports_called(const ConnectorSpec& c) const;
   void update_storm(Connector* connector, const PolicySpec* base_policy);
   void build_connectors();
   void build_traffic();
@@ -268,6 +297,9 @@ class World {
   std::vector<std::unique_ptr<Connector>> connectors_;
   std::vector<std::unique_ptr<TrafficState>> traffic_;
   friend class TelemetryTap;
+  std::vector<MonitorState> monitors_;
+  std::vector<ConnectorStats> monitor_prev_;     // each connector's counters at the previous tick
+  size_t reconciliation_seen_ = 0;               // runs already shown to monitors
   std::deque<ConnectorFault> connector_faults_;  // stable addresses: edge events point here
 };
 

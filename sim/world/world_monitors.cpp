@@ -1,0 +1,162 @@
+// Monitors in simulated time: every evaluation_interval each monitor reads its signal over the
+// connectors and channels in its scope (what happened since the previous tick, or a gauge now)
+// and its evaluator decides whether it fires. What each signal measures is documented in
+// docs/scenario-format.md (monitors).
+#include <algorithm>
+
+#include "sim/world/world_impl.hpp"
+
+namespace syncdrill::world {
+
+namespace {
+
+uint64_t failed_attempts(const ConnectorStats& s) {
+  uint64_t n = s.breaker_rejections;
+  for (uint64_t e : s.errors)
+    n += e;
+  return n;
+}
+
+FreshnessKind freshness_of(const MonitorSpec& m) {
+  if (!m.flow) return kFreshStock;  // the playbook's headline freshness: stock sync
+  switch (*m.flow) {
+    case FlowKind::order_ingest:
+      return kFreshIngest;
+    case FlowKind::price_sync:
+      return kFreshPrice;
+    case FlowKind::fulfillment:
+      return kFreshStatus;
+    default:
+      return kFreshStock;
+  }
+}
+
+}  // namespace
+
+void World::build_monitors() {
+  result.evaluation_interval = scenario.evaluation_interval;
+  if (scenario.monitors.empty()) return;
+  monitoring = true;
+  for (const MonitorSpec& spec : scenario.monitors) {
+    MonitorState m{&spec, MonitorEvaluator(spec, scenario.evaluation_interval), {}, {}};
+    const std::string& target = spec.target;
+    for (uint32_t i = 0; i < connectors_.size(); ++i) {
+      const ConnectorSpec& c = connectors_[i]->spec();
+      if (spec.flow && c.flow != *spec.flow) continue;
+      if (!target.empty() && c.name != target && c.from != target && c.to != target) continue;
+      m.connectors.push_back(i);
+    }
+    for (uint32_t c = 0; c < channels.size(); ++c) {
+      const std::string& name = channels[c].spec->name;
+      const ConnectorSpec* named = find_connector(scenario, target);
+      const bool in_scope = target.empty() || name == target ||
+                            (named != nullptr && (named->from == name || named->to == name)) ||
+                            find_system(scenario, target) != nullptr;
+      if (in_scope) m.channels.push_back(c);
+    }
+    MonitorRun run;
+    run.name = spec.name;
+    for (uint32_t i : m.connectors)
+      run.connectors.push_back(connectors_[i]->spec().name);
+    result.monitors.push_back(std::move(run));
+    monitors_.push_back(std::move(m));
+  }
+  monitor_prev_.resize(connectors_.size());
+  const Duration every = scenario.evaluation_interval;
+  repeat(SimTime{} + every, every, [this] { evaluate_monitors(); });
+}
+
+SignalTick World::measure(MonitorState& m) {
+  SignalTick t;
+  const MonitorSpec& spec = *m.spec;
+  if (spec.kind == MonitorKind::burn_rate) {
+    // An SLO counts jobs: an order ingested (good) or given up on (bad), retries inside.
+    for (uint32_t i : m.connectors) {
+      const ConnectorStats& now = connectors_[i]->stats();
+      const ConnectorStats& before = monitor_prev_[i];
+      t.good += now.jobs_succeeded - before.jobs_succeeded;
+      t.bad += (now.jobs_dead_lettered - before.jobs_dead_lettered) +
+               (now.jobs_dropped_queue_full - before.jobs_dropped_queue_full);
+    }
+    return t;
+  }
+  switch (spec.signal) {
+    case Signal::error_rate:
+      for (uint32_t i : m.connectors) {
+        const ConnectorStats& now = connectors_[i]->stats();
+        const ConnectorStats& before = monitor_prev_[i];
+        t.good += now.attempts_ok - before.attempts_ok;
+        t.bad += failed_attempts(now) - failed_attempts(before);
+      }
+      break;
+    case Signal::latency_p95: {
+      LatencyHistogram merged;
+      for (uint32_t i : m.connectors)
+        merged.merge(connectors_[i]->window_latency());
+      t.gauge = merged.empty() ? 0 : static_cast<double>(merged.quantile(0.95)) / 1e6;
+      break;
+    }
+    case Signal::queue_depth:
+      for (uint32_t i : m.connectors)
+        t.gauge += connectors_[i]->queue_length();
+      break;
+    case Signal::freshness_p95: {
+      LatencyHistogram merged;
+      for (uint32_t c : m.channels)
+        merged.merge(channels[c].window_delay_us[freshness_of(spec)]);
+      t.gauge = merged.empty() ? 0 : static_cast<double>(merged.quantile(0.95)) / 1e6;
+      break;
+    }
+    case Signal::dead_letters:
+      for (uint32_t i : m.connectors)
+        t.gauge += connectors_[i]->dead_letter_size();
+      break;
+    case Signal::throughput:
+      for (uint32_t i : m.connectors)
+        t.events += connectors_[i]->stats().jobs_succeeded - monitor_prev_[i].jobs_succeeded;
+      break;
+    case Signal::reconciliation_delta:
+      if (result.reconciliation.size() > reconciliation_seen_) {
+        const ReconciliationRun& run = result.reconciliation.back();
+        t.events = 1;
+        t.gauge = static_cast<double>(run.missing_in_oms + run.duplicated_in_oms +
+                                      run.revenue_mismatched);
+      }
+      break;
+    case Signal::oversells:
+      for (uint32_t c : m.channels)
+        t.gauge += static_cast<double>(channels[c].oversold_so_far);
+      break;
+    case Signal::breaker_open:
+      for (uint32_t i : m.connectors)
+        t.gauge += connectors_[i]->breaker_open(engine.now()) ? 1 : 0;
+      break;
+  }
+  return t;
+}
+
+void World::evaluate_monitors() {
+  const SimTime now = engine.now();
+  for (size_t k = 0; k < monitors_.size(); ++k) {
+    MonitorState& m = monitors_[k];
+    m.eval.tick(now, measure(m));
+    result.monitors[k].values.push_back(m.eval.value());
+  }
+  // The next interval starts now.
+  for (size_t i = 0; i < connectors_.size(); ++i) {
+    monitor_prev_[i] = connectors_[i]->stats();
+    connectors_[i]->window_latency().reset();
+  }
+  for (ChannelState& ch : channels) {
+    for (LatencyHistogram& h : ch.window_delay_us)
+      h.reset();
+  }
+  reconciliation_seen_ = result.reconciliation.size();
+}
+
+void World::collect_monitors() {
+  for (size_t k = 0; k < monitors_.size(); ++k)
+    result.monitors[k].firings = monitors_[k].eval.firings();
+}
+
+}  // namespace syncdrill::world
