@@ -1,0 +1,30 @@
+// Detection scoring: which fault each monitor firing belongs to, each fault's MTTD (or that it
+// was missed), false positives, and the SLA tier checks a finished run can decide.
+//
+// Attribution. A firing is attributed to every fault that
+//   - touches a connector the monitor watches (WorldResult::fault_connectors and
+//     MonitorRun::connectors; a reconciliation monitor watches the data the order ingest and
+//     returns connectors write, so it shares their faults), and
+//   - was in its window when the firing started, or had ended at most a grace period before:
+//     kDetectionGrace, or for a reconciliation monitor its connector's interval (the drift a
+//     fault left is found by the next run).
+// MTTD = the first attributed firing's start - the fault's onset. A firing with no fault to
+// blame is a false positive; a fault with no attributed firing is missed.
+//
+// Tier checks decided here, per flow of the tier: freshness p95 over the run (order ingest,
+// stock, price, status sync), the attempt error ratio of the flow's connectors, data loss (lost
+// orders for order ingest, unsynced returns for returns), and MTTD for every fault touching the
+// flow (a missed fault fails it). MTTR checks need the response model (not yet simulated) and
+// are not produced.
+#pragma once
+
+#include "sim/score/score.hpp"
+#include "sim/world/world.hpp"
+
+namespace syncdrill {
+
+inline constexpr Duration kDetectionGrace = minutes(5);
+
+Score score_run(const Scenario& scenario, const WorldResult& result);
+
+}  // namespace syncdrill
