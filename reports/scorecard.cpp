@@ -2,28 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "reports/format.hpp"
 #include "sim/scenario/values.hpp"
 
 namespace syncdrill {
 
 namespace {
 
-// "250ms", "1.2s", "3m10s": short enough for a table cell.
-std::string short_duration(int64_t us) {
-  if (us < 1000) return fmt::format("{}us", us);
-  if (us < 1'000'000) return fmt::format("{}ms", us / 1000);
-  if (us < 60'000'000) return fmt::format("{:.1f}s", static_cast<double>(us) / 1e6);
-  return scenario::format_duration(Duration{us - us % 1'000'000});
-}
-
 std::string p50_p95(const LatencyHistogram& h) {
   if (h.empty()) return "-";
   return short_duration(h.quantile(0.50)) + " / " + short_duration(h.quantile(0.95));
-}
-
-std::string money(int64_t minor, const std::string& currency) {
-  const int64_t whole = minor / 100;
-  return fmt::format("{}.{:02d} {}", grouped(static_cast<uint64_t>(whole)), minor % 100, currency);
 }
 
 void append_impact(std::string& out, const Impact& i, const WorldResult& r,
@@ -42,7 +30,7 @@ void append_impact(std::string& out, const Impact& i, const WorldResult& r,
   row("oversold, then cancelled", grouped(i.oversold));
   row("still in flight at the end", grouped(i.in_flight));
   row("lines sold at a stale price", grouped(i.price_mismatches),
-      i.price_mismatches > 0 ? fmt::format("({} off)", money(i.price_mismatch_minor, currency))
+      i.price_mismatches > 0 ? fmt::format("({} off)", money_text(i.price_mismatch_minor, currency))
                              : "");
   row("returns not synced", grouped(i.returns_requested - i.returns_synced),
       fmt::format("(of {})", grouped(i.returns_requested)));
@@ -160,16 +148,6 @@ void append_telemetry(std::string& out, const TelemetrySummary& t, const std::st
 }
 
 }  // namespace
-
-std::string grouped(uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
                            const WorldResult& result, const std::string& report_dir,

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "reports/format.hpp"
 #include "reports/report_json.hpp"
 
 namespace syncdrill {
@@ -12,8 +13,5 @@ namespace syncdrill {
 std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
                            const WorldResult& result, const std::string& report_dir,
                            const TelemetrySummary* telemetry = nullptr);
-
-// 1234567 -> "1,234,567".
-std::string grouped(uint64_t n);
 
 }  // namespace syncdrill

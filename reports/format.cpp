@@ -1,0 +1,266 @@
+#include "reports/format.hpp"
+
+#include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "sim/scenario/values.hpp"
+
+namespace syncdrill {
+
+namespace {
+
+constexpr int64_t kSecond = 1'000'000;
+
+bool is_word_byte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// Appends the UTF-8 encoding of code point `cp` (valid for XML by the caller's check).
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+constexpr uint32_t kReplacement = 0xFFFD;
+
+// Decodes one UTF-8 sequence at s[i], advancing i. Invalid, overlong or truncated sequences and
+// surrogates give kReplacement and consume one byte.
+uint32_t next_code_point(std::string_view s, size_t& i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
+  }
+  size_t len = 0;
+  uint32_t cp = 0;
+  uint32_t min = 0;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    ++i;
+    return kReplacement;
+  }
+  if (i + len > s.size()) {
+    ++i;
+    return kReplacement;
+  }
+  for (size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) {
+      ++i;
+      return kReplacement;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    ++i;
+    return kReplacement;
+  }
+  i += len;
+  return cp;
+}
+
+// XML 1.0 Char production, tab / line feed / carriage return aside (the callers decide those).
+bool xml_allowed(uint32_t cp) {
+  return (cp >= 0x20 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+         (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+std::string xml_escape(std::string_view s, bool attribute) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const uint32_t cp = next_code_point(s, i);
+    switch (cp) {
+      case '&':
+        out += "&amp;";
+        continue;
+      case '<':
+        out += "&lt;";
+        continue;
+      case '>':
+        out += "&gt;";
+        continue;
+      case '"':
+        out += "&quot;";
+        continue;
+      case '\'':
+        out += "&apos;";
+        continue;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        continue;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        continue;
+      case '\r':
+        out += "&#13;";
+        continue;
+      default:
+        append_utf8(out, xml_allowed(cp) ? cp : kReplacement);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string grouped(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string money_text(int64_t minor, const std::string& currency) {
+  const uint64_t magnitude =
+      minor < 0 ? static_cast<uint64_t>(-(minor + 1)) + 1 : static_cast<uint64_t>(minor);
+  return fmt::format("{}{}.{:02d} {}", minor < 0 ? "-" : "", grouped(magnitude / 100),
+                     magnitude % 100, currency);
+}
+
+std::string short_duration(int64_t us) {
+  if (us < 1000) return fmt::format("{}us", us);
+  if (us < 1'000'000) return fmt::format("{}ms", us / 1000);
+  if (us < 60'000'000) return fmt::format("{:.1f}s", static_cast<double>(us) / 1e6);
+  return scenario::format_duration(Duration{us - us % 1'000'000});
+}
+
+std::string human_duration(Duration d) {
+  if (d.us < 0) return "-" + human_duration(Duration{-d.us});
+  if (d.us >= 60 * kSecond) {
+    return scenario::format_duration(Duration{(d.us + kSecond / 2) / kSecond * kSecond});
+  }
+  if (d.us == 0) return "0s";
+  if (d.us < 1000) return fmt::format("{}us", d.us);
+  if (d.us < kSecond) return fmt::format("{}ms", (d.us + 500) / 1000);
+  return plain_number(d.seconds(), 1) + "s";
+}
+
+std::string plain_number(double x, int decimals) {
+  if (!std::isfinite(x)) return fmt::format("{}", x);
+  std::string s = fmt::format("{:.{}f}", x, decimals);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0')
+      s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+std::string seconds_text(Duration d) {
+  const uint64_t magnitude =
+      d.us < 0 ? static_cast<uint64_t>(-(d.us + 1)) + 1 : static_cast<uint64_t>(d.us);
+  std::string s = fmt::format("{}{}", d.us < 0 ? "-" : "", magnitude / kSecond);
+  if (const uint64_t frac = magnitude % kSecond; frac != 0) {
+    std::string f = fmt::format("{:06d}", frac);
+    while (f.back() == '0')
+      f.pop_back();
+    s += "." + f;
+  }
+  return s + " s";
+}
+
+std::string md_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    switch (c) {
+      case '\r':
+        if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+        out += "<br>";
+        break;
+      case '\n':
+        out += "<br>";
+        break;
+      case '\t':
+        out += ' ';
+        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '|':
+      case '&':
+      case '~':
+        out += '\\';
+        out += c;
+        break;
+      case '_': {
+        const bool inside_word =
+            i > 0 && is_word_byte(s[i - 1]) && i + 1 < s.size() && is_word_byte(s[i + 1]);
+        if (!inside_word) out += '\\';
+        out += c;
+        break;
+      }
+      default:
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) out += c;
+    }
+  }
+  return out;
+}
+
+std::string xml_text(std::string_view s) {
+  return xml_escape(s, false);
+}
+
+std::string xml_attr(std::string_view s) {
+  return xml_escape(s, true);
+}
+
+std::string_view verdict_text(const Score& score) {
+  if (!score.scored) return "NOT SCORED";
+  return score.held() ? "PASS" : "FAIL";
+}
+
+std::string check_label(const TierCheck& c) {
+  std::string label = fmt::format("{} {}", c.check, to_string(c.flow));
+  if (!c.subject.empty()) label += fmt::format(" [{}]", c.subject);
+  return label;
+}
+
+std::string check_value(double value, const std::string& unit) {
+  if (unit == "s") {
+    std::string s = plain_number(value) + " s";
+    if (std::isfinite(value) && std::fabs(value) >= 60) {
+      s += " (" + human_duration(Duration{std::llround(value * 1e6)}) + ")";
+    }
+    return s;
+  }
+  if (unit == "ratio") return plain_number(value * 100, 4) + "%";
+  if (unit == "entities" && value >= 0 && value < 1e18 && value == std::floor(value)) {
+    return grouped(static_cast<uint64_t>(value)) + " entities";
+  }
+  return unit.empty() ? plain_number(value) : plain_number(value) + " " + unit;
+}
+
+}  // namespace syncdrill

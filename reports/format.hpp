@@ -1,0 +1,65 @@
+// Small text helpers shared by the report writers (scorecard, report.md, junit.xml): money,
+// durations and numbers for people, and escaping for the Markdown and XML the writers emit.
+//
+// Every function is pure and locale-independent, so the writers stay byte-for-byte
+// deterministic.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "sim/engine/time.hpp"
+#include "sim/score/score.hpp"
+
+namespace syncdrill {
+
+// 1234567 -> "1,234,567". (Also declared in reports/scorecard.hpp, its first home.)
+std::string grouped(uint64_t n);
+
+// 123456 minor units of EUR -> "1,234.56 EUR" (digits grouped; a minus sign when negative).
+std::string money_text(int64_t minor, const std::string& currency);
+
+// "250us", "250ms", "1.2s", "3m10s": short enough for a table cell.
+std::string short_duration(int64_t us);
+
+// A duration for people: whole seconds and up in the scenario format's spelling ("12m30s", "1h",
+// "0s"); below a minute with up to one decimal ("12.5s", "0.2s"). Rounded to the nearest
+// second from one minute up.
+std::string human_duration(Duration d);
+
+// A number with at most `decimals` decimals, trailing zeros removed: 60 -> "60",
+// 95.25 -> "95.25", 0.1 + 0.2 -> "0.3". Never exponent notation; "-0" is printed as "0".
+std::string plain_number(double x, int decimals = 3);
+
+// Exact seconds of a span, up to microseconds: 150'000'000us -> "150 s", 1'500us -> "0.0015 s".
+std::string seconds_text(Duration d);
+
+// Text from a scenario or a score, made safe inside a GitHub-flavoured Markdown table cell or
+// paragraph: characters that could start emphasis, code, links, HTML, entities or a cell break
+// (\ ` * [ ] < > | & ~, and _ at a word edge) are backslash-escaped; line breaks become "<br>";
+// tabs become spaces; other control characters are dropped. "order_ingest" stays as it is.
+std::string md_text(std::string_view s);
+
+// Text made safe as XML 1.0 character data (xml_text) or as an attribute value in double or
+// single quotes (xml_attr): & < > " ' become entities; other control characters, invalid UTF-8
+// and code points XML 1.0 does not allow (U+FFFE, U+FFFF, surrogates) become U+FFFD. xml_attr
+// also writes tab, line feed and carriage return as character references, which parsers would
+// otherwise turn into spaces; xml_text writes a carriage return as "&#13;" and keeps tabs and
+// line feeds.
+std::string xml_text(std::string_view s);
+std::string xml_attr(std::string_view s);
+
+// ---- Scores, as every writer spells them ----------------------------------------------------
+
+// "PASS", "FAIL", or "NOT SCORED" when the scenario has no SLA tiers (!score.scored).
+std::string_view verdict_text(const Score& score);
+
+// "<check> <flow>", then " [<subject>]" when the check has one: "mttd order_ingest [erp-down]".
+std::string check_label(const TierCheck& c);
+
+// A check's actual or limit value in its unit: "95.2 s" ("95.2 s (1m35s)" from a minute up),
+// "0.5%" for a ratio, "12 entities"; another unit follows the number after a space.
+std::string check_value(double value, const std::string& unit);
+
+}  // namespace syncdrill

@@ -1,0 +1,211 @@
+#include "reports/junit_xml.hpp"
+
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "reports/format.hpp"
+
+namespace syncdrill {
+
+namespace {
+
+// One <testsuite> being built: its counts and its <testcase> elements.
+struct Suite {
+  std::string name;
+  size_t tests = 0;
+  size_t failures = 0;
+  size_t skipped = 0;
+  std::string cases;
+};
+
+// <testcase> with an optional child element (already formatted, indented by the caller).
+void add_case(Suite& suite, const std::string& classname, const std::string& name,
+              const std::string& child) {
+  ++suite.tests;
+  if (child.empty()) {
+    suite.cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\"/>\n",
+                               xml_attr(classname), xml_attr(name));
+    return;
+  }
+  suite.cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\">\n{}",
+                             xml_attr(classname), xml_attr(name), child);
+  suite.cases += "    </testcase>\n";
+}
+
+std::string failure(std::string_view type, const std::string& message, const std::string& body) {
+  return fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_attr(message),
+                     type, xml_text(body));
+}
+
+std::string system_out(const std::string& body) {
+  return fmt::format("      <system-out>{}</system-out>\n", xml_text(body));
+}
+
+// A simulated instant, for people and exactly: "32m30s (1950 s)".
+std::string at(SimTime t) {
+  return fmt::format("{} ({})", human_duration(Duration{t.us}), seconds_text(Duration{t.us}));
+}
+
+std::string span(Duration d) {
+  return fmt::format("{} ({})", human_duration(d), seconds_text(d));
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts)
+    out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+// The incident's timeline, one line per step.
+std::string timeline(const FaultIncident& f, const FaultSpec* spec) {
+  std::string out;
+  if (spec != nullptr) {
+    out += fmt::format("fault {}: {}, cause {}, targets {}\n", f.fault_id, to_string(spec->kind),
+                       to_string(spec->cause), joined(spec->targets));
+  } else {
+    out += fmt::format("fault {}\n", f.fault_id);
+  }
+  out += fmt::format("onset {}; window ended {}\n", at(f.onset), at(f.ended));
+  if (f.detected) {
+    out += fmt::format("detected {}", at(*f.detected));
+    if (!f.detected_by.empty()) out += " by " + joined(f.detected_by);
+    if (f.mttd) out += "; MTTD " + span(*f.mttd);
+    out += '\n';
+  } else {
+    out += "not detected: missed\n";
+  }
+  out += f.acknowledged ? fmt::format("acknowledged {}\n", at(*f.acknowledged))
+                        : std::string("not acknowledged\n");
+  for (const ActionRecord& a : f.actions) {
+    out += fmt::format("action {}{}{} at {}\n", to_string(a.kind), a.target.empty() ? "" : " ",
+                       a.target, at(a.at));
+  }
+  if (f.recovered) {
+    out += fmt::format("recovered {}", at(*f.recovered));
+    if (f.mttr) out += "; MTTR " + span(*f.mttr);
+    out += '\n';
+  } else {
+    out += "not recovered\n";
+  }
+  return out;
+}
+
+const FaultSpec* find_fault(const Scenario& scenario, const std::string& id) {
+  for (const FaultSpec& f : scenario.faults) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
+}
+
+Suite tier_suite(const std::string& drill, const TierVerdict& t) {
+  Suite suite;
+  suite.name = "tier:" + t.tier;
+  const std::string classname = fmt::format("syncdrill.{}.{}", drill, t.tier);
+  for (const TierCheck& c : t.checks) {
+    const std::string numbers = fmt::format("actual {}, limit {}", check_value(c.actual, c.unit),
+                                            check_value(c.limit, c.unit));
+    if (c.held) {
+      add_case(suite, classname, check_label(c), system_out(numbers + ": held\n"));
+      continue;
+    }
+    ++suite.failures;
+    const std::string message =
+        c.reason.empty() ? fmt::format("{}: {}", check_label(c), numbers) : c.reason;
+    const std::string body = fmt::format("tier {}, {}: {}\n{}\n", t.tier, check_label(c), numbers,
+                                         c.reason.empty() ? "breached" : c.reason);
+    add_case(suite, classname, check_label(c), failure("sla_breach", message, body));
+  }
+  return suite;
+}
+
+Suite skipped_tiers_suite(const std::string& drill) {
+  Suite suite;
+  suite.name = "tiers";
+  ++suite.skipped;
+  add_case(suite, fmt::format("syncdrill.{}.tiers", drill), "sla tiers",
+           "      <skipped message=\"no SLA tiers in the scenario\"/>\n");
+  return suite;
+}
+
+Suite fault_suite(const Scenario& scenario, const Score& score) {
+  Suite suite;
+  suite.name = "faults";
+  const std::string classname = fmt::format("syncdrill.{}.faults", scenario.name);
+  for (const FaultIncident& f : score.incidents) {
+    const FaultSpec* spec = find_fault(scenario, f.fault_id);
+    const std::string kind = spec != nullptr ? std::string(to_string(spec->kind)) : "?";
+    const std::string name = fmt::format("{} ({})", f.fault_id, kind);
+    if (f.missed()) {
+      ++suite.failures;
+      const std::string message = fmt::format(
+          "fault {} ({}) was never detected: no monitor fired for it", f.fault_id, kind);
+      add_case(suite, classname, name, failure("missed", message, timeline(f, spec)));
+    } else {
+      add_case(suite, classname, name, system_out(timeline(f, spec)));
+    }
+  }
+  return suite;
+}
+
+std::string properties(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
+                       const Score& score) {
+  const std::pair<std::string_view, std::string> props[] = {
+      {"drill", scenario.name},
+      {"verdict", std::string(verdict_text(score))},
+      {"scenario", id.scenario_path},
+      {"scenario_hash", id.scenario_hash},
+      {"seed", std::to_string(id.seed)},
+      {"replay", replay_command(id)},
+      {"simulated_s", plain_number(result.simulated.seconds(), 6)},
+      {"run_status", to_string(result.status)},
+      {"syncdrill_version", SYNCDRILL_VERSION},
+  };
+  std::string out = "    <properties>\n";
+  for (const auto& [name, value] : props) {
+    out += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xml_attr(value));
+  }
+  return out + "    </properties>\n";
+}
+
+}  // namespace
+
+std::string report_junit(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
+                         const Score& score) {
+  std::vector<Suite> suites;
+  if (score.scored) {
+    for (const TierVerdict& t : score.tiers)
+      suites.push_back(tier_suite(scenario.name, t));
+  } else {
+    suites.push_back(skipped_tiers_suite(scenario.name));
+  }
+  suites.push_back(fault_suite(scenario, score));
+
+  Suite total;
+  for (const Suite& s : suites) {
+    total.tests += s.tests;
+    total.failures += s.failures;
+    total.skipped += s.skipped;
+  }
+  const std::string props = properties(scenario, id, result, score);
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format(
+      "<testsuites name=\"syncdrill\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
+      "time=\"0\">\n",
+      total.tests, total.failures, total.skipped);
+  for (const Suite& s : suites) {
+    out += fmt::format(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
+        "time=\"0\">\n",
+        xml_attr(s.name), s.tests, s.failures, s.skipped);
+    out += props;
+    out += s.cases;
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+}  // namespace syncdrill

@@ -1,0 +1,26 @@
+// junit.xml: a run's verdict as JUnit XML, for CI (docs/report-formats.md).
+//
+// <testsuites name="syncdrill"> holds one <testsuite name="tier:<tier>"> per SLA tier, with one
+// <testcase> per check (a breached check fails with type "sla_breach"), and one
+// <testsuite name="faults"> with one <testcase> per fault (a missed fault fails with type
+// "missed"; a caught one carries its timeline in <system-out>). A scenario without tiers
+// (!score.scored) gets a <testsuite name="tiers"> with one skipped test case instead.
+//
+// Every `time` attribute is "0": simulated times are not test durations (a 30-day drill would
+// read as a 30-day test), so they appear in the messages instead. No wall-clock values, host
+// names or timestamps: the same run gives the same bytes. UTF-8, XML 1.0, errors="0" always.
+#pragma once
+
+#include <string>
+
+#include "reports/report_json.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/score/score.hpp"
+#include "sim/world/world.hpp"
+
+namespace syncdrill {
+
+std::string report_junit(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
+                         const Score& score);
+
+}  // namespace syncdrill

@@ -1,0 +1,264 @@
+#include "reports/report_md.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "reports/format.hpp"
+
+namespace syncdrill {
+
+namespace {
+
+const FaultSpec* find_fault(const Scenario& scenario, const std::string& id) {
+  for (const FaultSpec& f : scenario.faults) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
+}
+
+// A simulated instant for a table cell: "32m30s".
+std::string at(SimTime t) {
+  return human_duration(Duration{t.us});
+}
+
+std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += separator;
+    out += p;
+  }
+  return out;
+}
+
+// A fenced code block whose fence is longer than any backtick run in `text`.
+std::string code_block(std::string_view lang, const std::string& text) {
+  size_t longest = 0;
+  size_t run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(std::max<size_t>(3, longest + 1), '`');
+  return fmt::format("{}{}\n{}\n{}\n", fence, lang, text, fence);
+}
+
+size_t failed_checks(const TierVerdict& t) {
+  return static_cast<size_t>(
+      std::count_if(t.checks.begin(), t.checks.end(), [](const TierCheck& c) { return !c.held; }));
+}
+
+size_t missed_faults(const Score& score) {
+  return static_cast<size_t>(std::count_if(score.incidents.begin(), score.incidents.end(),
+                                           [](const FaultIncident& f) { return f.missed(); }));
+}
+
+std::string plural(size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+void append_header(std::string& out, const Scenario& scenario, const RunIdentity& id,
+                   const WorldResult& result, const Score& score) {
+  out += fmt::format("# Drill {}: {}\n\n", md_text(scenario.name), verdict_text(score));
+  if (!scenario.description.empty()) out += fmt::format("> {}\n\n", md_text(scenario.description));
+
+  std::string verdict;
+  if (!score.scored) {
+    verdict = "**NOT SCORED**: the scenario has no SLA tiers, so nothing was judged.";
+  } else {
+    size_t tiers_breached = 0;
+    size_t checks = 0;
+    size_t checks_failed = 0;
+    for (const TierVerdict& t : score.tiers) {
+      tiers_breached += t.held() ? 0 : 1;
+      checks += t.checks.size();
+      checks_failed += failed_checks(t);
+    }
+    verdict = tiers_breached == 0
+                  ? fmt::format("**PASS**: every SLA tier held ({}, {}).",
+                                plural(score.tiers.size(), "tier", "tiers"),
+                                plural(checks, "check", "checks"))
+                  : fmt::format("**FAIL**: {} of {} breached ({} of {} failed).", tiers_breached,
+                                plural(score.tiers.size(), "SLA tier", "SLA tiers"), checks_failed,
+                                plural(checks, "check", "checks"));
+  }
+  if (!score.incidents.empty()) {
+    const size_t missed = missed_faults(score);
+    verdict += fmt::format(" Faults: {} of {} detected", score.incidents.size() - missed,
+                           score.incidents.size());
+    verdict += missed == 0 ? "." : fmt::format(", {} missed.", missed);
+  }
+  out += verdict + "\n\n";
+
+  if (result.status != RunStatus::reached_time && result.status != RunStatus::drained) {
+    out +=
+        fmt::format("> **Warning:** the run stopped early ({}){}{}.\n\n", to_string(result.status),
+                    result.limit_message.empty() ? "" : ": ", md_text(result.limit_message));
+  }
+
+  out += fmt::format("- **Scenario:** {}", md_text(id.scenario_path));
+  if (!id.scenario_hash.empty()) out += fmt::format(" ({})", md_text(id.scenario_hash));
+  out += '\n';
+  out += fmt::format("- **Seed:** {}\n", id.seed);
+  out += fmt::format("- **Simulated:** {} in {} events ({})\n", human_duration(result.simulated),
+                     grouped(result.events_processed), to_string(result.status));
+  out += fmt::format("- **syncdrill:** {}\n\n", SYNCDRILL_VERSION);
+  out += "Replay:\n\n";
+  out += code_block("sh", replay_command(id));
+}
+
+void append_tiers(std::string& out, const Score& score) {
+  out += "\n## SLA tiers\n\n";
+  if (!score.scored) {
+    out += "No SLA tiers in the scenario: nothing was judged.\n";
+    return;
+  }
+  for (const TierVerdict& t : score.tiers) {
+    const size_t failed = failed_checks(t);
+    out += failed == 0 ? fmt::format("- **{}**: held ({})\n", md_text(t.tier),
+                                     plural(t.checks.size(), "check", "checks"))
+                       : fmt::format("- **{}**: breached ({} of {} failed)\n", md_text(t.tier),
+                                     failed, plural(t.checks.size(), "check", "checks"));
+  }
+  out += "\n| Tier | Check | Flow | Subject | Actual | Limit | Result |\n";
+  out += "|---|---|---|---|---:|---:|---|\n";
+  for (const TierVerdict& t : score.tiers) {
+    for (const TierCheck& c : t.checks) {
+      out +=
+          fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", md_text(t.tier), md_text(c.check),
+                      to_string(c.flow), c.subject.empty() ? "-" : md_text(c.subject),
+                      md_text(check_value(c.actual, c.unit)), md_text(check_value(c.limit, c.unit)),
+                      c.held ? "held" : "**breached**");
+    }
+  }
+
+  bool any_failed = false;
+  for (const TierVerdict& t : score.tiers)
+    any_failed = any_failed || !t.held();
+  if (!any_failed) return;
+  out += "\n### Failures\n\n";
+  for (const TierVerdict& t : score.tiers) {
+    for (const TierCheck& c : t.checks) {
+      if (c.held) continue;
+      std::string reason = c.reason.empty() ? "over its limit" : c.reason;
+      out += fmt::format("- **{}** / {}: {} (actual {}, limit {})\n", md_text(t.tier),
+                         md_text(check_label(c)), md_text(reason),
+                         md_text(check_value(c.actual, c.unit)),
+                         md_text(check_value(c.limit, c.unit)));
+    }
+  }
+}
+
+void append_faults(std::string& out, const Scenario& scenario, const Score& score) {
+  out += "\n## Faults\n\n";
+  if (score.incidents.empty()) {
+    out += scenario.faults.empty() ? "No faults injected.\n" : "No fault incidents recorded.\n";
+    return;
+  }
+  out +=
+      "| Fault | Kind | Cause | Onset | Detected (MTTD) | Acknowledged | Actions | Recovered "
+      "(MTTR) | Missed |\n";
+  out += "|---|---|---|---:|---|---:|---|---|---|\n";
+  for (const FaultIncident& f : score.incidents) {
+    const FaultSpec* spec = find_fault(scenario, f.fault_id);
+    std::string detected = "-";
+    if (f.detected) {
+      detected = at(*f.detected);
+      if (f.mttd) detected += fmt::format(" (MTTD {})", human_duration(*f.mttd));
+      if (!f.detected_by.empty()) detected += " by " + md_text(joined(f.detected_by, ", "));
+    }
+    std::vector<std::string> actions;
+    for (const ActionRecord& a : f.actions) {
+      std::string text(to_string(a.kind));
+      if (!a.target.empty()) text += " " + md_text(a.target);
+      actions.push_back(text + " at " + at(a.at));
+    }
+    std::string recovered = "not recovered";
+    if (f.recovered) {
+      recovered = at(*f.recovered);
+      if (f.mttr) recovered += fmt::format(" (MTTR {})", human_duration(*f.mttr));
+    }
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_text(f.fault_id),
+                       spec != nullptr ? to_string(spec->kind) : "?",
+                       spec != nullptr ? to_string(spec->cause) : "?", at(f.onset), detected,
+                       f.acknowledged ? at(*f.acknowledged) : "-",
+                       actions.empty() ? "-" : joined(actions, "<br>"), recovered,
+                       f.missed() ? "**missed**" : "no");
+  }
+}
+
+void append_monitors(std::string& out, const Score& score) {
+  out += "\n## Monitors\n\n";
+  if (score.monitors.empty()) {
+    out += "No monitors in the scenario.\n";
+    return;
+  }
+  out += "| Monitor | Kind | Firings | Faults caught | False positives |\n";
+  out += "|---|---|---:|---|---:|\n";
+  for (const MonitorOutcome& m : score.monitors) {
+    std::vector<std::string> caught;
+    for (const MonitorFiring& firing : m.firings) {
+      for (const std::string& fault : firing.attributed_to) {
+        if (std::find(caught.begin(), caught.end(), fault) == caught.end()) {
+          caught.push_back(fault);
+        }
+      }
+    }
+    out +=
+        fmt::format("| {} | {} | {} | {} | {} |\n", md_text(m.name), to_string(m.kind),
+                    grouped(m.firings.size()), caught.empty() ? "-" : md_text(joined(caught, ", ")),
+                    grouped(m.false_positives));
+  }
+}
+
+// The rows of the scorecard's "Business impact", as a table.
+void append_impact(std::string& out, const Impact& i, const WorldResult& r,
+                   const std::string& currency) {
+  auto row = [&](std::string_view what, uint64_t value, const std::string& note = "") {
+    out += fmt::format("| {} | {} | {} |\n", what, grouped(value), note);
+  };
+  out += "\n## Business impact\n\n";
+  out += "| Measure | Count | Note |\n";
+  out += "|---|---:|---|\n";
+  row("Orders placed", i.orders_placed,
+      fmt::format("{} refused at checkout: sold out", grouped(i.orders_sold_out)));
+  row("In the OMS exactly once", i.in_oms_once);
+  row("Duplicated in the OMS", i.duplicated,
+      i.duplicated > 0 ? fmt::format("{} extra OMS orders", grouped(i.duplicate_oms_orders)) : "");
+  row("Lost (never reached the OMS)", i.lost);
+  row("Oversold, then cancelled", i.oversold);
+  row("Still in flight at the end", i.in_flight);
+  row("Lines sold at a stale price", i.price_mismatches,
+      i.price_mismatches > 0
+          ? fmt::format("{} off", md_text(money_text(i.price_mismatch_minor, currency)))
+          : "");
+  row("Returns not synced", i.returns_requested - i.returns_synced,
+      fmt::format("of {}", grouped(i.returns_requested)));
+  row("Shipment states unmapped", r.unmapped_states);
+  if (!r.reconciliation.empty()) {
+    const ReconciliationRun& last = r.reconciliation.back();
+    row("Unmatched at last reconciliation", i.unmatched_entries,
+        fmt::format("missing {}, duplicated {}, revenue entries not one {}",
+                    grouped(last.missing_in_oms), grouped(last.duplicated_in_oms),
+                    grouped(last.revenue_mismatched)));
+  }
+}
+
+}  // namespace
+
+std::string report_markdown(const Scenario& scenario, const RunIdentity& id,
+                            const WorldResult& result, const Score& score) {
+  std::string out;
+  append_header(out, scenario, id, result, score);
+  append_tiers(out, score);
+  append_faults(out, scenario, score);
+  append_monitors(out, score);
+  append_impact(out, total_impact(result), result, scenario.currency);
+  out += fmt::format("\n---\nsyncdrill {}; simulated times since the start of the run.\n",
+                     SYNCDRILL_VERSION);
+  return out;
+}
+
+}  // namespace syncdrill

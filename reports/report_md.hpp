@@ -1,0 +1,25 @@
+// report.md: a run's verdict as GitHub-flavoured Markdown, to paste into a ticket or a pull
+// request (docs/report-formats.md).
+//
+// Sections: the title with the drill and its verdict (PASS, FAIL, NOT SCORED), the run's
+// identity and replay command, the SLA tiers (one table row per check, then each failure's
+// reason), the fault timeline, the monitors and the business impact. Like report.json it holds
+// no wall-clock values: the same run gives the same bytes.
+#pragma once
+
+#include <string>
+
+#include "reports/report_json.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/score/score.hpp"
+#include "sim/world/world.hpp"
+
+namespace syncdrill {
+
+// Names from the scenario and reasons from the score are escaped for Markdown (md_text in
+// reports/format.hpp). A fault kind and cause are looked up in `scenario` by fault id ("?" when
+// the scenario has no such fault).
+std::string report_markdown(const Scenario& scenario, const RunIdentity& id,
+                            const WorldResult& result, const Score& score);
+
+}  // namespace syncdrill
