@@ -289,17 +289,37 @@ void World::schedule_sampling() {
 }
 
 void World::sample_series() {
+  sample_prev_.resize(connectors_.size());
+  auto failed = [](const ConnectorStats& s) {
+    uint64_t n = s.breaker_rejections;
+    for (uint64_t e : s.errors)
+      n += e;
+    return n;
+  };
   for (size_t i = 0; i < connectors_.size(); ++i) {
     ConnectorOutcome& out = result.connectors[i];
     const ConnectorStats& now = connectors_[i]->stats();
+    ConnectorStats& prev = sample_prev_[i];
     out.queue_depth_series.push_back(connectors_[i]->queue_length());
-    out.succeeded_series.push_back(
-        static_cast<uint32_t>(now.jobs_succeeded - out.stats.jobs_succeeded));
+    out.succeeded_series.push_back(static_cast<uint32_t>(now.jobs_succeeded - prev.jobs_succeeded));
     out.dead_lettered_series.push_back(
-        static_cast<uint32_t>(now.jobs_dead_lettered - out.stats.jobs_dead_lettered));
-    // Keeps the totals of the previous sample; collect() overwrites them at the end.
-    out.stats.jobs_succeeded = now.jobs_succeeded;
-    out.stats.jobs_dead_lettered = now.jobs_dead_lettered;
+        static_cast<uint32_t>(now.jobs_dead_lettered - prev.jobs_dead_lettered));
+    out.attempts_ok_series.push_back(static_cast<uint32_t>(now.attempts_ok - prev.attempts_ok));
+    out.attempts_failed_series.push_back(static_cast<uint32_t>(failed(now) - failed(prev)));
+    prev.jobs_succeeded = now.jobs_succeeded;
+    prev.jobs_dead_lettered = now.jobs_dead_lettered;
+    prev.attempts_ok = now.attempts_ok;
+    prev.breaker_rejections = now.breaker_rejections;
+    std::copy(std::begin(now.errors), std::end(now.errors), std::begin(prev.errors));
+  }
+  // Channel delays from the first interval on (the sample at time 0 has nothing before it).
+  if (engine.now() == SimTime{}) return;
+  for (ChannelState& ch : channels) {
+    for (size_t k = 0; k < ch.sample_delay_us.size(); ++k) {
+      LatencyHistogram& h = ch.sample_delay_us[k];
+      ch.outcome->delay_p95_ms_series[k].push_back(h.empty() ? -1 : h.quantile(0.95) / 1000);
+      h.reset();
+    }
   }
 }
 

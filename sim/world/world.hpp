@@ -27,6 +27,7 @@
 // WorldResult on every run.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -70,6 +71,10 @@ struct ChannelOutcome {
   uint64_t webhook_events_not_emitted = 0;
   uint64_t webhook_deliveries_duplicated = 0;
   uint64_t webhook_deliveries_delayed = 0;
+  // Sampled every WorldResult::sample_interval from the first interval on: the p95 of the sync
+  // delays delivered in the interval, milliseconds, -1 when none was (order ingest, stock,
+  // price and status sync, in that order).
+  std::array<std::vector<int64_t>, 4> delay_p95_ms_series;
   uint64_t orders_polled = 0;             // orders the backup poll ingested
   LatencyHistogram ingest_delay_us;       // order placed -> created in the OMS
   LatencyHistogram stock_sync_delay_us;   // ERP stock change -> channel listing updated
@@ -89,6 +94,8 @@ struct ConnectorOutcome {
   std::vector<uint32_t> queue_depth_series;
   std::vector<uint32_t> succeeded_series;
   std::vector<uint32_t> dead_lettered_series;
+  std::vector<uint32_t> attempts_ok_series;      // attempts answered with success
+  std::vector<uint32_t> attempts_failed_series;  // attempts failed (any error, breaker rejections)
 };
 
 struct PortOutcome {

@@ -100,6 +100,7 @@ struct ChannelState {
   // Monitoring (only with monitors): sync delays since the last evaluation tick, by
   // FreshnessKind, and the orders the OMS cancelled as oversold so far.
   std::array<LatencyHistogram, 4> window_delay_us;
+  std::array<LatencyHistogram, 4> sample_delay_us;  // since the last series sample
   uint64_t oversold_so_far = 0;
   std::optional<RandomStream> webhook_fault_rng;  // drawn only while a webhook fault is in force
 };
@@ -251,6 +252,7 @@ class World {
                       DeliveryResult result);
   // A sync delay for the channel's freshness monitors (nothing without monitors).
   void record_freshness(ChannelState& ch, FreshnessKind kind, int64_t delay_us) {
+    ch.sample_delay_us[kind].record(delay_us);
     if (monitoring) ch.window_delay_us[kind].record(delay_us);
   }
   bool monitoring = false;  // the scenario has monitors
@@ -298,6 +300,7 @@ class World {
   std::vector<std::unique_ptr<TrafficState>> traffic_;
   friend class TelemetryTap;
   std::vector<MonitorState> monitors_;
+  std::vector<ConnectorStats> sample_prev_;      // each connector's counters at the last sample
   std::vector<ConnectorStats> monitor_prev_;     // each connector's counters at the previous tick
   size_t reconciliation_seen_ = 0;               // runs already shown to monitors
   std::deque<ConnectorFault> connector_faults_;  // stable addresses: edge events point here
