@@ -104,7 +104,7 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
   worker.sent = now;
   worker.port = nullptr;
   if (observer_ != nullptr && worker.attempt == 1) worker.request_id = observer_->next_request_id();
-  if (breaker_ && !breaker_->allow(now)) {
+  if (forced_open_ || (breaker_ && !breaker_->allow(now))) {
     ++stats_.breaker_rejections;
     observe(w, nullptr, ErrorClass::unavailable);
     retry_or_give_up(w, Outcome{ErrorClass::unavailable, Duration{}});
@@ -311,6 +311,21 @@ void Connector::finish_job(uint32_t w, JobEnd end, ErrorClass last_error) {
 }  // namespace syncdrill
 
 namespace syncdrill {
+
+uint64_t Connector::replay_dead_letters() {
+  std::vector<Job> jobs;
+  dead_letters_.replay([&](const Job& job) { jobs.push_back(job); });
+  for (const Job& job : jobs) {
+    flow_->on_replay(job);
+    enqueue(job);
+  }
+  return jobs.size();
+}
+
+void Connector::force_open(bool open) {
+  forced_open_ = open;
+  if (!open && policy_.breaker) breaker_.emplace(*policy_.breaker);
+}
 
 void Connector::take_next_job(uint32_t w) {
   Worker& worker = workers_[w];

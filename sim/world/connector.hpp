@@ -79,6 +79,8 @@ class ConnectorFlow {
   virtual bool advance(Job& /*job*/, SimTime /*now*/) { return false; }
   // The job ended.
   virtual void on_finished(const Job& job, JobEnd end, ErrorClass last_error, SimTime now) = 0;
+  // A dead-lettered job is about to be offered again (a runbook's replay).
+  virtual void on_replay(const Job& /*job*/) {}
 
  protected:
   ~ConnectorFlow() = default;
@@ -126,6 +128,13 @@ class Connector final : public EndpointClient {
   const FaultGate& faults() const { return faults_; }
 
   void set_observer(AttemptObserver* observer) { observer_ = observer; }
+
+  // A runbook's replay: every dead-lettered job is offered again (the flow told first through
+  // ConnectorFlow::on_replay). Returns how many were offered.
+  uint64_t replay_dead_letters();
+  // A runbook's manual breaker: while forced open every attempt fails fast as an open breaker's
+  // would; closing it also resets the policy's breaker to closed.
+  void force_open(bool open);
 
   // Latency of the jobs that succeeded since the caller last reset it (monitoring windows).
   LatencyHistogram& window_latency() { return window_latency_us_; }
@@ -200,6 +209,7 @@ class Connector final : public EndpointClient {
   FaultGate faults_;
   AttemptObserver* observer_ = nullptr;
   LatencyHistogram window_latency_us_;
+  bool forced_open_ = false;
 };
 
 }  // namespace syncdrill

@@ -59,7 +59,8 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
       seed(root_seed),
       restock_rng(root_seed, "erp/restocks"),
       price_rng(root_seed, "erp/prices"),
-      sku_picker(s.catalog.skus) {
+      sku_picker(s.catalog.skus),
+      faults(s.faults) {
   result.seed = root_seed;
   const uint32_t skus = s.catalog.skus;
   RandomStream catalog_rng(root_seed, "catalog");
@@ -80,6 +81,7 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
                                 : 0;
     const std::vector<uint32_t> listing(skus, listed);
     channels[i].spec = &spec;
+    channels[i].safety_buffer = spec.safety_buffer;
     channels[i].mock = std::make_unique<ChannelMock>(spec, listing, prices);
     channels[i].outcome = &result.channels[i];
     result.channels[i].channel = spec.name;
@@ -89,6 +91,7 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
   build_traffic();
   attach_faults();
   build_monitors();
+  build_response();
   if (telemetry != nullptr) {
     tap.emplace(*this);
     for (const auto& c : connectors_)

@@ -124,6 +124,21 @@ struct MonitorRun {
   std::vector<std::string> connectors;  // the connectors whose signals it reads
 };
 
+// What on-call did, in time order.
+struct ResponseEvent {
+  enum class Kind : uint8_t {
+    page,         // a monitor started firing and paged on-call
+    acknowledge,  // on-call acknowledged the open incident
+    action,       // a runbook action ran (`action` indexes scenario.response.runbook)
+    all_clear,    // no monitor fires any more: the incident is closed
+  };
+  SimTime at;
+  Kind kind = Kind::page;
+  int32_t monitor = -1;  // page: the monitor (index in scenario.monitors)
+  int32_t action = -1;   // action: the runbook entry
+  uint64_t effect = 0;   // action: jobs replayed, SKUs re-pushed, ... (0 when not counted)
+};
+
 struct WorldResult {
   uint64_t seed = 0;
   Duration simulated;
@@ -149,6 +164,9 @@ struct WorldResult {
   // channel's webhooks, a stalled connector, ...), for attributing monitor firings to it.
   std::vector<std::vector<std::string>> fault_connectors;
   std::vector<MonitorRun> monitors;  // in scenario order
+  std::vector<ResponseEvent> response;
+  // Per scenario fault: when it actually ended (its window's end, or a rollback's time).
+  std::vector<SimTime> fault_ended;
   Duration evaluation_interval = seconds(30);
 };
 

@@ -57,9 +57,12 @@ PolicySpec storm_policy(const PolicySpec& base, uint32_t max_attempts) {
 }  // namespace
 
 void World::attach_faults() {
-  result.fault_hits.assign(scenario.faults.size(), 0);
-  for (size_t i = 0; i < scenario.faults.size(); ++i) {
-    const FaultSpec& f = scenario.faults[i];
+  result.fault_hits.assign(faults.size(), 0);
+  fault_edge_fns_.resize(faults.size());
+  for (size_t i = 0; i < faults.size(); ++i) {
+    result.fault_ended.push_back(SimTime{} +
+                                 std::min(scenario.duration, faults[i].at + faults[i].length));
+    const FaultSpec& f = faults[i];
     result.fault_connectors.push_back(touched_connectors(f));
     uint64_t* hits = &result.fault_hits[i];
     if (is_gate_kind(f.kind)) {
@@ -126,7 +129,7 @@ void World::attach_connector_fault(const FaultSpec& f, uint64_t* hits) {
           ConnectorFault{&f, hits, c, base != nullptr ? base : &kDefaultPolicy, 0});
       ConnectorFault* bound = &connector_faults_.back();
       if (f.kind == FaultKind::consumer_stall) {
-        on_fault_edges(f, [this, bound] {
+        on_fault_edges_of(f, [this, bound] {
           const ConnectorStats& s = bound->connector->stats();
           if (fault_active(*bound->fault, engine.now())) {
             bound->mark = s.jobs_offered;
@@ -136,7 +139,7 @@ void World::attach_connector_fault(const FaultSpec& f, uint64_t* hits) {
           update_stall(bound->connector);
         });
       } else {
-        on_fault_edges(f, [this, bound] {
+        on_fault_edges_of(f, [this, bound] {
           const ConnectorStats& s = bound->connector->stats();
           if (fault_active(*bound->fault, engine.now())) {
             bound->mark = s.attempts;
@@ -192,7 +195,7 @@ void World::attach_feed_fault(const FaultSpec& f, uint64_t* hits) {
         const bool from_erp = is_erp && feeds(price != 0);
         if (!named && !to_channel && !from_erp) continue;
         add_feed_fault(*flow, &f, hits);
-        on_fault_edges(f, [flow] { feed_fault_edge(*flow); });
+        on_fault_edges_of(f, [flow] { feed_fault_edge(*flow); });
       }
     }
   }

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -97,6 +98,9 @@ struct ChannelState {
   std::optional<WebhookDedupe> ingest_dedupe;
   uint64_t poll_cursor = 0;  // the backup poll has looked at orders before this
   std::vector<WebhookFault> webhook_faults;
+  uint32_t safety_buffer = 0;  // the spec's, until a runbook raises it
+  bool paused = false;         // a runbook paused the listings: stock sync lists nothing
+  std::vector<uint32_t> listed_before_pause;  // restored when the channel resumes
   // Monitoring (only with monitors): sync delays since the last evaluation tick, by
   // FreshnessKind, and the orders the OMS cancelled as oversold so far.
   std::array<LatencyHistogram, 4> window_delay_us;
@@ -192,10 +196,20 @@ class World {
   SkuPicker sku_picker;
   std::vector<Restock> restock_buffer;
   std::vector<PriceChange> price_buffer;
+  // The scenario's faults, the world's own copy: a runbook's rollback ends one early. Everything
+  // that applies faults points here.
+  std::vector<FaultSpec> faults;
   std::vector<BasketLine> basket_buffer;  // place_order's, reused
   std::vector<SkuQuantity> line_buffer;   // place_order's and request_return's, reused
 
   SimTime end() const { return SimTime{} + scenario.duration; }
+
+  // on_fault_edges, and kept so a rollback can run fn at once when it ends the fault early.
+  template <typename F>
+  void on_fault_edges_of(const FaultSpec& fault, F fn) {
+    on_fault_edges(fault, fn);
+    fault_edge_fns_[static_cast<size_t>(&fault - faults.data())].push_back(fn);
+  }
 
   // Calls fn() at each on/off edge of `fault` inside the run (fault_active tells which).
   // fn: trivially copyable, at most 32 bytes.
@@ -279,6 +293,16 @@ class World {
   void evaluate_monitors();
   SignalTick measure(MonitorState& m);
   void collect_monitors();
+  // Response (world_response.cpp): paging on-call, acknowledgement, the runbook's actions.
+  void build_response();
+  void page(size_t monitor);
+  void acknowledge();
+  void run_action(size_t action);
+  void monitors_quiet();
+  void resync_channel(uint32_t channel);
+  void pause_channel(uint32_t channel);
+  void resume_channel(uint32_t channel);
+  void rollback(const std::string& fault_id);
   // The connectors whose work `f` touches (WorldResult::fault_connectors).
   std::vector<std::string> touched_connectors(const FaultSpec& f) const;
   std::vector<std::string> ports_called(const ConnectorSpec& c) const;
@@ -300,6 +324,14 @@ class World {
   std::vector<std::unique_ptr<TrafficState>> traffic_;
   friend class TelemetryTap;
   std::vector<MonitorState> monitors_;
+  std::vector<std::vector<std::function<void()>>> fault_edge_fns_;  // per fault
+  struct OnCall {
+    bool engaged = false;  // an incident is open
+    bool acknowledged = false;
+    std::vector<uint8_t> paged_by;      // per monitor: paged in this incident
+    std::vector<uint8_t> actions_done;  // per runbook action: ran in this incident
+  } on_call_;
+  std::optional<RandomStream> ack_rng_;
   std::vector<ConnectorStats> sample_prev_;      // each connector's counters at the last sample
   std::vector<ConnectorStats> monitor_prev_;     // each connector's counters at the previous tick
   size_t reconciliation_seen_ = 0;               // runs already shown to monitors
@@ -325,6 +357,8 @@ void add_feed_fault(Flow& flow, const FaultSpec* fault, uint64_t* hits);
 void feed_fault_edge(Flow& flow);
 // A mapping_regression on the fulfillment flow, for one channel (or all: channel < 0).
 void add_mapping_fault(Flow& flow, const FaultSpec* fault, uint64_t* hits, int channel);
+// A reconciliation run now, looking back over `interval` (world_reconcile.cpp).
+void reconcile_now(Flow& flow, SimTime now, Duration interval);
 // Interval mode: sends what the flow collected since its last interval.
 void flush_sync(Flow& flow);
 

@@ -137,11 +137,20 @@ SignalTick World::measure(MonitorState& m) {
 
 void World::evaluate_monitors() {
   const SimTime now = engine.now();
+  bool any_firing = false;
+  std::vector<size_t> started;
   for (size_t k = 0; k < monitors_.size(); ++k) {
     MonitorState& m = monitors_[k];
+    const bool was_firing = m.eval.firing();
     m.eval.tick(now, measure(m));
     result.monitors[k].values.push_back(m.eval.value());
+    if (m.eval.firing() && !was_firing) started.push_back(k);
+    any_firing |= m.eval.firing();
   }
+  // Pages after every monitor has been read, so actions see this tick's state.
+  for (size_t k : started)
+    page(k);
+  if (!any_firing) monitors_quiet();
   // The next interval starts now.
   for (size_t i = 0; i < connectors_.size(); ++i) {
     monitor_prev_[i] = connectors_[i]->stats();

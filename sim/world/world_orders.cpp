@@ -65,6 +65,11 @@ class IngestFlow final : public Flow {
     return false;
   }
 
+  // A replayed dead letter holds its order again, as an offered job does.
+  void on_replay(const Job& job) override {
+    add_holder(world_.channels[channel_].flags[job.subject]);
+  }
+
   void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime) override {
     uint8_t& flags = world_.channels[channel_].flags[job.subject];
     remove_holder(flags);  // every job offered held it, refused ones too (see offer_ingest)

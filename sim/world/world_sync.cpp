@@ -1,4 +1,5 @@
 // Stock and price sync: ERP changes pushed to each channel's listings, in batches.
+#include <limits>
 #include <optional>
 
 #include "sim/engine/check.hpp"
@@ -106,7 +107,8 @@ class SyncFlow : public Flow {
         b.values.push_back(world_.erp->price_minor(sku));
         continue;
       }
-      const int64_t buffer = ch.spec->safety_buffer;
+      // A paused channel lists nothing; a runbook may have raised the buffer.
+      const int64_t buffer = ch.paused ? std::numeric_limits<int64_t>::max() / 2 : ch.safety_buffer;
       const int64_t on_hand = world_.erp->stock(sku).on_hand;
       b.values.push_back(on_hand > buffer ? on_hand - buffer : 0);
       // Compare-and-set: the version read with the quantity; a sale on the channel before the

@@ -8,7 +8,7 @@ namespace syncdrill::world {
 std::span<const FaultSpec* const> TelemetryTap::active_on(SimTime now, std::string_view a,
                                                           std::string_view b, std::string_view c) {
   active_.clear();
-  for (const FaultSpec& f : world_.scenario.faults) {
+  for (const FaultSpec& f : world_.faults) {
     if (!fault_active(f, now)) continue;
     for (const std::string& target : f.targets) {
       // A webhook topic ("shop/orders/create") is on its channel's path.

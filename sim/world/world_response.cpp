@@ -1,0 +1,199 @@
+// Response: a monitor that starts firing pages on-call. The first page of an incident is
+// acknowledged after a sampled delay (response.ack_delay); then the runbook's actions whose
+// `on` names a monitor that paged (or that have no `on`) run, each after its own delay. A page
+// in an incident already acknowledged runs its actions at once (after their delays). The
+// incident closes when no monitor fires any more; the next page opens a new one.
+//
+// Every step is logged in WorldResult::response; the scoring maps it to the faults.
+#include <algorithm>
+
+#include "sim/engine/check.hpp"
+#include "sim/world/world_impl.hpp"
+
+namespace syncdrill::world {
+
+void World::build_response() {
+  if (scenario.monitors.empty()) return;
+  ack_rng_.emplace(seed, "response/ack");
+  on_call_.paged_by.assign(scenario.monitors.size(), 0);
+  on_call_.actions_done.assign(scenario.response.runbook.size(), 0);
+}
+
+void World::page(size_t monitor) {
+  const SimTime now = engine.now();
+  result.response.push_back(
+      ResponseEvent{now, ResponseEvent::Kind::page, static_cast<int32_t>(monitor), -1, 0});
+  on_call_.paged_by[monitor] = 1;
+  if (on_call_.acknowledged) {
+    acknowledge();  // runs the actions this monitor triggers, not yet run in this incident
+    return;
+  }
+  if (on_call_.engaged) return;  // the acknowledgement is on its way
+  on_call_.engaged = true;
+  const Duration delay = scenario.response.ack_delay.sample_duration(*ack_rng_);
+  engine.schedule_after(delay, [this] {
+    if (!on_call_.engaged || on_call_.acknowledged) return;
+    on_call_.acknowledged = true;
+    result.response.push_back(
+        ResponseEvent{engine.now(), ResponseEvent::Kind::acknowledge, -1, -1, 0});
+    acknowledge();
+  });
+}
+
+// Starts the runbook actions the monitors that paged call for.
+void World::acknowledge() {
+  const std::vector<ActionSpec>& runbook = scenario.response.runbook;
+  for (size_t a = 0; a < runbook.size(); ++a) {
+    if (on_call_.actions_done[a]) continue;
+    const ActionSpec& spec = runbook[a];
+    bool wanted = spec.on.empty();
+    for (const std::string& name : spec.on) {
+      for (size_t m = 0; m < scenario.monitors.size(); ++m) {
+        wanted |= scenario.monitors[m].name == name && on_call_.paged_by[m];
+      }
+    }
+    if (!wanted) continue;
+    on_call_.actions_done[a] = 1;
+    engine.schedule_after(spec.delay, [this, a] { run_action(a); });
+  }
+}
+
+void World::monitors_quiet() {
+  if (!on_call_.engaged) return;
+  on_call_.engaged = false;
+  on_call_.acknowledged = false;
+  std::fill(on_call_.paged_by.begin(), on_call_.paged_by.end(), 0);
+  std::fill(on_call_.actions_done.begin(), on_call_.actions_done.end(), 0);
+  result.response.push_back(ResponseEvent{engine.now(), ResponseEvent::Kind::all_clear, -1, -1, 0});
+}
+
+// Every SKU pushed again to the channel by its stock flows (a resume, a new buffer).
+void World::resync_channel(uint32_t c) {
+  const SimTime now = engine.now();
+  for (Flow* f : stock_flows) {
+    if (f->connector->spec().to != channels[c].spec->name) continue;
+    for (SkuId sku = 0; sku < erp->sku_count(); ++sku)
+      notify_sku_changed(*f, sku, now);
+    if (!f->connector->spec().poll_interval) flush_sync(*f);
+  }
+}
+
+// Through the channel's admin, not the connector: every listing hidden now (quantity 0), and
+// what was listed kept for the resume.
+void World::pause_channel(uint32_t c) {
+  ChannelState& ch = channels[c];
+  if (ch.paused) return;
+  ch.paused = true;
+  ch.listed_before_pause.resize(ch.mock->sku_count());
+  for (SkuId sku = 0; sku < ch.mock->sku_count(); ++sku) {
+    ch.listed_before_pause[sku] = ch.mock->listing(sku).quantity;
+    ch.mock->set_quantity(sku, 0);
+  }
+}
+
+// The listings come back as they were, then the stock flows push the ERP's current stock.
+void World::resume_channel(uint32_t c) {
+  ChannelState& ch = channels[c];
+  if (!ch.paused) return;
+  ch.paused = false;
+  for (SkuId sku = 0; sku < ch.listed_before_pause.size(); ++sku)
+    ch.mock->set_quantity(sku, ch.listed_before_pause[sku]);
+  resync_channel(c);
+}
+
+void World::rollback(const std::string& fault_id) {
+  const SimTime now = engine.now();
+  for (size_t i = 0; i < faults.size(); ++i) {
+    FaultSpec& f = faults[i];
+    if (f.id != fault_id || now >= result.fault_ended[i]) continue;
+    // The window ends now; whatever acts at the fault's edges sees it end at once.
+    f.length = std::max(Duration{}, now - (SimTime{} + f.at));
+    result.fault_ended[i] = std::max(now, SimTime{} + f.at);
+    for (const auto& fn : fault_edge_fns_[i])
+      fn();
+  }
+}
+
+void World::run_action(size_t a) {
+  const ActionSpec& spec = scenario.response.runbook[a];
+  const SimTime now = engine.now();
+  uint64_t effect = 0;
+  auto each_connector = [&](auto fn) {
+    for (const auto& c : connectors_) {
+      if (spec.target.empty() || c->spec().name == spec.target) fn(*c);
+    }
+  };
+  auto each_channel = [&](auto fn) {
+    for (uint32_t c = 0; c < channels.size(); ++c) {
+      if (channels[c].spec->name == spec.target) fn(c);
+    }
+  };
+  switch (spec.kind) {
+    case ActionKind::replay_dead_letter:
+      each_connector([&](Connector& c) { effect += c.replay_dead_letters(); });
+      break;
+    case ActionKind::run_reconciliation:
+      if (reconciliation != nullptr) {
+        reconcile_now(*reconciliation, now,
+                      reconciliation->connector->spec().interval.value_or(hours(1)));
+        effect = 1;
+      }
+      break;
+    case ActionKind::raise_safety_buffer:
+      each_channel([&](uint32_t c) {
+        channels[c].safety_buffer = spec.units;
+        resync_channel(c);
+        effect += erp->sku_count();
+      });
+      break;
+    case ActionKind::pause_channel:
+      each_channel([&](uint32_t c) {
+        pause_channel(c);
+        effect += channels[c].mock->sku_count();
+        if (spec.length) engine.schedule_after(*spec.length, [this, c] { resume_channel(c); });
+      });
+      break;
+    case ActionKind::resume_channel:
+      each_channel([&](uint32_t c) {
+        resume_channel(c);
+        effect += erp->sku_count();
+      });
+      break;
+    case ActionKind::rollback:
+      rollback(spec.target);
+      effect = 1;
+      break;
+    case ActionKind::switch_policy:
+      if (const PolicySpec* p = find_policy(scenario, spec.policy)) {
+        each_connector([&](Connector& c) {
+          c.set_policy(*p);
+          // A retry storm still in force gives way to the new policy when it ends.
+          for (ConnectorFault& b : connector_faults_) {
+            if (b.connector == &c) b.base_policy = p;
+          }
+          ++effect;
+        });
+      }
+      break;
+    case ActionKind::open_breaker:
+      each_connector([&](Connector& c) {
+        c.force_open(true);
+        ++effect;
+        if (spec.length) {
+          Connector* conn = &c;
+          engine.schedule_after(*spec.length, [conn] { conn->force_open(false); });
+        }
+      });
+      break;
+    case ActionKind::close_breaker:
+      each_connector([&](Connector& c) {
+        c.force_open(false);
+        ++effect;
+      });
+      break;
+  }
+  result.response.push_back(
+      ResponseEvent{now, ResponseEvent::Kind::action, -1, static_cast<int32_t>(a), effect});
+}
+
+}  // namespace syncdrill::world
