@@ -1,24 +1,47 @@
 #include "sim/faults/fault_gate.hpp"
 
+#include <algorithm>
+
 #include "sim/faults/fault_window.hpp"
 
 namespace syncdrill {
 
-void FaultGate::add(const FaultSpec* fault, uint64_t* hits) {
-  switch (fault->kind) {
+namespace {
+
+// The order admission asks the kinds in (see the header); the scenario's order breaks ties.
+int admission_rank(FaultKind k) {
+  switch (k) {
     case FaultKind::outage:
+      return 0;
     case FaultKind::error_burst:
+      return 1;
     case FaultKind::malformed_payload:
-    case FaultKind::timeout:
-    case FaultKind::latency:
-      faults_.push_back(Entry{fault, hits, std::nullopt});
-      break;
+      return 2;
     case FaultKind::rate_limit:
-      if (fault->rate_limit) faults_.push_back(Entry{fault, hits, RateLimiter(*fault->rate_limit)});
-      break;
+      return 3;
+    case FaultKind::timeout:
+      return 4;
+    case FaultKind::latency:
+      return 5;
     default:
-      break;
+      return -1;
   }
+}
+
+}  // namespace
+
+void FaultGate::add(const FaultSpec* fault, uint64_t* hits) {
+  const int rank = admission_rank(fault->kind);
+  if (rank < 0 || (fault->kind == FaultKind::rate_limit && !fault->rate_limit)) return;
+  for (const Entry& e : faults_) {
+    if (e.fault == fault) return;  // named twice among the targets: once is enough
+  }
+  Entry entry{fault, hits, std::nullopt};
+  if (fault->kind == FaultKind::rate_limit) entry.limiter.emplace(*fault->rate_limit);
+  const auto at = std::upper_bound(faults_.begin(), faults_.end(), rank, [](int r, const Entry& e) {
+    return r < admission_rank(e.fault->kind);
+  });
+  faults_.insert(at, std::move(entry));
 }
 
 GateVerdict FaultGate::admit(SimTime now) {

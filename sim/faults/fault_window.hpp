@@ -29,9 +29,13 @@ inline std::optional<SimTime> next_fault_edge(const FaultSpec& fault, SimTime t)
   if (!fault.flap) return stop;
   const int64_t cycle_us = fault.flap->on.us + fault.flap->off.us;
   const int64_t phase_us = (t - start).us % cycle_us;
-  const int64_t to_edge_us =
-      phase_us < fault.flap->on.us ? fault.flap->on.us - phase_us : cycle_us - phase_us;
-  return std::min(t + microseconds(to_edge_us), stop);
+  if (phase_us < fault.flap->on.us) {
+    return std::min(t + microseconds(fault.flap->on.us - phase_us), stop);
+  }
+  // Off: the next change is the next on phase, if it starts inside the window at all.
+  const SimTime next_on = t + microseconds(cycle_us - phase_us);
+  if (next_on >= stop) return std::nullopt;
+  return next_on;
 }
 
 }  // namespace syncdrill

@@ -245,7 +245,8 @@ void read_fault_extras(Ctx& ctx, MapReader& r, const Scenario& s, FaultSpec& f, 
   switch (f.kind) {
     case FaultKind::latency: {
       Distribution latency = Distribution::constant(0);
-      if (r.distribution("latency", latency)) {
+      // Without it a latency fault would add nothing: required.
+      if (r.distribution("latency", latency, Need::required)) {
         f.latency = latency;
       }
       break;

@@ -178,7 +178,8 @@ void Connector::on_served(uint64_t tag, SimTime, SimTime finished) {
     ++stats_.late_responses;
     return;
   }
-  const Duration delay = record.port->answer_delay(finished);
+  Duration delay = record.port->answer_delay(finished);
+  if (!faults_.empty()) delay += faults_.answer_delay(finished);
   if (delay > Duration{}) {
     hear_later(record, finished + delay, outcome);
     return;

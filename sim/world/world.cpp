@@ -386,6 +386,7 @@ void World::collect() {
     if (!erp->stock_conserved(sku)) ++result.skus_not_conserved;
   }
   collect_monitors();
+  close_fault_tallies();
 }
 
 }  // namespace world

@@ -54,6 +54,15 @@ PolicySpec storm_policy(const PolicySpec& base, uint32_t max_attempts) {
   return p;
 }
 
+// The fault's targets, each once: a name listed twice acts once.
+std::vector<std::string> unique_targets(const FaultSpec& f) {
+  std::vector<std::string> out;
+  for (const std::string& t : f.targets) {
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  }
+  return out;
+}
+
 }  // namespace
 
 void World::attach_faults() {
@@ -93,13 +102,14 @@ void World::attach_gate_fault(const FaultSpec& f, uint64_t* hits) {
   }
 }
 
-// A channel (all its topics) or one topic, spelled "<channel>/<topic>".
+// A channel (all its topics) or one topic, spelled "<channel>/<topic>". Targets on one channel
+// merge: the fault acts once per delivery, on the union of its topics.
 void World::attach_webhook_fault(const FaultSpec& f, uint64_t* hits) {
-  for (const std::string& target : f.targets) {
-    for (size_t c = 0; c < channels.size(); ++c) {
-      ChannelState& ch = channels[c];
-      const std::string& name = ch.spec->name;
-      uint8_t topics = 0;
+  for (size_t c = 0; c < channels.size(); ++c) {
+    ChannelState& ch = channels[c];
+    const std::string& name = ch.spec->name;
+    uint8_t topics = 0;
+    for (const std::string& target : f.targets) {
       if (target == name) {
         topics = kAllTopics;
       } else if (target.size() > name.size() && target.compare(0, name.size(), name) == 0 &&
@@ -107,19 +117,19 @@ void World::attach_webhook_fault(const FaultSpec& f, uint64_t* hits) {
         const std::string_view topic = std::string_view(target).substr(name.size() + 1);
         for (auto t : {WebhookTopic::orders_create, WebhookTopic::orders_updated,
                        WebhookTopic::returns_create}) {
-          if (to_string(t) == topic) topics = topic_bit(t);
+          if (to_string(t) == topic) topics |= topic_bit(t);
         }
       }
-      if (topics == 0) continue;
-      ch.webhook_faults.push_back(WebhookFault{&f, hits, topics});
-      if (!ch.webhook_fault_rng) ch.webhook_fault_rng.emplace(seed, "faults/webhooks/" + name);
     }
+    if (topics == 0) continue;
+    ch.webhook_faults.push_back(WebhookFault{&f, hits, topics});
+    if (!ch.webhook_fault_rng) ch.webhook_fault_rng.emplace(seed, "faults/webhooks/" + name);
   }
 }
 
 void World::attach_connector_fault(const FaultSpec& f, uint64_t* hits) {
   static const PolicySpec kDefaultPolicy{};
-  for (const std::string& target : f.targets) {
+  for (const std::string& target : unique_targets(f)) {
     for (size_t i = 0; i < connectors_.size(); ++i) {
       Connector* c = connectors_[i].get();
       if (c->spec().name != target) continue;
@@ -160,8 +170,9 @@ void World::update_stall(Connector* connector) {
   for (const ConnectorFault& b : connector_faults_) {
     if (b.connector != connector || b.fault->kind != FaultKind::consumer_stall) continue;
     if (!fault_active(*b.fault, engine.now())) continue;
+    // The epsilon keeps 7% of 100 at 7 (7.000000000000001 in binary floating point).
     const auto share =
-        static_cast<uint32_t>(std::ceil(b.fault->intensity * static_cast<double>(workers)));
+        static_cast<uint32_t>(std::ceil(b.fault->intensity * static_cast<double>(workers) - 1e-9));
     stopped = std::max(stopped, std::min(share, workers));
   }
   connector->set_worker_cap(workers - stopped);
@@ -183,6 +194,7 @@ void World::attach_feed_fault(const FaultSpec& f, uint64_t* hits) {
   auto feeds = [&](bool price) {
     return f.feed == FeedKind::both || (f.feed == FeedKind::price) == price;
   };
+  std::vector<Flow*> flows;
   for (const std::string& target : f.targets) {
     const bool is_erp = std::any_of(
         scenario.systems.begin(), scenario.systems.end(),
@@ -194,10 +206,14 @@ void World::attach_feed_fault(const FaultSpec& f, uint64_t* hits) {
         const bool to_channel = spec.to == target && feeds(price != 0);
         const bool from_erp = is_erp && feeds(price != 0);
         if (!named && !to_channel && !from_erp) continue;
-        add_feed_fault(*flow, &f, hits);
-        on_fault_edges_of(f, [flow] { feed_fault_edge(*flow); });
+        if (std::find(flows.begin(), flows.end(), flow) == flows.end()) flows.push_back(flow);
       }
     }
+  }
+  // Once per flow, however many of the targets lead to it.
+  for (Flow* flow : flows) {
+    add_feed_fault(*flow, &f, hits);
+    on_fault_edges_of(f, [flow] { feed_fault_edge(*flow); });
   }
 }
 
@@ -279,8 +295,19 @@ std::vector<std::string> World::touched_connectors(const FaultSpec& f) const {
   return out;
 }
 
+// Stalls and storms still in force when the run ends count what they held until then.
+void World::close_fault_tallies() {
+  const SimTime now = engine.now();
+  for (ConnectorFault& b : connector_faults_) {
+    if (!fault_active(*b.fault, now)) continue;
+    const ConnectorStats& s = b.connector->stats();
+    *b.hits += (b.fault->kind == FaultKind::consumer_stall ? s.jobs_offered : s.attempts) - b.mark;
+    b.mark = b.fault->kind == FaultKind::consumer_stall ? s.jobs_offered : s.attempts;
+  }
+}
+
 void World::attach_peak_fault(const FaultSpec& f, uint64_t* hits) {
-  for (const std::string& target : f.targets) {
+  for (const std::string& target : unique_targets(f)) {
     for (const TrafficSpec& t : scenario.traffic) {
       if (t.channel == target) add_traffic(t, &f, hits);
     }

@@ -288,6 +288,7 @@ class World {
   void attach_peak_fault(const FaultSpec& f, uint64_t* hits);
   void add_traffic(const TrafficSpec& spec, const FaultSpec* peak, uint64_t* peak_hits);
   void update_stall(Connector* connector);
+  void close_fault_tallies();
   // Monitors (world_monitors.cpp): evaluated every scenario.evaluation_interval.
   void build_monitors();
   void evaluate_monitors();

@@ -236,8 +236,11 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
       ++ch.outcome->webhook_deliveries_dropped;
       record_webhook(c, event, attempt, DeliveryResult::dropped);
       if (wf->fault->per == DropScope::event) {
-        ++ch.outcome->webhook_events_lost;
-        if (!is_return) ch.flags[event.order] |= kWebhookGivenUp;
+        // A dropped copy loses nothing: the first delivery was taken.
+        if ((marks & kDeliveryCopy) == 0) {
+          ++ch.outcome->webhook_events_lost;
+          if (!is_return) ch.flags[event.order] |= kWebhookGivenUp;
+        }
         return;
       }
       refused = true;  // the attempt failed: the sender retries on its schedule
@@ -278,16 +281,20 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
     }
     record_webhook(c, event, attempt, DeliveryResult::refused);
   }
-  // Refused (the receiver's queue is full) or dropped on the way: the sender retries.
+  // Refused (the receiver's queue is full) or dropped on the way: the sender retries. A copy's
+  // retries stay copies (no copy of a copy), and a copy given up loses nothing.
   ++ch.outcome->webhook_deliveries_failed;
+  const auto copy = static_cast<uint8_t>(marks & kDeliveryCopy);
   if (attempt > ch.spec->webhooks.retries) {
-    ++ch.outcome->webhook_events_lost;
-    if (!is_return) ch.flags[event.order] |= kWebhookGivenUp;
+    if (copy == 0) {
+      ++ch.outcome->webhook_events_lost;
+      if (!is_return) ch.flags[event.order] |= kWebhookGivenUp;
+    }
     return;
   }
   const Duration delay = webhook_retry_delay(ch.spec->webhooks, attempt);
-  engine.schedule_after(delay,
-                        [this, c, event, attempt] { deliver_webhook(c, event, attempt + 1); });
+  engine.schedule_after(
+      delay, [this, c, event, attempt, copy] { deliver_webhook(c, event, attempt + 1, copy); });
 }
 
 bool World::offer_ingest(uint32_t c, const Job& job) {

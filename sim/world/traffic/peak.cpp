@@ -9,13 +9,14 @@ namespace syncdrill {
 
 namespace {
 
-// The replay's mean rate in orders per second over the fault's whole window.
-double replay_rate_per_s(const ReplaySpec& replay, const FaultSpec& peak) {
+// The replay's mean rate in orders per second over the fault's window inside the run.
+double replay_rate_per_s(const ReplaySpec& replay, const FaultSpec& peak, SimTime horizon) {
   const SimTime start = SimTime{} + peak.at;
-  const SimTime stop = start + peak.length;
+  const SimTime stop = std::min(start + peak.length, horizon);
+  if (stop <= start) return 0;
   const auto first = std::lower_bound(replay.times.begin(), replay.times.end(), start);
   const auto last = std::lower_bound(replay.times.begin(), replay.times.end(), stop);
-  return static_cast<double>(last - first) / peak.length.seconds();
+  return static_cast<double>(last - first) / (stop - start).seconds();
 }
 
 }  // namespace
@@ -26,7 +27,7 @@ ArrivalProcess peak_arrivals(const TrafficSpec& spec, const FaultSpec& peak, Sim
   double base_per_s = 0;
   std::optional<ArrivalProcess> base;
   if (spec.replay) {
-    base_per_s = replay_rate_per_s(*spec.replay, peak);
+    base_per_s = replay_rate_per_s(*spec.replay, peak, horizon);
   } else {
     base.emplace(spec, horizon);
   }

@@ -569,7 +569,9 @@ TEST_CASE("each fault kind accepts the targets it can act on") {
       {"peak_traffic", {"shop"}},
   };
   for (const Case& c : cases) {
-    const std::string extra = c.kind == "rate_limit" ? ", rate_limit: {rate: 1/s}" : std::string();
+    const std::string extra = c.kind == "rate_limit" ? ", rate_limit: {rate: 1/s}"
+                              : c.kind == "latency"  ? ", latency: 1s"
+                                                     : std::string();
     const std::string text = one_fault(
         fmt::format("kind: {}, target: [{}]{}", c.kind, fmt::join(c.targets, ", "), extra));
     LoadResult r = load_scenario_text(text, "t.yaml");
