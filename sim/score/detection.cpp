@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sim/scenario/values.hpp"
+#include "sim/score/recovery.hpp"
 
 namespace syncdrill {
 
@@ -233,13 +234,48 @@ void judge_tiers(const Scenario& s, const WorldResult& r, Score& score) {
   }
 }
 
+// MTTR per fault touching each flow of each tier that sets mttr_max (after score_response).
+void judge_recovery(const Scenario& s, const WorldResult& r, Score& score) {
+  for (size_t t = 0; t < s.sla_tiers.size() && t < score.tiers.size(); ++t) {
+    const SlaTierSpec& tier = s.sla_tiers[t];
+    if (!tier.mttr_max) continue;
+    for (FlowKind flow : tier.flows) {
+      for (size_t f = 0; f < score.incidents.size(); ++f) {
+        if (!fault_touches_flow(s, r, f, flow)) continue;
+        const FaultIncident& incident = score.incidents[f];
+        const double limit = tier.mttr_max->seconds();
+        TierCheck c;
+        if (incident.mttr) {
+          c = check("mttr", flow, incident.mttr->seconds(), limit, "s");
+          if (!c.held) {
+            c.reason = fmt::format("fault {} took {} to recover, over the {} target",
+                                   incident.fault_id, scenario::format_duration(*incident.mttr),
+                                   scenario::format_duration(*tier.mttr_max));
+          }
+        } else {
+          c = check("mttr", flow, 0, limit, "s");
+          c.held = false;
+          c.reason = fmt::format(
+              "fault {} never recovered: its flows were not back inside their targets, with "
+              "backlogs and dead letters cleared, for a stable period before the run ended",
+              incident.fault_id);
+        }
+        c.subject = incident.fault_id;
+        score.tiers[t].checks.push_back(c);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Score score_run(const Scenario& scenario, const WorldResult& result) {
   Score score;
   score.scored = !scenario.sla_tiers.empty();
   attribute(scenario, result, score);
+  score_response(scenario, result, score);
   judge_tiers(scenario, result, score);
+  judge_recovery(scenario, result, score);
   return score;
 }
 

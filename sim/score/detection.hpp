@@ -14,8 +14,8 @@
 // Tier checks decided here, per flow of the tier: freshness p95 over the run (order ingest,
 // stock, price, status sync), the attempt error ratio of the flow's connectors, data loss (lost
 // orders for order ingest, unsynced returns for returns), and MTTD for every fault touching the
-// flow (a missed fault fails it). MTTR checks need the response model (not yet simulated) and
-// are not produced.
+// flow (a missed fault fails it); then MTTR for every such fault (sim/score/recovery.hpp says
+// when a fault has recovered; one that never did fails it).
 #pragma once
 
 #include "sim/score/score.hpp"

@@ -36,6 +36,7 @@ struct ActionRecord {
   ActionKind kind = ActionKind::run_reconciliation;
   std::string target;
   SimTime at;
+  int32_t action = -1;  // index in scenario.response.runbook
 };
 
 // One fault's incident timeline.

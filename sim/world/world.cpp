@@ -309,6 +309,7 @@ void World::sample_series() {
         static_cast<uint32_t>(now.jobs_dead_lettered - prev.jobs_dead_lettered));
     out.attempts_ok_series.push_back(static_cast<uint32_t>(now.attempts_ok - prev.attempts_ok));
     out.attempts_failed_series.push_back(static_cast<uint32_t>(failed(now) - failed(prev)));
+    out.dead_letter_size_series.push_back(connectors_[i]->dead_letter_size());
     prev.jobs_succeeded = now.jobs_succeeded;
     prev.jobs_dead_lettered = now.jobs_dead_lettered;
     prev.attempts_ok = now.attempts_ok;

@@ -94,8 +94,9 @@ struct ConnectorOutcome {
   std::vector<uint32_t> queue_depth_series;
   std::vector<uint32_t> succeeded_series;
   std::vector<uint32_t> dead_lettered_series;
-  std::vector<uint32_t> attempts_ok_series;      // attempts answered with success
-  std::vector<uint32_t> attempts_failed_series;  // attempts failed (any error, breaker rejections)
+  std::vector<uint32_t> attempts_ok_series;       // attempts answered with success
+  std::vector<uint32_t> attempts_failed_series;   // attempts failed (any error, breaker rejections)
+  std::vector<uint32_t> dead_letter_size_series;  // jobs in the dead-letter queue then
 };
 
 struct PortOutcome {
