@@ -1,8 +1,12 @@
 // syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry...]: runs a drill and writes its
 // reports.
+#include <unistd.h>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -15,9 +19,12 @@
 #include "app/scenario_input.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/content_hash.hpp"
+#include "reports/junit_xml.hpp"
 #include "reports/report_json.hpp"
+#include "reports/report_md.hpp"
 #include "reports/scorecard.hpp"
 #include "reports/telemetry_jsonl.hpp"
+#include "sim/score/detection.hpp"
 #include "sim/world/world.hpp"
 
 namespace syncdrill {
@@ -31,6 +38,8 @@ struct RunArgs {
   std::optional<uint64_t> seed;
   std::string out_dir;  // empty = out/<scenario name>
   bool quiet = false;
+  // The report files to write: "json", "md", "junit" (all by default).
+  std::vector<std::string> formats{"json", "md", "junit"};
   bool telemetry = false;  // write DIR/telemetry.jsonl
   TelemetryOptions telemetry_options;
 };
@@ -64,6 +73,8 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
                                                     "root seed (default: the scenario's `seed`)")(
       "out", po::value<std::string>(), "report folder (default: out/<scenario name>)")(
       "quiet,q", "print nothing on success")(
+      "format", po::value<std::string>()->value_name("LIST"),
+      "report files to write, comma-separated: json, md, junit (default: all)")(
       "telemetry", "also write DIR/telemetry.jsonl: one line per request and webhook delivery")(
       "telemetry-sample", po::value<std::string>()->value_name("FRACTION"),
       "keep this fraction of requests, 0 < FRACTION <= 1 (default 1; implies --telemetry)")(
@@ -93,6 +104,24 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   if (vm.count("seed")) parsed.seed = vm["seed"].as<uint64_t>();
   if (vm.count("out")) parsed.out_dir = vm["out"].as<std::string>();
   parsed.quiet = vm.count("quiet") > 0;
+  if (vm.count("format")) {
+    parsed.formats.clear();
+    std::string_view list = vm["format"].as<std::string>();
+    while (!list.empty()) {
+      const size_t comma = list.find(',');
+      const std::string_view name = list.substr(0, comma);
+      if (name != "json" && name != "md" && name != "junit") {
+        return usage_error(fmt::format(
+            "--format takes json, md and junit, comma-separated; '{}' is none of them", name));
+      }
+      if (std::find(parsed.formats.begin(), parsed.formats.end(), name) == parsed.formats.end()) {
+        parsed.formats.emplace_back(name);
+      }
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+    if (parsed.formats.empty())
+      return usage_error("--format needs at least one of json, md, junit");
+  }
   parsed.telemetry = vm.count("telemetry") > 0;
   if (vm.count("telemetry-sample")) {
     const std::string& text = vm["telemetry-sample"].as<std::string>();
@@ -190,6 +219,10 @@ int run_command(const std::vector<std::string>& args) {
                     parsed.scenario, result.limit_message));
   }
 
+  const Score score = score_run(*scenario, result);
+  auto wanted = [&](std::string_view format) {
+    return std::find(parsed.formats.begin(), parsed.formats.end(), format) != parsed.formats.end();
+  };
   std::string error = make_directories(out_dir);
   std::optional<TelemetrySummary> summary;
   if (error.empty() && telemetry) {
@@ -197,21 +230,33 @@ int run_command(const std::vector<std::string>& args) {
     error = telemetry->commit();
     summary = TelemetrySummary{"telemetry.jsonl", telemetry->options(), telemetry->stats()};
   }
-  if (error.empty()) {
-    const TelemetrySummary* t = summary ? &*summary : nullptr;
-    error = write_file_atomically(out_dir + "/report.json",
-                                  report_json(*scenario, id, result, t).dump(2) + "\n");
-    if (!error.empty() && telemetry) {
-      std::error_code ignored;
-      std::filesystem::remove(telemetry->path(), ignored);
-    }
+  // Each report is written whole or not at all (a temporary file, then a rename).
+  std::vector<std::string> written;
+  auto write = [&](std::string_view format, const std::string& name, const std::string& text) {
+    if (!error.empty() || !wanted(format)) return;
+    error = write_file_atomically(out_dir + "/" + name, text);
+    if (error.empty()) written.push_back(name);
+  };
+  const TelemetrySummary* t = summary ? &*summary : nullptr;
+  write("json", "report.json", report_json(*scenario, id, result, t, &score).dump(2) + "\n");
+  write("md", "report.md", report_markdown(*scenario, id, result, score));
+  write("junit", "junit.xml", report_junit(*scenario, id, result, score));
+  if (!error.empty()) {
+    // All or nothing: a run that could not write every report leaves none of this run's.
+    std::error_code ignored;
+    for (const std::string& name : written)
+      std::filesystem::remove(out_dir + "/" + name, ignored);
+    if (telemetry) std::filesystem::remove(telemetry->path(), ignored);
   }
   if (!error.empty()) return internal_error(error);
   created.dismiss();
   if (!parsed.quiet) {
-    std::cout << scorecard_text(*scenario, id, result, out_dir, summary ? &*summary : nullptr);
+    // Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org).
+    const bool colour = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+    std::cout << scorecard_text(*scenario, id, result, out_dir, summary ? &*summary : nullptr,
+                                &score, colour, written);
   }
-  return kExitOk;
+  return score.scored && !score.held() ? kExitBreached : kExitOk;
 }
 
 }  // namespace syncdrill

@@ -165,6 +165,101 @@ Json fault_json(const FaultSpec& f, uint64_t hits) {
   return j;
 }
 
+// A time in seconds, or null.
+Json seconds_or_null(const std::optional<SimTime>& t) {
+  return t ? Json(rounded(t->seconds(), 6)) : Json(nullptr);
+}
+Json duration_or_null(const std::optional<Duration>& d) {
+  return d ? Json(rounded(d->seconds(), 6)) : Json(nullptr);
+}
+
+// What the drill made of a fault: its timeline and scores.
+void add_incident(Json& j, const FaultIncident& incident) {
+  j["onset_s"] = rounded(incident.onset.seconds(), 6);
+  j["ended_s"] = rounded(incident.ended.seconds(), 6);
+  j["detected_s"] = seconds_or_null(incident.detected);
+  j["detected_by"] = incident.detected_by;
+  j["acknowledged_s"] = seconds_or_null(incident.acknowledged);
+  Json actions = Json::array();
+  for (const ActionRecord& a : incident.actions) {
+    actions.push_back({{"action", to_string(a.kind)},
+                       {"target", a.target},
+                       {"at_s", rounded(a.at.seconds(), 6)}});
+  }
+  j["actions"] = actions;
+  j["recovered_s"] = seconds_or_null(incident.recovered);
+  j["mttd_s"] = duration_or_null(incident.mttd);
+  j["mttr_s"] = duration_or_null(incident.mttr);
+  j["missed"] = incident.missed();
+}
+
+Json tier_json(const TierVerdict& t) {
+  Json checks = Json::array();
+  for (const TierCheck& c : t.checks) {
+    Json cj;
+    cj["check"] = c.check;
+    cj["flow"] = to_string(c.flow);
+    cj["subject"] = c.subject.empty() ? Json(nullptr) : Json(c.subject);
+    cj["actual"] = rounded(c.actual, 6);
+    cj["limit"] = rounded(c.limit, 6);
+    cj["unit"] = c.unit;
+    cj["held"] = c.held;
+    cj["reason"] = c.reason.empty() ? Json(nullptr) : Json(c.reason);
+    checks.push_back(cj);
+  }
+  return Json{{"name", t.tier}, {"held", t.held()}, {"checks", checks}};
+}
+
+Json monitor_json(const MonitorOutcome& m) {
+  Json firings = Json::array();
+  for (const MonitorFiring& f : m.firings) {
+    firings.push_back({{"start_s", rounded(f.start.seconds(), 6)},
+                       {"end_s", seconds_or_null(f.end)},
+                       {"value", rounded(f.value, 6)},
+                       {"attributed_to", f.attributed_to}});
+  }
+  return Json{{"name", m.name},
+              {"kind", to_string(m.kind)},
+              {"firings", firings},
+              {"false_positives", m.false_positives}};
+}
+
+// Per flow with connectors: what the tiers are judged on, over the whole run.
+Json flows_json(const Scenario& s, const WorldResult& r) {
+  Json flows = Json::array();
+  for (FlowKind flow : {FlowKind::order_ingest, FlowKind::stock_sync, FlowKind::price_sync,
+                        FlowKind::fulfillment, FlowKind::returns, FlowKind::reconciliation}) {
+    uint64_t ok = 0;
+    uint64_t failed = 0;
+    uint64_t dead = 0;
+    Json names = Json::array();
+    for (const ConnectorOutcome& c : r.connectors) {
+      if (c.flow != flow) continue;
+      names.push_back(c.name);
+      ok += c.stats.attempts_ok;
+      failed += c.stats.breaker_rejections;
+      for (uint64_t e : c.stats.errors)
+        failed += e;
+      dead += c.stats.jobs_dead_lettered;
+    }
+    if (names.empty()) continue;
+    const SlaTierSpec* tier = nullptr;
+    for (const SlaTierSpec& t : s.sla_tiers) {
+      if (std::find(t.flows.begin(), t.flows.end(), flow) != t.flows.end()) tier = &t;
+    }
+    Json f;
+    f["flow"] = to_string(flow);
+    f["tier"] = tier != nullptr ? Json(tier->name) : Json(nullptr);
+    f["connectors"] = names;
+    f["attempts"] = ok + failed;
+    f["error_ratio"] =
+        ok + failed == 0 ? 0.0 : rounded(static_cast<double>(failed) / (ok + failed), 6);
+    f["jobs_dead_lettered"] = dead;
+    flows.push_back(f);
+  }
+  return flows;
+}
+
 Json telemetry_json(const TelemetrySummary& t) {
   const TelemetryStats& s = t.stats;
   Json j;
@@ -220,7 +315,7 @@ Impact total_impact(const WorldResult& r) {
 }
 
 Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
-                 const TelemetrySummary* telemetry) {
+                 const TelemetrySummary* telemetry, const Score* score) {
   Json j;
   j["schema_version"] = kReportSchemaVersion;
   j["syncdrill_version"] = SYNCDRILL_VERSION;
@@ -234,17 +329,31 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldRes
                    {"files", files}};
   j["seed"] = id.seed;
   j["replay"] = replay_command(id);
-  // Scoring (tiers, faults, monitors) arrives in a later stage; until then nothing is judged.
-  j["verdict"] = "not_scored";
+  j["verdict"] = score == nullptr || !score->scored ? "not_scored"
+                 : score->held()                    ? "pass"
+                                                    : "fail";
   j["run"] = {{"status", to_string(result.status)},
               {"simulated_duration_s", rounded(result.simulated.seconds(), 6)},
               {"events_processed", result.events_processed}};
   Json faults = Json::array();
   for (size_t i = 0; i < scenario.faults.size(); ++i) {
     const uint64_t hits = i < result.fault_hits.size() ? result.fault_hits[i] : 0;
-    faults.push_back(fault_json(scenario.faults[i], hits));
+    Json fj = fault_json(scenario.faults[i], hits);
+    if (score != nullptr && i < score->incidents.size()) add_incident(fj, score->incidents[i]);
+    faults.push_back(fj);
   }
   j["faults"] = faults;
+  Json tiers = Json::array();
+  Json monitors = Json::array();
+  if (score != nullptr) {
+    for (const TierVerdict& t : score->tiers)
+      tiers.push_back(tier_json(t));
+    for (const MonitorOutcome& m : score->monitors)
+      monitors.push_back(monitor_json(m));
+  }
+  j["tiers"] = tiers;
+  j["monitors"] = monitors;
+  j["flows"] = flows_json(scenario, result);
   j["impact"] = impact_json(total_impact(result), result, scenario.currency);
   Json channels = Json::array();
   for (const ChannelOutcome& c : result.channels)

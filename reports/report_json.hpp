@@ -11,6 +11,7 @@
 
 #include "reports/telemetry_jsonl.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/score/score.hpp"
 #include "sim/world/world.hpp"
 
 namespace syncdrill {
@@ -53,8 +54,10 @@ struct TelemetrySummary {
 };
 
 // telemetry: null when the run wrote no telemetry (the report then has no `telemetry` key).
+// score: the drill's verdict (none: not scored).
 nlohmann::ordered_json report_json(const Scenario& scenario, const RunIdentity& id,
                                    const WorldResult& result,
-                                   const TelemetrySummary* telemetry = nullptr);
+                                   const TelemetrySummary* telemetry = nullptr,
+                                   const Score* score = nullptr);
 
 }  // namespace syncdrill

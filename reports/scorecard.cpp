@@ -130,6 +130,57 @@ void append_faults(std::string& out, const Scenario& scenario, const WorldResult
   }
 }
 
+std::string when(const std::optional<SimTime>& t) {
+  return t ? human_duration(*t - SimTime{}) : "-";
+}
+
+// Each fault's timeline: onset, detection (MTTD), acknowledgement, actions, recovery (MTTR).
+void append_incidents(std::string& out, const Score& score) {
+  if (score.incidents.empty()) return;
+  out += "\nIncident timeline (simulated time)\n";
+  out += fmt::format("  {:<18} {:>8} {:>20} {:>8} {:>7} {:>20}\n", "fault", "onset",
+                     "detected (MTTD)", "acked", "actions", "recovered (MTTR)");
+  for (const FaultIncident& i : score.incidents) {
+    const std::string detected =
+        i.detected ? fmt::format("{} ({})", when(i.detected), human_duration(*i.mttd)) : "MISSED";
+    const std::string recovered =
+        i.recovered ? fmt::format("{} ({})", when(i.recovered), human_duration(*i.mttr))
+                    : "not recovered";
+    out += fmt::format("  {:<18} {:>8} {:>20} {:>8} {:>7} {:>20}\n", i.fault_id, when(i.onset),
+                       detected, when(i.acknowledged), i.actions.size(), recovered);
+    if (!i.detected_by.empty()) {
+      std::string by;
+      for (const std::string& m : i.detected_by)
+        by += (by.empty() ? "" : ", ") + m;
+      out += fmt::format("  {:<18} detected by {}\n", "", by);
+    }
+  }
+}
+
+// The verdict per tier and, for each breach, why.
+void append_verdict(std::string& out, const Score* score, bool colour) {
+  const auto paint = [&](std::string_view word, bool good) {
+    if (!colour) return std::string(word);
+    return fmt::format("\x1b[1;{}m{}\x1b[0m", good ? 32 : 31, word);
+  };
+  if (score == nullptr || !score->scored) {
+    out += "\nVerdict: NOT SCORED (the scenario has no SLA tiers)\n";
+    return;
+  }
+  size_t breached = 0;
+  for (const TierVerdict& t : score->tiers)
+    breached += t.held() ? 0 : 1;
+  out += fmt::format("\nVerdict: {} ({} of {} SLA tiers breached)\n",
+                     paint(score->held() ? "PASS" : "FAIL", score->held()), breached,
+                     score->tiers.size());
+  for (const TierVerdict& t : score->tiers) {
+    out += fmt::format("  {:<14} {}\n", t.tier, paint(t.held() ? "held" : "BREACHED", t.held()));
+    for (const TierCheck& c : t.checks) {
+      if (!c.held) out += fmt::format("    - {}\n", c.reason);
+    }
+  }
+}
+
 void append_telemetry(std::string& out, const TelemetrySummary& t, const std::string& report_dir) {
   const TelemetryStats& s = t.stats;
   out += fmt::format("Telemetry: {}/{}  {} records written", report_dir, t.file,
@@ -151,7 +202,8 @@ void append_telemetry(std::string& out, const TelemetrySummary& t, const std::st
 
 std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
                            const WorldResult& result, const std::string& report_dir,
-                           const TelemetrySummary* telemetry) {
+                           const TelemetrySummary* telemetry, const Score* score, bool colour,
+                           const std::vector<std::string>& files) {
   std::string out;
   out +=
       fmt::format("syncdrill {}  drill '{}'  seed {}\n", SYNCDRILL_VERSION, scenario.name, id.seed);
@@ -166,8 +218,12 @@ std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
   append_connectors(out, result);
   append_endpoints(out, result);
   append_faults(out, scenario, result);
-  out += "\nVerdict: not scored (SLA tiers, faults and monitors are not evaluated yet)\n";
-  out += fmt::format("Report:  {}/report.json\n", report_dir);
+  if (score != nullptr) append_incidents(out, *score);
+  append_verdict(out, score, colour);
+  std::string names;
+  for (const std::string& f : files)
+    names += (names.empty() ? "" : ", ") + f;
+  out += fmt::format("Reports: {}/ ({})\n", report_dir, names.empty() ? "report.json" : names);
   if (telemetry != nullptr) append_telemetry(out, *telemetry, report_dir);
   out += fmt::format("Replay:  {}\n", replay_command(id));
   return out;

@@ -132,8 +132,8 @@ TEST_CASE("run writes report.json with the run's identity and per-endpoint stati
   CHECK(impact["orders_placed"].get<uint64_t>() > 10000);
   CHECK(impact["skus_not_conserved"] == 0);
   CHECK(report["channels"][0]["freshness_ms"]["order_ingest"]["p95"].get<double>() > 0);
-  // Nothing else lands in the report folder: no temporary files left behind.
-  CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 1);
+  // report.json, report.md, junit.xml and nothing else: no temporary files left behind.
+  CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 3);
 }
 
 TEST_CASE("the same seed gives byte-identical reports and another seed different ones") {
@@ -183,8 +183,8 @@ TEST_CASE("run --telemetry writes telemetry.jsonl next to report.json, one objec
   }
   CHECK(t["records_written"] == n);
   CHECK(t["records_seen"] == n);
-  // report.json, telemetry.jsonl and nothing else: no temporary file left behind.
-  CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 2);
+  // The three reports, telemetry.jsonl and nothing else: no temporary file left behind.
+  CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 4);
 }
 
 TEST_CASE("without --telemetry no telemetry file is written and the report has no telemetry") {
@@ -249,6 +249,47 @@ TEST_CASE("list shows the shipped drills with their descriptions") {
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("black-friday-peak ") == 0);
   CHECK(r.out.find("invalid") == std::string::npos);
+}
+
+const std::string kBreached = source_path("tests/scenarios/valid/breached-drill.yaml");
+
+TEST_CASE("a breached tier exits 1 and every report says why") {
+  Scratch s("breached");
+  const CliRun r = s.run(fmt::format("run '{}' --out out", kBreached));
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("Verdict: FAIL (2 of 2 SLA tiers breached)") != std::string::npos);
+  CHECK(r.out.find("fault stock-stuck was never detected (no monitor caught it)") !=
+        std::string::npos);
+  // Not a terminal: no colour codes.
+  CHECK(r.out.find('\x1b') == std::string::npos);
+  const auto report = nlohmann::json::parse(read_file(s / "out/report.json"));
+  CHECK(report["verdict"] == "fail");
+  REQUIRE(report["tiers"].size() == 2);
+  CHECK(report["tiers"][0]["held"] == false);
+  REQUIRE(report["faults"].size() == 2);
+  CHECK(report["faults"][0]["mttd_s"] == 90.0);
+  CHECK(report["faults"][0]["detected_by"] == nlohmann::json::array({"ingest-errors"}));
+  CHECK(report["faults"][1]["missed"] == true);
+  CHECK(report["faults"][1]["mttd_s"].is_null());
+  REQUIRE(report["monitors"].size() == 1);
+  CHECK(report["monitors"][0]["firings"][0]["attributed_to"] ==
+        nlohmann::json::array({"oms-down"}));
+  const std::string junit = read_file(s / "out/junit.xml");
+  CHECK(junit.find("type=\"missed\"") != std::string::npos);
+  CHECK(junit.find("type=\"sla_breach\"") != std::string::npos);
+  CHECK(read_file(s / "out/report.md").find("FAIL") != std::string::npos);
+}
+
+TEST_CASE("--format chooses the report files; an unknown format is a usage error") {
+  Scratch s("formats");
+  CHECK(s.run(fmt::format("run '{}' --out a -q --format junit,json", kBreached)).exit_code == 1);
+  CHECK(fs::exists(s / "a/report.json"));
+  CHECK(fs::exists(s / "a/junit.xml"));
+  CHECK_FALSE(fs::exists(s / "a/report.md"));
+  const CliRun bad = s.run(fmt::format("run '{}' --out b --format pdf", kBreached));
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--format takes json, md and junit") != std::string::npos);
+  CHECK_FALSE(fs::exists(s / "b"));
 }
 
 }  // namespace
