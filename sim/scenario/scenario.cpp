@@ -111,7 +111,8 @@ const EnumTable<Signal>& enum_table() {
       "signal",
       {SD_E(K, error_rate), SD_E(K, latency_p95), SD_E(K, queue_depth), SD_E(K, freshness_p95),
        SD_E(K, dead_letters), SD_E(K, throughput), SD_E(K, reconciliation_delta),
-       SD_E(K, oversells), SD_E(K, breaker_open)}};
+       SD_E(K, oversells), SD_E(K, breaker_open), SD_E(K, mapping_errors),
+       SD_E(K, price_mismatches), SD_E(K, webhook_rate)}};
   return t;
 }
 

@@ -292,7 +292,10 @@ enum class Signal {
   throughput,
   reconciliation_delta,
   oversells,
-  breaker_open
+  breaker_open,
+  mapping_errors,    // shipment states the fulfillment mapping could not translate, so far
+  price_mismatches,  // order lines sold at a price other than the ERP's, so far
+  webhook_rate       // webhook deliveries the receivers took, per second
 };
 
 struct MonitorSpec {

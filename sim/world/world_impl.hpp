@@ -106,6 +106,8 @@ struct ChannelState {
   std::array<LatencyHistogram, 4> window_delay_us;
   std::array<LatencyHistogram, 4> sample_delay_us;  // since the last series sample
   uint64_t oversold_so_far = 0;
+  uint64_t webhooks_taken = 0;                    // deliveries the receiving connector took
+  uint64_t webhooks_taken_at_tick = 0;            // ... at the last monitor evaluation
   std::optional<RandomStream> webhook_fault_rng;  // drawn only while a webhook fault is in force
 };
 

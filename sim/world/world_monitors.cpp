@@ -131,6 +131,17 @@ SignalTick World::measure(MonitorState& m) {
       for (uint32_t i : m.connectors)
         t.gauge += connectors_[i]->breaker_open(engine.now()) ? 1 : 0;
       break;
+    case Signal::mapping_errors:
+      t.gauge = static_cast<double>(result.unmapped_states);
+      break;
+    case Signal::price_mismatches:
+      for (uint32_t c : m.channels)
+        t.gauge += static_cast<double>(channels[c].outcome->price_mismatches);
+      break;
+    case Signal::webhook_rate:
+      for (uint32_t c : m.channels)
+        t.events += channels[c].webhooks_taken - channels[c].webhooks_taken_at_tick;
+      break;
   }
   return t;
 }
@@ -159,6 +170,7 @@ void World::evaluate_monitors() {
   for (ChannelState& ch : channels) {
     for (LatencyHistogram& h : ch.window_delay_us)
       h.reset();
+    ch.webhooks_taken_at_tick = ch.webhooks_taken;
   }
   reconciliation_seen_ = result.reconciliation.size();
 }

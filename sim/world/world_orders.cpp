@@ -266,6 +266,7 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
       if (faulty && (marks & kDeliveryCopy) == 0) {
         wf = webhook_fault(ch, FaultKind::webhook_duplicate, event.topic);
       }
+      ++ch.webhooks_taken;
       if (wf == nullptr) {
         record_webhook(c, event, attempt, DeliveryResult::delivered);
         return;

@@ -79,7 +79,8 @@ double MonitorEvaluator::threshold_value(const Window& w) const {
   switch (signal_) {
     case Signal::error_rate:
       return error_ratio(w);
-    case Signal::throughput: {
+    case Signal::throughput:
+    case Signal::webhook_rate: {
       const Duration span = interval_ * present(w);
       return static_cast<double>(w.events) / span.seconds();
     }

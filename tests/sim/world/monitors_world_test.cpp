@@ -123,5 +123,28 @@ monitors:
   CHECK(*m.firings[0].end == SimTime{} + minutes(30) + seconds(30));
 }
 
+TEST_CASE("an absence monitor on a channel's webhook rate catches dropped order events") {
+  // Every orders/create event from 20m is dropped at the source: deliveries stop at 20m plus
+  // the 50 ms on the wire. The 2m window (t - 2m, t] first holds none at t = 22m or 22m30s.
+  const WorldResult r = run_world(from_text(world("30m", "5/s", R"(faults:
+  - {id: no-hooks, kind: event_drop, target: shop/orders/create, at: 20m, for: 5m}
+monitors:
+  - {name: shop-silent, kind: absence, signal: webhook_rate, target: shop, window: 2m}
+  - {name: shop-rate, kind: threshold, signal: webhook_rate, target: shop, below: 2,
+     window: 1m})")),
+                                  5);
+  const MonitorRun& silent = monitor(r, "shop-silent");
+  REQUIRE(silent.firings.size() == 1);
+  const SimTime fired = silent.firings[0].start;
+  CHECK((fired == SimTime{} + minutes(22) || fired == SimTime{} + minutes(22) + seconds(30)));
+  // Before the fault the rate is ~5 deliveries a second: the threshold's value says so.
+  const MonitorRun& rate = monitor(r, "shop-rate");
+  CHECK(rate.values[30] > 4);
+  CHECK(rate.values[30] < 6);
+  REQUIRE_FALSE(rate.firings.empty());
+  CHECK(rate.firings[0].start > SimTime{} + minutes(20));
+  CHECK(rate.firings[0].start <= SimTime{} + minutes(21));
+}
+
 }  // namespace
 }  // namespace syncdrill
