@@ -20,6 +20,7 @@
 #include "reports/atomic_file.hpp"
 #include "reports/content_hash.hpp"
 #include "reports/junit_xml.hpp"
+#include "reports/report_html.hpp"
 #include "reports/report_json.hpp"
 #include "reports/report_md.hpp"
 #include "reports/scorecard.hpp"
@@ -39,7 +40,7 @@ struct RunArgs {
   std::string out_dir;  // empty = out/<scenario name>
   bool quiet = false;
   // The report files to write: "json", "md", "junit" (all by default).
-  std::vector<std::string> formats{"json", "md", "junit"};
+  std::vector<std::string> formats{"json", "md", "junit", "html"};
   bool telemetry = false;  // write DIR/telemetry.jsonl
   TelemetryOptions telemetry_options;
 };
@@ -74,7 +75,7 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       "out", po::value<std::string>(), "report folder (default: out/<scenario name>)")(
       "quiet,q", "print nothing on success")(
       "format", po::value<std::string>()->value_name("LIST"),
-      "report files to write, comma-separated: json, md, junit (default: all)")(
+      "report files to write, comma-separated: json, md, junit, html (default: all)")(
       "telemetry", "also write DIR/telemetry.jsonl: one line per request and webhook delivery")(
       "telemetry-sample", po::value<std::string>()->value_name("FRACTION"),
       "keep this fraction of requests, 0 < FRACTION <= 1 (default 1; implies --telemetry)")(
@@ -110,17 +111,19 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
     while (!list.empty()) {
       const size_t comma = list.find(',');
       const std::string_view name = list.substr(0, comma);
-      if (name != "json" && name != "md" && name != "junit") {
+      if (name != "json" && name != "md" && name != "junit" && name != "html") {
         return usage_error(fmt::format(
-            "--format takes json, md and junit, comma-separated; '{}' is none of them", name));
+            "--format takes json, md, junit and html, comma-separated; '{}' is none of them",
+            name));
       }
       if (std::find(parsed.formats.begin(), parsed.formats.end(), name) == parsed.formats.end()) {
         parsed.formats.emplace_back(name);
       }
       list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
     }
-    if (parsed.formats.empty())
-      return usage_error("--format needs at least one of json, md, junit");
+    if (parsed.formats.empty()) {
+      return usage_error("--format needs at least one of json, md, junit, html");
+    }
   }
   parsed.telemetry = vm.count("telemetry") > 0;
   if (vm.count("telemetry-sample")) {
@@ -241,6 +244,7 @@ int run_command(const std::vector<std::string>& args) {
   write("json", "report.json", report_json(*scenario, id, result, t, &score).dump(2) + "\n");
   write("md", "report.md", report_markdown(*scenario, id, result, score));
   write("junit", "junit.xml", report_junit(*scenario, id, result, score));
+  write("html", "report.html", report_html(*scenario, id, result, score));
   if (!error.empty()) {
     // All or nothing: a run that could not write every report leaves none of this run's.
     std::error_code ignored;

@@ -132,8 +132,8 @@ TEST_CASE("run writes report.json with the run's identity and per-endpoint stati
   CHECK(impact["orders_placed"].get<uint64_t>() > 10000);
   CHECK(impact["skus_not_conserved"] == 0);
   CHECK(report["channels"][0]["freshness_ms"]["order_ingest"]["p95"].get<double>() > 0);
-  // report.json, report.md, junit.xml and nothing else: no temporary files left behind.
-  CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 3);
+  // report.json, report.md, junit.xml, report.html and nothing else: no temporary files.
+  CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 4);
 }
 
 TEST_CASE("the same seed gives byte-identical reports and another seed different ones") {
@@ -183,8 +183,8 @@ TEST_CASE("run --telemetry writes telemetry.jsonl next to report.json, one objec
   }
   CHECK(t["records_written"] == n);
   CHECK(t["records_seen"] == n);
-  // The three reports, telemetry.jsonl and nothing else: no temporary file left behind.
-  CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 4);
+  // The four reports, telemetry.jsonl and nothing else: no temporary file left behind.
+  CHECK(std::distance(fs::directory_iterator(s / "out"), fs::directory_iterator{}) == 5);
 }
 
 TEST_CASE("without --telemetry no telemetry file is written and the report has no telemetry") {
@@ -278,6 +278,7 @@ TEST_CASE("a breached tier exits 1 and every report says why") {
   CHECK(junit.find("type=\"missed\"") != std::string::npos);
   CHECK(junit.find("type=\"sla_breach\"") != std::string::npos);
   CHECK(read_file(s / "out/report.md").find("FAIL") != std::string::npos);
+  CHECK(read_file(s / "out/report.html").find("<svg") != std::string::npos);
 }
 
 TEST_CASE("--format chooses the report files; an unknown format is a usage error") {
@@ -288,7 +289,7 @@ TEST_CASE("--format chooses the report files; an unknown format is a usage error
   CHECK_FALSE(fs::exists(s / "a/report.md"));
   const CliRun bad = s.run(fmt::format("run '{}' --out b --format pdf", kBreached));
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err.find("--format takes json, md and junit") != std::string::npos);
+  CHECK(bad.err.find("--format takes json, md, junit and html") != std::string::npos);
   CHECK_FALSE(fs::exists(s / "b"));
 }
 
