@@ -237,9 +237,7 @@ Json flows_json(const Scenario& s, const WorldResult& r) {
       if (c.flow != flow) continue;
       names.push_back(c.name);
       ok += c.stats.attempts_ok;
-      failed += c.stats.breaker_rejections;
-      for (uint64_t e : c.stats.errors)
-        failed += e;
+      failed += c.stats.attempts_failed();
       dead += c.stats.jobs_dead_lettered;
     }
     if (names.empty()) continue;

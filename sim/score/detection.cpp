@@ -76,9 +76,7 @@ std::optional<double> error_ratio(const WorldResult& r, FlowKind flow) {
   for (const ConnectorOutcome& c : r.connectors) {
     if (c.flow != flow) continue;
     ok += c.stats.attempts_ok;
-    failed += c.stats.breaker_rejections;
-    for (uint64_t e : c.stats.errors)
-      failed += e;
+    failed += c.stats.attempts_failed();
   }
   if (ok + failed == 0) return std::nullopt;
   return static_cast<double>(failed) / static_cast<double>(ok + failed);

@@ -101,6 +101,14 @@ struct ConnectorStats {
   uint64_t errors[kErrorClassCount] = {};
   uint32_t queue_depth_max = 0;
   LatencyHistogram job_latency_us;  // offered -> finished, succeeded jobs
+
+  // Attempts that failed: any error class, and those an open breaker failed fast.
+  uint64_t attempts_failed() const {
+    uint64_t n = breaker_rejections;
+    for (uint64_t e : errors)
+      n += e;
+    return n;
+  }
 };
 
 class Connector final : public EndpointClient {

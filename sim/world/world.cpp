@@ -293,12 +293,6 @@ void World::schedule_sampling() {
 
 void World::sample_series() {
   sample_prev_.resize(connectors_.size());
-  auto failed = [](const ConnectorStats& s) {
-    uint64_t n = s.breaker_rejections;
-    for (uint64_t e : s.errors)
-      n += e;
-    return n;
-  };
   for (size_t i = 0; i < connectors_.size(); ++i) {
     ConnectorOutcome& out = result.connectors[i];
     const ConnectorStats& now = connectors_[i]->stats();
@@ -308,7 +302,8 @@ void World::sample_series() {
     out.dead_lettered_series.push_back(
         static_cast<uint32_t>(now.jobs_dead_lettered - prev.jobs_dead_lettered));
     out.attempts_ok_series.push_back(static_cast<uint32_t>(now.attempts_ok - prev.attempts_ok));
-    out.attempts_failed_series.push_back(static_cast<uint32_t>(failed(now) - failed(prev)));
+    out.attempts_failed_series.push_back(
+        static_cast<uint32_t>(now.attempts_failed() - prev.attempts_failed()));
     out.dead_letter_size_series.push_back(connectors_[i]->dead_letter_size());
     prev.jobs_succeeded = now.jobs_succeeded;
     prev.jobs_dead_lettered = now.jobs_dead_lettered;

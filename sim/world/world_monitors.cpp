@@ -10,13 +10,6 @@ namespace syncdrill::world {
 
 namespace {
 
-uint64_t failed_attempts(const ConnectorStats& s) {
-  uint64_t n = s.breaker_rejections;
-  for (uint64_t e : s.errors)
-    n += e;
-  return n;
-}
-
 FreshnessKind freshness_of(const MonitorSpec& m) {
   if (!m.flow) return kFreshStock;  // the playbook's headline freshness: stock sync
   switch (*m.flow) {
@@ -86,7 +79,7 @@ SignalTick World::measure(MonitorState& m) {
         const ConnectorStats& now = connectors_[i]->stats();
         const ConnectorStats& before = monitor_prev_[i];
         t.good += now.attempts_ok - before.attempts_ok;
-        t.bad += failed_attempts(now) - failed_attempts(before);
+        t.bad += now.attempts_failed() - before.attempts_failed();
       }
       break;
     case Signal::latency_p95: {
