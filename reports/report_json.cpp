@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "reports/format.hpp"
+
 namespace syncdrill {
 
 namespace {
@@ -310,6 +312,32 @@ Impact total_impact(const WorldResult& r) {
     i.unmatched_entries = last.missing_in_oms + last.duplicated_in_oms + last.revenue_mismatched;
   }
   return i;
+}
+
+std::vector<ImpactRow> impact_rows(const Impact& i, const WorldResult& r,
+                                   const std::string& currency) {
+  std::vector<ImpactRow> rows{
+      {"Orders placed", i.orders_placed,
+       fmt::format("{} refused at checkout: sold out", grouped(i.orders_sold_out))},
+      {"In the OMS exactly once", i.in_oms_once, ""},
+      {"Duplicated in the OMS", i.duplicated,
+       i.duplicated > 0 ? fmt::format("{} extra OMS orders", grouped(i.duplicate_oms_orders)) : ""},
+      {"Lost (never reached the OMS)", i.lost, ""},
+      {"Oversold, then cancelled", i.oversold, ""},
+      {"Still in flight at the end", i.in_flight, ""},
+      {"Lines sold at a stale price", i.price_mismatches,
+       i.price_mismatches > 0 ? money_text(i.price_mismatch_minor, currency) + " off" : ""},
+      {"Returns not synced", i.returns_requested - i.returns_synced,
+       fmt::format("of {}", grouped(i.returns_requested))},
+      {"Shipment states unmapped", r.unmapped_states, ""}};
+  if (!r.reconciliation.empty()) {
+    const ReconciliationRun& last = r.reconciliation.back();
+    rows.push_back({"Unmatched at last reconciliation", i.unmatched_entries,
+                    fmt::format("missing {}, duplicated {}, revenue entries not one {}",
+                                grouped(last.missing_in_oms), grouped(last.duplicated_in_oms),
+                                grouped(last.revenue_mismatched))});
+  }
+  return rows;
 }
 
 Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,

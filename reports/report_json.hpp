@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -45,6 +46,16 @@ struct Impact {
   uint64_t unmatched_entries = 0;  // at the last reconciliation run
 };
 Impact total_impact(const WorldResult& result);
+
+// The business impact as the reports' tables show it: a measure, its count, a note (plain text;
+// each writer escapes it for its format).
+struct ImpactRow {
+  std::string measure;
+  uint64_t count = 0;
+  std::string note;
+};
+std::vector<ImpactRow> impact_rows(const Impact& impact, const WorldResult& result,
+                                   const std::string& currency);
 
 // What report.json and the scorecard say of a run's telemetry.jsonl, when one was written.
 struct TelemetrySummary {

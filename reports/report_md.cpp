@@ -216,33 +216,11 @@ void append_monitors(std::string& out, const Score& score) {
 // The rows of the scorecard's "Business impact", as a table.
 void append_impact(std::string& out, const Impact& i, const WorldResult& r,
                    const std::string& currency) {
-  auto row = [&](std::string_view what, uint64_t value, const std::string& note = "") {
-    out += fmt::format("| {} | {} | {} |\n", what, grouped(value), note);
-  };
   out += "\n## Business impact\n\n";
   out += "| Measure | Count | Note |\n";
   out += "|---|---:|---|\n";
-  row("Orders placed", i.orders_placed,
-      fmt::format("{} refused at checkout: sold out", grouped(i.orders_sold_out)));
-  row("In the OMS exactly once", i.in_oms_once);
-  row("Duplicated in the OMS", i.duplicated,
-      i.duplicated > 0 ? fmt::format("{} extra OMS orders", grouped(i.duplicate_oms_orders)) : "");
-  row("Lost (never reached the OMS)", i.lost);
-  row("Oversold, then cancelled", i.oversold);
-  row("Still in flight at the end", i.in_flight);
-  row("Lines sold at a stale price", i.price_mismatches,
-      i.price_mismatches > 0
-          ? fmt::format("{} off", md_text(money_text(i.price_mismatch_minor, currency)))
-          : "");
-  row("Returns not synced", i.returns_requested - i.returns_synced,
-      fmt::format("of {}", grouped(i.returns_requested)));
-  row("Shipment states unmapped", r.unmapped_states);
-  if (!r.reconciliation.empty()) {
-    const ReconciliationRun& last = r.reconciliation.back();
-    row("Unmatched at last reconciliation", i.unmatched_entries,
-        fmt::format("missing {}, duplicated {}, revenue entries not one {}",
-                    grouped(last.missing_in_oms), grouped(last.duplicated_in_oms),
-                    grouped(last.revenue_mismatched)));
+  for (const ImpactRow& row : impact_rows(i, r, currency)) {
+    out += fmt::format("| {} | {} | {} |\n", row.measure, grouped(row.count), md_text(row.note));
   }
 }
 

@@ -1,5 +1,7 @@
 #include "reports/scorecard.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "reports/format.hpp"
@@ -16,31 +18,14 @@ std::string p50_p95(const LatencyHistogram& h) {
 
 void append_impact(std::string& out, const Impact& i, const WorldResult& r,
                    const std::string& currency) {
-  auto row = [&](std::string_view what, const std::string& value, std::string_view note = "") {
-    out += fmt::format("  {:<34} {:>14}  {}\n", what, value, note);
-  };
   out += "\nBusiness impact\n";
-  row("orders placed", grouped(i.orders_placed),
-      fmt::format("({} refused at checkout: sold out)", grouped(i.orders_sold_out)));
-  row("in the OMS exactly once", grouped(i.in_oms_once));
-  row("duplicated in the OMS", grouped(i.duplicated),
-      i.duplicated > 0 ? fmt::format("({} extra OMS orders)", grouped(i.duplicate_oms_orders))
-                       : "");
-  row("lost (never reached the OMS)", grouped(i.lost));
-  row("oversold, then cancelled", grouped(i.oversold));
-  row("still in flight at the end", grouped(i.in_flight));
-  row("lines sold at a stale price", grouped(i.price_mismatches),
-      i.price_mismatches > 0 ? fmt::format("({} off)", money_text(i.price_mismatch_minor, currency))
-                             : "");
-  row("returns not synced", grouped(i.returns_requested - i.returns_synced),
-      fmt::format("(of {})", grouped(i.returns_requested)));
-  row("shipment states unmapped", grouped(r.unmapped_states));
-  if (!r.reconciliation.empty()) {
-    const ReconciliationRun& last = r.reconciliation.back();
-    row("unmatched at last reconciliation", grouped(i.unmatched_entries),
-        fmt::format("(missing {}, duplicated {}, revenue entries not one {})",
-                    grouped(last.missing_in_oms), grouped(last.duplicated_in_oms),
-                    grouped(last.revenue_mismatched)));
+  // The shared rows, in the scorecard's lower-case labels and with notes in parentheses.
+  for (const ImpactRow& row : impact_rows(i, r, currency)) {
+    std::string what = row.measure;
+    if (!what.empty())
+      what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    const std::string note = row.note.empty() ? "" : "(" + row.note + ")";
+    out += fmt::format("  {:<34} {:>14}  {}\n", what, grouped(row.count), note);
   }
 }
 
