@@ -15,6 +15,8 @@ const std::vector<Command>& commands() {
       {"run", "run a drill and write its reports", run_command},
       {"validate", "check scenario files and report every error", validate_command},
       {"list", "list the shipped scenarios", list_command},
+      {"compare", "compare retry policies on the same seeds", compare_command},
+      {"sweep", "run a grid over policy parameters", sweep_command},
   };
   return table;
 }

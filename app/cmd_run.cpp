@@ -16,6 +16,7 @@
 #include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/output_folder.hpp"
 #include "app/scenario_input.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/content_hash.hpp"
@@ -149,38 +150,6 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   return std::nullopt;
 }
 
-// The folders that creating `dir` adds (it and its missing parents), removed again when still
-// empty unless dismissed: a run that fails leaves no folder of its own making behind.
-class CreatedFolders {
- public:
-  explicit CreatedFolders(const std::string& dir) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    for (fs::path p = fs::path(dir); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
-      missing_.push_back(p);
-      if (p == p.parent_path()) break;
-    }
-  }
-  ~CreatedFolders() {
-    std::error_code ec;
-    for (const std::filesystem::path& p : missing_)
-      std::filesystem::remove(p, ec);  // fails, harmlessly, when not empty
-  }
-  CreatedFolders(const CreatedFolders&) = delete;
-  CreatedFolders& operator=(const CreatedFolders&) = delete;
-  void dismiss() { missing_.clear(); }
-
- private:
-  std::vector<std::filesystem::path> missing_;  // deepest first
-};
-
-std::string scenario_hash(const Scenario& scenario) {
-  std::vector<std::string_view> contents;
-  for (const SourceFile& f : scenario.sources)
-    contents.push_back(f.content);
-  return content_hash(contents);
-}
-
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -233,24 +202,20 @@ int run_command(const std::vector<std::string>& args) {
     error = telemetry->commit();
     summary = TelemetrySummary{"telemetry.jsonl", telemetry->options(), telemetry->stats()};
   }
-  // Each report is written whole or not at all (a temporary file, then a rename).
-  std::vector<std::string> written;
-  auto write = [&](std::string_view format, const std::string& name, const std::string& text) {
-    if (!error.empty() || !wanted(format)) return;
-    error = write_file_atomically(out_dir + "/" + name, text);
-    if (error.empty()) written.push_back(name);
-  };
+  // Each report is written whole or not at all (a temporary file, then a rename), and a run
+  // that could not write every report leaves none of this run's.
+  std::vector<std::pair<std::string, std::string>> files;
   const TelemetrySummary* t = summary ? &*summary : nullptr;
-  write("json", "report.json", report_json(*scenario, id, result, t, &score).dump(2) + "\n");
-  write("md", "report.md", report_markdown(*scenario, id, result, score));
-  write("junit", "junit.xml", report_junit(*scenario, id, result, score));
-  write("html", "report.html", report_html(*scenario, id, result, score));
-  if (!error.empty()) {
-    // All or nothing: a run that could not write every report leaves none of this run's.
+  if (wanted("json"))
+    files.emplace_back("report.json", report_json(*scenario, id, result, t, &score).dump(2) + "\n");
+  if (wanted("md")) files.emplace_back("report.md", report_markdown(*scenario, id, result, score));
+  if (wanted("junit")) files.emplace_back("junit.xml", report_junit(*scenario, id, result, score));
+  if (wanted("html")) files.emplace_back("report.html", report_html(*scenario, id, result, score));
+  std::vector<std::string> written;
+  if (error.empty()) error = write_all_or_nothing(out_dir, files, written);
+  if (!error.empty() && telemetry) {
     std::error_code ignored;
-    for (const std::string& name : written)
-      std::filesystem::remove(out_dir + "/" + name, ignored);
-    if (telemetry) std::filesystem::remove(telemetry->path(), ignored);
+    std::filesystem::remove(telemetry->path(), ignored);
   }
   if (!error.empty()) return internal_error(error);
   created.dismiss();

@@ -23,7 +23,10 @@ void print_diagnostic(const Diagnostic& d) {
 }  // namespace
 
 std::optional<Scenario> load_scenario_or_report(const std::string& path) {
-  LoadResult result = load_scenario_file(path);
+  return scenario_or_report(load_scenario_file(path), path);
+}
+
+std::optional<Scenario> scenario_or_report(LoadResult result, const std::string& path) {
   if (result.ok()) return std::move(result.scenario);
   for (const Diagnostic& d : result.errors)
     print_diagnostic(d);

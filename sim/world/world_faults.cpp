@@ -10,30 +10,12 @@
 
 #include "mocks/webhook.hpp"
 #include "sim/engine/check.hpp"
+#include "sim/world/fault_reach.hpp"
 #include "sim/world/world_impl.hpp"
 
 namespace syncdrill::world {
 
 namespace {
-
-bool is_gate_kind(FaultKind k) {
-  switch (k) {
-    case FaultKind::latency:
-    case FaultKind::timeout:
-    case FaultKind::error_burst:
-    case FaultKind::outage:
-    case FaultKind::rate_limit:
-    case FaultKind::malformed_payload:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool is_webhook_kind(FaultKind k) {
-  return k == FaultKind::webhook_drop || k == FaultKind::webhook_duplicate ||
-         k == FaultKind::webhook_delay || k == FaultKind::event_drop;
-}
 
 constexpr uint8_t kAllTopics = 0xff;
 
@@ -233,64 +215,16 @@ void World::attach_mapping_fault(const FaultSpec& f, uint64_t* hits) {
   }
 }
 
-// The ports a connector's flow calls: ingest the OMS and ERP, returns the OMS, sync flows the
-// channel they feed, fulfillment the WMS, OMS and channels, reconciliation the OMS and ERP.
-std::vector<std::string> World::ports_called(const ConnectorSpec& c) const {
-  std::vector<std::string> out;
-  auto add = [&](const Port* p) {
-    if (p != nullptr) out.push_back(p->name());
-  };
-  switch (c.flow) {
-    case FlowKind::order_ingest:
-    case FlowKind::reconciliation:
-      add(oms_port);
-      add(erp_port);
-      break;
-    case FlowKind::returns:
-      add(oms_port);
-      break;
-    case FlowKind::stock_sync:
-    case FlowKind::price_sync:
-      out.push_back(c.to);
-      break;
-    case FlowKind::fulfillment:
-      add(wms_port);
-      add(oms_port);
-      for (const ChannelState& ch : channels)
-        out.push_back(ch.spec->name);
-      break;
-  }
-  return out;
-}
-
+// Only the connectors the world built (a second fulfillment or reconciliation job is not).
 std::vector<std::string> World::touched_connectors(const FaultSpec& f) const {
   std::vector<std::string> out;
-  for (const auto& conn : connectors_) {
-    const ConnectorSpec& c = conn->spec();
-    bool touched = false;
-    for (const std::string& target : f.targets) {
-      const std::string_view channel = std::string_view(target).substr(0, target.find('/'));
-      if (c.name == target) touched = true;
-      if (is_gate_kind(f.kind)) {
-        const std::vector<std::string> ports = ports_called(c);
-        touched |= std::find(ports.begin(), ports.end(), target) != ports.end();
-      } else if (is_webhook_kind(f.kind)) {
-        const bool returns_topic = target.find("/returns/") != std::string::npos;
-        const bool orders_topic = target.find("/orders/") != std::string::npos;
-        touched |= c.from == channel && ((c.flow == FlowKind::order_ingest && !returns_topic) ||
-                                         (c.flow == FlowKind::returns && !orders_topic));
-      } else if (f.kind == FaultKind::stale_feed) {
-        const bool sync = c.flow == FlowKind::stock_sync || c.flow == FlowKind::price_sync;
-        const bool feeds = f.feed == FeedKind::both ||
-                           (f.feed == FeedKind::price) == (c.flow == FlowKind::price_sync);
-        touched |= sync && feeds && (c.to == target || c.from == target);
-      } else if (f.kind == FaultKind::mapping_regression) {
-        touched |= c.flow == FlowKind::fulfillment;
-      } else if (f.kind == FaultKind::peak_traffic) {
-        touched |= c.from == target || c.to == target || c.flow == FlowKind::fulfillment;
+  for (const std::string& name : connectors_touched(scenario, f)) {
+    for (const auto& conn : connectors_) {
+      if (conn->spec().name == name) {
+        out.push_back(name);
+        break;
       }
     }
-    if (touched) out.push_back(c.name);
   }
   return out;
 }

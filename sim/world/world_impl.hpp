@@ -308,7 +308,6 @@ class World {
   void rollback(const std::string& fault_id);
   // The connectors whose work `f` touches (WorldResult::fault_connectors).
   std::vector<std::string> touched_connectors(const FaultSpec& f) const;
-  std::vector<std::string> ports_called(const ConnectorSpec& c) const;
   void update_storm(Connector* connector, const PolicySpec* base_policy);
   void build_connectors();
   void build_traffic();

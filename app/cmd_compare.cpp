@@ -1,0 +1,311 @@
+// syncdrill compare SCENARIO --policy A --policy B ... and syncdrill sweep SCENARIO --grid ...:
+// one scenario, several policies on the connectors under comparison, the same seeds for each
+// (common random numbers), summarised with 95% intervals and paired differences.
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <boost/program_options.hpp>
+
+#include "app/cli.hpp"
+#include "app/commands.hpp"
+#include "app/compare_runner.hpp"
+#include "app/compare_variants.hpp"
+#include "app/exit_codes.hpp"
+#include "app/output_folder.hpp"
+#include "app/scenario_input.hpp"
+#include "reports/compare_html.hpp"
+#include "reports/compare_report.hpp"
+
+namespace syncdrill {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr uint64_t kSeedsMax = 1000;
+constexpr unsigned kJobsMax = 256;
+constexpr size_t kVariantsMax = 100;
+
+struct CompareArgs {
+  std::string command;  // "compare" or "sweep"
+  std::string scenario;
+  std::vector<std::string> policies;
+  std::string policies_file;
+  std::vector<std::string> connectors;
+  std::vector<std::string> grid;
+  uint64_t seeds = 10;
+  std::optional<uint64_t> seed;
+  unsigned jobs = 1;
+  std::string out_dir;
+  bool quiet = false;
+  std::vector<std::string> formats{"json", "md", "html"};
+};
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    const std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!part.empty()) out.push_back(part);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+unsigned default_jobs() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : std::min(n, kJobsMax);
+}
+
+std::optional<int> parse_compare_args(const std::vector<std::string>& args, CompareArgs& parsed) {
+  const bool sweep = parsed.command == "sweep";
+  po::options_description visible(
+      sweep ? "usage: syncdrill sweep SCENARIO --grid KEY=V1,V2,... [--grid ...] [--policy NAME]\n"
+              "                       [--connectors LIST] [--seeds N] [--seed S] [--jobs J]\n"
+              "                       [--out DIR] [--format LIST] [--quiet]\n\noptions"
+            : "usage: syncdrill compare SCENARIO --policy NAME --policy NAME [...]\n"
+              "                         [--policies FILE] [--connectors LIST] [--seeds N]\n"
+              "                         [--seed S] [--jobs J] [--out DIR] [--format LIST]\n"
+              "                         [--quiet]\n\noptions");
+  auto add = visible.add_options();
+  add("help,h", "show this help");
+  if (sweep) {
+    add("grid", po::value<std::vector<std::string>>()->value_name("KEY=V1,V2,..."),
+        "a policy key and the values to sweep it over (repeatable; the grid is every "
+        "combination)");
+    add("policy", po::value<std::vector<std::string>>()->value_name("NAME"),
+        "the policy the grid varies (default: the policy of the first connector compared)");
+  } else {
+    add("policy", po::value<std::vector<std::string>>()->value_name("NAME"),
+        "a policy to run (repeatable, at least two; the first is the baseline of the "
+        "differences)");
+    add("policies", po::value<std::string>()->value_name("FILE"),
+        "more policies: a YAML file with a `policies:` list, merged over the scenario's");
+  }
+  add("connectors", po::value<std::string>()->value_name("LIST"),
+      "the connectors whose policy is swapped, comma-separated (default: those the "
+      "scenario's faults touch; all when it has none)");
+  add("seeds", po::value<uint64_t>()->value_name("N"), "seeds per policy, 2 to 1000 (default 10)");
+  add("seed", po::value<uint64_t>()->value_name("S"),
+      "the first seed; the others follow it (default: the scenario's `seed`)");
+  add("jobs,j", po::value<unsigned>()->value_name("J"),
+      "runs at once, on J threads (default: the number of cores); results do not depend on it");
+  add("out", po::value<std::string>()->value_name("DIR"),
+      sweep ? "output folder (default: out/<scenario name>-sweep)"
+            : "output folder (default: out/<scenario name>-compare)");
+  add("format", po::value<std::string>()->value_name("LIST"),
+      "files to write, comma-separated: json, md, html (default: all)");
+  add("quiet,q", "print nothing on success");
+  po::options_description all;
+  all.add(visible).add_options()("scenario", po::value<std::string>());
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  } catch (const po::error& e) {
+    return usage_error(fmt::format("{} (see 'syncdrill {} --help')", e.what(), parsed.command));
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    std::cout << (sweep ? "Runs the scenario for every point of the grid, each a copy of the "
+                          "policy with the grid's\nvalues, on the same seeds; writes "
+                          "DIR/compare.json, compare.md and compare.html.\n"
+                          "Example: --grid retry.base=100ms,1s --grid retry.max_attempts=2,4,8\n"
+                        : "Runs the scenario with each policy on the same seeds (common random "
+                          "numbers), so the\ndifferences come from the policies, not from "
+                          "luck; writes DIR/compare.json, compare.md and\ncompare.html.\n");
+    std::cout << "Exit codes: 0 done, 2 bad input, 3 internal error (the runs' verdicts are in "
+                 "the files).\n";
+    return kExitOk;
+  }
+  if (!vm.count("scenario")) {
+    return usage_error(fmt::format("{} needs a scenario file", parsed.command));
+  }
+  parsed.scenario = vm["scenario"].as<std::string>();
+  if (vm.count("policy")) parsed.policies = vm["policy"].as<std::vector<std::string>>();
+  if (vm.count("policies")) parsed.policies_file = vm["policies"].as<std::string>();
+  if (vm.count("grid")) parsed.grid = vm["grid"].as<std::vector<std::string>>();
+  if (vm.count("connectors")) {
+    parsed.connectors = split_commas(vm["connectors"].as<std::string>());
+    if (parsed.connectors.empty()) return usage_error("--connectors needs at least one name");
+  }
+  if (vm.count("seeds")) parsed.seeds = vm["seeds"].as<uint64_t>();
+  if (parsed.seeds < 2 || parsed.seeds > kSeedsMax) {
+    return usage_error(
+        fmt::format("--seeds must be 2 to {} (an interval needs at least two runs)", kSeedsMax));
+  }
+  if (vm.count("seed")) parsed.seed = vm["seed"].as<uint64_t>();
+  parsed.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>() : default_jobs();
+  if (parsed.jobs < 1 || parsed.jobs > kJobsMax) {
+    return usage_error(fmt::format("--jobs must be 1 to {}", kJobsMax));
+  }
+  if (vm.count("out")) parsed.out_dir = vm["out"].as<std::string>();
+  parsed.quiet = vm.count("quiet") > 0;
+  if (vm.count("format")) {
+    parsed.formats.clear();
+    for (const std::string& f : split_commas(vm["format"].as<std::string>())) {
+      if (f != "json" && f != "md" && f != "html") {
+        return usage_error(fmt::format(
+            "--format takes json, md and html, comma-separated; '{}' is none of them", f));
+      }
+      if (std::find(parsed.formats.begin(), parsed.formats.end(), f) == parsed.formats.end())
+        parsed.formats.push_back(f);
+    }
+    if (parsed.formats.empty()) return usage_error("--format needs at least one of json, md, html");
+  }
+  if (sweep) {
+    if (parsed.grid.empty()) return usage_error("sweep needs at least one --grid KEY=V1,V2,...");
+    if (parsed.policies.size() > 1) return usage_error("sweep varies one --policy");
+  } else if (parsed.policies.size() < 2) {
+    return usage_error("compare needs at least two --policy NAME (see 'syncdrill compare --help')");
+  }
+  return std::nullopt;
+}
+
+// The variants to run, or the exit code to stop with.
+struct Plan {
+  Comparison comparison;
+  RunGrid grid;
+};
+
+std::optional<int> plan_compare(const CompareArgs& args, const Scenario& scenario, Plan& plan) {
+  for (const std::string& name : args.policies) {
+    const PolicySpec* policy = find_policy(scenario, name);
+    if (policy == nullptr) {
+      std::vector<std::string> names;
+      for (const PolicySpec& p : scenario.policies)
+        names.push_back(p.name);
+      return usage_error(fmt::format(
+          "--policy: no policy '{}' in {}{} (it has: {})", name, args.scenario,
+          args.policies_file.empty() ? "" : " or " + args.policies_file, fmt::join(names, ", ")));
+    }
+    if (std::any_of(plan.comparison.variants.begin(), plan.comparison.variants.end(),
+                    [&](const Variant& v) { return v.name == name; })) {
+      return usage_error(fmt::format("--policy '{}' is given twice", name));
+    }
+    plan.comparison.variants.push_back({name, policy_line(*policy), {}});
+    plan.grid.variants.push_back(with_policy(scenario, *policy, plan.comparison.connectors));
+  }
+  return std::nullopt;
+}
+
+std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario, Plan& plan) {
+  std::string base = args.policies.empty() ? "" : args.policies.front();
+  if (base.empty()) {
+    base = find_connector(scenario, plan.comparison.connectors.front())->policy;
+    if (base.empty()) {
+      return usage_error(
+          fmt::format("connector '{}' has no named policy to sweep; name one with "
+                      "--policy",
+                      plan.comparison.connectors.front()));
+    }
+  }
+  if (find_policy(scenario, base) == nullptr) {
+    return usage_error(fmt::format("--policy: no policy '{}' in {}", base, args.scenario));
+  }
+  std::vector<GridAxis> axes;
+  for (const std::string& g : args.grid) {
+    std::optional<GridAxis> axis = parse_grid_axis(g);
+    if (!axis) return kExitUsage;
+    if (std::any_of(axes.begin(), axes.end(),
+                    [&](const GridAxis& a) { return a.key == axis->key; }))
+      return usage_error(fmt::format("--grid '{}' is given twice", axis->key));
+    axes.push_back(std::move(*axis));
+  }
+  const auto points = sweep_points(args.scenario, base, axes, kVariantsMax);
+  if (!points) return kExitUsage;
+  for (const SweepPoint& p : *points) {
+    plan.comparison.variants.push_back({p.name, policy_line(p.policy), {}});
+    plan.grid.variants.push_back(with_policy(scenario, p.policy, plan.comparison.connectors));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int compare_or_sweep(const std::string& command, const std::vector<std::string>& args) {
+  CompareArgs parsed;
+  parsed.command = command;
+  if (auto stop = parse_compare_args(args, parsed)) return *stop;
+  const std::optional<Scenario> scenario =
+      parsed.policies_file.empty() ? load_scenario_or_report(parsed.scenario)
+                                   : with_policies_file(parsed.scenario, parsed.policies_file);
+  if (!scenario) return kExitUsage;
+
+  Plan plan;
+  Comparison& c = plan.comparison;
+  c.command = command;
+  c.scenario_path = parsed.scenario;
+  c.scenario_name = scenario->name;
+  c.scenario_hash = scenario_hash(*scenario);
+  for (const SlaTierSpec& t : scenario->sla_tiers)
+    c.tiers.push_back(t.name);
+  const auto connectors = compared_connectors(*scenario, parsed.connectors);
+  if (!connectors) return kExitUsage;
+  c.connectors = *connectors;
+  if (auto stop = command == "sweep" ? plan_sweep(parsed, *scenario, plan)
+                                     : plan_compare(parsed, *scenario, plan)) {
+    return *stop;
+  }
+  const uint64_t first_seed = parsed.seed.value_or(scenario->seed);
+  for (uint64_t i = 0; i < parsed.seeds; ++i)
+    c.seeds.push_back(first_seed + i);
+  plan.grid.seeds = c.seeds;
+
+  // Progress only for a person watching: a terminal on stderr.
+  const bool show_progress = !parsed.quiet && isatty(STDERR_FILENO) != 0;
+  GridProgress progress;
+  if (show_progress) {
+    progress = [](size_t done, size_t total) {
+      std::cerr << fmt::format("\r{}: {}/{} runs", "syncdrill", done, total)
+                << (done == total ? "\n" : "") << std::flush;
+    };
+  }
+  GridResult runs = run_grid(plan.grid, parsed.jobs, progress);
+  if (!runs.error.empty()) {
+    return usage_error(
+        fmt::format("{}: {}; nothing written (shorten the scenario or lower its "
+                    "traffic)",
+                    parsed.scenario, runs.error));
+  }
+  for (size_t v = 0; v < c.variants.size(); ++v)
+    c.variants[v].runs = std::move(runs.figures[v]);
+  const std::vector<VariantSummary> summary = summarize(c);
+
+  const std::string out_dir =
+      parsed.out_dir.empty() ? fmt::format("out/{}-{}", scenario->name, command) : parsed.out_dir;
+  auto wanted = [&](std::string_view f) {
+    return std::find(parsed.formats.begin(), parsed.formats.end(), f) != parsed.formats.end();
+  };
+  std::vector<std::pair<std::string, std::string>> files;
+  if (wanted("json")) files.emplace_back("compare.json", compare_json(c, summary).dump(2) + "\n");
+  if (wanted("md")) files.emplace_back("compare.md", compare_markdown(c, summary));
+  if (wanted("html")) files.emplace_back("compare.html", compare_html(c, summary));
+  CreatedFolders created(out_dir);
+  std::vector<std::string> written;
+  if (std::string error = write_all_or_nothing(out_dir, files, written); !error.empty()) {
+    std::cerr << "syncdrill: error: " << error << "\n";
+    return kExitInternal;
+  }
+  created.dismiss();
+  if (!parsed.quiet) std::cout << compare_table(c, summary, out_dir, written);
+  return kExitOk;
+}
+
+int compare_command(const std::vector<std::string>& args) {
+  return compare_or_sweep("compare", args);
+}
+
+int sweep_command(const std::vector<std::string>& args) {
+  return compare_or_sweep("sweep", args);
+}
+
+}  // namespace syncdrill

@@ -1,0 +1,61 @@
+#include "app/compare_runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "sim/score/detection.hpp"
+#include "sim/world/world.hpp"
+
+namespace syncdrill {
+
+GridResult run_grid(const RunGrid& grid, unsigned jobs, const GridProgress& progress) {
+  const size_t seeds = grid.seeds.size();
+  const size_t total = grid.variants.size() * seeds;
+  GridResult out;
+  out.figures.assign(grid.variants.size(), std::vector<RunFigures>(seeds));
+  std::vector<std::string> errors(total);
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex progress_mutex;
+  size_t done = 0;
+
+  // Seed-major order: the slow variants of one seed do not all queue up at the end.
+  auto worker = [&] {
+    for (size_t k = next.fetch_add(1); k < total && !failed.load(); k = next.fetch_add(1)) {
+      const size_t variant = k % grid.variants.size();
+      const size_t seed = k / grid.variants.size();
+      const Scenario& scenario = grid.variants[variant];
+      const WorldResult result = run_world(scenario, grid.seeds[seed]);
+      if (!result.limit_message.empty()) {
+        errors[k] = fmt::format("seed {}: {}", grid.seeds[seed], result.limit_message);
+        failed.store(true);
+        continue;
+      }
+      out.figures[variant][seed] = measure_run(scenario, result, score_run(scenario, result));
+      if (progress) {
+        const std::lock_guard<std::mutex> lock(progress_mutex);
+        progress(++done, total);
+      }
+    }
+  };
+  const unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(total)));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t)
+    pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool)
+    t.join();
+  for (const std::string& e : errors) {
+    if (!e.empty()) {
+      out.error = e;  // the first in grid order, whichever thread met it first
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace syncdrill

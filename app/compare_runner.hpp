@@ -1,0 +1,33 @@
+// Runs every variant of a scenario on every seed, on a pool of threads, for `compare` and
+// `sweep`. Each (variant, seed) run writes only its own slot, and a run depends only on its
+// scenario and seed, so the results are the same for any number of threads and any scheduling.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "reports/comparison.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace syncdrill {
+
+struct RunGrid {
+  std::vector<Scenario> variants;  // one scenario per variant, its policy already swapped in
+  std::vector<uint64_t> seeds;
+};
+
+struct GridResult {
+  std::vector<std::vector<RunFigures>> figures;  // [variant][seed]
+  std::string error;  // the first run that hit a limit (the grid is then not a result)
+};
+
+// Called after each finished run with (runs done, runs in all), from the thread that ran it,
+// one call at a time.
+using GridProgress = std::function<void(size_t done, size_t total)>;
+
+// Runs the grid on `jobs` >= 1 threads (the calling thread is one of them).
+GridResult run_grid(const RunGrid& grid, unsigned jobs, const GridProgress& progress = {});
+
+}  // namespace syncdrill

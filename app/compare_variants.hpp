@@ -1,0 +1,50 @@
+// The variants `compare` and `sweep` run: the scenario with one policy swapped onto the
+// connectors under comparison. Errors are printed (file:line:column where there is a file) and
+// reported as nothing returned.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/compare_runner.hpp"
+#include "reports/comparison.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace syncdrill {
+
+// The scenario with a policies file merged over it: the file holds only `policies:` (the same
+// form as a scenario's), each merged by name as `extends` merges (docs/scenario-format.md).
+std::optional<Scenario> with_policies_file(const std::string& scenario_path,
+                                           const std::string& policies_path);
+
+// The connectors whose policy each variant replaces: `requested` (checked to exist) or, when
+// empty, every connector a fault of the scenario touches, or every connector when it has none.
+std::optional<std::vector<std::string>> compared_connectors(
+    const Scenario& scenario, const std::vector<std::string>& requested);
+
+// `policy` swapped onto `connectors` (the policy is added to the scenario under `policy.name`).
+Scenario with_policy(const Scenario& scenario, const PolicySpec& policy,
+                     const std::vector<std::string>& connectors);
+
+// One --grid axis: a policy key path ("retry.base") and its values ("100ms", "1s").
+struct GridAxis {
+  std::string key;
+  std::vector<std::string> values;
+};
+
+// Parses "retry.base=100ms,500ms"; prints the error and returns nothing when malformed.
+std::optional<GridAxis> parse_grid_axis(const std::string& text);
+
+// Every point of the grid over `base_policy` of the scenario at `scenario_path`, each validated
+// by the scenario loader; the variants are named "key=value key=value".
+struct SweepPoint {
+  std::string name;
+  PolicySpec policy;
+};
+std::optional<std::vector<SweepPoint>> sweep_points(const std::string& scenario_path,
+                                                    const std::string& base_policy,
+                                                    const std::vector<GridAxis>& axes,
+                                                    size_t points_max);
+
+}  // namespace syncdrill

@@ -1,0 +1,38 @@
+// What the commands that write report files share: the folder they create, removed again when a
+// run fails, and writing a set of files all or nothing.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/scenario/scenario.hpp"
+
+namespace syncdrill {
+
+// The folders that creating `dir` adds (it and its missing parents), removed again when still
+// empty unless dismissed: a run that fails leaves no folder of its own making behind.
+class CreatedFolders {
+ public:
+  explicit CreatedFolders(const std::string& dir);
+  ~CreatedFolders();
+  CreatedFolders(const CreatedFolders&) = delete;
+  CreatedFolders& operator=(const CreatedFolders&) = delete;
+  void dismiss() { missing_.clear(); }
+
+ private:
+  std::vector<std::filesystem::path> missing_;  // deepest first
+};
+
+// content_hash() of every file the scenario was read from, base first.
+std::string scenario_hash(const Scenario& scenario);
+
+// Writes each (file name, content) into `dir` (created if missing), each atomically; when one
+// cannot be written, removes those already written and returns the error. `written` receives
+// the names written.
+std::string write_all_or_nothing(const std::string& dir,
+                                 const std::vector<std::pair<std::string, std::string>>& files,
+                                 std::vector<std::string>& written);
+
+}  // namespace syncdrill

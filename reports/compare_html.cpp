@@ -1,0 +1,170 @@
+#include "reports/compare_html.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "reports/compare_report.hpp"
+#include "reports/format.hpp"
+
+namespace syncdrill {
+
+namespace {
+
+constexpr std::string_view kStyle = R"(
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1f2328;max-width:1000px;margin:24px auto;padding:0 16px;line-height:1.45}
+h1{font-size:1.6em;margin:0 0 .3em}
+h2{font-size:1.25em;margin:1.6em 0 .5em;border-bottom:1px solid #d0d7de;padding-bottom:.2em}
+table{border-collapse:collapse;margin:.5em 0 1em;font-size:.92em}
+th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f6f8fa}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.significant{font-weight:700}
+code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.92em}
+.charts{display:flex;flex-wrap:wrap;gap:12px}
+figure{margin:0 0 1em}
+figcaption{font-size:.9em;color:#57606a}
+svg.chart{display:block;background:#fff}
+svg.chart text{font-size:11px;fill:#1f2328}
+svg.chart .title{font-size:12px;font-weight:700}
+svg.chart .bar{fill:#4e79a7}
+svg.chart .bar.best{fill:#59a14f}
+svg.chart .whisker{stroke:#1f2328;stroke-width:1.2}
+svg.chart .axis{stroke:#57606a}
+svg.chart .no-data{fill:#57606a;font-style:italic}
+)";
+
+constexpr double kChartWidth = 470;
+constexpr double kLabelWidth = 150;
+constexpr double kRowHeight = 22;
+constexpr double kTop = 24;
+
+std::string num(double x) {
+  return fmt::format("{:.1f}", std::fabs(x) < 0.05 ? 0.0 : x);
+}
+
+// One horizontal bar per variant: the mean, and its 95% interval as a whisker. Bars start at
+// zero; the scale ends at the largest interval end (or mean).
+std::string bar_chart(const Comparison& c, const std::vector<VariantSummary>& s,
+                      const CompareMetricInfo& m) {
+  const size_t i = static_cast<size_t>(m.metric);
+  const double plot_left = kLabelWidth;
+  const double plot_width = kChartWidth - kLabelWidth - 70;
+  const double height = kTop + kRowHeight * static_cast<double>(c.variants.size()) + 8;
+  double top_value = 0;
+  size_t best = 0;
+  for (size_t v = 0; v < s.size(); ++v) {
+    const MeanInterval& f = s[v].figures[i];
+    if (f.n == 0) continue;
+    top_value = std::max(top_value, f.n >= 2 && std::isfinite(f.high()) ? f.high() : f.mean);
+    if (s[best].figures[i].n == 0 || f.mean < s[best].figures[i].mean) best = v;
+  }
+  std::string svg = fmt::format(
+      R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="chart-{}" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}">)",
+      m.key, num(kChartWidth), num(height), num(kChartWidth), num(height),
+      xml_attr(fmt::format("{} per policy, mean and 95% interval", m.label)));
+  svg += fmt::format(R"(<text class="title" x="0" y="14">{} ({})</text>)", xml_text(m.label),
+                     xml_text(m.unit));
+  svg += fmt::format(R"(<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(plot_left),
+                     num(kTop - 4), num(plot_left), num(height - 6));
+  for (size_t v = 0; v < c.variants.size(); ++v) {
+    const double y = kTop + kRowHeight * static_cast<double>(v);
+    const MeanInterval& f = s[v].figures[i];
+    std::string label = c.variants[v].name;
+    if (label.size() > 22) label = label.substr(0, 21) + "…";
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", num(plot_left - 6),
+                       num(y + 14), xml_text(label));
+    if (f.n == 0) {
+      svg += fmt::format(R"(<text class="no-data" x="{}" y="{}">no data</text>)",
+                         num(plot_left + 6), num(y + 14));
+      continue;
+    }
+    const double scale = top_value > 0 ? plot_width / top_value : 0;
+    const double w = std::max(0.0, f.mean) * scale;
+    svg += fmt::format(
+        R"(<rect class="bar{}" data-variant="{}" data-mean="{}" x="{}" y="{}" width="{}" height="{}"/>)",
+        v == best ? " best" : "", v, xml_attr(plain_number(f.mean, 6)), num(plot_left), num(y + 3),
+        num(w), num(kRowHeight - 8));
+    if (f.n >= 2 && std::isfinite(f.half_width) && f.half_width > 0) {
+      const double lo = std::max(0.0, f.low()) * scale + plot_left;
+      const double hi = f.high() * scale + plot_left;
+      const double mid = y + kRowHeight / 2 - 1;
+      svg += fmt::format(R"(<path class="whisker" d="M{} {}H{}M{} {}V{}M{} {}V{}"/>)", num(lo),
+                         num(mid), num(hi), num(lo), num(mid - 5), num(mid + 5), num(hi),
+                         num(mid - 5), num(mid + 5));
+    }
+    svg += fmt::format(
+        R"(<text x="{}" y="{}">{}</text>)",
+        num(plot_left + std::max(w, f.n >= 2 && std::isfinite(f.high()) ? f.high() * scale : w) +
+            6),
+        num(y + 14), xml_text(figure_text(f, m.unit)));
+  }
+  svg += "</svg>";
+  return svg;
+}
+
+}  // namespace
+
+std::string compare_html(const Comparison& c, const std::vector<VariantSummary>& s) {
+  std::string out =
+      "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
+      "<meta charset=\"utf-8\"/>\n";
+  out += fmt::format("<title>syncdrill {}: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+                     xml_text(c.command), xml_text(c.scenario_name), kStyle);
+  out += fmt::format("<h1>syncdrill {}: {}</h1>\n", xml_text(c.command), xml_text(c.scenario_name));
+  out += fmt::format(
+      "<p>Scenario <code>{}</code> (hash <code>{}</code>), {}. Every policy ran on the same seeds "
+      "(common random numbers), swapped onto: {}.</p>\n",
+      xml_text(c.scenario_path), xml_text(c.scenario_hash), xml_text(seeds_text(c.seeds)),
+      xml_text(fmt::format("{}", fmt::join(c.connectors, ", "))));
+
+  out +=
+      "<h2>Ranking</h2>\n<table id=\"ranking\"><tr><th>Rank</th><th>Policy</th><th>Settings</th>"
+      "<th>Runs with every tier held</th></tr>\n";
+  std::vector<size_t> order(s.size());
+  for (size_t v = 0; v < order.size(); ++v)
+    order[v] = v;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s[a].rank < s[b].rank; });
+  for (size_t v : order) {
+    out += fmt::format(
+        "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{} of {}</td></tr>\n",
+        s[v].rank, xml_text(c.variants[v].name), xml_text(c.variants[v].settings), s[v].runs_held,
+        c.variants[v].runs.size());
+  }
+  out += fmt::format("</table>\n<p>{}</p>\n", xml_text(ranking_rule()));
+
+  out +=
+      "<h2>Figures</h2>\n<p>Mean per policy; the whisker is the 95% interval over the seeds "
+      "(Student's t). Lower is better for every figure; the best mean is green.</p>\n"
+      "<div class=\"charts\">\n";
+  for (const CompareMetricInfo& m : compare_metrics())
+    out += "<figure>" + bar_chart(c, s, m) + "</figure>\n";
+  out += "</div>\n";
+
+  if (c.variants.size() >= 2) {
+    out += fmt::format(
+        "<h2>Paired differences against {}</h2>\n<p>Per seed, this policy's figure minus {}'s; "
+        "mean and 95% interval. Bold (*): the interval excludes zero.</p>\n"
+        "<table id=\"differences\"><tr><th>Figure</th>",
+        xml_text(c.variants.front().name), xml_text(c.variants.front().name));
+    for (size_t v = 1; v < c.variants.size(); ++v)
+      out += fmt::format("<th>{}</th>", xml_text(c.variants[v].name));
+    out += "</tr>\n";
+    for (const CompareMetricInfo& m : compare_metrics()) {
+      const size_t i = static_cast<size_t>(m.metric);
+      out += fmt::format("<tr><td>{} ({})</td>", xml_text(m.label), xml_text(m.unit));
+      for (size_t v = 1; v < c.variants.size(); ++v) {
+        const MeanInterval& d = s[v].vs_first[i];
+        out += fmt::format("<td class=\"num{}\">{}</td>", d.excludes_zero() ? " significant" : "",
+                           xml_text(difference_text(d, m.unit)));
+      }
+      out += "</tr>\n";
+    }
+    out += "</table>\n";
+  }
+  out += "</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace syncdrill

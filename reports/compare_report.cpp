@@ -1,0 +1,333 @@
+#include "reports/compare_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "reports/format.hpp"
+
+namespace syncdrill {
+
+namespace {
+
+// A figure in its unit with a sensible precision: counts and calls to 1 decimal, seconds to
+// 1 decimal, ratios to 3.
+std::string number(double x, std::string_view unit) {
+  const int decimals = unit == "x" ? 3 : 1;
+  const double rounded = std::round(x * std::pow(10, decimals)) / std::pow(10, decimals);
+  const double whole = std::trunc(std::fabs(rounded));
+  std::string text = plain_number(std::fabs(rounded), decimals);
+  // Group the whole part for people: 1234567.5 -> 1,234,567.5.
+  const size_t dot = text.find('.');
+  const std::string fraction = dot == std::string::npos ? "" : text.substr(dot);
+  text = grouped(static_cast<uint64_t>(whole)) + fraction;
+  return rounded < 0 ? "-" + text : text;
+}
+
+std::string unit_suffix(std::string_view unit) {
+  if (unit == "s") return " s";
+  if (unit == "x") return "x";
+  return "";
+}
+
+std::vector<size_t> by_rank(const std::vector<VariantSummary>& s) {
+  std::vector<size_t> order(s.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s[a].rank < s[b].rank; });
+  return order;
+}
+
+std::string pad(std::string_view text, size_t width) {
+  // Width in characters, counting a multi-byte UTF-8 sequence (the "±") as one.
+  size_t chars = 0;
+  for (unsigned char ch : text)
+    chars += (ch & 0xC0) != 0x80 ? 1 : 0;
+  std::string out(text);
+  if (chars < width) out.append(width - chars, ' ');
+  return out;
+}
+
+size_t width_of(std::string_view text) {
+  size_t chars = 0;
+  for (unsigned char ch : text)
+    chars += (ch & 0xC0) != 0x80 ? 1 : 0;
+  return chars;
+}
+
+// Rows of cells printed as aligned columns, two spaces apart.
+std::string columns(const std::vector<std::vector<std::string>>& rows, std::string_view indent) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], width_of(row[i]));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line(indent);
+    for (size_t i = 0; i < row.size(); ++i)
+      line += i + 1 < row.size() ? pad(row[i], widths[i] + 2) : row[i];
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+// Words filled into lines of at most `width` characters, each starting with `indent`.
+std::string wrapped(std::string_view text, std::string_view indent, size_t width) {
+  std::string out;
+  std::string line(indent);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view word = text.substr(start, end - start);
+    if (line.size() > indent.size() && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line = std::string(indent);
+    }
+    if (line.size() > indent.size()) line += ' ';
+    line += word;
+    start = end + 1;
+  }
+  return out + line + "\n";
+}
+
+double ci_or_null(double x) {
+  return std::isfinite(x) ? x : std::nan("");
+}
+
+nlohmann::ordered_json interval_json(const MeanInterval& m, bool difference) {
+  nlohmann::ordered_json j;
+  j["n"] = m.n;
+  j["mean"] = m.mean;
+  if (!difference) j["stddev"] = m.stddev;
+  if (m.n >= 2) {
+    j["ci95_low"] = ci_or_null(m.low());
+    j["ci95_high"] = ci_or_null(m.high());
+  } else {
+    j["ci95_low"] = nullptr;
+    j["ci95_high"] = nullptr;
+  }
+  if (difference) j["excludes_zero"] = m.excludes_zero();
+  return j;
+}
+
+}  // namespace
+
+std::string figure_text(const MeanInterval& m, std::string_view unit) {
+  if (m.n == 0) return "n/a";
+  std::string out = number(m.mean, unit) + unit_suffix(unit);
+  if (m.n >= 2) out += " ± " + number(m.half_width, unit);
+  return out;
+}
+
+std::string difference_text(const MeanInterval& d, std::string_view unit) {
+  if (d.n == 0) return "n/a";
+  const std::string mean = number(d.mean, unit);
+  std::string out =
+      (mean.front() != '-' && mean.find_first_not_of("0.,") != std::string::npos ? "+" : "") +
+      mean + unit_suffix(unit);
+  if (d.n >= 2) out += fmt::format(" [{}, {}]", number(d.low(), unit), number(d.high(), unit));
+  if (d.excludes_zero()) out += " *";
+  return out;
+}
+
+std::string_view ranking_rule() {
+  return "Ranked by runs with every SLA tier held (more first), then by the means of lost + "
+         "duplicated orders, oversells, MTTR and attempts per request (fewer first).";
+}
+
+std::string seeds_text(const std::vector<uint64_t>& seeds) {
+  if (seeds.empty()) return "no seeds";
+  if (seeds.size() == 1) return fmt::format("seed {}", seeds.front());
+  return fmt::format("{} seeds ({}..{})", seeds.size(), seeds.front(), seeds.back());
+}
+
+std::string compare_table(const Comparison& c, const std::vector<VariantSummary>& s,
+                          const std::string& out_dir, const std::vector<std::string>& files) {
+  const auto& metrics = compare_metrics();
+  auto fig = [&](size_t v, CompareMetric m) {
+    const size_t i = static_cast<size_t>(m);
+    return figure_text(s[v].figures[i], metrics[i].unit);
+  };
+  std::string out =
+      fmt::format("syncdrill {}: {}, {} policies x {} = {} runs\n", c.command, c.scenario_name,
+                  c.variants.size(), seeds_text(c.seeds), c.variants.size() * c.seeds.size());
+  out += fmt::format("  policy swapped on: {}\n\n", fmt::join(c.connectors, ", "));
+
+  std::vector<std::vector<std::string>> rows{{"Rank", "Policy", "Tiers held", "Lost", "Duplicated",
+                                              "Oversold", "MTTR", "Attempts/request"}};
+  for (size_t v : by_rank(s)) {
+    rows.push_back({std::to_string(s[v].rank), c.variants[v].name,
+                    fmt::format("{}/{} runs", s[v].runs_held, c.variants[v].runs.size()),
+                    fig(v, CompareMetric::lost), fig(v, CompareMetric::duplicated),
+                    fig(v, CompareMetric::oversold), fig(v, CompareMetric::mttr_s),
+                    fig(v, CompareMetric::attempts_per_request)});
+  }
+  out += columns(rows, "  ");
+  out += "  Means with 95% intervals over the seeds.\n";
+  out += wrapped(ranking_rule(), "  ", 96);
+
+  if (c.variants.size() >= 2 && c.variants.size() <= 4) {
+    out += fmt::format("\nEvery figure, and the paired difference against {}:\n",
+                       c.variants.front().name);
+    std::vector<std::vector<std::string>> detail{{"Figure"}};
+    for (size_t v = 0; v < c.variants.size(); ++v)
+      detail[0].push_back(c.variants[v].name);
+    for (size_t v = 1; v < c.variants.size(); ++v)
+      detail[0].push_back(fmt::format("{} - {}", c.variants[v].name, c.variants[0].name));
+    for (const CompareMetricInfo& m : metrics) {
+      const size_t i = static_cast<size_t>(m.metric);
+      std::vector<std::string> row{std::string(m.label)};
+      for (size_t v = 0; v < c.variants.size(); ++v)
+        row.push_back(figure_text(s[v].figures[i], m.unit));
+      for (size_t v = 1; v < c.variants.size(); ++v)
+        row.push_back(difference_text(s[v].vs_first[i], m.unit));
+      detail.push_back(std::move(row));
+    }
+    out += columns(detail, "  ");
+    out += "  * the 95% interval of the paired difference excludes zero.\n";
+  }
+  uint64_t missed = 0, unrecovered = 0;
+  for (const VariantSummary& v : s) {
+    missed += v.faults_missed;
+    unrecovered += v.faults_unrecovered;
+  }
+  if (missed + unrecovered > 0) {
+    out += fmt::format(
+        "  MTTD and MTTR count a missed or unrecovered fault until the end of the run: {} "
+        "missed, {} unrecovered over all runs (see compare.md per policy).\n",
+        missed, unrecovered);
+  }
+  if (!files.empty()) out += fmt::format("\nWritten to {}/: {}\n", out_dir, fmt::join(files, ", "));
+  return out;
+}
+
+nlohmann::ordered_json compare_json(const Comparison& c, const std::vector<VariantSummary>& s) {
+  nlohmann::ordered_json j;
+  j["schema_version"] = kCompareSchemaVersion;
+  j["syncdrill_version"] = SYNCDRILL_VERSION;
+  j["command"] = c.command;
+  j["scenario"] = {{"path", c.scenario_path}, {"name", c.scenario_name}, {"hash", c.scenario_hash}};
+  j["seeds"] = c.seeds;
+  j["connectors"] = c.connectors;
+  j["ranking_rule"] = ranking_rule();
+  auto& metrics = j["metrics"] = nlohmann::ordered_json::array();
+  for (const CompareMetricInfo& m : compare_metrics())
+    metrics.push_back({{"key", m.key}, {"label", m.label}, {"unit", m.unit}});
+  auto& variants = j["variants"] = nlohmann::ordered_json::array();
+  for (size_t v = 0; v < c.variants.size(); ++v) {
+    const Variant& variant = c.variants[v];
+    nlohmann::ordered_json jv;
+    jv["name"] = variant.name;
+    jv["settings"] = variant.settings;
+    jv["rank"] = s[v].rank;
+    jv["runs_held"] = s[v].runs_held;
+    jv["runs_breached"] = s[v].runs_breached;
+    auto& tiers = jv["tiers"] = nlohmann::ordered_json::array();
+    for (size_t t = 0; t < c.tiers.size(); ++t)
+      tiers.push_back({{"name", c.tiers[t]}, {"runs_held", s[v].tier_held_runs[t]}});
+    jv["faults_missed"] = s[v].faults_missed;
+    jv["faults_unrecovered"] = s[v].faults_unrecovered;
+    auto& figures = jv["figures"] = nlohmann::ordered_json::object();
+    auto& diffs = jv["vs_first"] = nlohmann::ordered_json::object();
+    for (const CompareMetricInfo& m : compare_metrics()) {
+      const size_t i = static_cast<size_t>(m.metric);
+      figures[std::string(m.key)] = interval_json(s[v].figures[i], false);
+      if (v > 0) diffs[std::string(m.key)] = interval_json(s[v].vs_first[i], true);
+    }
+    auto& runs = jv["runs"] = nlohmann::ordered_json::array();
+    for (const RunFigures& r : variant.runs) {
+      nlohmann::ordered_json jr;
+      jr["seed"] = r.seed;
+      jr["held"] = r.held();
+      for (const CompareMetricInfo& m : compare_metrics()) {
+        const auto& value = r.values[static_cast<size_t>(m.metric)];
+        jr[std::string(m.key)] = value ? nlohmann::ordered_json(*value) : nullptr;
+      }
+      jr["faults_missed"] = r.faults_missed;
+      jr["faults_unrecovered"] = r.faults_unrecovered;
+      runs.push_back(std::move(jr));
+    }
+    variants.push_back(std::move(jv));
+  }
+  return j;
+}
+
+std::string compare_markdown(const Comparison& c, const std::vector<VariantSummary>& s) {
+  const auto& metrics = compare_metrics();
+  std::string out = fmt::format("# syncdrill {}: {}\n\n", c.command, md_text(c.scenario_name));
+  out += fmt::format(
+      "Scenario `{}` (hash `{}`), {}. Every policy ran on the same seeds (common random "
+      "numbers), swapped onto: {}.\n\n",
+      c.scenario_path, c.scenario_hash, seeds_text(c.seeds),
+      md_text(fmt::format("{}", fmt::join(c.connectors, ", "))));
+  out +=
+      "## Ranking\n\n| Rank | Policy | Settings | Runs with every tier held "
+      "|\n|---:|---|---|---:|\n";
+  for (size_t v : by_rank(s)) {
+    out += fmt::format("| {} | {} | {} | {} of {} |\n", s[v].rank, md_text(c.variants[v].name),
+                       md_text(c.variants[v].settings), s[v].runs_held, c.variants[v].runs.size());
+  }
+  out += fmt::format("\n{}\n\n", ranking_rule());
+
+  out += "## Figures\n\nMean ± half-width of the 95% interval (Student's t over the seeds).\n\n";
+  out += "| Figure |";
+  std::string rule = "|---|";
+  for (const Variant& v : c.variants) {
+    out += fmt::format(" {} |", md_text(v.name));
+    rule += "---:|";
+  }
+  out += "\n" + rule + "\n";
+  for (const CompareMetricInfo& m : metrics) {
+    const size_t i = static_cast<size_t>(m.metric);
+    out += fmt::format("| {} ({}) |", m.label, m.unit);
+    for (size_t v = 0; v < c.variants.size(); ++v)
+      out += fmt::format(" {} |", md_text(figure_text(s[v].figures[i], m.unit)));
+    out += "\n";
+  }
+  out += "| Faults missed (all runs) |";
+  for (const VariantSummary& v : s)
+    out += fmt::format(" {} |", v.faults_missed);
+  out += "\n| Faults unrecovered (all runs) |";
+  for (const VariantSummary& v : s)
+    out += fmt::format(" {} |", v.faults_unrecovered);
+  out += "\n";
+  for (size_t t = 0; t < c.tiers.size(); ++t) {
+    out += fmt::format("| Tier {} held (runs) |", md_text(c.tiers[t]));
+    for (size_t v = 0; v < c.variants.size(); ++v)
+      out += fmt::format(" {} of {} |", s[v].tier_held_runs[t], c.variants[v].runs.size());
+    out += "\n";
+  }
+  out +=
+      "\nMTTD and MTTR are means over the scenario's faults; a missed or unrecovered fault counts "
+      "from its onset to the end of the run, so those means are then lower bounds.\n";
+
+  if (c.variants.size() >= 2) {
+    out += fmt::format(
+        "\n## Paired differences against {}\n\nPer seed, this policy's figure minus {}'s; mean "
+        "and 95% interval. * marks an interval that excludes zero: the difference is the "
+        "policy's, not the seeds'.\n\n| Figure |",
+        md_text(c.variants.front().name), md_text(c.variants.front().name));
+    std::string drule = "|---|";
+    for (size_t v = 1; v < c.variants.size(); ++v) {
+      out += fmt::format(" {} |", md_text(c.variants[v].name));
+      drule += "---:|";
+    }
+    out += "\n" + drule + "\n";
+    for (const CompareMetricInfo& m : metrics) {
+      const size_t i = static_cast<size_t>(m.metric);
+      out += fmt::format("| {} ({}) |", m.label, m.unit);
+      for (size_t v = 1; v < c.variants.size(); ++v)
+        out += fmt::format(" {} |", md_text(difference_text(s[v].vs_first[i], m.unit)));
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace syncdrill

@@ -1,0 +1,37 @@
+// The writers of a comparison (reports/comparison.hpp): the terminal table, compare.json and
+// compare.md. compare.html is in reports/compare_html.hpp. All are pure and deterministic: the
+// same comparison gives the same bytes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "reports/comparison.hpp"
+
+namespace syncdrill {
+
+inline constexpr int kCompareSchemaVersion = 1;
+
+// The terminal summary: the ranking, then (for up to four variants) every figure with its 95%
+// interval and the paired difference against the first variant. `files`: those written, for the
+// closing line.
+std::string compare_table(const Comparison& c, const std::vector<VariantSummary>& s,
+                          const std::string& out_dir, const std::vector<std::string>& files);
+
+nlohmann::ordered_json compare_json(const Comparison& c, const std::vector<VariantSummary>& s);
+
+std::string compare_markdown(const Comparison& c, const std::vector<VariantSummary>& s);
+
+// Shared by the writers.
+// "1,234.5 ± 12.3" (no interval when n < 2; "n/a" when no run had the figure).
+std::string figure_text(const MeanInterval& m, std::string_view unit);
+// "-1,231 [-1,290, -1,172]" for a paired difference.
+std::string difference_text(const MeanInterval& d, std::string_view unit);
+// The sentence that states the ranking rule.
+std::string_view ranking_rule();
+// "seeds 2611..2620" or "seed 5".
+std::string seeds_text(const std::vector<uint64_t>& seeds);
+
+}  // namespace syncdrill

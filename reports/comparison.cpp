@@ -1,0 +1,191 @@
+#include "reports/comparison.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "reports/format.hpp"
+
+namespace syncdrill {
+
+namespace {
+
+constexpr size_t idx(CompareMetric m) {
+  return static_cast<size_t>(m);
+}
+
+double seconds_of(Duration d) {
+  return static_cast<double>(d.us) / 1e6;
+}
+
+std::optional<double> p95_s(const WorldResult& result, LatencyHistogram ChannelOutcome::*field) {
+  LatencyHistogram all;
+  for (const ChannelOutcome& c : result.channels)
+    all.merge(c.*field);
+  if (all.empty()) return std::nullopt;
+  return static_cast<double>(all.quantile(0.95)) / 1e6;
+}
+
+}  // namespace
+
+const std::array<CompareMetricInfo, kCompareMetricCount>& compare_metrics() {
+  static const std::array<CompareMetricInfo, kCompareMetricCount> kMetrics = {{
+      {CompareMetric::lost, "lost", "Lost", "orders"},
+      {CompareMetric::duplicated, "duplicated", "Duplicated", "orders"},
+      {CompareMetric::oversold, "oversold", "Oversold", "orders"},
+      {CompareMetric::mttd_s, "mttd_s", "MTTD", "s"},
+      {CompareMetric::mttr_s, "mttr_s", "MTTR", "s"},
+      {CompareMetric::stock_sync_delay_p95_s, "stock_sync_delay_p95_s", "Stock sync p95", "s"},
+      {CompareMetric::ingest_delay_p95_s, "ingest_delay_p95_s", "Ingest p95", "s"},
+      {CompareMetric::calls, "calls", "Calls", "calls"},
+      {CompareMetric::attempts_per_request, "attempts_per_request", "Attempts/request", "x"},
+      {CompareMetric::checks_breached, "checks_breached", "Checks breached", "checks"},
+  }};
+  return kMetrics;
+}
+
+bool RunFigures::held() const {
+  return std::all_of(tier_held.begin(), tier_held.end(), [](bool h) { return h; });
+}
+
+RunFigures measure_run(const Scenario& scenario, const WorldResult& result, const Score& score) {
+  RunFigures f;
+  f.seed = result.seed;
+  auto set = [&](CompareMetric m, double v) { f.values[idx(m)] = v; };
+  uint64_t lost = 0, duplicated = 0, oversold = 0;
+  for (const ChannelOutcome& c : result.channels) {
+    lost += c.lost;
+    duplicated += c.duplicated;
+    oversold += c.oversold;
+  }
+  set(CompareMetric::lost, static_cast<double>(lost));
+  set(CompareMetric::duplicated, static_cast<double>(duplicated));
+  set(CompareMetric::oversold, static_cast<double>(oversold));
+
+  // A missed or unrecovered fault is censored at the end of the run: the interval is then a
+  // lower bound, and the counts of missed and unrecovered faults say how often that happened.
+  const SimTime end = SimTime{} + scenario.duration;
+  double mttd_sum = 0, mttr_sum = 0;
+  for (const FaultIncident& i : score.incidents) {
+    ++f.faults;
+    const double censored = seconds_of(std::max(end, i.onset) - i.onset);
+    if (i.mttd) {
+      mttd_sum += seconds_of(*i.mttd);
+    } else {
+      ++f.faults_missed;
+      mttd_sum += censored;
+    }
+    if (i.mttr) {
+      mttr_sum += seconds_of(*i.mttr);
+    } else {
+      ++f.faults_unrecovered;
+      mttr_sum += censored;
+    }
+  }
+  if (f.faults > 0) {
+    set(CompareMetric::mttd_s, mttd_sum / f.faults);
+    set(CompareMetric::mttr_s, mttr_sum / f.faults);
+  }
+  f.values[idx(CompareMetric::stock_sync_delay_p95_s)] =
+      p95_s(result, &ChannelOutcome::stock_sync_delay_us);
+  f.values[idx(CompareMetric::ingest_delay_p95_s)] =
+      p95_s(result, &ChannelOutcome::ingest_delay_us);
+
+  uint64_t calls = 0, jobs = 0;
+  for (const ConnectorOutcome& c : result.connectors) {
+    calls += c.stats.attempts;
+    jobs += c.stats.jobs_offered;
+  }
+  set(CompareMetric::calls, static_cast<double>(calls));
+  if (jobs > 0) set(CompareMetric::attempts_per_request, static_cast<double>(calls) / jobs);
+
+  f.scored = score.scored;
+  size_t breached = 0;
+  for (const TierVerdict& t : score.tiers) {
+    f.tier_held.push_back(t.held());
+    for (const TierCheck& c : t.checks)
+      breached += c.held ? 0 : 1;
+  }
+  set(CompareMetric::checks_breached, static_cast<double>(breached));
+  return f;
+}
+
+std::vector<VariantSummary> summarize(const Comparison& comparison) {
+  std::vector<VariantSummary> out(comparison.variants.size());
+  std::vector<std::optional<double>> first[kCompareMetricCount];
+  for (size_t v = 0; v < comparison.variants.size(); ++v) {
+    const Variant& variant = comparison.variants[v];
+    VariantSummary& s = out[v];
+    s.tier_held_runs.assign(comparison.tiers.size(), 0);
+    for (const RunFigures& run : variant.runs) {
+      (run.held() ? s.runs_held : s.runs_breached) += 1;
+      for (size_t t = 0; t < run.tier_held.size() && t < s.tier_held_runs.size(); ++t)
+        s.tier_held_runs[t] += run.tier_held[t] ? 1 : 0;
+      s.faults_missed += run.faults_missed;
+      s.faults_unrecovered += run.faults_unrecovered;
+    }
+    for (size_t m = 0; m < kCompareMetricCount; ++m) {
+      std::vector<double> present;
+      std::vector<std::optional<double>> by_seed;
+      for (const RunFigures& run : variant.runs) {
+        by_seed.push_back(run.values[m]);
+        if (run.values[m]) present.push_back(*run.values[m]);
+      }
+      s.figures[m] = mean_interval(present);
+      if (v == 0) first[m] = by_seed;
+      s.vs_first[m] = paired_difference(first[m], by_seed);
+    }
+  }
+  // Ranking keys, smaller first.
+  auto mean = [&](size_t v, CompareMetric m) { return out[v].figures[idx(m)].mean; };
+  std::vector<size_t> order(out.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    auto key = [&](size_t v) {
+      return std::make_tuple(out[v].runs_breached,
+                             mean(v, CompareMetric::lost) + mean(v, CompareMetric::duplicated),
+                             mean(v, CompareMetric::oversold), mean(v, CompareMetric::mttr_s),
+                             mean(v, CompareMetric::attempts_per_request),
+                             std::string_view(comparison.variants[v].name));
+    };
+    return key(a) < key(b);
+  });
+  for (size_t r = 0; r < order.size(); ++r)
+    out[order[r]].rank = r + 1;
+  return out;
+}
+
+std::string policy_line(const PolicySpec& p) {
+  std::string out = fmt::format("timeout {}", human_duration(p.timeout));
+  const RetrySpec& r = p.retry;
+  if (r.max_attempts <= 1) {
+    out += ", no retries";
+  } else {
+    out += fmt::format(", {} attempts, {} backoff", r.max_attempts, to_string(r.backoff));
+    if (r.backoff != BackoffKind::none) {
+      out += fmt::format(" {}..{}", human_duration(r.base), human_duration(r.cap));
+    }
+    if (!r.honour_retry_after) out += ", ignores Retry-After";
+  }
+  if (p.budget) {
+    out +=
+        p.budget->kind == BudgetSpec::Kind::token_bucket
+            ? fmt::format(", retry budget (token bucket {} tokens, refund {})",
+                          plain_number(p.budget->max_tokens), plain_number(p.budget->token_ratio))
+            : fmt::format(", retry budget ({}% of first attempts)",
+                          plain_number(p.budget->ratio * 100));
+  } else if (p.retry.max_attempts > 1) {
+    out += ", no retry budget";
+  }
+  if (p.breaker) {
+    out += fmt::format(", breaker at {}% over {}", plain_number(p.breaker->failure_rate * 100),
+                       human_duration(p.breaker->window));
+  }
+  if (p.idempotency_keys) out += ", idempotency keys";
+  if (p.webhook_dedupe) out += ", webhook dedupe";
+  return out;
+}
+
+}  // namespace syncdrill

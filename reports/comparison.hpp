@@ -1,0 +1,97 @@
+// The results of `syncdrill compare` and `syncdrill sweep`: variants of one scenario (a policy
+// swapped onto some connectors) run on the same seeds, the figures each run gave, and their
+// summary: means with 95% intervals, paired differences against the first variant, a ranking.
+//
+// Every seed is a common random number: each variant sees the same orders, restocks and faults
+// on it (streams are named per component, sim/engine/random.hpp), so a paired difference
+// measures the policy, not luck.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/scenario/scenario.hpp"
+#include "sim/score/score.hpp"
+#include "sim/score/stats.hpp"
+#include "sim/world/world.hpp"
+
+namespace syncdrill {
+
+// The figures compared, in table order. Lower is better for every one of them.
+enum class CompareMetric : uint8_t {
+  lost,                    // orders lost on every path
+  duplicated,              // channel orders that reached the OMS twice or more
+  oversold,                // orders cancelled for want of ERP stock
+  mttd_s,                  // mean over the faults; a missed fault counts onset -> end of run
+  mttr_s,                  // mean over the faults; an unrecovered fault counts onset -> end of run
+  stock_sync_delay_p95_s,  // every channel's stock sync delays together
+  ingest_delay_p95_s,      // order placed -> created in the OMS, every channel together
+  calls,                   // attempts every connector made (work and load on the systems)
+  attempts_per_request,    // calls / jobs offered to the connectors (load amplification)
+  checks_breached,         // SLA tier checks that failed
+};
+inline constexpr size_t kCompareMetricCount = 10;
+
+struct CompareMetricInfo {
+  CompareMetric metric;
+  std::string_view key;    // report key, e.g. "mttr_s"
+  std::string_view label;  // column heading, e.g. "MTTR"
+  std::string_view unit;   // "orders", "s", "calls", "x", "checks"
+};
+const std::array<CompareMetricInfo, kCompareMetricCount>& compare_metrics();
+
+// What one run gave. A figure is absent when the run has nothing to measure it on (MTTD and
+// MTTR without faults, a delay without a flow).
+struct RunFigures {
+  uint64_t seed = 0;
+  std::array<std::optional<double>, kCompareMetricCount> values;
+  uint32_t faults = 0;
+  uint32_t faults_missed = 0;
+  uint32_t faults_unrecovered = 0;
+  bool scored = false;          // the scenario has SLA tiers
+  std::vector<bool> tier_held;  // per scenario tier
+  bool held() const;
+};
+RunFigures measure_run(const Scenario& scenario, const WorldResult& result, const Score& score);
+
+struct Variant {
+  std::string name;      // the policy's name, or a grid point ("base=100ms max_attempts=4")
+  std::string settings;  // the policy in one line: "timeout 3s; full_jitter 200ms..30s x6; ..."
+  std::vector<RunFigures> runs;  // one per seed, in seed order
+};
+
+struct Comparison {
+  std::string command;  // "compare" or "sweep"
+  std::string scenario_path;
+  std::string scenario_name;
+  std::string scenario_hash;
+  std::vector<uint64_t> seeds;
+  std::vector<std::string> connectors;  // whose policy each variant replaces
+  std::vector<std::string> tiers;       // the scenario's tier names
+  std::vector<Variant> variants;        // the first is the baseline of the differences
+};
+
+struct VariantSummary {
+  std::array<MeanInterval, kCompareMetricCount> figures;
+  // This variant minus the first, seed by seed (all zero for the first itself).
+  std::array<MeanInterval, kCompareMetricCount> vs_first;
+  size_t runs_held = 0;  // runs in which every tier held
+  size_t runs_breached = 0;
+  std::vector<size_t> tier_held_runs;  // per tier: runs in which it held
+  uint64_t faults_missed = 0;          // over all runs
+  uint64_t faults_unrecovered = 0;
+  size_t rank = 0;  // 1 = best
+};
+
+// The ranking, best first: more runs with every tier held; then fewer lost and duplicated
+// orders; fewer oversells; shorter MTTR; fewer attempts per request (means); then the name.
+std::vector<VariantSummary> summarize(const Comparison& comparison);
+
+// A policy in one line, for people: "timeout 3s, full_jitter 200ms..30s x6, budget 20%, breaker".
+std::string policy_line(const PolicySpec& p);
+
+}  // namespace syncdrill

@@ -1,0 +1,66 @@
+#include "tests/library/library_run.hpp"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string_view>
+#include <vector>
+
+#include "reports/content_hash.hpp"
+#include "reports/report_json.hpp"
+#include "sim/score/detection.hpp"
+
+namespace syncdrill::testing {
+
+LibraryRun run_library(const std::string& file, std::optional<uint64_t> seed) {
+  const std::string path = std::string(SYNCDRILL_SOURCE_DIR) + "/scenarios/" + file;
+  LoadResult loaded = load_scenario_file(path);
+  std::string errors;
+  for (const Diagnostic& d : loaded.errors)
+    errors += fmt::format("\n{}:{}:{}: {}", d.file, d.line, d.column, d.message);
+  REQUIRE_MESSAGE(loaded.ok(), path, " does not validate:", errors);
+  LibraryRun run{*loaded.scenario, {}, {}, {}};
+  const uint64_t s = seed.value_or(run.scenario.seed);
+  run.result = run_world(run.scenario, s);
+  REQUIRE_MESSAGE(run.result.limit_message.empty(), run.result.limit_message);
+  run.score = score_run(run.scenario, run.result);
+  std::vector<std::string_view> contents;
+  for (const SourceFile& f : run.scenario.sources)
+    contents.push_back(f.content);
+  const RunIdentity id{"scenarios/" + file, content_hash(contents), s};
+  run.report_json = report_json(run.scenario, id, run.result, nullptr, &run.score).dump(2);
+  return run;
+}
+
+namespace {
+template <typename Field>
+uint64_t sum_channels(const WorldResult& r, Field field) {
+  uint64_t total = 0;
+  for (const ChannelOutcome& c : r.channels)
+    total += c.*field;
+  return total;
+}
+}  // namespace
+
+uint64_t total_lost(const WorldResult& r) {
+  return sum_channels(r, &ChannelOutcome::lost);
+}
+uint64_t total_duplicated(const WorldResult& r) {
+  return sum_channels(r, &ChannelOutcome::duplicated);
+}
+uint64_t total_oversold(const WorldResult& r) {
+  return sum_channels(r, &ChannelOutcome::oversold);
+}
+uint64_t total_orders_placed(const WorldResult& r) {
+  return sum_channels(r, &ChannelOutcome::orders_placed);
+}
+
+const FaultIncident& incident(const LibraryRun& run, const std::string& fault_id) {
+  for (const FaultIncident& i : run.score.incidents) {
+    if (i.fault_id == fault_id) return i;
+  }
+  FAIL("no fault '", fault_id, "' in ", run.scenario.name);
+  return run.score.incidents.front();  // not reached: FAIL throws
+}
+
+}  // namespace syncdrill::testing
