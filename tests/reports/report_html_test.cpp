@@ -22,11 +22,13 @@
 #include "reports/format.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
+#include "tests/reports/xmllint.hpp"
 
 namespace syncdrill {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::xmllint;
 
 constexpr const char* kScenario = R"(
 name: drill-html
@@ -129,62 +131,6 @@ Score hand_score() {
 }
 
 // ---- xmllint ------------------------------------------------------------------------------------
-
-struct TempFile {
-  fs::path path;
-  explicit TempFile(const std::string& content) {
-    static int n = 0;
-    path = fs::temp_directory_path() / fmt::format("syncdrill-html-{}-{}.html", ::getpid(), ++n);
-    std::ofstream(path, std::ios::binary) << content;
-  }
-  ~TempFile() { fs::remove(path); }
-};
-
-struct Shell {
-  int status = -1;
-  std::string out;
-};
-
-Shell shell(const std::string& command) {
-  Shell r;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0)
-    r.out.append(buffer, n);
-  r.status = ::pclose(pipe.release());
-  return r;
-}
-
-void require_xmllint() {
-  static const bool found = std::system("command -v xmllint >/dev/null 2>&1") == 0;
-  if (!found) {
-    FAIL(
-        "xmllint not found: install the Debian package libxml2-utils (scripts/install-deps "
-        "does)");
-  }
-}
-
-// Runs `xmllint --noout` on the page (it must parse as XML), then each XPath expression; returns
-// their results as xmllint prints them. The page's elements are in the XHTML and SVG namespaces,
-// so the expressions match on local-name().
-std::vector<std::string> xmllint(const std::string& page, const std::vector<std::string>& xpaths) {
-  require_xmllint();
-  TempFile file(page);
-  const Shell parse = shell(fmt::format("xmllint --noout '{}' 2>&1", file.path.string()));
-  REQUIRE_MESSAGE(parse.status == 0, "xmllint rejected the page: ", parse.out);
-  std::vector<std::string> out;
-  for (const std::string& xpath : xpaths) {
-    const Shell r = shell(fmt::format("xmllint --xpath '{}' '{}' 2>&1", xpath, file.path.string()));
-    CHECK_MESSAGE(r.status == 0, xpath, ": ", r.out);
-    std::string value = r.out;
-    while (!value.empty() && value.back() == '\n')
-      value.pop_back();
-    out.push_back(value);
-  }
-  return out;
-}
 
 // XPath: the elements named `name` (any namespace) inside the chart `chart`.
 std::string in_chart(const std::string& chart, const std::string& what) {

@@ -1,0 +1,148 @@
+// syncdrill compare and sweep as a user runs them: identical files for any --jobs, clear errors
+// (exit 2, nothing written) for bad policies, files and grids.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/app/cli_run.hpp"
+
+namespace syncdrill {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliRun;
+using testing::read_file;
+using testing::Scratch;
+using testing::source_path;
+
+// A small drill (an OMS outage against a one-attempt ingest) and a policies file with a patient
+// policy; a run takes a fraction of a second.
+const std::string kDrill = source_path("tests/scenarios/valid/breached-drill.yaml");
+
+void write(const fs::path& p, const std::string& text) {
+  std::ofstream(p) << text;
+}
+
+const char* kPolicies = R"(policies:
+  - name: patient
+    timeout: 2s
+    retry: {max_attempts: 6, backoff: full_jitter, base: 500ms, cap: 1m}
+    budget: {kind: token_bucket, max_tokens: 100, token_ratio: 0.1}
+    idempotency_keys: true
+)";
+
+TEST_CASE("compare writes the same files whatever the number of jobs") {
+  Scratch s("compare-jobs");
+  write(s / "policies.yaml", kPolicies);
+  const std::string args = fmt::format(
+      "compare '{}' --policy once --policy patient --policies policies.yaml --seeds 4", kDrill);
+  const CliRun one = s.run(args + " --jobs 1 --out one");
+  REQUIRE(one.exit_code == 0);
+  const CliRun two = s.run(args + " --jobs 2 --out two");
+  REQUIRE(two.exit_code == 0);
+  for (const char* file : {"compare.json", "compare.md", "compare.html"}) {
+    CAPTURE(file);
+    const std::string a = read_file(s / (std::string("one/") + file));
+    CHECK(a.size() > 500);
+    CHECK(a == read_file(s / (std::string("two/") + file)));
+  }
+  // The terminal table: the ranking, then the paired differences.
+  CHECK(one.out.find("syncdrill compare: breached-drill, 2 policies x 4 seeds (3..6) = 8 runs") ==
+        0);
+  CHECK(one.out.find("patient - once") != std::string::npos);
+  CHECK(one.err.empty());  // no progress when stderr is not a terminal
+  const auto j = nlohmann::json::parse(read_file(s / "one/compare.json"));
+  CHECK(j["seeds"] == nlohmann::json::array({3, 4, 5, 6}));
+  CHECK(j["connectors"] == nlohmann::json::array({"ingest", "stock"}));
+  REQUIRE(j["variants"].size() == 2);
+  CHECK(j["variants"][1]["settings"].get<std::string>().find("full_jitter") != std::string::npos);
+  // Runs of one seed differ between seeds: the seeds are really different.
+  CHECK(j["variants"][0]["runs"][0]["calls"] != j["variants"][0]["runs"][1]["calls"]);
+}
+
+TEST_CASE("compare's first seed run equals syncdrill run on that seed with the policy swapped") {
+  // The baseline policy is the drill's own, so its run on the first seed is `run --seed`.
+  Scratch s("compare-replay");
+  write(s / "policies.yaml", kPolicies);
+  REQUIRE(s.run(fmt::format("compare '{}' --policy once --policy patient --policies "
+                            "policies.yaml --seeds 2 --seed 9 --out c -q",
+                            kDrill))
+              .exit_code == 0);
+  REQUIRE(s.run(fmt::format("run '{}' --seed 9 --out r -q --format json", kDrill)).exit_code == 1);
+  const auto c = nlohmann::json::parse(read_file(s / "c/compare.json"));
+  const auto r = nlohmann::json::parse(read_file(s / "r/report.json"));
+  const auto& first = c["variants"][0]["runs"][0];
+  CHECK(first["seed"] == 9);
+  CHECK(r["impact"]["lost"].get<uint64_t>() > 0);
+  CHECK(first["lost"].get<double>() == r["impact"]["lost"].get<double>());
+  CHECK(first["oversold"].get<double>() == r["impact"]["oversold"].get<double>());
+  CHECK(first["held"] == (r["verdict"] == "pass"));
+}
+
+TEST_CASE("compare refuses bad input with exit 2 and writes nothing") {
+  Scratch s("compare-errors");
+  auto refused = [&](const std::string& args, const std::string& message) {
+    CAPTURE(args);
+    const CliRun r = s.run(args + " --out out");
+    CHECK(r.exit_code == 2);
+    CHECK_MESSAGE(r.err.find(message) != std::string::npos, r.err);
+    CHECK_FALSE(fs::exists(s / "out"));
+  };
+  refused(fmt::format("compare '{}' --policy once --policy nope", kDrill),
+          "--policy: no policy 'nope' in");
+  refused(fmt::format("compare '{}' --policy once", kDrill), "at least two --policy");
+  refused(fmt::format("compare '{}' --policy once --policy once", kDrill), "given twice");
+  refused(fmt::format("compare '{}' --policy once --policy once --seeds 1", kDrill),
+          "--seeds must be 2 to 1000");
+  refused(fmt::format("compare '{}' --policy a --policy b --jobs 0", kDrill), "--jobs must be");
+  refused(fmt::format("compare '{}' --policy once --policy once --connectors nope", kDrill),
+          "--connectors: no connector 'nope'");
+  // A policies file may hold only policies, and its errors point into it.
+  write(s / "extra.yaml", "policies: []\nduration: 1h\n");
+  refused(fmt::format("compare '{}' --policy a --policy b --policies extra.yaml", kDrill),
+          "extra.yaml:2:1: unknown key 'duration': a policies file holds only `policies`");
+  write(s / "bad.yaml", "policies:\n  - name: p\n    retry: {max_attempts: 0}\n");
+  refused(fmt::format("compare '{}' --policy once --policy p --policies bad.yaml", kDrill),
+          "bad.yaml:3:");
+  refused(fmt::format("compare '{}' --policy once --policy p --policies missing.yaml", kDrill),
+          "cannot read policies file 'missing.yaml'");
+}
+
+TEST_CASE("sweep runs every point of the grid, each checked like a scenario") {
+  Scratch s("sweep");
+  const CliRun r = s.run(fmt::format(
+      "sweep '{}' --grid retry.max_attempts=1,3 --grid retry.backoff=none,full_jitter --seeds 2 "
+      "--out sw --format json",
+      kDrill));
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(s / "sw/compare.json"));
+  CHECK(j["command"] == "sweep");
+  REQUIRE(j["variants"].size() == 4);
+  CHECK(j["variants"][0]["name"] == "retry.max_attempts=1 retry.backoff=none");
+  CHECK(j["variants"][3]["name"] == "retry.max_attempts=3 retry.backoff=full_jitter");
+  CHECK(j["variants"][3]["settings"].get<std::string>().find("3 attempts, full_jitter") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(s / "sw/compare.md"));
+  // More attempts make more calls on the same seeds.
+  CHECK(j["variants"][2]["figures"]["calls"]["mean"].get<double>() >
+        j["variants"][0]["figures"]["calls"]["mean"].get<double>());
+
+  const CliRun bad = s.run(
+      fmt::format("sweep '{}' --grid retry.max_attempts=2,500 --seeds 2 --out nothing", kDrill));
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--grid point (retry.max_attempts=500): policies") != std::string::npos);
+  CHECK_FALSE(fs::exists(s / "nothing"));
+  const CliRun typo =
+      s.run(fmt::format("sweep '{}' --grid retry.max_atempts=2 --seeds 2 --out nothing", kDrill));
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("did you mean 'max_attempts'") != std::string::npos);
+  CHECK(s.run(fmt::format("sweep '{}' --grid 'retry.base=1s;x' --out nothing", kDrill)).exit_code ==
+        2);
+  CHECK(s.run(fmt::format("sweep '{}' --seeds 2 --out nothing", kDrill)).exit_code == 2);
+}
+
+}  // namespace
+}  // namespace syncdrill
