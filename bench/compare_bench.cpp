@@ -1,0 +1,91 @@
+// `syncdrill compare` on 1 and on 2 threads: the same grid of runs (every policy on every seed),
+// timed end to end, and the figures checked identical. Prints
+//   bench compare scenario=NAME runs=N jobs1_s=X jobs2_s=X speedup=X identical=true|false
+// Arguments: [SCENARIO] [--seeds N] [--policy NAME ...]; by default the retry-storm drill with
+// its two policies (no-backoff, full-jitter-budget) on 8 seeds.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "app/compare_runner.hpp"
+#include "app/compare_variants.hpp"
+#include "reports/compare_report.hpp"
+#include "sim/scenario/loader.hpp"
+
+#ifndef SYNCDRILL_SOURCE_DIR
+#error "SYNCDRILL_SOURCE_DIR must name the source tree"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace syncdrill;
+  std::string path = std::string(SYNCDRILL_SOURCE_DIR) + "/scenarios/retry-storm.yaml";
+  uint64_t seeds = 8;
+  std::vector<std::string> policies;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--seeds" && i + 1 < argc) {
+      seeds = std::strtoull(argv[++i], nullptr, 10);
+    } else if (arg == "--policy" && i + 1 < argc) {
+      policies.emplace_back(argv[++i]);
+    } else {
+      path = arg;
+    }
+  }
+  const LoadResult loaded = load_scenario_file(path);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "bench compare: %s does not validate\n", path.c_str());
+    return 2;
+  }
+  const Scenario& scenario = *loaded.scenario;
+  if (policies.empty()) {
+    for (const char* name : {"no-backoff", "full-jitter-budget"}) {
+      if (find_policy(scenario, name) != nullptr) policies.emplace_back(name);
+    }
+  }
+  const auto connectors = compared_connectors(scenario, {});
+  if (!connectors) return 2;
+  RunGrid grid;
+  Comparison c;
+  c.command = "compare";
+  c.scenario_name = scenario.name;
+  c.connectors = *connectors;
+  for (const std::string& name : policies) {
+    const PolicySpec* p = find_policy(scenario, name);
+    if (p == nullptr) {
+      std::fprintf(stderr, "bench compare: no policy '%s'\n", name.c_str());
+      return 2;
+    }
+    grid.variants.push_back(with_policy(scenario, *p, *connectors));
+    c.variants.push_back({name, policy_line(*p), {}});
+  }
+  if (grid.variants.empty()) {  // a scenario without those policies: run it as it is
+    grid.variants.push_back(scenario);
+    c.variants.push_back({"as-is", "", {}});
+  }
+  for (uint64_t i = 0; i < seeds; ++i)
+    grid.seeds.push_back(scenario.seed + i);
+  c.seeds = grid.seeds;
+
+  auto timed = [&](unsigned jobs, std::string& json) {
+    const auto start = std::chrono::steady_clock::now();
+    GridResult r = run_grid(grid, jobs);
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    Comparison copy = c;
+    for (size_t v = 0; v < copy.variants.size(); ++v)
+      copy.variants[v].runs = std::move(r.figures[v]);
+    json = compare_json(copy, summarize(copy)).dump();
+    return s;
+  };
+  std::string one, two;
+  const double jobs1_s = timed(1, one);
+  const double jobs2_s = timed(2, two);
+  std::printf(
+      "bench compare scenario=%s runs=%zu jobs1_s=%.3f jobs2_s=%.3f speedup=%.2f "
+      "identical=%s\n",
+      scenario.name.c_str(), grid.variants.size() * grid.seeds.size(), jobs1_s, jobs2_s,
+      jobs1_s / jobs2_s, one == two ? "true" : "false");
+  return one == two ? 0 : 1;
+}
