@@ -50,16 +50,21 @@ std::string bar_chart(const Comparison& c, const std::vector<VariantSummary>& s,
                       const CompareMetricInfo& m) {
   const size_t i = static_cast<size_t>(m.metric);
   const double plot_left = kLabelWidth;
-  const double plot_width = kChartWidth - kLabelWidth - 70;
+  const double plot_width = kChartWidth - kLabelWidth - 120;  // room for the value text
   const double height = kTop + kRowHeight * static_cast<double>(c.variants.size()) + 8;
   double top_value = 0;
-  size_t best = 0;
+  double lowest = 0, highest = 0;
+  bool any = false;
   for (size_t v = 0; v < s.size(); ++v) {
     const MeanInterval& f = s[v].figures[i];
     if (f.n == 0) continue;
     top_value = std::max(top_value, f.n >= 2 && std::isfinite(f.high()) ? f.high() : f.mean);
-    if (s[best].figures[i].n == 0 || f.mean < s[best].figures[i].mean) best = v;
+    lowest = any ? std::min(lowest, f.mean) : f.mean;
+    highest = any ? std::max(highest, f.mean) : f.mean;
+    any = true;
   }
+  // Green marks the lowest mean, when the policies differ at all.
+  auto best = [&](const MeanInterval& f) { return lowest < highest && f.mean == lowest; };
   std::string svg = fmt::format(
       R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="chart-{}" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}">)",
       m.key, num(kChartWidth), num(height), num(kChartWidth), num(height),
@@ -84,7 +89,7 @@ std::string bar_chart(const Comparison& c, const std::vector<VariantSummary>& s,
     const double w = std::max(0.0, f.mean) * scale;
     svg += fmt::format(
         R"(<rect class="bar{}" data-variant="{}" data-mean="{}" x="{}" y="{}" width="{}" height="{}"/>)",
-        v == best ? " best" : "", v, xml_attr(plain_number(f.mean, 6)), num(plot_left), num(y + 3),
+        best(f) ? " best" : "", v, xml_attr(plain_number(f.mean, 6)), num(plot_left), num(y + 3),
         num(w), num(kRowHeight - 8));
     if (f.n >= 2 && std::isfinite(f.half_width) && f.half_width > 0) {
       const double lo = std::max(0.0, f.low()) * scale + plot_left;
@@ -136,7 +141,7 @@ std::string compare_html(const Comparison& c, const std::vector<VariantSummary>&
 
   out +=
       "<h2>Figures</h2>\n<p>Mean per policy; the whisker is the 95% interval over the seeds "
-      "(Student's t). Lower is better for every figure; the best mean is green.</p>\n"
+      "(Student's t). Lower is better for every figure; the lowest mean is green when the means differ.</p>\n"
       "<div class=\"charts\">\n";
   for (const CompareMetricInfo& m : compare_metrics())
     out += "<figure>" + bar_chart(c, s, m) + "</figure>\n";

@@ -13,9 +13,9 @@ namespace syncdrill {
 namespace {
 
 // A figure in its unit with a sensible precision: counts and calls to 1 decimal, seconds to
-// 1 decimal, ratios to 3.
+// 1 decimal (2 below 10 s, where sync delays live), ratios to 3.
 std::string number(double x, std::string_view unit) {
-  const int decimals = unit == "x" ? 3 : 1;
+  const int decimals = unit == "x" ? 3 : unit == "s" && std::fabs(x) < 10 ? 2 : 1;
   const double rounded = std::round(x * std::pow(10, decimals)) / std::pow(10, decimals);
   const double whole = std::trunc(std::fabs(rounded));
   std::string text = plain_number(std::fabs(rounded), decimals);
