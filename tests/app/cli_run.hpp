@@ -42,11 +42,15 @@ class Scratch {
 
   // `args` is passed through the shell as written: quote paths with spaces yourself.
   CliRun run(const std::string& args) const {
+    return shell(fmt::format("NO_COLOR=1 '{}' {}", SYNCDRILL_BINARY, args));
+  }
+
+  // Any shell command, run in the folder with stdin from /dev/null.
+  CliRun shell(const std::string& command) const {
     const auto out = dir_ / ".stdout";
     const auto err = dir_ / ".stderr";
-    const std::string cmd =
-        fmt::format("cd '{}' && NO_COLOR=1 '{}' {} >'{}' 2>'{}' </dev/null", dir_.string(),
-                    SYNCDRILL_BINARY, args, out.string(), err.string());
+    const std::string cmd = fmt::format("cd '{}' && {} >'{}' 2>'{}' </dev/null", dir_.string(),
+                                        command, out.string(), err.string());
     const int status = std::system(cmd.c_str());
     CliRun r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

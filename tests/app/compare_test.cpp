@@ -63,6 +63,22 @@ TEST_CASE("compare writes the same files whatever the number of jobs") {
   CHECK(j["variants"][0]["runs"][0]["calls"] != j["variants"][0]["runs"][1]["calls"]);
 }
 
+TEST_CASE("compare shows progress on stderr when it is a terminal, and only then") {
+  // script(1) (util-linux, in every Debian) runs the command on a pseudo-terminal; stdout goes
+  // to a file, so what the terminal shows is stderr alone.
+  Scratch s("compare-progress");
+  write(s / "policies.yaml", kPolicies);
+  const CliRun r = s.shell(fmt::format(
+      "script -qec \"'{}' compare '{}' --policy once --policy patient --policies policies.yaml "
+      "--seeds 2 --out c >table.txt\" /dev/null",
+      SYNCDRILL_BINARY, kDrill));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("\rsyncdrill: 1/4 runs") != std::string::npos);
+  CHECK(r.out.find("\rsyncdrill: 4/4 runs") != std::string::npos);
+  CHECK(read_file(s / "table.txt").find("runs") != std::string::npos);
+  CHECK(read_file(s / "table.txt").find("\r") == std::string::npos);
+}
+
 TEST_CASE("compare's first seed run equals syncdrill run on that seed with the policy swapped") {
   // The baseline policy is the drill's own, so its run on the first seed is `run --seed`.
   Scratch s("compare-replay");
