@@ -172,7 +172,7 @@ std::string compare_table(const Comparison& c, const std::vector<VariantSummary>
   out += "  Means with 95% intervals over the seeds.\n";
   out += wrapped(ranking_rule(), "  ", 96);
 
-  if (c.variants.size() >= 2 && c.variants.size() <= 4) {
+  if (c.variants.size() >= 2 && c.variants.size() <= 3) {
     out += fmt::format("\nEvery figure, and the paired difference against {}:\n",
                        c.variants.front().name);
     std::vector<std::vector<std::string>> detail{{"Figure"}};

@@ -14,7 +14,7 @@ namespace syncdrill {
 
 inline constexpr int kCompareSchemaVersion = 1;
 
-// The terminal summary: the ranking, then (for up to four variants) every figure with its 95%
+// The terminal summary: the ranking, then (for up to three variants) every figure with its 95%
 // interval and the paired difference against the first variant. `files`: those written, for the
 // closing line.
 std::string compare_table(const Comparison& c, const std::vector<VariantSummary>& s,
