@@ -58,17 +58,22 @@ int list_command(const std::vector<std::string>& args) {
     return usage_error(fmt::format("cannot read scenario folder '{}': {}", dir, ec.message()));
   std::sort(files.begin(), files.end());
   int exit_code = kExitOk;
+  std::vector<std::pair<std::string, std::string>> rows;  // name, what to say of it
   for (const fs::path& file : files) {
     const LoadResult result = load_scenario_file(file.string());
     if (result.ok()) {
-      std::cout << fmt::format("{:<28} {}\n", result.scenario->name,
-                               first_line(result.scenario->description));
+      rows.emplace_back(result.scenario->name, first_line(result.scenario->description));
     } else {
-      std::cout << fmt::format("{:<28} invalid: run 'syncdrill validate {}'\n",
-                               file.stem().string(), file.string());
+      rows.emplace_back(file.stem().string(),
+                        fmt::format("invalid: run 'syncdrill validate {}'", file.string()));
       exit_code = kExitUsage;
     }
   }
+  size_t width = 0;
+  for (const auto& row : rows)
+    width = std::max(width, row.first.size());
+  for (const auto& [name, text] : rows)
+    std::cout << fmt::format("{:<{}}  {}\n", name, width, text);
   if (files.empty()) std::cout << fmt::format("no scenarios in {}\n", dir);
   return exit_code;
 }
