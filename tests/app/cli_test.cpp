@@ -150,9 +150,44 @@ TEST_CASE("the same seed gives byte-identical reports and another seed different
 TEST_CASE("the default drill runs and prints a scorecard") {
   Scratch s("demo");
   const CliRun r = s.run(fmt::format("run '{}' --out demo", kDemo));
-  CHECK(r.exit_code == 0);
+  // Its header promises a FAIL on one check: the stale EU price feed is detected too late.
+  CHECK(r.exit_code == 1);
   CHECK(r.out.find("Business impact") != std::string::npos);
-  CHECK(fs::exists(s / "demo/report.json"));
+  REQUIRE(fs::exists(s / "demo/report.json"));
+  const auto report = nlohmann::json::parse(read_file(s / "demo/report.json"));
+  CHECK(report["verdict"] == "fail");
+  // Every fault acted and was caught; the two the runbook handles recovered within the hour
+  // and a half of the critical tier.
+  REQUIRE(report["faults"].size() == 3);
+  for (const auto& f : report["faults"]) {
+    CAPTURE(f["id"].get<std::string>());
+    CHECK(f["hits"].get<uint64_t>() > 0);
+    CHECK(f["missed"] == false);
+    CHECK(!f["mttr_s"].is_null());
+    if (f["id"] != "eu-price-feed-stale") {
+      CHECK(f["mttd_s"].get<double>() <= 600);
+      CHECK(f["mttr_s"].get<double>() <= 5400);
+    }
+  }
+  // The one breach: the standard tier's MTTD for the stale price feed.
+  std::string breaches;
+  for (const auto& t : report["tiers"]) {
+    for (const auto& c : t["checks"]) {
+      if (c["held"] == false) {
+        const std::string subject =
+            c["subject"].is_null() ? c["flow"].get<std::string>() : c["subject"].get<std::string>();
+        breaches += t["name"].get<std::string>() + " " + c["check"].get<std::string>() + " " +
+                    subject + ";";
+      }
+    }
+  }
+  CHECK(breaches == "standard mttd eu-price-feed-stale;");
+  for (const auto& m : report["monitors"])
+    CHECK(m["false_positives"] == 0);
+  const auto& impact = report["impact"];
+  CHECK(impact["lost"] == 0);
+  CHECK(impact["duplicated"] == 0);
+  CHECK(impact["skus_not_conserved"] == 0);
 }
 
 TEST_CASE("run --telemetry writes telemetry.jsonl next to report.json, one object per line") {
