@@ -120,28 +120,38 @@ void World::attach_connector_fault(const FaultSpec& f, uint64_t* hits) {
       connector_faults_.push_back(
           ConnectorFault{&f, hits, c, base != nullptr ? base : &kDefaultPolicy, 0});
       ConnectorFault* bound = &connector_faults_.back();
-      if (f.kind == FaultKind::consumer_stall) {
-        on_fault_edges_of(f, [this, bound] {
-          const ConnectorStats& s = bound->connector->stats();
-          if (fault_active(*bound->fault, engine.now())) {
-            bound->mark = s.jobs_offered;
-          } else {
-            *bound->hits += s.jobs_offered - bound->mark;
-          }
+      on_fault_edges_of(f, [this, bound] {
+        tally_connector_fault(*bound);
+        if (bound->fault->kind == FaultKind::consumer_stall) {
           update_stall(bound->connector);
-        });
-      } else {
-        on_fault_edges_of(f, [this, bound] {
-          const ConnectorStats& s = bound->connector->stats();
-          if (fault_active(*bound->fault, engine.now())) {
-            bound->mark = s.attempts;
-          } else {
-            *bound->hits += s.attempts - bound->mark;
-          }
+        } else {
           update_storm(bound->connector, bound->base_policy);
-        });
-      }
+        }
+      });
     }
+  }
+}
+
+namespace {
+// What a stall or storm counts as hits: the jobs offered to a stalled connector, the attempts
+// of a storming one.
+uint64_t fault_counter(const ConnectorFault& b) {
+  const ConnectorStats& s = b.connector->stats();
+  return b.fault->kind == FaultKind::consumer_stall ? s.jobs_offered : s.attempts;
+}
+}  // namespace
+
+// At an edge: an onset marks the counter, an end adds what it counted since. Driven by the
+// bound's own on/off state, so an edge that changes nothing (the scheduled end of a window a
+// rollback already closed) counts nothing.
+void World::tally_connector_fault(ConnectorFault& b) {
+  const bool active = fault_active(*b.fault, engine.now());
+  if (active && !b.on) {
+    b.mark = fault_counter(b);
+    b.on = true;
+  } else if (!active && b.on) {
+    *b.hits += fault_counter(b) - b.mark;
+    b.on = false;
   }
 }
 
@@ -231,12 +241,10 @@ std::vector<std::string> World::touched_connectors(const FaultSpec& f) const {
 
 // Stalls and storms still in force when the run ends count what they held until then.
 void World::close_fault_tallies() {
-  const SimTime now = engine.now();
   for (ConnectorFault& b : connector_faults_) {
-    if (!fault_active(*b.fault, now)) continue;
-    const ConnectorStats& s = b.connector->stats();
-    *b.hits += (b.fault->kind == FaultKind::consumer_stall ? s.jobs_offered : s.attempts) - b.mark;
-    b.mark = b.fault->kind == FaultKind::consumer_stall ? s.jobs_offered : s.attempts;
+    if (!b.on) continue;
+    *b.hits += fault_counter(b) - b.mark;
+    b.mark = fault_counter(b);
   }
 }
 

@@ -141,6 +141,7 @@ struct ConnectorFault {
   Connector* connector = nullptr;
   const PolicySpec* base_policy = nullptr;  // the connector's own policy
   uint64_t mark = 0;  // the connector's counter at the last onset (jobs offered, attempts)
+  bool on = false;    // counting: between an onset and the end that follows it
 };
 
 // An OMS order created for a channel order that already had one.
@@ -309,6 +310,7 @@ class World {
   // The connectors whose work `f` touches (WorldResult::fault_connectors).
   std::vector<std::string> touched_connectors(const FaultSpec& f) const;
   void update_storm(Connector* connector, const PolicySpec* base_policy);
+  void tally_connector_fault(ConnectorFault& b);
   void build_connectors();
   void build_traffic();
   void schedule_erp_changes();

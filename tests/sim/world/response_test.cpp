@@ -17,7 +17,7 @@ using testing::from_text;
 // Ingest with one attempt per call, so an OMS fault dead-letters the orders it meets; the
 // monitor fires at 21m30s for a fault at 20m (see monitors_world_test). `extra`: faults,
 // response and anything else, as YAML.
-std::string drill(const std::string& extra) {
+std::string drill(const std::string& extra, const std::string& more_monitors = "") {
   return fmt::format(R"Y(
 name: responded
 duration: 50m
@@ -38,8 +38,9 @@ monitors:
   - {{name: ingest-errors, kind: threshold, signal: error_rate, target: ingest, above: 0.05,
      window: 1m, for: 1m}}
 {}
+{}
 )Y",
-                     extra);
+                     more_monitors, extra);
 }
 
 const char* kOutage = R"(faults:
@@ -111,6 +112,31 @@ response:
   CHECK(ratio > 0.28);
   CHECK(ratio < 0.38);
   CHECK(with.channels[0].lost < without.channels[0].lost);
+}
+
+TEST_CASE("a rolled-back stall counts the jobs it held until the rollback, once") {
+  // The stall's scheduled end (40m) still fires after the rollback closed the window; it must
+  // not count the window again.
+  const std::string stall = R"(faults:
+  - {id: stuck-consumer, kind: consumer_stall, target: ingest, at: 20m, for: 20m, cause: release})";
+  const std::string absence =
+      "  - {name: ingest-stalled, kind: absence, target: ingest, window: 2m}";
+  const std::string runbook = stall + R"(
+response:
+  ack_delay: 2m
+  runbook:
+    - {action: rollback, target: stuck-consumer, delay: 3m})";
+  const WorldResult without = run_world(from_text(drill(stall, absence)), 5);
+  const WorldResult with = run_world(from_text(drill(runbook, absence)), 5);
+  const Duration rolled = with.fault_ended[0] - (SimTime{} + minutes(20));
+  REQUIRE(rolled > minutes(3));
+  REQUIRE(rolled < minutes(12));
+  // ~5 orders/s offered: the hits scale with the time the stall was in force.
+  const double expected = static_cast<double>(without.fault_hits[0]) *
+                          (static_cast<double>(rolled.us) / static_cast<double>(minutes(20).us));
+  CHECK(static_cast<double>(with.fault_hits[0]) > 0.85 * expected);
+  CHECK(static_cast<double>(with.fault_hits[0]) < 1.15 * expected);
+  CHECK(with.fault_hits[0] < without.fault_hits[0]);
 }
 
 TEST_CASE("pausing a channel stops its sales until it resumes") {
