@@ -37,7 +37,8 @@ void print_help() {
     std::cout << fmt::format("  {:<10} {}\n", c.name, c.summary);
   std::cout << "\n'syncdrill COMMAND --help' describes a command.\n"
                "exit codes: 0 every SLA tier held, 1 a tier was breached, 2 bad input or usage,\n"
-               "            3 internal error\n";
+               "            3 internal error (compare and sweep: 0 done; the verdicts are in\n"
+               "            their files)\n";
 }
 
 int dispatch(int argc, char** argv) {

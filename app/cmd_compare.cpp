@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <iostream>
 #include <thread>
 
@@ -39,6 +41,7 @@ struct CompareArgs {
   std::vector<std::string> grid;
   uint64_t seeds = 10;
   std::optional<uint64_t> seed;
+  bool keep_policy_switches = false;
   unsigned jobs = 1;
   std::string out_dir;
   bool quiet = false;
@@ -57,6 +60,15 @@ std::vector<std::string> split_commas(const std::string& text) {
     start = comma + 1;
   }
   return out;
+}
+
+// Digits only: boost would read "-1" as 2^64 - 1.
+std::optional<uint64_t> whole_number(const std::string& text) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end) return std::nullopt;
+  return value;
 }
 
 unsigned default_jobs() {
@@ -92,9 +104,13 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
   add("connectors", po::value<std::string>()->value_name("LIST"),
       "the connectors whose policy is swapped, comma-separated (default: those the "
       "scenario's faults touch; all when it has none)");
-  add("seeds", po::value<uint64_t>()->value_name("N"), "seeds per policy, 2 to 1000 (default 10)");
-  add("seed", po::value<uint64_t>()->value_name("S"),
+  add("seeds", po::value<std::string>()->value_name("N"),
+      "seeds per policy, 2 to 1000 (default 10)");
+  add("seed", po::value<std::string>()->value_name("S"),
       "the first seed; the others follow it (default: the scenario's `seed`)");
+  add("keep-policy-switches",
+      "keep the runbook's switch_policy actions on the compared connectors (by default they "
+      "are left out, so each policy stays in force for the whole run)");
   add("jobs,j", po::value<unsigned>()->value_name("J"),
       "runs at once, on J threads (default: the number of cores); results do not depend on it");
   add("out", po::value<std::string>()->value_name("DIR"),
@@ -137,12 +153,19 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
     parsed.connectors = split_commas(vm["connectors"].as<std::string>());
     if (parsed.connectors.empty()) return usage_error("--connectors needs at least one name");
   }
-  if (vm.count("seeds")) parsed.seeds = vm["seeds"].as<uint64_t>();
+  if (vm.count("seeds")) parsed.seeds = whole_number(vm["seeds"].as<std::string>()).value_or(0);
   if (parsed.seeds < 2 || parsed.seeds > kSeedsMax) {
     return usage_error(
         fmt::format("--seeds must be 2 to {} (an interval needs at least two runs)", kSeedsMax));
   }
-  if (vm.count("seed")) parsed.seed = vm["seed"].as<uint64_t>();
+  if (vm.count("seed")) {
+    parsed.seed = whole_number(vm["seed"].as<std::string>());
+    if (!parsed.seed || *parsed.seed > UINT64_MAX - kSeedsMax) {
+      return usage_error(
+          fmt::format("--seed must be a whole number from 0 to {}", UINT64_MAX - kSeedsMax));
+    }
+  }
+  parsed.keep_policy_switches = vm.count("keep-policy-switches") > 0;
   parsed.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>() : default_jobs();
   if (parsed.jobs < 1 || parsed.jobs > kJobsMax) {
     return usage_error(fmt::format("--jobs must be 1 to {}", kJobsMax));
@@ -192,6 +215,7 @@ std::optional<int> plan_compare(const CompareArgs& args, const Scenario& scenari
       return usage_error(fmt::format("--policy '{}' is given twice", name));
     }
     plan.comparison.variants.push_back({name, policy_line(*policy), {}});
+    plan.grid.names.push_back(name);
     plan.grid.variants.push_back(with_policy(scenario, *policy, plan.comparison.connectors));
   }
   return std::nullopt;
@@ -224,6 +248,7 @@ std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario,
   if (!points) return kExitUsage;
   for (const SweepPoint& p : *points) {
     plan.comparison.variants.push_back({p.name, policy_line(p.policy), {}});
+    plan.grid.names.push_back(p.name);
     plan.grid.variants.push_back(with_policy(scenario, p.policy, plan.comparison.connectors));
   }
   return std::nullopt;
@@ -235,15 +260,28 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
   CompareArgs parsed;
   parsed.command = command;
   if (auto stop = parse_compare_args(args, parsed)) return *stop;
-  const std::optional<Scenario> scenario =
-      parsed.policies_file.empty() ? load_scenario_or_report(parsed.scenario)
-                                   : with_policies_file(parsed.scenario, parsed.policies_file);
+  std::optional<Scenario> scenario = load_scenario_or_report(parsed.scenario);
   if (!scenario) return kExitUsage;
+  std::vector<std::string> notes;
+  if (!parsed.policies_file.empty()) {
+    std::optional<MergedPolicies> merged =
+        with_policies_file(parsed.scenario, parsed.policies_file, *scenario);
+    if (!merged) return kExitUsage;
+    if (!merged->redefined.empty()) {
+      notes.push_back(
+          fmt::format("{} redefines the scenario's polic{} {}: the scenario's own "
+                      "definition is not the one compared.",
+                      parsed.policies_file, merged->redefined.size() == 1 ? "y" : "ies",
+                      fmt::join(merged->redefined, ", ")));
+    }
+    scenario = std::move(merged->scenario);
+  }
 
   Plan plan;
   Comparison& c = plan.comparison;
   c.command = command;
   c.scenario_path = parsed.scenario;
+  c.policies_file = parsed.policies_file;
   c.scenario_name = scenario->name;
   c.scenario_hash = scenario_hash(*scenario);
   for (const SlaTierSpec& t : scenario->sla_tiers)
@@ -251,6 +289,31 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
   const auto connectors = compared_connectors(*scenario, parsed.connectors);
   if (!connectors) return kExitUsage;
   c.connectors = *connectors;
+  plan.grid.connectors = c.connectors;
+  // A runbook that switches a compared connector's policy would replace the policy under test
+  // partway through each run: by default those actions are left out, and either way it is said.
+  const std::vector<size_t> switches = policy_switches_on(*scenario, c.connectors);
+  if (!switches.empty()) {
+    std::vector<std::string> targets;
+    for (size_t i : switches) {
+      const ActionSpec& a = scenario->response.runbook[i];
+      targets.push_back(
+          fmt::format("{} to {}", a.target.empty() ? "every connector" : a.target, a.policy));
+    }
+    if (parsed.keep_policy_switches) {
+      notes.push_back(fmt::format(
+          "the runbook switches compared connectors' policies ({}): each policy is in force "
+          "only until on-call does (--keep-policy-switches).",
+          fmt::join(targets, ", ")));
+    } else {
+      scenario = without_actions(*scenario, switches);
+      notes.push_back(fmt::format(
+          "{} switch_policy action{} of the runbook ({}) left out, so each policy stays in force "
+          "for the whole run; --keep-policy-switches keeps them.",
+          switches.size(), switches.size() == 1 ? "" : "s", fmt::join(targets, ", ")));
+    }
+  }
+  c.notes = notes;
   if (auto stop = command == "sweep" ? plan_sweep(parsed, *scenario, plan)
                                      : plan_compare(parsed, *scenario, plan)) {
     return *stop;
@@ -270,7 +333,9 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
     };
   }
   GridResult runs = run_grid(plan.grid, parsed.jobs, progress);
+  if (runs.exception) std::rethrow_exception(runs.exception);  // cli_main: exit 3
   if (!runs.error.empty()) {
+    if (show_progress) std::cerr << "\n";  // the progress line stopped midway
     return usage_error(
         fmt::format("{}: {}; nothing written (shorten the scenario or lower its "
                     "traffic)",

@@ -29,13 +29,24 @@ GridResult run_grid(const RunGrid& grid, unsigned jobs, const GridProgress& prog
       const size_t variant = k % grid.variants.size();
       const size_t seed = k / grid.variants.size();
       const Scenario& scenario = grid.variants[variant];
-      const WorldResult result = run_world(scenario, grid.seeds[seed]);
-      if (!result.limit_message.empty()) {
-        errors[k] = fmt::format("seed {}: {}", grid.seeds[seed], result.limit_message);
+      try {
+        const WorldResult result = run_world(scenario, grid.seeds[seed]);
+        if (!result.limit_message.empty()) {
+          errors[k] =
+              fmt::format("{}, seed {}: {}", variant < grid.names.size() ? grid.names[variant] : "",
+                          grid.seeds[seed], result.limit_message);
+          failed.store(true);
+          continue;
+        }
+        out.figures[variant][seed] =
+            measure_run(scenario, result, score_run(scenario, result), grid.connectors);
+      } catch (...) {
+        // Kept for the calling thread: an exception must not escape a worker (std::terminate).
+        const std::lock_guard<std::mutex> lock(progress_mutex);
+        if (!out.exception) out.exception = std::current_exception();
         failed.store(true);
         continue;
       }
-      out.figures[variant][seed] = measure_run(scenario, result, score_run(scenario, result));
       if (progress) {
         const std::lock_guard<std::mutex> lock(progress_mutex);
         progress(++done, total);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <string>
 #include <vector>
@@ -14,13 +15,16 @@
 namespace syncdrill {
 
 struct RunGrid {
-  std::vector<Scenario> variants;  // one scenario per variant, its policy already swapped in
+  std::vector<Scenario> variants;       // one scenario per variant, its policy already swapped in
+  std::vector<std::string> names;       // the variants' names, for messages
+  std::vector<std::string> connectors;  // the compared connectors (RunFigures' calls)
   std::vector<uint64_t> seeds;
 };
 
 struct GridResult {
   std::vector<std::vector<RunFigures>> figures;  // [variant][seed]
-  std::string error;  // the first run that hit a limit (the grid is then not a result)
+  std::string error;             // the first run that hit a limit (the grid is then not a result)
+  std::exception_ptr exception;  // an exception a run threw (rethrown by the caller)
 };
 
 // Called after each finished run with (runs done, runs in all), from the thread that ran it,

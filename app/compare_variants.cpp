@@ -49,14 +49,16 @@ bool plain_token(const std::string& s, std::string_view extra) {
 
 }  // namespace
 
-std::optional<Scenario> with_policies_file(const std::string& scenario_path,
-                                           const std::string& policies_path) {
+std::optional<MergedPolicies> with_policies_file(const std::string& scenario_path,
+                                                 const std::string& policies_path,
+                                                 const Scenario& scenario) {
   std::string text;
   if (!read_text(policies_path, text)) {
     usage_error(fmt::format("cannot read policies file '{}'", policies_path));
     return std::nullopt;
   }
   // Only `policies` may be set: anything else would silently change the drill being compared.
+  std::vector<std::string> names;  // the policies the file defines
   try {
     const YAML::Node root = YAML::Load(text);
     if (!root.IsMap() || !root["policies"]) {
@@ -73,13 +75,33 @@ std::optional<Scenario> with_policies_file(const std::string& scenario_path,
         return std::nullopt;
       }
     }
-  } catch (const YAML::Exception&) {
-    // The loader below reports the syntax error with its position.
+    if (root["policies"].IsSequence()) {
+      for (const auto& item : root["policies"]) {
+        if (item.IsMap() && item["name"] && item["name"].IsScalar())
+          names.push_back(item["name"].as<std::string>());
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    // Reported here, at its place in the file: the loader would see the appended line too.
+    usage_error(fmt::format("{}:{}:{}: invalid YAML: {}", policies_path, e.mark.line + 1,
+                            e.mark.column + 1, e.msg));
+    return std::nullopt;
   }
   // Merged as a child of the scenario: `extends` goes last so every line keeps its number.
+  const std::string written = text;
   if (!text.empty() && text.back() != '\n') text += '\n';
   text += "extends: " + yaml_quoted(fs::absolute(scenario_path).lexically_normal().string()) + "\n";
-  return scenario_or_report(load_scenario_text(text, policies_path), policies_path);
+  std::optional<Scenario> merged =
+      scenario_or_report(load_scenario_text(text, policies_path), policies_path);
+  if (!merged) return std::nullopt;
+  for (SourceFile& f : merged->sources) {
+    if (f.path == policies_path) f.content = written;
+  }
+  MergedPolicies out{std::move(*merged), {}};
+  for (const std::string& name : names) {
+    if (find_policy(scenario, name) != nullptr) out.redefined.push_back(name);
+  }
+  return out;
 }
 
 std::optional<std::vector<std::string>> compared_connectors(
@@ -127,6 +149,32 @@ Scenario with_policy(const Scenario& scenario, const PolicySpec& policy,
       c.policy = policy.name;
     }
   }
+  return out;
+}
+
+std::vector<size_t> policy_switches_on(const Scenario& scenario,
+                                       const std::vector<std::string>& connectors) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < scenario.response.runbook.size(); ++i) {
+    const ActionSpec& a = scenario.response.runbook[i];
+    if (a.kind != ActionKind::switch_policy) continue;
+    if (a.target.empty() ||
+        std::find(connectors.begin(), connectors.end(), a.target) != connectors.end()) {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+Scenario without_actions(const Scenario& scenario, const std::vector<size_t>& indices) {
+  Scenario out = scenario;
+  std::vector<ActionSpec> kept;
+  for (size_t i = 0; i < scenario.response.runbook.size(); ++i) {
+    if (std::find(indices.begin(), indices.end(), i) == indices.end()) {
+      kept.push_back(scenario.response.runbook[i]);
+    }
+  }
+  out.response.runbook = std::move(kept);
   return out;
 }
 

@@ -15,8 +15,15 @@ namespace syncdrill {
 
 // The scenario with a policies file merged over it: the file holds only `policies:` (the same
 // form as a scenario's), each merged by name as `extends` merges (docs/scenario-format.md).
-std::optional<Scenario> with_policies_file(const std::string& scenario_path,
-                                           const std::string& policies_path);
+// `redefined`: the file's policies the scenario already had. The merged scenario's sources hold
+// the file as written, so its hash does not depend on where the scenario lives.
+struct MergedPolicies {
+  Scenario scenario;
+  std::vector<std::string> redefined;
+};
+std::optional<MergedPolicies> with_policies_file(const std::string& scenario_path,
+                                                 const std::string& policies_path,
+                                                 const Scenario& scenario);
 
 // The connectors whose policy each variant replaces: `requested` (checked to exist) or, when
 // empty, every connector a fault of the scenario touches, or every connector when it has none.
@@ -26,6 +33,15 @@ std::optional<std::vector<std::string>> compared_connectors(
 // `policy` swapped onto `connectors` (the policy is added to the scenario under `policy.name`).
 Scenario with_policy(const Scenario& scenario, const PolicySpec& policy,
                      const std::vector<std::string>& connectors);
+
+// The runbook's switch_policy actions that would replace the policy under comparison on one of
+// `connectors` during a run (a target naming one of them, or no target: every connector), by
+// index. compare leaves them out unless told to keep them, so each policy stays in force.
+std::vector<size_t> policy_switches_on(const Scenario& scenario,
+                                       const std::vector<std::string>& connectors);
+
+// The scenario without the runbook actions at `indices`.
+Scenario without_actions(const Scenario& scenario, const std::vector<size_t>& indices);
 
 // One --grid axis: a policy key path ("retry.base") and its values ("100ms", "1s").
 struct GridAxis {

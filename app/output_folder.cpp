@@ -2,6 +2,10 @@
 
 #include <string_view>
 
+#include <unistd.h>
+
+#include <fmt/format.h>
+
 #include "reports/atomic_file.hpp"
 #include "reports/content_hash.hpp"
 
@@ -33,17 +37,40 @@ std::string scenario_hash(const Scenario& scenario) {
 std::string write_all_or_nothing(const std::string& dir,
                                  const std::vector<std::pair<std::string, std::string>>& files,
                                  std::vector<std::string>& written) {
+  // Every file is first written whole under a staging name; only when all are on disk are they
+  // renamed into place. A failure removes the staged files and leaves the folder's earlier
+  // reports as they were.
   std::string error = make_directories(dir);
+  std::vector<std::string> staged;
+  const auto staging = [&](const std::string& name) {
+    return fmt::format("{}/.{}.staged-{}", dir, name, ::getpid());
+  };
   for (const auto& [name, content] : files) {
     if (!error.empty()) break;
-    error = write_file_atomically(dir + "/" + name, content);
-    if (error.empty()) written.push_back(name);
+    error = write_file_atomically(staging(name), content);
+    if (error.empty()) staged.push_back(name);
   }
-  if (!error.empty()) {
-    std::error_code ignored;
-    for (const std::string& name : written)
-      fs::remove(dir + "/" + name, ignored);
-    written.clear();
+  std::error_code ec;
+  // The one way a rename within a folder fails in practice: a folder in the way. Checked before
+  // any rename, so the earlier files stay as they were.
+  for (const auto& file : files) {
+    if (error.empty() && fs::is_directory(dir + "/" + file.first, ec)) {
+      error =
+          fmt::format("cannot write {}/{}: a folder of that name is in the way", dir, file.first);
+    }
+  }
+  for (const std::string& name : staged) {
+    if (!error.empty()) {
+      fs::remove(staging(name), ec);
+      continue;
+    }
+    fs::rename(staging(name), dir + "/" + name, ec);
+    if (ec) {
+      error = fmt::format("cannot write {}/{}: {}", dir, name, ec.message());
+      fs::remove(staging(name), ec);
+    } else {
+      written.push_back(name);
+    }
   }
   return error;
 }

@@ -28,9 +28,11 @@ class CreatedFolders {
 // content_hash() of every file the scenario was read from, base first.
 std::string scenario_hash(const Scenario& scenario);
 
-// Writes each (file name, content) into `dir` (created if missing), each atomically; when one
-// cannot be written, removes those already written and returns the error. `written` receives
-// the names written.
+// Writes each (file name, content) into `dir` (created if missing): all are staged first and
+// renamed into place only when every one is on disk, so a failure leaves the folder's earlier
+// files untouched and returns the error. `written` receives the names written. (A rename that
+// fails after others succeeded can still leave a mix; renames in one folder practically do not
+// fail once the staged files exist.)
 std::string write_all_or_nothing(const std::string& dir,
                                  const std::vector<std::pair<std::string, std::string>>& files,
                                  std::vector<std::string>& written);

@@ -1,8 +1,8 @@
 // `syncdrill compare` on 1 and on 2 threads: the same grid of runs (every policy on every seed),
 // timed end to end (best of two alternating rounds), and the figures checked identical. Prints
 //   bench compare scenario=NAME runs=N jobs1_s=X jobs2_s=X speedup=X identical=true|false
-// Arguments: [SCENARIO] [--seeds N] [--policy NAME ...]; by default the retry-storm drill with
-// its two policies (no-backoff, full-jitter-budget) on 8 seeds.
+// Arguments: [SCENARIO] [--seeds N] [--policy NAME ...] [--min-speedup X]; by default the
+// retry-storm drill with its two policies (no-backoff, full-jitter-budget) on 8 seeds.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -23,11 +23,14 @@ int main(int argc, char** argv) {
   using namespace syncdrill;
   std::string path = std::string(SYNCDRILL_SOURCE_DIR) + "/scenarios/retry-storm.yaml";
   uint64_t seeds = 8;
+  double min_speedup = 0;  // --min-speedup X: exit 1 below it (for a quiet machine's check)
   std::vector<std::string> policies;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--seeds" && i + 1 < argc) {
       seeds = std::strtoull(argv[++i], nullptr, 10);
+    } else if (arg == "--min-speedup" && i + 1 < argc) {
+      min_speedup = std::strtod(argv[++i], nullptr);
     } else if (arg == "--policy" && i + 1 < argc) {
       policies.emplace_back(argv[++i]);
     } else {
@@ -93,5 +96,11 @@ int main(int argc, char** argv) {
       "identical=%s\n",
       scenario.name.c_str(), grid.variants.size() * grid.seeds.size(), jobs1_s, jobs2_s,
       jobs1_s / jobs2_s, one == two ? "true" : "false");
-  return one == two ? 0 : 1;
+  if (one != two) return 1;
+  if (jobs1_s / jobs2_s < min_speedup) {
+    std::fprintf(stderr, "bench compare: speedup %.2f is below --min-speedup %.2f\n",
+                 jobs1_s / jobs2_s, min_speedup);
+    return 1;
+  }
+  return 0;
 }

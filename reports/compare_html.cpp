@@ -37,6 +37,14 @@ svg.chart .no-data{fill:#57606a;font-style:italic}
 
 constexpr double kChartWidth = 470;
 constexpr double kLabelWidth = 150;
+constexpr size_t kLabelChars = 22;  // longer names (sweep points) are shown by number: P1, P2
+
+// The bar label of variant v: its name, or "P<v+1>" when any name is too long to fit (the
+// ranking table gives each number its name).
+bool numbered_labels(const Comparison& c) {
+  return std::any_of(c.variants.begin(), c.variants.end(),
+                     [](const Variant& v) { return v.name.size() > kLabelChars; });
+}
 constexpr double kRowHeight = 22;
 constexpr double kTop = 24;
 
@@ -50,7 +58,7 @@ std::string bar_chart(const Comparison& c, const std::vector<VariantSummary>& s,
                       const CompareMetricInfo& m) {
   const size_t i = static_cast<size_t>(m.metric);
   const double plot_left = kLabelWidth;
-  const double plot_width = kChartWidth - kLabelWidth - 120;  // room for the value text
+  const double plot_width = kChartWidth - kLabelWidth - 150;  // room for the value text
   const double height = kTop + kRowHeight * static_cast<double>(c.variants.size()) + 8;
   double top_value = 0;
   double lowest = 0, highest = 0;
@@ -76,8 +84,7 @@ std::string bar_chart(const Comparison& c, const std::vector<VariantSummary>& s,
   for (size_t v = 0; v < c.variants.size(); ++v) {
     const double y = kTop + kRowHeight * static_cast<double>(v);
     const MeanInterval& f = s[v].figures[i];
-    std::string label = c.variants[v].name;
-    if (label.size() > 22) label = label.substr(0, 21) + "…";
+    const std::string label = numbered_labels(c) ? fmt::format("P{}", v + 1) : c.variants[v].name;
     svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", num(plot_left - 6),
                        num(y + 14), xml_text(label));
     if (f.n == 0) {
@@ -124,28 +131,60 @@ std::string compare_html(const Comparison& c, const std::vector<VariantSummary>&
       xml_text(c.scenario_path), xml_text(c.scenario_hash), xml_text(seeds_text(c.seeds)),
       xml_text(fmt::format("{}", fmt::join(c.connectors, ", "))));
 
-  out +=
-      "<h2>Ranking</h2>\n<table id=\"ranking\"><tr><th>Rank</th><th>Policy</th><th>Settings</th>"
-      "<th>Runs with every tier held</th></tr>\n";
+  if (!c.policies_file.empty())
+    out += fmt::format("<p>Policies also from <code>{}</code>.</p>\n", xml_text(c.policies_file));
+  if (!c.notes.empty()) {
+    out += "<ul class=\"notes\">\n";
+    for (const std::string& note : c.notes)
+      out += fmt::format("<li><strong>Note:</strong> {}</li>\n", xml_text(note));
+    out += "</ul>\n";
+  }
+  const bool numbered = numbered_labels(c);
+  out += fmt::format(
+      "<h2>Ranking</h2>\n<table id=\"ranking\"><tr><th>Rank</th>{}<th>Policy</th>"
+      "<th>Settings</th><th>Runs with every tier held</th></tr>\n",
+      numbered ? "<th>Chart label</th>" : "");
   std::vector<size_t> order(s.size());
   for (size_t v = 0; v < order.size(); ++v)
     order[v] = v;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s[a].rank < s[b].rank; });
   for (size_t v : order) {
     out += fmt::format(
-        "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{} of {}</td></tr>\n",
-        s[v].rank, xml_text(c.variants[v].name), xml_text(c.variants[v].settings), s[v].runs_held,
-        c.variants[v].runs.size());
+        "<tr><td class=\"num\">{}</td>{}<td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
+        xml_text(rank_text(s[v])), numbered ? fmt::format("<td>P{}</td>", v + 1) : "",
+        xml_text(c.variants[v].name), xml_text(c.variants[v].settings),
+        xml_text(held_text(c, s[v], v)));
   }
   out += fmt::format("</table>\n<p>{}</p>\n", xml_text(ranking_rule()));
+  if (std::any_of(s.begin(), s.end(),
+                  [](const VariantSummary& v) { return !v.distinct_from_best; }))
+    out += fmt::format("<p>{}</p>\n", xml_text(kWithinChance));
 
   out +=
       "<h2>Figures</h2>\n<p>Mean per policy; the whisker is the 95% interval over the seeds "
-      "(Student's t). Lower is better for every figure; the lowest mean is green when the means differ.</p>\n"
+      "(Student's t). Lower is better for every figure; the lowest mean is green when the means "
+      "differ.</p>\n"
       "<div class=\"charts\">\n";
   for (const CompareMetricInfo& m : compare_metrics())
     out += "<figure>" + bar_chart(c, s, m) + "</figure>\n";
   out += "</div>\n";
+  out +=
+      "<p>MTTD and MTTR are means over the scenario's faults; a missed or unrecovered fault "
+      "counts from its onset to the end of the run, so those means are then lower bounds.</p>\n";
+  out += "<h2>Verdicts and faults</h2>\n<table id=\"verdicts\"><tr><th>Policy</th>";
+  for (const std::string& t : c.tiers)
+    out += fmt::format("<th>Tier {} held</th>", xml_text(t));
+  out += "<th>Faults missed (all runs)</th><th>Faults unrecovered (all runs)</th></tr>\n";
+  for (size_t v = 0; v < c.variants.size(); ++v) {
+    out += fmt::format("<tr><td>{}</td>", xml_text(c.variants[v].name));
+    for (size_t t = 0; t < c.tiers.size(); ++t) {
+      out += fmt::format("<td class=\"num\">{} of {}</td>", s[v].tier_held_runs[t],
+                         c.variants[v].runs.size());
+    }
+    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       s[v].faults_missed, s[v].faults_unrecovered);
+  }
+  out += "</table>\n";
 
   if (c.variants.size() >= 2) {
     out += fmt::format(

@@ -12,10 +12,19 @@ namespace syncdrill {
 
 namespace {
 
-// A figure in its unit with a sensible precision: counts and calls to 1 decimal, seconds to
-// 1 decimal (2 below 10 s, where sync delays live), ratios to 3.
-std::string number(double x, std::string_view unit) {
-  const int decimals = unit == "x" ? 3 : unit == "s" && std::fabs(x) < 10 ? 2 : 1;
+// Decimals for a figure in its unit: counts and calls 1, seconds 1 (2 below 10 s, where sync
+// delays live), ratios 3; more when `scale` (an interval's width, or a mean's size) would
+// otherwise round to nothing, so a starred difference never reads "0 [0, 0]". At most 6.
+int decimals_for(std::string_view unit, double x, double scale) {
+  int d = unit == "x" ? 3 : unit == "s" && std::fabs(x) < 10 ? 2 : 1;
+  scale = std::fabs(scale);
+  while (d < 6 && scale > 0 && scale < 5 * std::pow(10, -d - 1))
+    ++d;
+  return d;
+}
+
+// x with `decimals` decimals (trailing zeros dropped) and its whole part grouped.
+std::string number(double x, int decimals) {
   const double rounded = std::round(x * std::pow(10, decimals)) / std::pow(10, decimals);
   const double whole = std::trunc(std::fabs(rounded));
   std::string text = plain_number(std::fabs(rounded), decimals);
@@ -120,21 +129,33 @@ nlohmann::ordered_json interval_json(const MeanInterval& m, bool difference) {
 
 std::string figure_text(const MeanInterval& m, std::string_view unit) {
   if (m.n == 0) return "n/a";
-  std::string out = number(m.mean, unit) + unit_suffix(unit);
-  if (m.n >= 2) out += " ± " + number(m.half_width, unit);
+  const int d = decimals_for(unit, m.mean, m.mean);
+  std::string out = number(m.mean, d) + unit_suffix(unit);
+  if (m.n >= 2) out += " ± " + number(m.half_width, d);
   return out;
 }
 
 std::string difference_text(const MeanInterval& d, std::string_view unit) {
   if (d.n == 0) return "n/a";
-  const std::string mean = number(d.mean, unit);
+  // A difference that excludes zero shows enough decimals to tell its ends from zero.
+  const double scale =
+      d.excludes_zero() ? std::min(std::fabs(d.low()), std::fabs(d.high())) : d.mean;
+  const int decimals = decimals_for(unit, d.mean, scale);
+  const std::string mean = number(d.mean, decimals);
   std::string out =
       (mean.front() != '-' && mean.find_first_not_of("0.,") != std::string::npos ? "+" : "") +
       mean + unit_suffix(unit);
-  if (d.n >= 2) out += fmt::format(" [{}, {}]", number(d.low(), unit), number(d.high(), unit));
+  if (d.n >= 2) {
+    out += fmt::format(" [{}, {}]", number(d.low(), decimals), number(d.high(), decimals));
+  }
   if (d.excludes_zero()) out += " *";
   return out;
 }
+
+const char* const kWithinChance =
+    "(≈1): no ranking figure settles its place behind the first-ranked policy: as many runs "
+    "held, and every paired difference either includes zero or is under 1% of the figure. More "
+    "seeds may reorder them.";
 
 std::string_view ranking_rule() {
   return "Ranked by runs with every SLA tier held (more first), then by the means of lost + "
@@ -147,6 +168,15 @@ std::string seeds_text(const std::vector<uint64_t>& seeds) {
   return fmt::format("{} seeds ({}..{})", seeds.size(), seeds.front(), seeds.back());
 }
 
+std::string rank_text(const VariantSummary& v) {
+  return v.distinct_from_best ? std::to_string(v.rank) : fmt::format("{} (≈1)", v.rank);
+}
+
+std::string held_text(const Comparison& c, const VariantSummary& v, size_t index) {
+  if (c.tiers.empty()) return "no tiers";
+  return fmt::format("{} of {} runs", v.runs_held, c.variants[index].runs.size());
+}
+
 std::string compare_table(const Comparison& c, const std::vector<VariantSummary>& s,
                           const std::string& out_dir, const std::vector<std::string>& files) {
   const auto& metrics = compare_metrics();
@@ -157,13 +187,15 @@ std::string compare_table(const Comparison& c, const std::vector<VariantSummary>
   std::string out =
       fmt::format("syncdrill {}: {}, {} policies x {} = {} runs\n", c.command, c.scenario_name,
                   c.variants.size(), seeds_text(c.seeds), c.variants.size() * c.seeds.size());
-  out += fmt::format("  policy swapped on: {}\n\n", fmt::join(c.connectors, ", "));
+  out += fmt::format("  policy swapped on: {}\n", fmt::join(c.connectors, ", "));
+  for (const std::string& note : c.notes)
+    out += wrapped("Note: " + note, "  ", 96);
+  out += "\n";
 
   std::vector<std::vector<std::string>> rows{{"Rank", "Policy", "Tiers held", "Lost", "Duplicated",
                                               "Oversold", "MTTR", "Attempts/request"}};
   for (size_t v : by_rank(s)) {
-    rows.push_back({std::to_string(s[v].rank), c.variants[v].name,
-                    fmt::format("{}/{} runs", s[v].runs_held, c.variants[v].runs.size()),
+    rows.push_back({rank_text(s[v]), c.variants[v].name, held_text(c, s[v], v),
                     fig(v, CompareMetric::lost), fig(v, CompareMetric::duplicated),
                     fig(v, CompareMetric::oversold), fig(v, CompareMetric::mttr_s),
                     fig(v, CompareMetric::attempts_per_request)});
@@ -171,6 +203,9 @@ std::string compare_table(const Comparison& c, const std::vector<VariantSummary>
   out += columns(rows, "  ");
   out += "  Means with 95% intervals over the seeds.\n";
   out += wrapped(ranking_rule(), "  ", 96);
+  if (std::any_of(s.begin(), s.end(),
+                  [](const VariantSummary& v) { return !v.distinct_from_best; }))
+    out += wrapped(kWithinChance, "  ", 96);
 
   if (c.variants.size() >= 2 && c.variants.size() <= 3) {
     out += fmt::format("\nEvery figure, and the paired difference against {}:\n",
@@ -200,8 +235,11 @@ std::string compare_table(const Comparison& c, const std::vector<VariantSummary>
   if (missed + unrecovered > 0) {
     out += fmt::format(
         "  MTTD and MTTR count a missed or unrecovered fault until the end of the run: {} "
-        "missed, {} unrecovered over all runs (see compare.md per policy).\n",
-        missed, unrecovered);
+        "missed, {} unrecovered over all runs{}.\n",
+        missed, unrecovered,
+        std::find(files.begin(), files.end(), "compare.md") != files.end()
+            ? " (compare.md has them per policy)"
+            : "");
   }
   if (!files.empty()) out += fmt::format("\nWritten to {}/: {}\n", out_dir, fmt::join(files, ", "));
   return out;
@@ -213,8 +251,11 @@ nlohmann::ordered_json compare_json(const Comparison& c, const std::vector<Varia
   j["syncdrill_version"] = SYNCDRILL_VERSION;
   j["command"] = c.command;
   j["scenario"] = {{"path", c.scenario_path}, {"name", c.scenario_name}, {"hash", c.scenario_hash}};
+  j["policies_file"] = c.policies_file.empty() ? nlohmann::ordered_json(nullptr)
+                                               : nlohmann::ordered_json(c.policies_file);
   j["seeds"] = c.seeds;
   j["connectors"] = c.connectors;
+  j["notes"] = c.notes;
   j["ranking_rule"] = ranking_rule();
   auto& metrics = j["metrics"] = nlohmann::ordered_json::array();
   for (const CompareMetricInfo& m : compare_metrics())
@@ -226,6 +267,7 @@ nlohmann::ordered_json compare_json(const Comparison& c, const std::vector<Varia
     jv["name"] = variant.name;
     jv["settings"] = variant.settings;
     jv["rank"] = s[v].rank;
+    jv["distinct_from_best"] = s[v].distinct_from_best;
     jv["runs_held"] = s[v].runs_held;
     jv["runs_breached"] = s[v].runs_breached;
     auto& tiers = jv["tiers"] = nlohmann::ordered_json::array();
@@ -266,14 +308,22 @@ std::string compare_markdown(const Comparison& c, const std::vector<VariantSumma
       "numbers), swapped onto: {}.\n\n",
       c.scenario_path, c.scenario_hash, seeds_text(c.seeds),
       md_text(fmt::format("{}", fmt::join(c.connectors, ", "))));
+  if (!c.policies_file.empty()) out += fmt::format("Policies also from `{}`.\n\n", c.policies_file);
+  for (const std::string& note : c.notes)
+    out += fmt::format("- **Note:** {}\n", md_text(note));
+  if (!c.notes.empty()) out += "\n";
   out +=
       "## Ranking\n\n| Rank | Policy | Settings | Runs with every tier held "
       "|\n|---:|---|---|---:|\n";
   for (size_t v : by_rank(s)) {
-    out += fmt::format("| {} | {} | {} | {} of {} |\n", s[v].rank, md_text(c.variants[v].name),
-                       md_text(c.variants[v].settings), s[v].runs_held, c.variants[v].runs.size());
+    out += fmt::format("| {} | {} | {} | {} |\n", md_text(rank_text(s[v])),
+                       md_text(c.variants[v].name), md_text(c.variants[v].settings),
+                       held_text(c, s[v], v));
   }
   out += fmt::format("\n{}\n\n", ranking_rule());
+  if (std::any_of(s.begin(), s.end(),
+                  [](const VariantSummary& v) { return !v.distinct_from_best; }))
+    out += fmt::format("{}\n\n", md_text(kWithinChance));
 
   out += "## Figures\n\nMean ± half-width of the 95% interval (Student's t over the seeds).\n\n";
   out += "| Figure |";

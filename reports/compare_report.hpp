@@ -29,8 +29,13 @@ std::string compare_markdown(const Comparison& c, const std::vector<VariantSumma
 std::string figure_text(const MeanInterval& m, std::string_view unit);
 // "-1,231 [-1,290, -1,172]" for a paired difference.
 std::string difference_text(const MeanInterval& d, std::string_view unit);
-// The sentence that states the ranking rule.
+// The sentence that states the ranking rule, and the one that explains "(≈1)".
 std::string_view ranking_rule();
+extern const char* const kWithinChance;
+// "2", or "2 (≈1)" when the paired differences do not settle its place behind the first.
+std::string rank_text(const VariantSummary& v);
+// "7 of 10 runs", or "no tiers".
+std::string held_text(const Comparison& c, const VariantSummary& v, size_t index);
 // "seeds 2611..2620" or "seed 5".
 std::string seeds_text(const std::vector<uint64_t>& seeds);
 

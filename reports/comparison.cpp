@@ -1,6 +1,7 @@
 #include "reports/comparison.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <tuple>
 
@@ -28,6 +29,14 @@ std::optional<double> p95_s(const WorldResult& result, LatencyHistogram ChannelO
   return static_cast<double>(all.quantile(0.95)) / 1e6;
 }
 
+std::vector<double> present(const std::vector<std::optional<double>>& values) {
+  std::vector<double> out;
+  for (const auto& v : values) {
+    if (v) out.push_back(*v);
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::array<CompareMetricInfo, kCompareMetricCount>& compare_metrics() {
@@ -50,7 +59,8 @@ bool RunFigures::held() const {
   return std::all_of(tier_held.begin(), tier_held.end(), [](bool h) { return h; });
 }
 
-RunFigures measure_run(const Scenario& scenario, const WorldResult& result, const Score& score) {
+RunFigures measure_run(const Scenario& scenario, const WorldResult& result, const Score& score,
+                       const std::vector<std::string>& connectors) {
   RunFigures f;
   f.seed = result.seed;
   auto set = [&](CompareMetric m, double v) { f.values[idx(m)] = v; };
@@ -95,6 +105,10 @@ RunFigures measure_run(const Scenario& scenario, const WorldResult& result, cons
 
   uint64_t calls = 0, jobs = 0;
   for (const ConnectorOutcome& c : result.connectors) {
+    if (!connectors.empty() &&
+        std::find(connectors.begin(), connectors.end(), c.name) == connectors.end()) {
+      continue;
+    }
     calls += c.stats.attempts;
     jobs += c.stats.jobs_offered;
   }
@@ -154,6 +168,47 @@ std::vector<VariantSummary> summarize(const Comparison& comparison) {
   });
   for (size_t r = 0; r < order.size(); ++r)
     out[order[r]].rank = r + 1;
+  // Is each variant's place behind the best settled by its paired differences, or could the
+  // seeds alone have put it there?
+  if (!order.empty()) {
+    const size_t best = order.front();
+    auto seeds_of = [&](size_t v, CompareMetric m) {
+      std::vector<std::optional<double>> by_seed;
+      for (const RunFigures& run : comparison.variants[v].runs)
+        by_seed.push_back(run.values[idx(m)]);
+      return by_seed;
+    };
+    auto loss = [&](size_t v) {
+      std::vector<std::optional<double>> by_seed;
+      for (const RunFigures& run : comparison.variants[v].runs) {
+        const auto& l = run.values[idx(CompareMetric::lost)];
+        const auto& d = run.values[idx(CompareMetric::duplicated)];
+        by_seed.push_back(l && d ? std::optional<double>(*l + *d) : std::nullopt);
+      }
+      return by_seed;
+    };
+    // Beyond chance and large enough to matter: the interval excludes zero and the mean
+    // difference is at least 1% of the larger of the two means (a 0.001x gap in attempts per
+    // request is real on identical seeds, but settles nothing).
+    auto settles = [](const std::vector<std::optional<double>>& a,
+                      const std::vector<std::optional<double>>& b) {
+      const MeanInterval d = paired_difference(a, b);
+      const MeanInterval ma = mean_interval(present(a));
+      const MeanInterval mb = mean_interval(present(b));
+      const double scale = std::max(std::fabs(ma.mean), std::fabs(mb.mean));
+      return d.excludes_zero() && std::fabs(d.mean) >= 0.01 * scale;
+    };
+    for (size_t v : order) {
+      if (v == best) continue;
+      bool distinct =
+          out[v].runs_breached != out[best].runs_breached || settles(loss(best), loss(v));
+      for (CompareMetric m :
+           {CompareMetric::oversold, CompareMetric::mttr_s, CompareMetric::attempts_per_request}) {
+        distinct |= settles(seeds_of(best, m), seeds_of(v, m));
+      }
+      out[v].distinct_from_best = distinct;
+    }
+  }
   return out;
 }
 
@@ -163,7 +218,9 @@ std::string policy_line(const PolicySpec& p) {
   if (r.max_attempts <= 1) {
     out += ", no retries";
   } else {
-    out += fmt::format(", {} attempts, {} backoff", r.max_attempts, to_string(r.backoff));
+    out += r.backoff == BackoffKind::none
+               ? fmt::format(", {} attempts, no backoff", r.max_attempts)
+               : fmt::format(", {} attempts, {} backoff", r.max_attempts, to_string(r.backoff));
     if (r.backoff != BackoffKind::none) {
       out += fmt::format(" {}..{}", human_duration(r.base), human_duration(r.cap));
     }

@@ -30,8 +30,8 @@ enum class CompareMetric : uint8_t {
   mttr_s,                  // mean over the faults; an unrecovered fault counts onset -> end of run
   stock_sync_delay_p95_s,  // every channel's stock sync delays together
   ingest_delay_p95_s,      // order placed -> created in the OMS, every channel together
-  calls,                   // attempts every connector made (work and load on the systems)
-  attempts_per_request,    // calls / jobs offered to the connectors (load amplification)
+  calls,                   // attempts the compared connectors made (the load they put on systems)
+  attempts_per_request,    // their calls / the jobs offered to them (load amplification)
   checks_breached,         // SLA tier checks that failed
 };
 inline constexpr size_t kCompareMetricCount = 10;
@@ -56,7 +56,9 @@ struct RunFigures {
   std::vector<bool> tier_held;  // per scenario tier
   bool held() const;
 };
-RunFigures measure_run(const Scenario& scenario, const WorldResult& result, const Score& score);
+// `connectors`: the compared connectors, whose calls count (all connectors when empty).
+RunFigures measure_run(const Scenario& scenario, const WorldResult& result, const Score& score,
+                       const std::vector<std::string>& connectors = {});
 
 struct Variant {
   std::string name;      // the policy's name, or a grid point ("base=100ms max_attempts=4")
@@ -69,10 +71,12 @@ struct Comparison {
   std::string scenario_path;
   std::string scenario_name;
   std::string scenario_hash;
+  std::string policies_file;  // --policies, when given
   std::vector<uint64_t> seeds;
   std::vector<std::string> connectors;  // whose policy each variant replaces
   std::vector<std::string> tiers;       // the scenario's tier names
   std::vector<Variant> variants;        // the first is the baseline of the differences
+  std::vector<std::string> notes;       // what the reader must know to read the figures right
 };
 
 struct VariantSummary {
@@ -85,6 +89,10 @@ struct VariantSummary {
   uint64_t faults_missed = 0;          // over all runs
   uint64_t faults_unrecovered = 0;
   size_t rank = 0;  // 1 = best
+  // Whether the paired differences against the first-ranked variant settle the order: false
+  // when the held runs are equal and every ranking figure's paired difference includes zero or
+  // is under 1% of the figure.
+  bool distinct_from_best = true;
 };
 
 // The ranking, best first: more runs with every tier held; then fewer lost and duplicated

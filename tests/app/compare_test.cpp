@@ -125,6 +125,46 @@ TEST_CASE("compare refuses bad input with exit 2 and writes nothing") {
           "bad.yaml:3:");
   refused(fmt::format("compare '{}' --policy once --policy p --policies missing.yaml", kDrill),
           "cannot read policies file 'missing.yaml'");
+  // A YAML syntax error is placed in the file as written.
+  write(s / "broken.yaml", "policies:\n  - {name: p, timeout: 2s\n");
+  refused(fmt::format("compare '{}' --policy once --policy p --policies broken.yaml", kDrill),
+          "broken.yaml:3:1: invalid YAML");
+  refused(fmt::format("compare '{}' --policy once --policy once --seed -1", kDrill),
+          "--seed must be a whole number");
+  refused(fmt::format("compare '{}' --policy once --policy once --seeds -3", kDrill),
+          "--seeds must be 2 to 1000");
+}
+
+TEST_CASE("a compare that cannot write all its files keeps the folder's earlier files") {
+  Scratch s("compare-unwritable");
+  write(s / "policies.yaml", kPolicies);
+  fs::create_directories(s / "out/compare.html");  // a folder where a file must go
+  write(s / "out/compare.json", "earlier");
+  const CliRun r = s.run(fmt::format(
+      "compare '{}' --policy once --policy patient --policies policies.yaml --seeds 2 --out out",
+      kDrill));
+  CHECK(r.exit_code == 3);
+  CHECK(read_file(s / "out/compare.json") == "earlier");
+  CHECK_FALSE(fs::exists(s / "out/compare.md"));
+  size_t staged = 0;
+  for (const auto& entry : fs::directory_iterator(s / "out"))
+    staged += entry.path().filename().string().rfind(".compare", 0) == 0 ? 1 : 0;
+  CHECK(staged == 0);
+}
+
+TEST_CASE("a policies file that redefines a scenario policy is recorded and said") {
+  Scratch s("compare-redefine");
+  write(s / "policies.yaml", std::string(kPolicies) + "  - {name: once, timeout: 3s}\n");
+  const CliRun r = s.run(fmt::format(
+      "compare '{}' --policy once --policy patient --policies policies.yaml --seeds 2 --out c "
+      "--format json",
+      kDrill));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("policies.yaml redefines the scenario's policy once") != std::string::npos);
+  const auto j = nlohmann::json::parse(read_file(s / "c/compare.json"));
+  CHECK(j["policies_file"] == "policies.yaml");
+  REQUIRE(j["notes"].size() == 1);
+  CHECK(j["variants"][0]["settings"].get<std::string>().find("timeout 3s") == 0);
 }
 
 TEST_CASE("sweep runs every point of the grid, each checked like a scenario") {
@@ -193,6 +233,29 @@ TEST_CASE("on the retry storm, no-backoff is worse than full jitter with a budge
   CHECK(worse["mttr_s"]["mean"].get<double>() > 15 * 60);
   CHECK(worse["attempts_per_request"]["mean"].get<double>() > 0.3);
   CHECK(read_file(s / "c/compare.md").find("| no-backoff |") != std::string::npos);
+  // The drill's runbook switches the ingest connectors to full-jitter-budget: left out here, so
+  // no-backoff stays in force, never recovers and its MTTR is censored at the end (90 min - 20).
+  REQUIRE(j["notes"].size() == 1);
+  CHECK(j["notes"][0].get<std::string>().find("4 switch_policy actions") == 0);
+  for (const auto& run : j["variants"][1]["runs"])
+    CHECK(run["mttr_s"] == 4200.0);
+}
+
+TEST_CASE("--keep-policy-switches lets the runbook replace the policy under test, and says so") {
+  Scratch s("compare-keep");
+  const CliRun r = s.run(
+      fmt::format("compare '{}' --policy no-backoff --policy full-jitter-budget --seeds 2 --out c "
+                  "--format json --keep-policy-switches",
+                  source_path("scenarios/retry-storm.yaml")));
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(s / "c/compare.json"));
+  REQUIRE(j["notes"].size() == 1);
+  CHECK(j["notes"][0].get<std::string>().find("only until on-call does") != std::string::npos);
+  // The switch ends the storm: no-backoff now recovers, ~32-35 minutes after the trigger.
+  for (const auto& run : j["variants"][0]["runs"]) {
+    CHECK(run["mttr_s"].get<double>() < 3000);
+    CHECK(run["mttr_s"].get<double>() > 1500);
+  }
 }
 
 }  // namespace

@@ -85,16 +85,60 @@ TEST_CASE("ranking: equal tiers fall back to losses, then oversells, MTTR, attem
   c.variants[0].runs[0].values[at(CompareMetric::lost)] = 1000;  // calm now loses more
   std::vector<VariantSummary> s = summarize(c);
   CHECK(s[1].rank == 1);
-  // Same losses: MTTR decides.
+  // Same losses and attempts: MTTR decides, whatever the names say.
   c = two_policies();
   for (Variant& v : c.variants) {
     for (RunFigures& r : v.runs) {
       r.tier_held = {true};
       r.values[at(CompareMetric::lost)] = 3;
+      r.values[at(CompareMetric::attempts_per_request)] = 2;
     }
   }
+  std::swap(c.variants[0].name, c.variants[1].name);  // the faster one is now called "storm"
   s = summarize(c);
-  CHECK(s[0].rank == 1);  // calm's MTTR is shorter
+  CHECK(s[0].rank == 1);  // MTTR 60-80 s against 600-1200 s
+  CHECK(s[1].distinct_from_best);
+}
+
+TEST_CASE("a place settled by nothing beyond chance is marked as not distinct from the best") {
+  Comparison c = two_policies();
+  for (size_t i = 0; i < 3; ++i) {
+    // Identical but for noise in MTTR, either way round: the paired interval includes zero.
+    c.variants[1].runs[i] = c.variants[0].runs[i];
+    c.variants[1].runs[i].values[at(CompareMetric::mttr_s)] = 70.0 + (i == 1 ? 30 : -12);
+  }
+  std::vector<VariantSummary> s = summarize(c);
+  const size_t second = s[0].rank == 2 ? 0 : 1;
+  CHECK_FALSE(s[second].distinct_from_best);
+  // A consistent 0.1% gap in attempts per request is beyond chance but too small to settle it.
+  for (size_t i = 0; i < 3; ++i) {
+    c.variants[1].runs[i] = c.variants[0].runs[i];
+    c.variants[1].runs[i].values[at(CompareMetric::attempts_per_request)] =
+        *c.variants[0].runs[i].values[at(CompareMetric::attempts_per_request)] * 1.001;
+  }
+  s = summarize(c);
+  CHECK(s[1].vs_first[at(CompareMetric::attempts_per_request)].excludes_zero());
+  CHECK_FALSE(s[1].distinct_from_best);
+  // A 20% gap settles it.
+  for (size_t i = 0; i < 3; ++i) {
+    c.variants[1].runs[i].values[at(CompareMetric::attempts_per_request)] =
+        *c.variants[0].runs[i].values[at(CompareMetric::attempts_per_request)] * 1.2;
+  }
+  s = summarize(c);
+  CHECK(s[1].rank == 2);
+  CHECK(s[1].distinct_from_best);
+}
+
+TEST_CASE("differences too small for the default decimals get more, never a starred zero") {
+  MeanInterval d;
+  d.n = 5;
+  d.mean = 2.4e-5;
+  d.half_width = 1.4e-5;
+  REQUIRE(d.excludes_zero());
+  const std::string text = difference_text(d, "x");
+  CHECK(text.find("[0, 0]") == std::string::npos);
+  CHECK(text.find("0.00001") != std::string::npos);
+  CHECK(text.back() == '*');
 }
 
 TEST_CASE("figures measured from a real run: totals, censored MTTR, attempts per request") {
