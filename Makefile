@@ -9,7 +9,7 @@ JOBS           ?= 2
 DEMO_SCENARIO  ?= scenarios/black-friday-peak.yaml
 DEMO_OUT       ?= out/demo
 
-.PHONY: all deps test-deps build demo test test-sanitize bench format clean
+.PHONY: all deps test-deps bench-deps build demo test test-sanitize bench format clean
 
 all: build
 
@@ -18,6 +18,10 @@ deps:
 
 test-deps: deps
 	@scripts/install-test-deps
+
+# wrk, the load generator of the serve benchmark (bench/serve_bench.cpp).
+bench-deps: deps
+	@scripts/install-bench-deps
 
 $(BUILD_DIR)/CMakeCache.txt: | deps
 	cmake --preset release
@@ -39,7 +43,7 @@ test-sanitize: deps test-deps
 	cmake --build --preset sanitize
 	ctest --preset sanitize
 
-bench: build
+bench: bench-deps build
 	cmake --build --preset release --target bench
 
 format:

@@ -6,32 +6,9 @@
 
 namespace syncdrill {
 
-namespace {
-
-// The order admission asks the kinds in (see the header); the scenario's order breaks ties.
-int admission_rank(FaultKind k) {
-  switch (k) {
-    case FaultKind::outage:
-      return 0;
-    case FaultKind::error_burst:
-      return 1;
-    case FaultKind::malformed_payload:
-      return 2;
-    case FaultKind::rate_limit:
-      return 3;
-    case FaultKind::timeout:
-      return 4;
-    case FaultKind::latency:
-      return 5;
-    default:
-      return -1;
-  }
-}
-
-}  // namespace
-
+// Admission asks the kinds in request_fault_rank's order; the scenario's order breaks ties.
 void FaultGate::add(const FaultSpec* fault, uint64_t* hits) {
-  const int rank = admission_rank(fault->kind);
+  const int rank = request_fault_rank(fault->kind);
   if (rank < 0 || (fault->kind == FaultKind::rate_limit && !fault->rate_limit)) return;
   for (const Entry& e : faults_) {
     if (e.fault == fault) return;  // named twice among the targets: once is enough
@@ -39,7 +16,7 @@ void FaultGate::add(const FaultSpec* fault, uint64_t* hits) {
   Entry entry{fault, hits, std::nullopt};
   if (fault->kind == FaultKind::rate_limit) entry.limiter.emplace(*fault->rate_limit);
   const auto at = std::upper_bound(faults_.begin(), faults_.end(), rank, [](int r, const Entry& e) {
-    return r < admission_rank(e.fault->kind);
+    return r < request_fault_rank(e.fault->kind);
   });
   faults_.insert(at, std::move(entry));
 }

@@ -156,6 +156,37 @@ const ChannelSpec* find_channel(const Scenario& s, std::string_view name) {
 const SystemSpec* find_system(const Scenario& s, std::string_view name) {
   return scenario::find_named(s.systems, name);
 }
+const SystemSpec* first_system(const Scenario& s, SystemKind kind) {
+  for (const SystemSpec& sys : s.systems) {
+    if (sys.kind == kind) return &sys;
+  }
+  return nullptr;
+}
+
+int64_t draw_catalog_price(const CatalogSpec& c, RandomStream& rng) {
+  const int64_t span = c.price_max.minor - c.price_min.minor;
+  return c.price_min.minor + (span > 0 ? static_cast<int64_t>(rng.below(span + 1)) : 0);
+}
+
+int request_fault_rank(FaultKind k) {
+  switch (k) {
+    case FaultKind::outage:
+      return 0;
+    case FaultKind::error_burst:
+      return 1;
+    case FaultKind::malformed_payload:
+      return 2;
+    case FaultKind::rate_limit:
+      return 3;
+    case FaultKind::timeout:
+      return 4;
+    case FaultKind::latency:
+      return 5;
+    default:
+      return -1;
+  }
+}
+
 const PolicySpec* find_policy(const Scenario& s, std::string_view name) {
   return scenario::find_named(s.policies, name);
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "sim/engine/distribution.hpp"
+#include "sim/engine/random.hpp"
 #include "sim/engine/time.hpp"
 
 namespace syncdrill {
@@ -375,6 +376,17 @@ struct Scenario {
 const ChannelSpec* find_channel(const Scenario& s, std::string_view name);
 const SystemSpec* find_system(const Scenario& s, std::string_view name);
 const PolicySpec* find_policy(const Scenario& s, std::string_view name);
+// The first system of a kind: the one the flows call (a second OMS is not wired to anything).
+const SystemSpec* first_system(const Scenario& s, SystemKind kind);
+
+// A catalog SKU's initial price, drawn uniformly in [price_min, price_max] from `rng` (the
+// stream "catalog/prices"): the simulation and the live mocks list the same prices on a seed.
+int64_t draw_catalog_price(const CatalogSpec& c, RandomStream& rng);
+
+// The order in which a request meets the fault kinds that act on requests, whatever order the
+// scenario lists them in: outage 0, error_burst 1, malformed_payload 2, rate_limit 3, timeout 4,
+// latency 5 (which only delays the answer); -1 for kinds that do not act on requests.
+int request_fault_rank(FaultKind k);
 const ConnectorSpec* find_connector(const Scenario& s, std::string_view name);
 
 // The YAML spelling of each enum value (e.g. to_string(FaultKind::webhook_drop) ==

@@ -20,18 +20,6 @@ namespace {
 // How often the ERP's change feed is read (stock and price changes reach their connectors).
 constexpr Duration kChangeFeedPeriod = seconds(1);
 
-int64_t catalog_price(const CatalogSpec& c, RandomStream& rng) {
-  const int64_t span = c.price_max.minor - c.price_min.minor;
-  return c.price_min.minor + (span > 0 ? static_cast<int64_t>(rng.below(span + 1)) : 0);
-}
-
-const SystemSpec* first_system(const Scenario& s, SystemKind kind) {
-  for (const SystemSpec& sys : s.systems) {
-    if (sys.kind == kind) return &sys;
-  }
-  return nullptr;
-}
-
 // Units a SKU can still take in: the ERP counts each SKU's units in 32 bits (on hand + allocated
 // + shipped, and the restocks so far), and the loader admits a billion a restock. A full
 // warehouse takes no more.
@@ -66,7 +54,7 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
   RandomStream catalog_rng(root_seed, "catalog");
   std::vector<int64_t> prices(skus);
   for (int64_t& p : prices)
-    p = catalog_price(s.catalog, catalog_rng);
+    p = draw_catalog_price(s.catalog, catalog_rng);
   const std::vector<uint32_t> stock(skus, s.catalog.stock_per_sku);
   const SystemSpec* erp_spec = first_system(s, SystemKind::erp);
   erp = std::make_unique<ErpMock>(stock, prices,

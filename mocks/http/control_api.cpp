@@ -1,0 +1,410 @@
+#include "mocks/http/control_api.hpp"
+
+#include <httplib.h>
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <utility>
+
+#include "sim/engine/check.hpp"
+#include "sim/scenario/values.hpp"
+
+namespace syncdrill {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kJson = "application/json";
+constexpr const char* kPrometheus = "text/plain; version=0.0.4";
+
+void reply(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), kJson);
+}
+
+// The mock server's error shape (docs/live-api.md): {"error": KIND, "detail": "..."}, plus
+// "field" when one input is to blame. The kind follows from the status.
+void fail(httplib::Response& res, int status, const std::string& detail,
+          const std::string& field = {}) {
+  const char* kind = "bad_request";
+  switch (status) {
+    case 400:
+      kind = field.empty() ? "malformed_json" : "invalid_field";
+      break;
+    case 401:
+      kind = "unauthorized";
+      break;
+    case 404:
+      kind = "not_found";
+      break;
+    case 409:
+      kind = "conflict";
+      break;
+    case 413:
+      kind = "payload_too_large";
+      break;
+    case 501:
+      kind = "not_implemented";
+      break;
+    default:
+      break;
+  }
+  json body{{"error", kind}, {"detail", detail}};
+  if (!field.empty()) body["field"] = field;
+  reply(res, status, body);
+}
+
+std::optional<FaultKind> fault_kind(std::string_view name) {
+  for (int k = 0; k <= static_cast<int>(FaultKind::peak_traffic); ++k) {
+    const auto kind = static_cast<FaultKind>(k);
+    if (to_string(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+// Constant-time: a wrong token's first differing byte cannot be found by timing the answer.
+bool token_matches(const httplib::Request& req, const std::string& expected_header) {
+  const std::string given = req.get_header_value("Authorization");
+  if (given.size() != expected_header.size()) return false;
+  return CRYPTO_memcmp(given.data(), expected_header.data(), given.size()) == 0;
+}
+
+struct Ctx {
+  LiveFaults& faults;
+  ControlHooks hooks;
+  std::string bearer;  // "Bearer <token>"
+  ControlOptions options;
+};
+
+using Handler = std::function<void(const Ctx&, const httplib::Request&, httplib::Response&)>;
+
+// Wraps a route with the token check, the body limit and the 501 for a missing hook.
+httplib::Server::Handler guarded(std::shared_ptr<const Ctx> ctx, Handler h, bool open = false) {
+  return [ctx = std::move(ctx), h = std::move(h), open](const httplib::Request& req,
+                                                        httplib::Response& res) {
+    if (!open && !token_matches(req, ctx->bearer)) {
+      res.set_header("WWW-Authenticate", "Bearer");
+      fail(res, 401, "missing or wrong bearer token (Authorization: Bearer <token>)");
+      return;
+    }
+    if (req.body.size() > ctx->options.body_bytes_max) {
+      fail(res, 413, "request body over " + std::to_string(ctx->options.body_bytes_max) + " bytes");
+      return;
+    }
+    h(*ctx, req, res);
+  };
+}
+
+// The body as a JSON object, or a 400 already written.
+std::optional<json> json_body(const httplib::Request& req, httplib::Response& res,
+                              bool empty_ok = false) {
+  if (empty_ok && req.body.empty()) return json::object();
+  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    fail(res, 400, "the body must be a JSON object");
+    return std::nullopt;
+  }
+  return body;
+}
+
+// Reads the optional key `key` of `body` into `out` when present; an error when it has the wrong
+// JSON type or is out of range.
+class FieldReader {
+ public:
+  explicit FieldReader(const json& body) : body_(body) {}
+  std::optional<LiveFaultError> error;
+
+  const json* get(const char* key) {
+    const auto it = body_.find(key);
+    return it == body_.end() || error ? nullptr : &*it;
+  }
+  void integer(const char* key, int64_t& out, int64_t min, int64_t max) {
+    const json* v = get(key);
+    if (v == nullptr) return;
+    if (!v->is_number_integer() || v->get<int64_t>() < min || v->get<int64_t>() > max) {
+      fail(key, "must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+      return;
+    }
+    out = v->get<int64_t>();
+  }
+  void number(const char* key, double& out) {
+    const json* v = get(key);
+    if (v == nullptr) return;
+    if (!v->is_number()) return fail(key, "must be a number");
+    out = v->get<double>();
+  }
+  void boolean(const char* key, bool& out) {
+    const json* v = get(key);
+    if (v == nullptr) return;
+    if (!v->is_boolean()) return fail(key, "must be true or false");
+    out = v->get<bool>();
+  }
+  void string(const char* key, std::string& out) {
+    const json* v = get(key);
+    if (v == nullptr) return;
+    if (!v->is_string()) return fail(key, "must be a string");
+    out = v->get<std::string>();
+  }
+  void fail(const char* key, std::string message) {
+    if (!error) error = LiveFaultError{key, std::move(message)};
+  }
+
+ private:
+  const json& body_;
+};
+
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+
+const std::vector<std::string_view>& known_keys() {
+  static const std::vector<std::string_view> keys{
+      "id",          "kind",       "target", "targets",       "intensity", "for",
+      "duration_ms", "latency_ms", "status", "retry_after_s", "processed", "hang_ms",
+      "rate_per_s",  "burst",      "per",    "delay_ms"};
+  return keys;
+}
+
+std::optional<LiveFaultError> read_kind(FieldReader& r, LiveFaultSpec& s) {
+  std::string name;
+  r.string("kind", name);
+  if (r.error) return r.error;
+  if (name.empty()) return LiveFaultError{"kind", "kind is required"};
+  const std::optional<FaultKind> kind = fault_kind(name);
+  if (!kind || !LiveFaults::acts_on(*kind)) {
+    return LiveFaultError{"kind", "unknown live fault kind '" + name +
+                                      "' (expected latency, timeout, error_burst, outage, "
+                                      "rate_limit, malformed_payload, webhook_drop, "
+                                      "webhook_duplicate or webhook_delay)"};
+  }
+  s.kind = *kind;
+  return std::nullopt;
+}
+
+std::optional<LiveFaultError> read_targets(FieldReader& r, const json& body, LiveFaultSpec& s) {
+  std::string one;
+  r.string("target", one);
+  if (!one.empty()) s.targets.push_back(one);
+  if (const json* list = r.get("targets")) {
+    if (!list->is_array()) return LiveFaultError{"targets", "must be a list of names"};
+    for (const json& t : *list) {
+      if (!t.is_string()) return LiveFaultError{"targets", "must be a list of names"};
+      s.targets.push_back(t.get<std::string>());
+    }
+  }
+  if (r.error) return r.error;
+  if (s.targets.empty() && !body.contains("targets")) {
+    return LiveFaultError{"target", "target is required (a channel or system name)"};
+  }
+  return std::nullopt;
+}
+
+std::optional<LiveFaultError> read_window(FieldReader& r, LiveFaultSpec& s) {
+  std::string length;
+  r.string("for", length);
+  if (!length.empty()) {
+    const auto parsed = scenario::parse_duration(length);
+    if (!parsed.value) return LiveFaultError{"for", parsed.error};
+    if (parsed.value->us < 1000) return LiveFaultError{"for", "must be at least 1ms"};
+    s.duration_ms = parsed.value->us / 1000;
+  }
+  int64_t duration_ms = 0;
+  r.integer("duration_ms", duration_ms, 1, 365 * kDayMs);
+  if (duration_ms > 0) s.duration_ms = duration_ms;
+  return r.error;
+}
+
+std::optional<LiveFaultError> read_params(FieldReader& r, LiveFaultParams& p) {
+  int64_t status = 0;
+  r.integer("latency_ms", p.latency_ms, 1, kDayMs);
+  r.integer("status", status, 400, 599);
+  p.status = static_cast<int>(status);
+  r.integer("retry_after_s", p.retry_after_s, 0, kDayMs / 1000);
+  r.boolean("processed", p.processed);
+  r.integer("hang_ms", p.hang_ms, 1, kDayMs);
+  r.integer("delay_ms", p.delay_ms, 0, kDayMs);
+  double rate_per_s = 0;
+  r.number("rate_per_s", rate_per_s);
+  double burst = 0;
+  r.number("burst", burst);
+  std::string per;
+  r.string("per", per);
+  if (r.error) return r.error;
+  if (per == "event") {
+    p.per = DropScope::event;
+  } else if (!per.empty() && per != "attempt") {
+    return LiveFaultError{"per", "per must be attempt or event"};
+  }
+  if (rate_per_s != 0 || burst != 0) {
+    if (!(rate_per_s > 0)) return LiveFaultError{"rate_per_s", "must be positive"};
+    RateLimitSpec bucket;
+    bucket.rate_per_s = rate_per_s;
+    // The scenario's default burst: one second's worth, at least 1.
+    bucket.burst = burst != 0 ? burst : std::max(1.0, std::ceil(rate_per_s));
+    if (!(bucket.burst >= 1)) return LiveFaultError{"burst", "must be at least 1"};
+    p.rate_limit = bucket;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<LiveFaultSpec, LiveFaultError> parse_fault_spec(const json& body) {
+  if (!body.is_object()) return LiveFaultError{"", "the body must be a JSON object"};
+  for (const auto& item : body.items()) {
+    const auto& keys = known_keys();
+    if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) {
+      return LiveFaultError{item.key(), "unknown key '" + item.key() + "'" +
+                                            scenario::did_you_mean(item.key(), keys)};
+    }
+  }
+  LiveFaultSpec s;
+  FieldReader r(body);
+  r.string("id", s.id);
+  r.number("intensity", s.intensity);
+  if (r.error) return *r.error;
+  if (auto e = read_kind(r, s)) return *e;
+  if (auto e = read_targets(r, body, s)) return *e;
+  if (auto e = read_window(r, s)) return *e;
+  if (auto e = read_params(r, s.params)) return *e;
+  return s;
+}
+
+nlohmann::json to_json(const LiveFaultView& v) {
+  json j{{"id", v.id},
+         {"kind", to_string(v.kind)},
+         {"targets", v.targets},
+         {"intensity", v.intensity},
+         {"origin", v.from_scenario ? "scenario" : "adhoc"},
+         {"start_ms", v.start_ms},
+         {"end_ms", v.end_ms ? json(*v.end_ms) : json(nullptr)},
+         {"active", v.active},
+         {"removed", v.removed},
+         {"hits", v.hits}};
+  if (v.flap_on_ms) j["flap"] = {{"on_ms", *v.flap_on_ms}, {"off_ms", *v.flap_off_ms}};
+  const LiveFaultParams& p = v.params;
+  switch (v.kind) {
+    case FaultKind::latency:
+      if (p.latency_ms > 0) j["latency_ms"] = p.latency_ms;
+      break;
+    case FaultKind::timeout:
+      j["processed"] = p.processed;
+      if (p.hang_ms > 0) j["hang_ms"] = p.hang_ms;
+      break;
+    case FaultKind::rate_limit:
+      if (p.rate_limit) {
+        j["rate_per_s"] = p.rate_limit->rate_per_s;
+        j["burst"] = p.rate_limit->burst;
+      }
+      [[fallthrough]];
+    case FaultKind::outage:
+    case FaultKind::error_burst:
+    case FaultKind::malformed_payload:
+      if (p.status != 0) j["status"] = p.status;
+      if (p.retry_after_s != 0) j["retry_after_s"] = p.retry_after_s;
+      break;
+    case FaultKind::webhook_drop:
+      j["per"] = to_string(p.per);
+      break;
+    case FaultKind::webhook_duplicate:
+    case FaultKind::webhook_delay:
+      if (p.delay_ms > 0) j["delay_ms"] = p.delay_ms;
+      break;
+    default:
+      break;
+  }
+  return j;
+}
+
+namespace {
+
+void list_faults(const Ctx& c, const httplib::Request&, httplib::Response& res) {
+  json faults = json::array();
+  for (const LiveFaultView& v : c.faults.list())
+    faults.push_back(to_json(v));
+  reply(res, 200, json{{"faults", faults}});
+}
+
+void add_fault(const Ctx& c, const httplib::Request& req, httplib::Response& res) {
+  const std::optional<json> body = json_body(req, res);
+  if (!body) return;
+  auto parsed = parse_fault_spec(*body);
+  if (auto* error = std::get_if<LiveFaultError>(&parsed)) {
+    fail(res, 400, error->message, error->field);
+    return;
+  }
+  const LiveFaultAdded added = c.faults.add(std::get<LiveFaultSpec>(std::move(parsed)));
+  if (added.error) {
+    const bool taken = added.error->field == "id";  // a duplicate id or a full table
+    fail(res, taken ? 409 : 400, added.error->message, added.error->field);
+    return;
+  }
+  for (const LiveFaultView& v : c.faults.list()) {
+    if (v.id == added.id) reply(res, 201, to_json(v));
+  }
+}
+
+void remove_fault(const Ctx& c, const httplib::Request& req, httplib::Response& res) {
+  const std::string id = req.matches[1];
+  if (!c.faults.remove(id)) {
+    fail(res, 404, "no fault '" + id + "' in force or scheduled", "id");
+    return;
+  }
+  reply(res, 200, json{{"removed", id}});
+}
+
+void reset_faults(const Ctx& c, const httplib::Request&, httplib::Response& res) {
+  reply(res, 200, json{{"removed", c.faults.reset()}});
+}
+
+void ack(const Ctx& c, const httplib::Request& req, httplib::Response& res) {
+  if (!c.hooks.ack) return fail(res, 501, "this drill does not record acks");
+  const std::optional<json> body = json_body(req, res, /*empty_ok=*/true);
+  if (!body) return;
+  std::string note;
+  if (const auto it = body->find("note"); it != body->end()) {
+    if (!it->is_string()) return fail(res, 400, "note must be a string", "note");
+    note = it->get<std::string>();
+  }
+  if (note.size() > c.options.note_bytes_max) {
+    return fail(res, 400, "note over " + std::to_string(c.options.note_bytes_max) + " bytes",
+                "note");
+  }
+  reply(res, 200, c.hooks.ack(note));
+}
+
+void finish(const Ctx& c, const httplib::Request&, httplib::Response& res) {
+  if (!c.hooks.finish) return fail(res, 501, "this drill cannot be finished over HTTP");
+  reply(res, 202, c.hooks.finish());
+}
+
+void metrics(const Ctx& c, const httplib::Request&, httplib::Response& res) {
+  if (!c.hooks.metrics) return fail(res, 501, "this drill exports no metrics");
+  res.status = 200;
+  res.set_content(c.hooks.metrics(), kPrometheus);
+}
+
+void status(const Ctx& c, const httplib::Request&, httplib::Response& res) {
+  if (!c.hooks.status) return fail(res, 501, "this drill reports no status");
+  reply(res, 200, c.hooks.status());
+}
+
+}  // namespace
+
+void register_control_routes(httplib::Server& server, LiveFaults& faults, ControlHooks hooks,
+                             std::string token, ControlOptions options) {
+  SD_CHECK(!token.empty(), "the control API needs a token");
+  const bool metrics_open = options.metrics_without_token;
+  auto ctx = std::make_shared<const Ctx>(
+      Ctx{faults, std::move(hooks), "Bearer " + std::move(token), options});
+  server.Get("/_drill/faults", guarded(ctx, list_faults));
+  server.Post("/_drill/faults", guarded(ctx, add_fault));
+  server.Post("/_drill/faults/reset", guarded(ctx, reset_faults));
+  server.Delete(R"(/_drill/faults/([A-Za-z0-9._-]+))", guarded(ctx, remove_fault));
+  server.Post("/_drill/ack", guarded(ctx, ack));
+  server.Post("/_drill/finish", guarded(ctx, finish));
+  server.Get("/_drill/metrics", guarded(ctx, metrics, metrics_open));
+  server.Get("/_drill/status", guarded(ctx, status));
+}
+
+}  // namespace syncdrill

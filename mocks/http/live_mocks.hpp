@@ -1,0 +1,214 @@
+// LiveMocks: the mock systems of one scenario, shared by the HTTP routes of a live drill.
+//
+// Built exactly as the simulation builds them (sim/world/world.cpp): catalog prices drawn from the
+// stream (seed, "catalog"), every SKU at catalog.stock_per_sku in the ERP, each channel listing
+// that minus its safety buffer, the first ERP / OMS / WMS of the scenario. Channels keep their
+// endpoint rate limits (RateLimiter, fed the live clock's SimTime).
+//
+// On top of the mocks it keeps what only the live API needs: each channel order's last update
+// time (for "orders updated since"), the OMS's Idempotency-Key table (arbitrary client keys, as
+// real APIs take them, mapped to the first create's result) and an outbox of webhook events the
+// channels emitted, for the webhook sender to take.
+//
+// Thread-safe: every method takes one mutex. A live drill's request rate (thousands a second at
+// most) is far below what one uncontended mutex serialises, and one lock keeps cross-system
+// operations (OMS create allocating at the ERP) atomic without lock ordering.
+//
+// Bounds: channel_order ids must exist on their channel and OMS order ids in the OMS, because
+// the mocks' per-order tables are dense up to the highest id (an arbitrary id from a client would
+// otherwise allocate that much); lines per request <= kLinesMax; Idempotency-Key table <=
+// kIdempotencyKeysMax entries; outbox <= kOutboxMax events (the oldest are dropped and counted).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "mocks/channel.hpp"
+#include "mocks/erp.hpp"
+#include "mocks/http/live_clock.hpp"
+#include "mocks/oms.hpp"
+#include "mocks/rate_limiter.hpp"
+#include "mocks/types.hpp"
+#include "mocks/wms.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace syncdrill {
+
+// A channel request's pass through the channel's rate limiter.
+struct RateLimitStatus {
+  bool limited = false;    // the channel has a rate limit (else the rest is zero)
+  bool admitted = true;    // false: answer 429
+  Duration retry_after{};  // !admitted: simulated time until one request fits
+  uint64_t limit = 0;      // the bucket's capacity (burst), requests
+  uint64_t remaining = 0;  // requests that would still be admitted now
+  double rate_per_s = 0;   // the refill rate in SIMULATED seconds
+};
+
+struct ChannelOrderView {
+  uint64_t id = 0;
+  std::string status;  // the channel's spelling
+  OrderStatus canonical = OrderStatus::pending;
+  SimTime updated_at{};
+  int64_t amount_minor = 0;
+  std::vector<OrderLine> lines;
+};
+
+struct RevenueResult {
+  ErrorClass error = ErrorClass::none;  // not_found: no such channel order
+  bool pending = false;                 // batch import: waits for run_batch_import
+  uint32_t count = 0;                   // applied entries for the order after this post
+  int64_t amount_minor = 0;             // their summed amount
+};
+
+struct OmsCreateRequest {
+  uint32_t channel = 0;
+  uint64_t channel_order = 0;
+  std::vector<OrderLine> lines;
+  int64_t amount_minor = 0;
+  uint64_t payload_hash = 0;  // "the same request" for a reused Idempotency-Key
+};
+
+struct OmsCreateOutcome {
+  // none; not_found (no such channel order, or a SKU out of the catalog); rejected (key reused
+  // with another payload); queue_full (the key table is full).
+  ErrorClass error = ErrorClass::none;
+  CreateResult created;  // error == none: as first created (replayed set on a replay)
+};
+
+struct OmsOrderView {
+  uint64_t id = 0;
+  OmsState state = OmsState::created;
+  CancelReason reason = CancelReason::none;
+  uint32_t channel = 0;
+  uint64_t channel_order = 0;
+  int64_t amount_minor = 0;
+  std::vector<OrderLine> lines;
+};
+
+struct ShipmentView {
+  uint64_t id = 0;
+  uint64_t oms_order = 0;
+  uint32_t units = 0;
+  ShipmentState state = ShipmentState::received;
+  std::string status;  // the WMS's spelling
+};
+
+enum class WmsStep : uint8_t { start_picking, pick, ship, deliver, cancel };
+
+// A webhook event a channel emitted, waiting for the sender.
+struct LiveEvent {
+  uint32_t channel = 0;
+  WebhookEvent event;
+  SimTime at{};
+};
+
+class LiveMocks {
+ public:
+  static constexpr size_t kLinesMax = 1000;
+  static constexpr size_t kIdempotencyKeysMax = 1'000'000;
+  static constexpr size_t kOutboxMax = 100'000;
+
+  // Keeps a copy of the scenario; `clock` must outlive this object. seed: the root seed (the
+  // scenario's, unless the drill overrides it).
+  LiveMocks(const Scenario& scenario, uint64_t seed, const LiveClock& clock);
+
+  const LiveClock& clock() const { return clock_; }
+  const Scenario& scenario() const { return scenario_; }
+  uint32_t sku_count() const { return scenario_.catalog.skus; }
+  // A channel's index by name; nullopt if none.
+  std::optional<uint32_t> channel_index(std::string_view name) const;
+  // The scenario's name for its first system of a kind (the fault table targets systems by
+  // name), or the kind's own name ("erp") when the scenario has none: the mocks exist anyway, as
+  // in the simulation.
+  std::string system_name(SystemKind kind) const;
+
+  // Channels. REQUIRES for every `channel`: < scenario().channels.size().
+  RateLimitStatus admit_channel(uint32_t channel);
+  std::optional<Listing> listing(uint32_t channel, SkuId sku);  // nullopt: unknown SKU
+  InventoryResult set_quantity(uint32_t channel, SkuId sku, uint32_t quantity);
+  InventoryResult adjust(uint32_t channel, SkuId sku, int64_t delta);
+  InventoryResult compare_and_set(uint32_t channel, SkuId sku, uint32_t expected_version,
+                                  uint32_t quantity);
+  // Orders with (updated_at, id) after (since, after_id) -- inclusive of `since` when after_id is
+  // nullopt -- in that order, at most `limit`.
+  std::vector<ChannelOrderView> orders_updated_since(uint32_t channel, SimTime since,
+                                                     std::optional<uint64_t> after_id,
+                                                     size_t limit);
+  std::optional<ChannelOrderView> channel_order(uint32_t channel, uint64_t order);
+  Response set_channel_price(uint32_t channel, SkuId sku, int64_t price_minor);
+  ChannelEventResult set_channel_status(uint32_t channel, uint64_t order,
+                                        std::string_view spelling);
+  // A customer's order (the live traffic generator, and tests). REQUIRES: lines as for
+  // ChannelMock::place_order, except unknown SKUs and empty or oversized lists, which refuse.
+  PlaceResult place_order(uint32_t channel, std::span<const SkuQuantity> lines);
+
+  // ERP. nullopt for a SKU out of the catalog.
+  std::optional<StockRecord> erp_stock(SkuId sku);
+  std::optional<int64_t> erp_price(SkuId sku);
+  // The ERP's own changes (the live generator's restocks and price changes). false: unknown SKU.
+  bool restock(SkuId sku, uint32_t units);
+  bool set_erp_price(SkuId sku, int64_t price_minor);
+  RevenueResult post_revenue(uint32_t channel, uint64_t channel_order, int64_t amount_minor);
+  uint64_t run_batch_import();
+  bool all_stock_conserved();
+
+  // OMS. idempotency_key empty = none.
+  OmsCreateOutcome create_oms_order(const OmsCreateRequest& req, std::string_view idempotency_key);
+  std::optional<OmsOrderView> oms_order(uint64_t order);
+  Response oms_transition(uint64_t order, OmsState to);
+  uint64_t oms_order_count();
+  uint32_t oms_copies(uint32_t channel, uint64_t channel_order);
+
+  // WMS: a shipment of an OMS order's lines. nullopt: no such OMS order.
+  std::optional<ShipmentView> wms_receive(uint64_t oms_order);
+  std::optional<ShipmentView> shipment(uint64_t id);
+  Response wms_step(uint64_t id, WmsStep step);
+
+  // Webhook events emitted since the last take, oldest first; returns how many were appended.
+  size_t take_events(std::vector<LiveEvent>& out);
+  uint64_t events_dropped();
+
+ private:
+  struct ChannelState {
+    std::unique_ptr<ChannelMock> mock;
+    std::optional<RateLimiter> limiter;
+    std::optional<RateLimitSpec> limit_spec;
+    std::vector<SimTime> updated_at;                   // per order
+    std::set<std::pair<int64_t, uint64_t>> by_update;  // (updated_at us, order)
+  };
+  struct KeyRecord {
+    uint64_t payload_hash = 0;
+    CreateResult first;
+  };
+
+  void touch(ChannelState& ch, uint64_t order, SimTime now);
+  void emit(uint32_t channel, const WebhookEvent& e, SimTime now);
+  ChannelOrderView view(const ChannelState& ch, uint64_t order) const;
+  ShipmentView shipment_view(uint64_t id) const;
+
+  const Scenario scenario_;
+  const LiveClock& clock_;
+  const SystemSpec* erp_spec_ = nullptr;
+  const SystemSpec* oms_spec_ = nullptr;
+  const SystemSpec* wms_spec_ = nullptr;
+
+  std::mutex mutex_;  // guards everything below
+  std::vector<ChannelState> channels_;
+  std::unique_ptr<ErpMock> erp_;
+  OmsMock oms_;
+  WmsMock wms_;
+  std::unordered_map<std::string, KeyRecord> keys_;
+  std::deque<LiveEvent> outbox_;
+  uint64_t events_dropped_ = 0;
+};
+
+}  // namespace syncdrill

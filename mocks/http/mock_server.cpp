@@ -1,0 +1,391 @@
+// MockServer: cpp-httplib wiring, the dispatcher (route match, gate, channel rate limits,
+// handler, counters) and the server's lifecycle.
+#include "mocks/http/mock_server.hpp"
+
+#include <sys/socket.h>
+#include <csignal>
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include "mocks/http/bounded_task_queue.hpp"
+#include "mocks/http/server_connection.hpp"
+#include "mocks/http/server_routes.hpp"
+#include "sim/engine/check.hpp"
+
+namespace syncdrill {
+
+namespace {
+
+using http::Method;
+using http::Route;
+using http::RouteCall;
+using http::RouteSystem;
+
+constexpr int kListenBacklog = 1024;
+
+// cpp-httplib listens with a backlog of 5, too few for a burst of new connections (the accept
+// loop may also be waiting for room in the task queue); svr_sock_ is protected, so a subclass
+// raises it. listen() again on a listening socket only changes the backlog (Linux).
+class HttpServer : public httplib::Server {
+ public:
+  void raise_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+};
+
+struct CompiledRoute {
+  Route route;
+  std::string name;                        // "GET /channels/{name}/inventory/{sku}"
+  std::vector<std::string_view> segments;  // "{...}" = a parameter
+  size_t first_slot = 0;                   // counters: channel routes have one slot per channel
+};
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t pos = 1;  // past the leading '/'
+  while (pos <= path.size()) {
+    const size_t end = std::min(path.find('/', pos), path.size());
+    out.push_back(path.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+// Matches `path` against a route's segments without allocating, filling params in order.
+bool match(const std::vector<std::string_view>& segments, std::string_view path,
+           std::array<std::string_view, 3>& params) {
+  if (path.empty() || path[0] != '/') return false;
+  size_t pos = 1, param = 0;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (pos > path.size()) return false;
+    const size_t end = std::min(path.find('/', pos), path.size());
+    const std::string_view part = path.substr(pos, end - pos);
+    if (!segments[i].empty() && segments[i].front() == '{') {
+      if (part.empty() || param == params.size()) return false;
+      params[param++] = part;
+    } else if (part != segments[i]) {
+      return false;
+    }
+    pos = end + 1;
+  }
+  return pos == path.size() + 1;
+}
+
+// A status class counter.
+void count_status(RouteCounters& c, int status) {
+  ++c.by_status[status];
+  if (status >= 200 && status < 300) ++c.status_2xx;
+  if (status >= 400 && status < 500) ++c.status_4xx;
+  if (status >= 500) ++c.status_5xx;
+  if (status == 429) ++c.status_429;
+}
+
+}  // namespace
+
+struct MockServer::Impl {
+  struct Slot {
+    std::mutex mutex;
+    RouteCounters counters;
+  };
+
+  LiveMocks& mocks;
+  MockServerOptions options;
+  Gate gate;
+  std::vector<CompiledRoute> routes;
+  std::vector<std::unique_ptr<Slot>> slots;  // last: requests no route took
+  std::unique_ptr<HttpServer> server;
+
+  std::mutex stop_mutex;
+  std::condition_variable stop_cv;
+  bool stopping = false;
+
+  Impl(LiveMocks& m, MockServerOptions o);
+  Slot& unrouted() { return *slots.back(); }
+  void record(Slot& slot, int status, int64_t latency_us, bool dropped);
+  void dispatch(const httplib::Request& req, httplib::Response& res, Method method);
+  void serve(const CompiledRoute& r, RouteCall& call, const std::string& system);
+  bool hold(std::chrono::milliseconds delay);
+  void rate_limit_headers(RouteCall& call, const RateLimitStatus& s) const;
+  httplib::Server::HandlerResponse answer_error(httplib::Response& res);
+  void configure();
+};
+
+MockServer::Impl::Impl(LiveMocks& m, MockServerOptions o) : mocks(m), options(std::move(o)) {
+  const size_t channels = mocks.scenario().channels.size();
+  for (const Route& r : http::all_routes()) {
+    CompiledRoute c{r, fmt::format("{} {}", http::to_string(r.method), r.pattern),
+                    split_path(r.pattern), slots.size()};
+    const size_t systems = r.system == RouteSystem::channel ? channels : 1;
+    for (size_t i = 0; i < systems; ++i) {
+      auto slot = std::make_unique<Slot>();
+      slot->counters.route = c.name;
+      slot->counters.system = r.system == RouteSystem::channel ? mocks.scenario().channels[i].name
+                              : r.system == RouteSystem::erp   ? mocks.system_name(SystemKind::erp)
+                              : r.system == RouteSystem::oms   ? mocks.system_name(SystemKind::oms)
+                                                               : mocks.system_name(SystemKind::wms);
+      slots.push_back(std::move(slot));
+    }
+    routes.push_back(std::move(c));
+  }
+  auto slot = std::make_unique<Slot>();
+  slot->counters.system = "-";
+  slot->counters.route = "unrouted";
+  slots.push_back(std::move(slot));
+}
+
+void MockServer::Impl::record(Slot& slot, int status, int64_t latency_us, bool dropped) {
+  std::lock_guard lock(slot.mutex);
+  RouteCounters& c = slot.counters;
+  ++c.requests;
+  if (dropped) {
+    ++c.dropped;
+  } else {
+    count_status(c, status);
+  }
+  if (latency_us >= 0) c.latency_us.record(latency_us);
+}
+
+// Waits out a gate delay; false if stop() cut it short.
+bool MockServer::Impl::hold(std::chrono::milliseconds delay) {
+  if (delay.count() <= 0) return true;
+  std::unique_lock lock(stop_mutex);
+  return !stop_cv.wait_for(lock, std::min(delay, options.gate_delay_max), [&] { return stopping; });
+}
+
+void MockServer::Impl::rate_limit_headers(RouteCall& call, const RateLimitStatus& s) const {
+  if (!s.limited) return;
+  call.res.set_header("X-RateLimit-Limit", std::to_string(s.limit));
+  call.res.set_header("X-RateLimit-Remaining", std::to_string(s.remaining));
+  // Each platform's own header too, so a connector written against it finds what it expects.
+  if (mocks.scenario().channels[call.channel].kind == ChannelKind::shopify_like) {
+    call.res.set_header("X-Shopify-Shop-Api-Call-Limit",
+                        fmt::format("{}/{}", s.limit - std::min(s.limit, s.remaining), s.limit));
+  } else {
+    call.res.set_header("x-amzn-RateLimit-Limit",
+                        fmt::format("{:g}", s.rate_per_s * mocks.clock().time_scale()));
+  }
+}
+
+void MockServer::Impl::serve(const CompiledRoute& r, RouteCall& call, const std::string& system) {
+  if (gate) {
+    const GateDecision d = gate(system, r.name);
+    if (!hold(d.delay)) {
+      return http::reply_error(call.res, 503, "shutting_down", "the drill is ending");
+    }
+    if (d.action == GateDecision::Action::drop) {
+      if (shutdown_connection(call.req)) {
+        call.res.status = 0;  // nothing is sent; record() counts a drop, not a status
+        return;
+      }
+      return http::reply_error(call.res, 503, "injected_fault", "dropped (connection not found)");
+    }
+    if (d.action == GateDecision::Action::respond) {
+      if (d.retry_after_s > 0) call.res.set_header("Retry-After", std::to_string(d.retry_after_s));
+      if (!d.body.empty()) {
+        call.res.status = d.status;
+        call.res.set_content(d.body, "application/json");
+        return;
+      }
+      return http::reply_error(call.res, d.status, "injected_fault",
+                               "the drill's fault layer answered this request");
+    }
+  }
+  if (r.route.system == RouteSystem::channel) {
+    const RateLimitStatus s = mocks.admit_channel(call.channel);
+    rate_limit_headers(call, s);
+    if (!s.admitted) {
+      // Retry-After in whole wall seconds, rounded up (never early); the body has milliseconds.
+      const auto wall = mocks.clock().to_wall(s.retry_after);
+      const int64_t wall_ms =
+          std::max<int64_t>(1, std::chrono::ceil<std::chrono::milliseconds>(wall).count());
+      call.res.set_header("Retry-After", std::to_string((wall_ms + 999) / 1000));
+      return http::reply_json(call.res, 429,
+                              {{"error", "rate_limited"},
+                               {"detail", "the channel's API rate limit is exceeded"},
+                               {"retry_after_ms", wall_ms}});
+    }
+  }
+  try {
+    r.route.handler(call);
+  } catch (const std::exception& e) {
+    http::reply_error(call.res, 500, "internal", e.what());
+  }
+}
+
+void MockServer::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
+                                Method method) {
+  const auto start = std::chrono::steady_clock::now();
+  RouteCall call{req, res, mocks};
+  const CompiledRoute* hit = nullptr;
+  std::string allow;
+  for (const CompiledRoute& r : routes) {
+    if (!match(r.segments, req.path, call.params)) continue;
+    if (r.route.method == method) {
+      hit = &r;
+      break;
+    }
+    const std::string_view m = http::to_string(r.route.method);
+    if (allow.find(m) == std::string::npos) allow += (allow.empty() ? "" : ", ") + std::string(m);
+  }
+  Slot* slot = &unrouted();
+  if (hit == nullptr && !allow.empty()) {
+    res.set_header("Allow", allow);
+    http::reply_error(
+        res, 405, "method_not_allowed",
+        fmt::format("{} is not allowed on {} (allowed: {})", req.method, req.path, allow));
+  } else if (hit == nullptr) {
+    http::reply_error(res, 404, "not_found", "no route for " + req.method + " " + req.path);
+  } else if (hit->route.system == RouteSystem::channel) {
+    const auto channel = mocks.channel_index(call.params[0]);
+    if (!channel) {
+      http::reply_error(res, 404, "not_found",
+                        "unknown channel '" + std::string(call.params[0]) + "'");
+    } else {
+      call.channel = *channel;
+      slot = slots[hit->first_slot + *channel].get();
+      serve(*hit, call, slot->counters.system);
+    }
+  } else {
+    slot = slots[hit->first_slot].get();
+    serve(*hit, call, slot->counters.system);
+  }
+  const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - start);
+  record(*slot, res.status, latency.count(), res.status == 0);
+}
+
+httplib::Server::HandlerResponse MockServer::Impl::answer_error(httplib::Response& res) {
+  if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  const char* error = res.status == 413   ? "payload_too_large"
+                      : res.status == 414 ? "uri_too_long"
+                      : res.status == 404 ? "not_found"
+                      : res.status >= 500 ? "internal"
+                                          : "bad_request";
+  // cpp-httplib's own 400s are mostly a POST/PUT/PATCH with no Content-Length (curl -X POST
+  // without -d sends none), so the detail says how to send an empty body.
+  std::string detail = fmt::format("HTTP {}", res.status);
+  if (res.status == 413) {
+    detail = fmt::format("the request body exceeds {} bytes", options.payload_max_bytes);
+  } else if (res.status == 400) {
+    detail =
+        "the HTTP request could not be read (a POST, PUT or PATCH without a body needs "
+        "Content-Length: 0)";
+  }
+  http::reply_error(res, res.status, error, detail);
+  record(unrouted(), res.status, -1, false);
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+void MockServer::Impl::configure() {
+  server = std::make_unique<HttpServer>();
+  HttpServer& svr = *server;
+  const size_t threads = options.worker_threads, queue_max = options.queue_max;
+  svr.new_task_queue = [threads, queue_max] { return new BoundedTaskQueue(threads, queue_max); };
+  svr.set_payload_max_length(options.payload_max_bytes);
+  svr.set_keep_alive_max_count(options.keep_alive_max_count);
+  svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
+  svr.set_read_timeout(options.read_timeout_s, 0);
+  svr.set_write_timeout(options.write_timeout_s, 0);
+  svr.set_tcp_nodelay(true);
+  // cpp-httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port
+  // and silently share its clients; SO_REUSEADDR alone still allows a quick restart.
+  svr.set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  const auto on = [this](Method m) {
+    return
+        [this, m](const httplib::Request& req, httplib::Response& res) { dispatch(req, res, m); };
+  };
+  // Every path goes to dispatch(), which tells 404 from 405 (cpp-httplib answers both 404).
+  svr.Get(".*", on(Method::get));
+  svr.Post(".*", on(Method::post));
+  svr.Put(".*", on(Method::put));
+  svr.Patch(".*", on(Method::patch));
+  svr.Delete(".*", on(Method::del));
+  svr.Options(".*", on(Method::options));
+  // Errors cpp-httplib answers itself (413 body too large, 400 unreadable request, ...) come
+  // with no body: give them the JSON error body. Handlers' own errors already have one.
+  svr.set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request&, httplib::Response& res) { return answer_error(res); }));
+  svr.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        http::reply_error(res, 500, "internal", "the handler failed");
+      });
+}
+
+MockServer::MockServer(LiveMocks& mocks, MockServerOptions options)
+    : impl_(std::make_unique<Impl>(mocks, std::move(options))) {}
+
+MockServer::~MockServer() {
+  stop();
+}
+
+void MockServer::set_gate(Gate gate) {
+  SD_CHECK(!running_.load(), "the gate is set before start()");
+  impl_->gate = std::move(gate);
+}
+
+bool MockServer::start(std::string* error) {
+  SD_CHECK(!running_.load(), "start() on a running server");
+  std::signal(SIGPIPE, SIG_IGN);
+  impl_->stopping = false;
+  impl_->configure();
+  HttpServer& svr = *impl_->server;
+  const MockServerOptions& o = impl_->options;
+  const int port =
+      o.port == 0 ? svr.bind_to_any_port(o.host) : (svr.bind_to_port(o.host, o.port) ? o.port : -1);
+  if (port <= 0) {
+    if (error != nullptr) *error = fmt::format("cannot listen on {}:{}", o.host, o.port);
+    impl_->server.reset();
+    return false;
+  }
+  svr.raise_backlog(kListenBacklog);
+  auto listening_done = std::make_shared<std::atomic<bool>>(false);
+  listener_ = std::thread([&svr, listening_done] {
+    svr.listen_after_bind();
+    listening_done->store(true);
+  });
+  // stop() right after start() must find the server running, or it would not stop it.
+  while (!svr.is_running() && !listening_done->load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (!svr.is_running()) {
+    listener_.join();
+    impl_->server.reset();
+    if (error != nullptr) *error = fmt::format("cannot serve on {}:{}", o.host, port);
+    return false;
+  }
+  port_.store(port);
+  running_.store(true);
+  return true;
+}
+
+void MockServer::stop() {
+  if (!running_.exchange(false)) return;
+  {
+    std::lock_guard lock(impl_->stop_mutex);
+    impl_->stopping = true;
+  }
+  impl_->stop_cv.notify_all();
+  impl_->server->stop();
+  listener_.join();
+  impl_->server.reset();
+  port_.store(0);
+}
+
+ServerCounters MockServer::counters() const {
+  ServerCounters out;
+  for (const auto& slot : impl_->slots) {
+    std::lock_guard lock(slot->mutex);
+    if (slot->counters.requests > 0) out.routes.push_back(slot->counters);
+  }
+  std::sort(out.routes.begin(), out.routes.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.system, a.route) < std::tie(b.system, b.route);
+  });
+  return out;
+}
+
+}  // namespace syncdrill

@@ -1,0 +1,133 @@
+// MockServer: a scenario's mock systems (LiveMocks) served over HTTP with cpp-httplib, for live
+// drills (`syncdrill serve`). Routes and bodies: docs/live-api.md.
+//
+// Each system answers under its own prefix: /channels/{name}/..., /erp/..., /oms/..., /wms/....
+// JSON in and out. Every error is a JSON body {"error": KIND, "detail": TEXT}: malformed JSON and
+// invalid fields 400, unknown route 404, known route with another method 405 (with Allow), body
+// over payload_max_bytes 413, channel rate limit 429 (with Retry-After). Channel responses carry
+// the channel's rate-limit headers.
+//
+// Safety: binds loopback unless told otherwise; a bounded worker pool (cpp-httplib serves a
+// connection per worker for its keep-alive life) with a bounded queue of accepted connections:
+// when it is full the accept loop waits and the kernel's listen backlog holds the rest; bounded
+// keep-alive; bounded gate delays, cut short by stop().
+//
+// The gate: an optional hook the fault layer installs, called for every routed request before
+// its handler with (system, route): the system's scenario name ("dtc", "erp", ...) and the route
+// template ("GET /channels/{name}/inventory/{sku}"). It may delay the request, answer it with a
+// status of its choosing, or drop it (close the connection without an answer). Default: pass.
+//
+// Counters per (system, route): requests, status classes, 429s, drops and a latency histogram
+// (handler time, wall microseconds, including gate delays), read as a snapshot.
+//
+// Thread-safety: start(), stop() and set_gate() from one controlling thread; counters() and
+// port() from any thread. The destructor stops the server. start() ignores SIGPIPE for the
+// whole process: a client that hangs up mid-response must not kill the drill.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "mocks/http/live_mocks.hpp"
+#include "sim/observe/histogram.hpp"
+
+namespace httplib {
+class Server;
+}
+
+namespace syncdrill {
+
+// cpp-httplib serves one connection per worker for the connection's whole keep-alive life, so a
+// connection beyond `worker_threads` waits for a turn: the keep-alive limits below keep the turns
+// short (a connector would read a long wait as the mock's latency).
+struct MockServerOptions {
+  std::string host = "127.0.0.1";        // default: loopback only
+  int port = 0;                          // default 0: an ephemeral port (see port())
+  size_t worker_threads = 64;            // connections served at once
+  size_t queue_max = 1024;               // accepted connections waiting for a worker
+  size_t payload_max_bytes = 64 * 1024;  // request bodies above this get 413
+  size_t keep_alive_max_count = 100;     // requests per connection before it is closed
+  int keep_alive_timeout_s = 2;          // idle time before a kept-alive connection closes
+  int read_timeout_s = 5;                // one request's headers and body
+  int write_timeout_s = 5;               // one response
+  std::chrono::milliseconds gate_delay_max{60'000};  // longer gate delays are cut to this
+};
+
+// What the gate decides for one request.
+struct GateDecision {
+  enum class Action : uint8_t {
+    pass,     // run the handler
+    respond,  // answer with `status` (and `body`, or a JSON error body when empty)
+    drop,     // close the connection without an answer (the client sees no response)
+  };
+  Action action = Action::pass;
+  std::chrono::milliseconds delay{0};  // wall time to hold the request before acting; default 0
+  int status = 503;                    // respond: the status
+  std::string body;                    // respond: a JSON body; empty = {"error": "injected_fault"}
+  int retry_after_s = 0;               // respond: a Retry-After header when > 0
+};
+
+// REQUIRES: cheap and thread-safe (it runs on every worker thread).
+using Gate = std::function<GateDecision(std::string_view system, std::string_view route)>;
+
+struct RouteCounters {
+  std::string system;  // "dtc", "erp", ...; "-" for requests no route took
+  std::string route;   // "GET /channels/{name}/inventory/{sku}"; "unrouted" for the rest
+  uint64_t requests = 0;
+  uint64_t status_2xx = 0;
+  uint64_t status_4xx = 0;  // including the 429s
+  uint64_t status_5xx = 0;
+  uint64_t status_429 = 0;
+  uint64_t dropped = 0;               // closed by the gate without an answer
+  std::map<int, uint64_t> by_status;  // every status answered, exactly
+  LatencyHistogram latency_us;        // handler time, wall microseconds
+};
+
+struct ServerCounters {
+  std::vector<RouteCounters> routes;  // sorted by (system, route)
+};
+
+class MockServer {
+ public:
+  // `mocks` must outlive the server.
+  MockServer(LiveMocks& mocks, MockServerOptions options = {});
+  ~MockServer();
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
+
+  // REQUIRES: not running. Installs the fault layer's hook (empty = pass everything).
+  void set_gate(Gate gate);
+
+  // Binds options.host:options.port and serves on a background thread. false (and *error, if
+  // given, says why) if the address cannot be bound. REQUIRES: not running.
+  bool start(std::string* error = nullptr);
+  // Stops accepting, cuts gate delays short, lets in-flight requests finish and joins the
+  // threads. Idempotent.
+  void stop();
+  bool running() const { return running_.load(); }
+  // The bound port (the ephemeral one when options.port was 0); 0 when not running.
+  int port() const { return port_.load(); }
+
+  ServerCounters counters() const;
+
+ private:
+  struct Impl;
+
+  std::unique_ptr<Impl> impl_;
+  std::atomic<bool> running_{false};
+  std::atomic<int> port_{0};
+  std::thread listener_;
+};
+
+}  // namespace syncdrill

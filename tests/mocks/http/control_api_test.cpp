@@ -1,0 +1,244 @@
+// Control API tests: the routes on a real httplib::Server bound to 127.0.0.1 (ephemeral port),
+// driven by httplib::Client, with hooks that record what they were asked.
+#include "mocks/http/control_api.hpp"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+namespace syncdrill {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kToken = "drill-token-123";
+
+int64_t steady_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+class ControlServer {
+ public:
+  explicit ControlServer(ControlOptions options = {}, bool with_hooks = true)
+      : faults_(LiveFaults::Options{}, steady_us) {
+    ControlHooks hooks;
+    if (with_hooks) {
+      hooks.ack = [this](const std::string& note) {
+        std::lock_guard lock(mu_);
+        notes_.push_back(note);
+        return json{{"acks", notes_.size()}};
+      };
+      hooks.finish = [this] {
+        std::lock_guard lock(mu_);
+        ++finishes_;
+        return json{{"finishing", true}};
+      };
+      hooks.metrics = [] {
+        return std::string(
+            "# TYPE syncdrill_acks_total counter\n"
+            "syncdrill_acks_total 1\n");
+      };
+      hooks.status = [] { return json{{"state", "running"}}; };
+    }
+    register_control_routes(server_, faults_, std::move(hooks), kToken, options);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    REQUIRE(port_ > 0);
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~ControlServer() {
+    server_.stop();
+    thread_.join();
+  }
+
+  // A client with the token unless `token` says otherwise ("" = no Authorization header).
+  httplib::Client client(const std::string& token = kToken) const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_connection_timeout(2);
+    c.set_read_timeout(2);
+    if (!token.empty()) c.set_default_headers({{"Authorization", "Bearer " + token}});
+    return c;
+  }
+  LiveFaults& faults() { return faults_; }
+  std::vector<std::string> notes() const {
+    std::lock_guard lock(mu_);
+    return notes_;
+  }
+  int finishes() const {
+    std::lock_guard lock(mu_);
+    return finishes_;
+  }
+
+ private:
+  LiveFaults faults_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  mutable std::mutex mu_;
+  std::vector<std::string> notes_;
+  int finishes_ = 0;
+};
+
+json body_of(const httplib::Result& r) {
+  REQUIRE(r);
+  return json::parse(r->body);
+}
+
+TEST_CASE("live: every control route refuses a request without the right bearer token") {
+  ControlServer s;
+  for (const std::string& token :
+       {std::string(), std::string("drill-token-124"), std::string("short")}) {
+    httplib::Client c = s.client(token);
+    CAPTURE(token);
+    CHECK(c.Get("/_drill/faults")->status == 401);
+    CHECK(c.Post("/_drill/faults", R"({"kind":"outage","target":"oms"})", "application/json")
+              ->status == 401);
+    CHECK(c.Delete("/_drill/faults/x")->status == 401);
+    CHECK(c.Post("/_drill/faults/reset")->status == 401);
+    CHECK(c.Post("/_drill/ack", "{}", "application/json")->status == 401);
+    CHECK(c.Post("/_drill/finish")->status == 401);
+    CHECK(c.Get("/_drill/metrics")->status == 401);
+    const httplib::Result status = c.Get("/_drill/status");
+    CHECK(status->status == 401);
+    CHECK(status->get_header_value("WWW-Authenticate") == "Bearer");
+  }
+  CHECK(s.faults().list().empty());
+  CHECK(s.notes().empty());
+  CHECK(s.finishes() == 0);
+}
+
+TEST_CASE("live: faults are added, listed with hits, removed and reset over the control API") {
+  ControlServer s;
+  httplib::Client c = s.client();
+  const httplib::Result added =
+      c.Post("/_drill/faults", R"({"kind":"error_burst","target":"oms","for":"30s","status":503})",
+             "application/json");
+  REQUIRE(added);
+  CHECK(added->status == 201);
+  const json fault = body_of(added);
+  CHECK(fault["id"] == "adhoc-1");
+  CHECK(fault["active"] == true);
+  CHECK(fault["status"] == 503);
+  CHECK(fault["end_ms"].get<int64_t>() - fault["start_ms"].get<int64_t>() == 30'000);
+
+  const HttpFaultDecision d = s.faults().for_request("oms");
+  CHECK(d.action == HttpFaultDecision::Action::respond);
+  CHECK(d.status == 503);
+  CHECK(c.Post("/_drill/faults", R"({"id":"down","kind":"outage","targets":["erp","wms"]})",
+               "application/json")
+            ->status == 201);
+
+  const json list = body_of(c.Get("/_drill/faults"));
+  REQUIRE(list["faults"].size() == 2);
+  CHECK(list["faults"][0]["id"] == "down");  // outages rank first
+  CHECK(list["faults"][0]["end_ms"].is_null());
+  CHECK(list["faults"][1]["hits"] == 1);
+  CHECK(list["faults"][1]["origin"] == "adhoc");
+
+  CHECK(c.Delete("/_drill/faults/down")->status == 200);
+  const httplib::Result again = c.Delete("/_drill/faults/down");
+  CHECK(again->status == 404);
+  CHECK(body_of(again)["field"] == "id");
+  CHECK(s.faults().for_request("erp").action == HttpFaultDecision::Action::pass);
+
+  const httplib::Result reset = c.Post("/_drill/faults/reset");
+  CHECK(reset->status == 200);
+  CHECK(body_of(reset)["removed"] == 1);
+  CHECK(s.faults().for_request("oms").action == HttpFaultDecision::Action::pass);
+}
+
+TEST_CASE("live: a bad fault body gets 400 with a JSON error naming the field") {
+  ControlServer s;
+  httplib::Client c = s.client();
+  const auto field_of = [&](const std::string& body) {
+    const httplib::Result r = c.Post("/_drill/faults", body, "application/json");
+    REQUIRE(r);
+    CAPTURE(body);
+    CHECK(r->status == 400);
+    CHECK(r->get_header_value("Content-Type") == "application/json");
+    return body_of(r).value("field", std::string("(none)"));
+  };
+  CHECK(field_of(R"({"kind": "outage", )") == "(none)");  // not JSON: malformed_json
+  CHECK(field_of(R"([1, 2])") == "(none)");
+  CHECK(field_of(R"({"kind":"outage"})") == "target");
+  CHECK(field_of(R"({"target":"oms"})") == "kind");
+  CHECK(field_of(R"({"kind":"meltdown","target":"oms"})") == "kind");
+  CHECK(field_of(R"({"kind":"outage","target":"oms","intensity":"high"})") == "intensity");
+  CHECK(field_of(R"({"kind":"outage","target":"oms","intensity":2})") == "intensity");
+  CHECK(field_of(R"({"kind":"outage","target":"oms","for":"soon"})") == "for");
+  CHECK(field_of(R"({"kind":"latency","target":"oms"})") == "latency_ms");
+  CHECK(field_of(R"({"kind":"timeout","target":"oms","processed":"yes"})") == "processed");
+  CHECK(field_of(R"({"kind":"webhook_drop","target":"shop","per":"day"})") == "per");
+  const httplib::Result typo = c.Post(
+      "/_drill/faults", R"({"kind":"outage","target":"oms","intensty":1})", "application/json");
+  CHECK(typo->status == 400);
+  const json error = body_of(typo);
+  CHECK(error["error"] == "invalid_field");
+  CHECK(error["field"] == "intensty");
+  CHECK(error["detail"] == "unknown key 'intensty' (did you mean 'intensity'?)");
+
+  REQUIRE(
+      c.Post("/_drill/faults", R"({"id":"x","kind":"outage","target":"oms"})", "application/json")
+          ->status == 201);
+  const httplib::Result duplicate =
+      c.Post("/_drill/faults", R"({"id":"x","kind":"outage","target":"oms"})", "application/json");
+  CHECK(duplicate->status == 409);
+  CHECK(body_of(duplicate)["field"] == "id");
+  CHECK(s.faults().list().size() == 1);
+}
+
+TEST_CASE("live: ack, finish, status and metrics call the drill's hooks") {
+  ControlServer s;
+  httplib::Client c = s.client();
+  const httplib::Result ack =
+      c.Post("/_drill/ack", R"({"note":"PagerDuty: OMS 5xx"})", "application/json");
+  CHECK(ack->status == 200);
+  CHECK(body_of(ack)["acks"] == 1);
+  CHECK(c.Post("/_drill/ack", R"({"note":42})", "application/json")->status == 400);
+  CHECK(c.Post("/_drill/ack")->status == 200);  // a note is optional
+  CHECK(s.notes() == std::vector<std::string>{"PagerDuty: OMS 5xx", ""});
+
+  const httplib::Result finish = c.Post("/_drill/finish");
+  CHECK(finish->status == 202);
+  CHECK(s.finishes() == 1);
+
+  const httplib::Result metrics = c.Get("/_drill/metrics");
+  CHECK(metrics->status == 200);
+  CHECK(metrics->get_header_value("Content-Type") == "text/plain; version=0.0.4");
+  CHECK(metrics->body.find("syncdrill_acks_total 1\n") != std::string::npos);
+  CHECK(body_of(c.Get("/_drill/status"))["state"] == "running");
+}
+
+TEST_CASE("live: metrics can be opened to scrapers; missing hooks answer 501") {
+  ControlOptions open;
+  open.metrics_without_token = true;
+  ControlServer s(open, /*with_hooks=*/false);
+  CHECK(s.client("").Get("/_drill/metrics")->status == 501);  // in without a token, no hook
+  CHECK(s.client("").Get("/_drill/status")->status == 401);   // only metrics is open
+  httplib::Client c = s.client();
+  CHECK(c.Post("/_drill/ack")->status == 501);
+  CHECK(c.Post("/_drill/finish")->status == 501);
+  CHECK(c.Get("/_drill/status")->status == 501);
+}
+
+TEST_CASE("live: a control request body over the limit gets 413") {
+  ControlOptions small;
+  small.body_bytes_max = 64;
+  ControlServer s(small);
+  const std::string note(200, 'x');
+  const httplib::Result r =
+      s.client().Post("/_drill/ack", R"({"note":")" + note + R"("})", "application/json");
+  CHECK(r->status == 413);
+}
+
+}  // namespace
+}  // namespace syncdrill
