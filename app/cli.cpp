@@ -17,6 +17,8 @@ const std::vector<Command>& commands() {
       {"list", "list the shipped scenarios", list_command},
       {"compare", "compare retry policies on the same seeds", compare_command},
       {"sweep", "run a grid over policy parameters", sweep_command},
+      {"serve", "serve the mocks over HTTP for a live drill of a real connector", serve_command},
+      {"connect", "run the reference connector against a live drill", connect_command},
   };
   return table;
 }

@@ -83,6 +83,22 @@ std::optional<Listing> LiveMocks::listing(uint32_t channel, SkuId sku) {
   return mock.listing(sku);
 }
 
+void LiveMocks::listing_gaps(std::vector<int64_t>& out) {
+  std::lock_guard lock(mutex_);
+  const uint32_t skus = erp_->sku_count();
+  out.resize(channels_.size() * size_t{skus});
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    const int64_t buffer = scenario_.channels[c].safety_buffer;
+    for (SkuId sku = 0; sku < skus; ++sku) {
+      const StockRecord& r = erp_->stock(sku);
+      // on_hand is what is free to allocate (allocated units are already out of it), as the
+      // simulation's stock sync lists it (sim/world/world_sync.cpp).
+      const int64_t should = std::max<int64_t>(0, int64_t{r.on_hand} - buffer);
+      out[c * skus + sku] = int64_t{channels_[c].mock->listing(sku).quantity} - should;
+    }
+  }
+}
+
 InventoryResult LiveMocks::set_quantity(uint32_t channel, SkuId sku, uint32_t quantity) {
   std::lock_guard lock(mutex_);
   return channels_.at(channel).mock->set_quantity(sku, quantity);

@@ -151,6 +151,12 @@ class LiveMocks {
   // ChannelMock::place_order, except unknown SKUs and empty or oversized lists, which refuse.
   PlaceResult place_order(uint32_t channel, std::span<const SkuQuantity> lines);
 
+  // Stock freshness, for the drill's scoring: for every channel c and SKU s, writes at
+  // out[c * sku_count() + s] the listed quantity minus what the ERP says it should list
+  // (max(0, on_hand - safety_buffer); on_hand is the units free to allocate). 0 = in sync. One
+  // lock for the whole sweep.
+  void listing_gaps(std::vector<int64_t>& out);
+
   // ERP. nullopt for a SKU out of the catalog.
   std::optional<StockRecord> erp_stock(SkuId sku);
   std::optional<int64_t> erp_price(SkuId sku);

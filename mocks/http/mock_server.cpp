@@ -6,6 +6,7 @@
 #include <csignal>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <tuple>
 
@@ -83,6 +84,27 @@ void count_status(RouteCounters& c, int status) {
   if (status == 429) ++c.status_429;
 }
 
+// FNV-1a 64 over the parts that make two requests "the same request".
+uint64_t request_key(const httplib::Request& req) {
+  uint64_t h = 14695981039346656037ull;
+  const auto mix = [&h](std::string_view part) {
+    for (const char c : part) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // a separator, so ("ab", "c") and ("a", "bc") differ
+    h *= 1099511628211ull;
+  };
+  mix(req.method);
+  mix(req.path);
+  for (const auto& [name, value] : req.params) {
+    mix(name);
+    mix(value);
+  }
+  mix(req.body);
+  return h;
+}
+
 }  // namespace
 
 struct MockServer::Impl {
@@ -94,6 +116,8 @@ struct MockServer::Impl {
   LiveMocks& mocks;
   MockServerOptions options;
   Gate gate;
+  RequestObserver observer;
+  std::function<void(httplib::Server&)> extra_routes;
   std::vector<CompiledRoute> routes;
   std::vector<std::unique_ptr<Slot>> slots;  // last: requests no route took
   std::unique_ptr<HttpServer> server;
@@ -255,6 +279,15 @@ void MockServer::Impl::dispatch(const httplib::Request& req, httplib::Response& 
   const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - start);
   record(*slot, res.status, latency.count(), res.status == 0);
+  if (observer) {
+    int64_t retry_after_s = 0;
+    if (res.has_header("Retry-After")) {
+      const std::string value = res.get_header_value("Retry-After");
+      std::from_chars(value.data(), value.data() + value.size(), retry_after_s);
+    }
+    observer(RequestRecord{slot->counters.system, slot->counters.route, res.status, retry_after_s,
+                           start, latency.count(), request_key(req)});
+  }
 }
 
 httplib::Server::HandlerResponse MockServer::Impl::answer_error(httplib::Response& res) {
@@ -300,6 +333,7 @@ void MockServer::Impl::configure() {
     return
         [this, m](const httplib::Request& req, httplib::Response& res) { dispatch(req, res, m); };
   };
+  if (extra_routes) extra_routes(svr);
   // Every path goes to dispatch(), which tells 404 from 405 (cpp-httplib answers both 404).
   svr.Get(".*", on(Method::get));
   svr.Post(".*", on(Method::post));
@@ -327,6 +361,16 @@ MockServer::~MockServer() {
 void MockServer::set_gate(Gate gate) {
   SD_CHECK(!running_.load(), "the gate is set before start()");
   impl_->gate = std::move(gate);
+}
+
+void MockServer::set_observer(RequestObserver observer) {
+  SD_CHECK(!running_.load(), "the observer is set before start()");
+  impl_->observer = std::move(observer);
+}
+
+void MockServer::set_extra_routes(std::function<void(httplib::Server&)> add_routes) {
+  SD_CHECK(!running_.load(), "extra routes are set before start()");
+  impl_->extra_routes = std::move(add_routes);
 }
 
 bool MockServer::start(std::string* error) {

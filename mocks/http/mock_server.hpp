@@ -94,6 +94,21 @@ struct RouteCounters {
   LatencyHistogram latency_us;        // handler time, wall microseconds
 };
 
+// One answered (or dropped) request, as the drill's observer sees it after the handler.
+struct RequestRecord {
+  std::string_view system;    // "dtc", "erp", ...; "-" when no route took it
+  std::string_view route;     // the route template; "unrouted" for the rest
+  int status = 0;             // 0 = dropped by the gate without an answer
+  int64_t retry_after_s = 0;  // the Retry-After header sent, whole seconds; 0 = none
+  std::chrono::steady_clock::time_point received;  // when dispatch began
+  int64_t latency_us = 0;                          // handler time, gate delays included
+  // FNV-1a 64 of method, path, query and body: equal for the same request sent again (a retry).
+  uint64_t request_key = 0;
+};
+
+// REQUIRES: thread-safe (it runs on every worker thread, after the answer is built).
+using RequestObserver = std::function<void(const RequestRecord&)>;
+
 struct ServerCounters {
   std::vector<RouteCounters> routes;  // sorted by (system, route)
 };
@@ -108,6 +123,12 @@ class MockServer {
 
   // REQUIRES: not running. Installs the fault layer's hook (empty = pass everything).
   void set_gate(Gate gate);
+
+  // REQUIRES: not running. Called with each answered request (empty = none).
+  void set_observer(RequestObserver observer);
+  // REQUIRES: not running. Registers routes of the caller's (e.g. the drill's control API)
+  // before the mocks' catch-all dispatcher, so they are matched first. Called at each start().
+  void set_extra_routes(std::function<void(httplib::Server&)> add_routes);
 
   // Binds options.host:options.port and serves on a background thread. false (and *error, if
   // given, says why) if the address cannot be bound. REQUIRES: not running.

@@ -1,0 +1,306 @@
+#include "app/live_observer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "reports/format.hpp"
+
+namespace syncdrill {
+
+namespace {
+
+// Successes closer together than this (wall) are kept once: recovery needs the first success
+// after a fault, not every one, and the list must stay small over a long drill.
+constexpr double kSuccessThinning_s = 0.05;
+constexpr double kHotRetry_ms = 10;
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  // Nearest rank: the smallest value with at least p of the sample at or below it.
+  const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size())));
+  return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
+}
+
+// The flow a fault on `target` hurts, for the SLA tier that judges it.
+FlowKind flow_of(const Scenario& s, const std::string& target) {
+  if (target.find('/') != std::string::npos) return FlowKind::order_ingest;  // a webhook topic
+  if (const SystemSpec* sys = find_system(s, target)) {
+    return sys->kind == SystemKind::oms   ? FlowKind::order_ingest
+           : sys->kind == SystemKind::wms ? FlowKind::fulfillment
+                                          : FlowKind::stock_sync;
+  }
+  return FlowKind::stock_sync;  // a channel: its inventory writes
+}
+
+// The system whose first success after a fault marks recovery.
+std::string recovery_system(const LiveMocks& mocks, const std::string& target) {
+  if (target.find('/') != std::string::npos) return mocks.system_name(SystemKind::oms);
+  return target;
+}
+
+const SlaTierSpec* tier_of(const Scenario& s, FlowKind flow) {
+  for (const SlaTierSpec& t : s.sla_tiers) {
+    if (std::find(t.flows.begin(), t.flows.end(), flow) != t.flows.end()) return &t;
+  }
+  return nullptr;
+}
+
+std::string flow_name(FlowKind f) {
+  return std::string(to_string(f));
+}
+
+std::string secs(double s) {
+  return plain_number(s, 1) + " s";
+}
+
+}  // namespace
+
+LiveObserver::LiveObserver(const LiveClock& clock, SteadyTime start)
+    : clock_(clock), start_(start) {}
+
+double LiveObserver::scenario_s(SteadyTime t) const {
+  return std::chrono::duration<double>(t - start_).count() * clock_.time_scale();
+}
+
+void LiveObserver::on_order(uint32_t channel, const PlaceResult& placed, SimTime at) {
+  std::lock_guard lock(mu_);
+  if (!placed.accepted) {
+    ++sold_out_;
+    return;
+  }
+  orders_.push_back(PlacedOrder{channel, placed.order, at});
+}
+
+void LiveObserver::on_request(const RequestRecord& r, uint64_t key) {
+  const SteadyTime answered = r.received + std::chrono::microseconds(r.latency_us);
+  std::lock_guard lock(mu_);
+  LiveBehaviour& b = behaviour_;
+  ++b.requests;
+  if (r.status == 0) ++b.dropped;
+  if (r.status >= 200 && r.status < 300) ++b.answered_2xx;
+  if (r.status >= 400 && r.status < 500) ++b.answered_4xx;
+  if (r.status >= 500) ++b.answered_5xx;
+  if (r.status == 429) ++b.answered_429;
+  if (r.retry_after_s > 0) ++b.retry_after_sent;
+  if (error_windows_.count(std::string(r.system)) > 0) ++b.attempts_in_error_windows;
+
+  // A retry: the same request after a failed answer.
+  if (auto it = failed_.find(key); it != failed_.end()) {
+    const double gap_ms =
+        std::chrono::duration<double, std::milli>(r.received - it->second.answered).count();
+    ++b.gaps_after_error;
+    if (gaps_ms_.size() < kGapsMax) gaps_ms_.push_back(gap_ms);
+    b.gap_after_error_min_ms =
+        b.gaps_after_error == 1 ? gap_ms : std::min(b.gap_after_error_min_ms, gap_ms);
+    if (gap_ms < kHotRetry_ms) ++b.hot_retries;
+    if (it->second.retry_after_s > 0) {
+      // Retry-After is whole seconds, rounded up by the server: a retry a few ms inside the
+      // last second is still "waited" (the header cannot say more precisely).
+      const bool waited = gap_ms + 1.0 >= 1000.0 * static_cast<double>(it->second.retry_after_s);
+      ++(waited ? b.retry_after_honoured : b.retry_after_early);
+    }
+    failed_.erase(it);
+  }
+  const bool failed = r.status == 0 || r.status == 429 || r.status >= 500;
+  if (failed) {
+    if (failed_.size() >= kRetryKeysMax) failed_.clear();  // bounded: forget, never grow
+    failed_[key] = Failed{answered, r.retry_after_s};
+  } else if (r.status >= 200 && r.status < 300) {
+    std::vector<double>& s = successes_s_[std::string(r.system)];
+    const double at_s = scenario_s(answered);
+    if (s.empty() || at_s - s.back() >= kSuccessThinning_s * clock_.time_scale()) s.push_back(at_s);
+  }
+}
+
+void LiveObserver::set_error_windows(std::set<std::string> targets) {
+  std::lock_guard lock(mu_);
+  error_windows_ = std::move(targets);
+}
+
+void LiveObserver::sample_stock(const std::vector<int64_t>& gaps, SimTime now) {
+  std::lock_guard lock(mu_);
+  if (episodes_.size() != gaps.size()) episodes_.assign(gaps.size(), Episode{});
+  if (stock_samples_ > 0) sample_interval_ = now - last_sample_;
+  last_sample_ = now;
+  ++stock_samples_;
+  int64_t overlisted = 0;
+  for (size_t i = 0; i < gaps.size(); ++i) {
+    Episode& e = episodes_[i];
+    if (gaps[i] > 0) overlisted += gaps[i];
+    if (gaps[i] != 0) {
+      ++stale_listing_samples_;
+      if (!e.open) e = Episode{now, true};
+    } else if (e.open) {
+      episode_lengths_s_.push_back(static_cast<double>((now - e.since).us) / 1e6);
+      e.open = false;
+    }
+  }
+  last_overlisted_ = overlisted;
+}
+
+bool LiveObserver::ack(const std::string& note, SimTime at) {
+  std::lock_guard lock(mu_);
+  if (acks_.size() >= kAcksMax) return false;
+  acks_.push_back(LiveAck{static_cast<double>(at.us) / 1e6, note, ""});
+  return true;
+}
+
+uint64_t LiveObserver::orders_placed() const {
+  std::lock_guard lock(mu_);
+  return orders_.size();
+}
+
+uint64_t LiveObserver::requests() const {
+  std::lock_guard lock(mu_);
+  return behaviour_.requests;
+}
+
+size_t LiveObserver::acks() const {
+  std::lock_guard lock(mu_);
+  return acks_.size();
+}
+
+void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& faults,
+                         const std::vector<std::string>& not_applied, SimTime end,
+                         double grace_wall_s, LiveResult& out) const {
+  std::lock_guard lock(mu_);
+  const Scenario& scenario = mocks.scenario();
+  const double scale = clock_.time_scale();
+
+  // Orders.
+  LiveOrders& o = out.orders;
+  o.grace_s = grace_wall_s * scale;
+  const SimTime grace_start = end - Duration{static_cast<int64_t>(o.grace_s * 1e6)};
+  o.placed = orders_.size();
+  o.sold_out = sold_out_;
+  for (const PlacedOrder& p : orders_) {
+    const uint32_t copies = mocks.oms_copies(p.channel, p.order);
+    if (copies == 1) ++o.created_once;
+    if (copies > 1) {
+      ++o.duplicated;
+      o.duplicate_copies += copies - 1;
+    }
+    if (copies == 0) ++(p.at >= grace_start ? o.in_flight : o.lost);
+  }
+  o.oms_orders = mocks.oms_order_count();
+  for (uint64_t id = 0; id < o.oms_orders; ++id) {
+    const auto v = mocks.oms_order(id);
+    if (v && v->state == OmsState::cancelled && v->reason == CancelReason::oversell) ++o.oversells;
+  }
+
+  // Stock.
+  LiveStock& s = out.stock;
+  s.samples = stock_samples_;
+  s.sample_interval_s = static_cast<double>(sample_interval_.us) / 1e6;
+  s.listings = episodes_.size();
+  std::vector<double> lengths = episode_lengths_s_;
+  for (const Episode& e : episodes_) {
+    if (e.open) lengths.push_back(static_cast<double>((last_sample_ - e.since).us) / 1e6);
+  }
+  s.stale_episodes = lengths.size();
+  s.staleness_p95_s = percentile(lengths, 0.95);
+  s.staleness_max_s = lengths.empty() ? 0 : *std::max_element(lengths.begin(), lengths.end());
+  s.stale_share = stock_samples_ == 0 || episodes_.empty()
+                      ? 0
+                      : static_cast<double>(stale_listing_samples_) /
+                            (static_cast<double>(stock_samples_) * episodes_.size());
+  s.final_overlisted_units = last_overlisted_;
+
+  // Behaviour.
+  out.behaviour = behaviour_;
+  out.behaviour.gap_after_error_p50_ms = percentile(gaps_ms_, 0.5);
+
+  // Faults: detection from acks, recovery from the first success after the window.
+  out.faults.clear();
+  for (const LiveFaultView& f : faults) {
+    LiveFaultOutcome r;
+    r.id = f.id;
+    r.kind = std::string(to_string(f.kind));
+    r.targets = f.targets;
+    r.from_scenario = f.from_scenario;
+    r.start_s = static_cast<double>(f.start_ms) / 1e3 * scale;
+    if (f.end_ms) r.end_s = static_cast<double>(*f.end_ms) / 1e3 * scale;
+    // A window that had not begun when the drill ended never happened.
+    if (r.start_s > static_cast<double>(end.us) / 1e6) continue;
+    if (r.end_s && *r.end_s > static_cast<double>(end.us) / 1e6) r.end_s.reset();
+    r.hits = f.hits;
+    const FlowKind flow = flow_of(scenario, f.targets.empty() ? "" : f.targets.front());
+    r.flow = flow_name(flow);
+    if (const SlaTierSpec* tier = tier_of(scenario, flow)) {
+      r.tier = tier->name;
+      if (tier->mttd_max) r.mttd_max_s = static_cast<double>(tier->mttd_max->us) / 1e6;
+      if (tier->mttr_max) r.mttr_max_s = static_cast<double>(tier->mttr_max->us) / 1e6;
+    }
+    if (r.end_s && !f.targets.empty()) {
+      const auto it = successes_s_.find(recovery_system(mocks, f.targets.front()));
+      if (it != successes_s_.end()) {
+        const auto first = std::lower_bound(it->second.begin(), it->second.end(), *r.end_s);
+        if (first != it->second.end()) r.mttr_s = *first - r.start_s;
+      }
+    }
+    out.faults.push_back(std::move(r));
+  }
+  std::stable_sort(out.faults.begin(), out.faults.end(),
+                   [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
+  out.acks = acks_;
+  for (LiveAck& a : out.acks) {
+    for (LiveFaultOutcome& f : out.faults) {
+      if (f.mttd_s || f.start_s > a.at_s) continue;
+      f.mttd_s = a.at_s - f.start_s;
+      a.fault_id = f.id;
+      break;
+    }
+  }
+  for (const std::string& id : not_applied) {
+    for (const FaultSpec& spec : scenario.faults) {
+      if (spec.id != id) continue;
+      LiveFaultOutcome r;
+      r.id = id;
+      r.kind = std::string(to_string(spec.kind));
+      r.targets = spec.targets;
+      r.applied = false;
+      r.start_s = static_cast<double>(spec.at.us) / 1e6;
+      r.end_s = r.start_s + static_cast<double>(spec.length.us) / 1e6;
+      out.faults.push_back(std::move(r));
+    }
+  }
+
+  // The verdict.
+  out.checks.clear();
+  const SlaTierSpec* ingest = tier_of(scenario, FlowKind::order_ingest);
+  const uint64_t loss_max = ingest && ingest->data_loss_max ? *ingest->data_loss_max : 0;
+  out.checks.push_back(LiveCheck{"orders lost", o.lost <= loss_max,
+                                 fmt::format("{} orders", grouped(o.lost)),
+                                 fmt::format("<= {}", grouped(loss_max))});
+  out.checks.push_back(LiveCheck{"orders duplicated", o.duplicated == 0,
+                                 fmt::format("{} orders", grouped(o.duplicated)), "0"});
+  out.checks.push_back(LiveCheck{"Retry-After honoured", behaviour_.retry_after_early == 0,
+                                 fmt::format("{} retries early", behaviour_.retry_after_early),
+                                 "0"});
+  if (const SlaTierSpec* stock = tier_of(scenario, FlowKind::stock_sync);
+      stock && stock->freshness_p95) {
+    const double limit_s = static_cast<double>(stock->freshness_p95->us) / 1e6;
+    out.checks.push_back(LiveCheck{"stock staleness p95 [" + stock->name + "]",
+                                   s.staleness_p95_s <= limit_s, secs(s.staleness_p95_s),
+                                   "<= " + secs(limit_s)});
+  }
+  for (const LiveFaultOutcome& f : out.faults) {
+    if (!f.applied) continue;
+    if (f.mttd_max_s) {
+      out.checks.push_back(LiveCheck{fmt::format("mttd {} [{}]", f.flow, f.id),
+                                     f.mttd_s && *f.mttd_s <= *f.mttd_max_s,
+                                     f.mttd_s ? secs(*f.mttd_s) : std::string("not acknowledged"),
+                                     "<= " + secs(*f.mttd_max_s)});
+    }
+    if (f.mttr_max_s) {
+      out.checks.push_back(LiveCheck{
+          fmt::format("mttr {} [{}]", f.flow, f.id), f.mttr_s && *f.mttr_s <= *f.mttr_max_s,
+          f.mttr_s ? secs(*f.mttr_s) : std::string("not recovered"), "<= " + secs(*f.mttr_max_s)});
+    }
+  }
+}
+
+}  // namespace syncdrill

@@ -1,0 +1,102 @@
+// LiveObserver: what a live drill watches while the team's connector works, and the scoring at
+// the end (LiveResult, reports/live_report.hpp).
+//
+// - Orders: every order the traffic generator placed; at the end each is looked up in the OMS
+//   (once, duplicated, lost, or still in flight within the grace period).
+// - Requests: every answer the mock server gave (its observer hook). A retry is recognised
+//   exactly: a request with the same method, path and body as an earlier one that failed (5xx,
+//   429, dropped). For each retry the wall gap since the failed answer is kept, and, when that
+//   answer carried Retry-After, whether the retry waited it out.
+// - Stock: periodic sweeps of every channel listing against the ERP (LiveMocks::listing_gaps);
+//   an episode runs from the first sweep that finds a listing off to the first that finds it
+//   right again.
+// - Acks: POST /_drill/ack, matched at the end to the earliest fault not yet caught that began
+//   before the ack (the live MTTD).
+// - Recovery: the first 2xx answered by a fault's system after the fault ended (the live MTTR).
+//
+// Thread-safe: one mutex; the per-request work is a hash-map lookup.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mocks/http/live_faults.hpp"
+#include "mocks/http/live_mocks.hpp"
+#include "mocks/http/mock_server.hpp"
+#include "reports/live_report.hpp"
+
+namespace syncdrill {
+
+class LiveObserver {
+ public:
+  static constexpr size_t kRetryKeysMax = 200'000;  // failed requests remembered for retries
+  static constexpr size_t kGapsMax = 1'000'000;     // retry gaps kept for the median
+  static constexpr size_t kAcksMax = 1'000;
+
+  using SteadyTime = std::chrono::steady_clock::time_point;
+
+  // `clock` must outlive the observer. start: the drill's start on the steady clock.
+  LiveObserver(const LiveClock& clock, SteadyTime start);
+
+  void on_order(uint32_t channel, const PlaceResult& placed, SimTime at);
+  // `key`: a hash of the request's method, path and body (the same request sent again).
+  void on_request(const RequestRecord& r, uint64_t key);
+  // The targets (system or channel names) that a fault is in force on now.
+  void set_error_windows(std::set<std::string> targets);
+  void sample_stock(const std::vector<int64_t>& gaps, SimTime now);
+  // false when the ack table is full.
+  bool ack(const std::string& note, SimTime at);
+
+  uint64_t orders_placed() const;
+  uint64_t requests() const;
+  size_t acks() const;
+
+  // The scoring. `faults`: the fault table's final list (scenario and ad-hoc), plus the ids of
+  // scenario faults the live drill did not apply. REQUIRES: the drill has stopped.
+  void score(LiveMocks& mocks, const std::vector<LiveFaultView>& faults,
+             const std::vector<std::string>& not_applied, SimTime end, double grace_wall_s,
+             LiveResult& out) const;
+
+ private:
+  struct PlacedOrder {
+    uint32_t channel;
+    uint64_t order;
+    SimTime at;
+  };
+  struct Failed {
+    SteadyTime answered;
+    int64_t retry_after_s = 0;
+  };
+  struct Episode {
+    SimTime since{};
+    bool open = false;
+  };
+
+  double scenario_s(SteadyTime t) const;
+
+  const LiveClock& clock_;
+  SteadyTime start_;
+  mutable std::mutex mu_;
+  std::vector<PlacedOrder> orders_;
+  uint64_t sold_out_ = 0;
+  LiveBehaviour behaviour_;
+  std::unordered_map<uint64_t, Failed> failed_;  // by request key
+  std::vector<double> gaps_ms_;
+  std::set<std::string> error_windows_;
+  std::unordered_map<std::string, std::vector<double>> successes_s_;  // per system, thinned
+  std::vector<Episode> episodes_;
+  std::vector<double> episode_lengths_s_;
+  uint64_t stock_samples_ = 0;
+  uint64_t stale_listing_samples_ = 0;
+  int64_t last_overlisted_ = 0;
+  Duration sample_interval_{};
+  SimTime last_sample_{};
+  std::vector<LiveAck> acks_;
+};
+
+}  // namespace syncdrill

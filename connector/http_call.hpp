@@ -1,0 +1,55 @@
+// One HTTP request of the connector and how its answer counts for the retry policy.
+//
+// The connector speaks JSON to the drill's mocks (docs/live-api.md). What it needs from an answer
+// is small: the status (0 when none came: refused, reset, timed out), the body, and the
+// Retry-After header in WALL seconds (the live API sends it scaled already).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace httplib {
+class Client;
+}
+
+namespace syncdrill {
+
+struct HttpRequest {
+  enum class Method : uint8_t { get, post };
+  Method method = Method::get;
+  std::string path;             // "/oms/orders"
+  std::string body;             // JSON; post only
+  std::string idempotency_key;  // empty = no Idempotency-Key header
+};
+
+struct HttpReply {
+  int status = 0;  // 0: no answer (see error)
+  std::string body;
+  std::optional<int64_t> retry_after_s;  // the Retry-After header, whole wall seconds
+  std::string error;                     // no answer: why ("Read timeout", "Connection", ...)
+};
+
+enum class ReplyClass : uint8_t {
+  success,    // 2xx
+  retryable,  // no answer, 408, 429 or 5xx: the same request may succeed later
+  permanent,  // any other status: retrying the same request cannot help (dead letter)
+};
+
+ReplyClass classify(const HttpReply& reply);
+
+// A Retry-After value in whole seconds ("3"); nullopt for anything else (HTTP dates included:
+// the drill never sends them, and a date off by clock skew would be worse than the backoff).
+std::optional<int64_t> parse_retry_after_s(std::string_view header);
+
+// Sends `request` with `timeout` for connecting, and for each read and write.
+// REQUIRES: timeout > 0.
+HttpReply send_request(httplib::Client& client, const HttpRequest& request,
+                       std::chrono::microseconds timeout);
+
+// "503", or why no answer came ("Read timeout"): for dead-letter reasons.
+std::string describe(const HttpReply& reply);
+
+}  // namespace syncdrill

@@ -1,0 +1,56 @@
+// OrderJob: an orders/create webhook as the connector's workers need it, and the OMS request it
+// becomes (docs/live-api.md, POST /oms/orders).
+//
+// The webhook body is
+//   {"event_id": "dtc-17", "topic": "orders/create", "channel": "dtc", "created_at": "...",
+//    "order": {"id": 12, "status": "paid", "amount_minor": 4599,
+//              "lines": [{"sku": 17, "quantity": 1, "unit_price_minor": 4599}]}}
+// Only the fields the OMS needs are read; the rest is ignored, so a platform adding fields
+// breaks nothing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace syncdrill {
+
+struct OrderJobLine {
+  uint64_t sku = 0;
+  uint64_t quantity = 0;
+  int64_t unit_price_minor = 0;
+};
+
+struct OrderJob {
+  std::string event_id;
+  std::string channel;
+  uint64_t order_id = 0;
+  std::vector<OrderJobLine> lines;  // 1 .. kOrderLinesMax
+};
+
+inline constexpr size_t kOrderLinesMax = 1000;  // the OMS's own limit
+
+// Reads an orders/create body. `channel_header` (X-Syncdrill-Channel) and `event_id_header`
+// (X-Syncdrill-Event-Id) are used when the body lacks those fields. nullopt, with *error saying
+// which field is wrong, for a body the OMS could not take.
+std::optional<OrderJob> parse_order_event(const nlohmann::json& body,
+                                          std::string_view channel_header,
+                                          std::string_view event_id_header, std::string* error);
+
+// {"channel", "channel_order", "lines"}: the OMS create body, built the same way on every
+// attempt (the OMS compares a reused Idempotency-Key's body).
+std::string oms_create_body(const OrderJob& job);
+
+// "<channel>-<order id>": one key per channel order, so every retry and every redelivery of the
+// same order replays the first create instead of making a duplicate.
+std::string idempotency_key(const OrderJob& job);
+
+// The distinct SKUs of the order, in ascending order.
+std::vector<uint64_t> order_skus(const OrderJob& job);
+
+}  // namespace syncdrill

@@ -1,0 +1,225 @@
+#include "reports/live_report.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "reports/format.hpp"
+
+namespace syncdrill {
+
+bool LiveResult::failed() const {
+  return std::any_of(checks.begin(), checks.end(), [](const LiveCheck& c) { return !c.passed; });
+}
+
+namespace {
+
+nlohmann::json optional_number(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+std::string seconds_or_dash(const std::optional<double>& v) {
+  return v ? human_duration(Duration{static_cast<int64_t>(*v * 1e6)}) : std::string("-");
+}
+
+std::string verdict(const LiveResult& r) {
+  return r.failed() ? "FAIL" : "PASS";
+}
+
+}  // namespace
+
+nlohmann::json live_report_json(const LiveResult& r) {
+  nlohmann::json j;
+  j["mode"] = "live";
+  j["syncdrill_version"] = r.version;
+  j["scenario"] = {{"name", r.scenario_name},
+                   {"path", r.id.scenario_path},
+                   {"hash", r.id.scenario_hash},
+                   {"seed", r.id.seed}};
+  j["drill"] = {{"listen", r.listen}, {"webhook_url", r.webhook_url}, {"time_scale", r.time_scale},
+                {"wall_s", r.wall_s}, {"scenario_s", r.scenario_s},   {"ended_by", r.ended_by}};
+  const LiveOrders& o = r.orders;
+  j["orders"] = {{"placed", o.placed},
+                 {"sold_out", o.sold_out},
+                 {"created_once", o.created_once},
+                 {"duplicated", o.duplicated},
+                 {"duplicate_copies", o.duplicate_copies},
+                 {"lost", o.lost},
+                 {"in_flight", o.in_flight},
+                 {"grace_s", o.grace_s},
+                 {"oms_orders", o.oms_orders},
+                 {"oversells", o.oversells}};
+  const LiveStock& s = r.stock;
+  j["stock"] = {{"samples", s.samples},
+                {"sample_interval_s", s.sample_interval_s},
+                {"listings", s.listings},
+                {"stale_episodes", s.stale_episodes},
+                {"staleness_p95_s", s.staleness_p95_s},
+                {"staleness_max_s", s.staleness_max_s},
+                {"stale_share", s.stale_share},
+                {"final_overlisted_units", s.final_overlisted_units}};
+  const LiveBehaviour& b = r.behaviour;
+  j["behaviour"] = {{"requests", b.requests},
+                    {"answered_2xx", b.answered_2xx},
+                    {"answered_4xx", b.answered_4xx},
+                    {"answered_5xx", b.answered_5xx},
+                    {"answered_429", b.answered_429},
+                    {"dropped", b.dropped},
+                    {"attempts_in_error_windows", b.attempts_in_error_windows},
+                    {"retry_after_sent", b.retry_after_sent},
+                    {"retry_after_honoured", b.retry_after_honoured},
+                    {"retry_after_early", b.retry_after_early},
+                    {"gaps_after_error", b.gaps_after_error},
+                    {"gap_after_error_p50_ms", b.gap_after_error_p50_ms},
+                    {"gap_after_error_min_ms", b.gap_after_error_min_ms},
+                    {"hot_retries", b.hot_retries}};
+  nlohmann::json faults = nlohmann::json::array();
+  for (const LiveFaultOutcome& f : r.faults) {
+    faults.push_back({{"id", f.id},
+                      {"kind", f.kind},
+                      {"targets", f.targets},
+                      {"from_scenario", f.from_scenario},
+                      {"applied", f.applied},
+                      {"start_s", f.start_s},
+                      {"end_s", optional_number(f.end_s)},
+                      {"hits", f.hits},
+                      {"flow", f.flow},
+                      {"tier", f.tier},
+                      {"mttd_s", optional_number(f.mttd_s)},
+                      {"mttd_max_s", optional_number(f.mttd_max_s)},
+                      {"mttr_s", optional_number(f.mttr_s)},
+                      {"mttr_max_s", optional_number(f.mttr_max_s)}});
+  }
+  j["faults"] = std::move(faults);
+  nlohmann::json acks = nlohmann::json::array();
+  for (const LiveAck& a : r.acks)
+    acks.push_back({{"at_s", a.at_s}, {"note", a.note}, {"fault_id", a.fault_id}});
+  j["acks"] = std::move(acks);
+  j["webhooks"] = r.webhooks;
+  j["routes"] = r.routes;
+  nlohmann::json checks = nlohmann::json::array();
+  for (const LiveCheck& c : r.checks) {
+    checks.push_back(
+        {{"name", c.name}, {"passed", c.passed}, {"actual", c.actual}, {"limit", c.limit}});
+  }
+  j["checks"] = std::move(checks);
+  j["verdict"] = verdict(r);
+  return j;
+}
+
+std::string live_report_markdown(const LiveResult& r) {
+  std::string md = fmt::format("# Live drill: {} — {}\n\n", md_text(r.scenario_name), verdict(r));
+  md += fmt::format(
+      "Served on `{}` at time scale {} for {} wall ({} of scenario time), ended by {}. Seed {}, "
+      "scenario hash `{}`, syncdrill {}.\n\n",
+      r.listen, plain_number(r.time_scale), plain_number(r.wall_s, 1) + " s",
+      human_duration(Duration{static_cast<int64_t>(r.scenario_s * 1e6)}), r.ended_by, r.id.seed,
+      r.id.scenario_hash, r.version);
+  md += "## Checks\n\n| check | result | actual | limit |\n|---|---|---|---|\n";
+  for (const LiveCheck& c : r.checks) {
+    md += fmt::format("| {} | {} | {} | {} |\n", md_text(c.name), c.passed ? "pass" : "**FAIL**",
+                      md_text(c.actual), md_text(c.limit));
+  }
+  const LiveOrders& o = r.orders;
+  md += fmt::format(
+      "\n## Orders\n\n| placed | created once | duplicated | extra copies | lost | in flight | "
+      "sold out | oversells |\n|---|---|---|---|---|---|---|---|\n| {} | {} | {} | {} | {} | {} | "
+      "{} | {} |\n",
+      grouped(o.placed), grouped(o.created_once), grouped(o.duplicated),
+      grouped(o.duplicate_copies), grouped(o.lost), grouped(o.in_flight), grouped(o.sold_out),
+      grouped(o.oversells));
+  const LiveStock& s = r.stock;
+  md += fmt::format(
+      "\n## Stock on the channels\n\n{} listings sampled {} times; {} stale episodes, p95 {} s, "
+      "max {} s; {}% of samples out of sync; {} units over-listed at the end.\n",
+      grouped(s.listings), grouped(s.samples), grouped(s.stale_episodes),
+      plain_number(s.staleness_p95_s, 1), plain_number(s.staleness_max_s, 1),
+      plain_number(s.stale_share * 100, 2), s.final_overlisted_units);
+  const LiveBehaviour& b = r.behaviour;
+  md += fmt::format(
+      "\n## The connector under faults\n\n- requests: {} (2xx {}, 4xx {}, 5xx {}, 429 {}, dropped "
+      "{})\n- attempts during error windows: {}\n- Retry-After: sent {}, honoured {}, retried "
+      "early {}\n- after an error answer: {} next requests, median gap {} ms, shortest {} ms, "
+      "{} within 10 ms\n",
+      grouped(b.requests), grouped(b.answered_2xx), grouped(b.answered_4xx),
+      grouped(b.answered_5xx), grouped(b.answered_429), grouped(b.dropped),
+      grouped(b.attempts_in_error_windows), grouped(b.retry_after_sent),
+      grouped(b.retry_after_honoured), grouped(b.retry_after_early), grouped(b.gaps_after_error),
+      plain_number(b.gap_after_error_p50_ms, 1), plain_number(b.gap_after_error_min_ms, 1),
+      grouped(b.hot_retries));
+  md +=
+      "\n## Faults\n\n| fault | kind | targets | window | hits | MTTD | MTTR |\n"
+      "|---|---|---|---|---|---|---|\n";
+  for (const LiveFaultOutcome& f : r.faults) {
+    std::string targets;
+    for (const std::string& t : f.targets)
+      targets += (targets.empty() ? "" : ", ") + t;
+    const std::string window =
+        !f.applied ? std::string("not applied live")
+                   : fmt::format("{} s – {}", plain_number(f.start_s, 1),
+                                 f.end_s ? plain_number(*f.end_s, 1) + " s" : std::string("end"));
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", md_text(f.id), md_text(f.kind),
+                      md_text(targets), window, grouped(f.hits), seconds_or_dash(f.mttd_s),
+                      seconds_or_dash(f.mttr_s));
+  }
+  md += "\n## Acknowledgements\n\n";
+  if (r.acks.empty()) md += "None: no `POST /_drill/ack` came in.\n";
+  for (const LiveAck& a : r.acks) {
+    md += fmt::format("- at {} s: {}{}\n", plain_number(a.at_s, 1), md_text(a.note),
+                      a.fault_id.empty() ? "" : " (caught " + md_text(a.fault_id) + ")");
+  }
+  return md;
+}
+
+std::string live_report_junit(const LiveResult& r) {
+  size_t failures = 0;
+  for (const LiveCheck& c : r.checks)
+    failures += c.passed ? 0 : 1;
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  xml += fmt::format("<testsuites name=\"syncdrill live\" tests=\"{}\" failures=\"{}\">\n",
+                     r.checks.size(), failures);
+  xml +=
+      fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" time=\"{}\">\n",
+                  xml_attr(r.scenario_name), r.checks.size(), failures, plain_number(r.wall_s, 3));
+  for (const LiveCheck& c : r.checks) {
+    xml += fmt::format("    <testcase classname=\"live.{}\" name=\"{}\"", xml_attr(r.scenario_name),
+                       xml_attr(c.name));
+    if (c.passed) {
+      xml += "/>\n";
+    } else {
+      xml += fmt::format(
+          ">\n      <failure message=\"{}\">{} against {}</failure>\n    </testcase>\n",
+          xml_attr(c.actual + " against " + c.limit), xml_text(c.actual), xml_text(c.limit));
+    }
+  }
+  xml += "  </testsuite>\n</testsuites>\n";
+  return xml;
+}
+
+std::string live_scorecard_text(const LiveResult& r, const std::string& out_dir) {
+  std::string t = fmt::format("syncdrill live drill: {} — {}\n", r.scenario_name, verdict(r));
+  t += fmt::format("  {} s wall at x{} ({} scenario), ended by {}\n", plain_number(r.wall_s, 1),
+                   plain_number(r.time_scale),
+                   human_duration(Duration{static_cast<int64_t>(r.scenario_s * 1e6)}), r.ended_by);
+  const LiveOrders& o = r.orders;
+  t += fmt::format(
+      "  orders: {} placed, {} created once, {} duplicated, {} lost, {} in flight, {} oversold\n",
+      grouped(o.placed), grouped(o.created_once), grouped(o.duplicated), grouped(o.lost),
+      grouped(o.in_flight), grouped(o.oversells));
+  t += fmt::format("  stock: p95 staleness {} s over {} stale episodes\n",
+                   plain_number(r.stock.staleness_p95_s, 1), grouped(r.stock.stale_episodes));
+  const LiveBehaviour& b = r.behaviour;
+  t += fmt::format(
+      "  connector: {} requests, {} in error windows, Retry-After honoured {} / early {}, {} hot "
+      "retries\n",
+      grouped(b.requests), grouped(b.attempts_in_error_windows), grouped(b.retry_after_honoured),
+      grouped(b.retry_after_early), grouped(b.hot_retries));
+  for (const LiveCheck& c : r.checks) {
+    t += fmt::format("  {} {:<40} {} (limit {})\n", c.passed ? "ok  " : "FAIL", c.name, c.actual,
+                     c.limit);
+  }
+  t += fmt::format("  reports: {}/\n", out_dir);
+  return t;
+}
+
+}  // namespace syncdrill

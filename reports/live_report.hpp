@@ -1,0 +1,122 @@
+// The reports of a live drill (`syncdrill serve`): what the team's real connector did while the
+// scenario's traffic and faults played out in scaled wall-clock time. The same files as `run`
+// writes (report.json, report.md, junit.xml) and a terminal scorecard, from a LiveResult the
+// drill fills in (app/live_drill.cpp). Unlike a simulated run, a live drill is not replayable to
+// the byte: the connector's timing is real. The report records the seed, scenario hash and
+// version anyway, so the same traffic and fault timeline can be played again.
+//
+// Times in the result are SCENARIO seconds since the drill began (wall seconds x time_scale),
+// so they read against the scenario's SLA targets; wall-clock figures say so in their names.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "reports/report_json.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace syncdrill {
+
+struct LiveOrders {
+  uint64_t placed = 0;            // orders customers placed on the channels
+  uint64_t sold_out = 0;          // baskets a channel refused (its listing showed too little)
+  uint64_t created_once = 0;      // placed orders the OMS holds exactly once
+  uint64_t duplicated = 0;        // placed orders the OMS holds more than once
+  uint64_t duplicate_copies = 0;  // the extra OMS orders those make
+  uint64_t lost = 0;              // placed orders the OMS never got (older than the grace)
+  uint64_t in_flight = 0;         // placed in the last grace_s before the end, not yet in the OMS
+  double grace_s = 0;             // scenario seconds an order may take to reach the OMS
+  uint64_t oms_orders = 0;        // every order the OMS holds
+  uint64_t oversells = 0;         // OMS orders cancelled because the ERP was short
+};
+
+struct LiveStock {
+  uint64_t samples = 0;          // sweeps over every (channel, SKU) listing
+  double sample_interval_s = 0;  // scenario seconds between sweeps
+  uint64_t listings = 0;         // channels x SKUs
+  uint64_t stale_episodes = 0;   // times a listing left the ERP's figure (and came back, or not)
+  double staleness_p95_s = 0;    // of those episodes' lengths (open ones: to the end)
+  double staleness_max_s = 0;
+  double stale_share = 0;              // fraction of listing samples out of sync
+  int64_t final_overlisted_units = 0;  // units listed beyond what the ERP can cover, at the end
+};
+
+struct LiveBehaviour {
+  uint64_t requests = 0;
+  uint64_t answered_2xx = 0;
+  uint64_t answered_4xx = 0;
+  uint64_t answered_5xx = 0;
+  uint64_t answered_429 = 0;
+  uint64_t dropped = 0;                    // closed without an answer (fault)
+  uint64_t attempts_in_error_windows = 0;  // requests to a target while a fault was in force on it
+  uint64_t retry_after_sent = 0;           // answers that carried Retry-After
+  uint64_t retry_after_honoured = 0;       // next request to that system came after the wait
+  uint64_t retry_after_early = 0;          // came before the wait was over
+  uint64_t gaps_after_error = 0;           // error answers followed by another request there
+  double gap_after_error_p50_ms = 0;       // WALL ms from an error answer to the next request
+  double gap_after_error_min_ms = 0;
+  uint64_t hot_retries = 0;  // next request within 10 wall ms of an error answer
+};
+
+struct LiveFaultOutcome {
+  std::string id;
+  std::string kind;
+  std::vector<std::string> targets;
+  bool from_scenario = true;
+  bool applied = true;  // false: a kind a live drill cannot apply (it acts on the connector)
+  double start_s = 0;   // scenario seconds since the drill began
+  std::optional<double> end_s;       // none: still in force at the end
+  uint64_t hits = 0;                 // requests or deliveries it acted on
+  std::string flow;                  // the flow whose SLA tier judges it ("order_ingest", ...)
+  std::string tier;                  // empty: no tier covers that flow
+  std::optional<double> mttd_s;      // from the fault's start to the ack that caught it
+  std::optional<double> mttd_max_s;  // the tier's target
+  std::optional<double> mttr_s;      // from the fault's start to the first success after it
+  std::optional<double> mttr_max_s;
+};
+
+struct LiveAck {
+  double at_s = 0;
+  std::string note;
+  std::string fault_id;  // the fault it was matched to; empty when none was waiting
+};
+
+// One pass/fail line of the verdict: a JUnit test case.
+struct LiveCheck {
+  std::string name;  // "orders lost", "mttd order_ingest [oms-timeout]"
+  bool passed = true;
+  std::string actual;  // for people: "3 orders", "95 s"
+  std::string limit;   // "0", "<= 5m"
+};
+
+struct LiveResult {
+  RunIdentity id;
+  std::string scenario_name;
+  std::string version;
+  std::string listen;       // "127.0.0.1:8080"
+  std::string webhook_url;  // empty: none
+  double time_scale = 1;
+  double wall_s = 0;      // how long the drill ran
+  double scenario_s = 0;  // wall_s x time_scale
+  std::string ended_by;   // "duration", "finish", "signal"
+  LiveOrders orders;
+  LiveStock stock;
+  LiveBehaviour behaviour;
+  std::vector<LiveFaultOutcome> faults;
+  std::vector<LiveAck> acks;
+  nlohmann::json webhooks;  // the webhook sender's counts
+  nlohmann::json routes;    // per (system, route) counters
+  std::vector<LiveCheck> checks;
+  bool failed() const;  // a check failed
+};
+
+nlohmann::json live_report_json(const LiveResult& r);
+std::string live_report_markdown(const LiveResult& r);
+std::string live_report_junit(const LiveResult& r);
+std::string live_scorecard_text(const LiveResult& r, const std::string& out_dir);
+
+}  // namespace syncdrill

@@ -1,0 +1,277 @@
+// End-to-end tests of `syncdrill serve`: the binary serves a scenario over loopback at a high
+// time scale, the tests call it with curl as a user would, finish the drill through the control
+// API or a signal, and read the reports it writes.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/app/cli_run.hpp"
+
+namespace syncdrill::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kToken = "test-token";
+
+// A drill running in the background, with curl at hand.
+struct LiveServe {
+  Scratch& scratch;
+  Background server;
+  std::string base;  // http://127.0.0.1:PORT
+
+  LiveServe(Scratch& s, const std::string& args)
+      : scratch(s),
+        server(s.dir(),
+               fmt::format("'{}' serve '{}' --listen 127.0.0.1:0 --token {} --out out {}",
+                           SYNCDRILL_BINARY, source_path("tests/scenarios/valid/live-drill.yaml"),
+                           kToken, args),
+               s / "serve.log") {
+    const auto port = server.wait_for_log("listening on http://127\\.0\\.0\\.1:([0-9]+)", 10s);
+    REQUIRE_MESSAGE(port, std::string(server.log() + server.err()));
+    base = "http://127.0.0.1:" + *port;
+  }
+
+  // curl with the control token; returns stdout (the body, or what -w asks for).
+  std::string curl(const std::string& args) const {
+    const CliRun r =
+        scratch.shell(fmt::format("curl -s -H 'Authorization: Bearer {}' {}", kToken, args));
+    return r.out;
+  }
+
+  nlohmann::json finish() {
+    curl(fmt::format("-X POST -d '' {}/_drill/finish", base));
+    const auto code = server.wait_exit(30s);
+    REQUIRE_MESSAGE(code, "serve did not end after /_drill/finish");
+    CHECK((*code == 0 || *code == 1));
+    return nlohmann::json::parse(read_file(scratch / "out/report.json"));
+  }
+};
+
+const nlohmann::json* route(const nlohmann::json& report, const std::string& system,
+                            const std::string& name) {
+  for (const nlohmann::json& r : report["routes"]) {
+    if (r["system"] == system && r["route"] == name) return &r;
+  }
+  return nullptr;
+}
+
+TEST_CASE("serve: curl --retry against an injected error burst is recorded with its attempts") {
+  Scratch scratch("serve-retry");
+  LiveServe drill(scratch, "--time-scale 60 --duration 60s");
+  const std::string added = drill.curl(fmt::format(
+      "-X POST -d '{{\"kind\": \"error_burst\", \"target\": \"erp\", \"status\": 503}}' "
+      "{}/_drill/faults",
+      drill.base));
+  REQUIRE_MESSAGE(added.find("\"id\"") != std::string::npos, added);
+  scratch.shell("sleep 0.3");  // the error windows are refreshed every 100 ms
+  // curl retries a 503 `--retry` times; each retry is the same request, one second later.
+  const CliRun r = scratch.shell(fmt::format(
+      // (-o to a file: curl truncates its output before each retry, which /dev/null refuses)
+      "curl -s -o body.json -w '%{{http_code}}' --retry 3 --retry-delay 1 {}/erp/stock/7",
+      drill.base));
+  CHECK(r.out == "503");
+  const nlohmann::json report = drill.finish();
+  const nlohmann::json* stock = route(report, "erp", "GET /erp/stock/{sku}");
+  REQUIRE(stock != nullptr);
+  CHECK((*stock)["requests"] == 4);
+  CHECK((*stock)["by_status"]["503"] == 4);
+  const nlohmann::json& b = report["behaviour"];
+  CHECK(b["answered_5xx"] == 4);
+  CHECK(b["gaps_after_error"] == 3);  // three retries, recognised as the same request
+  CHECK(b["gap_after_error_min_ms"].get<double>() >= 900.0);
+  CHECK(b["hot_retries"] == 0);
+  CHECK(b["attempts_in_error_windows"] == 4);
+  CHECK(report["drill"]["ended_by"] == "finish");
+  // The ad-hoc fault is in the report with its hits.
+  bool listed = false;
+  for (const nlohmann::json& f : report["faults"]) {
+    if (f["kind"] == "error_burst" && !f["from_scenario"].get<bool>()) {
+      listed = true;
+      CHECK(f["hits"] == 4);
+    }
+  }
+  CHECK(listed);
+}
+
+TEST_CASE("serve: 429s and Retry-After are counted, and a retry that does not wait is caught") {
+  Scratch scratch("serve-429");
+  LiveServe drill(scratch, "--time-scale 60 --duration 60s");
+  drill.curl(fmt::format(
+      "-X POST -d '{{\"kind\": \"rate_limit\", \"target\": \"dtc\", \"retry_after_s\": 1}}' "
+      "{}/_drill/faults",
+      drill.base));
+  const std::string get =
+      fmt::format("curl -s -o /dev/null -D - {}/channels/dtc/inventory/3", drill.base);
+  const CliRun first = scratch.shell(get);
+  CHECK(first.out.find("HTTP/1.1 429") != std::string::npos);
+  CHECK(first.out.find("Retry-After: 1") != std::string::npos);
+  scratch.shell(get);  // at once: early
+  scratch.shell("sleep 1.2");
+  scratch.shell(get);  // after the wait: honoured
+  const nlohmann::json report = drill.finish();
+  const nlohmann::json& b = report["behaviour"];
+  CHECK(b["answered_429"] == 3);
+  CHECK(b["retry_after_sent"] == 3);
+  CHECK(b["retry_after_early"] == 1);
+  CHECK(b["retry_after_honoured"] == 1);
+  bool failed_check = false;
+  for (const nlohmann::json& c : report["checks"]) {
+    if (c["name"] == "Retry-After honoured") failed_check = !c["passed"].get<bool>();
+  }
+  CHECK(failed_check);
+}
+
+TEST_CASE("serve: SIGTERM ends the drill and still writes every report") {
+  Scratch scratch("serve-sigterm");
+  // A short grace, so the orders placed before the signal count as lost (no connector runs).
+  LiveServe drill(scratch, "--time-scale 60 --duration 60s --grace 100ms");
+  std::this_thread::sleep_for(500ms);
+  drill.server.signal(SIGTERM);
+  const auto code = drill.server.wait_exit(30s);
+  REQUIRE(code);
+  CHECK(*code == 1);  // no connector ran: the orders placed are lost
+  const nlohmann::json report = nlohmann::json::parse(read_file(scratch / "out/report.json"));
+  CHECK(report["drill"]["ended_by"] == "signal");
+  CHECK(report["orders"]["placed"].get<uint64_t>() > 0);
+  CHECK(std::filesystem::exists(scratch / "out/report.md"));
+  CHECK(std::filesystem::exists(scratch / "out/junit.xml"));
+}
+
+TEST_CASE("serve: the control API refuses a request without the token") {
+  Scratch scratch("serve-token");
+  LiveServe drill(scratch, "--time-scale 60 --duration 60s");
+  const CliRun r = scratch.shell(fmt::format(
+      "curl -s -o /dev/null -w '%{{http_code}}' -X POST -d '' {}/_drill/finish", drill.base));
+  CHECK(r.out == "401");
+  const CliRun bad = scratch.shell(
+      fmt::format("curl -s -o /dev/null -w '%{{http_code}}' -X POST -d '' -H 'Authorization: "
+                  "Bearer nope' {}/_drill/finish",
+                  drill.base));
+  CHECK(bad.out == "401");
+  CHECK_FALSE(drill.server.wait_exit(300ms));  // still running
+  drill.finish();
+}
+
+TEST_CASE("serve: bad options exit 2 and name the option") {
+  Scratch scratch("serve-usage");
+  const std::string scenario = source_path("tests/scenarios/valid/live-drill.yaml");
+  for (const std::string args : {"--time-scale 0", "--time-scale fast", "--listen 127.0.0.1:99999",
+                                 "--duration -1s", "--webhook-url ftp://x"}) {
+    const CliRun r = scratch.run(fmt::format("serve '{}' {}", scenario, args));
+    CHECK_MESSAGE(r.exit_code == 2, args);
+    CHECK_MESSAGE(r.err.find(args.substr(0, args.find(' '))) != std::string::npos, r.err);
+  }
+  CHECK_FALSE(std::filesystem::exists(scratch / "out"));
+}
+
+// `syncdrill serve` with the reference connector (`syncdrill connect`) receiving its webhooks:
+// both binaries, over loopback, at x60. The scenario's OMS hangs on 30% of requests from 1 s to
+// 3 s of wall time (--hang 300ms, past the connector's 50 ms timeout) and does the work anyway.
+struct ConnectedDrill {
+  nlohmann::json report;
+  nlohmann::json connector;
+  int serve_exit = -1;
+};
+
+ConnectedDrill run_connected(Scratch& scratch, const std::string& connect_args,
+                             const std::string& connect_secret, bool ack) {
+  const std::string scenario = source_path("tests/scenarios/valid/live-drill.yaml");
+  const int serve_port = free_loopback_port();
+  REQUIRE(serve_port > 0);
+  Background connector(
+      scratch.dir(),
+      fmt::format("'{}' connect --target http://127.0.0.1:{} --listen 127.0.0.1:0 --secret {} "
+                  "--scenario '{}' --policy keyed --time-scale 60 --stats connector.json {}",
+                  SYNCDRILL_BINARY, serve_port, connect_secret, scenario, connect_args),
+      scratch / "connect.log");
+  const auto hook_port = connector.wait_for_log("webhooks at http://127\\.0\\.0\\.1:([0-9]+)", 10s);
+  REQUIRE_MESSAGE(hook_port, std::string(connector.log() + connector.err()));
+  Background server(
+      scratch.dir(),
+      fmt::format("'{}' serve '{}' --listen 127.0.0.1:{} --token {} --out out --time-scale 60 "
+                  "--duration 6s --hang 300ms --webhook-secret s3cret "
+                  "--webhook-url http://127.0.0.1:{}/webhooks",
+                  SYNCDRILL_BINARY, scenario, serve_port, kToken, *hook_port),
+      scratch / "serve.log");
+  REQUIRE(server.wait_for_log("(listening)", 10s));
+  if (ack) {
+    std::this_thread::sleep_for(1500ms);  // the OMS fault began at 1 s (scenario minute 1)
+    scratch.shell(fmt::format(
+        "curl -s -X POST -H 'Authorization: Bearer {}' -d '{{\"note\": \"OMS latency page\"}}' "
+        "http://127.0.0.1:{}/_drill/ack",
+        kToken, serve_port));
+  }
+  ConnectedDrill out;
+  const auto code = server.wait_exit(60s);
+  REQUIRE_MESSAGE(code, std::string(server.log() + server.err()));
+  out.serve_exit = *code;
+  connector.signal(SIGTERM);
+  REQUIRE(connector.wait_exit(30s));
+  out.report = nlohmann::json::parse(read_file(scratch / "out/report.json"));
+  out.connector = nlohmann::json::parse(read_file(scratch / "connector.json"));
+  return out;
+}
+
+const nlohmann::json* check(const nlohmann::json& report, const std::string& name) {
+  for (const nlohmann::json& c : report["checks"]) {
+    if (c["name"] == name) return &c;
+  }
+  return nullptr;
+}
+
+TEST_CASE("serve + connect: OMS timeouts duplicate orders without idempotency keys, not with") {
+  Scratch keyed_dir("serve-keyed");
+  const ConnectedDrill keyed = run_connected(keyed_dir, "", "s3cret", true);
+  const nlohmann::json& o = keyed.report["orders"];
+  INFO(keyed.report["orders"].dump());
+  CHECK(o["placed"].get<uint64_t>() > 200);  // ~1 order/s for ~6 scenario minutes
+  CHECK(o["duplicated"] == 0);
+  CHECK(o["lost"] == 0);
+  CHECK(o["created_once"].get<uint64_t>() + o["in_flight"].get<uint64_t>() ==
+        o["placed"].get<uint64_t>());
+  // The hangs were met and retried: the key made each retry a replay.
+  CHECK(keyed.connector["orders_replayed"].get<uint64_t>() > 0);
+  CHECK(keyed.connector["retries"].get<uint64_t>() > 0);
+  CHECK(keyed.report["behaviour"]["attempts_in_error_windows"].get<uint64_t>() > 0);
+  // The ack caught the OMS fault: MTTD from its start (60 s) to the ack (~90 s of scenario time).
+  const nlohmann::json& fault = keyed.report["faults"][0];
+  CHECK(fault["id"] == "oms-hang");
+  REQUIRE(fault["mttd_s"].is_number());
+  CHECK(fault["mttd_s"].get<double>() > 0);
+  CHECK(fault["mttd_s"].get<double>() < 120);
+  REQUIRE(fault["mttr_s"].is_number());
+  CHECK(fault["mttr_s"].get<double>() >= 120);  // the window is 2 scenario minutes
+  CHECK(keyed.serve_exit == 0);
+  CHECK(keyed.report["verdict"] == "PASS");
+  // Stock: the connector pushes the ERP's figure after each order, so listings end in sync.
+  CHECK(keyed.report["stock"]["final_overlisted_units"] == 0);
+
+  Scratch unkeyed_dir("serve-unkeyed");
+  const ConnectedDrill unkeyed =
+      run_connected(unkeyed_dir, "--no-idempotency-keys", "s3cret", false);
+  INFO(unkeyed.report["orders"].dump());
+  CHECK(unkeyed.report["orders"]["duplicated"].get<uint64_t>() > 0);
+  CHECK(unkeyed.report["orders"]["duplicate_copies"].get<uint64_t>() >=
+        unkeyed.report["orders"]["duplicated"].get<uint64_t>());
+  CHECK(unkeyed.connector["orders_replayed"] == 0);
+  const nlohmann::json* dup = check(unkeyed.report, "orders duplicated");
+  REQUIRE(dup != nullptr);
+  CHECK_FALSE((*dup)["passed"].get<bool>());
+  CHECK(unkeyed.serve_exit == 1);
+  // No ack: the fault is not detected.
+  CHECK(unkeyed.report["faults"][0]["mttd_s"].is_null());
+}
+
+TEST_CASE("serve + connect: a webhook signed with another secret is detected and refused") {
+  Scratch scratch("serve-badsig");
+  const ConnectedDrill drill = run_connected(scratch, "", "not-the-drills-secret", false);
+  CHECK(drill.connector["bad_signatures"].get<uint64_t>() > 0);
+  CHECK(drill.connector["orders_created"] == 0);
+  CHECK(drill.report["webhooks"]["delivered"] == 0);
+  CHECK(drill.report["webhooks"]["failed_attempts"].get<uint64_t>() > 0);
+  CHECK(drill.report["orders"]["created_once"] == 0);
+}
+
+}  // namespace
+}  // namespace syncdrill::testing

@@ -1,0 +1,105 @@
+// OrderJob parsing, the OMS body built from it, and the JobQueue's admission: pure functions and
+// one in-process queue, no sockets.
+#include "connector/order_event.hpp"
+
+#include <string>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "connector/job_queue.hpp"
+#include "connector/http_call.hpp"
+
+namespace syncdrill {
+namespace {
+
+using nlohmann::json;
+
+json order_body() {
+  return json::parse(R"({"event_id": "dtc-17", "topic": "orders/create", "channel": "dtc",
+    "created_at": "2026-11-28T00:50:15.123Z",
+    "order": {"id": 12, "status": "paid", "amount_minor": 4599,
+              "lines": [{"sku": 17, "quantity": 1, "unit_price_minor": 4599},
+                        {"sku": 3, "quantity": 2, "unit_price_minor": 100},
+                        {"sku": 17, "quantity": 1, "unit_price_minor": 4599}]}})");
+}
+
+TEST_CASE("connector: an orders/create body becomes the OMS create body and its key") {
+  std::string error;
+  const auto job = parse_order_event(order_body(), "", "", &error);
+  REQUIRE_MESSAGE(job, error);
+  CHECK(job->event_id == "dtc-17");
+  CHECK(job->channel == "dtc");
+  CHECK(job->order_id == 12);
+  CHECK(idempotency_key(*job) == "dtc-12");
+  CHECK(order_skus(*job) == std::vector<uint64_t>{3, 17});
+  const json oms = json::parse(oms_create_body(*job));
+  CHECK(oms["channel"] == "dtc");
+  CHECK(oms["channel_order"] == 12);
+  CHECK(oms["lines"].size() == 3);
+  CHECK(oms["lines"][1] == json{{"sku", 3}, {"quantity", 2}, {"unit_price_minor", 100}});
+  CHECK_FALSE(oms.contains("event_id"));
+}
+
+TEST_CASE("connector: an orders/create without what the OMS needs is refused with the field") {
+  std::string error;
+  json body = order_body();
+  body["order"]["lines"] = json::array();
+  CHECK_FALSE(parse_order_event(body, "", "", &error));
+  CHECK(error.find("order.lines") != std::string::npos);
+  body = order_body();
+  body["order"]["lines"][0]["quantity"] = 0;
+  CHECK_FALSE(parse_order_event(body, "", "", &error));
+  body = order_body();
+  body["order"].erase("id");
+  CHECK_FALSE(parse_order_event(body, "", "", &error));
+  CHECK(error.find("order.id") != std::string::npos);
+  // The headers stand in for a missing channel and event id.
+  body = order_body();
+  body.erase("channel");
+  body.erase("event_id");
+  const auto job = parse_order_event(body, "market", "market-9", &error);
+  REQUIRE(job);
+  CHECK(job->channel == "market");
+  CHECK(job->event_id == "market-9");
+  CHECK_FALSE(parse_order_event(body, "", "market-9", &error));
+}
+
+TEST_CASE("connector: the job queue remembers only the events it accepted") {
+  JobQueue queue(1, 10);
+  OrderJob job;
+  job.event_id = "a";
+  CHECK(queue.admit(1, job) == JobQueue::Admit::accepted);
+  CHECK(queue.admit(1, job) == JobQueue::Admit::duplicate);
+  CHECK(queue.admit(2, job) == JobQueue::Admit::full);  // not remembered: may come again
+  REQUIRE(queue.pop());
+  queue.done();
+  CHECK(queue.admit(2, job) == JobQueue::Admit::accepted);
+  queue.close();
+  CHECK(queue.admit(3, job) == JobQueue::Admit::closed);
+  CHECK(queue.pop());  // close() drains what is queued
+  queue.done();
+  CHECK_FALSE(queue.pop());
+}
+
+TEST_CASE("connector: answers are classed as done, worth a retry, or permanent") {
+  HttpReply r;
+  CHECK(classify(r) == ReplyClass::retryable);  // no answer
+  r.status = 201;
+  CHECK(classify(r) == ReplyClass::success);
+  for (const int status : {408, 429, 500, 503}) {
+    r.status = status;
+    CHECK(classify(r) == ReplyClass::retryable);
+  }
+  for (const int status : {400, 404, 409, 422}) {
+    r.status = status;
+    CHECK(classify(r) == ReplyClass::permanent);
+  }
+  CHECK(parse_retry_after_s("3") == 3);
+  CHECK_FALSE(parse_retry_after_s("Wed, 21 Oct 2026 07:28:00 GMT"));
+  CHECK_FALSE(parse_retry_after_s(""));
+  CHECK_FALSE(parse_retry_after_s("-1"));
+}
+
+}  // namespace
+}  // namespace syncdrill
