@@ -74,7 +74,8 @@ std::optional<int> apply_scenario(const po::variables_map& vm, ConnectorOptions&
     const PolicySpec* policy = find_policy(*scenario, name);
     if (policy == nullptr) {
       std::string known;
-      for (const PolicySpec& p : scenario->policies) known += (known.empty() ? "" : ", ") + p.name;
+      for (const PolicySpec& p : scenario->policies)
+        known += (known.empty() ? "" : ", ") + p.name;
       return usage_error(fmt::format("{} has no policy '{}' (it has: {})", path, name,
                                      known.empty() ? "none" : known));
     }
@@ -109,7 +110,11 @@ std::optional<int> parse_values(const po::variables_map& vm, ConnectArgs& a) {
   ConnectorOptions& o = a.options;
   if (!vm.count("target")) return usage_error("connect needs --target http://HOST:PORT");
   o.target_url = vm["target"].as<std::string>();
-  while (o.target_url.ends_with('/')) o.target_url.pop_back();
+  while (o.target_url.ends_with('/'))
+    o.target_url.pop_back();
+  if (!o.target_url.starts_with("http://")) {
+    return usage_error(fmt::format("--target takes an http:// URL, not '{}'", o.target_url));
+  }
   const std::string listen = vm["listen"].as<std::string>();
   if (!parse_listen(listen, o)) {
     return usage_error(fmt::format("--listen takes HOST:PORT (PORT 0..65535), not '{}'", listen));
@@ -132,6 +137,16 @@ std::optional<int> parse_values(const po::variables_map& vm, ConnectArgs& a) {
     }
     a.duration = std::chrono::milliseconds(std::max<int64_t>(1, d.value->us / 1000));
   }
+  if (vm.count("workers")) {
+    const std::string text = vm["workers"].as<std::string>();
+    size_t workers = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, workers);
+    if (ec != std::errc{} || ptr != end || workers < 1 || workers > 64) {
+      return usage_error(fmt::format("--workers takes a whole number 1..64, not '{}'", text));
+    }
+    o.worker_threads = workers;
+  }
   if (vm.count("stats")) a.stats_path = vm["stats"].as<std::string>();
   if (auto stop = apply_scenario(vm, o)) return stop;
   // A reference connector is well-behaved by default: keys and dedupe on whatever the policy.
@@ -148,7 +163,7 @@ std::optional<int> parse_connect_args(const std::vector<std::string>& args, Conn
       "usage: syncdrill connect --target http://HOST:PORT [--listen HOST:PORT]\n"
       "                         [--secret S | --secret-env NAME] [--scenario FILE --policy NAME]\n"
       "                         [--no-idempotency-keys] [--no-dedupe] [--time-scale X]\n"
-      "                         [--duration D] [--stats FILE]\n\noptions");
+      "                         [--workers N] [--duration D] [--stats FILE]\n\noptions");
   visible.add_options()("help,h", "show this help")(
       "target", po::value<std::string>()->value_name("URL"),
       "the drill's base URL, e.g. http://127.0.0.1:8080 (required)")(
@@ -168,6 +183,8 @@ std::optional<int> parse_connect_args(const std::vector<std::string>& args, Conn
       "the drill's time scale: policy durations are divided by X (default 1)")(
       "duration", po::value<std::string>()->value_name("D"),
       "wall time to run, e.g. 5m (default: until SIGINT or SIGTERM)")(
+      "workers", po::value<std::string>()->value_name("N"),
+      "orders processed at once, 1..64 (default 4)")(
       "stats", po::value<std::string>()->value_name("FILE"), "also write the final stats here");
   po::variables_map vm;
   try {
@@ -233,8 +250,7 @@ int connect_command(const std::vector<std::string>& args) {
   const std::string text = to_json(stats).dump(2) + "\n";
   std::cout << text;
   if (!a.stats_path.empty()) {
-    if (std::string write_error = write_file_atomically(a.stats_path, text);
-        !write_error.empty()) {
+    if (std::string write_error = write_file_atomically(a.stats_path, text); !write_error.empty()) {
       std::cerr << "syncdrill: error: " << write_error << "\n";
       return kExitInternal;
     }

@@ -118,8 +118,8 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
                  "time, sped up X times. The team's connector is the system under test. The\n"
                  "control API (docs/live-control.md) adds and removes faults, records acks\n"
                  "(POST /_drill/ack: the live MTTD) and finishes the drill. On finish, SIGINT,\n"
-                 "SIGTERM or --duration the drill writes DIR/report.json, report.md and\n"
-                 "junit.xml and exits 0 if every check held, 1 if one failed.\n";
+                 "SIGTERM or --duration the drill writes DIR/report.json, report.md,\n"
+                 "junit.xml and report.html and exits 0 if every check held, 1 if one failed.\n";
     return kExitOk;
   }
   if (!vm.count("scenario")) return usage_error("serve needs a scenario file");
@@ -262,13 +262,13 @@ int serve_command(const std::vector<std::string>& args) {
   done.store(true);
   signal_waiter.join();
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
-  result.listen = fmt::format("{}:{}", a.drill.host, drill.port());
 
   CreatedFolders created(out_dir);
   std::vector<std::pair<std::string, std::string>> files{
       {"report.json", live_report_json(result).dump(2) + "\n"},
       {"report.md", live_report_markdown(result)},
-      {"junit.xml", live_report_junit(result)}};
+      {"junit.xml", live_report_junit(result)},
+      {"report.html", live_report_html(result)}};
   std::vector<std::string> written;
   error = make_directories(out_dir);
   if (error.empty()) error = write_all_or_nothing(out_dir, files, written);

@@ -99,6 +99,7 @@ struct LiveDrill::Impl {
   std::unique_ptr<WebhookSender> sender;
   LiveTraffic traffic;
   uint64_t webhooks_not_sent = 0;  // events with no --webhook-url, or refused by the sender
+  int bound_port = 0;              // the port served on (options.port may be 0)
 
   std::mutex mu;
   std::condition_variable cv;
@@ -113,7 +114,10 @@ struct LiveDrill::Impl {
         mocks(s, options.seed, clock),
         faults(LiveFaults::Options{options.seed, options.time_scale, options.hang_ms}, steady_us),
         observer(clock, start_wall),
-        server(mocks, MockServerOptions{.host = options.host, .port = options.port}),
+        server(mocks, MockServerOptions{.host = options.host,
+                                        .port = options.port,
+                                        .worker_threads = options.worker_threads,
+                                        .keep_alive_max_count = options.keep_alive_max_count}),
         traffic(mocks, options.seed, [this](uint32_t channel, const PlaceResult& p, SimTime at) {
           observer.on_order(channel, p, at);
         }) {}
@@ -325,13 +329,14 @@ bool LiveDrill::start(std::string* error) {
     d.sender = std::make_unique<WebhookSender>(std::move(w));
   }
   if (!d.server.start(error)) return false;
+  d.bound_port = d.server.port();
   d.traffic.start();
   d.ticker = std::thread([&d] { d.tick(); });
   return true;
 }
 
 int LiveDrill::port() const {
-  return impl_->server.port();
+  return impl_->bound_port;
 }
 
 void LiveDrill::finish(const std::string& reason) {
@@ -359,7 +364,7 @@ LiveResult LiveDrill::wait() {
   r.id = RunIdentity{d.options.scenario_path, d.options.scenario_hash, d.options.seed};
   r.scenario_name = d.scenario.name;
   r.version = SYNCDRILL_VERSION;
-  r.listen = fmt::format("{}:{}", d.options.host, d.options.port);
+  r.listen = fmt::format("{}:{}", d.options.host, d.bound_port);
   r.webhook_url = d.options.webhook_url;
   r.time_scale = d.options.time_scale;
   r.wall_s = wall;

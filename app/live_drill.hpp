@@ -26,15 +26,17 @@ struct ServeOptions {
   std::string scenario_hash;
   uint64_t seed = 1;
   std::string host = "127.0.0.1";
-  int port = 8080;                   // 0 = an ephemeral port
-  double time_scale = 1;             // scenario seconds per wall second
-  std::string webhook_url;           // empty: no webhooks are sent (the connector must poll)
-  std::string webhook_secret;        // HMAC-SHA256 key of the signature header
-  std::optional<double> duration_s;  // wall seconds; none = the scenario's duration / time_scale
-  std::string token;                 // the control API's bearer token (not empty)
-  int64_t hang_ms = 30'000;          // how long a timeout fault holds a request (wall)
-  double grace_s = 2;                // wall seconds an order may take to reach the OMS
-  double sample_interval_s = 0.1;    // wall seconds between stock sweeps
+  int port = 8080;                    // 0 = an ephemeral port
+  double time_scale = 1;              // scenario seconds per wall second
+  std::string webhook_url;            // empty: no webhooks are sent (the connector must poll)
+  std::string webhook_secret;         // HMAC-SHA256 key of the signature header
+  std::optional<double> duration_s;   // wall seconds; none = the scenario's duration / time_scale
+  std::string token;                  // the control API's bearer token (not empty)
+  int64_t hang_ms = 30'000;           // how long a timeout fault holds a request (wall)
+  double grace_s = 2;                 // wall seconds an order may take to reach the OMS
+  double sample_interval_s = 0.1;     // wall seconds between stock sweeps
+  size_t worker_threads = 64;         // the server's connections served at once
+  size_t keep_alive_max_count = 100;  // requests per connection before it is closed
 };
 
 class LiveDrill {

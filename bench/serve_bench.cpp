@@ -1,6 +1,8 @@
-// The live mocks under load: MockServer on an ephemeral loopback port, driven by wrk (Debian
-// package wrk; scripts/install-bench-deps installs it) with no faults and the channels' rate
-// limits off, on one GET and one POST route. Prints per route
+// `syncdrill serve` under load: the live drill (LiveDrill: the mock server with its fault gate,
+// request observer and control routes, the traffic generator and the stock sweeps, all as the
+// command runs them) on an ephemeral loopback port at time scale 1, driven by wrk (Debian
+// package wrk; scripts/install-bench-deps installs it) with the scenario's faults removed and
+// the channels' rate limits off, on one GET and one POST route. Prints per route
 //   bench serve route=PATH method=M requests_per_s=X p99_ms=X non_2xx=N rss_mib=X
 //   generator=wrk|builtin
 // (rss_mib: the server process's resident memory after the run, to see it stays flat).
@@ -21,8 +23,7 @@
 
 #include <httplib.h>
 
-#include "mocks/http/live_clock.hpp"
-#include "mocks/http/live_mocks.hpp"
+#include "app/live_drill.hpp"
 #include "mocks/http/mock_server.hpp"
 #include "sim/observe/histogram.hpp"
 #include "sim/scenario/loader.hpp"
@@ -177,12 +178,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench serve: the scenario needs a channel and two SKUs\n");
     return 2;
   }
-  const LiveClock clock(60);
-  LiveMocks mocks(scenario, scenario.seed, clock);
-  MockServerOptions options;
+  // No faults: the baseline speed. The customers keep ordering at the scenario's own pace.
+  scenario.faults.clear();
+  ServeOptions options;
+  options.port = 0;
+  options.time_scale = 1;
+  options.token = "bench";
+  options.seed = scenario.seed;
   options.worker_threads = settings.workers;
   options.keep_alive_max_count = settings.keep_alive_max;
-  MockServer server(mocks, options);
+  LiveDrill server(scenario, options);
   std::string error;
   if (!server.start(&error)) {
     std::fprintf(stderr, "bench serve: %s\n", error.c_str());
@@ -221,6 +226,10 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(f->non_2xx), rss_mib(), wrk ? "wrk" : "builtin");
     std::fflush(stdout);
   }
-  server.stop();
+  server.finish("bench");
+  const LiveResult result = server.wait();
+  std::printf("bench serve drill_requests=%llu orders_placed=%llu rss_mib=%.1f\n",
+              static_cast<unsigned long long>(result.behaviour.requests),
+              static_cast<unsigned long long>(result.orders.placed), rss_mib());
   return status;
 }

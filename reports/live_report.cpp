@@ -22,6 +22,10 @@ std::string seconds_or_dash(const std::optional<double>& v) {
   return v ? human_duration(Duration{static_cast<int64_t>(*v * 1e6)}) : std::string("-");
 }
 
+std::string secs_text(double s) {
+  return plain_number(s, 1) + " s";
+}
+
 std::string verdict(const LiveResult& r) {
   return r.failed() ? "FAIL" : "PASS";
 }
@@ -194,6 +198,103 @@ std::string live_report_junit(const LiveResult& r) {
   }
   xml += "  </testsuite>\n</testsuites>\n";
   return xml;
+}
+
+namespace {
+
+constexpr std::string_view kLiveStyle =
+    "body{font-family:system-ui,sans-serif;color:#1f2328;max-width:1000px;margin:24px auto;"
+    "padding:0 16px}table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid "
+    "#d0d7de;padding:4px 8px;text-align:left}th{background:#f6f8fa}td.num{text-align:right}"
+    "tr.fail td{background:#ffebe9}.verdict{padding:.05em .5em;border-radius:4px;color:#fff;"
+    "font-weight:700}.pass{background:#1a7f37}.fail-v{background:#cf222e}";
+
+// A two-row table: a header of names, a row of values (already escaped or numbers).
+std::string html_row_table(const std::vector<std::pair<std::string, std::string>>& cells) {
+  std::string head, row;
+  for (const auto& [name, value] : cells) {
+    head += "<th>" + xml_text(name) + "</th>";
+    row += "<td class=\"num\">" + xml_text(value) + "</td>";
+  }
+  return "<table><tr>" + head + "</tr><tr>" + row + "</tr></table>\n";
+}
+
+}  // namespace
+
+std::string live_report_html(const LiveResult& r) {
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";
+  h += fmt::format("<title>Live drill: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+                   xml_text(r.scenario_name), kLiveStyle);
+  h += fmt::format("<h1>Live drill: {} <span class=\"verdict {}\">{}</span></h1>\n",
+                   xml_text(r.scenario_name), r.failed() ? "fail-v" : "pass", verdict(r));
+  h += fmt::format(
+      "<p>Served on <code>{}</code> at time scale {} for {} s wall ({} of scenario time), ended "
+      "by {}. Seed {}, scenario hash <code>{}</code>, syncdrill {}.</p>\n",
+      xml_text(r.listen), plain_number(r.time_scale), plain_number(r.wall_s, 1),
+      human_duration(Duration{static_cast<int64_t>(r.scenario_s * 1e6)}), xml_text(r.ended_by),
+      r.id.seed, xml_text(r.id.scenario_hash), xml_text(r.version));
+  h += "<h2>Checks</h2>\n<table><tr><th>check</th><th>result</th><th>actual</th><th>limit</th></"
+       "tr>\n";
+  for (const LiveCheck& c : r.checks) {
+    h += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                     c.passed ? "" : " class=\"fail\"", xml_text(c.name),
+                     c.passed ? "pass" : "FAIL", xml_text(c.actual), xml_text(c.limit));
+  }
+  h += "</table>\n<h2>Orders</h2>\n";
+  const LiveOrders& o = r.orders;
+  h += html_row_table({{"placed", grouped(o.placed)},
+                       {"created once", grouped(o.created_once)},
+                       {"duplicated", grouped(o.duplicated)},
+                       {"extra copies", grouped(o.duplicate_copies)},
+                       {"lost", grouped(o.lost)},
+                       {"in flight", grouped(o.in_flight)},
+                       {"sold out", grouped(o.sold_out)},
+                       {"oversells", grouped(o.oversells)}});
+  h += "<h2>Stock on the channels</h2>\n";
+  const LiveStock& s = r.stock;
+  h += html_row_table({{"listings", grouped(s.listings)},
+                       {"sweeps", grouped(s.samples)},
+                       {"stale episodes", grouped(s.stale_episodes)},
+                       {"staleness p95", secs_text(s.staleness_p95_s)},
+                       {"staleness max", secs_text(s.staleness_max_s)},
+                       {"stale samples", plain_number(s.stale_share * 100, 2) + "%"},
+                       {"over-listed units at the end", std::to_string(s.final_overlisted_units)}});
+  h += "<h2>The connector under faults</h2>\n";
+  const LiveBehaviour& b = r.behaviour;
+  h += html_row_table({{"requests", grouped(b.requests)},
+                       {"5xx", grouped(b.answered_5xx)},
+                       {"429", grouped(b.answered_429)},
+                       {"dropped", grouped(b.dropped)},
+                       {"in error windows", grouped(b.attempts_in_error_windows)},
+                       {"retries", grouped(b.gaps_after_error)},
+                       {"median gap", plain_number(b.gap_after_error_p50_ms, 1) + " ms"},
+                       {"hot retries", grouped(b.hot_retries)},
+                       {"Retry-After honoured", grouped(b.retry_after_honoured)},
+                       {"Retry-After early", grouped(b.retry_after_early)}});
+  h += "<h2>Faults</h2>\n<table><tr><th>fault</th><th>kind</th><th>targets</th><th>window</th>"
+       "<th>hits</th><th>MTTD</th><th>MTTR</th></tr>\n";
+  for (const LiveFaultOutcome& f : r.faults) {
+    std::string targets;
+    for (const std::string& t : f.targets)
+      targets += (targets.empty() ? "" : ", ") + t;
+    const std::string window =
+        !f.applied ? std::string("not applied live")
+                   : fmt::format("{} – {}", secs_text(f.start_s),
+                                 f.end_s ? secs_text(*f.end_s) : std::string("end"));
+    h += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td>"
+        "<td>{}</td></tr>\n",
+        xml_text(f.id), xml_text(f.kind), xml_text(targets), xml_text(window), grouped(f.hits),
+        seconds_or_dash(f.mttd_s), seconds_or_dash(f.mttr_s));
+  }
+  h += "</table>\n<h2>Acknowledgements</h2>\n<ul>\n";
+  if (r.acks.empty()) h += "<li>None: no <code>POST /_drill/ack</code> came in.</li>\n";
+  for (const LiveAck& a : r.acks) {
+    h += fmt::format("<li>at {}: {}{}</li>\n", secs_text(a.at_s), xml_text(a.note),
+                     a.fault_id.empty() ? "" : " (caught " + xml_text(a.fault_id) + ")");
+  }
+  h += "</ul>\n</body>\n</html>\n";
+  return h;
 }
 
 std::string live_scorecard_text(const LiveResult& r, const std::string& out_dir) {

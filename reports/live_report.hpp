@@ -1,7 +1,8 @@
 // The reports of a live drill (`syncdrill serve`): what the team's real connector did while the
 // scenario's traffic and faults played out in scaled wall-clock time. The same files as `run`
-// writes (report.json, report.md, junit.xml) and a terminal scorecard, from a LiveResult the
-// drill fills in (app/live_drill.cpp). Unlike a simulated run, a live drill is not replayable to
+// writes (report.json, report.md, junit.xml, report.html) and a terminal scorecard, from a
+// LiveResult the
+// drill fills in (app/live_drill.cpp), plus report.html. Unlike a simulated run, a live drill is not replayable to
 // the byte: the connector's timing is real. The report records the seed, scenario hash and
 // version anyway, so the same traffic and fault timeline can be played again.
 //
@@ -117,6 +118,8 @@ struct LiveResult {
 nlohmann::json live_report_json(const LiveResult& r);
 std::string live_report_markdown(const LiveResult& r);
 std::string live_report_junit(const LiveResult& r);
+// One self-contained page (no script, no external file): the checks and every table of report.md.
+std::string live_report_html(const LiveResult& r);
 std::string live_scorecard_text(const LiveResult& r, const std::string& out_dir);
 
 }  // namespace syncdrill

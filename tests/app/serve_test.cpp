@@ -134,8 +134,12 @@ TEST_CASE("serve: SIGTERM ends the drill and still writes every report") {
   const nlohmann::json report = nlohmann::json::parse(read_file(scratch / "out/report.json"));
   CHECK(report["drill"]["ended_by"] == "signal");
   CHECK(report["orders"]["placed"].get<uint64_t>() > 0);
-  CHECK(std::filesystem::exists(scratch / "out/report.md"));
-  CHECK(std::filesystem::exists(scratch / "out/junit.xml"));
+  CHECK(read_file(scratch / "out/report.md").find("# Live drill: live-drill") == 0);
+  CHECK(read_file(scratch / "out/report.html").find("<h1>Live drill: live-drill") !=
+        std::string::npos);
+  const CliRun lint = scratch.shell("xmllint --noout out/junit.xml out/report.html");
+  CHECK_MESSAGE(lint.exit_code == 0, lint.err);
+  CHECK(read_file(scratch / "out/junit.xml").find("name=\"orders lost\"") != std::string::npos);
 }
 
 TEST_CASE("serve: the control API refuses a request without the token") {

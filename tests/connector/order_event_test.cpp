@@ -7,8 +7,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "connector/job_queue.hpp"
 #include "connector/http_call.hpp"
+#include "connector/job_queue.hpp"
 
 namespace syncdrill {
 namespace {

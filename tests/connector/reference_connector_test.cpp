@@ -154,12 +154,12 @@ struct Running {
 std::string order_webhook(const std::string& channel, uint64_t order, SkuId sku,
                           const std::string& event_id) {
   const json line = {{"sku", sku}, {"quantity", 1}, {"unit_price_minor", 1500}};
-  return json{{"event_id", event_id},
-              {"topic", "orders/create"},
-              {"channel", channel},
-              {"created_at", "2026-11-28T00:50:15.123Z"},
-              {"order",
-               {{"id", order}, {"status", "paid"}, {"amount_minor", 1500}, {"lines", {line}}}}}
+  return json{
+      {"event_id", event_id},
+      {"topic", "orders/create"},
+      {"channel", channel},
+      {"created_at", "2026-11-28T00:50:15.123Z"},
+      {"order", {{"id", order}, {"status", "paid"}, {"amount_minor", 1500}, {"lines", {line}}}}}
       .dump();
 }
 
