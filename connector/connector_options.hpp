@@ -37,14 +37,14 @@ struct ConnectorOptions {
   bool stock_sync = true;                   // default on: push stock after each created order
   std::vector<StockTarget> stock_channels;  // default empty: the order's own channel, no buffer
 
-  size_t worker_threads = 4;            // jobs processed at once, 1..64; default 4
-  size_t receiver_threads = 8;          // webhook connections served at once, 1..64; default 8
-  size_t queue_max = 1'000;             // accepted jobs waiting for a worker, >= 1; default 1,000
-  size_t dedupe_capacity = 100'000;     // event ids remembered, >= 1; default 100,000
+  size_t worker_threads = 4;             // jobs processed at once, 1..64; default 4
+  size_t receiver_threads = 8;           // webhook connections served at once, 1..64; default 8
+  size_t queue_max = 1'000;              // accepted jobs waiting for a worker, >= 1; default 1,000
+  size_t dedupe_capacity = 100'000;      // event ids remembered, >= 1; default 100,000
   size_t payload_max_bytes = 64 * 1024;  // larger webhook bodies get 413; default 64 KiB
-  size_t dead_letter_reasons_max = 10;  // last dead-letter reasons kept in the stats; default 10
-  int64_t stop_deadline_ms = 5'000;     // stop(): time in-flight jobs get to finish; default 5 s
-  uint64_t seed = 1;                    // backoff jitter streams; default 1
+  size_t dead_letter_reasons_max = 10;   // last dead-letter reasons kept in the stats; default 10
+  int64_t stop_deadline_ms = 5'000;      // stop(): time in-flight jobs get to finish; default 5 s
+  uint64_t seed = 1;                     // backoff jitter streams; default 1
 };
 
 }  // namespace syncdrill

@@ -67,8 +67,7 @@ size_t JobQueue::abandon() {
 
 bool JobQueue::wait_idle_until(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
-  return changed_.wait_until(lock, deadline,
-                             [this] { return jobs_.empty() && in_progress_ == 0; });
+  return changed_.wait_until(lock, deadline, [this] { return jobs_.empty() && in_progress_ == 0; });
 }
 
 }  // namespace syncdrill

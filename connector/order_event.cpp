@@ -90,7 +90,8 @@ std::string idempotency_key(const OrderJob& job) {
 std::vector<uint64_t> order_skus(const OrderJob& job) {
   std::vector<uint64_t> skus;
   skus.reserve(job.lines.size());
-  for (const OrderJobLine& l : job.lines) skus.push_back(l.sku);
+  for (const OrderJobLine& l : job.lines)
+    skus.push_back(l.sku);
   std::sort(skus.begin(), skus.end());
   skus.erase(std::unique(skus.begin(), skus.end()), skus.end());
   return skus;

@@ -9,9 +9,12 @@ namespace syncdrill {
 
 using nlohmann::json;
 
-OrderWorker::OrderWorker(const ConnectorOptions& options, PolicyCaller& orders,
-                         PolicyCaller& stock, StatsRecorder& stats)
-    : options_(options), orders_(orders), stock_(stock), stats_(stats),
+OrderWorker::OrderWorker(const ConnectorOptions& options, PolicyCaller& orders, PolicyCaller& stock,
+                         StatsRecorder& stats)
+    : options_(options),
+      orders_(orders),
+      stock_(stock),
+      stats_(stats),
       client_(options.target_url) {
   // A fresh connection per request: a kept-alive one the drill closed while idle would fail
   // the next attempt for a reason that is not the drill's fault.
@@ -33,8 +36,9 @@ bool OrderWorker::create_order(const OrderJob& job) {
   request.path = "/oms/orders";
   request.body = oms_create_body(job);
   if (options_.policy.idempotency_keys) request.idempotency_key = idempotency_key(job);
-  const CallResult r = orders_.call(
-      "POST /oms/orders", [&](std::chrono::microseconds timeout) { return send(request, timeout); });
+  const CallResult r = orders_.call("POST /oms/orders", [&](std::chrono::microseconds timeout) {
+    return send(request, timeout);
+  });
   if (!r.ok) {
     stats_.dead_letter(fmt::format("{} order {}: {}", job.channel, job.order_id, r.failure));
     return false;
@@ -62,9 +66,9 @@ void OrderWorker::sync_stock(const OrderJob& job) {
 std::optional<int64_t> OrderWorker::read_on_hand(uint64_t sku) {
   HttpRequest request;
   request.path = fmt::format("/erp/stock/{}", sku);
-  const CallResult r =
-      stock_.call("GET " + request.path,
-                  [&](std::chrono::microseconds timeout) { return send(request, timeout); });
+  const CallResult r = stock_.call("GET " + request.path, [&](std::chrono::microseconds timeout) {
+    return send(request, timeout);
+  });
   if (r.ok) {
     const json body = json::parse(r.last.body, nullptr, false);
     const auto it = body.is_object() ? body.find("on_hand") : body.end();
@@ -83,9 +87,9 @@ void OrderWorker::push_stock(const std::string& channel, uint64_t sku, int64_t q
   request.method = HttpRequest::Method::post;
   request.path = fmt::format("/channels/{}/inventory/set", channel);
   request.body = json{{"sku", sku}, {"quantity", quantity}}.dump();
-  const CallResult r =
-      stock_.call("POST " + request.path,
-                  [&](std::chrono::microseconds timeout) { return send(request, timeout); });
+  const CallResult r = stock_.call("POST " + request.path, [&](std::chrono::microseconds timeout) {
+    return send(request, timeout);
+  });
   if (r.ok) {
     stats_.add(&ConnectorStats::stock_pushes);
     return;

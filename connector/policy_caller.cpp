@@ -79,8 +79,8 @@ CallResult PolicyCaller::call(std::string_view what, const Attempt& attempt) {
         return result;
       }
       if (kind == ReplyClass::permanent) {
-        result.failure = fmt::format("{} {} -> {} (not retryable)", name_, what,
-                                     describe(result.last));
+        result.failure =
+            fmt::format("{} {} -> {} (not retryable)", name_, what, describe(result.last));
         return result;
       }
     } else {
@@ -95,8 +95,8 @@ CallResult PolicyCaller::call(std::string_view what, const Attempt& attempt) {
       return result;
     }
     if (!stop_.sleep_for(*wait)) {
-      result.failure = fmt::format("{} {} -> {} (stopped before retrying)", name_, what,
-                                   describe(result.last));
+      result.failure =
+          fmt::format("{} {} -> {} (stopped before retrying)", name_, what, describe(result.last));
       return result;
     }
   }

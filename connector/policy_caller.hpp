@@ -54,8 +54,7 @@ class PolicyCaller {
   // `name` names the jitter stream ("connector/<name>") and the dead-letter reasons.
   // REQUIRES: time_scale > 0; the policy's ranges as the scenario loader enforces them.
   PolicyCaller(std::string name, const PolicySpec& policy, double time_scale, uint64_t seed,
-               std::chrono::steady_clock::time_point epoch, StatsRecorder& stats,
-               StopSignal& stop);
+               std::chrono::steady_clock::time_point epoch, StatsRecorder& stats, StopSignal& stop);
 
   // Runs `attempt` under the policy; `what` describes the call ("POST /oms/orders").
   CallResult call(std::string_view what, const Attempt& attempt);

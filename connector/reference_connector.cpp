@@ -72,7 +72,8 @@ bool ReferenceConnector::start(std::string* error) {
   SD_CHECK(!started_, "start() once");
   started_ = true;
   workers_.reserve(options_.worker_threads);
-  for (size_t i = 0; i < options_.worker_threads; ++i) workers_.emplace_back([this] { work(); });
+  for (size_t i = 0; i < options_.worker_threads; ++i)
+    workers_.emplace_back([this] { work(); });
   if (!receiver_.start(error)) {
     stop();
     return false;
@@ -101,7 +102,8 @@ ConnectorStats ReferenceConnector::stop() {
     stats_.add(&ConnectorStats::jobs_abandoned, queue_.abandon());
     stop_signal_.abort();
   }
-  for (std::thread& t : workers_) t.join();
+  for (std::thread& t : workers_)
+    t.join();
   workers_.clear();
   return stats_.snapshot();
 }

@@ -48,8 +48,7 @@ uint64_t dedupe_key(const OrderJob& job) {
 }  // namespace
 
 struct WebhookReceiver::Impl {
-  Impl(const ConnectorOptions& o, JobQueue& q, StatsRecorder& s)
-      : options(o), queue(q), stats(s) {}
+  Impl(const ConnectorOptions& o, JobQueue& q, StatsRecorder& s) : options(o), queue(q), stats(s) {}
 
   void configure();
   void handle(const httplib::Request& req, httplib::Response& res);
@@ -65,9 +64,7 @@ void WebhookReceiver::Impl::configure() {
   server = std::make_unique<httplib::Server>();
   httplib::Server& svr = *server;
   const size_t threads = options.receiver_threads;
-  svr.new_task_queue = [threads] {
-    return new BoundedTaskQueue(threads, kConnectionsWaitingMax);
-  };
+  svr.new_task_queue = [threads] { return new BoundedTaskQueue(threads, kConnectionsWaitingMax); };
   svr.set_payload_max_length(options.payload_max_bytes);
   svr.set_read_timeout(5, 0);
   svr.set_write_timeout(5, 0);
@@ -78,18 +75,17 @@ void WebhookReceiver::Impl::configure() {
     const int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  svr.Post("/webhooks", [this](const httplib::Request& req, httplib::Response& res) {
-    handle(req, res);
-  });
+  svr.Post("/webhooks",
+           [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
   // Errors cpp-httplib answers itself (404, 413, 400) get a JSON body like ours.
-  svr.set_error_handler(httplib::Server::Handler([](const httplib::Request&,
-                                                    httplib::Response& res) {
-    if (!res.body.empty()) return;
-    const int status = res.status;
-    reply_error(res, status, status == 404 ? "not_found" : "bad_request",
-                status == 404 ? "the connector takes POST /webhooks only"
-                              : fmt::format("HTTP {}", status));
-  }));
+  svr.set_error_handler(
+      httplib::Server::Handler([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return;
+        const int status = res.status;
+        reply_error(res, status, status == 404 ? "not_found" : "bad_request",
+                    status == 404 ? "the connector takes POST /webhooks only"
+                                  : fmt::format("HTTP {}", status));
+      }));
 }
 
 void WebhookReceiver::Impl::handle(const httplib::Request& req, httplib::Response& res) {
@@ -161,7 +157,8 @@ bool WebhookReceiver::start(std::string* error) {
                        ? svr.bind_to_any_port(o.listen_host)
                        : (svr.bind_to_port(o.listen_host, o.listen_port) ? o.listen_port : -1);
   if (port <= 0) {
-    if (error != nullptr) *error = fmt::format("cannot listen on {}:{}", o.listen_host, o.listen_port);
+    if (error != nullptr)
+      *error = fmt::format("cannot listen on {}:{}", o.listen_host, o.listen_port);
     impl_->server.reset();
     return false;
   }
