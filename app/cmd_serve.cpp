@@ -95,11 +95,15 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
                        "wall time the drill runs (default: the scenario's duration / X)")(
       "out", po::value<std::string>()->value_name("DIR"),
       "report folder (default: out/<scenario name>-live)")(
-      "seed", po::value<uint64_t>(), "root seed (default: the scenario's `seed`)")(
+      "seed", po::value<std::string>()->value_name("N"),
+      "root seed, a whole number >= 0 (default: the scenario's `seed`)")(
       "hang", po::value<std::string>()->value_name("D"),
-      "how long a timeout fault holds a request, wall time (default 30s)")(
+      "how long a timeout fault holds a request, wall time (default 30s, at most 60s)")(
       "grace", po::value<std::string>()->value_name("D"),
-      "wall time an order may take to reach the OMS before it counts as lost (default 2s)")(
+      "wall time the drill keeps serving after its traffic stops, so the connector's work in "
+      "hand can land, before it scores (default 2s, at most 60s)")(
+      "sample-interval", po::value<std::string>()->value_name("D"),
+      "wall time between sweeps of the channel listings against the ERP (default 100ms)")(
       "quiet,q", "print only the listening line and errors");
   po::options_description all;
   all.add(visible).add_options()("scenario", po::value<std::string>());
@@ -138,6 +142,9 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
           fmt::format("--listen takes HOST:PORT with a port 0..65535, not '{}'", listen));
     }
     a.drill.host = listen.substr(0, colon);
+    if (a.drill.host.size() > 2 && a.drill.host.front() == '[' && a.drill.host.back() == ']') {
+      a.drill.host = a.drill.host.substr(1, a.drill.host.size() - 2);  // [::1]:8080
+    }
     a.drill.port = port;
   }
   if (vm.count("time-scale")) {
@@ -157,6 +164,7 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
   }
   if (vm.count("webhook-secret")) {
     a.drill.webhook_secret = vm["webhook-secret"].as<std::string>();
+    if (a.drill.webhook_secret.empty()) return usage_error("--webhook-secret must not be empty");
   } else if (const char* env = std::getenv("SYNCDRILL_WEBHOOK_SECRET"); env && *env) {
     a.drill.webhook_secret = env;
     a.secret_source = "$SYNCDRILL_WEBHOOK_SECRET";
@@ -183,15 +191,32 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
   if (vm.count("hang")) {
     if (auto stop = wall_duration_error("--hang", vm["hang"].as<std::string>(), seconds))
       return stop;
+    if (seconds > 60) return usage_error("--hang is at most 60s (a held request ties a worker)");
     a.drill.hang_ms = std::max<int64_t>(1, std::llround(seconds * 1e3));
   }
   if (vm.count("grace")) {
     if (auto stop = wall_duration_error("--grace", vm["grace"].as<std::string>(), seconds))
       return stop;
+    if (seconds > 60) return usage_error("--grace is at most 60s");
     a.drill.grace_s = seconds;
   }
+  if (vm.count("sample-interval")) {
+    if (auto stop = wall_duration_error("--sample-interval",
+                                        vm["sample-interval"].as<std::string>(), seconds))
+      return stop;
+    if (seconds < 0.01) return usage_error("--sample-interval is at least 10ms");
+    a.drill.sample_interval_s = seconds;
+  }
   if (vm.count("out")) a.out_dir = vm["out"].as<std::string>();
-  if (vm.count("seed")) a.seed = vm["seed"].as<uint64_t>();
+  if (vm.count("seed")) {
+    const std::string text = vm["seed"].as<std::string>();
+    uint64_t seed = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+    if (ec != std::errc{} || ptr != text.data() + text.size() || text.empty()) {
+      return usage_error(fmt::format("--seed takes a whole number >= 0, not '{}'", text));
+    }
+    a.seed = seed;
+  }
   a.quiet = vm.count("quiet") > 0;
   return std::nullopt;
 }
@@ -223,9 +248,10 @@ int serve_command(const std::vector<std::string>& args) {
   LiveDrill drill(*scenario, a.drill);
   std::string error;
   if (!drill.start(&error)) {
-    pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
     return usage_error(error + " (is another drill or server using the port?)");
   }
+  // Signals stay blocked to the end of the process: a second Ctrl-C or TERM while the reports
+  // are written is ignored rather than killing the process half-way (shutdown always writes).
   std::atomic<bool> done{false};
   std::thread signal_waiter([&] {
     const timespec tick{0, 100'000'000};
@@ -234,6 +260,14 @@ int serve_command(const std::vector<std::string>& args) {
       if (sig == SIGINT || sig == SIGTERM) drill.finish("signal");
     }
   });
+  struct JoinWaiter {
+    std::atomic<bool>& done;
+    std::thread& waiter;
+    ~JoinWaiter() {
+      done.store(true);
+      if (waiter.joinable()) waiter.join();
+    }
+  } join_waiter{done, signal_waiter};
 
   const std::string base = fmt::format("http://{}:{}", a.drill.host, drill.port());
   std::cout << fmt::format("syncdrill serve: {} listening on {}\n", scenario->name, base);
@@ -259,9 +293,6 @@ int serve_command(const std::vector<std::string>& args) {
   std::cout.flush();
 
   LiveResult result = drill.wait();
-  done.store(true);
-  signal_waiter.join();
-  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
 
   CreatedFolders created(out_dir);
   std::vector<std::pair<std::string, std::string>> files{

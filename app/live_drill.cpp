@@ -32,17 +32,21 @@ GateDecision to_gate(const HttpFaultDecision& d) {
   switch (d.action) {
     case HttpFaultDecision::Action::pass:
       g.delay = std::chrono::milliseconds(d.delay_ms);
+      g.faulted = d.delay_ms > 0;  // a latency fault held it
       break;
     case HttpFaultDecision::Action::respond:
       g.action = GateDecision::Action::respond;
       g.status = d.status;
       g.retry_after_s = static_cast<int>(d.retry_after_s);
+      g.faulted = true;
       break;
     case HttpFaultDecision::Action::hang:
-      // Held past the client's timeout; processed: the work is done and answered late (the
-      // client has gone), else the connection is closed unanswered.
+      // Held past the client's timeout; processed: the work is done, then the answer is held
+      // (the client has gone), else the connection is closed unanswered after the hold.
       g.delay = std::chrono::milliseconds(d.hang_ms);
       g.action = d.processed ? GateDecision::Action::pass : GateDecision::Action::drop;
+      g.hang = true;
+      g.faulted = true;
       break;
   }
   return g;
@@ -87,6 +91,13 @@ std::string prom_label(std::string_view v) {
 }  // namespace
 
 struct LiveDrill::Impl {
+  // Declared first so they outlive every thread and hook below that uses them.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::string ended_by;            // set once: the drill is ending
+  uint64_t webhooks_not_sent = 0;  // events with no --webhook-url, or refused by the sender
+  int bound_port = 0;              // the port served on (options.port may be 0)
+
   const Scenario& scenario;
   ServeOptions options;
   Steady::time_point start_wall;
@@ -98,12 +109,6 @@ struct LiveDrill::Impl {
   MockServer server;
   std::unique_ptr<WebhookSender> sender;
   LiveTraffic traffic;
-  uint64_t webhooks_not_sent = 0;  // events with no --webhook-url, or refused by the sender
-  int bound_port = 0;              // the port served on (options.port may be 0)
-
-  std::mutex mu;
-  std::condition_variable cv;
-  std::string ended_by;  // set once: the drill is ending
   std::thread ticker;
 
   Impl(const Scenario& s, ServeOptions o)
@@ -158,9 +163,14 @@ struct LiveDrill::Impl {
   }
 
   void refresh_error_windows() {
-    std::set<std::string> targets;
+    std::set<std::string, std::less<>> targets;
     for (const LiveFaultView& f : faults.list()) {
-      if (!f.active || f.kind == FaultKind::latency) continue;
+      // Latency slows requests without failing them; webhook faults act on deliveries.
+      if (!f.active || f.kind == FaultKind::latency || f.kind == FaultKind::webhook_drop ||
+          f.kind == FaultKind::webhook_duplicate || f.kind == FaultKind::webhook_delay ||
+          f.kind == FaultKind::event_drop) {
+        continue;
+      }
       for (const std::string& t : f.targets) {
         // A webhook topic ("shop/orders/create") is the channel's webhook, not its API.
         if (t.find('/') == std::string::npos) targets.insert(t);
@@ -349,16 +359,27 @@ LiveResult LiveDrill::wait() {
     std::unique_lock lock(d.mu);
     d.cv.wait(lock, [&d] { return !d.ended_by.empty(); });
   }
-  d.ticker.join();
+  if (d.ticker.joinable()) d.ticker.join();
   const SimTime end = d.now();
   const double wall = d.wall_s();
   d.traffic.stop();
-  // Events already emitted still go out; deliveries get a short drain, then are abandoned.
+  // The drain: no new customers, but the server, the webhooks and the stock sweeps go on for
+  // grace_s, so what the connector has in hand can land. Whatever is missing after it is lost.
   std::vector<LiveEvent> events;
+  std::vector<int64_t> gaps;
+  const auto drain_end = Steady::now() + std::chrono::duration_cast<Steady::duration>(
+                                             std::chrono::duration<double>(d.options.grace_s));
+  while (Steady::now() < drain_end) {
+    d.pump_webhooks(events);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   d.pump_webhooks(events);
   WebhookSenderStats w;
-  if (d.sender) w = d.sender->stop(WebhookSender::StopMode::drain, 2'000);
+  if (d.sender) w = d.sender->stop(WebhookSender::StopMode::abandon);
   d.server.stop();
+  // One last sweep with everything stopped: the listings as the connector left them.
+  d.mocks.listing_gaps(gaps);
+  d.observer.sample_stock(gaps, d.now());
 
   LiveResult r;
   r.id = RunIdentity{d.options.scenario_path, d.options.scenario_hash, d.options.seed};
@@ -400,7 +421,9 @@ LiveResult LiveDrill::wait() {
                       {"latency_p99_us", c.latency_us.quantile(0.99)}});
   }
   r.routes = std::move(routes);
-  d.observer.score(d.mocks, d.faults.list(), d.not_applied, end, d.options.grace_s, r);
+  r.orders.drain_s = d.options.grace_s;
+  d.observer.score(d.mocks, d.faults.list(), d.not_applied, end, r);
+  r.stock.sample_interval_s = d.options.sample_interval_s * d.options.time_scale;
   return r;
 }
 

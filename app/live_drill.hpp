@@ -5,8 +5,9 @@
 // connector does (LiveObserver) and, when the drill ends, scores it (LiveResult).
 //
 // The drill ends at the first of: finish() (POST /_drill/finish, SIGINT/SIGTERM in `serve`), the
-// wall duration elapsing. Ending stops the traffic, lets webhook deliveries drain briefly, stops
-// the server (in-flight requests finish) and scores.
+// wall duration elapsing. Ending stops the traffic, keeps serving for grace_s (the drain: the
+// connector's work in hand can land, webhooks go on), stops the server (in-flight requests
+// finish), takes a last stock sweep and scores.
 #pragma once
 
 #include <chrono>
@@ -52,6 +53,7 @@ class LiveDrill {
   // Ends the drill (thread-safe, idempotent: the first reason wins).
   void finish(const std::string& reason);
   // Blocks until the drill ends, stops it and returns the scored result.
+  // REQUIRES: start() succeeded; called once.
   LiveResult wait();
 
  private:

@@ -13,7 +13,7 @@ namespace {
 
 // Successes closer together than this (wall) are kept once: recovery needs the first success
 // after a fault, not every one, and the list must stay small over a long drill.
-constexpr double kSuccessThinning_s = 0.05;
+constexpr double kSuccessThinning_s = 0.01;
 constexpr double kHotRetry_ms = 10;
 
 double percentile(std::vector<double> v, double p) {
@@ -24,9 +24,16 @@ double percentile(std::vector<double> v, double p) {
   return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
 }
 
+bool is_webhook_fault(FaultKind k) {
+  return k == FaultKind::webhook_drop || k == FaultKind::webhook_duplicate ||
+         k == FaultKind::webhook_delay || k == FaultKind::event_drop;
+}
+
 // The flow a fault on `target` hurts, for the SLA tier that judges it.
-FlowKind flow_of(const Scenario& s, const std::string& target) {
-  if (target.find('/') != std::string::npos) return FlowKind::order_ingest;  // a webhook topic
+FlowKind flow_of(const Scenario& s, FaultKind kind, const std::string& target) {
+  if (is_webhook_fault(kind) || target.find('/') != std::string::npos) {
+    return FlowKind::order_ingest;  // webhooks carry the orders in
+  }
   if (const SystemSpec* sys = find_system(s, target)) {
     return sys->kind == SystemKind::oms   ? FlowKind::order_ingest
            : sys->kind == SystemKind::wms ? FlowKind::fulfillment
@@ -36,9 +43,20 @@ FlowKind flow_of(const Scenario& s, const std::string& target) {
 }
 
 // The system whose first success after a fault marks recovery.
-std::string recovery_system(const LiveMocks& mocks, const std::string& target) {
-  if (target.find('/') != std::string::npos) return mocks.system_name(SystemKind::oms);
+std::string recovery_system(const LiveMocks& mocks, FaultKind kind, const std::string& target) {
+  if (is_webhook_fault(kind) || target.find('/') != std::string::npos) {
+    return mocks.system_name(SystemKind::oms);
+  }
   return target;
+}
+
+// Whether any target is something the live drill serves: a channel, a system or a webhook
+// topic. A fault aimed only at connectors acts on the simulated connector, which is not here.
+bool reaches_live_target(const Scenario& s, const std::vector<std::string>& targets) {
+  for (const std::string& t : targets) {
+    if (t.find('/') != std::string::npos || find_channel(s, t) || find_system(s, t)) return true;
+  }
+  return false;
 }
 
 const SlaTierSpec* tier_of(const Scenario& s, FlowKind flow) {
@@ -75,47 +93,56 @@ void LiveObserver::on_order(uint32_t channel, const PlaceResult& placed, SimTime
 }
 
 void LiveObserver::on_request(const RequestRecord& r, uint64_t key) {
+  // A hung request failed the moment it arrived, as far as its client can tell.
   const SteadyTime answered = r.received + std::chrono::microseconds(r.latency_us);
   std::lock_guard lock(mu_);
   LiveBehaviour& b = behaviour_;
   ++b.requests;
+  if (r.hung) ++b.hung;
   if (r.status == 0) ++b.dropped;
   if (r.status >= 200 && r.status < 300) ++b.answered_2xx;
-  if (r.status >= 400 && r.status < 500) ++b.answered_4xx;
+  if (r.status >= 400 && r.status < 500 && r.status != 429) ++b.answered_4xx;
   if (r.status >= 500) ++b.answered_5xx;
   if (r.status == 429) ++b.answered_429;
   if (r.retry_after_s > 0) ++b.retry_after_sent;
-  if (error_windows_.count(std::string(r.system)) > 0) ++b.attempts_in_error_windows;
+  if (r.faulted || error_windows_.find(r.system) != error_windows_.end()) {
+    ++b.attempts_in_error_windows;
+  }
 
-  // A retry: the same request after a failed answer.
-  if (auto it = failed_.find(key); it != failed_.end()) {
-    const double gap_ms =
-        std::chrono::duration<double, std::milli>(r.received - it->second.answered).count();
-    ++b.gaps_after_error;
-    if (gaps_ms_.size() < kGapsMax) gaps_ms_.push_back(gap_ms);
-    b.gap_after_error_min_ms =
-        b.gaps_after_error == 1 ? gap_ms : std::min(b.gap_after_error_min_ms, gap_ms);
-    if (gap_ms < kHotRetry_ms) ++b.hot_retries;
-    if (it->second.retry_after_s > 0) {
-      // Retry-After is whole seconds, rounded up by the server: a retry a few ms inside the
-      // last second is still "waited" (the header cannot say more precisely).
-      const bool waited = gap_ms + 1.0 >= 1000.0 * static_cast<double>(it->second.retry_after_s);
-      ++(waited ? b.retry_after_honoured : b.retry_after_early);
+  // A retry: the same request again, after the failed answer and not long after it. (A copy
+  // sent before the failure was answered is a concurrent request, not a retry.)
+  if (auto it = failed_.find(key); it != failed_.end() && r.received >= it->second.answered) {
+    if (r.received - it->second.answered <= kRetryMemory) {
+      const double gap_ms =
+          std::chrono::duration<double, std::milli>(r.received - it->second.answered).count();
+      ++b.gaps_after_error;
+      if (gaps_ms_.size() < kGapsMax) gaps_ms_.push_back(gap_ms);
+      b.gap_after_error_min_ms = std::min(b.gap_after_error_min_ms.value_or(gap_ms), gap_ms);
+      if (gap_ms < kHotRetry_ms) ++b.hot_retries;
+      if (it->second.retry_after_s > 0) {
+        // Retry-After is whole seconds, rounded up by the server: a retry a millisecond short of
+        // it is still "waited" (the header cannot say more precisely).
+        const bool waited = gap_ms + 1.0 >= 1000.0 * static_cast<double>(it->second.retry_after_s);
+        ++(waited ? b.retry_after_honoured : b.retry_after_early);
+      }
     }
     failed_.erase(it);
   }
-  const bool failed = r.status == 0 || r.status == 429 || r.status >= 500;
+  const bool failed = r.hung || r.status == 0 || r.status == 429 || r.status >= 500;
   if (failed) {
     if (failed_.size() >= kRetryKeysMax) failed_.clear();  // bounded: forget, never grow
-    failed_[key] = Failed{answered, r.retry_after_s};
+    failed_[key] = Failed{r.hung ? r.received : answered, r.retry_after_s};
   } else if (r.status >= 200 && r.status < 300) {
-    std::vector<double>& s = successes_s_[std::string(r.system)];
+    auto it = successes_s_.find(r.system);
+    if (it == successes_s_.end())
+      it = successes_s_.emplace(std::string(r.system), std::vector<double>{}).first;
+    std::vector<double>& s = it->second;
     const double at_s = scenario_s(answered);
     if (s.empty() || at_s - s.back() >= kSuccessThinning_s * clock_.time_scale()) s.push_back(at_s);
   }
 }
 
-void LiveObserver::set_error_windows(std::set<std::string> targets) {
+void LiveObserver::set_error_windows(std::set<std::string, std::less<>> targets) {
   std::lock_guard lock(mu_);
   error_windows_ = std::move(targets);
 }
@@ -123,7 +150,6 @@ void LiveObserver::set_error_windows(std::set<std::string> targets) {
 void LiveObserver::sample_stock(const std::vector<int64_t>& gaps, SimTime now) {
   std::lock_guard lock(mu_);
   if (episodes_.size() != gaps.size()) episodes_.assign(gaps.size(), Episode{});
-  if (stock_samples_ > 0) sample_interval_ = now - last_sample_;
   last_sample_ = now;
   ++stock_samples_;
   int64_t overlisted = 0;
@@ -165,15 +191,13 @@ size_t LiveObserver::acks() const {
 
 void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& faults,
                          const std::vector<std::string>& not_applied, SimTime end,
-                         double grace_wall_s, LiveResult& out) const {
+                         LiveResult& out) const {
   std::lock_guard lock(mu_);
   const Scenario& scenario = mocks.scenario();
   const double scale = clock_.time_scale();
 
   // Orders.
   LiveOrders& o = out.orders;
-  o.grace_s = grace_wall_s * scale;
-  const SimTime grace_start = end - Duration{static_cast<int64_t>(o.grace_s * 1e6)};
   o.placed = orders_.size();
   o.sold_out = sold_out_;
   for (const PlacedOrder& p : orders_) {
@@ -183,7 +207,7 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
       ++o.duplicated;
       o.duplicate_copies += copies - 1;
     }
-    if (copies == 0) ++(p.at >= grace_start ? o.in_flight : o.lost);
+    if (copies == 0) ++o.lost;
   }
   o.oms_orders = mocks.oms_order_count();
   for (uint64_t id = 0; id < o.oms_orders; ++id) {
@@ -194,7 +218,6 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
   // Stock.
   LiveStock& s = out.stock;
   s.samples = stock_samples_;
-  s.sample_interval_s = static_cast<double>(sample_interval_.us) / 1e6;
   s.listings = episodes_.size();
   std::vector<double> lengths = episode_lengths_s_;
   for (const Episode& e : episodes_) {
@@ -211,7 +234,7 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
 
   // Behaviour.
   out.behaviour = behaviour_;
-  out.behaviour.gap_after_error_p50_ms = percentile(gaps_ms_, 0.5);
+  if (!gaps_ms_.empty()) out.behaviour.gap_after_error_p50_ms = percentile(gaps_ms_, 0.5);
 
   // Faults: detection from acks, recovery from the first success after the window.
   out.faults.clear();
@@ -227,15 +250,18 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
     if (r.start_s > static_cast<double>(end.us) / 1e6) continue;
     if (r.end_s && *r.end_s > static_cast<double>(end.us) / 1e6) r.end_s.reset();
     r.hits = f.hits;
-    const FlowKind flow = flow_of(scenario, f.targets.empty() ? "" : f.targets.front());
+    r.exercised = f.hits > 0;
+    r.applied = reaches_live_target(scenario, f.targets);
+    const std::string first_target = f.targets.empty() ? "" : f.targets.front();
+    const FlowKind flow = flow_of(scenario, f.kind, first_target);
     r.flow = flow_name(flow);
     if (const SlaTierSpec* tier = tier_of(scenario, flow)) {
       r.tier = tier->name;
       if (tier->mttd_max) r.mttd_max_s = static_cast<double>(tier->mttd_max->us) / 1e6;
       if (tier->mttr_max) r.mttr_max_s = static_cast<double>(tier->mttr_max->us) / 1e6;
     }
-    if (r.end_s && !f.targets.empty()) {
-      const auto it = successes_s_.find(recovery_system(mocks, f.targets.front()));
+    if (r.exercised && r.end_s && !f.targets.empty()) {
+      const auto it = successes_s_.find(recovery_system(mocks, f.kind, first_target));
       if (it != successes_s_.end()) {
         const auto first = std::lower_bound(it->second.begin(), it->second.end(), *r.end_s);
         if (first != it->second.end()) r.mttr_s = *first - r.start_s;
@@ -247,12 +273,20 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
                    [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
   out.acks = acks_;
   for (LiveAck& a : out.acks) {
+    // The earliest uncaught fault in force at the ack; else the latest that began before it.
+    LiveFaultOutcome* match = nullptr;
     for (LiveFaultOutcome& f : out.faults) {
-      if (f.mttd_s || f.start_s > a.at_s) continue;
-      f.mttd_s = a.at_s - f.start_s;
-      a.fault_id = f.id;
-      break;
+      if (f.mttd_s || !f.exercised || !f.applied || f.start_s > a.at_s) continue;
+      const bool in_force = !f.end_s || a.at_s < *f.end_s;
+      const bool match_in_force = match && (!match->end_s || a.at_s < *match->end_s);
+      if (match == nullptr || (in_force && !match_in_force) ||
+          (in_force == match_in_force && !in_force && f.start_s > match->start_s)) {
+        match = &f;
+      }
     }
+    if (match == nullptr) continue;
+    match->mttd_s = a.at_s - match->start_s;
+    a.fault_id = match->id;
   }
   for (const std::string& id : not_applied) {
     for (const FaultSpec& spec : scenario.faults) {
@@ -277,9 +311,13 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
                                  fmt::format("<= {}", grouped(loss_max))});
   out.checks.push_back(LiveCheck{"orders duplicated", o.duplicated == 0,
                                  fmt::format("{} orders", grouped(o.duplicated)), "0"});
-  out.checks.push_back(LiveCheck{"Retry-After honoured", behaviour_.retry_after_early == 0,
-                                 fmt::format("{} retries early", behaviour_.retry_after_early),
-                                 "0"});
+  out.checks.push_back(
+      LiveCheck{"Retry-After honoured", behaviour_.retry_after_early == 0,
+                behaviour_.retry_after_sent == 0
+                    ? std::string("none sent")
+                    : fmt::format("{} of {} retries early", behaviour_.retry_after_early,
+                                  behaviour_.retry_after_early + behaviour_.retry_after_honoured),
+                "0 early"});
   if (const SlaTierSpec* stock = tier_of(scenario, FlowKind::stock_sync);
       stock && stock->freshness_p95) {
     const double limit_s = static_cast<double>(stock->freshness_p95->us) / 1e6;
@@ -288,7 +326,8 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
                                    "<= " + secs(limit_s)});
   }
   for (const LiveFaultOutcome& f : out.faults) {
-    if (!f.applied) continue;
+    // A fault that never acted (or cannot act here) has nothing to detect or recover from.
+    if (!f.applied || !f.exercised) continue;
     if (f.mttd_max_s) {
       out.checks.push_back(LiveCheck{fmt::format("mttd {} [{}]", f.flow, f.id),
                                      f.mttd_s && *f.mttd_s <= *f.mttd_max_s,

@@ -3,22 +3,27 @@
 //
 // - Orders: every order the traffic generator placed; at the end each is looked up in the OMS
 //   (once, duplicated, lost, or still in flight within the grace period).
-// - Requests: every answer the mock server gave (its observer hook). A retry is recognised
-//   exactly: a request with the same method, path and body as an earlier one that failed (5xx,
-//   429, dropped). For each retry the wall gap since the failed answer is kept, and, when that
-//   answer carried Retry-After, whether the retry waited it out.
+// - Requests: every answer the mock server gave (its observer hook), and every request a timeout
+//   fault hung (reported on arrival). A retry is recognised exactly: a request with the same
+//   method, path, query and body as an earlier one that failed (5xx, 429, dropped, hung), that
+//   arrived after the failed answer and within kRetryMemory of it. For each retry the wall gap
+//   since the failed answer (a hung request: since its arrival) is kept, and, when that answer
+//   carried Retry-After, whether the retry waited it out.
 // - Stock: periodic sweeps of every channel listing against the ERP (LiveMocks::listing_gaps);
 //   an episode runs from the first sweep that finds a listing off to the first that finds it
 //   right again.
-// - Acks: POST /_drill/ack, matched at the end to the earliest fault not yet caught that began
-//   before the ack (the live MTTD).
-// - Recovery: the first 2xx answered by a fault's system after the fault ended (the live MTTR).
+// - Acks: POST /_drill/ack, matched at the end to a fault that acted (hits > 0) and was not yet
+//   caught: the earliest one in force at the ack, else the latest that began before it (the
+//   live MTTD).
+// - Recovery: the first 2xx answered by a fault's system after the fault ended (the live MTTR;
+//   a webhook fault: the OMS's). Hung requests answered late never count.
 //
 // Thread-safe: one mutex; the per-request work is a hash-map lookup.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -37,6 +42,7 @@ class LiveObserver {
   static constexpr size_t kRetryKeysMax = 200'000;  // failed requests remembered for retries
   static constexpr size_t kGapsMax = 1'000'000;     // retry gaps kept for the median
   static constexpr size_t kAcksMax = 1'000;
+  static constexpr std::chrono::seconds kRetryMemory{120};  // wall
 
   using SteadyTime = std::chrono::steady_clock::time_point;
 
@@ -47,7 +53,7 @@ class LiveObserver {
   // `key`: a hash of the request's method, path and body (the same request sent again).
   void on_request(const RequestRecord& r, uint64_t key);
   // The targets (system or channel names) that a fault is in force on now.
-  void set_error_windows(std::set<std::string> targets);
+  void set_error_windows(std::set<std::string, std::less<>> targets);
   void sample_stock(const std::vector<int64_t>& gaps, SimTime now);
   // false when the ack table is full.
   bool ack(const std::string& note, SimTime at);
@@ -57,10 +63,10 @@ class LiveObserver {
   size_t acks() const;
 
   // The scoring. `faults`: the fault table's final list (scenario and ad-hoc), plus the ids of
-  // scenario faults the live drill did not apply. REQUIRES: the drill has stopped.
+  // scenario faults the live drill did not apply; `end`: when the drill ended (before its
+  // drain). REQUIRES: the drill has stopped.
   void score(LiveMocks& mocks, const std::vector<LiveFaultView>& faults,
-             const std::vector<std::string>& not_applied, SimTime end, double grace_wall_s,
-             LiveResult& out) const;
+             const std::vector<std::string>& not_applied, SimTime end, LiveResult& out) const;
 
  private:
   struct PlacedOrder {
@@ -87,14 +93,14 @@ class LiveObserver {
   LiveBehaviour behaviour_;
   std::unordered_map<uint64_t, Failed> failed_;  // by request key
   std::vector<double> gaps_ms_;
-  std::set<std::string> error_windows_;
-  std::unordered_map<std::string, std::vector<double>> successes_s_;  // per system, thinned
+  std::set<std::string, std::less<>> error_windows_;
+  // Per system, the scenario seconds of its 2xx answers, at most one per kSuccessThinning.
+  std::map<std::string, std::vector<double>, std::less<>> successes_s_;
   std::vector<Episode> episodes_;
   std::vector<double> episode_lengths_s_;
   uint64_t stock_samples_ = 0;
   uint64_t stale_listing_samples_ = 0;
   int64_t last_overlisted_ = 0;
-  Duration sample_interval_{};
   SimTime last_sample_{};
   std::vector<LiveAck> acks_;
 };

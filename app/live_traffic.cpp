@@ -123,7 +123,8 @@ void LiveTraffic::place(Source& s, SimTime at) {
     std::lock_guard lock(mu_);
     ++(placed.accepted ? counts_.orders_placed : counts_.sold_out);
   }
-  if (on_order_) on_order_(s.channel, placed, at);
+  // The time it was actually placed: behind schedule, that is later than `at`.
+  if (on_order_) on_order_(s.channel, placed, mocks_.clock().now());
 }
 
 void LiveTraffic::run() {

@@ -30,6 +30,67 @@ std::string verdict(const LiveResult& r) {
   return r.failed() ? "FAIL" : "PASS";
 }
 
+std::string ms_or_dash(const std::optional<double>& ms) {
+  return ms ? plain_number(*ms, 1) + " ms" : std::string("-");
+}
+
+// The summary tables report.md and report.html share: a title and (label, value) cells.
+struct SummaryTable {
+  std::string title;
+  std::vector<std::pair<std::string, std::string>> cells;
+};
+
+std::vector<SummaryTable> summary_tables(const LiveResult& r) {
+  const LiveOrders& o = r.orders;
+  const LiveStock& s = r.stock;
+  const LiveBehaviour& b = r.behaviour;
+  return {
+      {"Orders",
+       {{"placed", grouped(o.placed)},
+        {"created once", grouped(o.created_once)},
+        {"duplicated", grouped(o.duplicated)},
+        {"extra copies", grouped(o.duplicate_copies)},
+        {"lost", grouped(o.lost)},
+        {"sold out", grouped(o.sold_out)},
+        {"oversells", grouped(o.oversells)}}},
+      {"Stock on the channels",
+       {{"listings", grouped(s.listings)},
+        {"sweeps", grouped(s.samples)},
+        {"stale episodes", grouped(s.stale_episodes)},
+        {"staleness p95", secs_text(s.staleness_p95_s)},
+        {"staleness max", secs_text(s.staleness_max_s)},
+        {"stale samples", plain_number(s.stale_share * 100, 2) + "%"},
+        {"over-listed units at the end", std::to_string(s.final_overlisted_units)}}},
+      {"The connector under faults",
+       {{"requests", grouped(b.requests)},
+        {"5xx", grouped(b.answered_5xx)},
+        {"429", grouped(b.answered_429)},
+        {"dropped", grouped(b.dropped)},
+        {"hung", grouped(b.hung)},
+        {"in error windows", grouped(b.attempts_in_error_windows)},
+        {"retries", grouped(b.gaps_after_error)},
+        {"median gap", ms_or_dash(b.gap_after_error_p50_ms)},
+        {"shortest gap", ms_or_dash(b.gap_after_error_min_ms)},
+        {"hot retries", grouped(b.hot_retries)},
+        {"Retry-After honoured", grouped(b.retry_after_honoured)},
+        {"Retry-After early", grouped(b.retry_after_early)}}},
+  };
+}
+
+std::string fault_window(const LiveFaultOutcome& f) {
+  if (!f.applied) return "not applied live";
+  return fmt::format("{} – {}{}", secs_text(f.start_s),
+                     f.end_s ? secs_text(*f.end_s) : std::string("end"),
+                     f.exercised ? "" : " (never acted)");
+}
+
+std::string targets_text(const LiveFaultOutcome& f) {
+  std::string targets;
+  for (const std::string& t : f.targets)
+    targets += (targets.empty() ? "" : ", ") + t;
+  return targets;
+}
+
 }  // namespace
 
 nlohmann::json live_report_json(const LiveResult& r) {
@@ -49,8 +110,7 @@ nlohmann::json live_report_json(const LiveResult& r) {
                  {"duplicated", o.duplicated},
                  {"duplicate_copies", o.duplicate_copies},
                  {"lost", o.lost},
-                 {"in_flight", o.in_flight},
-                 {"grace_s", o.grace_s},
+                 {"drain_s", o.drain_s},
                  {"oms_orders", o.oms_orders},
                  {"oversells", o.oversells}};
   const LiveStock& s = r.stock;
@@ -74,8 +134,9 @@ nlohmann::json live_report_json(const LiveResult& r) {
                     {"retry_after_honoured", b.retry_after_honoured},
                     {"retry_after_early", b.retry_after_early},
                     {"gaps_after_error", b.gaps_after_error},
-                    {"gap_after_error_p50_ms", b.gap_after_error_p50_ms},
-                    {"gap_after_error_min_ms", b.gap_after_error_min_ms},
+                    {"gap_after_error_p50_ms", optional_number(b.gap_after_error_p50_ms)},
+                    {"gap_after_error_min_ms", optional_number(b.gap_after_error_min_ms)},
+                    {"hung", b.hung},
                     {"hot_retries", b.hot_retries}};
   nlohmann::json faults = nlohmann::json::array();
   for (const LiveFaultOutcome& f : r.faults) {
@@ -84,6 +145,7 @@ nlohmann::json live_report_json(const LiveResult& r) {
                       {"targets", f.targets},
                       {"from_scenario", f.from_scenario},
                       {"applied", f.applied},
+                      {"exercised", f.exercised},
                       {"start_s", f.start_s},
                       {"end_s", optional_number(f.end_s)},
                       {"hits", f.hits},
@@ -124,47 +186,22 @@ std::string live_report_markdown(const LiveResult& r) {
     md += fmt::format("| {} | {} | {} | {} |\n", md_text(c.name), c.passed ? "pass" : "**FAIL**",
                       md_text(c.actual), md_text(c.limit));
   }
-  const LiveOrders& o = r.orders;
-  md += fmt::format(
-      "\n## Orders\n\n| placed | created once | duplicated | extra copies | lost | in flight | "
-      "sold out | oversells |\n|---|---|---|---|---|---|---|---|\n| {} | {} | {} | {} | {} | {} | "
-      "{} | {} |\n",
-      grouped(o.placed), grouped(o.created_once), grouped(o.duplicated),
-      grouped(o.duplicate_copies), grouped(o.lost), grouped(o.in_flight), grouped(o.sold_out),
-      grouped(o.oversells));
-  const LiveStock& s = r.stock;
-  md += fmt::format(
-      "\n## Stock on the channels\n\n{} listings sampled {} times; {} stale episodes, p95 {} s, "
-      "max {} s; {}% of samples out of sync; {} units over-listed at the end.\n",
-      grouped(s.listings), grouped(s.samples), grouped(s.stale_episodes),
-      plain_number(s.staleness_p95_s, 1), plain_number(s.staleness_max_s, 1),
-      plain_number(s.stale_share * 100, 2), s.final_overlisted_units);
-  const LiveBehaviour& b = r.behaviour;
-  md += fmt::format(
-      "\n## The connector under faults\n\n- requests: {} (2xx {}, 4xx {}, 5xx {}, 429 {}, dropped "
-      "{})\n- attempts during error windows: {}\n- Retry-After: sent {}, honoured {}, retried "
-      "early {}\n- after an error answer: {} next requests, median gap {} ms, shortest {} ms, "
-      "{} within 10 ms\n",
-      grouped(b.requests), grouped(b.answered_2xx), grouped(b.answered_4xx),
-      grouped(b.answered_5xx), grouped(b.answered_429), grouped(b.dropped),
-      grouped(b.attempts_in_error_windows), grouped(b.retry_after_sent),
-      grouped(b.retry_after_honoured), grouped(b.retry_after_early), grouped(b.gaps_after_error),
-      plain_number(b.gap_after_error_p50_ms, 1), plain_number(b.gap_after_error_min_ms, 1),
-      grouped(b.hot_retries));
+  for (const SummaryTable& t : summary_tables(r)) {
+    std::string head = "|", rule = "|", row = "|";
+    for (const auto& [label, value] : t.cells) {
+      head += " " + md_text(label) + " |";
+      rule += "---|";
+      row += " " + md_text(value) + " |";
+    }
+    md += fmt::format("\n## {}\n\n{}\n{}\n{}\n", t.title, head, rule, row);
+  }
   md +=
       "\n## Faults\n\n| fault | kind | targets | window | hits | MTTD | MTTR |\n"
       "|---|---|---|---|---|---|---|\n";
   for (const LiveFaultOutcome& f : r.faults) {
-    std::string targets;
-    for (const std::string& t : f.targets)
-      targets += (targets.empty() ? "" : ", ") + t;
-    const std::string window =
-        !f.applied ? std::string("not applied live")
-                   : fmt::format("{} s – {}", plain_number(f.start_s, 1),
-                                 f.end_s ? plain_number(*f.end_s, 1) + " s" : std::string("end"));
     md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", md_text(f.id), md_text(f.kind),
-                      md_text(targets), window, grouped(f.hits), seconds_or_dash(f.mttd_s),
-                      seconds_or_dash(f.mttr_s));
+                      md_text(targets_text(f)), fault_window(f), grouped(f.hits),
+                      seconds_or_dash(f.mttd_s), seconds_or_dash(f.mttr_s));
   }
   md += "\n## Acknowledgements\n\n";
   if (r.acks.empty()) md += "None: no `POST /_drill/ack` came in.\n";
@@ -240,52 +277,17 @@ std::string live_report_html(const LiveResult& r) {
                      c.passed ? "" : " class=\"fail\"", xml_text(c.name),
                      c.passed ? "pass" : "FAIL", xml_text(c.actual), xml_text(c.limit));
   }
-  h += "</table>\n<h2>Orders</h2>\n";
-  const LiveOrders& o = r.orders;
-  h += html_row_table({{"placed", grouped(o.placed)},
-                       {"created once", grouped(o.created_once)},
-                       {"duplicated", grouped(o.duplicated)},
-                       {"extra copies", grouped(o.duplicate_copies)},
-                       {"lost", grouped(o.lost)},
-                       {"in flight", grouped(o.in_flight)},
-                       {"sold out", grouped(o.sold_out)},
-                       {"oversells", grouped(o.oversells)}});
-  h += "<h2>Stock on the channels</h2>\n";
-  const LiveStock& s = r.stock;
-  h += html_row_table({{"listings", grouped(s.listings)},
-                       {"sweeps", grouped(s.samples)},
-                       {"stale episodes", grouped(s.stale_episodes)},
-                       {"staleness p95", secs_text(s.staleness_p95_s)},
-                       {"staleness max", secs_text(s.staleness_max_s)},
-                       {"stale samples", plain_number(s.stale_share * 100, 2) + "%"},
-                       {"over-listed units at the end", std::to_string(s.final_overlisted_units)}});
-  h += "<h2>The connector under faults</h2>\n";
-  const LiveBehaviour& b = r.behaviour;
-  h += html_row_table({{"requests", grouped(b.requests)},
-                       {"5xx", grouped(b.answered_5xx)},
-                       {"429", grouped(b.answered_429)},
-                       {"dropped", grouped(b.dropped)},
-                       {"in error windows", grouped(b.attempts_in_error_windows)},
-                       {"retries", grouped(b.gaps_after_error)},
-                       {"median gap", plain_number(b.gap_after_error_p50_ms, 1) + " ms"},
-                       {"hot retries", grouped(b.hot_retries)},
-                       {"Retry-After honoured", grouped(b.retry_after_honoured)},
-                       {"Retry-After early", grouped(b.retry_after_early)}});
+  h += "</table>\n";
+  for (const SummaryTable& t : summary_tables(r))
+    h += "<h2>" + xml_text(t.title) + "</h2>\n" + html_row_table(t.cells);
   h += "<h2>Faults</h2>\n<table><tr><th>fault</th><th>kind</th><th>targets</th><th>window</th>"
        "<th>hits</th><th>MTTD</th><th>MTTR</th></tr>\n";
   for (const LiveFaultOutcome& f : r.faults) {
-    std::string targets;
-    for (const std::string& t : f.targets)
-      targets += (targets.empty() ? "" : ", ") + t;
-    const std::string window =
-        !f.applied ? std::string("not applied live")
-                   : fmt::format("{} – {}", secs_text(f.start_s),
-                                 f.end_s ? secs_text(*f.end_s) : std::string("end"));
     h += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td>"
         "<td>{}</td></tr>\n",
-        xml_text(f.id), xml_text(f.kind), xml_text(targets), xml_text(window), grouped(f.hits),
-        seconds_or_dash(f.mttd_s), seconds_or_dash(f.mttr_s));
+        xml_text(f.id), xml_text(f.kind), xml_text(targets_text(f)), xml_text(fault_window(f)),
+        grouped(f.hits), seconds_or_dash(f.mttd_s), seconds_or_dash(f.mttr_s));
   }
   h += "</table>\n<h2>Acknowledgements</h2>\n<ul>\n";
   if (r.acks.empty()) h += "<li>None: no <code>POST /_drill/ack</code> came in.</li>\n";
@@ -303,10 +305,9 @@ std::string live_scorecard_text(const LiveResult& r, const std::string& out_dir)
                    plain_number(r.time_scale),
                    human_duration(Duration{static_cast<int64_t>(r.scenario_s * 1e6)}), r.ended_by);
   const LiveOrders& o = r.orders;
-  t += fmt::format(
-      "  orders: {} placed, {} created once, {} duplicated, {} lost, {} in flight, {} oversold\n",
-      grouped(o.placed), grouped(o.created_once), grouped(o.duplicated), grouped(o.lost),
-      grouped(o.in_flight), grouped(o.oversells));
+  t += fmt::format("  orders: {} placed, {} created once, {} duplicated, {} lost, {} oversold\n",
+                   grouped(o.placed), grouped(o.created_once), grouped(o.duplicated),
+                   grouped(o.lost), grouped(o.oversells));
   t += fmt::format("  stock: p95 staleness {} s over {} stale episodes\n",
                    plain_number(r.stock.staleness_p95_s, 1), grouped(r.stock.stale_episodes));
   const LiveBehaviour& b = r.behaviour;

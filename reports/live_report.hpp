@@ -1,9 +1,8 @@
 // The reports of a live drill (`syncdrill serve`): what the team's real connector did while the
 // scenario's traffic and faults played out in scaled wall-clock time. The same files as `run`
 // writes (report.json, report.md, junit.xml, report.html) and a terminal scorecard, from a
-// LiveResult the
-// drill fills in (app/live_drill.cpp), plus report.html. Unlike a simulated run, a live drill is not replayable to
-// the byte: the connector's timing is real. The report records the seed, scenario hash and
+// LiveResult the drill fills in (app/live_drill.cpp). Unlike a simulated run, a live drill is not
+// replayable to the byte: the connector's timing is real. The report records the seed, scenario hash and
 // version anyway, so the same traffic and fault timeline can be played again.
 //
 // Times in the result are SCENARIO seconds since the drill began (wall seconds x time_scale),
@@ -28,9 +27,8 @@ struct LiveOrders {
   uint64_t created_once = 0;      // placed orders the OMS holds exactly once
   uint64_t duplicated = 0;        // placed orders the OMS holds more than once
   uint64_t duplicate_copies = 0;  // the extra OMS orders those make
-  uint64_t lost = 0;              // placed orders the OMS never got (older than the grace)
-  uint64_t in_flight = 0;         // placed in the last grace_s before the end, not yet in the OMS
-  double grace_s = 0;             // scenario seconds an order may take to reach the OMS
+  uint64_t lost = 0;              // placed orders the OMS never got, even after the drain
+  double drain_s = 0;             // wall seconds the drill kept serving after its traffic stopped
   uint64_t oms_orders = 0;        // every order the OMS holds
   uint64_t oversells = 0;         // OMS orders cancelled because the ERP was short
 };
@@ -49,18 +47,22 @@ struct LiveStock {
 struct LiveBehaviour {
   uint64_t requests = 0;
   uint64_t answered_2xx = 0;
-  uint64_t answered_4xx = 0;
+  uint64_t answered_4xx = 0;  // 4xx other than 429
   uint64_t answered_5xx = 0;
   uint64_t answered_429 = 0;
   uint64_t dropped = 0;                    // closed without an answer (fault)
+  uint64_t hung = 0;                       // held past any client timeout by a timeout fault
   uint64_t attempts_in_error_windows = 0;  // requests to a target while a fault was in force on it
   uint64_t retry_after_sent = 0;           // answers that carried Retry-After
-  uint64_t retry_after_honoured = 0;       // next request to that system came after the wait
-  uint64_t retry_after_early = 0;          // came before the wait was over
-  uint64_t gaps_after_error = 0;           // error answers followed by another request there
-  double gap_after_error_p50_ms = 0;       // WALL ms from an error answer to the next request
-  double gap_after_error_min_ms = 0;
-  uint64_t hot_retries = 0;  // next request within 10 wall ms of an error answer
+  // A retry is the same request (method, path, query, body) again after a failed answer (5xx,
+  // 429, dropped or hung), within 2 wall minutes of it. Its gap: wall time from the failed
+  // answer (a hung request: from its arrival) to the retry's arrival.
+  uint64_t retry_after_honoured = 0;  // retries of an answer with Retry-After that waited it out
+  uint64_t retry_after_early = 0;     // retries that came before the wait was over
+  uint64_t gaps_after_error = 0;      // retries recognised
+  std::optional<double> gap_after_error_p50_ms;  // none: no retry
+  std::optional<double> gap_after_error_min_ms;
+  uint64_t hot_retries = 0;  // retries within 10 wall ms of the failed answer
 };
 
 struct LiveFaultOutcome {
@@ -68,7 +70,8 @@ struct LiveFaultOutcome {
   std::string kind;
   std::vector<std::string> targets;
   bool from_scenario = true;
-  bool applied = true;  // false: a kind a live drill cannot apply (it acts on the connector)
+  bool applied = true;     // false: it acts on the simulated connector, which a live drill lacks
+  bool exercised = false;  // it acted at least once (hits > 0); only those are judged
   double start_s = 0;   // scenario seconds since the drill began
   std::optional<double> end_s;       // none: still in force at the end
   uint64_t hits = 0;                 // requests or deliveries it acted on

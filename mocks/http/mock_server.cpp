@@ -125,12 +125,22 @@ struct MockServer::Impl {
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
   bool stopping = false;
+  std::atomic<size_t> hangs{0};  // requests held by a hang now
 
   Impl(LiveMocks& m, MockServerOptions o);
   Slot& unrouted() { return *slots.back(); }
   void record(Slot& slot, int status, int64_t latency_us, bool dropped);
   void dispatch(const httplib::Request& req, httplib::Response& res, Method method);
-  void serve(const CompiledRoute& r, RouteCall& call, const std::string& system);
+  // What serve() tells dispatch() for the observer.
+  struct Served {
+    std::chrono::steady_clock::time_point start;
+    bool hung = false;
+    bool faulted = false;
+  };
+  void serve(const CompiledRoute& r, RouteCall& call, const std::string& system, Served& served);
+  void handle(const CompiledRoute& r, RouteCall& call);
+  void serve_hang(const CompiledRoute& r, RouteCall& call, const GateDecision& d);
+  bool drop_connection(RouteCall& call);
   bool hold(std::chrono::milliseconds delay);
   void rate_limit_headers(RouteCall& call, const RateLimitStatus& s) const;
   httplib::Server::HandlerResponse answer_error(httplib::Response& res);
@@ -193,18 +203,34 @@ void MockServer::Impl::rate_limit_headers(RouteCall& call, const RateLimitStatus
   }
 }
 
-void MockServer::Impl::serve(const CompiledRoute& r, RouteCall& call, const std::string& system) {
+bool MockServer::Impl::drop_connection(RouteCall& call) {
+  if (shutdown_connection(call.req)) {
+    call.res.status = 0;  // nothing is sent; record() counts a drop, not a status
+    return true;
+  }
+  http::reply_error(call.res, 503, "injected_fault", "dropped (connection not found)");
+  return false;
+}
+
+void MockServer::Impl::serve(const CompiledRoute& r, RouteCall& call, const std::string& system,
+                             Served& served) {
   if (gate) {
     const GateDecision d = gate(system, r.name);
+    served.faulted = d.faulted;
+    if (d.hang) {
+      served.hung = true;
+      if (observer) {
+        observer(RequestRecord{system, r.name, RequestRecord::kHung, 0, served.start, 0,
+                               request_key(call.req), true, true});
+      }
+      return serve_hang(r, call, d);
+    }
     if (!hold(d.delay)) {
       return http::reply_error(call.res, 503, "shutting_down", "the drill is ending");
     }
     if (d.action == GateDecision::Action::drop) {
-      if (shutdown_connection(call.req)) {
-        call.res.status = 0;  // nothing is sent; record() counts a drop, not a status
-        return;
-      }
-      return http::reply_error(call.res, 503, "injected_fault", "dropped (connection not found)");
+      drop_connection(call);
+      return;
     }
     if (d.action == GateDecision::Action::respond) {
       if (d.retry_after_s > 0) call.res.set_header("Retry-After", std::to_string(d.retry_after_s));
@@ -217,6 +243,28 @@ void MockServer::Impl::serve(const CompiledRoute& r, RouteCall& call, const std:
                                "the drill's fault layer answered this request");
     }
   }
+  handle(r, call);
+}
+
+void MockServer::Impl::serve_hang(const CompiledRoute& r, RouteCall& call, const GateDecision& d) {
+  const bool processed = d.action == GateDecision::Action::pass;
+  // The work is done before the hold: a drill that ends mid-hold still has the write, as the
+  // real server that timed out on its client would.
+  if (processed) handle(r, call);
+  const size_t limit =
+      options.hangs_max > 0 ? options.hangs_max : std::max<size_t>(1, options.worker_threads / 2);
+  if (hangs.fetch_add(1) < limit) {
+    hold(d.delay);
+    hangs.fetch_sub(1);
+    // Processed: the late answer goes out (the client has gone). Not processed: no answer.
+    if (!processed) drop_connection(call);
+    return;
+  }
+  hangs.fetch_sub(1);
+  drop_connection(call);  // no room to hold it: no answer, at once
+}
+
+void MockServer::Impl::handle(const CompiledRoute& r, RouteCall& call) {
   if (r.route.system == RouteSystem::channel) {
     const RateLimitStatus s = mocks.admit_channel(call.channel);
     rate_limit_headers(call, s);
@@ -242,6 +290,7 @@ void MockServer::Impl::serve(const CompiledRoute& r, RouteCall& call, const std:
 void MockServer::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
                                 Method method) {
   const auto start = std::chrono::steady_clock::now();
+  Served served{start};
   RouteCall call{req, res, mocks};
   const CompiledRoute* hit = nullptr;
   std::string allow;
@@ -270,23 +319,23 @@ void MockServer::Impl::dispatch(const httplib::Request& req, httplib::Response& 
     } else {
       call.channel = *channel;
       slot = slots[hit->first_slot + *channel].get();
-      serve(*hit, call, slot->counters.system);
+      serve(*hit, call, slot->counters.system, served);
     }
   } else {
     slot = slots[hit->first_slot].get();
-    serve(*hit, call, slot->counters.system);
+    serve(*hit, call, slot->counters.system, served);
   }
   const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - start);
   record(*slot, res.status, latency.count(), res.status == 0);
-  if (observer) {
+  if (observer && !served.hung) {  // a hung request was reported when it arrived
     int64_t retry_after_s = 0;
     if (res.has_header("Retry-After")) {
       const std::string value = res.get_header_value("Retry-After");
       std::from_chars(value.data(), value.data() + value.size(), retry_after_s);
     }
     observer(RequestRecord{slot->counters.system, slot->counters.route, res.status, retry_after_s,
-                           start, latency.count(), request_key(req)});
+                           start, latency.count(), request_key(req), false, served.faulted});
   }
 }
 

@@ -62,6 +62,7 @@ struct MockServerOptions {
   int read_timeout_s = 5;                // one request's headers and body
   int write_timeout_s = 5;               // one response
   std::chrono::milliseconds gate_delay_max{60'000};  // longer gate delays are cut to this
+  size_t hangs_max = 0;  // requests held by hangs at once; 0 = half the worker threads
 };
 
 // What the gate decides for one request.
@@ -76,6 +77,14 @@ struct GateDecision {
   int status = 503;                    // respond: the status
   std::string body;                    // respond: a JSON body; empty = {"error": "injected_fault"}
   int retry_after_s = 0;               // respond: a Retry-After header when > 0
+  // A hang (a timeout fault): the client will see no answer in time. `delay` is the hold; with
+  // pass the handler runs FIRST (the work is done) and the reply is held, with drop the
+  // connection is closed after the hold. At most MockServerOptions::hangs_max requests are held
+  // at once (a hung server must not starve the control routes); beyond that a hang closes the
+  // connection at once, after the handler when it passes. The observer hears of a hung request
+  // when it arrives, not when it is finally answered.
+  bool hang = false;
+  bool faulted = false;  // a fault acted on this request (for the observer)
 };
 
 // REQUIRES: cheap and thread-safe (it runs on every worker thread).
@@ -104,6 +113,10 @@ struct RequestRecord {
   int64_t latency_us = 0;                          // handler time, gate delays included
   // FNV-1a 64 of method, path, query and body: equal for the same request sent again (a retry).
   uint64_t request_key = 0;
+  bool hung = false;     // a hang fault took it: reported on arrival, status kHung, latency 0
+  bool faulted = false;  // a fault acted on it (answered, dropped, delayed or hung)
+
+  static constexpr int kHung = -1;
 };
 
 // REQUIRES: thread-safe (it runs on every worker thread, after the answer is built).

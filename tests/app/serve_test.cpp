@@ -170,8 +170,9 @@ TEST_CASE("serve: bad options exit 2 and name the option") {
 }
 
 // `syncdrill serve` with the reference connector (`syncdrill connect`) receiving its webhooks:
-// both binaries, over loopback, at x60. The scenario's OMS hangs on 30% of requests from 1 s to
-// 3 s of wall time (--hang 300ms, past the connector's 50 ms timeout) and does the work anyway.
+// both binaries, over loopback, at x20. The scenario's OMS hangs on 30% of requests from 1.5 s to
+// 4.5 s of wall time (--hang 300ms, past the connector's 150 ms timeout) and does the work
+// anyway. (x20 rather than faster: the timeouts stay well above a loaded machine's jitter.)
 struct ConnectedDrill {
   nlohmann::json report;
   nlohmann::json connector;
@@ -186,21 +187,21 @@ ConnectedDrill run_connected(Scratch& scratch, const std::string& connect_args,
   Background connector(
       scratch.dir(),
       fmt::format("'{}' connect --target http://127.0.0.1:{} --listen 127.0.0.1:0 --secret {} "
-                  "--scenario '{}' --policy keyed --time-scale 60 --stats connector.json {}",
+                  "--scenario '{}' --policy keyed --time-scale 20 --stats connector.json {}",
                   SYNCDRILL_BINARY, serve_port, connect_secret, scenario, connect_args),
       scratch / "connect.log");
   const auto hook_port = connector.wait_for_log("webhooks at http://127\\.0\\.0\\.1:([0-9]+)", 10s);
   REQUIRE_MESSAGE(hook_port, std::string(connector.log() + connector.err()));
   Background server(
       scratch.dir(),
-      fmt::format("'{}' serve '{}' --listen 127.0.0.1:{} --token {} --out out --time-scale 60 "
+      fmt::format("'{}' serve '{}' --listen 127.0.0.1:{} --token {} --out out --time-scale 20 "
                   "--duration 6s --hang 300ms --webhook-secret s3cret "
                   "--webhook-url http://127.0.0.1:{}/webhooks",
                   SYNCDRILL_BINARY, scenario, serve_port, kToken, *hook_port),
       scratch / "serve.log");
   REQUIRE(server.wait_for_log("(listening)", 10s));
   if (ack) {
-    std::this_thread::sleep_for(1500ms);  // the OMS fault began at 1 s (scenario minute 1)
+    std::this_thread::sleep_for(2500ms);  // the OMS fault began at 1.5 s (scenario second 30)
     scratch.shell(fmt::format(
         "curl -s -X POST -H 'Authorization: Bearer {}' -d '{{\"note\": \"OMS latency page\"}}' "
         "http://127.0.0.1:{}/_drill/ack",
@@ -229,27 +230,28 @@ TEST_CASE("serve + connect: OMS timeouts duplicate orders without idempotency ke
   const ConnectedDrill keyed = run_connected(keyed_dir, "", "s3cret", true);
   const nlohmann::json& o = keyed.report["orders"];
   INFO(keyed.report["orders"].dump());
-  CHECK(o["placed"].get<uint64_t>() > 200);  // ~1 order/s for ~6 scenario minutes
+  CHECK(o["placed"].get<uint64_t>() > 60);  // ~1 order/s for ~2 scenario minutes
   CHECK(o["duplicated"] == 0);
   CHECK(o["lost"] == 0);
-  CHECK(o["created_once"].get<uint64_t>() + o["in_flight"].get<uint64_t>() ==
-        o["placed"].get<uint64_t>());
+  CHECK(o["created_once"] == o["placed"]);
   // The hangs were met and retried: the key made each retry a replay.
   CHECK(keyed.connector["orders_replayed"].get<uint64_t>() > 0);
   CHECK(keyed.connector["retries"].get<uint64_t>() > 0);
   CHECK(keyed.report["behaviour"]["attempts_in_error_windows"].get<uint64_t>() > 0);
-  // The ack caught the OMS fault: MTTD from its start (60 s) to the ack (~90 s of scenario time).
+  // The ack caught the OMS fault: MTTD from its start (30 s) to the ack (~50 s of scenario time).
   const nlohmann::json& fault = keyed.report["faults"][0];
   CHECK(fault["id"] == "oms-hang");
   REQUIRE(fault["mttd_s"].is_number());
   CHECK(fault["mttd_s"].get<double>() > 0);
-  CHECK(fault["mttd_s"].get<double>() < 120);
+  CHECK(fault["mttd_s"].get<double>() < 60);
+  // Recovered: the first OMS success after the window's end came within 30 scenario seconds.
   REQUIRE(fault["mttr_s"].is_number());
-  CHECK(fault["mttr_s"].get<double>() >= 120);  // the window is 2 scenario minutes
+  CHECK(fault["mttr_s"].get<double>() < 90);
   CHECK(keyed.serve_exit == 0);
   CHECK(keyed.report["verdict"] == "PASS");
-  // Stock: the connector pushes the ERP's figure after each order, so listings end in sync.
-  CHECK(keyed.report["stock"]["final_overlisted_units"] == 0);
+  // Hung requests were seen as failures, and their retries recognised.
+  CHECK(keyed.report["behaviour"]["hung"].get<uint64_t>() > 0);
+  CHECK(keyed.report["behaviour"]["gaps_after_error"].get<uint64_t>() > 0);
 
   Scratch unkeyed_dir("serve-unkeyed");
   const ConnectedDrill unkeyed =
