@@ -1,0 +1,162 @@
+// LiveObserver (app/live_observer.*): how a live drill reads the requests it answered, with
+// hand-made records on a manual clock, so each rule is pinned without a server or a connector.
+#include <doctest/doctest.h>
+
+#include "app/live_observer.hpp"
+#include "sim/scenario/loader.hpp"
+#include "tests/app/cli_run.hpp"
+
+namespace syncdrill {
+namespace {
+
+using namespace std::chrono_literals;
+using Steady = std::chrono::steady_clock;
+
+struct ObserverFixture {
+  LiveClock clock = LiveClock::manual(1);
+  Steady::time_point t0 = Steady::now();
+  LiveObserver observer{clock, t0};
+
+  // A request that arrived at `at` and was answered `latency` later.
+  void request(std::chrono::milliseconds at, int status, uint64_t key, int64_t retry_after_s = 0,
+               std::chrono::milliseconds latency = 1ms, const char* system = "oms") {
+    observer.on_request(
+        RequestRecord{system, "POST /oms/orders", status, retry_after_s, t0 + at,
+                      std::chrono::duration_cast<std::chrono::microseconds>(latency).count(), key},
+        key);
+  }
+  void hung(std::chrono::milliseconds at, uint64_t key) {
+    observer.on_request(RequestRecord{"oms", "POST /oms/orders", RequestRecord::kHung, 0, t0 + at,
+                                      0, key, true, true},
+                        key);
+  }
+};
+
+LiveResult score(ObserverFixture& f, const std::vector<LiveFaultView>& faults = {},
+                 SimTime end = SimTime{} + seconds(60)) {
+  static const Scenario scenario =
+      *load_scenario_file(testing::source_path("tests/scenarios/valid/live-drill.yaml")).scenario;
+  LiveMocks mocks(scenario, 1, f.clock);
+  LiveResult r;
+  f.observer.score(mocks, faults, {}, end, r);
+  return r;
+}
+
+TEST_CASE("live observer: a retry is the same request after its failed answer") {
+  ObserverFixture f;
+  f.request(0ms, 503, 7, 0, 10ms);  // failed, answered at 10 ms
+  f.request(5ms, 201, 7);           // a copy sent before that answer: concurrent, not a retry
+  f.request(0ms, 201, 8);           // another request
+  f.request(260ms, 201, 7);         // the retry: 250 ms after the failed answer
+  f.request(300ms, 201, 7);         // sent again after a success: not a retry
+  const LiveBehaviour b = score(f).behaviour;
+  CHECK(b.requests == 5);
+  CHECK(b.answered_5xx == 1);
+  CHECK(b.answered_2xx == 4);
+  CHECK(b.gaps_after_error == 1);
+  REQUIRE(b.gap_after_error_min_ms);
+  CHECK(*b.gap_after_error_min_ms == doctest::Approx(250).epsilon(0.001));
+  REQUIRE(b.gap_after_error_p50_ms);
+  CHECK(*b.gap_after_error_p50_ms == doctest::Approx(250).epsilon(0.001));
+  CHECK(b.hot_retries == 0);
+}
+
+TEST_CASE("live observer: a hung request fails on arrival; its retry's gap starts there") {
+  ObserverFixture f;
+  f.hung(100ms, 9);
+  f.request(250ms, 201, 9);  // the client timed out at ~150 ms and backed off
+  const LiveBehaviour b = score(f).behaviour;
+  CHECK(b.hung == 1);
+  CHECK(b.gaps_after_error == 1);
+  REQUIRE(b.gap_after_error_min_ms);
+  CHECK(*b.gap_after_error_min_ms == doctest::Approx(150).epsilon(0.001));
+  CHECK(b.attempts_in_error_windows == 1);  // the hung one, which a fault took
+}
+
+TEST_CASE("live observer: Retry-After is honoured or early, and old failures are forgotten") {
+  ObserverFixture f;
+  f.request(0ms, 429, 1, 1);
+  f.request(301ms, 200, 1);  // 300 ms after: early
+  f.request(0ms, 429, 2, 1);
+  f.request(1001ms, 200, 2);  // 1 s after: honoured
+  f.request(0ms, 503, 3);
+  f.request(LiveObserver::kRetryMemory + 2s, 200, 3);  // too late to be its retry
+  const LiveResult r = score(f);
+  CHECK(r.behaviour.retry_after_sent == 2);
+  CHECK(r.behaviour.retry_after_early == 1);
+  CHECK(r.behaviour.retry_after_honoured == 1);
+  CHECK(r.behaviour.gaps_after_error == 2);
+  bool checked = false;
+  for (const LiveCheck& c : r.checks) {
+    if (c.name != "Retry-After honoured") continue;
+    checked = true;
+    CHECK_FALSE(c.passed);
+    CHECK(c.actual == "1 of 2 retries early");
+  }
+  CHECK(checked);
+}
+
+LiveFaultView fault(const std::string& id, int64_t start_ms, std::optional<int64_t> end_ms,
+                    uint64_t hits) {
+  LiveFaultView v;
+  v.id = id;
+  v.kind = FaultKind::error_burst;
+  v.targets = {"oms"};
+  v.start_ms = start_ms;
+  v.end_ms = end_ms;
+  v.hits = hits;
+  return v;
+}
+
+TEST_CASE(
+    "live observer: an ack catches the fault in force, and a fault that never acted is not "
+    "judged") {
+  ObserverFixture f;
+  f.observer.ack("pager: OMS 5xx", SimTime{} + seconds(25));
+  // old: ended before the ack; current: in force at it; idle: in force but never acted.
+  const LiveResult r = score(f, {fault("old", 0, 10'000, 5), fault("current", 20'000, {}, 5),
+                                 fault("idle", 15'000, {}, 0)});
+  REQUIRE(r.acks.size() == 1);
+  CHECK(r.acks[0].fault_id == "current");
+  for (const LiveFaultOutcome& o : r.faults) {
+    if (o.id == "current") {
+      REQUIRE(o.mttd_s);
+      CHECK(*o.mttd_s == doctest::Approx(5));
+    } else {
+      CHECK_FALSE(o.mttd_s);
+    }
+    if (o.id == "idle") CHECK_FALSE(o.exercised);
+  }
+  for (const LiveCheck& c : r.checks)
+    CHECK(c.name.find("idle") == std::string::npos);
+  // The old fault is judged and missed: its tier (orders) has an MTTD target.
+  bool old_missed = false;
+  for (const LiveCheck& c : r.checks)
+    old_missed |= c.name == "mttd order_ingest [old]" && !c.passed;
+  CHECK(old_missed);
+}
+
+TEST_CASE("live observer: every order the OMS lacks after the drain is lost") {
+  ObserverFixture f;
+  const Scenario scenario =
+      *load_scenario_file(testing::source_path("tests/scenarios/valid/live-drill.yaml")).scenario;
+  LiveMocks mocks(scenario, 1, f.clock);
+  const std::vector<SkuQuantity> lines{{3, 1}};
+  const PlaceResult a = mocks.place_order(0, lines);
+  const PlaceResult b = mocks.place_order(0, lines);
+  f.observer.on_order(0, a, SimTime{});
+  f.observer.on_order(0, b, SimTime{} + seconds(59));  // placed just before the end: still lost
+  OmsCreateRequest req{0, a.order, {{3, 1, 100}}, 100, 1};
+  REQUIRE(mocks.create_oms_order(req, "").error == ErrorClass::none);
+  REQUIRE(mocks.create_oms_order(req, "").error == ErrorClass::none);  // no key: a duplicate
+  LiveResult r;
+  f.observer.score(mocks, {}, {}, SimTime{} + seconds(60), r);
+  CHECK(r.orders.placed == 2);
+  CHECK(r.orders.duplicated == 1);
+  CHECK(r.orders.duplicate_copies == 1);
+  CHECK(r.orders.lost == 1);
+  CHECK(r.orders.created_once == 0);
+}
+
+}  // namespace
+}  // namespace syncdrill
