@@ -27,8 +27,8 @@ struct LiveServe {
                            SYNCDRILL_BINARY, source_path("tests/scenarios/valid/live-drill.yaml"),
                            kToken, args),
                s / "serve.log") {
-    const auto port = server.wait_for_log("listening on http://127\\.0\\.0\\.1:([0-9]+)", 10s);
-    REQUIRE_MESSAGE(port, std::string(server.log() + server.err()));
+    const auto port = server.wait_for_log("listening on http://127.0.0.1:", 10s);
+    REQUIRE_MESSAGE((port && !port->empty()), std::string(server.log() + server.err()));
     base = "http://127.0.0.1:" + *port;
   }
 
@@ -190,7 +190,7 @@ ConnectedDrill run_connected(Scratch& scratch, const std::string& connect_args,
                   "--scenario '{}' --policy keyed --time-scale 20 --stats connector.json {}",
                   SYNCDRILL_BINARY, serve_port, connect_secret, scenario, connect_args),
       scratch / "connect.log");
-  const auto hook_port = connector.wait_for_log("webhooks at http://127\\.0\\.0\\.1:([0-9]+)", 10s);
+  const auto hook_port = connector.wait_for_log("webhooks at http://127.0.0.1:", 10s);
   REQUIRE_MESSAGE(hook_port, std::string(connector.log() + connector.err()));
   Background server(
       scratch.dir(),
@@ -199,7 +199,7 @@ ConnectedDrill run_connected(Scratch& scratch, const std::string& connect_args,
                   "--webhook-url http://127.0.0.1:{}/webhooks",
                   SYNCDRILL_BINARY, scenario, serve_port, kToken, *hook_port),
       scratch / "serve.log");
-  REQUIRE(server.wait_for_log("(listening)", 10s));
+  REQUIRE(server.wait_for_log("listening on", 10s));
   if (ack) {
     std::this_thread::sleep_for(2500ms);  // the OMS fault began at 1.5 s (scenario second 30)
     scratch.shell(fmt::format(
