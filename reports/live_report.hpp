@@ -2,8 +2,8 @@
 // scenario's traffic and faults played out in scaled wall-clock time. The same files as `run`
 // writes (report.json, report.md, junit.xml, report.html) and a terminal scorecard, from a
 // LiveResult the drill fills in (app/live_drill.cpp). Unlike a simulated run, a live drill is not
-// replayable to the byte: the connector's timing is real. The report records the seed, scenario hash and
-// version anyway, so the same traffic and fault timeline can be played again.
+// replayable to the byte: the connector's timing is real. The report records the seed, scenario
+// hash and version anyway, so the same traffic and fault timeline can be played again.
 //
 // Times in the result are SCENARIO seconds since the drill began (wall seconds x time_scale),
 // so they read against the scenario's SLA targets; wall-clock figures say so in their names.
@@ -72,7 +72,7 @@ struct LiveFaultOutcome {
   bool from_scenario = true;
   bool applied = true;     // false: it acts on the simulated connector, which a live drill lacks
   bool exercised = false;  // it acted at least once (hits > 0); only those are judged
-  double start_s = 0;   // scenario seconds since the drill began
+  double start_s = 0;      // scenario seconds since the drill began
   std::optional<double> end_s;       // none: still in force at the end
   uint64_t hits = 0;                 // requests or deliveries it acted on
   std::string flow;                  // the flow whose SLA tier judges it ("order_ingest", ...)

@@ -14,6 +14,7 @@
 #include <httplib.h>
 
 #include "mocks/http/bounded_task_queue.hpp"
+#include "mocks/http/listen_thread.hpp"
 #include "mocks/http/server_connection.hpp"
 #include "mocks/http/server_routes.hpp"
 #include "sim/engine/check.hpp"
@@ -437,16 +438,7 @@ bool MockServer::start(std::string* error) {
     return false;
   }
   svr.raise_backlog(kListenBacklog);
-  auto listening_done = std::make_shared<std::atomic<bool>>(false);
-  listener_ = std::thread([&svr, listening_done] {
-    svr.listen_after_bind();
-    listening_done->store(true);
-  });
-  // stop() right after start() must find the server running, or it would not stop it.
-  while (!svr.is_running() && !listening_done->load())
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  if (!svr.is_running()) {
-    listener_.join();
+  if (!listen_in_background(svr, listener_)) {
     impl_->server.reset();
     if (error != nullptr) *error = fmt::format("cannot serve on {}:{}", o.host, port);
     return false;
