@@ -172,7 +172,8 @@ TEST_CASE("serve: bad options exit 2 and name the option") {
 // `syncdrill serve` with the reference connector (`syncdrill connect`) receiving its webhooks:
 // both binaries, over loopback, at x20. The scenario's OMS hangs on 30% of requests from 1.5 s to
 // 4.5 s of wall time (--hang 300ms, past the connector's 150 ms timeout) and does the work
-// anyway. (x20 rather than faster: the timeouts stay well above a loaded machine's jitter.)
+// anyway. (x20 rather than faster, and a 5 s drain: the timeouts and webhook redeliveries stay
+// well clear of a loaded machine's jitter, e.g. under the sanitizers beside other tests.)
 struct ConnectedDrill {
   nlohmann::json report;
   nlohmann::json connector;
@@ -195,7 +196,7 @@ ConnectedDrill run_connected(Scratch& scratch, const std::string& connect_args,
   Background server(
       scratch.dir(),
       fmt::format("'{}' serve '{}' --listen 127.0.0.1:{} --token {} --out out --time-scale 20 "
-                  "--duration 6s --hang 300ms --webhook-secret s3cret "
+                  "--duration 6s --grace 5s --hang 300ms --webhook-secret s3cret "
                   "--webhook-url http://127.0.0.1:{}/webhooks",
                   SYNCDRILL_BINARY, scenario, serve_port, kToken, *hook_port),
       scratch / "serve.log");
