@@ -15,6 +15,7 @@
 #include "mocks/http/live_mocks.hpp"
 #include "mocks/http/mock_server.hpp"
 #include "mocks/http/webhook_sender.hpp"
+#include "sim/world/fault_reach.hpp"
 
 namespace syncdrill {
 
@@ -166,11 +167,7 @@ struct LiveDrill::Impl {
     std::set<std::string, std::less<>> targets;
     for (const LiveFaultView& f : faults.list()) {
       // Latency slows requests without failing them; webhook faults act on deliveries.
-      if (!f.active || f.kind == FaultKind::latency || f.kind == FaultKind::webhook_drop ||
-          f.kind == FaultKind::webhook_duplicate || f.kind == FaultKind::webhook_delay ||
-          f.kind == FaultKind::event_drop) {
-        continue;
-      }
+      if (!f.active || f.kind == FaultKind::latency || is_webhook_kind(f.kind)) continue;
       for (const std::string& t : f.targets) {
         // A webhook topic ("shop/orders/create") is the channel's webhook, not its API.
         if (t.find('/') == std::string::npos) targets.insert(t);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "reports/format.hpp"
+#include "sim/world/fault_reach.hpp"
 
 namespace syncdrill {
 
@@ -24,14 +25,9 @@ double percentile(std::vector<double> v, double p) {
   return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
 }
 
-bool is_webhook_fault(FaultKind k) {
-  return k == FaultKind::webhook_drop || k == FaultKind::webhook_duplicate ||
-         k == FaultKind::webhook_delay || k == FaultKind::event_drop;
-}
-
 // The flow a fault on `target` hurts, for the SLA tier that judges it.
 FlowKind flow_of(const Scenario& s, FaultKind kind, const std::string& target) {
-  if (is_webhook_fault(kind) || target.find('/') != std::string::npos) {
+  if (is_webhook_kind(kind) || target.find('/') != std::string::npos) {
     return FlowKind::order_ingest;  // webhooks carry the orders in
   }
   if (const SystemSpec* sys = find_system(s, target)) {
@@ -44,7 +40,7 @@ FlowKind flow_of(const Scenario& s, FaultKind kind, const std::string& target) {
 
 // The system whose first success after a fault marks recovery.
 std::string recovery_system(const LiveMocks& mocks, FaultKind kind, const std::string& target) {
-  if (is_webhook_fault(kind) || target.find('/') != std::string::npos) {
+  if (is_webhook_kind(kind) || target.find('/') != std::string::npos) {
     return mocks.system_name(SystemKind::oms);
   }
   return target;
