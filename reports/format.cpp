@@ -244,8 +244,33 @@ std::string_view verdict_text(const Score& score) {
 
 std::string check_label(const TierCheck& c) {
   std::string label = fmt::format("{} {}", c.check, to_string(c.flow));
+  if (!c.channel.empty()) label += fmt::format(" @{}", c.channel);
   if (!c.subject.empty()) label += fmt::format(" [{}]", c.subject);
   return label;
+}
+
+std::string tier_summary(const TierVerdict& t) {
+  size_t failed = 0;
+  size_t empty = 0;
+  for (const TierCheck& c : t.checks) {
+    failed += c.held ? 0 : 1;
+    empty += c.no_data ? 1 : 0;
+  }
+  const size_t n = t.checks.size();
+  const std::string_view checks = n == 1 ? "check" : "checks";
+  if (n == 0) return "no checks (the tier sets no target its flows can be measured on)";
+  if (failed > 0) return fmt::format("breached ({} of {} {} failed)", failed, n, checks);
+  if (empty == n) return fmt::format("no data ({} {}, none had anything to measure)", n, checks);
+  if (empty > 0) return fmt::format("held ({} {}, {} without data)", n, checks, empty);
+  return fmt::format("held ({} {})", n, checks);
+}
+
+std::string check_actual(const TierCheck& c) {
+  if (c.actual) return check_value(*c.actual, c.unit);
+  if (c.no_data) return "no data";
+  if (c.check == "mttd") return "missed";
+  if (c.check == "mttr") return "not recovered";
+  return "none";
 }
 
 std::string check_value(double value, const std::string& unit) {
@@ -257,8 +282,9 @@ std::string check_value(double value, const std::string& unit) {
     return s;
   }
   if (unit == "ratio") return plain_number(value * 100, 4) + "%";
-  if (unit == "entities" && value >= 0 && value < 1e18 && value == std::floor(value)) {
-    return grouped(static_cast<uint64_t>(value)) + " entities";
+  const bool counted = unit == "entities" || unit == "orders" || unit == "lines" || unit == "jobs";
+  if (counted && value >= 0 && value < 1e18 && value == std::floor(value)) {
+    return grouped(static_cast<uint64_t>(value)) + " " + unit;
   }
   return unit.empty() ? plain_number(value) : plain_number(value) + " " + unit;
 }

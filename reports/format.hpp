@@ -55,11 +55,22 @@ std::string xml_attr(std::string_view s);
 // "PASS", "FAIL", or "NOT SCORED" when the scenario has no SLA tiers (!score.scored).
 std::string_view verdict_text(const Score& score);
 
-// "<check> <flow>", then " [<subject>]" when the check has one: "mttd order_ingest [erp-down]".
+// "<check> <flow>", then " @<channel>" and " [<subject>]" when the check has them:
+// "mttd order_ingest [erp-down]", "freshness_p95 stock_sync @amazon-us".
 std::string check_label(const TierCheck& c);
 
+// A tier's state in words: "held (3 checks)", "held (4 checks, 1 without data)",
+// "breached (1 of 5 checks failed)", "no data (2 checks, none had anything to measure)",
+// "no checks (the scenario sets no target for its flows)".
+std::string tier_summary(const TierVerdict& t);
+
+// A check's actual in its unit (check_value), or the word for its absence: "no data", "missed"
+// (mttd), "not recovered" (mttr).
+std::string check_actual(const TierCheck& c);
+
 // A check's actual or limit value in its unit: "95.2 s" ("95.2 s (1m35s)" from a minute up),
-// "0.5%" for a ratio, "12 entities"; another unit follows the number after a space.
+// "0.5%" for a ratio, "12 entities" (and grouped "orders", "lines", "jobs"); another unit follows
+// the number after a space.
 std::string check_value(double value, const std::string& unit);
 
 }  // namespace syncdrill

@@ -852,27 +852,33 @@ void append_tiers(std::string& out, const Score& score) {
   }
   out += "<ul>\n";
   for (const TierVerdict& t : score.tiers) {
-    const size_t failed = failed_checks(t);
-    out += failed == 0
-               ? fmt::format("<li><strong>{}</strong>: held ({})</li>\n", xml_text(t.tier),
-                             plural(t.checks.size(), "check", "checks"))
-               : fmt::format("<li><strong>{}</strong>: breached ({} of {} failed)</li>\n",
-                             xml_text(t.tier), failed, plural(t.checks.size(), "check", "checks"));
+    out += fmt::format("<li><strong>{}</strong>: {}</li>\n", xml_text(t.tier),
+                       xml_text(tier_summary(t)));
   }
   out += "</ul>\n<table class=\"tiers\">\n";
   out +=
-      "<thead><tr><th>Tier</th><th>Check</th><th>Flow</th><th>Subject</th><th>Actual</th>"
-      "<th>Limit</th><th>Result</th><th>Reason</th></tr></thead>\n<tbody>\n";
+      "<thead><tr><th>Tier</th><th>Check</th><th>Flow</th><th>Channel</th><th>Subject</th>"
+      "<th>Actual</th><th>Limit</th><th>Result</th><th>Reason</th></tr></thead>\n<tbody>\n";
   for (const TierVerdict& t : score.tiers) {
     for (const TierCheck& c : t.checks) {
-      const std::string reason = c.held ? "" : c.reason.empty() ? "over its limit" : c.reason;
+      const std::string reason = c.no_data          ? c.reason
+                                 : c.held           ? ""
+                                 : c.reason.empty() ? "over its limit"
+                                                    : c.reason;
       out += fmt::format(
-          "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
+          "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
           "<td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
-          c.held ? "" : " class=\"breached\"", xml_text(t.tier), xml_text(c.check),
-          to_string(c.flow), c.subject.empty() ? "-" : xml_text(c.subject),
-          xml_text(check_value(c.actual, c.unit)), xml_text(check_value(c.limit, c.unit)),
-          c.held ? "held" : "<strong>breached</strong>", xml_text(reason));
+          c.no_data ? " class=\"no-data\""
+          : c.held  ? ""
+                    : " class=\"breached\"",
+          xml_text(t.tier), xml_text(c.check), to_string(c.flow),
+          c.channel.empty() ? "-" : xml_text(c.channel),
+          c.subject.empty() ? "-" : xml_text(c.subject), xml_text(check_actual(c)),
+          xml_text(check_value(c.limit, c.unit)),
+          c.no_data ? "no data"
+          : c.held  ? "held"
+                    : "<strong>breached</strong>",
+          xml_text(reason));
     }
   }
   out += "</tbody>\n</table>\n</section>\n";

@@ -201,15 +201,18 @@ Json tier_json(const TierVerdict& t) {
     Json cj;
     cj["check"] = c.check;
     cj["flow"] = to_string(c.flow);
+    cj["channel"] = c.channel.empty() ? Json(nullptr) : Json(c.channel);
     cj["subject"] = c.subject.empty() ? Json(nullptr) : Json(c.subject);
-    cj["actual"] = rounded(c.actual, 6);
+    cj["actual"] = c.actual ? Json(rounded(*c.actual, 6)) : Json(nullptr);
+    if (!c.channel.empty()) cj["merged"] = c.merged ? Json(rounded(*c.merged, 6)) : Json(nullptr);
     cj["limit"] = rounded(c.limit, 6);
     cj["unit"] = c.unit;
+    cj["status"] = c.no_data ? "no_data" : c.held ? "held" : "breached";
     cj["held"] = c.held;
     cj["reason"] = c.reason.empty() ? Json(nullptr) : Json(c.reason);
     checks.push_back(cj);
   }
-  return Json{{"name", t.tier}, {"held", t.held()}, {"checks", checks}};
+  return Json{{"name", t.tier}, {"held", t.held()}, {"no_data", t.no_data()}, {"checks", checks}};
 }
 
 Json monitor_json(const MonitorOutcome& m) {

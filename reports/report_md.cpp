@@ -116,21 +116,20 @@ void append_tiers(std::string& out, const Score& score) {
     return;
   }
   for (const TierVerdict& t : score.tiers) {
-    const size_t failed = failed_checks(t);
-    out += failed == 0 ? fmt::format("- **{}**: held ({})\n", md_text(t.tier),
-                                     plural(t.checks.size(), "check", "checks"))
-                       : fmt::format("- **{}**: breached ({} of {} failed)\n", md_text(t.tier),
-                                     failed, plural(t.checks.size(), "check", "checks"));
+    out += fmt::format("- **{}**: {}\n", md_text(t.tier), tier_summary(t));
   }
-  out += "\n| Tier | Check | Flow | Subject | Actual | Limit | Result |\n";
-  out += "|---|---|---|---|---:|---:|---|\n";
+  out += "\n| Tier | Check | Flow | Channel | Subject | Actual | Limit | Result |\n";
+  out += "|---|---|---|---|---|---:|---:|---|\n";
   for (const TierVerdict& t : score.tiers) {
     for (const TierCheck& c : t.checks) {
-      out +=
-          fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", md_text(t.tier), md_text(c.check),
-                      to_string(c.flow), c.subject.empty() ? "-" : md_text(c.subject),
-                      md_text(check_value(c.actual, c.unit)), md_text(check_value(c.limit, c.unit)),
-                      c.held ? "held" : "**breached**");
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", md_text(t.tier),
+                         md_text(c.check), to_string(c.flow),
+                         c.channel.empty() ? "-" : md_text(c.channel),
+                         c.subject.empty() ? "-" : md_text(c.subject), md_text(check_actual(c)),
+                         md_text(check_value(c.limit, c.unit)),
+                         c.no_data ? "no data"
+                         : c.held  ? "held"
+                                   : "**breached**");
     }
   }
 
@@ -144,8 +143,7 @@ void append_tiers(std::string& out, const Score& score) {
       if (c.held) continue;
       std::string reason = c.reason.empty() ? "over its limit" : c.reason;
       out += fmt::format("- **{}** / {}: {} (actual {}, limit {})\n", md_text(t.tier),
-                         md_text(check_label(c)), md_text(reason),
-                         md_text(check_value(c.actual, c.unit)),
+                         md_text(check_label(c)), md_text(reason), md_text(check_actual(c)),
                          md_text(check_value(c.limit, c.unit)));
     }
   }

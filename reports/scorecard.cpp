@@ -159,7 +159,8 @@ void append_verdict(std::string& out, const Score* score, bool colour) {
                      paint(score->held() ? "PASS" : "FAIL", score->held()), breached,
                      score->tiers.size());
   for (const TierVerdict& t : score->tiers) {
-    out += fmt::format("  {:<14} {}\n", t.tier, paint(t.held() ? "held" : "BREACHED", t.held()));
+    const std::string word = t.held() ? (t.no_data() ? "no data" : "held") : "BREACHED";
+    out += fmt::format("  {:<14} {}  {}\n", t.tier, paint(word, t.held()), tier_summary(t));
     for (const TierCheck& c : t.checks) {
       if (!c.held) out += fmt::format("    - {}\n", c.reason);
     }

@@ -178,7 +178,7 @@ void judge_tiers(const Scenario& s, const WorldResult& r, Score& score) {
           TierCheck c = check("freshness_p95", flow, *p95, tier.freshness_p95->seconds(), "s");
           if (!c.held) {
             c.reason = fmt::format("{} freshness p95 was {:.3f} s, over the {:.3f} s target",
-                                   flow_name, c.actual, c.limit);
+                                   flow_name, *c.actual, c.limit);
           }
           verdict.checks.push_back(c);
         }
@@ -188,7 +188,7 @@ void judge_tiers(const Scenario& s, const WorldResult& r, Score& score) {
           TierCheck c = check("error_rate", flow, *ratio, *tier.error_rate_max, "ratio");
           if (!c.held) {
             c.reason = fmt::format("{} connectors failed {:.4f}% of their attempts, over {:.4f}%",
-                                   flow_name, c.actual * 100, c.limit * 100);
+                                   flow_name, *c.actual * 100, c.limit * 100);
           }
           verdict.checks.push_back(c);
         }
@@ -219,6 +219,7 @@ void judge_tiers(const Scenario& s, const WorldResult& r, Score& score) {
             }
           } else {
             c = check("mttd", flow, 0, limit, "s");
+            c.actual.reset();
             c.held = false;
             c.reason = fmt::format("fault {} was never detected (no monitor caught it)",
                                    incident.fault_id);
@@ -252,6 +253,7 @@ void judge_recovery(const Scenario& s, const WorldResult& r, Score& score) {
           }
         } else {
           c = check("mttr", flow, 0, limit, "s");
+          c.actual.reset();
           c.held = false;
           c.reason = fmt::format(
               "fault {} never recovered: its flows were not back inside their targets, with "

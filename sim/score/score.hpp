@@ -39,6 +39,22 @@ struct ActionRecord {
   int32_t action = -1;  // index in scenario.response.runbook
 };
 
+// What a fault left behind: the damage outstanding in the flows it touched, measured on the
+// run's damage series (WorldResult::damage_series) between its onset and its repair (or the end).
+struct FaultDamage {
+  uint64_t orders_missing = 0;    // channel orders not in the OMS (older than the grace), peak rise
+  uint64_t extra_oms_orders = 0;  // duplicate OMS orders not cancelled, peak rise
+  uint64_t oversold = 0;          // orders cancelled as oversold in the window
+  uint64_t returns_out_of_sync = 0;  // returns not synced (older than the grace), peak rise
+  uint64_t unmatched_entries = 0;    // reconciliation's unmatched entries, peak rise
+  int64_t money_minor = 0;  // the value of the missing, duplicated and oversold orders (cents)
+  // Outstanding at the end of the run (what was never repaired), in the same classes.
+  uint64_t orders_missing_at_end = 0;
+  uint64_t extra_oms_orders_at_end = 0;
+  uint64_t returns_out_of_sync_at_end = 0;
+  uint64_t unmatched_entries_at_end = 0;
+};
+
 // One fault's incident timeline.
 struct FaultIncident {
   std::string fault_id;
@@ -48,22 +64,38 @@ struct FaultIncident {
   std::vector<std::string> detected_by;  // monitors with an attributed firing, first first
   std::optional<SimTime> acknowledged;
   std::vector<ActionRecord> actions;
-  std::optional<SimTime> recovered;  // flows back inside their targets, held stable
+  // Recovery in two steps (sim/score/recovery.hpp): service restored (the connectors it touched
+  // are healthy, held stable), then damage repaired (what it lost, duplicated, oversold or left
+  // unmatched is back to the level before the onset). `recovered` is the repair.
+  std::optional<SimTime> restored;
+  std::optional<SimTime> repaired;
+  std::optional<SimTime> recovered;  // == repaired
   std::optional<Duration> mttd;      // detected - onset
   std::optional<Duration> mttr;      // recovered - onset
+  std::string recovery_note;         // why it has not recovered, from the data; empty otherwise
+  FaultDamage damage;
   bool missed() const { return !detected.has_value(); }
 };
 
-// One target of one tier for one flow, e.g. freshness p95 of stock_sync <= 60 s.
+// One target of one tier for one flow (and, for per-channel checks, the channel that decided
+// it), e.g. freshness p95 of stock_sync on amazon-us <= 600 s.
 struct TierCheck {
-  std::string check;  // "freshness_p95", "error_rate", "mttd", "mttr", "data_loss"
+  // "freshness_p95", "error_rate", "mttd", "mttr", "data_loss", "duplicated", "oversold",
+  // "stale_price_lines", "stale_price_amount", "unmapped_rate", "unmatched_end",
+  // "unmatched_peak", "dropped" (docs/scenario-format.md, sla_tiers).
+  std::string check;
   FlowKind flow = FlowKind::order_ingest;
+  std::string channel;  // per-channel checks: the worst channel; empty: the flow as a whole
   std::string subject;  // a fault id for mttd/mttr checks, else empty
-  double actual = 0;    // seconds for times, a fraction for error rates, a count for losses
-  double limit = 0;     // same unit
-  std::string unit;     // "s", "ratio", "entities"
-  bool held = true;
-  std::string reason;  // why it failed, in a sentence; empty when held
+  // Seconds for times, a fraction for rates, a count, or money in major units. None: nothing to
+  // measure (no_data), or a fault that was missed or never recovered (held is false).
+  std::optional<double> actual;
+  std::optional<double> merged;  // per-channel checks: the same figure over every channel
+  double limit = 0;              // same unit
+  std::string unit;              // "s", "ratio", "entities", "orders", "lines", a currency code
+  bool held = true;              // true for no_data: a check with nothing to measure is no breach
+  bool no_data = false;          // nothing to measure: neither held nor breached
+  std::string reason;            // why it failed, or why there is no data; empty when held
 };
 
 struct TierVerdict {
@@ -75,10 +107,33 @@ struct TierVerdict {
     }
     return true;
   }
+  // Every check lacked data (or there is none): the tier held nothing to account for.
+  bool no_data() const {
+    for (const TierCheck& c : checks) {
+      if (!c.no_data) return false;
+    }
+    return true;
+  }
+};
+
+// Per fault cause (release, third_party, data_model, capacity): what the faults of that cause
+// did, summed over them (sim/score/causes.cpp).
+struct CauseSummary {
+  FaultCause cause = FaultCause::third_party;
+  std::vector<std::string> faults;  // fault ids, scenario order
+  uint64_t errors = 0;              // requests, deliveries, events, jobs the faults acted on
+  uint64_t orders_lost = 0;         // peak orders missing from the OMS the faults left
+  uint64_t orders_duplicated = 0;   // peak extra OMS orders
+  uint64_t orders_oversold = 0;
+  int64_t money_minor = 0;  // the value of those orders (cents of the scenario's currency)
 };
 
 struct Score {
   std::vector<MonitorOutcome> monitors;
+  // What the drill cannot see or did not do, in sentences: a fault no monitor can observe, a
+  // monitor with nothing in its scope, reconciliation dropping work on a full queue.
+  std::vector<std::string> warnings;
+  std::vector<CauseSummary> causes;      // one per cause with at least one fault, enum order
   std::vector<FaultIncident> incidents;  // one per scenario fault, in scenario order
   std::vector<TierVerdict> tiers;        // one per scenario tier, in scenario order
   bool scored = false;                   // false: the scenario has no tiers (verdict not_scored)

@@ -249,10 +249,11 @@ TEST_CASE("library: governance-connector-timeout loses nothing but breaks the in
   const TierVerdict& critical = tier(run.score, "critical");
   CHECK(failed_checks(critical) ==
         std::vector<std::string>{"error_rate order_ingest", "freshness_p95 order_ingest"});
-  const double freshness = tier_check(critical, "freshness_p95", FlowKind::order_ingest).actual;
+  const double freshness =
+      tier_check(critical, "freshness_p95", FlowKind::order_ingest).actual.value();
   CHECK(freshness >= 12 * 60.0);
   CHECK(freshness <= 25 * 60.0);
-  const double errors = tier_check(critical, "error_rate", FlowKind::order_ingest).actual;
+  const double errors = tier_check(critical, "error_rate", FlowKind::order_ingest).actual.value();
   CHECK(errors >= 0.10);
   CHECK(errors <= 0.35);
   CHECK(tier(run.score, "standard").held());
@@ -301,7 +302,7 @@ TEST_CASE("library: governance-mapping-errors, a release in the campaign, costs 
   const TierVerdict& standard = tier(run.score, "standard");
   CHECK(failed_checks(standard) ==
         std::vector<std::string>{"error_rate fulfillment", "freshness_p95 fulfillment"});
-  const double errors = tier_check(standard, "error_rate", FlowKind::fulfillment).actual;
+  const double errors = tier_check(standard, "error_rate", FlowKind::fulfillment).actual.value();
   CHECK(errors >= 0.024);
   CHECK(errors <= 0.045);
   CHECK(tier(run.score, "critical").held());
@@ -364,7 +365,7 @@ TEST_CASE("library: rate-limit-storm loses no order to the 429s but blows the er
   CHECK(tier(run.score, "critical").held());
   const TierVerdict& standard = tier(run.score, "standard");
   CHECK(failed_checks(standard) == std::vector<std::string>{"error_rate fulfillment"});
-  const double errors = tier_check(standard, "error_rate", FlowKind::fulfillment).actual;
+  const double errors = tier_check(standard, "error_rate", FlowKind::fulfillment).actual.value();
   CHECK(errors >= 0.04);
   CHECK(errors <= 0.08);
 
