@@ -37,6 +37,50 @@ void read_tier_flow(Ctx& ctx, const YNode& flow, const std::string& path, SlaTie
   t.flows.push_back(*kind);
 }
 
+// A tier flow no connector carries can never be measured: its checks would all pass on nothing.
+void check_flow_has_connector(Ctx& ctx, const YNode& flow, const std::string& path,
+                              const Scenario& s, FlowKind kind) {
+  for (const ConnectorSpec& c : s.connectors) {
+    if (c.flow == kind) return;
+  }
+  ctx.error(flow.loc, path,
+            fmt::format("flow '{}' has no connector in this scenario: add a connector with "
+                        "'flow: {}' or remove the flow from the tier",
+                        to_string(kind), to_string(kind)));
+}
+
+// The damage limits, each for the flow whose damage it counts (the tier must name that flow).
+void read_damage_limits(MapReader& r, SlaTierSpec& t, const std::string& currency) {
+  const auto owned = [&](std::string_view key, FlowKind flow) {
+    if (std::find(t.flows.begin(), t.flows.end(), flow) == t.flows.end()) {
+      r.error(key, fmt::format("{} judges the {} flow, which tier '{}' does not name", key,
+                               to_string(flow), t.name));
+    }
+  };
+  const auto count = [&](std::string_view key, FlowKind flow, std::optional<uint64_t>& out) {
+    uint64_t n = 0;
+    if (!r.u64(key, n)) return;
+    out = n;
+    owned(key, flow);
+  };
+  count("duplicated_max", FlowKind::order_ingest, t.duplicated_max);
+  count("oversold_max", FlowKind::stock_sync, t.oversold_max);
+  count("stale_price_lines_max", FlowKind::price_sync, t.stale_price_lines_max);
+  count("unmatched_max", FlowKind::reconciliation, t.unmatched_max);
+  count("unmatched_peak_max", FlowKind::reconciliation, t.unmatched_peak_max);
+  Money amount{0, currency};
+  if (r.money("stale_price_amount_max", amount, currency)) {
+    t.stale_price_amount_max = amount;
+    owned("stale_price_amount_max", FlowKind::price_sync);
+  }
+  double rate = 0;
+  if (r.fraction("unmapped_rate_max", rate)) {
+    t.unmapped_rate_max = rate;
+    owned("unmapped_rate_max", FlowKind::fulfillment);
+  }
+  r.u64("dropped_max", t.dropped_max);
+}
+
 }  // namespace
 
 void read_sla_tiers(Ctx& ctx, MapReader& top, Scenario& s) {
@@ -51,7 +95,11 @@ void read_sla_tiers(Ctx& ctx, MapReader& top, Scenario& s) {
     r.list(
         "flows",
         [&](const YNode& flow, const std::string& flow_path) {
+          const size_t before = t.flows.size();
           read_tier_flow(ctx, flow, flow_path, t, owners);
+          if (t.flows.size() > before) {
+            check_flow_has_connector(ctx, flow, flow_path, s, t.flows.back());
+          }
         },
         Need::required);
     r.duration("freshness_p95", t.freshness_p95);
@@ -65,6 +113,7 @@ void read_sla_tiers(Ctx& ctx, MapReader& top, Scenario& s) {
     if (r.u64("data_loss_max", loss)) {
       t.data_loss_max = loss;
     }
+    read_damage_limits(r, t, s.currency);
     r.finish();
     s.sla_tiers.push_back(std::move(t));
   });

@@ -272,14 +272,25 @@ struct FaultSpec {
 // ---- Scoring, detection, response
 // ----------------------------------------------------------------
 
+// A tier's targets (docs/scenario-format.md, sla_tiers). Freshness and error rate are judged per
+// (flow, channel): the worst channel decides. The damage limits each belong to one flow, which
+// the tier must name (a load error otherwise); none = not checked, except dropped_max.
 struct SlaTierSpec {
   std::string name;
-  std::vector<FlowKind> flows;  // >= 1; each flow in at most one tier
+  std::vector<FlowKind> flows;  // >= 1; each flow in at most one tier; each with a connector
   std::optional<Duration> freshness_p95;
   std::optional<double> error_rate_max;  // fraction
   std::optional<Duration> mttd_max;
   std::optional<Duration> mttr_max;
-  std::optional<uint64_t> data_loss_max;  // lost entities (orders, updates)
+  std::optional<uint64_t> data_loss_max;          // order_ingest: orders lost; returns: not synced
+  std::optional<uint64_t> duplicated_max;         // order_ingest: orders duplicated in the OMS
+  std::optional<uint64_t> oversold_max;           // stock_sync: orders cancelled as oversold
+  std::optional<uint64_t> stale_price_lines_max;  // price_sync: lines sold at a stale price
+  std::optional<Money> stale_price_amount_max;    // price_sync: their price difference
+  std::optional<double> unmapped_rate_max;        // fulfillment: unmapped / status updates
+  std::optional<uint64_t> unmatched_max;          // reconciliation: unmatched at the last run
+  std::optional<uint64_t> unmatched_peak_max;     // reconciliation: unmatched at the worst run
+  uint64_t dropped_max = 0;  // every flow: jobs its connectors dropped on a full queue
 };
 
 enum class MonitorKind { threshold, burn_rate, absence, reconciliation };

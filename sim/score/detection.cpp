@@ -7,6 +7,7 @@
 
 #include "sim/scenario/values.hpp"
 #include "sim/score/recovery.hpp"
+#include "sim/score/tier_checks.hpp"
 
 namespace syncdrill {
 
@@ -39,66 +40,6 @@ Duration grace_of(const Scenario& s, const MonitorSpec& spec) {
 
 SimTime fault_end(const Scenario& s, const FaultSpec& f) {
   return SimTime{} + std::min(s.duration, f.at + f.length);
-}
-
-double seconds_of(const LatencyHistogram& h) {
-  return h.empty() ? 0 : static_cast<double>(h.quantile(0.95)) / 1e6;
-}
-
-// Freshness p95 of a flow over every channel; none for flows without a sync delay.
-std::optional<double> freshness_p95_s(const WorldResult& r, FlowKind flow) {
-  LatencyHistogram merged;
-  for (const ChannelOutcome& c : r.channels) {
-    switch (flow) {
-      case FlowKind::order_ingest:
-        merged.merge(c.ingest_delay_us);
-        break;
-      case FlowKind::stock_sync:
-        merged.merge(c.stock_sync_delay_us);
-        break;
-      case FlowKind::price_sync:
-        merged.merge(c.price_sync_delay_us);
-        break;
-      case FlowKind::fulfillment:
-        merged.merge(c.status_sync_delay_us);
-        break;
-      default:
-        return std::nullopt;
-    }
-  }
-  return seconds_of(merged);
-}
-
-// Attempts failed / attempts, over the flow's connectors; none when they made no attempt.
-std::optional<double> error_ratio(const WorldResult& r, FlowKind flow) {
-  uint64_t ok = 0;
-  uint64_t failed = 0;
-  for (const ConnectorOutcome& c : r.connectors) {
-    if (c.flow != flow) continue;
-    ok += c.stats.attempts_ok;
-    failed += c.stats.attempts_failed();
-  }
-  if (ok + failed == 0) return std::nullopt;
-  return static_cast<double>(failed) / static_cast<double>(ok + failed);
-}
-
-std::optional<uint64_t> data_lost(const WorldResult& r, FlowKind flow) {
-  uint64_t n = 0;
-  for (const ChannelOutcome& c : r.channels) {
-    if (flow == FlowKind::order_ingest) n += c.lost;
-    if (flow == FlowKind::returns) n += c.returns_requested - c.returns_synced;
-  }
-  if (flow != FlowKind::order_ingest && flow != FlowKind::returns) return std::nullopt;
-  return n;
-}
-
-bool fault_touches_flow(const Scenario& s, const WorldResult& r, size_t fault, FlowKind flow) {
-  if (fault >= r.fault_connectors.size()) return false;
-  for (const std::string& name : r.fault_connectors[fault]) {
-    const ConnectorSpec* c = find_connector(s, name);
-    if (c != nullptr && c->flow == flow) return true;
-  }
-  return false;
 }
 
 void attribute(const Scenario& s, const WorldResult& r, Score& score) {
@@ -156,117 +97,6 @@ void attribute(const Scenario& s, const WorldResult& r, Score& score) {
   }
 }
 
-TierCheck check(std::string name, FlowKind flow, double actual, double limit, std::string unit) {
-  TierCheck c;
-  c.check = std::move(name);
-  c.flow = flow;
-  c.actual = actual;
-  c.limit = limit;
-  c.unit = std::move(unit);
-  c.held = actual <= limit;
-  return c;
-}
-
-void judge_tiers(const Scenario& s, const WorldResult& r, Score& score) {
-  for (const SlaTierSpec& tier : s.sla_tiers) {
-    TierVerdict verdict;
-    verdict.tier = tier.name;
-    for (FlowKind flow : tier.flows) {
-      const std::string_view flow_name = to_string(flow);
-      if (tier.freshness_p95) {
-        if (const auto p95 = freshness_p95_s(r, flow)) {
-          TierCheck c = check("freshness_p95", flow, *p95, tier.freshness_p95->seconds(), "s");
-          if (!c.held) {
-            c.reason = fmt::format("{} freshness p95 was {:.3f} s, over the {:.3f} s target",
-                                   flow_name, *c.actual, c.limit);
-          }
-          verdict.checks.push_back(c);
-        }
-      }
-      if (tier.error_rate_max) {
-        if (const auto ratio = error_ratio(r, flow)) {
-          TierCheck c = check("error_rate", flow, *ratio, *tier.error_rate_max, "ratio");
-          if (!c.held) {
-            c.reason = fmt::format("{} connectors failed {:.4f}% of their attempts, over {:.4f}%",
-                                   flow_name, *c.actual * 100, c.limit * 100);
-          }
-          verdict.checks.push_back(c);
-        }
-      }
-      if (tier.data_loss_max) {
-        if (const auto lost = data_lost(r, flow)) {
-          TierCheck c = check("data_loss", flow, static_cast<double>(*lost),
-                              static_cast<double>(*tier.data_loss_max), "entities");
-          if (!c.held) {
-            c.reason = fmt::format("{} lost {} entities, over the limit of {}", flow_name, *lost,
-                                   *tier.data_loss_max);
-          }
-          verdict.checks.push_back(c);
-        }
-      }
-      if (tier.mttd_max) {
-        for (size_t f = 0; f < score.incidents.size(); ++f) {
-          if (!fault_touches_flow(s, r, f, flow)) continue;
-          const FaultIncident& incident = score.incidents[f];
-          const double limit = tier.mttd_max->seconds();
-          TierCheck c;
-          if (incident.mttd) {
-            c = check("mttd", flow, incident.mttd->seconds(), limit, "s");
-            if (!c.held) {
-              c.reason = fmt::format("fault {} was detected after {}, over the {} target",
-                                     incident.fault_id, scenario::format_duration(*incident.mttd),
-                                     scenario::format_duration(*tier.mttd_max));
-            }
-          } else {
-            c = check("mttd", flow, 0, limit, "s");
-            c.actual.reset();
-            c.held = false;
-            c.reason = fmt::format("fault {} was never detected (no monitor caught it)",
-                                   incident.fault_id);
-          }
-          c.subject = incident.fault_id;
-          verdict.checks.push_back(c);
-        }
-      }
-    }
-    score.tiers.push_back(std::move(verdict));
-  }
-}
-
-// MTTR per fault touching each flow of each tier that sets mttr_max (after score_response).
-void judge_recovery(const Scenario& s, const WorldResult& r, Score& score) {
-  for (size_t t = 0; t < s.sla_tiers.size() && t < score.tiers.size(); ++t) {
-    const SlaTierSpec& tier = s.sla_tiers[t];
-    if (!tier.mttr_max) continue;
-    for (FlowKind flow : tier.flows) {
-      for (size_t f = 0; f < score.incidents.size(); ++f) {
-        if (!fault_touches_flow(s, r, f, flow)) continue;
-        const FaultIncident& incident = score.incidents[f];
-        const double limit = tier.mttr_max->seconds();
-        TierCheck c;
-        if (incident.mttr) {
-          c = check("mttr", flow, incident.mttr->seconds(), limit, "s");
-          if (!c.held) {
-            c.reason = fmt::format("fault {} took {} to recover, over the {} target",
-                                   incident.fault_id, scenario::format_duration(*incident.mttr),
-                                   scenario::format_duration(*tier.mttr_max));
-          }
-        } else {
-          c = check("mttr", flow, 0, limit, "s");
-          c.actual.reset();
-          c.held = false;
-          c.reason = fmt::format(
-              "fault {} never recovered: its flows were not back inside their targets, with "
-              "backlogs and dead letters cleared, for a stable period before the run ended",
-              incident.fault_id);
-        }
-        c.subject = incident.fault_id;
-        score.tiers[t].checks.push_back(c);
-      }
-    }
-  }
-}
-
 }  // namespace
 
 Score score_run(const Scenario& scenario, const WorldResult& result) {
@@ -275,7 +105,6 @@ Score score_run(const Scenario& scenario, const WorldResult& result) {
   attribute(scenario, result, score);
   score_response(scenario, result, score);
   judge_tiers(scenario, result, score);
-  judge_recovery(scenario, result, score);
   return score;
 }
 

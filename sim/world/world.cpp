@@ -299,6 +299,7 @@ void World::sample_series() {
     prev.breaker_rejections = now.breaker_rejections;
     std::copy(std::begin(now.errors), std::end(now.errors), std::begin(prev.errors));
   }
+  sample_damage();
   // Channel delays from the first interval on (the sample at time 0 has nothing before it).
   if (engine.now() == SimTime{}) return;
   for (ChannelState& ch : channels) {
@@ -308,6 +309,34 @@ void World::sample_series() {
       h.reset();
     }
   }
+}
+
+void World::sample_damage() {
+  const int64_t until_us = (engine.now() - kMissingGrace).us;
+  uint64_t stale_lines = 0;
+  uint64_t returns_open = 0;
+  for (ChannelState& ch : channels) {
+    for (uint64_t& k = ch.missing_cursor; k < ch.flags.size() && ch.placed_at_us[k] <= until_us;
+         ++k) {
+      if (ch.oms_order[k] != 0) continue;
+      ++damage.missing;
+      damage.missing_minor += ch.mock->order_amount_minor(k);
+    }
+    stale_lines += ch.outcome->price_mismatches;
+    returns_open += ch.outcome->returns_requested - ch.outcome->returns_synced;
+  }
+  DamageSeries& d = result.damage;
+  d.orders_missing.push_back(damage.missing);
+  d.orders_missing_minor.push_back(damage.missing_minor);
+  d.extra_oms_orders.push_back(damage.extra_open);
+  d.extra_oms_orders_minor.push_back(damage.extra_open_minor);
+  d.oversold.push_back(damage.oversold);
+  d.oversold_minor.push_back(damage.oversold_minor);
+  d.stale_price_lines.push_back(stale_lines);
+  d.unmapped_states.push_back(result.unmapped_states);
+  d.returns_out_of_sync.push_back(returns_open);
+  d.unmatched.push_back(result.reconciliation.empty() ? 0
+                                                      : result.reconciliation.back().unmatched());
 }
 
 WorldResult World::run() {

@@ -111,10 +111,12 @@ struct PortOutcome {
 
 struct ReconciliationRun {
   SimTime at;
+  // The run's figures, as found when it ran (unmatched() adds them up).
   uint64_t missing_in_oms = 0;      // channel orders older than the run's grace with no OMS order
   uint64_t duplicated_in_oms = 0;   // extra OMS orders for one channel order, not cancelled
   uint64_t revenue_mismatched = 0;  // OMS orders whose ERP revenue entries are not exactly one
   uint64_t repairs_started = 0;
+  uint64_t unmatched() const { return missing_in_oms + duplicated_in_oms + revenue_mismatched; }
 };
 
 // A monitor as it ran: its alert episodes and its value at each evaluation tick.
@@ -124,6 +126,29 @@ struct MonitorRun {
   std::vector<double> values;           // one per tick, the first at evaluation_interval
   std::vector<std::string> connectors;  // the connectors whose signals it reads
 };
+
+// The damage outstanding in the world, sampled with the connector series (every sample_interval
+// from time 0): what sim/score/recovery.hpp compares with its level before a fault to decide
+// when the fault's damage was repaired. Counts over every channel; money in minor units.
+struct DamageSeries {
+  // Channel orders placed more than kMissingGrace before the sample with no OMS order yet (lost,
+  // or still held up), and their value.
+  std::vector<uint64_t> orders_missing;
+  std::vector<int64_t> orders_missing_minor;
+  // Duplicate OMS orders created and not cancelled (reconciliation cancels what it can).
+  std::vector<uint64_t> extra_oms_orders;
+  std::vector<int64_t> extra_oms_orders_minor;
+  // Running totals of damage that cannot be undone: orders the OMS cancelled as oversold (and
+  // their value), order lines sold at a price other than the ERP's, unmapped shipment states.
+  std::vector<uint64_t> oversold;
+  std::vector<int64_t> oversold_minor;
+  std::vector<uint64_t> stale_price_lines;
+  std::vector<uint64_t> unmapped_states;
+  std::vector<uint64_t> returns_out_of_sync;  // returns requested and not yet synced
+  std::vector<uint64_t> unmatched;            // at the latest reconciliation run (0 before one)
+};
+// An order not in the OMS this long after it was placed counts as missing in DamageSeries.
+inline constexpr Duration kMissingGrace = minutes(5);
 
 // What on-call did, in time order.
 struct ResponseEvent {
@@ -150,13 +175,15 @@ struct WorldResult {
   std::vector<ConnectorOutcome> connectors;
   std::vector<PortOutcome> ports;
   std::vector<ReconciliationRun> reconciliation;
-  uint64_t unmapped_states = 0;       // shipment states the fulfillment mapping could not translate
-  uint64_t skus_not_conserved = 0;    // SKUs breaking initial + restocks + returns = on hand + ...
-  uint64_t duplicates_cancelled = 0;  // extra OMS orders reconciliation cancelled
+  uint64_t unmapped_states = 0;     // shipment states the fulfillment mapping could not translate
+  uint64_t status_updates = 0;      // shipments whose state the fulfillment flow sent to a channel
+  uint64_t skus_not_conserved = 0;  // SKUs breaking initial + restocks + returns = on hand + ...
+  uint64_t duplicates_cancelled = 0;      // extra OMS orders reconciliation cancelled
   uint64_t revenue_entries_reversed = 0;  // extra ERP revenue entries reconciliation reversed
   uint64_t units_restocked = 0;
   uint64_t price_changes = 0;
   Duration sample_interval = minutes(1);
+  DamageSeries damage;
   // Per scenario fault (same order as Scenario::faults): how many requests, deliveries, events,
   // jobs or orders it acted on (a 5xx it caused, a delivery it dropped, an extra order it
   // brought, a job a stalled worker left waiting, ...). 0 means it never touched anything.

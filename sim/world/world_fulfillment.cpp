@@ -143,6 +143,7 @@ class FulfillmentFlow final : public Flow {
   // With no table, states pass by their canonical names. A spelling the table lacks, or one the
   // channel does not know, is a mapping error: the order stays stuck where it was.
   Outcome channel_shipped(const Job& job, SimTime now) {
+    count_update(job.subject);
     ChannelState& ch = world_.channels[job.channel];
     const std::string_view wms_spelling = wms_.status_spelling(job.subject);
     std::optional<std::string> spelled = map(wms_spelling, ch);
@@ -167,11 +168,14 @@ class FulfillmentFlow final : public Flow {
   }
 
   // Once per shipment: a retried update (after a timeout) meets the same unmapped state again.
-  void count_unmapped(uint64_t shipment) {
-    if (unmapped_.size() <= shipment) unmapped_.resize(shipment + 1, 0);
-    if (unmapped_[shipment] != 0) return;
-    unmapped_[shipment] = 1;
-    ++world_.result.unmapped_states;
+  void count_unmapped(uint64_t shipment) { count_once(shipment, kCountedUnmapped); }
+  // The denominator of the unmapped rate: shipments whose state went to a channel at all.
+  void count_update(uint64_t shipment) { count_once(shipment, kCountedUpdate); }
+  void count_once(uint64_t shipment, uint8_t bit) {
+    if (counted_.size() <= shipment) counted_.resize(shipment + 1, 0);
+    if ((counted_[shipment] & bit) != 0) return;
+    counted_[shipment] |= bit;
+    ++(bit == kCountedUnmapped ? world_.result.unmapped_states : world_.result.status_updates);
   }
 
   std::optional<std::string> map(std::string_view wms_spelling, const ChannelState& ch) const {
@@ -235,7 +239,9 @@ class FulfillmentFlow final : public Flow {
   WmsMock wms_;
   std::vector<Regression> regressions_;
   RandomStream rng_;
-  std::vector<uint8_t> unmapped_;  // per shipment: counted in unmapped_states
+  static constexpr uint8_t kCountedUnmapped = 1;  // counted in unmapped_states
+  static constexpr uint8_t kCountedUpdate = 2;    // counted in status_updates
+  std::vector<uint8_t> counted_;                  // per shipment: kCounted* bits
 };
 
 }  // namespace

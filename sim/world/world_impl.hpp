@@ -97,6 +97,9 @@ struct ChannelState {
   Flow* returns = nullptr;            // the returns flow
   std::optional<WebhookDedupe> ingest_dedupe;
   uint64_t poll_cursor = 0;  // the backup poll has looked at orders before this
+  // Orders before this are older than kMissingGrace and were counted missing if they had no
+  // OMS order then (World::DamageTally).
+  uint64_t missing_cursor = 0;
   std::vector<WebhookFault> webhook_faults;
   uint32_t safety_buffer = 0;  // the spec's, until a runbook raises it
   bool paused = false;         // a runbook paused the listings: stock sync lists nothing
@@ -193,7 +196,18 @@ class World {
   std::vector<Flow*> stock_flows;
   std::vector<Flow*> price_flows;
   std::vector<ExtraCopy> extra_copies;  // in creation order, for reconciliation
-  std::vector<SkuId> changed_skus;      // the change feed's buffer, reused
+  // Running damage figures behind WorldResult::damage (sampled by sample_series).
+  struct DamageTally {
+    uint64_t missing = 0;  // orders past kMissingGrace with no OMS order
+    int64_t missing_minor = 0;
+    uint64_t extra_open = 0;  // duplicate OMS orders not cancelled
+    int64_t extra_open_minor = 0;
+    uint64_t oversold = 0;
+    int64_t oversold_minor = 0;
+  } damage;
+  // A duplicate OMS order for this channel order was cancelled (by reconciliation).
+  void duplicate_cancelled(uint32_t channel, uint64_t channel_order);
+  std::vector<SkuId> changed_skus;  // the change feed's buffer, reused
   RandomStream restock_rng;
   RandomStream price_rng;
   SkuPicker sku_picker;
@@ -316,6 +330,7 @@ class World {
   void schedule_erp_changes();
   void read_change_feed();
   void sample_series();
+  void sample_damage();
   void schedule_erp_rounds();
   void schedule_scheduled_jobs();
   void schedule_sampling();

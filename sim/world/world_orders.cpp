@@ -334,7 +334,15 @@ void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& creat
   }
   if (ch.oms_order[order] != 0) {  // ground truth counts duplicates from the OMS
     extra_copies.push_back(ExtraCopy{c, order, created.order});
+    if (created.state != OmsState::cancelled) {
+      ++damage.extra_open;
+      damage.extra_open_minor += ch.mock->order_amount_minor(order);
+    }
     return;
+  }
+  if (order < ch.missing_cursor) {  // counted missing when it passed the grace: found now
+    --damage.missing;
+    damage.missing_minor -= ch.mock->order_amount_minor(order);
   }
   ch.oms_order[order] = static_cast<uint32_t>(created.order + 1);
   ch.outcome->ingest_delay_us.record(engine.now().us - ch.placed_at_us[order]);
@@ -342,8 +350,16 @@ void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& creat
   if (created.state == OmsState::cancelled) {
     ch.flags[order] |= kOversold;
     ++ch.oversold_so_far;
+    ++damage.oversold;
+    damage.oversold_minor += ch.mock->order_amount_minor(order);
     if (fulfillment != nullptr) fulfillment_cancelled(*fulfillment, c, order);
   }
+}
+
+void World::duplicate_cancelled(uint32_t c, uint64_t order) {
+  SD_CHECK(damage.extra_open > 0, "a cancelled duplicate was counted open");
+  --damage.extra_open;
+  damage.extra_open_minor -= channels[c].mock->order_amount_minor(order);
 }
 
 }  // namespace syncdrill::world

@@ -42,7 +42,10 @@ class ReconcileFlow final : public Flow {
       const auto extra = static_cast<uint64_t>(job.value);
       if (world_.oms->state(extra) == OmsState::cancelled) return Outcome{};  // a retry
       const Response r = world_.oms->transition(extra, OmsState::cancelled, *world_.erp, now);
-      if (r.ok()) ++world_.result.duplicates_cancelled;
+      if (r.ok()) {
+        ++world_.result.duplicates_cancelled;
+        world_.duplicate_cancelled(job.channel, job.subject);
+      }
       return r;
     }
     if (job.op == kRepairRevenue || job.step == 1) {

@@ -250,7 +250,7 @@ TEST_CASE("report.html: header, verdict, replay, tier failures and business impa
   CHECK(page.find("1 of 1 SLA tier breached (1 of 2 checks failed). Faults: 1 of 2 detected, 1 "
                   "missed.") != std::string::npos);
   CHECK(page.find("<tr class=\"breached\"><td>critical</td><td>freshness_p95</td><td>order_ingest"
-                  "</td><td>-</td><td class=\"num\">95.25 s (1m35s)</td><td class=\"num\">30 s"
+                  "</td><td>-</td><td>-</td><td class=\"num\">95.25 s (1m35s)</td><td class=\"num\">30 s"
                   "</td><td><strong>breached</strong></td><td>order ingest p95 freshness was "
                   "95.25 s, over the 30 s target</td></tr>") != std::string::npos);
   CHECK(page.find("<td>Orders placed</td>") != std::string::npos);

@@ -264,7 +264,7 @@ TEST_CASE("report.md: names with pipes, HTML and line breaks stay inside their c
   const std::vector<std::string> rows = lines_starting(md, "| x\\|y |");
   REQUIRE(rows.size() == 4);  // three checks and the fault
   for (size_t i = 0; i < 3; ++i)
-    CHECK(cells(rows[i]).size() == 7);
+    CHECK(cells(rows[i]).size() == 8);
   CHECK(cells(rows[3]).size() == 9);
   CHECK(cells(rows[3])[8] == "**missed**");
   CHECK(md.find("- **x\\|y** / freshness_p95 order_ingest: a\\<b\\&\"c\" \\| two<br>lines "

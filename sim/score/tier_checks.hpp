@@ -1,0 +1,36 @@
+// The SLA tier checks of a finished run (docs/scenario-format.md, sla_tiers), decided after
+// detection and recovery are scored (detection.hpp, recovery.hpp).
+//
+// Per flow of each tier, in this order:
+//   freshness_p95   the sync delay p95 per channel; the worst channel decides (`merged`: over
+//                   every channel together)
+//   error_rate      failed / attempts of the flow's connectors, per channel they serve; the
+//                   worst decides
+//   data_loss       order_ingest: orders lost; returns: returns not synced
+//   duplicated      order_ingest: channel orders with two or more OMS orders
+//   oversold        stock_sync: orders the OMS cancelled for lack of stock
+//   stale_price_lines, stale_price_amount   price_sync: lines sold at another price than the
+//                   ERP's, and the money (major units of the scenario's currency)
+//   unmapped_rate   fulfillment: shipment states the mapping could not translate / status updates
+//   unmatched_end, unmatched_peak   reconciliation: unmatched entries at its last and worst run
+//   dropped         every flow (limit 0 unless set): jobs dropped on a full connector queue
+//   mttd            each fault touching the flow (once per tier); a missed fault breaches it
+// then mttr for each fault touching a flow of a tier that sets mttr_max (once per tier).
+//
+// A check with nothing to measure (no channel saw a sync delay, no connector made an attempt,
+// no reconciliation ran) is no_data: it neither holds nor breaches, and says why. Every breach
+// carries a sentence computed from the data.
+#pragma once
+
+#include "sim/score/score.hpp"
+#include "sim/world/world.hpp"
+
+namespace syncdrill {
+
+void judge_tiers(const Scenario& scenario, const WorldResult& result, Score& score);
+
+// The channel a connector serves (its from or to, whichever is a channel); empty when it only
+// joins systems (fulfillment, reconciliation).
+std::string channel_served(const Scenario& scenario, const ConnectorSpec& c);
+
+}  // namespace syncdrill
