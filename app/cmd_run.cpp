@@ -74,7 +74,7 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   visible.add_options()("help,h", "show this help")("seed", po::value<uint64_t>(),
                                                     "root seed (default: the scenario's `seed`)")(
       "out", po::value<std::string>(), "report folder (default: out/<scenario name>)")(
-      "quiet,q", "print nothing on success")(
+      "quiet,q", "print nothing on success but warnings (to stderr)")(
       "format", po::value<std::string>()->value_name("LIST"),
       "report files to write, comma-separated: json, md, junit, html (default: all)")(
       "telemetry", "also write DIR/telemetry.jsonl: one line per request and webhook delivery")(
@@ -192,6 +192,7 @@ int run_command(const std::vector<std::string>& args) {
   }
 
   const Score score = score_run(*scenario, result);
+  print_warnings(score.warnings, parsed.scenario);
   auto wanted = [&](std::string_view format) {
     return std::find(parsed.formats.begin(), parsed.formats.end(), format) != parsed.formats.end();
   };

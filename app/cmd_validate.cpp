@@ -8,6 +8,7 @@
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 #include "app/scenario_input.hpp"
+#include "sim/world/fault_reach.hpp"
 
 namespace syncdrill {
 
@@ -28,7 +29,9 @@ int validate_command(const std::vector<std::string>& args) {
   }
   if (vm.count("help")) {
     std::cout << visible << "\nChecks each scenario file (and the bases it extends) and prints\n"
-              << "every error as FILE:LINE:COLUMN: KEY.PATH: MESSAGE. Exit code 2 if any fails.\n";
+              << "every error as FILE:LINE:COLUMN: KEY.PATH: MESSAGE. Exit code 2 if any fails.\n"
+              << "Warns (stderr, exit code unchanged) of faults no monitor can observe and of\n"
+              << "monitors that watch no connector.\n";
     return kExitOk;
   }
   if (!vm.count("scenario")) return usage_error("validate needs at least one scenario file");
@@ -36,6 +39,7 @@ int validate_command(const std::vector<std::string>& args) {
   for (const std::string& path : vm["scenario"].as<std::vector<std::string>>()) {
     if (auto scenario = load_scenario_or_report(path)) {
       std::cout << fmt::format("ok: {} (scenario '{}')\n", path, scenario->name);
+      print_warnings(observability_warnings(*scenario), path);
     } else {
       exit_code = kExitUsage;
     }

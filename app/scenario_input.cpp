@@ -35,4 +35,9 @@ std::optional<Scenario> scenario_or_report(LoadResult result, const std::string&
   return std::nullopt;
 }
 
+void print_warnings(const std::vector<std::string>& warnings, const std::string& path) {
+  for (const std::string& w : warnings)
+    std::cerr << fmt::format("syncdrill: warning: {}: {}\n", path, w);
+}
+
 }  // namespace syncdrill

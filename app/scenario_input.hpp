@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/scenario/loader.hpp"
 
@@ -14,5 +15,8 @@ std::optional<Scenario> load_scenario_or_report(const std::string& path);
 
 // The same for a load already done; `path` names the input in the closing count.
 std::optional<Scenario> scenario_or_report(LoadResult result, const std::string& path);
+
+// Prints each warning to stderr as "syncdrill: warning: PATH: ...". Warnings never fail a command.
+void print_warnings(const std::vector<std::string>& warnings, const std::string& path);
 
 }  // namespace syncdrill

@@ -823,6 +823,13 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
     out += fmt::format("<p class=\"description\">{}</p>\n", xml_text(scenario.description));
   }
   out += fmt::format("<p class=\"summary\">{}</p>\n", xml_text(summary(score)));
+  if (!score.warnings.empty()) {
+    // What the drill cannot see, next to the verdict that rests on it.
+    out += "<ul class=\"warning warnings\">\n";
+    for (const std::string& w : score.warnings)
+      out += fmt::format("<li>Warning: {}</li>\n", xml_text(w));
+    out += "</ul>\n";
+  }
   if (result.status != RunStatus::reached_time && result.status != RunStatus::drained) {
     out += fmt::format("<p class=\"warning\">Warning: the run stopped early ({}){}{}.</p>\n",
                        to_string(result.status), result.limit_message.empty() ? "" : ": ",

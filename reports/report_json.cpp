@@ -361,6 +361,7 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldRes
   j["verdict"] = score == nullptr || !score->scored ? "not_scored"
                  : score->held()                    ? "pass"
                                                     : "fail";
+  j["warnings"] = score == nullptr ? Json::array() : Json(score->warnings);
   j["run"] = {{"status", to_string(result.status)},
               {"simulated_duration_s", rounded(result.simulated.seconds(), 6)},
               {"events_processed", result.events_processed}};

@@ -109,6 +109,14 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
   out += code_block("sh", replay_command(id));
 }
 
+// What the drill cannot see, before the tiers whose verdict rests on it.
+void append_warnings(std::string& out, const Score& score) {
+  if (score.warnings.empty()) return;
+  out += "\n## Warnings\n\n";
+  for (const std::string& w : score.warnings)
+    out += fmt::format("- {}\n", md_text(w));
+}
+
 void append_tiers(std::string& out, const Score& score) {
   out += "\n## SLA tiers\n\n";
   if (!score.scored) {
@@ -228,6 +236,7 @@ std::string report_markdown(const Scenario& scenario, const RunIdentity& id,
                             const WorldResult& result, const Score& score) {
   std::string out;
   append_header(out, scenario, id, result, score);
+  append_warnings(out, score);
   append_tiers(out, score);
   append_faults(out, scenario, score);
   append_monitors(out, score);

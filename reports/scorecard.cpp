@@ -167,6 +167,14 @@ void append_verdict(std::string& out, const Score* score, bool colour) {
   }
 }
 
+// What the drill cannot see (Score::warnings), before the verdict that rests on it.
+void append_warnings(std::string& out, const Score& score) {
+  if (score.warnings.empty()) return;
+  out += "\nWarnings:\n";
+  for (const std::string& w : score.warnings)
+    out += fmt::format("  - {}\n", w);
+}
+
 void append_telemetry(std::string& out, const TelemetrySummary& t, const std::string& report_dir) {
   const TelemetryStats& s = t.stats;
   out += fmt::format("Telemetry: {}/{}  {} records written", report_dir, t.file,
@@ -205,6 +213,7 @@ std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
   append_endpoints(out, result);
   append_faults(out, scenario, result);
   if (score != nullptr) append_incidents(out, *score);
+  if (score != nullptr) append_warnings(out, *score);
   append_verdict(out, score, colour);
   std::string names;
   for (const std::string& f : files)

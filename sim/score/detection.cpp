@@ -8,6 +8,7 @@
 #include "sim/scenario/values.hpp"
 #include "sim/score/recovery.hpp"
 #include "sim/score/tier_checks.hpp"
+#include "sim/world/fault_reach.hpp"
 
 namespace syncdrill {
 
@@ -17,16 +18,10 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// The connectors a monitor is answerable for: those it reads, and for a reconciliation monitor
-// the connectors whose writes reconciliation checks.
-std::vector<std::string> watched(const Scenario& s, const MonitorSpec& spec,
-                                 const MonitorRun& run) {
-  std::vector<std::string> out = run.connectors;
-  if (spec.kind != MonitorKind::reconciliation) return out;
-  for (const ConnectorSpec& c : s.connectors) {
-    if (c.flow == FlowKind::order_ingest || c.flow == FlowKind::returns) out.push_back(c.name);
-  }
-  return out;
+// The connectors a monitor is answerable for: one rule for scoring and the load-time warnings
+// (monitor_watched, sim/world/fault_reach.hpp).
+std::vector<std::string> watched(const Scenario& s, const MonitorSpec& spec) {
+  return monitor_watched(s, spec);
 }
 
 Duration grace_of(const Scenario& s, const MonitorSpec& spec) {
@@ -53,7 +48,7 @@ void attribute(const Scenario& s, const WorldResult& r, Score& score) {
   for (size_t m = 0; m < r.monitors.size() && m < s.monitors.size(); ++m) {
     const MonitorSpec& spec = s.monitors[m];
     const MonitorRun& run = r.monitors[m];
-    const std::vector<std::string> scope = watched(s, spec, run);
+    const std::vector<std::string> scope = watched(s, spec);
     const Duration grace = grace_of(s, spec);
     MonitorOutcome out;
     out.name = run.name;
@@ -102,6 +97,8 @@ void attribute(const Scenario& s, const WorldResult& r, Score& score) {
 Score score_run(const Scenario& scenario, const WorldResult& result) {
   Score score;
   score.scored = !scenario.sla_tiers.empty();
+  for (std::string& w : observability_warnings(scenario))
+    score.warnings.push_back(std::move(w));
   attribute(scenario, result, score);
   score_response(scenario, result, score);
   judge_tiers(scenario, result, score);

@@ -3,13 +3,17 @@
 //
 // Attribution. A firing is attributed to every fault that
 //   - touches a connector the monitor watches (WorldResult::fault_connectors and
-//     MonitorRun::connectors; a reconciliation monitor watches the data the order ingest and
-//     returns connectors write, so it shares their faults), and
+//     monitor_watched in sim/world/fault_reach.hpp: the connectors it reads, following the call
+//     graph; a reconciliation monitor also watches the data the order ingest and returns
+//     connectors write, so it shares their faults), and
 //   - was in its window when the firing started, or had ended at most a grace period before:
 //     kDetectionGrace, or for a reconciliation monitor its connector's interval (the drift a
 //     fault left is found by the next run).
 // MTTD = the first attributed firing's start - the fault's onset. A firing with no fault to
 // blame is a false positive; a fault with no attributed firing is missed.
+//
+// Warnings: Score::warnings gets observability_warnings (sim/world/fault_reach.hpp), the faults
+// no monitor can see and the monitors that watch nothing.
 //
 // Tier checks decided here, per flow of the tier: freshness p95 over the run (order ingest,
 // stock, price, status sync), the attempt error ratio of the flow's connectors, data loss (lost

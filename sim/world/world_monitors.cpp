@@ -4,6 +4,7 @@
 // docs/scenario-format.md (monitors).
 #include <algorithm>
 
+#include "sim/world/fault_reach.hpp"
 #include "sim/world/world_impl.hpp"
 
 namespace syncdrill::world {
@@ -32,19 +33,25 @@ void World::build_monitors() {
   monitoring = true;
   for (const MonitorSpec& spec : scenario.monitors) {
     MonitorState m{&spec, MonitorEvaluator(spec, scenario.evaluation_interval), {}, {}};
-    const std::string& target = spec.target;
+    // The connectors follow the call graph (sim/world/fault_reach.hpp); the channels are those
+    // the target names or those the scoped connectors read from, write to or call.
+    const std::vector<std::string> names = monitor_connectors(scenario, spec);
+    std::vector<std::string> reached;
     for (uint32_t i = 0; i < connectors_.size(); ++i) {
       const ConnectorSpec& c = connectors_[i]->spec();
-      if (spec.flow && c.flow != *spec.flow) continue;
-      if (!target.empty() && c.name != target && c.from != target && c.to != target) continue;
+      if (std::find(names.begin(), names.end(), c.name) == names.end()) continue;
       m.connectors.push_back(i);
+      reached.push_back(c.from);
+      reached.push_back(c.to);
+      for (std::string& port : ports_called(scenario, c))
+        reached.push_back(std::move(port));
     }
+    const bool channel_target = find_channel(scenario, spec.target) != nullptr;
     for (uint32_t c = 0; c < channels.size(); ++c) {
       const std::string& name = channels[c].spec->name;
-      const ConnectorSpec* named = find_connector(scenario, target);
-      const bool in_scope = target.empty() || name == target ||
-                            (named != nullptr && (named->from == name || named->to == name)) ||
-                            find_system(scenario, target) != nullptr;
+      const bool in_scope =
+          spec.target.empty() || name == spec.target ||
+          (!channel_target && std::find(reached.begin(), reached.end(), name) != reached.end());
       if (in_scope) m.channels.push_back(c);
     }
     MonitorRun run;

@@ -316,6 +316,81 @@ TEST_CASE("a breached tier exits 1 and every report says why") {
   CHECK(read_file(s / "out/report.html").find("<svg") != std::string::npos);
 }
 
+const std::string kBlind = source_path("tests/scenarios/valid/blind-drill.yaml");
+
+// The lines of `text` that start with `prefix`.
+std::vector<std::string> lines_with(const std::string& text, const std::string& prefix) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(prefix, 0) == 0) out.push_back(line);
+  }
+  return out;
+}
+
+TEST_CASE("validate warns of a fault no monitor can see and of a blind monitor, and exits 0") {
+  Scratch s("validate-warn");
+  const CliRun r = s.run(fmt::format("validate '{}' '{}'", kBlind, kSmall));
+  CHECK(r.exit_code == 0);
+  CHECK(lines_with(r.out, "ok: ").size() == 2);
+  const std::string prefix = fmt::format("syncdrill: warning: {}: ", kBlind);
+  const std::vector<std::string> warnings = lines_with(r.err, "syncdrill: warning: ");
+  REQUIRE(warnings.size() == 2);  // none for small-drill, which has no faults
+  CHECK(warnings[0] == prefix +
+                           "fault erp-down (outage on erp) touches connector ingest, but no "
+                           "monitor watches it: it can never be detected");
+  CHECK(warnings[1] ==
+        prefix +
+            "monitor outlet-errors (target outlet, every flow) watches no connector, "
+            "so none of its firings can be attributed to a fault");
+  // A broken file beside it still decides the exit code alone.
+  {
+    std::ofstream f(s / "bad.yaml");
+    f << "name: bad\n";
+  }
+  CHECK(s.run(fmt::format("validate '{}' bad.yaml", kBlind)).exit_code == 2);
+}
+
+TEST_CASE("run prints the warnings to stderr and in every report; they never change the exit") {
+  Scratch s("run-warn");
+  const CliRun r = s.run(fmt::format("run '{}' --out out", kBlind));
+  CHECK(r.exit_code == 0);  // not scored: no tiers
+  const std::vector<std::string> warnings = lines_with(r.err, "syncdrill: warning: ");
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0].find("fault erp-down (outage on erp) touches connector ingest") !=
+        std::string::npos);
+  CHECK(warnings[1].find("monitor outlet-errors (target outlet, every flow)") != std::string::npos);
+  // The scorecard: a Warnings block just before the verdict.
+  const size_t block = r.out.find("\nWarnings:\n  - fault erp-down (outage on erp)");
+  REQUIRE(block != std::string::npos);
+  CHECK(block < r.out.find("\nVerdict: NOT SCORED"));
+  CHECK(r.out.find("  - monitor outlet-errors (target outlet, every flow)") != std::string::npos);
+  const auto report = nlohmann::json::parse(read_file(s / "out/report.json"));
+  REQUIRE(report["warnings"].size() == 2);
+  CHECK(warnings[0].find(report["warnings"][0].get<std::string>()) != std::string::npos);
+  CHECK(warnings[1].find(report["warnings"][1].get<std::string>()) != std::string::npos);
+  CHECK(report["faults"][0]["missed"] == true);
+  const std::string md = read_file(s / "out/report.md");
+  CHECK(md.find("\n## Warnings\n\n- fault erp-down") < md.find("\n## SLA tiers\n"));
+  CHECK(read_file(s / "out/report.html").find("<ul class=\"warning warnings\">") !=
+        std::string::npos);
+  // --quiet silences the scorecard, not the warnings.
+  const CliRun quiet = s.run(fmt::format("run '{}' --out q -q", kBlind));
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.out.empty());
+  CHECK(lines_with(quiet.err, "syncdrill: warning: ") == warnings);
+}
+
+TEST_CASE("a breached drill with an unwatched fault still exits 1, with the warning") {
+  Scratch s("breached-warn");
+  const CliRun r = s.run(fmt::format("run '{}' --out out -q", kBreached));
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == fmt::format("syncdrill: warning: {}: fault stock-stuck (consumer_stall on stock) "
+                             "touches connector stock, but no monitor watches it: it can never "
+                             "be detected\n",
+                             kBreached));
+}
+
 TEST_CASE("--format chooses the report files; an unknown format is a usage error") {
   Scratch s("formats");
   CHECK(s.run(fmt::format("run '{}' --out a -q --format junit,json", kBreached)).exit_code == 1);

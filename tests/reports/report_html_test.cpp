@@ -393,5 +393,25 @@ TEST_CASE("report.html: the same run gives the same bytes, an empty run still ha
   CHECK(got.at(0) == "4");
 }
 
+TEST_CASE("report.html: the warnings head the verdict, escaped, and only when there are some") {
+  Score s = hand_score();
+  s.warnings = {"fault a (outage on erp) touches connector ingest, but no monitor watches it",
+                "monitor <b>m</b> & co (no target, every flow) watches no connector"};
+  const std::string page = report_html(scenario(), identity(), world(), s);
+  const size_t list = page.find("<ul class=\"warning warnings\">");
+  REQUIRE(list != std::string::npos);
+  // Inside the header, after the verdict's summary and before the identity table.
+  CHECK(page.find("<p class=\"summary\">") < list);
+  CHECK(list < page.find("<table class=\"identity\">"));
+  CHECK(page.find("<b>m</b>") == std::string::npos);
+  const std::vector<std::string> got =
+      xmllint(page, {"count(//*[@class=\"warning warnings\"]/*[local-name()=\"li\"])",
+                     "string(//*[@class=\"warning warnings\"]/*[local-name()=\"li\"][2])"});
+  CHECK(got.at(0) == "2");
+  CHECK(got.at(1) == "Warning: monitor <b>m</b> & co (no target, every flow) watches no connector");
+  CHECK(report_html(scenario(), identity(), world(), hand_score())
+            .find("class=\"warning warnings\"") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace syncdrill

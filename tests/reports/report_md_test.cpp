@@ -298,6 +298,23 @@ TEST_CASE("report.md: the same run gives the same bytes") {
   CHECK(report_markdown(scenario(), identity(), again, score()) == a);
 }
 
+TEST_CASE(
+    "report.md: the warnings come before the SLA tiers, escaped, and only when there are some") {
+  Score s = score();
+  s.warnings = {
+      "fault erp-down (outage on erp) touches connector ingest, but no monitor watches it",
+      "monitor a|b (target <x>, every flow) watches no connector"};
+  const std::string md = report_markdown(scenario(), identity(), world(), s);
+  const size_t warnings = md.find("\n## Warnings\n\n");
+  REQUIRE(warnings != std::string::npos);
+  CHECK(warnings < md.find("\n## SLA tiers\n"));
+  CHECK(md.find("\n## Warnings\n\n- fault erp-down (outage on erp) touches connector ingest, but "
+                "no monitor watches it\n- monitor a\\|b (target \\<x\\>, every flow) watches no "
+                "connector\n") != std::string::npos);
+  CHECK(report_markdown(scenario(), identity(), world(), score()).find("## Warnings") ==
+        std::string::npos);
+}
+
 TEST_CASE("md_text escapes Markdown in user text and keeps identifiers readable") {
   CHECK(md_text("order_ingest") == "order_ingest");
   CHECK(md_text("_x_ *y* `z` [l](u) <b> & ~~s~~ \\") ==

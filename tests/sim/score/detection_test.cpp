@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include "sim/world/fault_reach.hpp"
 #include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill {
@@ -114,6 +115,69 @@ TEST_CASE("tier checks compare the run with the targets and say why they failed"
   CHECK(missed.reason == "fault stock-stuck was never detected (no monitor caught it)");
   CHECK(find_check(stock, "freshness_p95").held);
   CHECK_FALSE(score.held());
+}
+
+// The ERP is called by the order ingest (shop -> OMS, which then posts the order's revenue to the
+// ERP): no connector names it in from or to. A 15-minute ERP timeout fails every revenue post.
+const char* kErpTimeout = R"Y(
+name: erp-timeout
+duration: 40m
+catalog: {skus: 200, stock_per_sku: 1000000}
+channels:
+  - {name: shop, kind: shopify_like}
+systems:
+  - {name: oms, kind: oms, endpoint: {workers: 64, queue_max: 1000, service_time: 20ms}}
+  - {name: erp, kind: erp, endpoint: {workers: 64, queue_max: 1000, service_time: 20ms}}
+traffic:
+  - {channel: shop, rate: 5/s}
+policies:
+  - {name: once, timeout: 1s, retry: {max_attempts: 1}, idempotency_keys: true}
+connectors:
+  - {name: ingest, flow: order_ingest, from: shop, to: oms, policy: once, workers: 64,
+     queue_max: 100000}
+faults:
+  - {id: erp-hang, kind: timeout, target: erp, at: 10m, for: 15m}
+monitors:
+  - {name: erp-errors, kind: threshold, signal: error_rate, target: erp, above: 0.05,
+     window: 1m, for: 1m}
+sla_tiers:
+  - {name: orders, flows: [order_ingest], mttd_max: 5m}
+)Y";
+
+TEST_CASE("a monitor on the ERP detects an ERP timeout that only the order ingest meets") {
+  const Scenario s = from_text(kErpTimeout);
+  // Scoping by name, from or to, as monitors once did, would read nothing here.
+  for (const ConnectorSpec& c : s.connectors) {
+    CHECK(c.from != "erp");
+    CHECK(c.to != "erp");
+  }
+  const WorldResult r = run_world(s, 4);
+  REQUIRE(r.monitors.size() == 1);
+  CHECK(r.monitors[0].connectors == std::vector<std::string>{"ingest"});
+  const Score score = score_run(s, r);
+  REQUIRE(score.incidents.size() == 1);
+  const FaultIncident& hang = score.incidents[0];
+  // Revenue posts time out (1 s) from 10m on: about half the ingest's attempts fail, far over 5%
+  // in the 1m window by the 10m30s tick; `for: 1m` makes the monitor fire at 11m30s.
+  REQUIRE(hang.detected.has_value());
+  CHECK(*hang.detected == SimTime{} + minutes(11) + seconds(30));
+  REQUIRE(hang.mttd.has_value());
+  CHECK(*hang.mttd == seconds(90));
+  CHECK(hang.detected_by == std::vector<std::string>{"erp-errors"});
+  REQUIRE(score.tiers.size() == 1);
+  CHECK(find_check(score.tiers[0], "mttd", "erp-hang").held);
+  CHECK(score.warnings.empty());
+}
+
+TEST_CASE("score_run carries the observability warnings of its scenario") {
+  // The stall on the stock connector is watched by no monitor (kDrill's monitors read ingest).
+  const Scenario s = from_text(kDrill);
+  const Score score = score_run(s, run_world(s, 4));
+  CHECK(score.warnings == observability_warnings(s));
+  REQUIRE(score.warnings.size() == 1);
+  CHECK(score.warnings[0] ==
+        "fault stock-stuck (consumer_stall on stock) touches connector stock, but no monitor "
+        "watches it: it can never be detected");
 }
 
 }  // namespace
