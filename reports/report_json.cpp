@@ -284,7 +284,8 @@ Json reconciliation_json(const ReconciliationRun& r) {
               {"missing_in_oms", r.missing_in_oms},
               {"duplicated_in_oms", r.duplicated_in_oms},
               {"revenue_mismatched", r.revenue_mismatched},
-              {"unmatched", r.missing_in_oms + r.duplicated_in_oms + r.revenue_mismatched},
+              {"returns_out_of_sync", r.returns_out_of_sync},
+              {"unmatched", r.unmatched()},
               {"repairs_started", r.repairs_started}};
 }
 
@@ -312,7 +313,7 @@ Impact total_impact(const WorldResult& r) {
   }
   if (!r.reconciliation.empty()) {
     const ReconciliationRun& last = r.reconciliation.back();
-    i.unmatched_entries = last.missing_in_oms + last.duplicated_in_oms + last.revenue_mismatched;
+    i.unmatched_entries = last.unmatched();
   }
   return i;
 }
@@ -335,10 +336,11 @@ std::vector<ImpactRow> impact_rows(const Impact& i, const WorldResult& r,
       {"Shipment states unmapped", r.unmapped_states, ""}};
   if (!r.reconciliation.empty()) {
     const ReconciliationRun& last = r.reconciliation.back();
-    rows.push_back({"Unmatched at last reconciliation", i.unmatched_entries,
-                    fmt::format("missing {}, duplicated {}, revenue entries not one {}",
-                                grouped(last.missing_in_oms), grouped(last.duplicated_in_oms),
-                                grouped(last.revenue_mismatched))});
+    rows.push_back(
+        {"Unmatched at last reconciliation", i.unmatched_entries,
+         fmt::format("missing {}, duplicated {}, revenue entries not one {}, returns {}",
+                     grouped(last.missing_in_oms), grouped(last.duplicated_in_oms),
+                     grouped(last.revenue_mismatched), grouped(last.returns_out_of_sync))});
   }
   return rows;
 }

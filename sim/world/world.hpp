@@ -10,7 +10,8 @@
 //   price_sync      ERP price change --> connector --> channel price
 //   fulfillment     OMS --> WMS (release) ... WMS ships --> mapping --> OMS shipped --> channel
 //   returns         channel --returns/create webhook--> connector --> OMS return --> ERP stock
-//   reconciliation  a scheduled job compares channel, OMS and ERP and repairs what is missing
+//   reconciliation  a scheduled job compares channel, OMS and ERP (orders, revenue, return
+//                   states) and repairs what is missing
 //
 // Orders arrive per traffic entry by its Poisson model (rate x shape) or, when the entry has a
 // `replay`, at exactly its CSV's times (ReplaySpec::times, read by the loader).
@@ -115,8 +116,14 @@ struct ReconciliationRun {
   uint64_t missing_in_oms = 0;      // channel orders older than the run's grace with no OMS order
   uint64_t duplicated_in_oms = 0;   // extra OMS orders for one channel order, not cancelled
   uint64_t revenue_mismatched = 0;  // OMS orders whose ERP revenue entries are not exactly one
+  // Returns the channel recorded longer ago than the run's grace that the OMS and ERP have not
+  // processed and no returns job holds (an unannounced or given-up return).
+  uint64_t returns_out_of_sync = 0;
   uint64_t repairs_started = 0;
-  uint64_t unmatched() const { return missing_in_oms + duplicated_in_oms + revenue_mismatched; }
+  // Everything the run found out of step: what the reconciliation monitor reads.
+  uint64_t unmatched() const {
+    return missing_in_oms + duplicated_in_oms + revenue_mismatched + returns_out_of_sync;
+  }
 };
 
 // A monitor as it ran: its alert episodes and its value at each evaluation tick.

@@ -33,7 +33,11 @@ enum OrderFlag : uint8_t {
   kIngestFailed = 1 << 1,    // the ingest job was dropped or dead-lettered
   kOversold = 1 << 2,        // the OMS cancelled it for lack of stock
   kRepairPending = 1 << 3,   // reconciliation queued a repair
-  kReturnSynced = 1 << 5,    // the OMS and ERP processed its return
+  // A returns job holds its return: the returns flow's (queued, retrying) or a replayed dead
+  // letter. One bit, not a count: a duplicate delivery's second job may still hold the return
+  // after the first one ends; the return is synced by then, or the second job syncs it.
+  kReturnHeld = 1 << 4,
+  kReturnSynced = 1 << 5,  // the OMS and ERP processed its return
   // Bits 6 and 7 count the ingest jobs holding the order (a poll job and a webhook
   // redelivery can both hold it); see holders().
 };
@@ -85,6 +89,12 @@ enum FreshnessKind : uint8_t { kFreshIngest, kFreshStock, kFreshPrice, kFreshSta
 inline constexpr uint8_t kDeliveryDelayed = 1 << 0;
 inline constexpr uint8_t kDeliveryCopy = 1 << 1;
 
+// A return the channel recorded: its order and when.
+struct ReturnRequest {
+  uint64_t order = 0;
+  int64_t at_us = 0;
+};
+
 struct ChannelState {
   const ChannelSpec* spec = nullptr;
   std::unique_ptr<ChannelMock> mock;
@@ -93,8 +103,11 @@ struct ChannelState {
   std::vector<uint8_t> flags;         // per channel order (OrderFlag)
   std::vector<int64_t> placed_at_us;  // per channel order
   std::vector<uint32_t> oms_order;    // per channel order: first OMS order + 1 (0 = none)
-  Flow* ingest = nullptr;             // the order_ingest flow reading this channel's webhooks
-  Flow* returns = nullptr;            // the returns flow
+  // The returns customers made, in time order (at most one per order), for reconciliation to
+  // compare with what the OMS and ERP processed.
+  std::vector<ReturnRequest> returns_made;
+  Flow* ingest = nullptr;   // the order_ingest flow reading this channel's webhooks
+  Flow* returns = nullptr;  // the returns flow
   std::optional<WebhookDedupe> ingest_dedupe;
   uint64_t poll_cursor = 0;  // the backup poll has looked at orders before this
   // Orders before this are older than kMissingGrace and were counted missing if they had no
@@ -288,6 +301,9 @@ class World {
   }
   bool monitoring = false;  // the scenario has monitors
   void request_return(uint32_t channel, uint64_t order);
+  // The OMS takes the order's returned units back and the ERP restocks them; the first success
+  // marks the return synced (the returns flow and reconciliation's repair both call it).
+  Response process_return(uint32_t channel, uint64_t order, SimTime now);
   void on_oms_created(uint32_t channel, uint64_t order, const CreateResult& created);
   // Offers an ingest job for a channel order, counting it as a holder; false when refused.
   bool offer_ingest(uint32_t channel, const Job& job);

@@ -119,8 +119,7 @@ SignalTick World::measure(MonitorState& m) {
       if (result.reconciliation.size() > reconciliation_seen_) {
         const ReconciliationRun& run = result.reconciliation.back();
         t.events = 1;
-        t.gauge = static_cast<double>(run.missing_in_oms + run.duplicated_in_oms +
-                                      run.revenue_mismatched);
+        t.gauge = static_cast<double>(run.unmatched());
       }
       break;
     case Signal::oversells:

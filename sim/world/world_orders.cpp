@@ -93,24 +93,22 @@ class ReturnsFlow final : public Flow {
   Port& target(const Job&) override { return *world_.oms_port; }
 
   Outcome execute(const Job& job, SimTime now) override {
-    ChannelState& ch = world_.channels[channel_];
-    const uint32_t oms_order = ch.oms_order[job.subject];
-    if (oms_order == 0) return Outcome{ErrorClass::not_found, Duration{}};
-    uint8_t& flags = ch.flags[job.subject];
-    // A retry of a return the OMS already took (its first attempt timed out): with a key the OMS
-    // answers as before; without one it takes the units back again (phantom stock), but it is
-    // still one return.
+    const uint8_t flags = world_.channels[channel_].flags[job.subject];
+    // A retry of a return the OMS already took (its first attempt timed out, or reconciliation
+    // repaired it meanwhile): with a key the OMS answers as before; without one it takes the
+    // units back again (phantom stock), but it is still one return.
     if ((flags & kReturnSynced) != 0 && idempotency_keys_) return Outcome{};
-    const Response r = world_.oms->receive_return(oms_order - 1, ch.mock->order_lines(job.subject),
-                                                  *world_.erp, now);
-    if (r.ok() && (flags & kReturnSynced) == 0) {
-      flags |= kReturnSynced;
-      ++ch.outcome->returns_synced;
-    }
-    return r;
+    return world_.process_return(channel_, job.subject, now);
   }
 
-  void on_finished(const Job&, JobEnd, ErrorClass, SimTime) override {}
+  // A job holds its return until it ends, so reconciliation leaves the return to it.
+  void on_replay(const Job& job) override {
+    world_.channels[channel_].flags[job.subject] |= kReturnHeld;
+  }
+
+  void on_finished(const Job& job, JobEnd, ErrorClass, SimTime) override {
+    world_.channels[channel_].flags[job.subject] &= static_cast<uint8_t>(~kReturnHeld);
+  }
 
  private:
   uint32_t channel_;
@@ -258,7 +256,13 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
       Job job;
       job.subject = event.order;
       job.channel = static_cast<uint16_t>(c);
-      taken = is_return ? flow->connector->enqueue(job) : offer_ingest(c, job);
+      if (is_return) {
+        // Held before enqueue(): a job refused at once finishes inside it and lets go again.
+        ch.flags[event.order] |= kReturnHeld;
+        taken = flow->connector->enqueue(job);
+      } else {
+        taken = offer_ingest(c, job);
+      }
       if (taken && !is_return && ch.ingest_dedupe) ch.ingest_dedupe->seen_before(event.event_id);
     }
     if (taken) {
@@ -322,7 +326,21 @@ void World::request_return(uint32_t c, uint64_t order) {
       ch.mock->record_return(order, std::span(lines.data(), n), engine.now());
   if (!r.emitted) return;
   ++ch.outcome->returns_requested;
+  ch.returns_made.push_back(ReturnRequest{order, engine.now().us});
   emit_webhook(c, r.event);
+}
+
+Response World::process_return(uint32_t c, uint64_t order, SimTime now) {
+  ChannelState& ch = channels[c];
+  const uint32_t oms_order = ch.oms_order[order];
+  if (oms_order == 0) return Response{ErrorClass::not_found, {}};
+  const Response r = oms->receive_return(oms_order - 1, ch.mock->order_lines(order), *erp, now);
+  uint8_t& flags = ch.flags[order];
+  if (r.ok() && (flags & kReturnSynced) == 0) {
+    flags |= kReturnSynced;
+    ++ch.outcome->returns_synced;
+  }
+  return r;
 }
 
 void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& created) {

@@ -14,12 +14,14 @@ constexpr Duration kReconcileGraceMax = minutes(15);
 // The backup poll looks at orders at least this old, so a healthy webhook usually wins.
 constexpr Duration kPollLag = minutes(1);
 
-enum RepairOp : uint8_t { kRepairMissing, kRepairRevenue, kRepairDuplicate };
+enum RepairOp : uint8_t { kRepairMissing, kRepairRevenue, kRepairDuplicate, kRepairReturn };
 
 // Repairs: a missing order is created in the OMS (with an idempotency key: a repair must not
 // duplicate) and its revenue posted; revenue entries are brought to exactly one (a missing one
 // posted, extra ones reversed); an extra OMS order is cancelled while it still can be (created
-// or allocated: once released to the warehouse it ships, and the duplicate's cost is real).
+// or allocated: once released to the warehouse it ships, and the duplicate's cost is real); an
+// unsynced return is processed by the OMS, which has the ERP restock it, as the returns flow
+// does, once: a retry or a return synced meanwhile changes nothing.
 class ReconcileFlow final : public Flow {
  public:
   ReconcileFlow(World& world, const ConnectorSpec& spec) : Flow(world, spec) {
@@ -31,12 +33,17 @@ class ReconcileFlow final : public Flow {
   }
 
   Port& target(const Job& job) override {
-    const bool oms = (job.op == kRepairMissing && job.step == 0) || job.op == kRepairDuplicate;
+    const bool oms = (job.op == kRepairMissing && job.step == 0) || job.op == kRepairDuplicate ||
+                     job.op == kRepairReturn;
     return oms ? *world_.oms_port : *world_.erp_port;
   }
 
   Outcome execute(const Job& job, SimTime now) override {
     ChannelState& ch = world_.channels[job.channel];
+    if (job.op == kRepairReturn) {
+      if ((ch.flags[job.subject] & kReturnSynced) != 0) return Outcome{};
+      return world_.process_return(job.channel, job.subject, now);
+    }
     const int64_t amount = ch.mock->order_amount_minor(job.subject);
     if (job.op == kRepairDuplicate) {
       const auto extra = static_cast<uint64_t>(job.value);
@@ -118,7 +125,33 @@ class ReconcileFlow final : public Flow {
       }
     }
     repair_duplicates(found, budget);
+    repair_returns(found, budget, now - grace);
     world_.result.reconciliation.push_back(found);
+  }
+
+  // Returns the channel recorded before `until` that the OMS and ERP never processed: the
+  // returns flow never heard of them (an event not emitted, a delivery given up) or gave up
+  // itself. Those a returns job still holds are left to it, as ingest jobs' orders are.
+  void repair_returns(ReconciliationRun& found, uint64_t& budget, SimTime until) {
+    for (uint32_t c = 0; c < world_.channels.size(); ++c) {
+      ChannelState& ch = world_.channels[c];
+      for (const ReturnRequest& made : ch.returns_made) {
+        if (made.at_us > until.us) break;  // recorded in time order
+        uint8_t& flags = ch.flags[made.order];
+        if ((flags & (kReturnSynced | kReturnHeld)) != 0) continue;
+        ++found.returns_out_of_sync;
+        if (budget == 0 || (flags & kRepairPending) != 0) continue;
+        Job job;
+        job.op = kRepairReturn;
+        job.subject = made.order;
+        job.channel = static_cast<uint16_t>(c);
+        flags |= kRepairPending;
+        if (connector->enqueue(job)) {
+          ++found.repairs_started;
+          --budget;
+        }
+      }
+    }
   }
 
   // Extra OMS orders, in the order they were created: those still cancellable get a repair;

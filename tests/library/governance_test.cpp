@@ -138,7 +138,7 @@ std::vector<ActionKind> action_kinds(const FaultIncident& i) {
 uint64_t unmatched_at_last_run(const WorldResult& r) {
   if (r.reconciliation.empty()) return 0;
   const ReconciliationRun& last = r.reconciliation.back();
-  return last.missing_in_oms + last.duplicated_in_oms + last.revenue_mismatched;
+  return last.unmatched();
 }
 
 // --- governance-stock-sync-delay ------------------------------------------------------------

@@ -343,16 +343,15 @@ TEST_CASE("library price-mismatch: a stale feed to one market sells at wrong pri
   }
 }
 
-TEST_CASE("library returns-desync: unannounced returns go unsynced and unnoticed") {
+TEST_CASE("library returns-desync: return reconciliation finds unannounced returns an hour late") {
   const LibraryRun run = run_library("returns-desync.yaml");
   const WorldResult& r = run.result;
   const ChannelOutcome& dtc = channel(r, "dtc");
+  const uint64_t withheld = dtc.webhook_events_not_emitted;
   const uint64_t unsynced = dtc.returns_requested - dtc.returns_synced;
-  CHECK(unsynced >= 130);
-  CHECK(unsynced <= 300);
-  // Exactly the returns the channel never announced.
-  CHECK(dtc.webhook_events_not_emitted == unsynced);
-  CHECK(r.fault_hits[0] == unsynced);
+  CHECK(r.fault_hits[0] == withheld);
+  CHECK(withheld >= 130);
+  CHECK(withheld <= 300);
   CHECK(dtc.returns_requested >= 600);
   for (const char* name : {"amazon-us", "amazon-eu"}) {
     CAPTURE(name);
@@ -364,19 +363,50 @@ TEST_CASE("library returns-desync: unannounced returns go unsynced and unnoticed
   CHECK(total_duplicated(r) == 0);
   CHECK(total_oversold(r) == 0);
 
-  // Reconciliation compares orders and revenue, not return states: it sees nothing, nothing
-  // fires, nobody acts.
+  // Reconciliation compares return states: the hourly run at 2h finds the returns withheld
+  // before 1h45m (its grace is 15 min), the monitor fires, on-call runs reconciliation at once,
+  // and each run queues a repair per return it found. Orders and revenue stay matched.
+  REQUIRE(r.reconciliation.size() >= 3);
   for (const ReconciliationRun& rec : r.reconciliation) {
     CHECK(rec.missing_in_oms + rec.duplicated_in_oms + rec.revenue_mismatched == 0);
+    CHECK(rec.unmatched() == rec.returns_out_of_sync);
+    CHECK(rec.repairs_started == rec.returns_out_of_sync);
   }
+  CHECK(r.reconciliation[0].at == SimTime{} + hours(1));
+  CHECK(r.reconciliation[0].returns_out_of_sync == 0);  // before the fault
+  CHECK(r.reconciliation[1].at == SimTime{} + hours(2));
+  CHECK(r.reconciliation[1].returns_out_of_sync > 0);
   const FaultIncident& i = incident(run, "partial-returns-unannounced");
-  CHECK(i.missed());
-  CHECK(!i.acknowledged.has_value());
-  CHECK(i.actions.empty());
+  REQUIRE(!i.missed());
+  CHECK(i.detected_by == std::vector<std::string>{"recon-unmatched"});
+  CHECK(*i.detected == SimTime{} + hours(2));
+  CHECK(i.mttd == minutes(30));
+  REQUIRE(i.acknowledged.has_value());
+  REQUIRE(i.actions.size() == 1);
+  CHECK(i.actions[0].kind == ActionKind::run_reconciliation);
+
+  // The returns withheld in the last 45 minutes of the fault are found only by the run at 3h,
+  // the end of the drill, too late for its repairs to run: exactly those stay unsynced, and
+  // every repair that ran synced one return.
+  CHECK(r.reconciliation.back().at == SimTime{} + hours(3));
+  CHECK(r.reconciliation.back().returns_out_of_sync == unsynced);
+  CHECK(unsynced > 0);
+  CHECK(unsynced < withheld);
+  CHECK(connector(r, "recon").stats.jobs_succeeded == withheld - unsynced);
+  CHECK(r.skus_not_conserved == 0);
   CHECK(breaches(tier(run.score, "standard")) == std::vector<std::string>{"data_loss/"});
   CHECK(tier(run.score, "critical").held());
 
-  // Without the fault every return syncs.
+  // An hour more and the last run's repairs run too: every withheld return is synced.
+  {
+    const Variant longer = run_variant("returns-desync.yaml", {{"duration: 3h", "duration: 4h"}});
+    const ChannelOutcome& dtc_longer = channel(longer.result, "dtc");
+    CHECK(dtc_longer.webhook_events_not_emitted == withheld);  // the same customers and fault
+    CHECK(dtc_longer.returns_requested - dtc_longer.returns_synced <= 2);  // a return on its way
+    CHECK(longer.result.skus_not_conserved == 0);
+  }
+
+  // Without the fault every return syncs and reconciliation finds nothing.
   {
     const Variant intact =
         run_variant("returns-desync.yaml", {{"intensity: 40%, cause", "intensity: 0%, cause"}});
@@ -384,6 +414,9 @@ TEST_CASE("library returns-desync: unannounced returns go unsynced and unnoticed
     // A return placed in the last second may still be on its way when the run ends.
     CHECK(dtc_intact.returns_requested - dtc_intact.returns_synced <= 2);
     CHECK(dtc_intact.webhook_events_not_emitted == 0);
+    for (const ReconciliationRun& rec : intact.result.reconciliation)
+      CHECK(rec.unmatched() == 0);
+    CHECK(monitor(intact.score, "recon-unmatched").firings.empty());
   }
 }
 

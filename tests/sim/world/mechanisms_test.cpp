@@ -197,3 +197,111 @@ TEST_CASE("reconciliation cancels duplicate OMS orders it finds before they ship
 
 }  // namespace
 }  // namespace syncdrill
+
+namespace syncdrill {
+namespace {
+
+// Shop's orders come for 90 minutes and half of them come back 2 h after purchase if shipped by
+// then (pick and ship take ~1.5 h at the median), so returns arrive from 2 h to ~3h31m. From
+// 150m to 180m the returns' events meet `fault`. The run lasts 5 h: a half-hourly
+// reconciliation (grace 15 min) has found and repaired every return of the window by 3h30m.
+std::string returns_world(const std::string& fault, bool reconciliation, bool slow_oms) {
+  // A slow OMS answers some calls after the 1 s timeout: the call is processed, the client
+  // retries it, and a repair must not process the return twice.
+  const std::string oms_time =
+      slow_oms ? "lognormal(p50=300ms, p95=2s)" : "lognormal(p50=50ms, p95=150ms)";
+  return fmt::format(R"Y(
+name: returns-reconciliation
+duration: 5h
+catalog: {{skus: 300, stock_per_sku: 100000}}
+channels:
+  - {{name: shop, kind: shopify_like}}
+systems:
+  - {{name: oms, kind: oms, endpoint: {{workers: 64, queue_max: 5000, service_time: "{}"}}}}
+  - {{name: erp, kind: erp}}
+  - {{name: wms, kind: wms}}
+traffic:
+  - {{channel: shop, rate: 1/s, shape: [{{at: 90m, multiplier: 1}}, {{at: 91m, multiplier: 0}}],
+     returns: {{fraction: 50%, delay: 2h}}}}
+policies:
+  - {{name: p, timeout: 1s, retry: {{max_attempts: 8, backoff: exponential, base: 200ms,
+     cap: 5s}}, idempotency_keys: true}}
+connectors:
+  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: p, workers: 32}}
+  - {{name: returns, flow: returns, from: shop, to: oms, policy: p, workers: 16}}
+  - {{name: fulfil, flow: fulfillment, from: oms, to: wms, policy: p, workers: 64}}
+{}faults:
+  - {}
+monitors:
+  - {{name: recon-unmatched, kind: reconciliation, above: 0}}
+)Y",
+                     oms_time,
+                     reconciliation ? "  - {name: recon, flow: reconciliation, from: erp, to: oms, "
+                                      "policy: p, interval: 30m, repair_rate: 10/s}\n"
+                                    : "",
+                     fault);
+}
+
+TEST_CASE("reconciliation finds returns the returns flow never heard of and syncs each once") {
+  const std::string event_drop =
+      "{id: drop, kind: event_drop, target: shop/returns/create, at: 150m, for: 30m, "
+      "intensity: 50%}";
+  const std::string webhook_drop =
+      "{id: drop, kind: webhook_drop, target: shop/returns/create, at: 150m, for: 30m, "
+      "intensity: 50%, per: event}";
+  for (const bool slow_oms : {false, true}) {
+    for (const std::string& fault : {event_drop, webhook_drop}) {
+      CAPTURE(slow_oms);
+      CAPTURE(fault);
+      const WorldResult without = run_world(from_text(returns_world(fault, false, slow_oms)), 23);
+      const WorldResult with = run_world(from_text(returns_world(fault, true, slow_oms)), 23);
+      const ChannelOutcome& w = without.channels[0];
+      const ChannelOutcome& r = with.channels[0];
+      // The same customers returned the same orders, and the fault withheld the same events.
+      REQUIRE(w.returns_requested == r.returns_requested);
+      const uint64_t withheld = w.webhook_events_not_emitted + w.webhook_events_lost;
+      CHECK(withheld == r.webhook_events_not_emitted + r.webhook_events_lost);
+      CHECK(withheld > 100);  // ~2,000 returns, about a third of them in the window, half dropped
+
+      // Without reconciliation nothing brings the withheld returns in.
+      CHECK(without.reconciliation.empty());
+      CHECK(w.returns_requested - w.returns_synced == withheld);
+      CHECK(without.monitors[0].firings.empty());
+
+      // With it, each withheld return is found by one run (its repair finishes long before the
+      // next) and synced: at the end the OMS and ERP have processed every return.
+      uint64_t found = 0;
+      uint64_t repairs = 0;
+      for (const ReconciliationRun& run : with.reconciliation) {
+        CHECK(run.missing_in_oms + run.duplicated_in_oms + run.revenue_mismatched == 0);
+        CHECK(run.unmatched() == run.returns_out_of_sync);
+        // Nothing is out of sync before the fault's first events are 15 minutes old.
+        if (run.at < SimTime{} + minutes(165)) CHECK(run.returns_out_of_sync == 0);
+        found += run.returns_out_of_sync;
+        repairs += run.repairs_started;
+      }
+      CHECK(found == withheld);
+      CHECK(repairs == withheld);
+      CHECK(r.returns_synced == r.returns_requested);
+      CHECK(with.reconciliation.back().returns_out_of_sync == 0);
+      const ConnectorOutcome& recon = connector(with, "recon");
+      CHECK(recon.stats.jobs_succeeded == withheld);
+      if (slow_oms) CHECK(recon.stats.late_responses > 0);  // repairs were retried
+      // Every restock the repairs made is accounted for, SKU by SKU.
+      CHECK(with.skus_not_conserved == 0);
+      CHECK(without.skus_not_conserved == 0);
+
+      // The reconciliation monitor reads what the runs found: it fires from the first run
+      // that found returns out of sync until a run finds none.
+      REQUIRE(with.monitors[0].firings.size() == 1);
+      const Firing& firing = with.monitors[0].firings[0];
+      CHECK(firing.start >= SimTime{} + minutes(180));
+      CHECK(firing.value > 0);
+      REQUIRE(firing.end.has_value());
+      CHECK(*firing.end <= SimTime{} + minutes(240));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace syncdrill

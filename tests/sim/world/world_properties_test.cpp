@@ -278,8 +278,9 @@ std::string fingerprint(const WorldResult& r) {
                        p.admission.over_concurrency_limit);
   }
   for (const ReconciliationRun& run : r.reconciliation) {
-    out += fmt::format("recon {} {} {} {} {}\n", run.at.us, run.missing_in_oms,
-                       run.duplicated_in_oms, run.revenue_mismatched, run.repairs_started);
+    out += fmt::format("recon {} {} {} {} {} {}\n", run.at.us, run.missing_in_oms,
+                       run.duplicated_in_oms, run.revenue_mismatched, run.returns_out_of_sync,
+                       run.repairs_started);
   }
   return out;
 }
@@ -345,6 +346,7 @@ TEST_CASE("the randomized small worlds reach the failure modes they are meant to
     }
     for (const ReconciliationRun& run : c.result.reconciliation) {
       if (run.repairs_started > 0) here.insert("repairs");
+      if (run.returns_out_of_sync > 0) here.insert("returns_out_of_sync");
     }
     if (c.result.unmapped_states > 0) here.insert("unmapped_states");
     for (const std::string& k : here)
@@ -370,6 +372,7 @@ TEST_CASE("the randomized small worlds reach the failure modes they are meant to
                         "over_concurrency_limit",
                         "endpoint_queue_full",
                         "repairs",
+                        "returns_out_of_sync",
                         "unmapped_states"}) {
     INFO(k);
     CHECK(seen[k] >= 2);
@@ -402,9 +405,11 @@ TEST_CASE(
     INFO(c.drawn.yaml);
     uint64_t placed = 0;
     uint64_t extra_oms_orders = 0;
+    uint64_t returns = 0;
     for (const ChannelOutcome& ch : c.result.channels) {
       placed += ch.orders_placed;
       extra_oms_orders += ch.duplicate_oms_orders;
+      returns += ch.returns_requested;
     }
     const ConnectorSpec* recon = find_connector(c.scenario, "recon");
     for (const ReconciliationRun& run : c.result.reconciliation) {
@@ -412,6 +417,7 @@ TEST_CASE(
       CHECK(run.missing_in_oms <= placed);
       CHECK(run.duplicated_in_oms <= extra_oms_orders);  // OMS orders are never deleted
       CHECK(run.revenue_mismatched <= placed);
+      CHECK(run.returns_out_of_sync <= returns);
       const Duration every = recon->interval.value_or(hours(1));
       CHECK(run.repairs_started <= static_cast<uint64_t>(recon->repair_per_s * every.seconds()));
     }
