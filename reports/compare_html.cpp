@@ -88,8 +88,8 @@ std::string bar_chart(const Comparison& c, const std::vector<VariantSummary>& s,
     svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", num(plot_left - 6),
                        num(y + 14), xml_text(label));
     if (f.n == 0) {
-      svg += fmt::format(R"(<text class="no-data" x="{}" y="{}">no data</text>)",
-                         num(plot_left + 6), num(y + 14));
+      svg += fmt::format(R"(<text class="no-data" x="{}" y="{}">{}</text>)", num(plot_left + 6),
+                         num(y + 14), kAbsent);
       continue;
     }
     const double scale = top_value > 0 ? plot_width / top_value : 0;
@@ -114,6 +114,41 @@ std::string bar_chart(const Comparison& c, const std::vector<VariantSummary>& s,
   }
   svg += "</svg>";
   return svg;
+}
+
+// Every check that failed in at least one run, per policy in rank order (`order`).
+std::string breaches_html(const Comparison& c, const std::vector<VariantSummary>& s,
+                          const std::vector<size_t>& order) {
+  if (c.tiers.empty()) return "";
+  std::string out =
+      "<h2>Why tiers did not hold</h2>\n<p>Every check that failed in at least one run. The mean "
+      "is over the runs that breached it with an actual; a missed or unrecovered fault has none "
+      "and is counted apart. - marks a figure no run had.</p>\n";
+  std::vector<std::string> clean;
+  std::string rows;
+  for (size_t v : order) {
+    if (s[v].breaches.empty()) clean.push_back(c.variants[v].name);
+    for (const BreachSummary& b : s[v].breaches) {
+      rows += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{} of {} runs</td>"
+          "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+          xml_text(c.variants[v].name), xml_text(b.tier_name), xml_text(check_label(b.check)),
+          b.runs_breached, b.runs,
+          xml_text(b.mean_actual ? check_value(*b.mean_actual, b.check.unit) : kAbsent),
+          xml_text(check_value(b.check.limit, b.check.unit)), xml_text(without_actual_text(b)));
+    }
+  }
+  if (!rows.empty()) {
+    out +=
+        "<table id=\"breaches\"><tr><th>Policy</th><th>Tier</th><th>Check</th><th>Breached</th>"
+        "<th>Mean actual</th><th>Limit</th><th>Without an actual</th></tr>\n" +
+        rows + "</table>\n";
+  }
+  if (!clean.empty()) {
+    out += fmt::format("<p>Every check held in every run of: {}.</p>\n",
+                       xml_text(fmt::format("{}", fmt::join(clean, ", "))));
+  }
+  return out;
 }
 
 }  // namespace
@@ -170,7 +205,8 @@ std::string compare_html(const Comparison& c, const std::vector<VariantSummary>&
   out += "</div>\n";
   out +=
       "<p>MTTD and MTTR are means over the scenario's faults; a missed or unrecovered fault "
-      "counts from its onset to the end of the run, so those means are then lower bounds.</p>\n";
+      "counts from its onset to the end of the run, so those means are then lower bounds. - "
+      "marks a figure no run had.</p>\n";
   out += "<h2>Verdicts and faults</h2>\n<table id=\"verdicts\"><tr><th>Policy</th>";
   for (const std::string& t : c.tiers)
     out += fmt::format("<th>Tier {} held</th>", xml_text(t));
@@ -185,6 +221,7 @@ std::string compare_html(const Comparison& c, const std::vector<VariantSummary>&
                        s[v].faults_missed, s[v].faults_unrecovered);
   }
   out += "</table>\n";
+  out += breaches_html(c, s, order);
 
   if (c.variants.size() >= 2) {
     out += fmt::format(

@@ -109,11 +109,12 @@ double ci_or_null(double x) {
   return std::isfinite(x) ? x : std::nan("");
 }
 
+// A figure no run had (n = 0) is null throughout, never a mean of 0 that reads as measured.
 nlohmann::ordered_json interval_json(const MeanInterval& m, bool difference) {
   nlohmann::ordered_json j;
   j["n"] = m.n;
-  j["mean"] = m.mean;
-  if (!difference) j["stddev"] = m.stddev;
+  j["mean"] = m.n > 0 ? nlohmann::ordered_json(m.mean) : nullptr;
+  if (!difference) j["stddev"] = m.n > 0 ? nlohmann::ordered_json(m.stddev) : nullptr;
   if (m.n >= 2) {
     j["ci95_low"] = ci_or_null(m.low());
     j["ci95_high"] = ci_or_null(m.high());
@@ -125,10 +126,52 @@ nlohmann::ordered_json interval_json(const MeanInterval& m, bool difference) {
   return j;
 }
 
+// Per policy in rank order, the checks that failed in at least one of its runs: what kept its
+// tiers from holding.
+std::string why_block(const Comparison& c, const std::vector<VariantSummary>& s) {
+  if (c.tiers.empty()) return "";
+  std::string out = "\nWhy tiers did not hold (every check that failed in at least one run):\n";
+  for (size_t v : by_rank(s)) {
+    out += fmt::format("  {}\n", c.variants[v].name);
+    if (s[v].breaches.empty()) {
+      out += fmt::format("    every check held in all {} runs\n", c.variants[v].runs.size());
+      continue;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const BreachSummary& b : s[v].breaches)
+      rows.push_back({b.tier_name, check_label(b.check), breach_text(b)});
+    out += columns(rows, "    ");
+  }
+  return out;
+}
+
+nlohmann::ordered_json breach_json(const BreachSummary& b) {
+  auto or_null = [](const std::string& text) {
+    return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+  };
+  nlohmann::ordered_json j;
+  j["tier"] = b.tier_name;
+  j["check"] = b.check.check;
+  j["flow"] = to_string(b.check.flow);
+  j["channel"] = or_null(b.check.channel);
+  j["subject"] = or_null(b.check.subject);
+  j["runs_breached"] = b.runs_breached;
+  j["runs"] = b.runs;
+  j["runs_without_actual"] = b.runs_without_actual;
+  j["without_actual"] = b.runs_without_actual > 0 ? nlohmann::ordered_json(check_actual(b.check))
+                                                  : nlohmann::ordered_json(nullptr);
+  j["mean_actual"] = b.mean_actual ? nlohmann::ordered_json(*b.mean_actual) : nullptr;
+  j["limit"] = b.check.limit;
+  j["unit"] = b.check.unit;
+  return j;
+}
+
 }  // namespace
 
+const char* const kAbsent = "-";
+
 std::string figure_text(const MeanInterval& m, std::string_view unit) {
-  if (m.n == 0) return "n/a";
+  if (m.n == 0) return kAbsent;
   const int d = decimals_for(unit, m.mean, m.mean);
   std::string out = number(m.mean, d) + unit_suffix(unit);
   if (m.n >= 2) out += " ± " + number(m.half_width, d);
@@ -136,7 +179,7 @@ std::string figure_text(const MeanInterval& m, std::string_view unit) {
 }
 
 std::string difference_text(const MeanInterval& d, std::string_view unit) {
-  if (d.n == 0) return "n/a";
+  if (d.n == 0) return kAbsent;
   // A difference that excludes zero shows enough decimals to tell its ends from zero.
   const double scale =
       d.excludes_zero() ? std::min(std::fabs(d.low()), std::fabs(d.high())) : d.mean;
@@ -150,6 +193,26 @@ std::string difference_text(const MeanInterval& d, std::string_view unit) {
   }
   if (d.excludes_zero()) out += " *";
   return out;
+}
+
+std::string breach_text(const BreachSummary& b) {
+  std::string out = fmt::format("breached in {} of {} runs", b.runs_breached, b.runs);
+  const std::string limit = check_value(b.check.limit, b.check.unit);
+  const size_t with_actual = b.runs_breached - b.runs_without_actual;
+  if (b.runs_without_actual > 0) {
+    out += fmt::format(", {} in {}", check_actual(b.check), b.runs_without_actual);
+  }
+  if (!b.mean_actual) return out + ", limit " + limit;
+  const std::string mean = check_value(*b.mean_actual, b.check.unit);
+  if (b.runs_without_actual > 0) {
+    return out + fmt::format(", mean {} in the other {} against {}", mean, with_actual, limit);
+  }
+  return out + fmt::format(", mean {} against {}", mean, limit);
+}
+
+std::string without_actual_text(const BreachSummary& b) {
+  if (b.runs_without_actual == 0) return kAbsent;
+  return fmt::format("{} in {}", check_actual(b.check), b.runs_without_actual);
 }
 
 const char* const kWithinChance =
@@ -206,6 +269,7 @@ std::string compare_table(const Comparison& c, const std::vector<VariantSummary>
   if (std::any_of(s.begin(), s.end(),
                   [](const VariantSummary& v) { return !v.distinct_from_best; }))
     out += wrapped(kWithinChance, "  ", 96);
+  out += why_block(c, s);
 
   if (c.variants.size() >= 2 && c.variants.size() <= 3) {
     out += fmt::format("\nEvery figure, and the paired difference against {}:\n",
@@ -275,6 +339,9 @@ nlohmann::ordered_json compare_json(const Comparison& c, const std::vector<Varia
       tiers.push_back({{"name", c.tiers[t]}, {"runs_held", s[v].tier_held_runs[t]}});
     jv["faults_missed"] = s[v].faults_missed;
     jv["faults_unrecovered"] = s[v].faults_unrecovered;
+    auto& breaches = jv["breaches"] = nlohmann::ordered_json::array();
+    for (const BreachSummary& b : s[v].breaches)
+      breaches.push_back(breach_json(b));
     auto& figures = jv["figures"] = nlohmann::ordered_json::object();
     auto& diffs = jv["vs_first"] = nlohmann::ordered_json::object();
     for (const CompareMetricInfo& m : compare_metrics()) {
@@ -298,6 +365,36 @@ nlohmann::ordered_json compare_json(const Comparison& c, const std::vector<Varia
     variants.push_back(std::move(jv));
   }
   return j;
+}
+
+std::string breaches_markdown(const Comparison& c, const std::vector<VariantSummary>& s) {
+  if (c.tiers.empty()) return "";
+  std::string out =
+      "\n## Why tiers did not hold\n\nEvery check that failed in at least one run, per policy in "
+      "rank order. The mean is over the runs that breached it with an actual; a missed or "
+      "unrecovered fault has none and is counted apart. - marks a figure no run had.\n\n";
+  std::vector<std::string> clean;
+  std::string table =
+      "| Policy | Tier | Check | Breached | Mean actual | Limit | Without an actual "
+      "|\n|---|---|---|---:|---:|---:|---:|\n";
+  bool any = false;
+  for (size_t v : by_rank(s)) {
+    if (s[v].breaches.empty()) clean.push_back(c.variants[v].name);
+    for (const BreachSummary& b : s[v].breaches) {
+      any = true;
+      table += fmt::format(
+          "| {} | {} | {} | {} of {} runs | {} | {} | {} |\n", md_text(c.variants[v].name),
+          md_text(b.tier_name), md_text(check_label(b.check)), b.runs_breached, b.runs,
+          md_text(b.mean_actual ? check_value(*b.mean_actual, b.check.unit) : kAbsent),
+          md_text(check_value(b.check.limit, b.check.unit)), md_text(without_actual_text(b)));
+    }
+  }
+  if (any) out += table;
+  if (!clean.empty()) {
+    out += fmt::format("{}Every check held in every run of: {}.\n", any ? "\n" : "",
+                       md_text(fmt::format("{}", fmt::join(clean, ", "))));
+  }
+  return out;
 }
 
 std::string compare_markdown(const Comparison& c, const std::vector<VariantSummary>& s) {
@@ -355,7 +452,9 @@ std::string compare_markdown(const Comparison& c, const std::vector<VariantSumma
   }
   out +=
       "\nMTTD and MTTR are means over the scenario's faults; a missed or unrecovered fault counts "
-      "from its onset to the end of the run, so those means are then lower bounds.\n";
+      "from its onset to the end of the run, so those means are then lower bounds. - marks a "
+      "figure no run had.\n";
+  out += breaches_markdown(c, s);
 
   if (c.variants.size() >= 2) {
     out += fmt::format(

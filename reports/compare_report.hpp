@@ -12,7 +12,8 @@
 
 namespace syncdrill {
 
-inline constexpr int kCompareSchemaVersion = 1;
+// 2: per variant `breaches`; a figure no run had is null (its mean and stddev), not 0.
+inline constexpr int kCompareSchemaVersion = 2;
 
 // The terminal summary: the ranking, then (for up to three variants) every figure with its 95%
 // interval and the paired difference against the first variant. `files`: those written, for the
@@ -25,10 +26,20 @@ nlohmann::ordered_json compare_json(const Comparison& c, const std::vector<Varia
 std::string compare_markdown(const Comparison& c, const std::vector<VariantSummary>& s);
 
 // Shared by the writers.
-// "1,234.5 ± 12.3" (no interval when n < 2; "n/a" when no run had the figure).
+// How every text format writes a figure no run had (JSON writes null).
+extern const char* const kAbsent;
+// "1,234.5 ± 12.3" (no interval when n < 2; "-" when no run had the figure).
 std::string figure_text(const MeanInterval& m, std::string_view unit);
 // "-1,231 [-1,290, -1,172]" for a paired difference.
 std::string difference_text(const MeanInterval& d, std::string_view unit);
+// A breach over a variant's runs: "breached in 10 of 10 runs, mean 3.07% against 0.5%",
+// "breached in 2 of 2 runs, not recovered in 2, limit 1200 s (20m)", "breached in 3 of 10 runs,
+// missed in 1, mean 360 s (6m) in the other 2 against 300 s (5m)".
+std::string breach_text(const BreachSummary& b);
+// The runs that breached it with no actual, in words ("missed in 2"), or "-".
+std::string without_actual_text(const BreachSummary& b);
+// The Markdown section "Why tiers did not hold": a table of every variant's breaches.
+std::string breaches_markdown(const Comparison& c, const std::vector<VariantSummary>& s);
 // The sentence that states the ranking rule, and the one that explains "(≈1)".
 std::string_view ranking_rule();
 extern const char* const kWithinChance;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <iterator>
 #include <numeric>
 #include <tuple>
 
@@ -116,14 +118,77 @@ RunFigures measure_run(const Scenario& scenario, const WorldResult& result, cons
   if (jobs > 0) set(CompareMetric::attempts_per_request, static_cast<double>(calls) / jobs);
 
   f.scored = score.scored;
-  size_t breached = 0;
-  for (const TierVerdict& t : score.tiers) {
-    f.tier_held.push_back(t.held());
-    for (const TierCheck& c : t.checks)
-      breached += c.held ? 0 : 1;
+  for (size_t t = 0; t < score.tiers.size(); ++t) {
+    const TierVerdict& tier = score.tiers[t];
+    f.tier_held.push_back(tier.held());
+    for (size_t i = 0; i < tier.checks.size(); ++i) {
+      if (!tier.checks[i].held) f.breaches.push_back({t, tier.tier, i, tier.checks[i]});
+    }
   }
-  set(CompareMetric::checks_breached, static_cast<double>(breached));
+  set(CompareMetric::checks_breached, static_cast<double>(f.breaches.size()));
   return f;
+}
+
+std::vector<BreachSummary> summarize_breaches(const Variant& variant) {
+  // The key of a breach: a check of one tier on one flow, channel and fault.
+  auto same = [](size_t tier_a, const TierCheck& a, size_t tier_b, const TierCheck& b) {
+    return tier_a == tier_b && std::tie(a.check, a.flow, a.channel, a.subject) ==
+                                   std::tie(b.check, b.flow, b.channel, b.subject);
+  };
+  struct Merged {
+    BreachSummary summary;
+    size_t position = 0;  // the first place the score listed it in, over the runs
+    size_t last_run = SIZE_MAX;
+    std::vector<double> actuals;
+  };
+  std::vector<Merged> merged;
+  for (size_t r = 0; r < variant.runs.size(); ++r) {
+    for (const RunBreach& b : variant.runs[r].breaches) {
+      auto found = std::find_if(merged.begin(), merged.end(), [&](const Merged& m) {
+        return same(m.summary.tier, m.summary.check, b.tier, b.check);
+      });
+      if (found == merged.end()) {
+        Merged m;
+        m.summary.tier = b.tier;
+        m.summary.tier_name = b.tier_name;
+        m.summary.check = b.check;
+        m.summary.check.actual.reset();
+        m.summary.check.merged.reset();
+        m.summary.check.held = false;
+        m.summary.check.no_data = false;
+        m.summary.check.reason.clear();
+        m.summary.runs = variant.runs.size();
+        m.position = b.position;
+        merged.push_back(std::move(m));
+        found = std::prev(merged.end());
+      }
+      found->position = std::min(found->position, b.position);
+      // A run counts once, should a score ever list one check twice.
+      if (found->last_run == r) continue;
+      found->last_run = r;
+      ++found->summary.runs_breached;
+      if (b.check.actual) {
+        found->actuals.push_back(*b.check.actual);
+      } else {
+        ++found->summary.runs_without_actual;
+      }
+    }
+  }
+  std::sort(merged.begin(), merged.end(), [](const Merged& a, const Merged& b) {
+    const TierCheck& x = a.summary.check;
+    const TierCheck& y = b.summary.check;
+    return std::tie(a.summary.tier, a.position, x.check, x.flow, x.channel, x.subject) <
+           std::tie(b.summary.tier, b.position, y.check, y.flow, y.channel, y.subject);
+  });
+  std::vector<BreachSummary> out;
+  for (Merged& m : merged) {
+    if (!m.actuals.empty()) {
+      m.summary.mean_actual = std::accumulate(m.actuals.begin(), m.actuals.end(), 0.0) /
+                              static_cast<double>(m.actuals.size());
+    }
+    out.push_back(std::move(m.summary));
+  }
+  return out;
 }
 
 std::vector<VariantSummary> summarize(const Comparison& comparison) {
@@ -140,6 +205,7 @@ std::vector<VariantSummary> summarize(const Comparison& comparison) {
       s.faults_missed += run.faults_missed;
       s.faults_unrecovered += run.faults_unrecovered;
     }
+    s.breaches = summarize_breaches(variant);
     for (size_t m = 0; m < kCompareMetricCount; ++m) {
       std::vector<double> present;
       std::vector<std::optional<double>> by_seed;

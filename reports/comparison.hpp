@@ -44,6 +44,16 @@ struct CompareMetricInfo {
 };
 const std::array<CompareMetricInfo, kCompareMetricCount>& compare_metrics();
 
+// An SLA tier check that failed in one run, as the score gave it: the tier (its place in the
+// scenario's list, and its name) and the check's place in that tier's list, which orders the
+// comparison's breach tables the way a run's report orders its checks.
+struct RunBreach {
+  size_t tier = 0;
+  std::string tier_name;
+  size_t position = 0;
+  TierCheck check;
+};
+
 // What one run gave. A figure is absent when the run has nothing to measure it on (MTTD and
 // MTTR without faults, a delay without a flow).
 struct RunFigures {
@@ -54,6 +64,8 @@ struct RunFigures {
   uint32_t faults_unrecovered = 0;
   bool scored = false;          // the scenario has SLA tiers
   std::vector<bool> tier_held;  // per scenario tier
+  // The checks that failed (only those: a sweep keeps thousands of runs), tier then check order.
+  std::vector<RunBreach> breaches;
   bool held() const;
 };
 // `connectors`: the compared connectors, whose calls count (all connectors when empty).
@@ -79,6 +91,29 @@ struct Comparison {
   std::vector<std::string> notes;       // what the reader must know to read the figures right
 };
 
+// Why a variant's tiers did not hold: one check that failed in at least one of its runs, keyed by
+// tier, check, flow, channel and subject (the fault of an mttd or mttr check), with how often and
+// by how much.
+struct BreachSummary {
+  size_t tier = 0;  // the scenario's tier order
+  std::string tier_name;
+  // The key (check, flow, channel, subject), its limit and unit. Its actual and reason are empty
+  // and held is false: what varies from run to run is below.
+  TierCheck check;
+  size_t runs = 0;           // the variant's runs
+  size_t runs_breached = 0;  // runs in which this check failed
+  // Runs in which it failed with no actual to average: the fault was missed (mttd) or never
+  // recovered (mttr). check_actual(check) names it.
+  size_t runs_without_actual = 0;
+  // The mean actual over the runs that breached it with an actual; none when no run had one.
+  std::optional<double> mean_actual;
+};
+
+// A variant's breaches, merged over its runs, in the scenario's tier order and then the order in
+// which the score lists the checks (then by channel and subject, for checks the runs pinned on
+// different channels).
+std::vector<BreachSummary> summarize_breaches(const Variant& variant);
+
 struct VariantSummary {
   std::array<MeanInterval, kCompareMetricCount> figures;
   // This variant minus the first, seed by seed (all zero for the first itself).
@@ -88,7 +123,8 @@ struct VariantSummary {
   std::vector<size_t> tier_held_runs;  // per tier: runs in which it held
   uint64_t faults_missed = 0;          // over all runs
   uint64_t faults_unrecovered = 0;
-  size_t rank = 0;  // 1 = best
+  std::vector<BreachSummary> breaches;  // why tiers did not hold (summarize_breaches)
+  size_t rank = 0;                      // 1 = best
   // Whether the paired differences against the first-ranked variant settle the order: false
   // when the held runs are equal and every ranking figure's paired difference includes zero or
   // is under 1% of the figure.

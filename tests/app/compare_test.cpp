@@ -4,8 +4,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "tests/app/cli_run.hpp"
 
@@ -239,6 +242,108 @@ TEST_CASE("on the retry storm, no-backoff is worse than full jitter with a budge
   CHECK(j["notes"][0].get<std::string>().find("4 switch_policy actions") == 0);
   for (const auto& run : j["variants"][1]["runs"])
     CHECK(run["mttr_s"] == 4200.0);
+}
+
+// The terminal's "why" lines of one policy: those under its name in the block that follows the
+// ranking, up to the next policy's name.
+std::vector<std::string> why_lines(const std::string& out, const std::string& policy) {
+  const size_t block = out.find("\nWhy tiers did not hold");
+  REQUIRE(block != std::string::npos);
+  const size_t start = out.find("\n  " + policy + "\n", block);
+  REQUIRE_MESSAGE(start != std::string::npos, "no why block for ", policy);
+  std::vector<std::string> lines;
+  size_t at = out.find('\n', start + 1) + 1;
+  while (at < out.size() && out.compare(at, 4, "    ") == 0) {
+    const size_t end = out.find('\n', at);
+    lines.push_back(out.substr(at + 4, end - at - 4));
+    at = end + 1;
+  }
+  return lines;
+}
+
+TEST_CASE("compare on the retry storm says which checks failed for each policy, and how often") {
+  // The drill's tier fails under every policy; what differs is why. Two seeds keep it short.
+  Scratch s("compare-why");
+  const CliRun r = s.run(fmt::format(
+      "compare '{}' --policy no-backoff --policy exponential --policy full-jitter-budget "
+      "--seeds 2 --jobs 2 --out c --format json",
+      source_path("scenarios/retry-storm.yaml")));
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(s / "c/compare.json"));
+  CHECK(j["schema_version"] == 2);
+  REQUIRE(j["variants"].size() == 3);
+  for (const auto& v : j["variants"]) {
+    const std::string name = v["name"];
+    CAPTURE(name);
+    const auto& breaches = v["breaches"];
+    CHECK(v["runs_held"] == 0);
+    REQUIRE_FALSE(breaches.empty());
+    // Every breach of every run is in the table exactly once: the counts add up to the runs'
+    // checks_breached.
+    size_t counted = 0;
+    for (const auto& b : breaches)
+      counted += b["runs_breached"].get<size_t>();
+    double per_runs = 0;
+    for (const auto& run : v["runs"])
+      per_runs += run["checks_breached"].get<double>();
+    CHECK(static_cast<double>(counted) == per_runs);
+    // The check the drill's header names: the critical tier's 0.5% ingest error rate, in both
+    // runs, well above its limit (the trigger's 5 minutes alone give ~3%).
+    const auto rate = std::find_if(breaches.begin(), breaches.end(), [](const auto& b) {
+      return b["tier"] == "critical" && b["check"] == "error_rate" && b["flow"] == "order_ingest";
+    });
+    REQUIRE(rate != breaches.end());
+    CHECK((*rate)["runs_breached"] == 2);
+    CHECK((*rate)["runs"] == 2);
+    CHECK((*rate)["channel"].is_null());
+    CHECK((*rate)["limit"] == 0.005);
+    CHECK((*rate)["unit"] == "ratio");
+    CHECK((*rate)["mean_actual"].get<double>() > 0.02);
+    // The runbook's policy switch is left out: only full jitter with a budget recovers in time.
+    const auto mttr = std::find_if(breaches.begin(), breaches.end(), [](const auto& b) {
+      return b["check"] == "mttr" && b["subject"] == "oms-slowdown";
+    });
+    if (name == "full-jitter-budget") {
+      CHECK(mttr == breaches.end());
+    } else {
+      REQUIRE(mttr != breaches.end());
+      CHECK((*mttr)["runs_breached"] == 2);
+      CHECK((*mttr)["runs_without_actual"] == 2);
+      CHECK((*mttr)["without_actual"] == "not recovered");
+      CHECK((*mttr)["mean_actual"].is_null());
+    }
+    // The terminal lists the same breaches, in the same order, with the same counts.
+    const std::vector<std::string> lines = why_lines(r.out, name);
+    REQUIRE(lines.size() == breaches.size());
+    for (size_t i = 0; i < lines.size(); ++i) {
+      const auto& b = breaches[i];
+      CAPTURE(lines[i]);
+      CHECK(lines[i].find(b["tier"].get<std::string>()) == 0);
+      CHECK(lines[i].find(b["check"].get<std::string>() + " " + b["flow"].get<std::string>()) !=
+            std::string::npos);
+      CHECK(lines[i].find(fmt::format("breached in {} of 2 runs", b["runs_breached"].get<int>())) !=
+            std::string::npos);
+    }
+    CHECK(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+      return l.find("error_rate order_ingest") != std::string::npos &&
+             l.find("breached in 2 of 2 runs, mean ") != std::string::npos &&
+             l.find("% against 0.5%") != std::string::npos;
+    }));
+  }
+  // The ingest error rate: full jitter fails it on the trigger alone; the retries of the other
+  // two turn most calls into errors.
+  auto rate_of = [&](size_t v) {
+    for (const auto& b : j["variants"][v]["breaches"]) {
+      if (b["check"] == "error_rate" && b["flow"] == "order_ingest")
+        return b["mean_actual"].get<double>();
+    }
+    return 0.0;
+  };
+  CHECK(rate_of(2) < 0.1);
+  CHECK(rate_of(0) > 0.5);
+  CHECK(rate_of(1) > 0.5);
+  CHECK(r.out.find("mttr order_ingest [oms-slowdown]") != std::string::npos);
+  CHECK(r.out.find("not recovered in 2, limit 1200 s (20m)") != std::string::npos);
 }
 
 TEST_CASE("--keep-policy-switches lets the runbook replace the policy under test, and says so") {

@@ -9,6 +9,7 @@
 
 #include "reports/compare_html.hpp"
 #include "reports/compare_report.hpp"
+#include "reports/format.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
 #include "tests/reports/xmllint.hpp"
@@ -210,6 +211,244 @@ TEST_CASE("compare.md and compare.html show the ranking, figures and marked diff
   CHECK(counts[1] == "10");
   CHECK(counts[2] == "195");
   CHECK(counts[3] != "0");
+}
+
+// ---- Why tiers did not hold: breaches merged over a variant's runs ----------------------------
+
+TierCheck check(std::string name, FlowKind flow, std::optional<double> actual, double limit,
+                std::string unit, bool held, std::string subject = "") {
+  TierCheck c;
+  c.check = std::move(name);
+  c.flow = flow;
+  c.subject = std::move(subject);
+  c.actual = actual;
+  c.limit = limit;
+  c.unit = std::move(unit);
+  c.held = held;
+  c.reason = held ? "" : "failed";
+  return c;
+}
+
+// A score with a `critical` tier (order ingest's error rate, then the fault's MTTD) and a
+// `standard` tier (fulfillment's error rate).
+Score hand_score(TierCheck error_rate, TierCheck mttd, TierCheck fulfil) {
+  Score score;
+  score.scored = true;
+  score.tiers.push_back({"critical", {std::move(error_rate), std::move(mttd)}});
+  score.tiers.push_back({"standard", {std::move(fulfil)}});
+  return score;
+}
+
+// The run's figures as measure_run takes them from a score (no traffic: only the verdict counts).
+RunFigures measured(uint64_t seed, const Score& score) {
+  Scenario scenario;
+  scenario.duration = Duration{3600'000'000};
+  WorldResult result;
+  result.seed = seed;
+  return measure_run(scenario, result, score);
+}
+
+TierCheck no_data(std::string name, FlowKind flow, double limit, std::string unit) {
+  TierCheck c = check(std::move(name), flow, std::nullopt, limit, std::move(unit), true);
+  c.no_data = true;
+  c.reason = "nothing to measure";
+  return c;
+}
+
+// Two runs: the first breaches the error rate (3%) and detects the fault in time; the second
+// breaches the error rate (4%) and misses the fault; fulfillment holds once and has no data once.
+Comparison breach_comparison() {
+  const Score first =
+      hand_score(check("error_rate", FlowKind::order_ingest, 0.03, 0.005, "ratio", false),
+                 check("mttd", FlowKind::order_ingest, 60, 300, "s", true, "oms-down"),
+                 check("error_rate", FlowKind::fulfillment, 0.01, 0.02, "ratio", true));
+  const Score second =
+      hand_score(check("error_rate", FlowKind::order_ingest, 0.04, 0.005, "ratio", false),
+                 check("mttd", FlowKind::order_ingest, std::nullopt, 300, "s", false, "oms-down"),
+                 no_data("error_rate", FlowKind::fulfillment, 0.02, "ratio"));
+  Comparison c;
+  c.command = "compare";
+  c.scenario_path = "scenarios/x.yaml";
+  c.scenario_name = "x";
+  c.scenario_hash = "sha256:00";
+  c.seeds = {1, 2};
+  c.connectors = {"ingest"};
+  c.tiers = {"critical", "standard"};
+  c.variants.push_back({"storm", "timeout 1s", {measured(1, first), measured(2, second)}});
+  const Score clean =
+      hand_score(check("error_rate", FlowKind::order_ingest, 0.001, 0.005, "ratio", true),
+                 check("mttd", FlowKind::order_ingest, 30, 300, "s", true, "oms-down"),
+                 check("error_rate", FlowKind::fulfillment, 0.0, 0.02, "ratio", true));
+  c.variants.push_back({"calm", "timeout 1s", {measured(1, clean), measured(2, clean)}});
+  return c;
+}
+
+TEST_CASE("breaches: per check, the runs that breached it and the mean actual where there is one") {
+  const Comparison c = breach_comparison();
+  REQUIRE(c.variants[0].runs[0].breaches.size() == 1);
+  REQUIRE(c.variants[0].runs[1].breaches.size() == 2);
+  CHECK(*c.variants[0].runs[1].values[at(CompareMetric::checks_breached)] == 2);
+  const std::vector<VariantSummary> s = summarize(c);
+  REQUIRE(s[0].breaches.size() == 2);
+  const BreachSummary& rate = s[0].breaches[0];
+  CHECK(rate.tier_name == "critical");
+  CHECK(rate.check.check == "error_rate");
+  CHECK(rate.check.flow == FlowKind::order_ingest);
+  CHECK(rate.check.subject.empty());
+  CHECK(rate.runs == 2);
+  CHECK(rate.runs_breached == 2);
+  CHECK(rate.runs_without_actual == 0);
+  REQUIRE(rate.mean_actual);
+  CHECK(*rate.mean_actual == doctest::Approx(0.035));
+  CHECK(rate.check.limit == 0.005);
+  CHECK(breach_text(rate) == "breached in 2 of 2 runs, mean 3.5% against 0.5%");
+  const BreachSummary& mttd = s[0].breaches[1];
+  CHECK(mttd.check.check == "mttd");
+  CHECK(mttd.check.subject == "oms-down");
+  CHECK(mttd.runs_breached == 1);
+  CHECK(mttd.runs_without_actual == 1);
+  // The first run detected it in 60 s and held: its actual is no breach and is not averaged.
+  CHECK_FALSE(mttd.mean_actual);
+  CHECK(breach_text(mttd) == "breached in 1 of 2 runs, missed in 1, limit 300 s (5m)");
+  CHECK(without_actual_text(mttd) == "missed in 1");
+  // Fulfillment held or had no data: no breach. The calm policy breached nothing.
+  CHECK(s[1].breaches.empty());
+}
+
+TEST_CASE("breaches: a missed run and a late one, and checks pinned on different channels") {
+  Comparison c = breach_comparison();
+  // A third run detects the fault late (420 s): the mean is over that run alone.
+  c.seeds.push_back(3);
+  c.variants[0].runs.push_back(measured(
+      3, hand_score(check("error_rate", FlowKind::order_ingest, 0.002, 0.005, "ratio", true),
+                    check("mttd", FlowKind::order_ingest, 420, 300, "s", false, "oms-down"),
+                    check("error_rate", FlowKind::fulfillment, 0.5, 0.02, "ratio", false))));
+  c.variants[1].runs.push_back(c.variants[1].runs.back());
+  // A per-channel check in the calm policy's runs: the worst channel differs between them.
+  Score channel_score =
+      hand_score(check("error_rate", FlowKind::order_ingest, 0.001, 0.005, "ratio", true),
+                 check("mttd", FlowKind::order_ingest, 30, 300, "s", true, "oms-down"),
+                 check("error_rate", FlowKind::fulfillment, 0.0, 0.02, "ratio", true));
+  channel_score.tiers[0].checks.insert(
+      channel_score.tiers[0].checks.begin(),
+      check("freshness_p95", FlowKind::stock_sync, 900, 600, "s", false));
+  channel_score.tiers[0].checks.front().channel = "zz-shop";
+  c.variants[1].runs[0] = measured(1, channel_score);
+  channel_score.tiers[0].checks.front().channel = "amazon-us";
+  channel_score.tiers[0].checks.front().actual = 700;
+  c.variants[1].runs[2] = measured(3, channel_score);
+
+  const std::vector<VariantSummary> s = summarize(c);
+  REQUIRE(s[0].breaches.size() == 3);
+  CHECK(s[0].breaches[0].check.check == "error_rate");
+  CHECK(s[0].breaches[0].runs_breached == 2);
+  CHECK(s[0].breaches[0].runs == 3);
+  const BreachSummary& mttd = s[0].breaches[1];
+  CHECK(mttd.runs_breached == 2);
+  CHECK(mttd.runs_without_actual == 1);
+  REQUIRE(mttd.mean_actual);
+  CHECK(*mttd.mean_actual == doctest::Approx(420));
+  CHECK(breach_text(mttd) ==
+        "breached in 2 of 3 runs, missed in 1, mean 420 s (7m) in the other 1 against 300 s (5m)");
+  // The standard tier comes after every check of the critical tier.
+  CHECK(s[0].breaches[2].tier_name == "standard");
+  CHECK(s[0].breaches[2].runs_breached == 1);
+
+  // One check of the score's list, on two channels: two breaches, by channel name.
+  REQUIRE(s[1].breaches.size() == 2);
+  CHECK(s[1].breaches[0].check.channel == "amazon-us");
+  CHECK(s[1].breaches[1].check.channel == "zz-shop");
+  CHECK(*s[1].breaches[0].mean_actual == 700);
+  CHECK(s[1].breaches[1].runs_breached == 1);
+  CHECK(check_label(s[1].breaches[0].check) == "freshness_p95 stock_sync @amazon-us");
+}
+
+TEST_CASE("compare.json, the terminal, compare.md and compare.html say why tiers did not hold") {
+  const Comparison c = breach_comparison();
+  const auto s = summarize(c);
+  const auto j = compare_json(c, s);
+  CHECK(j["schema_version"] == 2);
+  const auto& breaches = j["variants"][0]["breaches"];
+  REQUIRE(breaches.size() == 2);
+  CHECK(breaches[0]["tier"] == "critical");
+  CHECK(breaches[0]["check"] == "error_rate");
+  CHECK(breaches[0]["flow"] == "order_ingest");
+  CHECK(breaches[0]["channel"].is_null());
+  CHECK(breaches[0]["subject"].is_null());
+  CHECK(breaches[0]["runs_breached"] == 2);
+  CHECK(breaches[0]["runs"] == 2);
+  CHECK(breaches[0]["runs_without_actual"] == 0);
+  CHECK(breaches[0]["without_actual"].is_null());
+  CHECK(breaches[0]["mean_actual"].get<double>() == doctest::Approx(0.035));
+  CHECK(breaches[0]["limit"] == 0.005);
+  CHECK(breaches[0]["unit"] == "ratio");
+  CHECK(breaches[1]["subject"] == "oms-down");
+  CHECK(breaches[1]["runs_breached"] == 1);
+  CHECK(breaches[1]["runs_without_actual"] == 1);
+  CHECK(breaches[1]["without_actual"] == "missed");
+  CHECK(breaches[1]["mean_actual"].is_null());
+  CHECK(j["variants"][1]["breaches"].empty());
+
+  const std::string table = compare_table(c, s, "out", {});
+  const size_t why = table.find("Why tiers did not hold");
+  REQUIRE(why != std::string::npos);
+  const std::string block = table.substr(why);
+  CAPTURE(block);
+  CHECK(block.find("  storm\n    critical  error_rate order_ingest       breached in 2 of 2 "
+                   "runs, mean 3.5% against 0.5%\n") != std::string::npos);
+  CHECK(block.find("    critical  mttd order_ingest [oms-down]  breached in 1 of 2 runs, missed "
+                   "in 1, limit 300 s (5m)\n") != std::string::npos);
+  CHECK(block.find("  calm\n    every check held in all 2 runs\n") != std::string::npos);
+
+  const std::string md = compare_markdown(c, s);
+  CHECK(md.find("| storm | critical | error_rate order_ingest | 2 of 2 runs | 3.5% | 0.5% | - |") !=
+        std::string::npos);
+  CHECK(md.find("| storm | critical | mttd order_ingest \\[oms-down\\] | 1 of 2 runs | - | 300 s "
+                "(5m) | missed in 1 |") != std::string::npos);
+  CHECK(md.find("Every check held in every run of: calm.") != std::string::npos);
+
+  const std::string html = compare_html(c, s);
+  const auto cells = testing::xmllint(
+      html, {"count(//*[local-name()=\"table\"][@id=\"breaches\"]//*[local-name()=\"tr\"])",
+             "string(//*[local-name()=\"table\"][@id=\"breaches\"]//*[local-name()=\"tr\"][3]/"
+             "*[local-name()=\"td\"][7])",
+             "string(//*[local-name()=\"table\"][@id=\"breaches\"]//*[local-name()=\"tr\"][2]/"
+             "*[local-name()=\"td\"][5])"});
+  CHECK(cells[0] == "3");  // the heading and two breaches
+  CHECK(cells[1] == "missed in 1");
+  CHECK(cells[2] == "3.5%");
+}
+
+TEST_CASE("a figure no run had is null in compare.json and - in the text formats, never 0") {
+  Comparison c = two_policies();
+  const auto s = summarize(c);
+  REQUIRE(s[0].figures[at(CompareMetric::mttd_s)].n == 0);  // no run has an MTTD
+  const auto j = compare_json(c, s);
+  for (const auto& v : j["variants"]) {
+    const auto& mttd = v["figures"]["mttd_s"];
+    CHECK(mttd["n"] == 0);
+    CHECK(mttd["mean"].is_null());
+    CHECK(mttd["stddev"].is_null());
+    CHECK(mttd["ci95_low"].is_null());
+    CHECK(mttd["ci95_high"].is_null());
+  }
+  const auto& diff = j["variants"][1]["vs_first"]["mttd_s"];
+  CHECK(diff["mean"].is_null());
+  CHECK(diff["ci95_low"].is_null());
+  CHECK(diff["excludes_zero"] == false);
+  // A present figure that is 0 stays 0: only absence is null.
+  CHECK(j["variants"][0]["figures"]["oversold"]["mean"] == 0.0);
+  CHECK(figure_text(s[0].figures[at(CompareMetric::mttd_s)], "s") == "-");
+  CHECK(difference_text(s[1].vs_first[at(CompareMetric::mttd_s)], "s") == "-");
+  const std::string md = compare_markdown(c, s);
+  CHECK(md.find("| MTTD (s) | - | - |") != std::string::npos);
+  CHECK(md.find("n/a") == std::string::npos);
+  const std::string table = compare_table(c, s, "out", {});
+  CHECK(table.find("  MTTD              -   ") != std::string::npos);
+  const auto chart = testing::xmllint(
+      compare_html(c, s),
+      {"string(//*[local-name()=\"svg\"][@id=\"chart-mttd_s\"]//*[@class=\"no-data\"][1])"});
+  CHECK(chart[0] == "-");
 }
 
 }  // namespace
