@@ -57,6 +57,11 @@ Json impact_json(const Impact& i, const WorldResult& r, const std::string& curre
   j["unmapped_states"] = r.unmapped_states;
   j["unmatched_entries"] = i.unmatched_entries;
   j["skus_not_conserved"] = r.skus_not_conserved;
+  j["jobs_dropped_queue_full"] = i.jobs_dropped;
+  Json dropped = Json::object();
+  for (const auto& [flow, n] : dropped_by_flow(r))
+    dropped[std::string(to_string(flow))] = n;
+  j["jobs_dropped_by_flow"] = dropped;
   return j;
 }
 
@@ -189,10 +194,40 @@ void add_incident(Json& j, const FaultIncident& incident) {
                        {"at_s", rounded(a.at.seconds(), 6)}});
   }
   j["actions"] = actions;
+  j["restored_s"] = seconds_or_null(incident.restored);
+  j["repaired_s"] = seconds_or_null(incident.repaired);
   j["recovered_s"] = seconds_or_null(incident.recovered);
   j["mttd_s"] = duration_or_null(incident.mttd);
   j["mttr_s"] = duration_or_null(incident.mttr);
   j["missed"] = incident.missed();
+  j["recovery_note"] =
+      incident.recovery_note.empty() ? Json(nullptr) : Json(incident.recovery_note);
+  const FaultDamage& d = incident.damage;
+  j["damage"] = {{"orders_missing", d.orders_missing},
+                 {"extra_oms_orders", d.extra_oms_orders},
+                 {"oversold", d.oversold},
+                 {"returns_out_of_sync", d.returns_out_of_sync},
+                 {"unmatched_entries", d.unmatched_entries},
+                 {"amount", rounded(static_cast<double>(d.money_minor) / 100.0, 2)},
+                 {"at_end",
+                  {{"orders_missing", d.orders_missing_at_end},
+                   {"extra_oms_orders", d.extra_oms_orders_at_end},
+                   {"returns_out_of_sync", d.returns_out_of_sync_at_end},
+                   {"unmatched_entries", d.unmatched_entries_at_end}}}};
+}
+
+Json causes_json(const std::vector<CauseSummary>& causes, const std::string& currency) {
+  Json out = Json::array();
+  for (const CauseSummary& c : causes) {
+    out.push_back({{"cause", to_string(c.cause)},
+                   {"faults", c.faults},
+                   {"errors", c.errors},
+                   {"orders_lost", c.orders_lost},
+                   {"orders_duplicated", c.orders_duplicated},
+                   {"orders_oversold", c.orders_oversold},
+                   {"money", money(c.money_minor, currency)}});
+  }
+  return out;
 }
 
 Json tier_json(const TierVerdict& t) {
@@ -263,6 +298,20 @@ Json flows_json(const Scenario& s, const WorldResult& r) {
   return flows;
 }
 
+// The damage outstanding each sample (WorldResult::damage): what recovery is judged on.
+Json damage_series_json(const DamageSeries& d, Duration interval) {
+  Json j;
+  j["interval_s"] = interval.seconds();
+  j["orders_missing"] = d.orders_missing;
+  j["extra_oms_orders"] = d.extra_oms_orders;
+  j["oversold"] = d.oversold;
+  j["stale_price_lines"] = d.stale_price_lines;
+  j["unmapped_states"] = d.unmapped_states;
+  j["returns_out_of_sync"] = d.returns_out_of_sync;
+  j["unmatched"] = d.unmatched;
+  return j;
+}
+
 Json telemetry_json(const TelemetrySummary& t) {
   const TelemetryStats& s = t.stats;
   Json j;
@@ -289,6 +338,14 @@ Json reconciliation_json(const ReconciliationRun& r) {
               {"repairs_started", r.repairs_started}};
 }
 
+// "fulfillment 170,749, reconciliation 411,882": the jobs dropped, by flow.
+std::string dropped_note(const WorldResult& r) {
+  std::string out;
+  for (const auto& [flow, n] : dropped_by_flow(r))
+    out += (out.empty() ? "" : ", ") + fmt::format("{} {}", to_string(flow), grouped(n));
+  return out;
+}
+
 }  // namespace
 
 std::string replay_command(const RunIdentity& id) {
@@ -311,11 +368,25 @@ Impact total_impact(const WorldResult& r) {
     i.returns_requested += c.returns_requested;
     i.returns_synced += c.returns_synced;
   }
+  for (const ConnectorOutcome& c : r.connectors)
+    i.jobs_dropped += c.stats.jobs_dropped_queue_full;
   if (!r.reconciliation.empty()) {
     const ReconciliationRun& last = r.reconciliation.back();
     i.unmatched_entries = last.unmatched();
   }
   return i;
+}
+
+std::vector<std::pair<FlowKind, uint64_t>> dropped_by_flow(const WorldResult& r) {
+  std::vector<std::pair<FlowKind, uint64_t>> out;
+  for (const ConnectorOutcome& c : r.connectors) {
+    if (c.stats.jobs_dropped_queue_full == 0) continue;
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == c.flow; });
+    if (it == out.end()) it = out.insert(out.end(), {c.flow, 0});
+    it->second += c.stats.jobs_dropped_queue_full;
+  }
+  return out;
 }
 
 std::vector<ImpactRow> impact_rows(const Impact& i, const WorldResult& r,
@@ -333,7 +404,9 @@ std::vector<ImpactRow> impact_rows(const Impact& i, const WorldResult& r,
        i.price_mismatches > 0 ? money_text(i.price_mismatch_minor, currency) + " off" : ""},
       {"Returns not synced", i.returns_requested - i.returns_synced,
        fmt::format("of {}", grouped(i.returns_requested))},
-      {"Shipment states unmapped", r.unmapped_states, ""}};
+      {"Shipment states unmapped", r.unmapped_states,
+       r.status_updates > 0 ? fmt::format("of {} status updates", grouped(r.status_updates)) : ""},
+      {"Work dropped on a full queue", i.jobs_dropped, dropped_note(r)}};
   if (!r.reconciliation.empty()) {
     const ReconciliationRun& last = r.reconciliation.back();
     rows.push_back(
@@ -384,9 +457,11 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldRes
       monitors.push_back(monitor_json(m));
   }
   j["tiers"] = tiers;
+  j["causes"] = score != nullptr ? causes_json(score->causes, scenario.currency) : Json::array();
   j["monitors"] = monitors;
   j["flows"] = flows_json(scenario, result);
   j["impact"] = impact_json(total_impact(result), result, scenario.currency);
+  j["damage_series"] = damage_series_json(result.damage, result.sample_interval);
   Json channels = Json::array();
   for (const ChannelOutcome& c : result.channels)
     channels.push_back(channel_json(c, scenario.currency));

@@ -17,7 +17,7 @@
 
 namespace syncdrill {
 
-inline constexpr int kReportSchemaVersion = 1;
+inline constexpr int kReportSchemaVersion = 2;
 
 // What identifies a run besides its result: how to replay it.
 struct RunIdentity {
@@ -44,8 +44,12 @@ struct Impact {
   uint64_t returns_requested = 0;
   uint64_t returns_synced = 0;
   uint64_t unmatched_entries = 0;  // at the last reconciliation run
+  uint64_t jobs_dropped = 0;       // connector jobs dropped on a full queue, every flow
 };
 Impact total_impact(const WorldResult& result);
+
+// Jobs dropped on a full queue per flow, flows with none left out, in connector order.
+std::vector<std::pair<FlowKind, uint64_t>> dropped_by_flow(const WorldResult& result);
 
 // The business impact as the reports' tables show it: a measure, its count, a note (plain text;
 // each writer escapes it for its format).

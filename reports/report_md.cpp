@@ -164,9 +164,9 @@ void append_faults(std::string& out, const Scenario& scenario, const Score& scor
     return;
   }
   out +=
-      "| Fault | Kind | Cause | Onset | Detected (MTTD) | Acknowledged | Actions | Recovered "
-      "(MTTR) | Missed |\n";
-  out += "|---|---|---|---:|---|---:|---|---|---|\n";
+      "| Fault | Kind | Cause | Onset | Detected (MTTD) | Acknowledged | Actions | Service "
+      "restored | Damage repaired (MTTR) | Missed |\n";
+  out += "|---|---|---|---:|---|---:|---|---:|---|---|\n";
   for (const FaultIncident& f : score.incidents) {
     const FaultSpec* spec = find_fault(scenario, f.fault_id);
     std::string detected = "-";
@@ -186,12 +186,36 @@ void append_faults(std::string& out, const Scenario& scenario, const Score& scor
       recovered = at(*f.recovered);
       if (f.mttr) recovered += fmt::format(" (MTTR {})", human_duration(*f.mttr));
     }
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_text(f.fault_id),
-                       spec != nullptr ? to_string(spec->kind) : "?",
-                       spec != nullptr ? to_string(spec->cause) : "?", at(f.onset), detected,
-                       f.acknowledged ? at(*f.acknowledged) : "-",
-                       actions.empty() ? "-" : joined(actions, "<br>"), recovered,
-                       f.missed() ? "**missed**" : "no");
+    out += fmt::format(
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_text(f.fault_id),
+        spec != nullptr ? to_string(spec->kind) : "?",
+        spec != nullptr ? to_string(spec->cause) : "?", at(f.onset), detected,
+        f.acknowledged ? at(*f.acknowledged) : "-", actions.empty() ? "-" : joined(actions, "<br>"),
+        f.restored ? at(*f.restored) : "not restored", recovered, f.missed() ? "**missed**" : "no");
+  }
+  bool any_note = false;
+  for (const FaultIncident& f : score.incidents)
+    any_note = any_note || !f.recovery_note.empty();
+  if (!any_note) return;
+  out += "\nNot recovered:\n\n";
+  for (const FaultIncident& f : score.incidents) {
+    if (!f.recovery_note.empty()) {
+      out += fmt::format("- **{}**: {}\n", md_text(f.fault_id), md_text(f.recovery_note));
+    }
+  }
+}
+
+// Failures by cause: what each cause's faults did and the damage they left.
+void append_causes(std::string& out, const Score& score, const std::string& currency) {
+  if (score.causes.empty()) return;
+  out += "\n## Failures by cause\n\n";
+  out += "| Cause | Faults | Touched | Orders lost | Orders duplicated | Oversold | Money |\n";
+  out += "|---|---|---:|---:|---:|---:|---:|\n";
+  for (const CauseSummary& c : score.causes) {
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", to_string(c.cause),
+                       md_text(joined(c.faults, ", ")), grouped(c.errors), grouped(c.orders_lost),
+                       grouped(c.orders_duplicated), grouped(c.orders_oversold),
+                       md_text(money_text(c.money_minor, currency)));
   }
 }
 
@@ -241,6 +265,7 @@ std::string report_markdown(const Scenario& scenario, const RunIdentity& id,
   append_faults(out, scenario, score);
   append_monitors(out, score);
   append_impact(out, total_impact(result), result, scenario.currency);
+  append_causes(out, score, scenario.currency);
   out += fmt::format("\n---\nsyncdrill {}; simulated times since the start of the run.\n",
                      SYNCDRILL_VERSION);
   return out;

@@ -119,26 +119,45 @@ std::string when(const std::optional<SimTime>& t) {
   return t ? human_duration(*t - SimTime{}) : "-";
 }
 
-// Each fault's timeline: onset, detection (MTTD), acknowledgement, actions, recovery (MTTR).
+// Each fault's timeline: onset, detection (MTTD), acknowledgement, actions, service restored,
+// damage repaired (MTTR), and why a fault did not recover.
 void append_incidents(std::string& out, const Score& score) {
   if (score.incidents.empty()) return;
   out += "\nIncident timeline (simulated time)\n";
-  out += fmt::format("  {:<18} {:>8} {:>20} {:>8} {:>7} {:>20}\n", "fault", "onset",
-                     "detected (MTTD)", "acked", "actions", "recovered (MTTR)");
+  out += fmt::format("  {:<18} {:>8} {:>20} {:>8} {:>7} {:>9} {:>20}\n", "fault", "onset",
+                     "detected (MTTD)", "acked", "actions", "restored", "repaired (MTTR)");
   for (const FaultIncident& i : score.incidents) {
     const std::string detected =
         i.detected ? fmt::format("{} ({})", when(i.detected), human_duration(*i.mttd)) : "MISSED";
     const std::string recovered =
         i.recovered ? fmt::format("{} ({})", when(i.recovered), human_duration(*i.mttr))
                     : "not recovered";
-    out += fmt::format("  {:<18} {:>8} {:>20} {:>8} {:>7} {:>20}\n", i.fault_id, when(i.onset),
-                       detected, when(i.acknowledged), i.actions.size(), recovered);
+    out +=
+        fmt::format("  {:<18} {:>8} {:>20} {:>8} {:>7} {:>9} {:>20}\n", i.fault_id, when(i.onset),
+                    detected, when(i.acknowledged), i.actions.size(), when(i.restored), recovered);
     if (!i.detected_by.empty()) {
       std::string by;
       for (const std::string& m : i.detected_by)
         by += (by.empty() ? "" : ", ") + m;
       out += fmt::format("  {:<18} detected by {}\n", "", by);
     }
+    if (!i.recovery_note.empty()) out += fmt::format("  {:<18} {}\n", "", i.recovery_note);
+  }
+}
+
+// Failures by cause: the faults of each cause, what they touched and the damage they left.
+void append_causes(std::string& out, const Score& score, const std::string& currency) {
+  if (score.causes.empty()) return;
+  out += "\nFailures by cause\n";
+  out += fmt::format("  {:<12} {:>12} {:>12} {:>12} {:>10} {:>18}  {}\n", "cause", "touched",
+                     "orders lost", "duplicated", "oversold", "money", "faults");
+  for (const CauseSummary& c : score.causes) {
+    std::string faults;
+    for (const std::string& f : c.faults)
+      faults += (faults.empty() ? "" : ", ") + f;
+    out += fmt::format("  {:<12} {:>12} {:>12} {:>12} {:>10} {:>18}  {}\n", to_string(c.cause),
+                       grouped(c.errors), grouped(c.orders_lost), grouped(c.orders_duplicated),
+                       grouped(c.orders_oversold), money_text(c.money_minor, currency), faults);
   }
 }
 
@@ -212,7 +231,10 @@ std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
   append_connectors(out, result);
   append_endpoints(out, result);
   append_faults(out, scenario, result);
-  if (score != nullptr) append_incidents(out, *score);
+  if (score != nullptr) {
+    append_incidents(out, *score);
+    append_causes(out, *score, scenario.currency);
+  }
   if (score != nullptr) append_warnings(out, *score);
   append_verdict(out, score, colour);
   std::string names;

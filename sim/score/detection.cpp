@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sim/scenario/values.hpp"
+#include "sim/score/causes.hpp"
 #include "sim/score/recovery.hpp"
 #include "sim/score/tier_checks.hpp"
 #include "sim/world/fault_reach.hpp"
@@ -102,6 +103,9 @@ Score score_run(const Scenario& scenario, const WorldResult& result) {
   attribute(scenario, result, score);
   score_response(scenario, result, score);
   judge_tiers(scenario, result, score);
+  for (std::string& w : run_warnings(scenario, result))
+    score.warnings.push_back(std::move(w));
+  score.causes = summarize_causes(scenario, result, score.incidents);
   return score;
 }
 

@@ -15,11 +15,8 @@
 // Warnings: Score::warnings gets observability_warnings (sim/world/fault_reach.hpp), the faults
 // no monitor can see and the monitors that watch nothing.
 //
-// Tier checks decided here, per flow of the tier: freshness p95 over the run (order ingest,
-// stock, price, status sync), the attempt error ratio of the flow's connectors, data loss (lost
-// orders for order ingest, unsynced returns for returns), and MTTD for every fault touching the
-// flow (a missed fault fails it); then MTTR for every such fault (sim/score/recovery.hpp says
-// when a fault has recovered; one that never did fails it).
+// Then recovery (recovery.hpp), the tier checks (tier_checks.hpp), the run's warnings and the
+// failures by cause (causes.hpp).
 #pragma once
 
 #include "sim/score/score.hpp"

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "sim/scenario/values.hpp"
+#include "sim/score/tier_checks.hpp"
 
 namespace syncdrill {
 
@@ -229,9 +230,9 @@ std::vector<DamageWatch> damage_watches(const Scenario& s, const WorldResult& r,
     add(d.extra_oms_orders, false, "duplicate OMS orders not cancelled");
   }
   if (returns) add(d.returns_out_of_sync, false, "returns not synced");
-  if ((orders || returns) && !r.reconciliation.empty()) {
-    add(d.unmatched, false, "entries unmatched at reconciliation");
-  }
+  // Not reconciliation's unmatched count: it is a view of the classes above (plus revenue
+  // entries) refreshed only when reconciliation runs, so it would hold repair back to its next
+  // run. It is reported in FaultDamage.
   if (stock) add(d.oversold, true, "orders oversold");
   if (prices) add(d.stale_price_lines, true, "order lines sold at a stale price");
   if (states) add(d.unmapped_states, true, "shipment states unmapped");

@@ -10,8 +10,6 @@
 
 namespace syncdrill {
 
-namespace {
-
 std::string count_text(uint64_t n) {
   std::string digits = std::to_string(n);
   for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
@@ -19,6 +17,8 @@ std::string count_text(uint64_t n) {
   }
   return digits;
 }
+
+namespace {
 
 std::string seconds_text(double s) {
   std::string out = fmt::format("{:.1f} s", s);
@@ -156,27 +156,40 @@ TierCheck error_rate(const Scenario& s, const WorldResult& r, FlowKind flow, dou
     it->second.connectors.push_back(co.name);
     all.ok += co.stats.attempts_ok;
     all.failed += co.stats.attempts_failed();
+    all.connectors.push_back(co.name);
   }
+  // One failure in a handful of calls is no rate: a channel is judged on its own from
+  // 1 / error_rate_max attempts on (where one failure fits the limit), and always inside the
+  // figure over every channel.
+  const double min_attempts = limit > 0 ? std::ceil(1 / limit) : 1;
   const std::pair<std::string, Attempts>* worst = nullptr;
   for (const auto& e : by_channel) {
-    if (e.second.ok + e.second.failed == 0) continue;
+    if (static_cast<double>(e.second.ok + e.second.failed) < min_attempts) continue;
     if (worst == nullptr || e.second.ratio() > worst->second.ratio()) worst = &e;
   }
-  if (worst == nullptr) {
+  if (all.ok + all.failed == 0) {
     return no_data(c, fmt::format("the {} connectors made no attempt", to_string(flow)));
   }
+  const std::pair<std::string, Attempts> pooled{"", all};
+  if (worst == nullptr || all.ratio() > worst->second.ratio()) worst = &pooled;
+  if (by_channel.size() == 1) worst = &by_channel.front();
   c.channel = worst->first;
   c.merged = all.ratio();
-  return decided(c, worst->second.ratio(), [&] {
+  const double actual = worst->second.ratio();
+  return decided(c, actual, [&] {
     std::string names;
     for (const std::string& n : worst->second.connectors)
       names += (names.empty() ? "" : ", ") + n;
-    return fmt::format(
-        "{} connectors{} ({}) failed {} of their attempts ({} of {}), over {}{}", to_string(flow),
-        worst->first.empty() ? "" : " on " + worst->first, names, percent_text(*c.actual),
-        count_text(worst->second.failed), count_text(worst->second.ok + worst->second.failed),
-        percent_text(c.limit),
-        by_channel.size() > 1 ? fmt::format(" (all channels: {})", percent_text(*c.merged)) : "");
+    const std::string where = worst == &pooled       ? " (all channels together)"
+                              : worst->first.empty() ? ""
+                                                     : " on " + worst->first;
+    return fmt::format("{} connectors{} ({}) failed {} of their attempts ({} of {}), over {}{}",
+                       to_string(flow), where, names, percent_text(actual),
+                       count_text(worst->second.failed),
+                       count_text(worst->second.ok + worst->second.failed), percent_text(limit),
+                       worst != &pooled && by_channel.size() > 1
+                           ? fmt::format(" (all channels: {})", percent_text(all.ratio()))
+                           : "");
   });
 }
 

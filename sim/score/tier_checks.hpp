@@ -29,6 +29,9 @@ namespace syncdrill {
 
 void judge_tiers(const Scenario& scenario, const WorldResult& result, Score& score);
 
+// 1234567 -> "1,234,567", as every reason writes counts.
+std::string count_text(uint64_t n);
+
 // The channel a connector serves (its from or to, whichever is a channel); empty when it only
 // joins systems (fulfillment, reconciliation).
 std::string channel_served(const Scenario& scenario, const ConnectorSpec& c);

@@ -106,7 +106,7 @@ TEST_CASE("run writes report.json with the run's identity and per-endpoint stati
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("Replay:  syncdrill run ") != std::string::npos);
   const auto report = nlohmann::json::parse(read_file(s / "out/report.json"));
-  CHECK(report["schema_version"] == 1);
+  CHECK(report["schema_version"] == 2);
   CHECK(report["syncdrill_version"] == SYNCDRILL_VERSION);
   CHECK(report["seed"] == 11);
   CHECK(report["scenario"]["name"] == "small-drill");

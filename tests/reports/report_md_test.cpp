@@ -184,14 +184,14 @@ TEST_CASE("report.md: one tier table row per check, with units and held or breac
   REQUIRE(rows.size() == 1);
   REQUIRE(critical.size() == 3);
   CHECK(cells(rows[0]) == std::vector<std::string>{"standard", "freshness_p95", "stock_sync", "-",
-                                                   "42.5 s", "300 s (5m)", "held"});
+                                                   "-", "42.5 s", "300 s (5m)", "held"});
   CHECK(cells(critical[0]) == std::vector<std::string>{"critical", "freshness_p95", "order_ingest",
-                                                       "-", "95.25 s (1m35s)", "30 s",
+                                                       "-", "-", "95.25 s (1m35s)", "30 s",
                                                        "**breached**"});
   CHECK(cells(critical[1]) == std::vector<std::string>{"critical", "error_rate", "order_ingest",
-                                                       "-", "0.4%", "1%", "held"});
+                                                       "-", "-", "0.4%", "1%", "held"});
   CHECK(cells(critical[2]) == std::vector<std::string>{"critical", "mttd", "order_ingest",
-                                                       "oms-slow", "150 s (2m30s)", "120 s (2m)",
+                                                       "-", "oms-slow", "150 s (2m30s)", "120 s (2m)",
                                                        "**breached**"});
   CHECK(md.find("- **standard**: held (1 check)\n") != std::string::npos);
   CHECK(md.find("- **critical**: breached (2 of 3 checks failed)\n") != std::string::npos);

@@ -209,9 +209,43 @@ TEST_CASE("references to undefined names are errors with suggestions") {
 }
 
 TEST_CASE("a flow may belong to one SLA tier only") {
-  CHECK(first_error(kMinimal + "sla_tiers:\n  - {name: a, flows: [stock_sync]}\n"
-                               "  - {name: b, flows: [stock_sync]}\n") ==
-        "t.yaml:6:23: sla_tiers[1].flows[0]: flow 'stock_sync' is already in tier 'a'");
+  const std::string world = kMinimal +
+                            "systems: [{name: erp, kind: erp}]\n"
+                            "connectors: [{name: s, flow: stock_sync, from: erp, to: shop}]\n";
+  CHECK(first_error(world + "sla_tiers:\n  - {name: a, flows: [stock_sync]}\n"
+                            "  - {name: b, flows: [stock_sync]}\n") ==
+        "t.yaml:8:23: sla_tiers[1].flows[0]: flow 'stock_sync' is already in tier 'a'");
+}
+
+TEST_CASE("a tier flow no connector carries, or a damage limit of a flow the tier lacks, is an "
+          "error at its place") {
+  // Checks on a flow nothing carries would pass on nothing.
+  CHECK(first_error(kMinimal + "sla_tiers:\n  - {name: a, flows: [stock_sync], "
+                               "freshness_p95: 1m}\n") ==
+        "t.yaml:5:23: sla_tiers[0].flows[0]: flow 'stock_sync' has no connector in this "
+        "scenario: add a connector with 'flow: stock_sync' or remove the flow from the tier");
+  const std::string world = kMinimal +
+                            "systems: [{name: erp, kind: erp}]\n"
+                            "connectors: [{name: s, flow: stock_sync, from: erp, to: shop}]\n";
+  CHECK(first_error(world + "sla_tiers:\n  - {name: a, flows: [stock_sync], "
+                            "duplicated_max: 0}\n") ==
+        "t.yaml:7:52: sla_tiers[0].duplicated_max: duplicated_max judges the order_ingest flow, "
+        "which tier 'a' does not name");
+  CHECK(first_error(world + "sla_tiers:\n  - {name: a, flows: [stock_sync], "
+                            "unmapped_rate_max: 2%}\n") ==
+        "t.yaml:7:55: sla_tiers[0].unmapped_rate_max: unmapped_rate_max judges the fulfillment "
+        "flow, which tier 'a' does not name");
+  CHECK(first_error(world + "sla_tiers:\n  - {name: a, flows: [stock_sync], "
+                            "oversold_max: -1}\n")
+            .find("sla_tiers[0].oversold_max") != std::string::npos);
+  // Valid: each limit on its own flow, money in the scenario's currency.
+  const LoadResult ok = load_scenario_text(
+      world + "sla_tiers:\n  - {name: a, flows: [stock_sync], oversold_max: 3, dropped_max: 5}\n",
+      "t.yaml");
+  REQUIRE(ok.ok());
+  CHECK(ok.scenario->sla_tiers[0].oversold_max == 3u);
+  CHECK(ok.scenario->sla_tiers[0].dropped_max == 5u);
+  CHECK_FALSE(ok.scenario->sla_tiers[0].duplicated_max.has_value());
 }
 
 TEST_CASE("a missing base file is an error at the extends line") {

@@ -1,0 +1,45 @@
+#include "sim/score/causes.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/score/tier_checks.hpp"
+
+namespace syncdrill {
+
+std::vector<CauseSummary> summarize_causes(const Scenario& s, const WorldResult& r,
+                                           const std::vector<FaultIncident>& incidents) {
+  std::vector<CauseSummary> out;
+  for (FaultCause cause : {FaultCause::release, FaultCause::third_party, FaultCause::data_model,
+                           FaultCause::capacity}) {
+    CauseSummary sum;
+    sum.cause = cause;
+    for (size_t f = 0; f < s.faults.size() && f < incidents.size(); ++f) {
+      if (s.faults[f].cause != cause) continue;
+      const FaultDamage& d = incidents[f].damage;
+      sum.faults.push_back(s.faults[f].id);
+      sum.errors += f < r.fault_hits.size() ? r.fault_hits[f] : 0;
+      sum.orders_lost += d.orders_missing;
+      sum.orders_duplicated += d.extra_oms_orders;
+      sum.orders_oversold += d.oversold;
+      sum.money_minor += d.money_minor;
+    }
+    if (!sum.faults.empty()) out.push_back(std::move(sum));
+  }
+  return out;
+}
+
+std::vector<std::string> run_warnings(const Scenario& s, const WorldResult& r) {
+  std::vector<std::string> out;
+  for (const ConnectorOutcome& c : r.connectors) {
+    if (c.flow != FlowKind::reconciliation || c.stats.jobs_dropped_queue_full == 0) continue;
+    const ConnectorSpec* spec = find_connector(s, c.name);
+    out.push_back(fmt::format(
+        "reconciliation connector {} dropped {} repair jobs on a full queue (queue_max {}): "
+        "those repairs were never made; raise its queue_max or lower its repair_per_s",
+        c.name, count_text(c.stats.jobs_dropped_queue_full),
+        spec != nullptr ? count_text(spec->queue_max) : "?"));
+  }
+  return out;
+}
+
+}  // namespace syncdrill
