@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/chart_scale.hpp"
 #include "reports/format.hpp"
 
 namespace syncdrill {
@@ -25,9 +26,11 @@ constexpr double kPlotHeight = 220;
 constexpr double kAxisBand = 46;  // below the plot: ticks, tick labels, the axis title
 constexpr double kLegendRow = 20;
 constexpr size_t kLegendColumns = 3;
-constexpr double kRowHeight = 26;    // one timeline row
-constexpr size_t kLabelChars = 22;   // a timeline row label
-constexpr size_t kLegendChars = 34;  // a legend entry
+constexpr double kRowHeight = 26;     // one timeline row
+constexpr double kFontPx = 12;        // svg.chart text (kStyle)
+constexpr double kTickFontPx = 11;    // svg.chart .tick-label
+constexpr double kTickGapPx = 16;     // the least distance between two value tick labels
+constexpr double kPointRadius = 3.5;  // the marker of a sample with no neighbour
 
 constexpr double plot_width() {
   return kWidth - kLeft - kRight;
@@ -40,7 +43,7 @@ constexpr std::array<std::string_view, 10> kPalette = {"#4e79a7", "#f28e2b", "#e
 constexpr std::array<std::string_view, 3> kDashes = {"", "6 3", "2 3"};
 
 constexpr std::string_view kStyle = R"(
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1f2328;max-width:1000px;margin:24px auto;padding:0 16px;line-height:1.45}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1f2328;max-width:1000px;margin:24px auto;padding:0 16px;line-height:1.45;overflow-wrap:break-word}
 h1{font-size:1.6em;margin:0 0 .3em}
 h2{font-size:1.25em;margin:1.6em 0 .5em;border-bottom:1px solid #d0d7de;padding-bottom:.2em}
 .verdict{display:inline-block;padding:.05em .5em;border-radius:4px;color:#fff;font-weight:700}
@@ -49,14 +52,15 @@ h2{font-size:1.25em;margin:1.6em 0 .5em;border-bottom:1px solid #d0d7de;padding-
 .verdict.not-scored{background:#6e7781}
 .description{color:#57606a;font-style:italic}
 .warning{background:#fff8c5;border:1px solid #d4a72c;padding:6px 10px}
-table{border-collapse:collapse;margin:.5em 0 1em;font-size:.92em}
+.table-wrap{max-width:100%;overflow-x:auto;margin:.5em 0 1em}
+table{border-collapse:collapse;font-size:.92em}
 th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.breached td{background:#ffebe9}
 table.identity th{width:9em}
 code,pre{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.92em}
-pre.replay{background:#f6f8fa;border:1px solid #d0d7de;padding:8px 12px;overflow-x:auto;margin:0}
+pre.replay{background:#f6f8fa;border:1px solid #d0d7de;padding:8px 12px;overflow-x:auto;margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
 figure{margin:1em 0 2em}
 figcaption{font-size:.9em;color:#57606a;margin-top:.3em}
 svg.chart{display:block;max-width:100%;height:auto;background:#fff}
@@ -69,6 +73,7 @@ svg.chart .chart-title{font-size:13px;font-weight:700}
 svg.chart .no-data{fill:#57606a;font-style:italic}
 svg.chart .fault-window{fill:#e15759;fill-opacity:.09}
 svg.chart .line{fill:none;stroke-width:1.6;stroke-linejoin:round;stroke-linecap:round}
+svg.chart .points{stroke:#fff;stroke-width:1}
 svg.chart .fault{fill:#e15759;fill-opacity:.45;stroke:#b3282d}
 svg.chart .firing{fill:#4e79a7;fill-opacity:.75;stroke:#2f4b6e}
 svg.chart .firing.false-positive{fill:#a0a7b0;stroke:#6e7781}
@@ -101,13 +106,11 @@ std::string at(int64_t us) {
   return us == 0 ? std::string("0") : human_duration(Duration{us});
 }
 
-// At most `max` bytes of `s` (never cutting a UTF-8 sequence), with "…" when cut.
-std::string short_label(const std::string& s, size_t max = kLabelChars) {
-  if (s.size() <= max) return s;
-  size_t n = max - 1;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
-    --n;
-  return s.substr(0, n) + "\xE2\x80\xA6";
+// A timeline row label, "fault ID" or "alert NAME", fitted left of the plot: a long id is
+// shortened in the middle ("fault governance-…-delay"); the full label goes in its <title>.
+std::string row_label(std::string_view prefix, const std::string& id) {
+  constexpr double kRoom = kLeft - 8 - 4;  // right-aligned at kLeft - 8, 4 to spare
+  return std::string(prefix) + fit_text(id, kFontPx, kRoom - text_width_px(prefix, kFontPx));
 }
 
 const FaultSpec* find_fault(const Scenario& scenario, const std::string& id) {
@@ -139,44 +142,9 @@ int64_t time_step_us(int64_t end_us) {
   return kSteps_s.back() * 1'000'000;
 }
 
-// A value axis from 0 to `max` in ticks of `step`, in `unit` ("ms", "s", "%", or "" for jobs).
-struct ValueAxis {
-  double max = 1;
-  double step = 1;
-  std::string unit;
-  double y(double v) const {
-    const double clamped = std::clamp(v, 0.0, max);
-    return kTop + kPlotHeight - kPlotHeight * clamped / max;
-  }
-};
-
-// 0 .. a round value >= data_max (1, 2 or 5 times a power of ten per tick, about five ticks).
-ValueAxis value_axis(double data_max, bool whole_numbers, std::string unit) {
-  ValueAxis a;
-  a.unit = std::move(unit);
-  if (!(data_max > 0) || !std::isfinite(data_max)) data_max = 1;
-  const double raw = data_max / 5;
-  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  double step = 10 * magnitude;
-  for (double k : {1.0, 2.0, 5.0}) {
-    if (k * magnitude >= raw * (1 - 1e-9)) {
-      step = k * magnitude;
-      break;
-    }
-  }
-  if (whole_numbers) step = std::max(step, 1.0);
-  a.step = step;
-  a.max = std::ceil(data_max / step * (1 - 1e-12)) * step;
-  if (a.max < data_max) a.max += step;
-  if (a.max <= 0) a.max = step;
-  return a;
-}
-
-std::string value_label(double v, const std::string& unit) {
-  const std::string n = plain_number(v, 3);
-  if (unit.empty()) return n;
-  if (unit == "%") return n + "%";
-  return n + " " + unit;
+// The y of value `v` on a line chart's plot.
+double value_y(const ValueAxis& a, double v) {
+  return kTop + kPlotHeight * (1 - a.fraction(v));
 }
 
 // ---- Series -------------------------------------------------------------------------------------
@@ -219,19 +187,31 @@ double series_max(const std::vector<Series>& all) {
   return m;
 }
 
+// The smallest value above 0 of any series (0 when there is none).
+double series_min_positive(const std::vector<Series>& all) {
+  double m = 0;
+  for (const Series& s : all) {
+    for (const std::optional<double>& v : s.values) {
+      if (v && *v > 0 && (m == 0 || *v < m)) m = *v;
+    }
+  }
+  return m;
+}
+
 size_t present_points(const Series& s) {
   return static_cast<size_t>(std::count_if(s.values.begin(), s.values.end(),
                                            [](const std::optional<double>& v) { return v; }));
 }
 
 // SVG path data: one subpath per run of samples without a gap. Inside a run, a point between
-// two of the same height is left out (the line is the same); a lone sample is a dot.
+// two of the same height is left out (the line is the same); a lone sample is a zero-length
+// subpath, too small to see, which point_markers() marks.
 std::string path_data(const Series& s, const TimeAxis& tx, const ValueAxis& vy) {
   std::string d;
   size_t i = 0;
   const size_t n = s.values.size();
   auto px = [&](size_t k) { return num(tx.x(s.t0_us + static_cast<int64_t>(k) * s.step_us)); };
-  auto py = [&](size_t k) { return num(vy.y(*s.values[k])); };
+  auto py = [&](size_t k) { return num(value_y(vy, *s.values[k])); };
   while (i < n) {
     if (!s.values[i]) {
       ++i;
@@ -260,6 +240,31 @@ std::string path_data(const Series& s, const TimeAxis& tx, const ValueAxis& vy) 
     i = end;
   }
   return d;
+}
+
+// A circle in the series' colour on each sample with no sample beside it: a line needs two
+// consecutive samples, so without it a lone sample (one breached delay in a quiet flow) would
+// not show at all, though it may set the axis' top. The circles of a series share one group,
+// which carries data-series and data-points (the circles drawn); none: no group.
+std::string point_markers(const Series& s, const TimeAxis& tx, const ValueAxis& vy,
+                          std::string_view colour) {
+  std::string circles;
+  size_t count = 0;
+  const size_t n = s.values.size();
+  for (size_t k = 0; k < n; ++k) {
+    const bool lone = s.values[k] && !(k > 0 && s.values[k - 1]) && !(k + 1 < n && s.values[k + 1]);
+    if (!lone) continue;
+    ++count;
+    const int64_t t_us = s.t0_us + static_cast<int64_t>(k) * s.step_us;
+    circles +=
+        fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\"><title>{}: {} at {}</title></circle>\n",
+                    num(tx.x(t_us)), num(value_y(vy, *s.values[k])), num(kPointRadius),
+                    xml_text(s.label), value_text(vy.kind, *s.values[k]), at(t_us));
+  }
+  if (count == 0) return "";
+  return fmt::format(
+      "<g class=\"points\" data-series=\"{}\" data-points=\"{}\" fill=\"{}\">\n{}</g>\n",
+      xml_attr(s.key), count, colour, circles);
 }
 
 // ---- Chart pieces -------------------------------------------------------------------------------
@@ -354,7 +359,7 @@ std::string legend(const std::vector<LegendItem>& items, double top) {
     }
     out +=
         fmt::format("<text x=\"{}\" y=\"{}\">{}<title>{}</title></text>\n", num(x + 24), num(y + 4),
-                    xml_text(short_label(it.label, kLegendChars)), xml_text(it.label));
+                    xml_text(fit_text(it.label, kFontPx, column - 24 - 8)), xml_text(it.label));
   }
   return out + "</g>\n";
 }
@@ -390,24 +395,26 @@ std::string value_axis_svg(const ValueAxis& vy, const std::string& title) {
       "<g class=\"axis y-axis\">\n<line class=\"axis-line\" x1=\"{}\" y1=\"{}\" x2=\"{}\" "
       "y2=\"{}\"/>\n",
       num(kLeft), num(kTop), num(kLeft), num(kTop + kPlotHeight));
-  const auto ticks = static_cast<int>(std::llround(vy.max / vy.step));
-  for (int i = 0; i <= ticks; ++i) {
-    const double v = vy.step * i;
-    const std::string y = num(vy.y(v));
-    if (i > 0) {
+  double widest_px = 0;
+  for (double v : vy.ticks) {
+    const std::string y = num(value_y(vy, v));
+    const std::string label = value_text(vy.kind, v);
+    widest_px = std::max(widest_px, text_width_px(label, kTickFontPx));
+    if (v > 0) {
       grid += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
                           num(kLeft), y, num(kLeft + plot_width()), y);
     }
     axis += fmt::format(
         "<line class=\"tick\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><text class=\"tick-label\" "
         "x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
-        num(kLeft - 5), y, num(kLeft), y, num(kLeft - 8), num(vy.y(v) + 4),
-        value_label(v, vy.unit));
+        num(kLeft - 5), y, num(kLeft), y, num(kLeft - 8), num(value_y(vy, v) + 4), label);
   }
+  // The rotated title sits left of the widest tick label (its baseline 12 px further out).
+  const double title_x = std::max(kFontPx, kLeft - 8 - widest_px - 12);
   axis += fmt::format(
       "<text class=\"axis-title\" transform=\"translate({} {}) rotate(-90)\" "
       "text-anchor=\"middle\">{}</text>\n</g>\n",
-      num(kLeft - 66), num(kTop + kPlotHeight / 2), xml_text(title));
+      num(title_x), num(kTop + kPlotHeight / 2), xml_text(title));
   return grid + "</g>\n" + axis;
 }
 
@@ -465,11 +472,16 @@ std::string line_chart_svg(const LineChart& c, const TimeAxis& tx,
   const double height =
       legend_top + kLegendRow * static_cast<double>(legend_rows(items)) + (items.empty() ? 0 : 8);
 
-  std::string out =
-      svg_open(c.id, height, c.title,
-               fmt::format(" data-y-max=\"{}\" data-y-unit=\"{}\" data-x-end-s=\"{}\"",
-                           plain_number(c.axis.max, 6), c.axis.unit,
-                           plain_number(static_cast<double>(tx.end_us) / 1e6, 6)));
+  std::string out = svg_open(
+      c.id, height, c.title,
+      fmt::format(" data-y-max=\"{}\" data-y-unit=\"{}\" data-y-scale=\"{}\"{} "
+                  "data-x-end-s=\"{}\"",
+                  plain_number(c.axis.max, 6), value_unit(c.axis.kind),
+                  c.axis.scale == Scale::symlog ? "symlog" : "linear",
+                  c.axis.scale == Scale::symlog
+                      ? fmt::format(" data-y-linear=\"{}\"", plain_number(c.axis.linear_below, 6))
+                      : std::string(),
+                  plain_number(static_cast<double>(tx.end_us) / 1e6, 6)));
   out += window_rects(windows, tx, kPlotHeight);
   out += value_axis_svg(c.axis, c.y_title);
   out += time_axis(tx, kPlotHeight);
@@ -491,6 +503,7 @@ std::string line_chart_svg(const LineChart& c, const TimeAxis& tx,
         xml_attr(s.key), present_points(s), kPalette[i % kPalette.size()],
         dash.empty() ? "" : fmt::format(" stroke-dasharray=\"{}\"", dash), path_data(s, tx, c.axis),
         xml_text(s.label));
+    out += point_markers(s, tx, c.axis, kPalette[i % kPalette.size()]);
   }
   out += "</g>\n";
   out += legend(items, legend_top);
@@ -520,7 +533,6 @@ LineChart delay_chart(const WorldResult& r) {
   c.id = "sync-delay";
   c.title = "Sync delay p95 per channel and flow over time";
   c.sample_us = r.sample_interval.us;
-  double max_ms = 0;
   for (const ChannelOutcome& ch : r.channels) {
     for (size_t k = 0; k < ch.delay_p95_ms_series.size(); ++k) {
       const std::vector<int64_t>& v = ch.delay_p95_ms_series[k];
@@ -530,31 +542,22 @@ LineChart delay_chart(const WorldResult& r) {
       s.label = fmt::format("{} {}", ch.channel, kFlowNames[k]);
       s.t0_us = r.sample_interval.us;  // the p95 of the interval that ends here
       s.step_us = r.sample_interval.us;
-      for (int64_t x : v) {
-        if (x >= 0) max_ms = std::max(max_ms, static_cast<double>(x));
+      for (int64_t x : v)
         s.values.push_back(x >= 0 ? std::optional<double>(static_cast<double>(x)) : std::nullopt);
-      }
       c.series.push_back(std::move(s));
-    }
-  }
-  const bool in_seconds = max_ms >= 10'000;
-  if (in_seconds) {
-    for (Series& s : c.series) {
-      for (std::optional<double>& v : s.values) {
-        if (v) *v /= 1000;
-      }
     }
   }
   for (Series& s : c.series)
     c.bucket = std::max(c.bucket, downsample(s));
-  c.axis = value_axis(series_max(c.series), false, in_seconds ? "s" : "ms");
-  c.y_title = in_seconds ? "p95 sync delay (s)" : "p95 sync delay (ms)";
-  c.caption = fmt::format(
+  c.axis = symlog_axis(series_max(c.series), series_min_positive(c.series), ValueKind::delay_ms,
+                       kPlotHeight, kTickGapPx);
+  c.y_title = "p95 sync delay (log scale)";
+  c.caption =
       "p95 of the sync delays delivered in each interval, per channel and flow (order ingest: "
       "placed to created in the OMS; stock and price sync: ERP change to channel updated; status "
-      "sync: shipped to channel updated), in {}. A gap: nothing was delivered in that interval. "
-      "Flows without any delivery are left out.",
-      in_seconds ? "seconds" : "milliseconds");
+      "sync: shipped to channel updated), on a logarithmic scale, so one long delay leaves the "
+      "others readable. A gap: nothing was delivered in that interval; a dot: a sample with no "
+      "neighbour. Flows without any delivery are left out.";
   c.caption += sampling_note(c);
   return c;
 }
@@ -577,11 +580,13 @@ LineChart queue_chart(const WorldResult& r) {
   }
   for (Series& s : c.series)
     c.bucket = std::max(c.bucket, downsample(s));
-  c.axis = value_axis(series_max(c.series), true, "");
-  c.y_title = "queue depth (jobs)";
+  c.axis = symlog_axis(series_max(c.series), series_min_positive(c.series), ValueKind::jobs,
+                       kPlotHeight, kTickGapPx);
+  c.y_title = "queue depth (jobs, log scale)";
   c.caption =
       "Jobs waiting in each connector's queue at each sample, in jobs (work being retried or "
-      "held by a stalled worker included).";
+      "held by a stalled worker included), on a logarithmic scale (linear from 0 to 1 job), so "
+      "a backlog of thousands leaves a queue of a few jobs readable.";
   c.caption += sampling_note(c);
   return c;
 }
@@ -613,13 +618,12 @@ LineChart error_chart(const WorldResult& r) {
   }
   for (Series& s : c.series)
     c.bucket = std::max(c.bucket, downsample(s));
-  c.axis = value_axis(std::min(series_max(c.series), 100.0), false, "%");
-  if (c.axis.max > 100) c.axis = ValueAxis{100, 20, "%"};
+  c.axis = linear_axis(std::min(series_max(c.series), 100.0), ValueKind::percent);
   c.y_title = "failed attempts (%)";
   c.caption =
       "Failed attempts / all attempts of each connector per interval, in percent (errors, "
       "timeouts and circuit-breaker rejections count as failed). A gap: no attempt in that "
-      "interval. Connectors that made no attempt are left out.";
+      "interval; a dot: a sample with no neighbour. Connectors that made no attempt are left out.";
   c.caption += sampling_note(c);
   return c;
 }
@@ -629,7 +633,8 @@ LineChart error_chart(const WorldResult& r) {
 std::string timeline_svg(const Scenario& scenario, const Score& score, const TimeAxis& tx,
                          const std::vector<FaultWindow>& windows) {
   struct Row {
-    std::string label;
+    std::string label;  // as drawn, fitted to its room
+    std::string title;  // in full
     std::string content;
   };
   std::vector<Row> rows;
@@ -693,7 +698,7 @@ std::string timeline_svg(const Scenario& scenario, const Score& score, const Tim
                            num(row_mid(row) + 4));
       }
     }
-    rows.push_back({"fault " + w.id, out});
+    rows.push_back({row_label("fault ", w.id), "fault " + w.id, out});
   }
   for (const MonitorOutcome& m : score.monitors) {
     const size_t row = rows.size();
@@ -716,7 +721,7 @@ std::string timeline_svg(const Scenario& scenario, const Score& score, const Tim
           xml_text(fp ? std::string(", a false positive")
                       : ", for " + joined(f.attributed_to, ", ")));
     }
-    rows.push_back({"alert " + m.name, out});
+    rows.push_back({row_label("alert ", m.name), "alert " + m.name, out});
   }
 
   std::vector<LegendItem> items;
@@ -747,8 +752,7 @@ std::string timeline_svg(const Scenario& scenario, const Score& score, const Tim
     out += fmt::format(
         "<text class=\"row-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}<title>{}</title></"
         "text>\n",
-        num(kLeft - 8), num(row_mid(i) + 4), xml_text(short_label(rows[i].label)),
-        xml_text(rows[i].label));
+        num(kLeft - 8), num(row_mid(i) + 4), xml_text(rows[i].label), xml_text(rows[i].title));
   }
   out += "</g>\n";
   out += window_rects(windows, tx, plot_height);
@@ -835,7 +839,7 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
                        to_string(result.status), result.limit_message.empty() ? "" : ": ",
                        xml_text(result.limit_message));
   }
-  out += "<table class=\"identity\">\n";
+  out += "<div class=\"table-wrap\"><table class=\"identity\">\n";
   auto row = [&](std::string_view name, const std::string& value_html) {
     out += fmt::format("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", name, value_html);
   };
@@ -848,7 +852,7 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
                                grouped(result.events_processed), to_string(result.status)));
   row("syncdrill", SYNCDRILL_VERSION);
   row("Replay", "<pre class=\"replay\">" + xml_text(replay_command(id)) + "</pre>");
-  out += "</table>\n</header>\n";
+  out += "</table></div>\n</header>\n";
 }
 
 void append_tiers(std::string& out, const Score& score) {
@@ -862,7 +866,7 @@ void append_tiers(std::string& out, const Score& score) {
     out += fmt::format("<li><strong>{}</strong>: {}</li>\n", xml_text(t.tier),
                        xml_text(tier_summary(t)));
   }
-  out += "</ul>\n<table class=\"tiers\">\n";
+  out += "</ul>\n<div class=\"table-wrap\"><table class=\"tiers\">\n";
   out +=
       "<thead><tr><th>Tier</th><th>Check</th><th>Flow</th><th>Channel</th><th>Subject</th>"
       "<th>Actual</th><th>Limit</th><th>Result</th><th>Reason</th></tr></thead>\n<tbody>\n";
@@ -888,20 +892,60 @@ void append_tiers(std::string& out, const Score& score) {
           xml_text(reason));
     }
   }
-  out += "</tbody>\n</table>\n</section>\n";
+  out += "</tbody>\n</table></div>\n</section>\n";
 }
 
 void append_impact(std::string& out, const Impact& i, const WorldResult& r,
                    const std::string& currency) {
-  out += "<section id=\"impact\">\n<h2>Business impact</h2>\n<table class=\"impact\">\n";
+  out +=
+      "<section id=\"impact\">\n<h2>Business impact</h2>\n<div class=\"table-wrap\"><table "
+      "class=\"impact\">\n";
   out += "<thead><tr><th>Measure</th><th>Count</th><th>Note</th></tr></thead>\n<tbody>\n";
   for (const ImpactRow& row : impact_rows(i, r, currency)) {
     out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n", row.measure,
                        grouped(row.count), xml_text(row.note));
   }
-  out += "</tbody>\n</table>\n</section>\n";
+  out += "</tbody>\n</table></div>\n</section>\n";
 }
 
+// "13h9m (MTTD 1h9m) by eu-price-parity", or "missed".
+std::string detected_cell(const FaultIncident& f) {
+  if (!f.detected) return "<strong>missed</strong>";
+  std::string out = at(f.detected->us);
+  if (f.mttd) out += " (MTTD " + human_duration(*f.mttd) + ")";
+  if (!f.detected_by.empty()) out += " by " + xml_text(joined(f.detected_by, ", "));
+  return out;
+}
+
+// When the damage was repaired: `repaired`, or `recovered` from a score that set only that (the
+// two are the same time, sim/score/score.hpp).
+std::optional<SimTime> repair_time(const FaultIncident& f) {
+  return f.repaired ? f.repaired : f.recovered;
+}
+
+// "14h2m (MTTR 2h2m)", or "not recovered".
+std::string repaired_cell(const FaultIncident& f) {
+  const std::optional<SimTime> repaired = repair_time(f);
+  if (!repaired) return "<strong>not recovered</strong>";
+  std::string out = at(repaired->us);
+  if (f.mttr) out += " (MTTR " + human_duration(*f.mttr) + ")";
+  return out;
+}
+
+// The acknowledgement and each runbook action with its time.
+std::string response_cell(const FaultIncident& f) {
+  std::vector<std::string> parts;
+  if (f.acknowledged) parts.push_back("acknowledged at " + at(f.acknowledged->us));
+  for (const ActionRecord& a : f.actions) {
+    parts.push_back(fmt::format("{}{}{} at {}", to_string(a.kind), a.target.empty() ? "" : " ",
+                                xml_text(a.target), at(a.at.us)));
+  }
+  return parts.empty() ? "-" : joined(parts, "<br/>");
+}
+
+// One row per fault: what it was, when it was caught (or that it was missed), when service came
+// back and the damage was repaired (or that it was not, and why). A missed or unrecovered fault
+// is tinted like a breached check.
 void append_faults(std::string& out, const Scenario& scenario, const Score& score) {
   out += "<section id=\"faults\">\n<h2>Faults</h2>\n";
   if (score.incidents.empty()) {
@@ -911,35 +955,21 @@ void append_faults(std::string& out, const Scenario& scenario, const Score& scor
     return;
   }
   out +=
-      "<table class=\"faults\">\n<thead><tr><th>Fault</th><th>Kind</th><th>Cause</th>"
-      "<th>Onset</th><th>Ended</th><th>Detected</th><th>MTTD</th><th>Acknowledged</th>"
-      "<th>Actions</th><th>Recovered</th><th>MTTR</th></tr></thead>\n<tbody>\n";
+      "<div class=\"table-wrap\"><table class=\"faults\">\n<thead><tr><th>Fault</th><th>Kind</th>"
+      "<th>Cause</th><th>Onset</th><th>Detected (MTTD)</th><th>Service restored</th>"
+      "<th>Damage repaired (MTTR)</th><th>Reason</th><th>Response</th></tr></thead>\n<tbody>\n";
   for (const FaultIncident& f : score.incidents) {
     const FaultSpec* spec = find_fault(scenario, f.fault_id);
-    std::string detected = "<strong>missed</strong>";
-    if (f.detected) {
-      detected = at(f.detected->us);
-      if (!f.detected_by.empty()) detected += " by " + xml_text(joined(f.detected_by, ", "));
-    }
-    std::string actions;
-    for (const ActionRecord& a : f.actions) {
-      if (!actions.empty()) actions += "<br/>";
-      actions += fmt::format("{}{}{} at {}", to_string(a.kind), a.target.empty() ? "" : " ",
-                             xml_text(a.target), at(a.at.us));
-    }
     out += fmt::format(
-        "<tr{}><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td "
-        "class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-        "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-        f.missed() ? " class=\"breached\"" : "", xml_text(f.fault_id),
+        "<tr{}><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td>"
+        "<td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        f.missed() || !repair_time(f) ? " class=\"breached\"" : "", xml_text(f.fault_id),
         spec != nullptr ? to_string(spec->kind) : "?",
-        spec != nullptr ? to_string(spec->cause) : "?", at(f.onset.us), at(f.ended.us), detected,
-        f.mttd ? human_duration(*f.mttd) : "-",
-        f.acknowledged ? at(f.acknowledged->us) : std::string("-"), actions.empty() ? "-" : actions,
-        f.recovered ? at(f.recovered->us) : std::string("not recovered"),
-        f.mttr ? human_duration(*f.mttr) : "-");
+        spec != nullptr ? to_string(spec->cause) : "?", at(f.onset.us), detected_cell(f),
+        f.restored ? at(f.restored->us) : std::string("-"), repaired_cell(f),
+        f.recovery_note.empty() ? "-" : xml_text(f.recovery_note), response_cell(f));
   }
-  out += "</tbody>\n</table>\n</section>\n";
+  out += "</tbody>\n</table></div>\n</section>\n";
 }
 
 void append_monitors(std::string& out, const Score& score) {
@@ -949,7 +979,8 @@ void append_monitors(std::string& out, const Score& score) {
     return;
   }
   out +=
-      "<table class=\"monitors\">\n<thead><tr><th>Monitor</th><th>Kind</th><th>Firings</th>"
+      "<div class=\"table-wrap\"><table "
+      "class=\"monitors\">\n<thead><tr><th>Monitor</th><th>Kind</th><th>Firings</th>"
       "<th>Faults caught</th><th>False positives</th></tr></thead>\n<tbody>\n";
   for (const MonitorOutcome& m : score.monitors) {
     std::vector<std::string> caught;
@@ -964,7 +995,7 @@ void append_monitors(std::string& out, const Score& score) {
         xml_text(m.name), to_string(m.kind), grouped(m.firings.size()),
         caught.empty() ? "-" : xml_text(joined(caught, ", ")), grouped(m.false_positives));
   }
-  out += "</tbody>\n</table>\n</section>\n";
+  out += "</tbody>\n</table></div>\n</section>\n";
 }
 
 }  // namespace
@@ -984,6 +1015,7 @@ std::string report_html(const Scenario& scenario, const RunIdentity& id, const W
   out += fmt::format("<style>{}</style>\n</head>\n<body>\n", kStyle);
   append_header(out, scenario, id, result, score);
   append_tiers(out, score);
+  append_faults(out, scenario, score);
   append_impact(out, total_impact(result), result, scenario.currency);
 
   out += "<section id=\"charts\">\n<h2>Charts</h2>\n";
@@ -1000,7 +1032,6 @@ std::string report_html(const Scenario& scenario, const RunIdentity& id, const W
   }
   out += "</section>\n";
 
-  append_faults(out, scenario, score);
   append_monitors(out, score);
   out += fmt::format(
       "<footer>\n<p>syncdrill {}; simulated times since the start of the run.</p>\n</footer>\n",

@@ -2,21 +2,25 @@
 // (docs/report-formats.md).
 //
 // Sections: the drill, its verdict (PASS, FAIL, NOT SCORED), the run's identity and replay
-// command; the SLA tiers (one table row per check, with each failure's reason); the business
-// impact; four inline SVG charts over simulated time (the fault, alert and recovery timeline;
-// p95 sync delay per channel and flow; connector queue depth; connector error rate, with the
-// fault windows shaded behind the last three); the fault timeline and the monitors as tables.
+// command; the SLA tiers (one table row per check, with each failure's reason); the faults (per
+// fault: detected or missed, service restored, damage repaired or not recovered, and why); the
+// business impact; four inline SVG charts over simulated time (the fault, alert and recovery
+// timeline; p95 sync delay per channel and flow and connector queue depth, both on a log scale;
+// connector error rate, with the fault windows shaded behind the last three); the monitors.
 //
 // The page needs nothing else: no scripts, no external style sheets, fonts or images. It is
 // written as well-formed XHTML-compatible markup (every element closed, attributes quoted, only
 // the five XML entities), so an XML parser (xmllint --noout) reads it as well as a browser does.
-// Like report.md it holds no wall-clock values: the same run gives the same bytes.
+// Like report.md it holds no wall-clock values: the same run gives the same bytes. Tables scroll
+// inside their own box, so no table makes the page wider than the window.
 //
-// Every drawn data element (a line, a bar, a marker) carries data-series="..." naming its
-// series: "CHANNEL/FLOW" for sync delays ("dtc/stock_sync"), the connector's name for queue
-// depth and error rate, "fault:ID" and "monitor:NAME" on the timeline. Lines also carry
-// data-points (the samples drawn). Series longer than kHtmlMaxPoints samples are downsampled to
-// the highest value per bucket, which the chart's caption says.
+// Every drawn data element (a line, a group of point markers, a bar, a marker) carries
+// data-series="..." naming its series: "CHANNEL/FLOW" for sync delays ("dtc/stock_sync"), the
+// connector's name for queue depth and error rate, "fault:ID" and "monitor:NAME" on the
+// timeline. Lines carry data-points (the samples drawn); a sample with no neighbour, which a line
+// cannot show, is a circle in its series' colour inside <g class="points"> (data-points: the
+// circles). Series longer than kHtmlMaxPoints samples are downsampled to the highest value per
+// bucket, which the chart's caption says.
 #pragma once
 
 #include <cstddef>

@@ -7,7 +7,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +21,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "reports/chart_scale.hpp"
 #include "reports/format.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
@@ -186,6 +189,66 @@ size_t error_series(const WorldResult& r) {
   return n;
 }
 
+// The <svg> of chart `id` in a page.
+std::string chart_svg(const std::string& page, const std::string& id) {
+  const size_t start = page.find("data-chart=\"" + id + "\"");
+  REQUIRE(start != std::string::npos);
+  return page.substr(start, page.find("</svg>", start) - start);
+}
+
+// The value axis' tick labels of a chart's <svg>, bottom first, with their y.
+struct Tick {
+  double y = 0;
+  std::string label;
+};
+
+std::vector<Tick> y_ticks(const std::string& svg) {
+  const std::string open = "<text class=\"tick-label\" x=\"142.0\" y=\"";
+  std::vector<Tick> out;
+  for (size_t at = svg.find(open); at != std::string::npos; at = svg.find(open, at + 1)) {
+    const size_t y = at + open.size();
+    const size_t text = svg.find('>', y) + 1;
+    out.push_back({std::stod(svg.substr(y, svg.find('"', y) - y)),
+                   svg.substr(text, svg.find("</text>", text) - text)});
+  }
+  return out;
+}
+
+// A number attribute of the chart's <svg>: data-y-max, data-y-linear.
+double svg_number(const std::string& svg, const std::string& attr) {
+  const size_t at = svg.find(attr + "=\"");
+  REQUIRE_MESSAGE(at != std::string::npos, attr);
+  return std::stod(svg.substr(at + attr.size() + 2));
+}
+
+// Where a value sits on a symlog line chart (plot from y 14 to 234), computed apart from the
+// writer: log(1 + v / linear) over log(1 + max / linear) of the plot's height.
+double symlog_y(const std::string& svg, double v) {
+  const double max = svg_number(svg, "data-y-max"), linear = svg_number(svg, "data-y-linear");
+  return 14 + 220 * (1 - std::log1p(v / linear) / std::log1p(max / linear));
+}
+
+// A coordinate as the page writes it: one decimal.
+std::string num_text(double x) {
+  return fmt::format("{:.1f}", x);
+}
+
+// A run of one hour sampled every minute, with no connector and no channel yet.
+WorldResult hour_run() {
+  WorldResult r;
+  r.simulated = minutes(60);
+  r.sample_interval = minutes(1);
+  r.status = RunStatus::reached_time;
+  return r;
+}
+
+// The section with id `id`, from its start tag to its end tag.
+std::string section(const std::string& page, const std::string& id) {
+  const size_t start = page.find("<section id=\"" + id + "\">");
+  REQUIRE_MESSAGE(start != std::string::npos, id);
+  return page.substr(start, page.find("</section>", start) + 10 - start);
+}
+
 // ---- Tests --------------------------------------------------------------------------------------
 
 TEST_CASE(
@@ -249,10 +312,11 @@ TEST_CASE("report.html: header, verdict, replay, tier failures and business impa
   CHECK(page.find("syncdrill run drills/drill-html.yaml --seed 11") != std::string::npos);
   CHECK(page.find("1 of 1 SLA tier breached (1 of 2 checks failed). Faults: 1 of 2 detected, 1 "
                   "missed.") != std::string::npos);
-  CHECK(page.find("<tr class=\"breached\"><td>critical</td><td>freshness_p95</td><td>order_ingest"
-                  "</td><td>-</td><td>-</td><td class=\"num\">95.25 s (1m35s)</td><td class=\"num\">30 s"
-                  "</td><td><strong>breached</strong></td><td>order ingest p95 freshness was "
-                  "95.25 s, over the 30 s target</td></tr>") != std::string::npos);
+  CHECK(page.find(
+            "<tr class=\"breached\"><td>critical</td><td>freshness_p95</td><td>order_ingest"
+            "</td><td>-</td><td>-</td><td class=\"num\">95.25 s (1m35s)</td><td class=\"num\">30 s"
+            "</td><td><strong>breached</strong></td><td>order ingest p95 freshness was "
+            "95.25 s, over the 30 s target</td></tr>") != std::string::npos);
   CHECK(page.find("<td>Orders placed</td>") != std::string::npos);
   CHECK(page.find("<td>Lost (never reached the OMS)</td>") != std::string::npos);
 
@@ -300,12 +364,11 @@ TEST_CASE("report.html: axes carry units, time ticks in simulated minutes") {
   CHECK(page.find(">simulated time since the start of the run</text>") != std::string::npos);
   for (const char* tick : {">0</text>", ">5m</text>", ">10m</text>", ">15m</text>", ">20m</text>"})
     CHECK_MESSAGE(page.find(tick) != std::string::npos, tick);
-  CHECK(page.find(">queue depth (jobs)</text>") != std::string::npos);
+  CHECK(page.find(">queue depth (jobs, log scale)</text>") != std::string::npos);
   CHECK(page.find(">failed attempts (%)</text>") != std::string::npos);
-  CHECK((page.find(">p95 sync delay (ms)</text>") != std::string::npos ||
-         page.find(">p95 sync delay (s)</text>") != std::string::npos));
-  CHECK((has_tick(page, " ms") || has_tick(page, " s")));  // delay ticks
-  CHECK(has_tick(page, "%"));                              // error rate ticks
+  CHECK(page.find(">p95 sync delay (log scale)</text>") != std::string::npos);
+  CHECK((has_tick(page, "ms") || has_tick(page, "s")));  // delay ticks, as durations
+  CHECK(has_tick(page, "%"));                            // error rate ticks
   // Legends: one entry per line plus the fault window.
   CHECK(page.find(">dtc stock sync<title>") != std::string::npos);
   CHECK(page.find(">ingest-dtc (order_ingest)<title>") != std::string::npos);
@@ -331,11 +394,11 @@ TEST_CASE("report.html: a gap breaks the line, all-gap series are left out, long
   }
   r.connectors.push_back(con);
   const std::string page = report_html(sc, identity(), r, hand_score());
-  const std::vector<std::string> got =
-      xmllint(page, {"count(" + in_chart("sync-delay", "*[@data-series]") + ")",
-                     "string(" + in_chart("sync-delay", "*[@data-series]/@d") + ")",
-                     "string(" + in_chart("queue-depth", "*[@data-series]/@data-points") + ")",
-                     "string(" + in_chart("error-rate", "*[@data-series]/@data-points") + ")"});
+  const std::vector<std::string> got = xmllint(
+      page, {"count(" + in_chart("sync-delay", "*[local-name()=\"path\"][@data-series]") + ")",
+             "string(" + in_chart("sync-delay", "*[@data-series]/@d") + ")",
+             "string(" + in_chart("queue-depth", "*[@data-series]/@data-points") + ")",
+             "string(" + in_chart("error-rate", "*[@data-series]/@data-points") + ")"});
   CHECK(got.at(0) == "1");
   const std::string& d = got.at(1);
   CHECK(count(d, "M") == 3);
@@ -345,9 +408,224 @@ TEST_CASE("report.html: a gap breaks the line, all-gap series are left out, long
   CHECK(count(page,
               "Downsampled: series longer than 2,000 samples show the highest value of "
               "each bucket of 3 samples (3m).") == 2);
-  // The highest per bucket: queue depth peaks at 6 jobs, so the axis ends at 6.
+  // The highest per bucket: queue depth peaks at 6 jobs, so the log axis ends at the next round
+  // value, 10 (it would end at 5 if the buckets' lowest or first values were drawn).
   CHECK(page.find("data-chart=\"queue-depth\" width=\"960.0\"") != std::string::npos);
-  CHECK(page.find("data-y-max=\"6\" data-y-unit=\"\"") != std::string::npos);
+  CHECK(page.find("data-y-max=\"10\" data-y-unit=\"\" data-y-scale=\"symlog\"") !=
+        std::string::npos);
+}
+
+TEST_CASE("report.html: a sample with no neighbour is drawn as a circle in its series' colour") {
+  WorldResult r = hour_run();
+  ChannelOutcome dtc;
+  dtc.channel = "dtc";
+  std::vector<int64_t> ingest(60, 250), price(60, -1);
+  ingest[40] = -1;
+  ingest[42] = -1;        // sample 41 stands alone
+  price[29] = 8'000'000;  // one breach of 2h13m20s in a flow with nothing else
+  dtc.delay_p95_ms_series[0] = ingest;
+  dtc.delay_p95_ms_series[2] = price;
+  ChannelOutcome market;
+  market.channel = "market";
+  market.delay_p95_ms_series[0] = std::vector<int64_t>(60, 300);  // no gap: a line, no circle
+  r.channels = {dtc, market};
+  const std::string page = report_html(scenario(), identity(), r, hand_score());
+  const std::string svg = chart_svg(page, "sync-delay");
+  auto of = [](const std::string& series, const std::string& what) {
+    return in_chart("sync-delay", "*[@data-series=\"" + series + "\"]" + what);
+  };
+  const std::vector<std::string> got =
+      xmllint(page, {"count(" + in_chart("sync-delay", "*[local-name()=\"circle\"]") + ")",
+                     "string(" + of("dtc/price_sync", "[@class=\"points\"]/@fill") + ")",
+                     "string(" + of("dtc/price_sync", "[@class=\"line\"]/@stroke") + ")",
+                     "string(" + of("dtc/price_sync", "[@class=\"points\"]/@data-points") + ")",
+                     "string(" + of("dtc/price_sync", "/*[local-name()=\"circle\"]/@cx") + ")",
+                     "string(" + of("dtc/price_sync", "/*[local-name()=\"circle\"]/@cy") + ")",
+                     "string(" + of("dtc/price_sync", "/*[local-name()=\"circle\"]/@r") + ")",
+                     "string(" + of("dtc/price_sync", "/*[local-name()=\"circle\"]/*") + ")",
+                     "string(" + of("dtc/order_ingest", "[@class=\"points\"]/@fill") + ")",
+                     "string(" + of("dtc/order_ingest", "[@class=\"line\"]/@stroke") + ")",
+                     "string(" + of("dtc/order_ingest", "/*[local-name()=\"circle\"]/@cx") + ")",
+                     "count(" + of("market/order_ingest", "[@class=\"points\"]") + ")",
+                     "count(" + of("market/order_ingest", "[@class=\"line\"]") + ")"});
+  CHECK(got.at(0) == "2");
+  CHECK(!got.at(1).empty());
+  CHECK(got.at(1) == got.at(2));  // the circle has its line's colour
+  CHECK(got.at(3) == "1");
+  // The breach is the p95 of the 30th minute, plotted at its end: 30m of 60m, x 150 + 786 / 2.
+  CHECK(got.at(4) == "543.0");
+  CHECK(std::fabs(std::stod(got.at(5)) - symlog_y(svg, 8e6)) <= 0.051);
+  CHECK(std::stod(got.at(6)) >= 3);
+  CHECK(got.at(7) == "dtc price sync: 2h13m20s at 30m");
+  CHECK(got.at(8) == got.at(9));
+  CHECK(got.at(8) != got.at(1));  // two series, two colours
+  CHECK(got.at(10) == num_text(150 + 786.0 * 42 / 60));
+  CHECK(got.at(11) == "0");
+  CHECK(got.at(12) == "1");
+}
+
+TEST_CASE("report.html: queue depth and delays on a log scale, tick labels readable and apart") {
+  WorldResult r = hour_run();
+  ConnectorOutcome big, small;
+  big.name = "ingest-dtc";
+  small.name = "stock-dtc";
+  for (uint32_t i = 0; i < 60; ++i) {
+    big.queue_depth_series.push_back(i < 30 ? 0 : 183'412 * (i - 29) / 31);
+    small.queue_depth_series.push_back(3);
+  }
+  r.connectors = {big, small};
+  ChannelOutcome dtc;
+  dtc.channel = "dtc";
+  dtc.delay_p95_ms_series[1] = std::vector<int64_t>(60, 150);
+  dtc.delay_p95_ms_series[1][50] = 7'964'000;
+  r.channels = {dtc};
+  const std::string page = report_html(scenario(), identity(), r, hand_score());
+
+  const std::string queue = chart_svg(page, "queue-depth");
+  CHECK(queue.find("data-y-max=\"200000\" data-y-unit=\"\" data-y-scale=\"symlog\"") !=
+        std::string::npos);
+  const std::vector<Tick> ticks = y_ticks(queue);
+  REQUIRE(ticks.size() >= 5);
+  CHECK(ticks.front().label == "0");
+  CHECK(ticks.back().label == "200,000");
+  for (size_t i = 0; i < ticks.size(); ++i) {
+    INFO("tick ", ticks[i].label);
+    std::string digits;
+    for (char c : ticks[i].label) {
+      if (c != ',') digits += c;
+    }
+    CHECK(ticks[i].label == grouped(std::stoull(digits)));  // grouped digits
+    if (i > 0) CHECK(ticks[i - 1].y - ticks[i].y >= 16);    // upwards, 16 px apart at least
+  }
+  // The queue of 3 jobs sits where the log scale puts it, 20 px and more above the floor (a
+  // linear axis to 200,000 would draw it 0.003 px above).
+  const std::vector<std::string> got = xmllint(
+      page, {"string(" +
+             in_chart("queue-depth", "*[@data-series=\"stock-dtc\"][@class=\"line\"]/@d") + ")"});
+  const std::string& d = got.at(0);
+  REQUIRE(d.rfind("M150.0 ", 0) == 0);
+  const double y = std::stod(d.substr(7));
+  CHECK(std::fabs(y - symlog_y(queue, 3)) <= 0.051);
+  CHECK(y < 234 - 20);
+
+  const std::vector<Tick> delay = y_ticks(chart_svg(page, "sync-delay"));
+  REQUIRE(delay.size() >= 5);
+  CHECK(delay.front().label == "0");
+  CHECK(delay.back().label == "3h");
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < delay.size(); ++i) {
+    labels.push_back(delay[i].label);
+    if (i > 0) CHECK(delay[i - 1].y - delay[i].y >= 16);
+  }
+  for (const char* want : {"100ms", "1s", "1m"}) {
+    INFO(want);
+    CHECK(std::find(labels.begin(), labels.end(), want) != labels.end());
+  }
+}
+
+TEST_CASE("report.html: the faults table follows the verdict, with detection, restore and repair") {
+  Score s = hand_score();
+  s.incidents[0].restored = at_s(500);
+  s.incidents[0].repaired = at_s(540);
+  s.incidents[1].restored = at_s(900);
+  s.incidents[1].recovery_note = "12 orders still missing from the OMS at the end of the run";
+  const std::string page = report_html(scenario(), identity(), world(), s);
+  // Header and verdict, the SLA tiers, then the faults, before impact and charts.
+  const size_t faults_at = page.find("<section id=\"faults\">");
+  REQUIRE(faults_at != std::string::npos);
+  CHECK(page.find("<section", page.find("<section id=\"tiers\">") + 1) == faults_at);
+  CHECK(faults_at < page.find("<section id=\"impact\">"));
+  CHECK(faults_at < page.find("<section id=\"charts\">"));
+
+  const std::string faults = section(page, "faults");
+  CHECK(faults.find("<th>Fault</th><th>Kind</th><th>Cause</th><th>Onset</th><th>Detected "
+                    "(MTTD)</th><th>Service restored</th><th>Damage repaired (MTTR)</th>"
+                    "<th>Reason</th>") != std::string::npos);
+  CHECK(faults.find("<tr><td>erp-down</td><td>outage</td><td>third_party</td><td "
+                    "class=\"num\">4m</td><td>5m (MTTD 1m) by erp-errors</td><td "
+                    "class=\"num\">8m20s</td><td>9m (MTTR 5m)</td><td>-</td><td>acknowledged at "
+                    "6m<br/>replay_dead_letter ingest-dtc at 8m</td></tr>") != std::string::npos);
+  CHECK(faults.find("<tr class=\"breached\"><td>bad-release</td><td>error_burst</td><td>release"
+                    "</td><td class=\"num\">12m</td><td><strong>missed</strong></td><td "
+                    "class=\"num\">15m</td><td><strong>not recovered</strong></td><td>12 orders "
+                    "still missing from the OMS at the end of the run</td><td>-</td></tr>") !=
+        std::string::npos);
+
+  // Detected, never restored nor repaired: "-" and "not recovered", tinted, the note escaped.
+  Score open = hand_score();
+  open.incidents[0].recovered.reset();
+  open.incidents[0].mttr.reset();
+  open.incidents[0].recovery_note = "a <b>stalled</b> worker & 3 jobs";
+  const std::string p2 = section(report_html(scenario(), identity(), world(), open), "faults");
+  CHECK(p2.find("<tr class=\"breached\"><td>erp-down</td>") != std::string::npos);
+  CHECK(p2.find("<td class=\"num\">-</td><td><strong>not recovered</strong></td><td>a "
+                "&lt;b&gt;stalled&lt;/b&gt; worker &amp; 3 jobs</td>") != std::string::npos);
+}
+
+TEST_CASE("report.html: a tier check with no data reads \"no data\" in the tier table") {
+  Score s = hand_score();
+  TierCheck none;
+  none.check = "freshness_p95";
+  none.flow = FlowKind::price_sync;
+  none.limit = 300;
+  none.unit = "s";
+  none.no_data = true;
+  none.held = true;
+  none.reason = "no price change was delivered in the run";
+  s.tiers.push_back({"standard", {none}});
+  const std::string tiers = section(report_html(scenario(), identity(), world(), s), "tiers");
+  CHECK(tiers.find("<tr class=\"no-data\"><td>standard</td><td>freshness_p95</td><td>price_sync"
+                   "</td><td>-</td><td>-</td><td class=\"num\">no data</td><td class=\"num\">300 "
+                   "s (5m)</td><td>no data</td><td>no price change was delivered in the run</td>"
+                   "</tr>") != std::string::npos);
+  CHECK(tiers.find("<li><strong>standard</strong>: " + tier_summary(s.tiers[1]) + "</li>") !=
+        std::string::npos);
+  CHECK(tier_summary(s.tiers[1]).rfind("no data", 0) == 0);
+  // Neither held nor breached: the row says so, not "held".
+  CHECK(count(tiers, "<td>no data</td>") == 1);
+}
+
+TEST_CASE("report.html: long timeline labels are shortened in the middle, in full on hover") {
+  Scenario sc = scenario();
+  const std::string id = "governance-price-feed-delay-eu-marketplace";
+  sc.faults[0].id = id;
+  Score s = hand_score();
+  s.incidents[0].fault_id = id;
+  s.monitors[1].name = "ingest-errors-per-channel-and-connector";
+  const std::string page = report_html(sc, identity(), world(), s);
+  auto label = [](int row, const std::string& what) {
+    return "string(" +
+           in_chart("timeline", fmt::format("*[@class=\"row-label\"][{}]{}", row, what)) + ")";
+  };
+  const std::vector<std::string> got =
+      xmllint(page, {label(1, "/text()"), label(1, "/*[local-name()=\"title\"]"),
+                     label(2, "/text()"), label(2, "/*[local-name()=\"title\"]"),
+                     label(4, "/text()"), label(4, "/*[local-name()=\"title\"]")});
+  INFO(got.at(0), " | ", got.at(4));
+  // The label's beginning and end around "…" are the full label's; it fits left of the plot.
+  auto shortened = [](const std::string& drawn, const std::string& full) {
+    const std::string ellipsis = "\xE2\x80\xA6";
+    const size_t cut = drawn.find(ellipsis);
+    if (cut == std::string::npos) return false;
+    const std::string head = drawn.substr(0, cut), tail = drawn.substr(cut + ellipsis.size());
+    return head.size() >= 8 && tail.size() >= 4 && full.rfind(head, 0) == 0 &&
+           full.compare(full.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  CHECK(shortened(got.at(0), "fault " + id));
+  CHECK(text_width_px(got.at(0), 12) <= 150 - 8);
+  CHECK(got.at(1) == "fault " + id);
+  CHECK(got.at(2) == "fault bad-release");  // short: whole
+  CHECK(got.at(3) == "fault bad-release");
+  CHECK(shortened(got.at(4), "alert ingest-errors-per-channel-and-connector"));
+  CHECK(got.at(5) == "alert ingest-errors-per-channel-and-connector");
+}
+
+TEST_CASE("report.html: every table scrolls inside its own container, never the page") {
+  const std::string page = report_html(scenario(), identity(), world(), hand_score());
+  CHECK(count(page, "<table") >= 5);
+  CHECK(count(page, "<table") == count(page, "<div class=\"table-wrap\"><table"));
+  CHECK(count(page, "</table></div>") == count(page, "<table"));
+  CHECK(page.find(".table-wrap{max-width:100%;overflow-x:auto") != std::string::npos);
 }
 
 TEST_CASE("report.html: hostile names are escaped and the page still parses") {
