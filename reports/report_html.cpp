@@ -972,6 +972,25 @@ void append_faults(std::string& out, const Scenario& scenario, const Score& scor
   out += "</tbody>\n</table></div>\n</section>\n";
 }
 
+// Failures by cause: what each cause's faults touched and the damage they left.
+void append_causes(std::string& out, const Score& score, const std::string& currency) {
+  if (score.causes.empty()) return;
+  out +=
+      "<section id=\"causes\">\n<h2>Failures by cause</h2>\n<div class=\"table-wrap\"><table "
+      "class=\"causes\">\n<thead><tr><th>Cause</th><th>Faults</th><th>Touched</th><th>Orders "
+      "lost</th><th>Orders duplicated</th><th>Oversold</th><th>Money</th></tr></thead>\n"
+      "<tbody>\n";
+  for (const CauseSummary& c : score.causes) {
+    out += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+        to_string(c.cause), xml_text(joined(c.faults, ", ")), grouped(c.errors),
+        grouped(c.orders_lost), grouped(c.orders_duplicated), grouped(c.orders_oversold),
+        xml_text(money_text(c.money_minor, currency)));
+  }
+  out += "</tbody>\n</table></div>\n</section>\n";
+}
+
 void append_monitors(std::string& out, const Score& score) {
   out += "<section id=\"monitors\">\n<h2>Monitors</h2>\n";
   if (score.monitors.empty()) {
@@ -1017,6 +1036,7 @@ std::string report_html(const Scenario& scenario, const RunIdentity& id, const W
   append_tiers(out, score);
   append_faults(out, scenario, score);
   append_impact(out, total_impact(result), result, scenario.currency);
+  append_causes(out, score, scenario.currency);
 
   out += "<section id=\"charts\">\n<h2>Charts</h2>\n";
   out +=
