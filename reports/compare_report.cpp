@@ -154,6 +154,10 @@ nlohmann::ordered_json breach_json(const BreachSummary& b) {
   j["check"] = b.check.check;
   j["flow"] = to_string(b.check.flow);
   j["channel"] = or_null(b.check.channel);
+  nlohmann::ordered_json channels = nlohmann::ordered_json::array();
+  for (const auto& [name, runs] : b.channels)
+    channels.push_back({{"channel", name}, {"runs", runs}});
+  j["channels"] = channels;
   j["subject"] = or_null(b.check.subject);
   j["runs_breached"] = b.runs_breached;
   j["runs"] = b.runs;
@@ -197,6 +201,12 @@ std::string difference_text(const MeanInterval& d, std::string_view unit) {
 
 std::string breach_text(const BreachSummary& b) {
   std::string out = fmt::format("breached in {} of {} runs", b.runs_breached, b.runs);
+  if (b.check.channel.empty() && !b.channels.empty()) {
+    std::string worst;
+    for (const auto& [name, runs] : b.channels)
+      worst += fmt::format("{}{} {}", worst.empty() ? "" : ", ", name, runs);
+    out += " (worst channel: " + worst + ")";
+  }
   const std::string limit = check_value(b.check.limit, b.check.unit);
   const size_t with_actual = b.runs_breached - b.runs_without_actual;
   if (b.runs_without_actual > 0) {

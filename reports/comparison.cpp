@@ -130,10 +130,10 @@ RunFigures measure_run(const Scenario& scenario, const WorldResult& result, cons
 }
 
 std::vector<BreachSummary> summarize_breaches(const Variant& variant) {
-  // The key of a breach: a check of one tier on one flow, channel and fault.
+  // The key of a breach: a check of one tier on one flow and fault (whatever channel was worst).
   auto same = [](size_t tier_a, const TierCheck& a, size_t tier_b, const TierCheck& b) {
-    return tier_a == tier_b && std::tie(a.check, a.flow, a.channel, a.subject) ==
-                                   std::tie(b.check, b.flow, b.channel, b.subject);
+    return tier_a == tier_b &&
+           std::tie(a.check, a.flow, a.subject) == std::tie(b.check, b.flow, b.subject);
   };
   struct Merged {
     BreachSummary summary;
@@ -167,6 +167,13 @@ std::vector<BreachSummary> summarize_breaches(const Variant& variant) {
       if (found->last_run == r) continue;
       found->last_run = r;
       ++found->summary.runs_breached;
+      if (!b.check.channel.empty()) {
+        auto& channels = found->summary.channels;
+        auto c = std::find_if(channels.begin(), channels.end(),
+                              [&](const auto& e) { return e.first == b.check.channel; });
+        if (c == channels.end()) c = channels.insert(channels.end(), {b.check.channel, 0});
+        ++c->second;
+      }
       if (b.check.actual) {
         found->actuals.push_back(*b.check.actual);
       } else {
@@ -177,11 +184,14 @@ std::vector<BreachSummary> summarize_breaches(const Variant& variant) {
   std::sort(merged.begin(), merged.end(), [](const Merged& a, const Merged& b) {
     const TierCheck& x = a.summary.check;
     const TierCheck& y = b.summary.check;
-    return std::tie(a.summary.tier, a.position, x.check, x.flow, x.channel, x.subject) <
-           std::tie(b.summary.tier, b.position, y.check, y.flow, y.channel, y.subject);
+    return std::tie(a.summary.tier, a.position, x.check, x.flow, x.subject) <
+           std::tie(b.summary.tier, b.position, y.check, y.flow, y.subject);
   });
   std::vector<BreachSummary> out;
   for (Merged& m : merged) {
+    const auto& channels = m.summary.channels;
+    const bool one = channels.size() == 1 && channels.front().second == m.summary.runs_breached;
+    m.summary.check.channel = one ? channels.front().first : "";
     if (!m.actuals.empty()) {
       m.summary.mean_actual = std::accumulate(m.actuals.begin(), m.actuals.end(), 0.0) /
                               static_cast<double>(m.actuals.size());

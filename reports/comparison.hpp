@@ -92,14 +92,18 @@ struct Comparison {
 };
 
 // Why a variant's tiers did not hold: one check that failed in at least one of its runs, keyed by
-// tier, check, flow, channel and subject (the fault of an mttd or mttr check), with how often and
-// by how much.
+// tier, check, flow and subject (the fault of an mttd or mttr check), with how often, by how much
+// and on which channels (a per-channel check names the worst channel of each run).
 struct BreachSummary {
   size_t tier = 0;  // the scenario's tier order
   std::string tier_name;
-  // The key (check, flow, channel, subject), its limit and unit. Its actual and reason are empty
-  // and held is false: what varies from run to run is below.
+  // The key (check, flow, subject), its limit and unit, and the channel when every breaching run
+  // named the same one. Its actual and reason are empty and held is false: what varies from run
+  // to run is below.
   TierCheck check;
+  // The worst channel of each breaching run, with the runs that named it, first seen first
+  // (empty for checks that name no channel).
+  std::vector<std::pair<std::string, size_t>> channels;
   size_t runs = 0;           // the variant's runs
   size_t runs_breached = 0;  // runs in which this check failed
   // Runs in which it failed with no actual to average: the fault was missed (mttd) or never
@@ -110,8 +114,7 @@ struct BreachSummary {
 };
 
 // A variant's breaches, merged over its runs, in the scenario's tier order and then the order in
-// which the score lists the checks (then by channel and subject, for checks the runs pinned on
-// different channels).
+// which the score lists the checks (then by subject).
 std::vector<BreachSummary> summarize_breaches(const Variant& variant);
 
 struct VariantSummary {

@@ -295,7 +295,15 @@ TEST_CASE("compare on the retry storm says which checks failed for each policy, 
     REQUIRE(rate != breaches.end());
     CHECK((*rate)["runs_breached"] == 2);
     CHECK((*rate)["runs"] == 2);
-    CHECK((*rate)["channel"].is_null());
+    // Judged per channel: each breaching run names its worst channel.
+    size_t channel_runs = 0;
+    for (const auto& c : (*rate)["channels"]) {
+      const std::string channel = c["channel"];
+      CHECK((channel == "dtc" || channel == "amazon-us" || channel == "amazon-eu"));
+      channel_runs += c["runs"].get<size_t>();
+    }
+    CHECK(channel_runs == 2);
+    CHECK(((*rate)["channels"].size() == 1) == (*rate)["channel"].is_string());
     CHECK((*rate)["limit"] == 0.005);
     CHECK((*rate)["unit"] == "ratio");
     CHECK((*rate)["mean_actual"].get<double>() > 0.02);
@@ -326,7 +334,8 @@ TEST_CASE("compare on the retry storm says which checks failed for each policy, 
     }
     CHECK(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
       return l.find("error_rate order_ingest") != std::string::npos &&
-             l.find("breached in 2 of 2 runs, mean ") != std::string::npos &&
+             l.find("breached in 2 of 2 runs") != std::string::npos &&
+             l.find(", mean ") != std::string::npos &&
              l.find("% against 0.5%") != std::string::npos;
     }));
   }
@@ -356,10 +365,12 @@ TEST_CASE("--keep-policy-switches lets the runbook replace the policy under test
   const auto j = nlohmann::json::parse(read_file(s / "c/compare.json"));
   REQUIRE(j["notes"].size() == 1);
   CHECK(j["notes"][0].get<std::string>().find("only until on-call does") != std::string::npos);
-  // The switch ends the storm: no-backoff now recovers, ~32-35 minutes after the trigger.
+  // The switch ends the storm: no-backoff now recovers. Service is back ~32-35 minutes after
+  // the trigger, but the orders the storm lost are back in the OMS only once reconciliation has
+  // recreated them: MTTR (damage repaired) ~70 minutes.
   for (const auto& run : j["variants"][0]["runs"]) {
-    CHECK(run["mttr_s"].get<double>() < 3000);
-    CHECK(run["mttr_s"].get<double>() > 1500);
+    CHECK(run["mttr_s"].get<double>() < 5400);
+    CHECK(run["mttr_s"].get<double>() > 3000);
   }
 }
 

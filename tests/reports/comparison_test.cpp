@@ -354,13 +354,26 @@ TEST_CASE("breaches: a missed run and a late one, and checks pinned on different
   CHECK(s[0].breaches[2].tier_name == "standard");
   CHECK(s[0].breaches[2].runs_breached == 1);
 
-  // One check of the score's list, on two channels: two breaches, by channel name.
-  REQUIRE(s[1].breaches.size() == 2);
-  CHECK(s[1].breaches[0].check.channel == "amazon-us");
-  CHECK(s[1].breaches[1].check.channel == "zz-shop");
-  CHECK(*s[1].breaches[0].mean_actual == 700);
-  CHECK(s[1].breaches[1].runs_breached == 1);
-  CHECK(check_label(s[1].breaches[0].check) == "freshness_p95 stock_sync @amazon-us");
+  // One check of the score's list, its worst channel differing between runs: one breach that
+  // counts the channels, in the order the runs named them; no channel in its label.
+  REQUIRE(s[1].breaches.size() == 1);
+  const BreachSummary& fresh = s[1].breaches[0];
+  CHECK(fresh.runs_breached == 2);
+  CHECK(fresh.check.channel.empty());
+  REQUIRE(fresh.channels.size() == 2);
+  CHECK(fresh.channels[0] == std::pair<std::string, size_t>{"zz-shop", 1});
+  CHECK(fresh.channels[1] == std::pair<std::string, size_t>{"amazon-us", 1});
+  CHECK(*fresh.mean_actual == 800);
+  CHECK(check_label(fresh.check) == "freshness_p95 stock_sync");
+  CHECK(breach_text(fresh) ==
+        "breached in 2 of 3 runs (worst channel: zz-shop 1, amazon-us 1), mean 800 s (13m20s) "
+        "against 600 s (10m)");
+  // The same channel in every breaching run is named in the label.
+  channel_score.tiers[0].checks.front().channel = "amazon-us";
+  c.variants[1].runs[0] = measured(1, channel_score);
+  const std::vector<VariantSummary> same = summarize(c);
+  REQUIRE(same[1].breaches.size() == 1);
+  CHECK(check_label(same[1].breaches[0].check) == "freshness_p95 stock_sync @amazon-us");
 }
 
 TEST_CASE("compare.json, the terminal, compare.md and compare.html say why tiers did not hold") {

@@ -98,6 +98,8 @@ Score score() {
   erp.acknowledged = at_s(240);
   erp.actions = {{ActionKind::run_reconciliation, "", at_s(270)},
                  {ActionKind::replay_dead_letter, "ingest", at_s(280)}};
+  erp.restored = at_s(300);
+  erp.repaired = at_s(330);
   erp.recovered = at_s(330);
   erp.mttr = seconds(210);
   FaultIncident slow;
@@ -108,10 +110,16 @@ Score score() {
   slow.detected_by = {"ingest-latency"};
   slow.mttd = seconds(150);
   slow.acknowledged = at_s(420);
+  slow.restored = at_s(480);
+  slow.recovery_note =
+      "service restored at 8m, but damage was not repaired: at the end 12 orders "
+      "missing from the OMS (at most 0 before the onset)";
   FaultIncident release;
   release.fault_id = "bad-release";
   release.onset = at_s(360);
   release.ended = at_s(480);
+  release.restored = at_s(540);
+  release.repaired = at_s(540);
   release.recovered = at_s(540);
   release.mttr = seconds(180);
   s.incidents = {erp, slow, release};
@@ -190,8 +198,8 @@ TEST_CASE("report.md: one tier table row per check, with units and held or breac
                                                        "**breached**"});
   CHECK(cells(critical[1]) == std::vector<std::string>{"critical", "error_rate", "order_ingest",
                                                        "-", "-", "0.4%", "1%", "held"});
-  CHECK(cells(critical[2]) == std::vector<std::string>{"critical", "mttd", "order_ingest",
-                                                       "-", "oms-slow", "150 s (2m30s)", "120 s (2m)",
+  CHECK(cells(critical[2]) == std::vector<std::string>{"critical", "mttd", "order_ingest", "-",
+                                                       "oms-slow", "150 s (2m30s)", "120 s (2m)",
                                                        "**breached**"});
   CHECK(md.find("- **standard**: held (1 check)\n") != std::string::npos);
   CHECK(md.find("- **critical**: breached (2 of 3 checks failed)\n") != std::string::npos);
@@ -222,12 +230,17 @@ TEST_CASE("report.md: the fault timeline flags the missed fault") {
                              "erp-down", "outage", "third_party", "2m",
                              "2m30s (MTTD 30s) by erp-errors", "4m",
                              "run_reconciliation at 4m30s<br>replay_dead_letter ingest at 4m40s",
-                             "5m30s (MTTR 3m30s)", "no"});
+                             "5m", "5m30s (MTTR 3m30s)", "no"});
   CHECK(cells(slow[0]) == std::vector<std::string>{"oms-slow", "latency", "third_party", "4m",
                                                    "6m30s (MTTD 2m30s) by ingest-latency", "7m",
-                                                   "-", "not recovered", "no"});
+                                                   "-", "8m", "not recovered", "no"});
   CHECK(cells(release[0]) == std::vector<std::string>{"bad-release", "error_burst", "release", "6m",
-                                                      "-", "-", "-", "9m (MTTR 3m)", "**missed**"});
+                                                      "-", "-", "-", "9m", "9m (MTTR 3m)",
+                                                      "**missed**"});
+  // Why the unrecovered fault did not recover, from the score.
+  CHECK(md.find("- **oms-slow**: service restored at 8m, but damage was not repaired: at the end "
+                "12 orders missing from the OMS (at most 0 before the onset)") !=
+        std::string::npos);
 }
 
 TEST_CASE("report.md: monitors with firings and false positives, and the business impact") {
@@ -265,8 +278,8 @@ TEST_CASE("report.md: names with pipes, HTML and line breaks stay inside their c
   REQUIRE(rows.size() == 4);  // three checks and the fault
   for (size_t i = 0; i < 3; ++i)
     CHECK(cells(rows[i]).size() == 8);
-  CHECK(cells(rows[3]).size() == 9);
-  CHECK(cells(rows[3])[8] == "**missed**");
+  CHECK(cells(rows[3]).size() == 10);
+  CHECK(cells(rows[3])[9] == "**missed**");
   CHECK(md.find("- **x\\|y** / freshness_p95 order_ingest: a\\<b\\&\"c\" \\| two<br>lines "
                 "(actual") != std::string::npos);
   CHECK(md.find("x|y") == std::string::npos);  // every pipe in a name is escaped
