@@ -35,7 +35,7 @@ std::vector<std::string> run_warnings(const Scenario& s, const WorldResult& r) {
     const ConnectorSpec* spec = find_connector(s, c.name);
     out.push_back(fmt::format(
         "reconciliation connector {} dropped {} repair jobs on a full queue (queue_max {}): "
-        "those repairs were never made; raise its queue_max or lower its repair_per_s",
+        "those repairs were never made; raise its queue_max or lower its repair_rate",
         c.name, count_text(c.stats.jobs_dropped_queue_full),
         spec != nullptr ? count_text(spec->queue_max) : "?"));
   }
