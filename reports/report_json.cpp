@@ -206,6 +206,7 @@ void add_incident(Json& j, const FaultIncident& incident) {
   j["damage"] = {{"orders_missing", d.orders_missing},
                  {"extra_oms_orders", d.extra_oms_orders},
                  {"oversold", d.oversold},
+                 {"stale_price_lines", d.stale_price_lines},
                  {"returns_out_of_sync", d.returns_out_of_sync},
                  {"unmatched_entries", d.unmatched_entries},
                  {"amount", rounded(static_cast<double>(d.money_minor) / 100.0, 2)},
@@ -225,6 +226,7 @@ Json causes_json(const std::vector<CauseSummary>& causes, const std::string& cur
                    {"orders_lost", c.orders_lost},
                    {"orders_duplicated", c.orders_duplicated},
                    {"orders_oversold", c.orders_oversold},
+                   {"stale_price_lines", c.stale_price_lines},
                    {"money", money(c.money_minor, currency)}});
   }
   return out;

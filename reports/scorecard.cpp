@@ -1,5 +1,6 @@
 #include "reports/scorecard.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -99,7 +100,10 @@ std::string_view hit_unit(FaultKind kind) {
 void append_faults(std::string& out, const Scenario& scenario, const WorldResult& r) {
   if (scenario.faults.empty()) return;
   out += fmt::format("\nFaults injected ({})\n", scenario.faults.size());
-  out += fmt::format("  {:<18} {:<19} {:<17} {:>17} {:<12} {}\n", "fault", "kind", "target",
+  size_t w = 18;  // the longest fault id, so the columns stay aligned
+  for (const FaultSpec& f : scenario.faults)
+    w = std::max(w, f.id.size());
+  out += fmt::format("  {:<{}} {:<19} {:<17} {:>17} {:<12} {}\n", "fault", w, "kind", "target",
                      "window", "cause", "touched");
   for (size_t i = 0; i < scenario.faults.size(); ++i) {
     const FaultSpec& f = scenario.faults[i];
@@ -110,7 +114,7 @@ void append_faults(std::string& out, const Scenario& scenario, const WorldResult
         fmt::format("{}-{}{}", scenario::format_duration(f.at),
                     scenario::format_duration(f.at + f.length), f.flap ? " flap" : "");
     const uint64_t hits = i < r.fault_hits.size() ? r.fault_hits[i] : 0;
-    out += fmt::format("  {:<18} {:<19} {:<17} {:>17} {:<12} {} {}\n", f.id, to_string(f.kind),
+    out += fmt::format("  {:<{}} {:<19} {:<17} {:>17} {:<12} {} {}\n", f.id, w, to_string(f.kind),
                        targets, window, to_string(f.cause), grouped(hits), hit_unit(f.kind));
   }
 }
@@ -124,7 +128,10 @@ std::string when(const std::optional<SimTime>& t) {
 void append_incidents(std::string& out, const Score& score) {
   if (score.incidents.empty()) return;
   out += "\nIncident timeline (simulated time)\n";
-  out += fmt::format("  {:<18} {:>8} {:>20} {:>8} {:>7} {:>9} {:>20}\n", "fault", "onset",
+  size_t w = 18;  // the longest fault id, so the columns stay aligned
+  for (const FaultIncident& i : score.incidents)
+    w = std::max(w, i.fault_id.size());
+  out += fmt::format("  {:<{}} {:>8} {:>20} {:>9} {:>7} {:>9} {:>20}\n", "fault", w, "onset",
                      "detected (MTTD)", "acked", "actions", "restored", "repaired (MTTR)");
   for (const FaultIncident& i : score.incidents) {
     const std::string detected =
@@ -139,9 +146,9 @@ void append_incidents(std::string& out, const Score& score) {
       std::string by;
       for (const std::string& m : i.detected_by)
         by += (by.empty() ? "" : ", ") + m;
-      out += fmt::format("  {:<18} detected by {}\n", "", by);
+      out += fmt::format("  {:<{}} detected by {}\n", "", w, by);
     }
-    if (!i.recovery_note.empty()) out += fmt::format("  {:<18} {}\n", "", i.recovery_note);
+    if (!i.recovery_note.empty()) out += fmt::format("  {:<{}} {}\n", "", w, i.recovery_note);
   }
 }
 

@@ -21,6 +21,7 @@ std::vector<CauseSummary> summarize_causes(const Scenario& s, const WorldResult&
       sum.orders_lost += d.orders_missing;
       sum.orders_duplicated += d.extra_oms_orders;
       sum.orders_oversold += d.oversold;
+      sum.stale_price_lines += d.stale_price_lines;
       sum.money_minor += d.money_minor;
     }
     if (!sum.faults.empty()) out.push_back(std::move(sum));

@@ -267,11 +267,13 @@ FaultDamage damage_between(const WorldResult& r, size_t onset_k, size_t until) {
   out.orders_missing = peak_rise(d.orders_missing, onset_k, until);
   out.extra_oms_orders = peak_rise(d.extra_oms_orders, onset_k, until);
   out.oversold = d.oversold[until] - d.oversold[onset_k];
+  out.stale_price_lines = d.stale_price_lines[until] - d.stale_price_lines[onset_k];
   out.returns_out_of_sync = peak_rise(d.returns_out_of_sync, onset_k, until);
   out.unmatched_entries = peak_rise(d.unmatched, onset_k, until);
   out.money_minor = peak_rise(d.orders_missing_minor, onset_k, until) +
                     peak_rise(d.extra_oms_orders_minor, onset_k, until) +
-                    (d.oversold_minor[until] - d.oversold_minor[onset_k]);
+                    (d.oversold_minor[until] - d.oversold_minor[onset_k]) +
+                    (d.stale_price_minor[until] - d.stale_price_minor[onset_k]);
   out.orders_missing_at_end = d.orders_missing[last];
   out.extra_oms_orders_at_end = d.extra_oms_orders[last];
   out.returns_out_of_sync_at_end = d.returns_out_of_sync[last];

@@ -47,7 +47,10 @@ struct FaultDamage {
   uint64_t oversold = 0;          // orders cancelled as oversold in the window
   uint64_t returns_out_of_sync = 0;  // returns not synced (older than the grace), peak rise
   uint64_t unmatched_entries = 0;    // reconciliation's unmatched entries, peak rise
-  int64_t money_minor = 0;  // the value of the missing, duplicated and oversold orders (cents)
+  uint64_t stale_price_lines = 0;    // order lines sold at a stale price in the window
+  // The value of the missing, duplicated and oversold orders, plus what the stale-price lines
+  // were off by (cents).
+  int64_t money_minor = 0;
   // Outstanding at the end of the run (what was never repaired), in the same classes.
   uint64_t orders_missing_at_end = 0;
   uint64_t extra_oms_orders_at_end = 0;
@@ -125,7 +128,10 @@ struct CauseSummary {
   uint64_t orders_lost = 0;         // peak orders missing from the OMS the faults left
   uint64_t orders_duplicated = 0;   // peak extra OMS orders
   uint64_t orders_oversold = 0;
-  int64_t money_minor = 0;  // the value of those orders (cents of the scenario's currency)
+  uint64_t stale_price_lines = 0;
+  // The value of those orders and what the stale-price lines were off by (cents of the
+  // scenario's currency).
+  int64_t money_minor = 0;
 };
 
 struct Score {

@@ -314,6 +314,7 @@ void World::sample_series() {
 void World::sample_damage() {
   const int64_t until_us = (engine.now() - kMissingGrace).us;
   uint64_t stale_lines = 0;
+  int64_t stale_minor = 0;
   uint64_t returns_open = 0;
   for (ChannelState& ch : channels) {
     for (uint64_t& k = ch.missing_cursor; k < ch.flags.size() && ch.placed_at_us[k] <= until_us;
@@ -323,6 +324,7 @@ void World::sample_damage() {
       damage.missing_minor += ch.mock->order_amount_minor(k);
     }
     stale_lines += ch.outcome->price_mismatches;
+    stale_minor += ch.outcome->price_mismatch_minor;
     returns_open += ch.outcome->returns_requested - ch.outcome->returns_synced;
   }
   DamageSeries& d = result.damage;
@@ -333,6 +335,7 @@ void World::sample_damage() {
   d.oversold.push_back(damage.oversold);
   d.oversold_minor.push_back(damage.oversold_minor);
   d.stale_price_lines.push_back(stale_lines);
+  d.stale_price_minor.push_back(stale_minor);
   d.unmapped_states.push_back(result.unmapped_states);
   d.returns_out_of_sync.push_back(returns_open);
   d.unmatched.push_back(result.reconciliation.empty() ? 0

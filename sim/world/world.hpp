@@ -150,6 +150,7 @@ struct DamageSeries {
   std::vector<uint64_t> oversold;
   std::vector<int64_t> oversold_minor;
   std::vector<uint64_t> stale_price_lines;
+  std::vector<int64_t> stale_price_minor;  // their |channel price - ERP price| x quantity
   std::vector<uint64_t> unmapped_states;
   std::vector<uint64_t> returns_out_of_sync;  // returns requested and not yet synced
   std::vector<uint64_t> unmatched;            // at the latest reconciliation run (0 before one)
