@@ -978,14 +978,14 @@ void append_causes(std::string& out, const Score& score, const std::string& curr
   out +=
       "<section id=\"causes\">\n<h2>Failures by cause</h2>\n<div class=\"table-wrap\"><table "
       "class=\"causes\">\n<thead><tr><th>Cause</th><th>Faults</th><th>Touched</th><th>Orders "
-      "lost</th><th>Orders duplicated</th><th>Oversold</th><th>Money</th></tr></thead>\n"
+      "missing (peak)</th><th>Orders duplicated</th><th>Oversold</th><th>Money</th></tr></thead>\n"
       "<tbody>\n";
   for (const CauseSummary& c : score.causes) {
     out += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
         "class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
         to_string(c.cause), xml_text(joined(c.faults, ", ")), grouped(c.errors),
-        grouped(c.orders_lost), grouped(c.orders_duplicated), grouped(c.orders_oversold),
+        grouped(c.orders_missing_peak), grouped(c.orders_duplicated), grouped(c.orders_oversold),
         xml_text(money_text(c.money_minor, currency)));
   }
   out += "</tbody>\n</table></div>\n</section>\n";

@@ -209,13 +209,15 @@ void append_faults(std::string& out, const Scenario& scenario, const Score& scor
 void append_causes(std::string& out, const Score& score, const std::string& currency) {
   if (score.causes.empty()) return;
   out += "\n## Failures by cause\n\n";
-  out += "| Cause | Faults | Touched | Orders lost | Orders duplicated | Oversold | Money |\n";
+  out +=
+      "| Cause | Faults | Touched | Orders missing (peak) | Orders duplicated | Oversold | Money "
+      "|\n";
   out += "|---|---|---:|---:|---:|---:|---:|\n";
   for (const CauseSummary& c : score.causes) {
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", to_string(c.cause),
-                       md_text(joined(c.faults, ", ")), grouped(c.errors), grouped(c.orders_lost),
-                       grouped(c.orders_duplicated), grouped(c.orders_oversold),
-                       md_text(money_text(c.money_minor, currency)));
+                       md_text(joined(c.faults, ", ")), grouped(c.errors),
+                       grouped(c.orders_missing_peak), grouped(c.orders_duplicated),
+                       grouped(c.orders_oversold), md_text(money_text(c.money_minor, currency)));
   }
 }
 

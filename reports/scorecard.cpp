@@ -157,14 +157,15 @@ void append_causes(std::string& out, const Score& score, const std::string& curr
   if (score.causes.empty()) return;
   out += "\nFailures by cause\n";
   out += fmt::format("  {:<12} {:>12} {:>12} {:>12} {:>10} {:>18}  {}\n", "cause", "touched",
-                     "orders lost", "duplicated", "oversold", "money", "faults");
+                     "orders missing", "duplicated", "oversold", "money", "faults");
   for (const CauseSummary& c : score.causes) {
     std::string faults;
     for (const std::string& f : c.faults)
       faults += (faults.empty() ? "" : ", ") + f;
-    out += fmt::format("  {:<12} {:>12} {:>12} {:>12} {:>10} {:>18}  {}\n", to_string(c.cause),
-                       grouped(c.errors), grouped(c.orders_lost), grouped(c.orders_duplicated),
-                       grouped(c.orders_oversold), money_text(c.money_minor, currency), faults);
+    out +=
+        fmt::format("  {:<12} {:>12} {:>12} {:>12} {:>10} {:>18}  {}\n", to_string(c.cause),
+                    grouped(c.errors), grouped(c.orders_missing_peak), grouped(c.orders_duplicated),
+                    grouped(c.orders_oversold), money_text(c.money_minor, currency), faults);
   }
 }
 
@@ -184,11 +185,19 @@ void append_verdict(std::string& out, const Score* score, bool colour) {
   out += fmt::format("\nVerdict: {} ({} of {} SLA tiers breached)\n",
                      paint(score->held() ? "PASS" : "FAIL", score->held()), breached,
                      score->tiers.size());
+  std::vector<std::string> said;
   for (const TierVerdict& t : score->tiers) {
     const std::string word = t.held() ? (t.no_data() ? "no data" : "held") : "BREACHED";
     out += fmt::format("  {:<14} {}  {}\n", t.tier, paint(word, t.held()), tier_summary(t));
     for (const TierCheck& c : t.checks) {
-      if (!c.held) out += fmt::format("    - {}\n", c.reason);
+      if (c.held) continue;
+      // A fault's MTTR can fail two tiers for one reason: say it once.
+      if (std::find(said.begin(), said.end(), c.reason) != said.end()) {
+        out += fmt::format("    - {}: as above\n", check_label(c));
+        continue;
+      }
+      said.push_back(c.reason);
+      out += fmt::format("    - {}\n", c.reason);
     }
   }
 }

@@ -18,7 +18,7 @@ std::vector<CauseSummary> summarize_causes(const Scenario& s, const WorldResult&
       const FaultDamage& d = incidents[f].damage;
       sum.faults.push_back(s.faults[f].id);
       sum.errors += f < r.fault_hits.size() ? r.fault_hits[f] : 0;
-      sum.orders_lost += d.orders_missing;
+      sum.orders_missing_peak += d.orders_missing;
       sum.orders_duplicated += d.extra_oms_orders;
       sum.orders_oversold += d.oversold;
       sum.stale_price_lines += d.stale_price_lines;

@@ -127,15 +127,15 @@ std::string unhealthy_because(const Watch& w, const WorldResult& r, size_t k) {
   const ConnectorOutcome& c = *w.out;
   if (k < c.dead_letter_size_series.size() && c.dead_letter_size_series[k] > w.dead_letters_max) {
     return fmt::format("connector {} still held {} dead letters ({} before the onset)", c.name,
-                       c.dead_letter_size_series[k], w.dead_letters_max);
+                       count_text(c.dead_letter_size_series[k]), count_text(w.dead_letters_max));
   }
   if (k < c.dead_lettered_series.size() && c.dead_lettered_series[k] > 0) {
     return fmt::format("connector {} was still dead-lettering jobs ({} in the last minute)", c.name,
-                       c.dead_lettered_series[k]);
+                       count_text(c.dead_lettered_series[k]));
   }
   if (k < c.queue_depth_series.size() && c.queue_depth_series[k] > w.queue_max) {
     return fmt::format("connector {} still had {} jobs queued (at most {} before the onset)",
-                       c.name, c.queue_depth_series[k], w.queue_max);
+                       c.name, count_text(c.queue_depth_series[k]), count_text(w.queue_max));
   }
   if (k < c.attempts_failed_series.size() && k < c.attempts_ok_series.size()) {
     const double e = ratio(c.attempts_failed_series[k], c.attempts_ok_series[k]);
@@ -185,57 +185,89 @@ std::optional<size_t> first_stable(size_t from, size_t samples, size_t stable, O
 
 // ---- Damage -------------------------------------------------------------------------------------
 
-// One damage class a fault is answerable for, with its level before the onset.
+// How far back a running total's normal pace is read: an hour of samples before the onset.
+constexpr size_t kPaceSamples = 60;
+
+// One damage class a fault is answerable for, with its level (or pace) before the onset.
 struct DamageWatch {
   const std::vector<uint64_t>* series = nullptr;
-  bool running_total = false;  // cannot go down: judged on its rise per sample
-  uint64_t baseline = 0;       // level classes: the most in the samples before the onset;
-                               // running totals: the largest rise in one sample before it
-  std::string_view what;       // "orders missing from the OMS", ...
+  bool running_total = false;  // cannot go down: judged on how fast it rises
+  // Level classes: the most in the 10 samples before the onset. Running totals: the most it
+  // rose over any `window` samples in the hour before the onset (one quiet minute is no pace).
+  uint64_t baseline = 0;
+  size_t window = 1;      // samples a repair must hold for (response.stable_for)
+  std::string_view what;  // "orders missing from the OMS", ...
 
   uint64_t at(size_t k) const { return k < series->size() ? (*series)[k] : series->back(); }
-  uint64_t rise(size_t k) const { return k == 0 ? at(0) : at(k) - at(k - 1); }
-  bool ok(size_t k) const { return (running_total ? rise(k) : at(k)) <= baseline; }
+  // The rise over the `window` samples starting at k (from sample k - 1 to k + window - 1).
+  uint64_t rise_from(size_t k) const { return at(k + window - 1) - (k == 0 ? 0 : at(k - 1)); }
+  // Whether the `window` samples starting at k are no worse than before the onset.
+  bool ok_from(size_t k) const {
+    if (running_total) return rise_from(k) <= baseline;
+    for (size_t i = k; i < k + window; ++i) {
+      if (at(i) > baseline) return false;
+    }
+    return true;
+  }
 };
 
-std::vector<DamageWatch> damage_watches(const Scenario& s, const WorldResult& r, size_t f,
-                                        size_t onset_k) {
-  std::vector<DamageWatch> out;
-  if (f >= r.fault_connectors.size() || r.damage.orders_missing.empty()) return out;
-  bool orders = false;
-  bool stock = false;
-  bool prices = false;
-  bool states = false;
-  bool returns = false;
+// The damage classes a fault answers for: those of the flows whose connectors it touched.
+struct Answerable {
+  bool orders = false;   // order_ingest, reconciliation: missing and duplicated orders
+  bool stock = false;    // stock_sync: oversells
+  bool prices = false;   // price_sync: stale-price lines
+  bool states = false;   // fulfillment: unmapped states
+  bool returns = false;  // returns: returns not synced
+};
+
+Answerable answerable(const Scenario& s, const WorldResult& r, size_t f) {
+  Answerable a;
+  if (f >= r.fault_connectors.size()) return a;
   for (const std::string& name : r.fault_connectors[f]) {
     const ConnectorSpec* c = find_connector(s, name);
     if (c == nullptr) continue;
-    orders |= c->flow == FlowKind::order_ingest || c->flow == FlowKind::reconciliation;
-    stock |= c->flow == FlowKind::stock_sync;
-    prices |= c->flow == FlowKind::price_sync;
-    states |= c->flow == FlowKind::fulfillment;
-    returns |= c->flow == FlowKind::returns;
+    a.orders |= c->flow == FlowKind::order_ingest || c->flow == FlowKind::reconciliation;
+    a.stock |= c->flow == FlowKind::stock_sync;
+    a.prices |= c->flow == FlowKind::price_sync;
+    a.states |= c->flow == FlowKind::fulfillment;
+    a.returns |= c->flow == FlowKind::returns;
   }
+  return a;
+}
+
+std::vector<DamageWatch> damage_watches(const Scenario& s, const WorldResult& r,
+                                        const Answerable& a, size_t onset_k) {
+  std::vector<DamageWatch> out;
+  if (r.damage.orders_missing.empty()) return out;
   const DamageSeries& d = r.damage;
+  const size_t window = stable_samples(s, r.sample_interval.us);
   const auto add = [&](const std::vector<uint64_t>& series, bool running, std::string_view what) {
-    DamageWatch w{&series, running, 0, what};
-    const size_t first = onset_k > kBaselineSamples ? onset_k - kBaselineSamples : 0;
-    for (size_t k = first; k <= onset_k && k < series.size(); ++k) {
-      w.baseline = std::max(w.baseline, running ? (k == first ? 0 : w.rise(k)) : w.at(k));
+    DamageWatch w{&series, running, 0, window, what};
+    if (!running) {
+      const size_t first = onset_k > kBaselineSamples ? onset_k - kBaselineSamples : 0;
+      for (size_t k = first; k <= onset_k; ++k)
+        w.baseline = std::max(w.baseline, w.at(k));
+    } else if (onset_k + 1 >= window + 1) {
+      // Every window that ends at or before the onset, in the hour before it.
+      const size_t first = onset_k + 1 > kPaceSamples + window ? onset_k + 1 - kPaceSamples : 1;
+      for (size_t k = first; k + window - 1 <= onset_k; ++k)
+        w.baseline = std::max(w.baseline, w.rise_from(k));
+    } else if (onset_k >= 1) {
+      w.baseline = w.at(onset_k) - w.at(0);  // less than a window before the onset
     }
     out.push_back(w);
   };
-  if (orders) {
+  if (a.orders) {
     add(d.orders_missing, false, "orders missing from the OMS");
     add(d.extra_oms_orders, false, "duplicate OMS orders not cancelled");
   }
-  if (returns) add(d.returns_out_of_sync, false, "returns not synced");
+  if (a.returns) add(d.returns_out_of_sync, false, "returns not synced");
   // Not reconciliation's unmatched count: it is a view of the classes above (plus revenue
   // entries) refreshed only when reconciliation runs, so it would hold repair back to its next
   // run. It is reported in FaultDamage.
-  if (stock) add(d.oversold, true, "orders oversold");
-  if (prices) add(d.stale_price_lines, true, "order lines sold at a stale price");
-  if (states) add(d.unmapped_states, true, "shipment states unmapped");
+  if (a.stock) add(d.oversold, true, "orders oversold");
+  if (a.prices) add(d.stale_price_lines, true, "order lines sold at a stale price");
+  if (a.states) add(d.unmapped_states, true, "shipment states unmapped");
   return out;
 }
 
@@ -257,27 +289,41 @@ int64_t peak_rise(const std::vector<int64_t>& series, size_t onset_k, size_t unt
   return peak - base;
 }
 
-FaultDamage damage_between(const WorldResult& r, size_t onset_k, size_t until) {
+// What the fault left in the classes it answers for, from its onset to `until`; the others stay
+// 0, so overlapping faults of other flows do not share their damage.
+FaultDamage damage_between(const WorldResult& r, const Answerable& a, size_t onset_k,
+                           size_t until) {
   const DamageSeries& d = r.damage;
   FaultDamage out;
   if (d.orders_missing.empty()) return out;
   const size_t last = d.orders_missing.size() - 1;
   until = std::min(until, last);
   onset_k = std::min(onset_k, last);
-  out.orders_missing = peak_rise(d.orders_missing, onset_k, until);
-  out.extra_oms_orders = peak_rise(d.extra_oms_orders, onset_k, until);
-  out.oversold = d.oversold[until] - d.oversold[onset_k];
-  out.stale_price_lines = d.stale_price_lines[until] - d.stale_price_lines[onset_k];
-  out.returns_out_of_sync = peak_rise(d.returns_out_of_sync, onset_k, until);
-  out.unmatched_entries = peak_rise(d.unmatched, onset_k, until);
-  out.money_minor = peak_rise(d.orders_missing_minor, onset_k, until) +
-                    peak_rise(d.extra_oms_orders_minor, onset_k, until) +
-                    (d.oversold_minor[until] - d.oversold_minor[onset_k]) +
-                    (d.stale_price_minor[until] - d.stale_price_minor[onset_k]);
-  out.orders_missing_at_end = d.orders_missing[last];
-  out.extra_oms_orders_at_end = d.extra_oms_orders[last];
-  out.returns_out_of_sync_at_end = d.returns_out_of_sync[last];
-  out.unmatched_entries_at_end = d.unmatched[last];
+  if (a.orders) {
+    out.orders_missing = peak_rise(d.orders_missing, onset_k, until);
+    out.extra_oms_orders = peak_rise(d.extra_oms_orders, onset_k, until);
+    out.money_minor += peak_rise(d.orders_missing_minor, onset_k, until) +
+                       peak_rise(d.extra_oms_orders_minor, onset_k, until);
+    out.orders_missing_at_end = d.orders_missing[last];
+    out.extra_oms_orders_at_end = d.extra_oms_orders[last];
+  }
+  if (a.stock) {
+    out.oversold = d.oversold[until] - d.oversold[onset_k];
+    out.money_minor += d.oversold_minor[until] - d.oversold_minor[onset_k];
+  }
+  if (a.prices) {
+    out.stale_price_lines = d.stale_price_lines[until] - d.stale_price_lines[onset_k];
+    out.money_minor += d.stale_price_minor[until] - d.stale_price_minor[onset_k];
+  }
+  if (a.states) out.unmapped_states = d.unmapped_states[until] - d.unmapped_states[onset_k];
+  if (a.returns) {
+    out.returns_out_of_sync = peak_rise(d.returns_out_of_sync, onset_k, until);
+    out.returns_out_of_sync_at_end = d.returns_out_of_sync[last];
+  }
+  if (a.orders || a.returns) {
+    out.unmatched_entries = peak_rise(d.unmatched, onset_k, until);
+    out.unmatched_entries_at_end = d.unmatched[last];
+  }
   return out;
 }
 
@@ -297,12 +343,15 @@ void score_recovery(const Scenario& s, const WorldResult& r, size_t f, FaultInci
                        [&](const Watch& w) { return healthy(w, r, k); });
   };
   const std::optional<size_t> restored_k = first_stable(from, samples, stable, healthy_at);
-  const std::vector<DamageWatch> damage = damage_watches(s, r, f, onset_k);
-  const auto repaired_at = [&](size_t k) {
-    return std::all_of(damage.begin(), damage.end(), [&](const DamageWatch& d) { return d.ok(k); });
-  };
+  const Answerable classes = answerable(s, r, f);
+  const std::vector<DamageWatch> damage = damage_watches(s, r, classes, onset_k);
   std::optional<size_t> repaired_k;
-  if (restored_k) repaired_k = first_stable(*restored_k, samples, stable, repaired_at);
+  for (size_t k = restored_k.value_or(samples); !repaired_k && k + stable <= samples; ++k) {
+    if (std::all_of(damage.begin(), damage.end(),
+                    [&](const DamageWatch& d) { return d.ok_from(k); })) {
+      repaired_k = k;
+    }
+  }
   const auto time_of = [&](size_t k) {
     return SimTime{} + microseconds(static_cast<int64_t>(k) * step_us);
   };
@@ -310,8 +359,8 @@ void score_recovery(const Scenario& s, const WorldResult& r, size_t f, FaultInci
   if (repaired_k) incident.repaired = time_of(*repaired_k);
   incident.recovered = incident.repaired;
   if (incident.recovered) incident.mttr = *incident.recovered - incident.onset;
-  incident.damage =
-      damage_between(r, onset_k, repaired_k ? *repaired_k : (samples == 0 ? 0 : samples - 1));
+  incident.damage = damage_between(r, classes, onset_k,
+                                   repaired_k ? *repaired_k : (samples == 0 ? 0 : samples - 1));
   if (incident.recovered || samples == 0) return;
   // Not recovered: say what was still wrong at the last sample.
   const size_t last = samples - 1;
@@ -329,15 +378,20 @@ void score_recovery(const Scenario& s, const WorldResult& r, size_t f, FaultInci
         scenario::format_duration(s.response.stable_for));
     return;
   }
+  // The last window that fits, or what there is after the restoration.
+  const size_t tail = samples >= stable ? samples - stable : 0;
+  const std::string window_text = scenario::format_duration(s.response.stable_for);
   std::string open;
   for (const DamageWatch& d : damage) {
-    if (d.ok(last)) continue;
+    if (d.ok_from(tail)) continue;
     open += open.empty() ? "" : "; ";
-    open +=
-        d.running_total
-            ? fmt::format("{} rose by {} in the last minute (at most {} before the onset)", d.what,
-                          d.rise(last), d.baseline)
-            : fmt::format("{} {} (at most {} before the onset)", d.at(last), d.what, d.baseline);
+    open += d.running_total ? fmt::format(
+                                  "{} rose by {} in the last {} (at most {} in any {} of the hour "
+                                  "before the onset)",
+                                  d.what, count_text(d.rise_from(tail)), window_text,
+                                  count_text(d.baseline), window_text)
+                            : fmt::format("{} {} (at most {} before the onset)",
+                                          count_text(d.at(last)), d.what, count_text(d.baseline));
   }
   incident.recovery_note =
       open.empty()

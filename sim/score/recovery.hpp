@@ -10,10 +10,25 @@
 //     tier target: at most its own failure ratio over the 10 samples before the onset, plus 0.5
 //     percentage point);
 // and, for flows whose tier sets freshness_p95, the p95 sync delay delivered on the channels
-// those connectors serve is within the target. The fault has recovered at the first sample of
-// the first run of healthy samples lasting response.stable_for, at or after it ended; it has
-// not recovered when no such run fits before the end. MTTR = recovered - onset, measured on the
-// series' 1-minute samples: it may be up to one sample late, never early.
+// those connectors serve is within the target. Service is *restored* at the first sample of the
+// first run of healthy samples lasting response.stable_for, at or after the fault ended.
+//
+// Damage. The fault's damage is *repaired* at the first sample at or after the restoration that
+// starts a run of response.stable_for samples in which the damage of the flows it touched
+// (WorldResult::damage) is no worse than before the onset (the 10 samples before it):
+//   order_ingest, reconciliation   orders missing from the OMS, duplicate OMS orders not
+//                                  cancelled: at most their most before the onset;
+//   returns                        returns not synced: likewise;
+//   stock_sync, price_sync,        oversells, stale-price lines, unmapped states (running
+//   fulfillment                    totals): risen per sample at most as much as before.
+// Whatever repaired it counts: reconciliation, a runbook action, the connectors' own retries.
+// Reconciliation's unmatched count is not used: it is refreshed only when reconciliation runs,
+// and would hold the repair back to its next run.
+//
+// The fault has recovered when its damage is repaired; MTTR = repaired - onset, measured on the
+// series' 1-minute samples: it may be up to one sample late, never early. A fault that never
+// recovered gets a recovery_note saying what was still wrong at the end. Its damage
+// (FaultIncident::damage) is measured from the onset to the repair, or to the end.
 //
 // Response. A detected fault is acknowledged at the first acknowledgement at or after its
 // detection, or at its detection when on-call had already acknowledged an incident still open;
@@ -25,7 +40,8 @@
 
 namespace syncdrill {
 
-// Fills recovered/mttr, acknowledged and actions of each incident (detection already scored).
+// Fills restored, repaired, recovered/mttr, recovery_note, damage, acknowledged and actions of
+// each incident (detection already scored).
 void score_response(const Scenario& scenario, const WorldResult& result, Score& score);
 
 }  // namespace syncdrill

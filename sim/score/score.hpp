@@ -125,7 +125,7 @@ struct CauseSummary {
   FaultCause cause = FaultCause::third_party;
   std::vector<std::string> faults;  // fault ids, scenario order
   uint64_t errors = 0;              // requests, deliveries, events, jobs the faults acted on
-  uint64_t orders_lost = 0;         // peak orders missing from the OMS the faults left
+  uint64_t orders_missing_peak = 0;  // orders missing from the OMS at once (lost or held up)
   uint64_t orders_duplicated = 0;   // peak extra OMS orders
   uint64_t orders_oversold = 0;
   uint64_t stale_price_lines = 0;

@@ -373,7 +373,7 @@ void dropped(const Scenario& s, const WorldResult& r, FlowKind flow, uint64_t li
     const ConnectorSpec* spec = find_connector(s, co.name);
     names +=
         (names.empty() ? "" : ", ") +
-        fmt::format("{} {} (queue_max {})", co.name, count_text(co.stats.jobs_dropped_queue_full),
+        fmt::format("{}: {}, queue_max {}", co.name, count_text(co.stats.jobs_dropped_queue_full),
                     spec != nullptr ? count_text(spec->queue_max) : "?");
   }
   if (offered == 0) {

@@ -58,7 +58,7 @@ TEST_CASE("failures by cause sum their faults' hits and damage, in cause order")
   CHECK(score.causes[0].errors == r.fault_hits[1]);
   CHECK(score.causes[1].errors == r.fault_hits[0]);
   const FaultDamage& outage = score.incidents[0].damage;
-  CHECK(score.causes[1].orders_lost == outage.orders_missing);
+  CHECK(score.causes[1].orders_missing_peak == outage.orders_missing);
   CHECK(score.causes[1].money_minor == outage.money_minor);
   // ~5 orders/s for 5 minutes met the outage and were lost at once: ~1,500 missing at the peak.
   CHECK(outage.orders_missing > 1200);
@@ -84,8 +84,8 @@ TEST_CASE("reconciliation dropping repairs on a full queue is a warning with the
   CHECK(dropped.check == "dropped");
   CHECK_FALSE(dropped.held);
   CHECK(dropped.actual == static_cast<double>(recon.stats.jobs_dropped_queue_full));
-  CHECK(dropped.reason.find("recon " + count_text(recon.stats.jobs_dropped_queue_full) +
-                            " (queue_max 5)") != std::string::npos);
+  CHECK(dropped.reason.find("recon: " + count_text(recon.stats.jobs_dropped_queue_full) +
+                            ", queue_max 5") != std::string::npos);
   // With room in the queue there is nothing to warn of.
   Scenario roomy = s;
   roomy.connectors[1].queue_max = 100'000;
