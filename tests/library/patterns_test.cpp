@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "reports/report_json.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
+#include "sim/score/tier_checks.hpp"
 #include "tests/library/library_run.hpp"
 
 namespace syncdrill {
@@ -33,6 +35,7 @@ struct Edit {
 };
 
 struct Variant {
+  Scenario scenario;
   WorldResult result;
   Score score;
 };
@@ -53,8 +56,9 @@ Variant run_variant(const std::string& file, const std::vector<Edit>& edits) {
   const LoadResult loaded = load_scenario_text(text, drill_path(file));
   REQUIRE(loaded.ok());
   Variant v;
-  v.result = run_world(*loaded.scenario, loaded.scenario->seed);
-  v.score = score_run(*loaded.scenario, v.result);
+  v.scenario = *loaded.scenario;
+  v.result = run_world(v.scenario, v.scenario.seed);
+  v.score = score_run(v.scenario, v.result);
   return v;
 }
 
@@ -97,6 +101,19 @@ std::vector<std::string> breaches(const TierVerdict& t) {
     if (!c.held) out.push_back(c.check + "/" + c.subject);
   }
   return out;
+}
+
+// The check `name` of a tier on `flow` (not mttd or mttr: those come once per fault).
+const TierCheck& check_of(const TierVerdict& t, const std::string& name, FlowKind flow) {
+  for (const TierCheck& c : t.checks) {
+    if (c.check == name && c.flow == flow) return c;
+  }
+  FAIL("no check ", name, " on ", to_string(flow), " in tier ", t.tier);
+  return t.checks.front();  // not reached
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
 }
 
 bool has_action(const FaultIncident& i, ActionKind kind) {
@@ -145,8 +162,16 @@ TEST_CASE("library stock-drift: a stalled marketplace feed oversells it, caught 
     CHECK(mttd_of(*i) <= minutes(25));
     REQUIRE(!i->detected_by.empty());
     CHECK(i->detected_by.front() == "amazon-us-oversells");
-    CHECK(mttr_of(*i) >= minutes(40));
+    // Service is back ~42 minutes in (the consumer restarts at 70m and drains its backlog, the
+    // webhooks succeed again); the damage is repaired once oversells no longer rise faster than
+    // before the onset, at the restore or a few minutes after it.
+    REQUIRE(i->restored.has_value());
+    CHECK(*i->restored - i->onset >= minutes(40));
+    CHECK(*i->restored - i->onset <= minutes(44));
+    CHECK(mttr_of(*i) >= *i->restored - i->onset);
     CHECK(mttr_of(*i) <= minutes(55));
+    CHECK(i->repaired == i->recovered);
+    CHECK(i->recovery_note.empty());
     CHECK(has_action(*i, ActionKind::raise_safety_buffer));
   }
   // The delay monitor sees nothing until the stalled backlog lands, ~45 minutes late.
@@ -155,11 +180,27 @@ TEST_CASE("library stock-drift: a stalled marketplace feed oversells it, caught 
   CHECK(delay.firings[0].start >= at(minutes(70)));
   CHECK(delay.firings[0].start <= at(minutes(75)));
   CHECK(delay.firings[0].value > 40 * 60);
-  // Only detection misses its target.
+  // Detection misses its target for both faults, and stock sync freshness breaks on the one
+  // channel whose feed stalled: judged per channel, Amazon US's p95 is the backlog's ~43
+  // minutes, while over every channel together (the DTC store is pushed every second) it stays
+  // under the target, near the marketplaces' 5-minute feed interval.
   CHECK(!run.score.held());
-  for (const std::string& b : breaches(tier(run.score, "critical")))
-    CHECK(b.rfind("mttd/", 0) == 0);
-  CHECK(breaches(tier(run.score, "critical")).size() == 2);
+  const TierVerdict& critical = tier(run.score, "critical");
+  CHECK(breaches(critical) == std::vector<std::string>{"mttd/order-webhooks-failing",
+                                                       "freshness_p95/",
+                                                       "mttd/stock-consumer-stall"});
+  const TierCheck& stock_fresh = check_of(critical, "freshness_p95", FlowKind::stock_sync);
+  CHECK(!stock_fresh.held);
+  CHECK(stock_fresh.channel == "amazon-us");
+  REQUIRE(stock_fresh.actual.has_value());
+  CHECK(*stock_fresh.actual >= 40 * 60);
+  CHECK(*stock_fresh.actual <= 46 * 60);
+  REQUIRE(stock_fresh.merged.has_value());
+  CHECK(*stock_fresh.merged >= 4 * 60);
+  CHECK(*stock_fresh.merged < stock_fresh.limit);
+  CHECK(contains(stock_fresh.reason, "on amazon-us"));
+  // The backup poll keeps Amazon US orders inside the ingest target.
+  CHECK(check_of(critical, "freshness_p95", FlowKind::order_ingest).held);
   CHECK(tier(run.score, "standard").held());
   CHECK(tier(run.score, "batch").held());
 
@@ -174,6 +215,7 @@ TEST_CASE("library stock-drift: a stalled marketplace feed oversells it, caught 
     CHECK(channel(quiet.result, "amazon-us").oversold < 60);
     CHECK(channel(quiet.result, "amazon-us").oversold * 4 < us.oversold);
     CHECK(monitor(quiet.score, "amazon-us-oversells").firings.empty());
+    CHECK(check_of(tier(quiet.score, "critical"), "freshness_p95", FlowKind::stock_sync).held);
   }
   // A queue-depth alert on the stalled connector meets the 10-minute target.
   {
@@ -216,10 +258,22 @@ TEST_CASE("library duplicate-orders: retries without keys duplicate orders recon
     CAPTURE(id);
     CHECK(mttd_of(i) == minutes(35));
     CHECK(i.detected_by == std::vector<std::string>{"recon-unmatched"});
-    // Healthy calls again minutes after the faults end, before anyone knows.
-    CHECK(mttr_of(i) >= minutes(20));
-    CHECK(mttr_of(i) <= minutes(40));
-    CHECK(*i.mttr < *i.mttd);
+    // Service is restored minutes after the faults end, before anyone knows...
+    REQUIRE(i.restored.has_value());
+    CHECK(*i.restored - i.onset >= minutes(20));
+    CHECK(*i.restored - i.onset <= minutes(40));
+    CHECK(*i.restored < *i.detected);
+    // ...but the damage is never repaired: no duplicate is cancelled, so the extra OMS orders
+    // stay at their peak to the end, and the note says how many.
+    CHECK(!i.repaired.has_value());
+    CHECK(!i.recovered.has_value());
+    CHECK(!i.mttr.has_value());
+    CHECK(i.damage.extra_oms_orders_at_end == extra);
+    CHECK(i.damage.extra_oms_orders_at_end == r.damage.extra_oms_orders.back());
+    CHECK(i.damage.extra_oms_orders == extra);  // none before the onset
+    CHECK(i.damage.orders_missing_at_end == 0);
+    CHECK(contains(i.recovery_note, count_text(extra) + " duplicate OMS orders not cancelled"));
+    CHECK(contains(i.recovery_note, "(at most 0 before the onset)"));
   }
   // The scheduled runs at 60m and 120m and the runbook's one in between. The duplicates have
   // all gone to the warehouse: reconciliation reverses their revenue, cancels none.
@@ -232,8 +286,23 @@ TEST_CASE("library duplicate-orders: retries without keys duplicate orders recon
   CHECK(r.duplicates_cancelled == 0);
   CHECK(r.revenue_entries_reversed >= 150);
   CHECK(r.revenue_entries_reversed <= 400);
-  // The tiers count lost orders and failed calls, not duplicates: every tier holds.
-  CHECK(run.score.held());
+  // The critical tier allows no duplicated order (base/topology.yaml): it fails on that alone,
+  // with the count per channel in its reason. Batch fails too: the last reconciliation run
+  // still finds every duplicate (and the revenue entries of the redeliveries after it).
+  CHECK(!run.score.held());
+  const TierVerdict& critical = tier(run.score, "critical");
+  CHECK(breaches(critical) == std::vector<std::string>{"duplicated/"});
+  const TierCheck& dup = check_of(critical, "duplicated", FlowKind::order_ingest);
+  CHECK(dup.limit == 0);
+  CHECK(dup.actual == static_cast<double>(total_duplicated(r)));
+  CHECK(contains(dup.reason, count_text(total_duplicated(r)) + " orders were duplicated"));
+  CHECK(contains(dup.reason, "amazon-us " + count_text(channel(r, "amazon-us").duplicated)));
+  CHECK(contains(dup.reason, count_text(extra) + " extra OMS orders"));
+  CHECK(tier(run.score, "standard").held());
+  const TierVerdict& batch = tier(run.score, "batch");
+  CHECK(breaches(batch) == std::vector<std::string>{"unmatched_end/"});
+  CHECK(check_of(batch, "unmatched_end", FlowKind::reconciliation).actual ==
+        static_cast<double>(r.reconciliation.back().unmatched()));
 
   // The same seed gives the same report, byte for byte.
   const bool same_report = run_library("duplicate-orders.yaml").report_json == run.report_json;
@@ -247,6 +316,20 @@ TEST_CASE("library duplicate-orders: retries without keys duplicate orders recon
     CHECK(keyed.result.fault_hits[1] > 0);
     CHECK(total_duplicated(keyed.result) == 0);
     CHECK(monitor(keyed.score, "recon-unmatched").firings.empty());
+    // So the duplicated check holds on a measured 0, and every tier holds.
+    const TierCheck& keyed_dup =
+        check_of(tier(keyed.score, "critical"), "duplicated", FlowKind::order_ingest);
+    CHECK(keyed_dup.held);
+    CHECK(!keyed_dup.no_data);
+    CHECK(keyed_dup.actual == 0.0);
+    CHECK(keyed.score.held());
+    // With nothing to repair, each fault recovers when its service is restored.
+    for (const FaultIncident& i : keyed.score.incidents) {
+      CAPTURE(i.fault_id);
+      REQUIRE(i.restored.has_value());
+      CHECK(i.repaired == i.restored);
+      CHECK(mttr_of(i) <= minutes(40));
+    }
   }
 }
 
@@ -275,8 +358,91 @@ TEST_CASE("library fulfillment-handoff: a mapping regression is caught and rolle
   CHECK(i.actions[0].kind == ActionKind::rollback);
   CHECK(i.actions[1].kind == ActionKind::replay_dead_letter);
   CHECK(i.actions[1].at == i.actions[0].at + minutes(5));
-  CHECK(run.score.held());
-  CHECK(breaches(tier(run.score, "standard")).empty());
+  CHECK(i.repaired == i.restored);  // the replay cleared the drift with the restore
+  // Detected and rolled back in time, but the standard tier allows 1% of shipment states
+  // unmapped (base/topology.yaml): the ~7 minutes of the regression before the rollback leave
+  // ~2.2% of the run's status updates unmapped, so the drill fails on that check alone.
+  CHECK(!run.score.held());
+  const TierVerdict& standard = tier(run.score, "standard");
+  CHECK(breaches(standard) == std::vector<std::string>{"unmapped_rate/"});
+  const TierCheck& unmapped = check_of(standard, "unmapped_rate", FlowKind::fulfillment);
+  REQUIRE(r.status_updates > 0);
+  const double rate =
+      static_cast<double>(r.unmapped_states) / static_cast<double>(r.status_updates);
+  REQUIRE(unmapped.actual.has_value());
+  CHECK(*unmapped.actual == doctest::Approx(rate));
+  CHECK(rate >= 0.018);
+  CHECK(rate <= 0.026);
+  CHECK(unmapped.limit == doctest::Approx(0.01));
+  CHECK(contains(unmapped.reason, count_text(r.unmapped_states) + " of " +
+                                      count_text(r.status_updates) + " shipment states"));
+  CHECK(tier(run.score, "critical").held());
+  CHECK(tier(run.score, "batch").held());
+  // Nothing queued beyond the connector's room: the dropped check holds on a measured 0.
+  const TierCheck& kept = check_of(standard, "dropped", FlowKind::fulfillment);
+  CHECK(kept.held);
+  CHECK(kept.actual == 0.0);
+
+  // Without the release (and so without its runbook) every state maps and the drill passes.
+  {
+    const Variant intact = run_variant(
+        "fulfillment-handoff.yaml",
+        {{"  - {id: fulfil-release-mapping, kind: mapping_regression, target: fulfil, at: 45m, "
+          "for: 2h,\n     remove: [shipped], cause: release}\n",
+          ""},
+         {"\nfaults:\n", "\nfaults: []\n"},
+         {"  runbook:\n    - {action: rollback, target: fulfil-release-mapping, on: "
+          "unmapped-states, delay: 5m}\n    - {action: replay_dead_letter, target: fulfil, on: "
+          "unmapped-states, delay: 10m}\n",
+          "  runbook: []\n"}});
+    CHECK(intact.result.unmapped_states == 0);
+    CHECK(intact.result.status_updates * 10 > r.status_updates * 9);  // the same shipments
+    const TierCheck& mapped =
+        check_of(tier(intact.score, "standard"), "unmapped_rate", FlowKind::fulfillment);
+    CHECK(mapped.held);
+    CHECK(mapped.actual == 0.0);
+    CHECK(intact.score.held());
+  }
+
+  // A fulfillment connector cut down to 4 workers and a 10-job queue cannot keep up with the
+  // warehouse: the jobs it drops on its full queue are in the business impact and breach the
+  // `dropped` check (0 allowed), which names the connector and its queue_max.
+  {
+    const Variant cramped = run_variant(
+        "fulfillment-handoff.yaml",
+        {{"\nfaults:\n",
+          "\nconnectors:\n  - {name: fulfil, workers: 4, queue_max: 10}\n\nfaults:\n"}});
+    const uint64_t dropped = connector(cramped.result, "fulfil").stats.jobs_dropped_queue_full;
+    CHECK(dropped >= 100);
+    CHECK(dropped <= 5000);
+    const Impact impact = total_impact(cramped.result);
+    CHECK(impact.jobs_dropped == dropped);  // no other connector dropped anything
+    CHECK(dropped_by_flow(cramped.result) ==
+          std::vector<std::pair<FlowKind, uint64_t>>{{FlowKind::fulfillment, dropped}});
+    bool row_found = false;
+    for (const ImpactRow& row : impact_rows(impact, cramped.result, cramped.scenario.currency)) {
+      if (row.measure != "Work dropped on a full queue") continue;
+      row_found = true;
+      CHECK(row.count == dropped);
+      CHECK(row.note == "fulfillment " + count_text(dropped));
+    }
+    CHECK(row_found);
+    const nlohmann::ordered_json json =
+        report_json(cramped.scenario, RunIdentity{"fulfillment-handoff-cramped.yaml", "", 1},
+                    cramped.result, nullptr, &cramped.score);
+    CHECK(json["impact"]["jobs_dropped_queue_full"].get<uint64_t>() == dropped);
+    CHECK(json["impact"]["jobs_dropped_by_flow"].size() == 1);
+    CHECK(json["impact"]["jobs_dropped_by_flow"]["fulfillment"].get<uint64_t>() == dropped);
+
+    const TierVerdict& cramped_standard = tier(cramped.score, "standard");
+    const TierCheck& full = check_of(cramped_standard, "dropped", FlowKind::fulfillment);
+    CHECK(!full.held);
+    CHECK(full.limit == 0);
+    CHECK(full.actual == static_cast<double>(dropped));
+    CHECK(contains(full.reason, "fulfil " + count_text(dropped) + " (queue_max 10)"));
+    const std::vector<std::string> failed = breaches(cramped_standard);
+    CHECK(std::find(failed.begin(), failed.end(), "dropped/") != failed.end());
+  }
 
   // Without the runbook the regression outlasts the drill and the tier fails.
   {
@@ -289,6 +455,8 @@ TEST_CASE("library fulfillment-handoff: a mapping regression is caught and rolle
     CHECK(alone.result.unmapped_states > 10 * r.unmapped_states);
     CHECK(!alone.score.incidents[0].recovered.has_value());
     CHECK(!alone.score.held());
+    CHECK(breaches(tier(alone.score, "standard")) ==
+          std::vector<std::string>{"error_rate/", "unmapped_rate/", "mttr/fulfil-release-mapping"});
   }
 }
 
@@ -314,17 +482,22 @@ TEST_CASE("library price-mismatch: a stale feed to one market sells at wrong pri
   CHECK(mttr_of(i) <= minutes(65));
   CHECK(has_action(i, ActionKind::rollback));
   CHECK(i.ended < i.onset + hours(1));
-  // Price sync freshness breaks `standard`; the other tiers hold.
+  // Price sync freshness breaks `standard`, on Amazon EU: judged per channel its p95 is ~45
+  // minutes, the withheld changes sent when the export is back; over every channel together
+  // (the DTC store pushed at once, Amazon US on its 5-minute feed) it is ~30. The other tiers
+  // hold.
   CHECK(!run.score.held());
   const TierVerdict& standard = tier(run.score, "standard");
-  bool freshness_breached = false;
-  for (const TierCheck& c : standard.checks) {
-    if (c.check != "freshness_p95" || c.flow != FlowKind::price_sync) continue;
-    freshness_breached = !c.held;
-    CHECK(c.actual >= 20 * 60);
-    CHECK(c.actual <= 45 * 60);
-  }
-  CHECK(freshness_breached);
+  CHECK(breaches(standard) == std::vector<std::string>{"freshness_p95/"});
+  const TierCheck& price_fresh = check_of(standard, "freshness_p95", FlowKind::price_sync);
+  CHECK(price_fresh.channel == "amazon-eu");
+  REQUIRE(price_fresh.actual.has_value());
+  CHECK(*price_fresh.actual >= 40 * 60);
+  CHECK(*price_fresh.actual <= 60 * 60);
+  REQUIRE(price_fresh.merged.has_value());
+  CHECK(*price_fresh.merged >= 20 * 60);
+  CHECK(*price_fresh.merged < *price_fresh.actual);
+  CHECK(contains(price_fresh.reason, "on amazon-eu"));
   CHECK(tier(run.score, "critical").held());
   CHECK(tier(run.score, "batch").held());
 
@@ -337,6 +510,7 @@ TEST_CASE("library price-mismatch: a stale feed to one market sells at wrong pri
     CHECK(eu_fresh.price_mismatches * 2 < eu.price_mismatches);
     CHECK(eu_fresh.price_mismatch_minor * 2 < eu.price_mismatch_minor);
     CHECK(monitor(fresh.score, "eu-price-parity").firings.empty());
+    CHECK(check_of(tier(fresh.score, "standard"), "freshness_p95", FlowKind::price_sync).held);
     // Same seed, same customers and repricings: the other market did not feel the fault.
     CHECK(channel(fresh.result, "amazon-us").price_mismatches ==
           channel(r, "amazon-us").price_mismatches);
@@ -396,6 +570,23 @@ TEST_CASE("library returns-desync: return reconciliation finds unannounced retur
   CHECK(r.skus_not_conserved == 0);
   CHECK(breaches(tier(run.score, "standard")) == std::vector<std::string>{"data_loss/"});
   CHECK(tier(run.score, "critical").held());
+  // Batch allows nothing unmatched at reconciliation's last run: that run found exactly the
+  // returns left unsynced.
+  const TierVerdict& batch = tier(run.score, "batch");
+  CHECK(breaches(batch) == std::vector<std::string>{"unmatched_end/"});
+  CHECK(check_of(batch, "unmatched_end", FlowKind::reconciliation).actual ==
+        static_cast<double>(unsynced));
+  // The fault never touched a connector's health: service counts as restored when its window
+  // ends (2h30m). The damage, the unsynced returns, is still there at the end: not recovered,
+  // and the note counts them.
+  REQUIRE(i.restored.has_value());
+  CHECK(*i.restored == i.ended);
+  CHECK(i.ended == i.onset + hours(1));
+  CHECK(!i.repaired.has_value());
+  CHECK(!i.mttr.has_value());
+  CHECK(i.damage.returns_out_of_sync_at_end == unsynced);
+  CHECK(i.damage.returns_out_of_sync >= unsynced);
+  CHECK(contains(i.recovery_note, "at the end " + count_text(unsynced) + " returns not synced"));
 
   // An hour more and the last run's repairs run too: every withheld return is synced.
   {
@@ -404,6 +595,13 @@ TEST_CASE("library returns-desync: return reconciliation finds unannounced retur
     CHECK(dtc_longer.webhook_events_not_emitted == withheld);  // the same customers and fault
     CHECK(dtc_longer.returns_requested - dtc_longer.returns_synced <= 2);  // a return on its way
     CHECK(longer.result.skus_not_conserved == 0);
+    // So the damage is repaired just after the 3h run, and every tier holds.
+    const FaultIncident& repaired = longer.score.incidents[0];
+    REQUIRE(repaired.repaired.has_value());
+    CHECK(*repaired.repaired > SimTime{} + hours(3));
+    CHECK(*repaired.repaired <= SimTime{} + hours(3) + minutes(5));
+    CHECK(repaired.recovery_note.empty());
+    CHECK(longer.score.held());
   }
 
   // Without the fault every return syncs and reconciliation finds nothing.
