@@ -48,6 +48,7 @@ struct FaultDamage {
   uint64_t returns_out_of_sync = 0;  // returns not synced (older than the grace), peak rise
   uint64_t unmatched_entries = 0;    // reconciliation's unmatched entries, peak rise
   uint64_t stale_price_lines = 0;    // order lines sold at a stale price in the window
+  uint64_t unmapped_states = 0;      // shipment states the mapping could not translate, likewise
   // The value of the missing, duplicated and oversold orders, plus what the stale-price lines
   // were off by (cents).
   int64_t money_minor = 0;
@@ -123,10 +124,10 @@ struct TierVerdict {
 // did, summed over them (sim/score/causes.cpp).
 struct CauseSummary {
   FaultCause cause = FaultCause::third_party;
-  std::vector<std::string> faults;  // fault ids, scenario order
-  uint64_t errors = 0;              // requests, deliveries, events, jobs the faults acted on
+  std::vector<std::string> faults;   // fault ids, scenario order
+  uint64_t errors = 0;               // requests, deliveries, events, jobs the faults acted on
   uint64_t orders_missing_peak = 0;  // orders missing from the OMS at once (lost or held up)
-  uint64_t orders_duplicated = 0;   // peak extra OMS orders
+  uint64_t orders_duplicated = 0;    // peak extra OMS orders
   uint64_t orders_oversold = 0;
   uint64_t stale_price_lines = 0;
   // The value of those orders and what the stale-price lines were off by (cents of the

@@ -439,7 +439,7 @@ TEST_CASE("library fulfillment-handoff: a mapping regression is caught and rolle
     CHECK(!full.held);
     CHECK(full.limit == 0);
     CHECK(full.actual == static_cast<double>(dropped));
-    CHECK(contains(full.reason, "fulfil " + count_text(dropped) + " (queue_max 10)"));
+    CHECK(contains(full.reason, "fulfil: " + count_text(dropped) + ", queue_max 10"));
     const std::vector<std::string> failed = breaches(cramped_standard);
     CHECK(std::find(failed.begin(), failed.end(), "dropped/") != failed.end());
   }
