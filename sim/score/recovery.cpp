@@ -28,22 +28,6 @@ const ConnectorOutcome* connector_named(const WorldResult& r, const std::string&
   return nullptr;
 }
 
-// Index of the freshness series of a flow in ChannelOutcome::delay_p95_ms_series; -1: none.
-int freshness_index(FlowKind flow) {
-  switch (flow) {
-    case FlowKind::order_ingest:
-      return 0;
-    case FlowKind::stock_sync:
-      return 1;
-    case FlowKind::price_sync:
-      return 2;
-    case FlowKind::fulfillment:
-      return 3;
-    default:
-      return -1;
-  }
-}
-
 double ratio(uint64_t failed, uint64_t ok) {
   return failed + ok == 0 ? 0 : static_cast<double>(failed) / static_cast<double>(failed + ok);
 }
@@ -107,8 +91,8 @@ std::vector<Watch> watches_of(const Scenario& s, const WorldResult& r, size_t f,
     const SlaTierSpec* tier = tier_of(s, spec->flow);
     w.error_max = tier != nullptr && tier->error_rate_max ? *tier->error_rate_max
                                                           : ratio(failed, ok) + kErrorSlack;
-    if (tier != nullptr && tier->freshness_p95 && freshness_index(spec->flow) >= 0) {
-      w.freshness = freshness_index(spec->flow);
+    if (tier != nullptr && tier->freshness_p95 && delay_slot(spec->flow) >= 0) {
+      w.freshness = delay_slot(spec->flow);
       w.freshness_max_ms = tier->freshness_p95->us / 1000;
       for (size_t ch = 0; ch < r.channels.size(); ++ch) {
         const std::string& channel = r.channels[ch].channel;
@@ -272,18 +256,11 @@ std::vector<DamageWatch> damage_watches(const Scenario& s, const WorldResult& r,
 }
 
 // The most `series` rose above its level at the onset, from the onset to sample `until`.
-uint64_t peak_rise(const std::vector<uint64_t>& series, size_t onset_k, size_t until) {
+template <typename T>
+T peak_rise(const std::vector<T>& series, size_t onset_k, size_t until) {
   if (series.empty()) return 0;
-  const uint64_t base = series[std::min(onset_k, series.size() - 1)];
-  uint64_t peak = base;
-  for (size_t k = onset_k; k <= until && k < series.size(); ++k)
-    peak = std::max(peak, series[k]);
-  return peak - base;
-}
-int64_t peak_rise(const std::vector<int64_t>& series, size_t onset_k, size_t until) {
-  if (series.empty()) return 0;
-  const int64_t base = series[std::min(onset_k, series.size() - 1)];
-  int64_t peak = base;
+  const T base = series[std::min(onset_k, series.size() - 1)];
+  T peak = base;
   for (size_t k = onset_k; k <= until && k < series.size(); ++k)
     peak = std::max(peak, series[k]);
   return peak - base;

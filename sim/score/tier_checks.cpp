@@ -30,35 +30,6 @@ std::string percent_text(double ratio) {
   return fmt::format("{:.2f}%", ratio * 100);
 }
 
-const LatencyHistogram* delays_of(const ChannelOutcome& c, FlowKind flow) {
-  switch (flow) {
-    case FlowKind::order_ingest:
-      return &c.ingest_delay_us;
-    case FlowKind::stock_sync:
-      return &c.stock_sync_delay_us;
-    case FlowKind::price_sync:
-      return &c.price_sync_delay_us;
-    case FlowKind::fulfillment:
-      return &c.status_sync_delay_us;
-    default:
-      return nullptr;
-  }
-}
-
-// The index of a flow's sync delay in ChannelOutcome::delay_p95_ms_series.
-size_t series_index(FlowKind flow) {
-  switch (flow) {
-    case FlowKind::order_ingest:
-      return 0;
-    case FlowKind::stock_sync:
-      return 1;
-    case FlowKind::price_sync:
-      return 2;
-    default:
-      return 3;
-  }
-}
-
 double p95_s(const LatencyHistogram& h) {
   return static_cast<double>(h.quantile(0.95)) / 1e6;
 }
@@ -92,7 +63,7 @@ TierCheck no_data(TierCheck c, std::string why) {
 
 // The first series sample of the channel over the target, as "from 3h12m", or empty.
 std::string first_over(const ChannelOutcome& c, FlowKind flow, double limit_s, Duration step) {
-  const std::vector<int64_t>& series = c.delay_p95_ms_series[series_index(flow)];
+  const std::vector<int64_t>& series = c.delay_p95_ms_series[static_cast<size_t>(delay_slot(flow))];
   for (size_t k = 0; k < series.size(); ++k) {
     if (series[k] >= 0 && static_cast<double>(series[k]) / 1e3 > limit_s) {
       // Sample k covers the interval ending at (k + 1) x step.
@@ -110,7 +81,7 @@ TierCheck freshness(const WorldResult& r, FlowKind flow, Duration target) {
   const ChannelOutcome* worst = nullptr;
   double worst_s = -1;
   for (const ChannelOutcome& ch : r.channels) {
-    const LatencyHistogram* h = delays_of(ch, flow);
+    const LatencyHistogram* h = sync_delays(ch, flow);
     if (h == nullptr || h->empty()) continue;
     merged.merge(*h);
     if (p95_s(*h) > worst_s) {
@@ -464,8 +435,7 @@ TierVerdict judge_tier(const Scenario& s, const WorldResult& r, const Score& sco
   TierVerdict v;
   v.tier = tier.name;
   for (FlowKind flow : tier.flows) {
-    const bool synced = flow != FlowKind::returns && flow != FlowKind::reconciliation;
-    if (tier.freshness_p95 && synced) {
+    if (tier.freshness_p95 && delay_slot(flow) >= 0) {
       v.checks.push_back(freshness(r, flow, *tier.freshness_p95));
     }
     if (tier.error_rate_max) v.checks.push_back(error_rate(s, r, flow, *tier.error_rate_max));

@@ -83,6 +83,39 @@ struct ChannelOutcome {
   LatencyHistogram status_sync_delay_us;  // WMS shipped -> channel status updated
 };
 
+// The slot of a flow's sync delay in ChannelOutcome::delay_p95_ms_series (order ingest 0, stock
+// sync 1, price sync 2, fulfillment's status sync 3); -1 for flows without one.
+inline int delay_slot(FlowKind flow) {
+  switch (flow) {
+    case FlowKind::order_ingest:
+      return 0;
+    case FlowKind::stock_sync:
+      return 1;
+    case FlowKind::price_sync:
+      return 2;
+    case FlowKind::fulfillment:
+      return 3;
+    default:
+      return -1;
+  }
+}
+
+// A channel's sync delays of a flow over the run; null for flows without one.
+inline const LatencyHistogram* sync_delays(const ChannelOutcome& c, FlowKind flow) {
+  switch (delay_slot(flow)) {
+    case 0:
+      return &c.ingest_delay_us;
+    case 1:
+      return &c.stock_sync_delay_us;
+    case 2:
+      return &c.price_sync_delay_us;
+    case 3:
+      return &c.status_sync_delay_us;
+    default:
+      return nullptr;
+  }
+}
+
 struct ConnectorOutcome {
   std::string name;
   FlowKind flow = FlowKind::order_ingest;
