@@ -265,6 +265,17 @@ std::string tier_summary(const TierVerdict& t) {
   return fmt::format("held ({} {})", n, checks);
 }
 
+std::string no_data_note(const Score& score) {
+  size_t n = 0;
+  for (const TierVerdict& t : score.tiers) {
+    for (const TierCheck& c : t.checks)
+      n += c.no_data ? 1 : 0;
+  }
+  if (n == 0) return "";
+  return fmt::format(" {} {} nothing to measure (no data).", n,
+                     n == 1 ? "check had" : "checks had");
+}
+
 std::string check_actual(const TierCheck& c) {
   if (c.actual) return check_value(*c.actual, c.unit);
   if (c.no_data) return "no data";

@@ -64,6 +64,10 @@ std::string check_label(const TierCheck& c);
 // "no checks (the scenario sets no target for its flows)".
 std::string tier_summary(const TierVerdict& t);
 
+// " 4 checks had nothing to measure (no data)." when some did, else "": the summaries' note, so a
+// PASS never reads as if every check had been measured.
+std::string no_data_note(const Score& score);
+
 // A check's actual in its unit (check_value), or the word for its absence: "no data", "missed"
 // (mttd), "not recovered" (mttr).
 std::string check_actual(const TierCheck& c);

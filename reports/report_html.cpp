@@ -807,6 +807,7 @@ std::string summary(const Score& score) {
                         : fmt::format("{} of {} breached ({} of {} failed).", breached,
                                       plural(score.tiers.size(), "SLA tier", "SLA tiers"), failed,
                                       plural(checks, "check", "checks"));
+    out += no_data_note(score);
   }
   if (!score.incidents.empty()) {
     const auto missed =

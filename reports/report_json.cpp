@@ -242,7 +242,7 @@ Json tier_json(const TierVerdict& t) {
     cj["channel"] = c.channel.empty() ? Json(nullptr) : Json(c.channel);
     cj["subject"] = c.subject.empty() ? Json(nullptr) : Json(c.subject);
     cj["actual"] = c.actual ? Json(rounded(*c.actual, 6)) : Json(nullptr);
-    if (!c.channel.empty()) cj["merged"] = c.merged ? Json(rounded(*c.merged, 6)) : Json(nullptr);
+    if (c.merged) cj["merged"] = rounded(*c.merged, 6);
     cj["limit"] = rounded(c.limit, 6);
     cj["unit"] = c.unit;
     cj["status"] = c.no_data ? "no_data" : c.held ? "held" : "breached";

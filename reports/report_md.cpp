@@ -83,6 +83,7 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
                   : fmt::format("**FAIL**: {} of {} breached ({} of {} failed).", tiers_breached,
                                 plural(score.tiers.size(), "SLA tier", "SLA tiers"), checks_failed,
                                 plural(checks, "check", "checks"));
+    verdict += no_data_note(score);
   }
   if (!score.incidents.empty()) {
     const size_t missed = missed_faults(score);
@@ -141,20 +142,23 @@ void append_tiers(std::string& out, const Score& score) {
     }
   }
 
-  bool any_failed = false;
-  for (const TierVerdict& t : score.tiers)
-    any_failed = any_failed || !t.held();
-  if (!any_failed) return;
-  out += "\n### Failures\n\n";
-  for (const TierVerdict& t : score.tiers) {
-    for (const TierCheck& c : t.checks) {
-      if (c.held) continue;
-      std::string reason = c.reason.empty() ? "over its limit" : c.reason;
-      out += fmt::format("- **{}** / {}: {} (actual {}, limit {})\n", md_text(t.tier),
-                         md_text(check_label(c)), md_text(reason), md_text(check_actual(c)),
-                         md_text(check_value(c.limit, c.unit)));
+  // Failures, then the checks with nothing to measure, each with its sentence.
+  const auto list = [&](std::string_view title, auto wanted) {
+    bool any = false;
+    for (const TierVerdict& t : score.tiers) {
+      for (const TierCheck& c : t.checks) {
+        if (!wanted(c)) continue;
+        if (!any) out += fmt::format("\n### {}\n\n", title);
+        any = true;
+        const std::string reason = c.reason.empty() ? "over its limit" : c.reason;
+        out += fmt::format("- **{}** / {}: {} (actual {}, limit {})\n", md_text(t.tier),
+                           md_text(check_label(c)), md_text(reason), md_text(check_actual(c)),
+                           md_text(check_value(c.limit, c.unit)));
+      }
     }
-  }
+  };
+  list("Failures", [](const TierCheck& c) { return !c.held; });
+  list("No data", [](const TierCheck& c) { return c.no_data; });
 }
 
 void append_faults(std::string& out, const Scenario& scenario, const Score& score) {

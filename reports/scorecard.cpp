@@ -139,9 +139,9 @@ void append_incidents(std::string& out, const Score& score) {
     const std::string recovered =
         i.recovered ? fmt::format("{} ({})", when(i.recovered), human_duration(*i.mttr))
                     : "not recovered";
-    out +=
-        fmt::format("  {:<18} {:>8} {:>20} {:>8} {:>7} {:>9} {:>20}\n", i.fault_id, when(i.onset),
-                    detected, when(i.acknowledged), i.actions.size(), when(i.restored), recovered);
+    out += fmt::format("  {:<{}} {:>8} {:>20} {:>9} {:>7} {:>9} {:>20}\n", i.fault_id, w,
+                       when(i.onset), detected, when(i.acknowledged), i.actions.size(),
+                       when(i.restored), recovered);
     if (!i.detected_by.empty()) {
       std::string by;
       for (const std::string& m : i.detected_by)
@@ -180,11 +180,16 @@ void append_verdict(std::string& out, const Score* score, bool colour) {
     return;
   }
   size_t breached = 0;
-  for (const TierVerdict& t : score->tiers)
+  size_t empty = 0;
+  for (const TierVerdict& t : score->tiers) {
     breached += t.held() ? 0 : 1;
-  out += fmt::format("\nVerdict: {} ({} of {} SLA tiers breached)\n",
-                     paint(score->held() ? "PASS" : "FAIL", score->held()), breached,
-                     score->tiers.size());
+    empty += t.held() && t.no_data() ? 1 : 0;
+  }
+  // A tier with nothing measured is no pass: the verdict line says how many there were.
+  out +=
+      fmt::format("\nVerdict: {} ({} of {} SLA tiers breached{})\n",
+                  paint(score->held() ? "PASS" : "FAIL", score->held()), breached,
+                  score->tiers.size(), empty == 0 ? "" : fmt::format("; {} with no data", empty));
   std::vector<std::string> said;
   for (const TierVerdict& t : score->tiers) {
     const std::string word = t.held() ? (t.no_data() ? "no data" : "held") : "BREACHED";

@@ -1,5 +1,7 @@
 #include "sim/score/causes.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "sim/score/tier_checks.hpp"
@@ -31,6 +33,27 @@ std::vector<CauseSummary> summarize_causes(const Scenario& s, const WorldResult&
 
 std::vector<std::string> run_warnings(const Scenario& s, const WorldResult& r) {
   std::vector<std::string> out;
+  for (const ConnectorSpec& spec : s.connectors) {
+    const bool built = std::any_of(r.connectors.begin(), r.connectors.end(),
+                                   [&](const ConnectorOutcome& c) { return c.name == spec.name; });
+    if (built) continue;
+    out.push_back(fmt::format(
+        "connector {} ({}) never ran: a scenario runs one fulfillment and one reconciliation "
+        "connector (the first), and a flow needs its channel and the systems it calls; its "
+        "faults and checks have nothing to act on",
+        spec.name, to_string(spec.flow)));
+  }
+  for (size_t f = 0; f < s.faults.size() && f < r.fault_hits.size(); ++f) {
+    if (r.fault_hits[f] > 0) continue;
+    const FaultSpec& fault = s.faults[f];
+    std::string targets;
+    for (const std::string& t : fault.targets)
+      targets += (targets.empty() ? "" : ", ") + t;
+    out.push_back(fmt::format(
+        "fault {} ({} on {}) acted on nothing in its window: nothing it targets was called, "
+        "delivered or queued then, so it rehearses nothing (check its target and window)",
+        fault.id, to_string(fault.kind), targets));
+  }
   for (const ConnectorOutcome& c : r.connectors) {
     if (c.flow != FlowKind::reconciliation || c.stats.jobs_dropped_queue_full == 0) continue;
     const ConnectorSpec* spec = find_connector(s, c.name);

@@ -15,8 +15,8 @@ namespace syncdrill {
 std::vector<CauseSummary> summarize_causes(const Scenario& scenario, const WorldResult& result,
                                            const std::vector<FaultIncident>& incidents);
 
-// What the run did that the drill should not rely on, in sentences: reconciliation dropping
-// repair jobs on a full queue.
+// What the run did that the drill should not rely on, in sentences: a connector the world never
+// ran, a fault that acted on nothing, reconciliation dropping repair jobs on a full queue.
 std::vector<std::string> run_warnings(const Scenario& scenario, const WorldResult& result);
 
 }  // namespace syncdrill

@@ -68,26 +68,62 @@ std::string first_over(const ChannelOutcome& c, FlowKind flow, double limit_s, D
     if (series[k] >= 0 && static_cast<double>(series[k]) / 1e3 > limit_s) {
       // Sample k covers the interval ending at (k + 1) x step.
       const Duration start{static_cast<int64_t>(k) * step.us};
-      return fmt::format(", first over the target in the minute from {}",
+      return fmt::format(", deliveries over the target from the minute at {}",
                          scenario::format_duration(start));
     }
   }
   return "";
 }
 
-TierCheck freshness(const WorldResult& r, FlowKind flow, Duration target) {
+// Jobs the flow's connectors serving `channel` were offered (0: the channel had nothing to sync).
+uint64_t jobs_for(const Scenario& s, const WorldResult& r, FlowKind flow,
+                  const std::string& channel) {
+  uint64_t n = 0;
+  for (const ConnectorOutcome& co : r.connectors) {
+    const ConnectorSpec* spec = find_connector(s, co.name);
+    if (co.flow == flow && spec != nullptr && channel_served(s, *spec) == channel) {
+      n += co.stats.jobs_offered;
+    }
+  }
+  return n;
+}
+
+TierCheck freshness(const Scenario& s, const WorldResult& r, FlowKind flow, Duration target) {
   TierCheck c = make("freshness_p95", flow, target.seconds(), "s");
   LatencyHistogram merged;
   const ChannelOutcome* worst = nullptr;
   double worst_s = -1;
+  const ChannelOutcome* starved = nullptr;  // work offered, nothing ever delivered
+  uint64_t starved_jobs = 0;
   for (const ChannelOutcome& ch : r.channels) {
     const LatencyHistogram* h = sync_delays(ch, flow);
-    if (h == nullptr || h->empty()) continue;
+    if (h == nullptr) continue;
+    if (h->empty()) {
+      // A listing stuck for the whole run has no delay to measure: it is the stalest of all.
+      const uint64_t jobs = starved == nullptr ? jobs_for(s, r, flow, ch.channel) : 0;
+      if (jobs > 0) {
+        starved = &ch;
+        starved_jobs = jobs;
+      }
+      continue;
+    }
     merged.merge(*h);
     if (p95_s(*h) > worst_s) {
       worst_s = p95_s(*h);
       worst = &ch;
     }
+  }
+  if (starved != nullptr) {
+    c.channel = starved->channel;
+    if (!merged.empty()) c.merged = p95_s(merged);
+    const double at_least_s = r.simulated.seconds();
+    return decided(c, at_least_s, [&] {
+      return fmt::format(
+          "no {} update reached {} in the whole run ({} jobs offered, none "
+          "delivered): its data is at least {} old, over the {} target",
+          to_string(flow), starved->channel, count_text(starved_jobs), seconds_text(at_least_s),
+          seconds_text(c.limit));
+    });
   }
   if (worst == nullptr) {
     return no_data(c, fmt::format("no {} sync delay was measured on any channel", to_string(flow)));
@@ -100,6 +136,26 @@ TierCheck freshness(const WorldResult& r, FlowKind flow, Duration target) {
                        seconds_text(c.limit), first_over(*worst, flow, c.limit, r.sample_interval),
                        seconds_text(*c.merged));
   });
+}
+
+// Below this probability, a small channel's failures are too many to be chance at the limit.
+constexpr double kChanceLevel = 0.001;
+
+// P(X >= k) for X ~ Binomial(n, p): the chance of k or more failures in n calls failing at
+// rate p each.
+double binomial_tail(uint64_t n, uint64_t k, double p) {
+  if (k == 0) return 1;
+  if (k > n) return 0;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  // Sum P(X = i) for i < k, each term from the one before (no factorials).
+  double term = std::pow(1 - p, static_cast<double>(n));
+  double below = 0;
+  for (uint64_t i = 0; i < k; ++i) {
+    below += term;
+    term *= static_cast<double>(n - i) / static_cast<double>(i + 1) * p / (1 - p);
+  }
+  return std::max(0.0, 1 - below);
 }
 
 struct Attempts {
@@ -130,12 +186,15 @@ TierCheck error_rate(const Scenario& s, const WorldResult& r, FlowKind flow, dou
     all.connectors.push_back(co.name);
   }
   // One failure in a handful of calls is no rate: a channel is judged on its own from
-  // 1 / error_rate_max attempts on (where one failure fits the limit), and always inside the
-  // figure over every channel.
+  // 1 / error_rate_max attempts on (where one failure fits the limit), or below that when it
+  // failed too often to be chance at the limit (92 of 92 is a rate at any volume); and always
+  // inside the figure over every channel.
   const double min_attempts = limit > 0 ? std::ceil(1 / limit) : 1;
   const std::pair<std::string, Attempts>* worst = nullptr;
   for (const auto& e : by_channel) {
-    if (static_cast<double>(e.second.ok + e.second.failed) < min_attempts) continue;
+    const uint64_t n = e.second.ok + e.second.failed;
+    const bool enough = static_cast<double>(n) >= min_attempts;
+    if (!enough && binomial_tail(n, e.second.failed, limit) >= kChanceLevel) continue;
     if (worst == nullptr || e.second.ratio() > worst->second.ratio()) worst = &e;
   }
   if (all.ok + all.failed == 0) {
@@ -303,7 +362,7 @@ void unmatched(const WorldResult& r, const SlaTierSpec& tier, TierVerdict& v) {
       const ReconciliationRun& last = r.reconciliation.back();
       v.checks.push_back(decided(c, static_cast<double>(last.unmatched()), [&] {
         return fmt::format(
-            "the last reconciliation run (at {}) left {} entries unmatched ({}), "
+            "the last reconciliation run (at {}) found {} entries unmatched ({}), "
             "over the limit of {}",
             scenario::format_duration(last.at - SimTime{}), count_text(last.unmatched()),
             detail(last), count_text(*tier.unmatched_max));
@@ -414,10 +473,10 @@ void mttr(const Scenario& s, const WorldResult& r, const Score& score, const Sla
               incident.restored ? scenario::format_duration(*incident.restored - incident.onset)
                                 : "?";
           return fmt::format(
-              "fault {} took {} to recover (service restored after {}, damage repaired after "
+              "fault {} took {} to recover until its damage was repaired (service was back after "
               "{}), over the {} target",
               incident.fault_id, scenario::format_duration(*incident.mttr), restored,
-              scenario::format_duration(*incident.mttr), scenario::format_duration(*tier.mttr_max));
+              scenario::format_duration(*tier.mttr_max));
         }));
         continue;
       }
@@ -436,7 +495,7 @@ TierVerdict judge_tier(const Scenario& s, const WorldResult& r, const Score& sco
   v.tier = tier.name;
   for (FlowKind flow : tier.flows) {
     if (tier.freshness_p95 && delay_slot(flow) >= 0) {
-      v.checks.push_back(freshness(r, flow, *tier.freshness_p95));
+      v.checks.push_back(freshness(s, r, flow, *tier.freshness_p95));
     }
     if (tier.error_rate_max) v.checks.push_back(error_rate(s, r, flow, *tier.error_rate_max));
     if (tier.data_loss_max) data_loss(r, flow, *tier.data_loss_max, v);

@@ -481,9 +481,20 @@ TEST_CASE("library: rate-limit-storm loses no order to the 429s but blows the er
     CHECK_MESSAGE(connector(run.result, name).dead_letter_size == 0, name);
   CHECK(total_lost(run.result) == 0);
   CHECK(total_duplicated(run.result) == 0);
-  // The verdict: the standard tier's error rates fail, nothing else.
+  // The verdict: the standard tier's error rate fails, and the critical tier's stock-sync error
+  // rate on Amazon US, whose few inventory-feed calls meet the throttle too.
   CHECK_FALSE(run.score.held());
-  CHECK(tier(run.score, "critical").held());
+  const TierVerdict& critical = tier(run.score, "critical");
+  CHECK(failed_checks(critical) == std::vector<std::string>{"error_rate stock_sync"});
+  const TierCheck& feed = tier_check(critical, "error_rate", FlowKind::stock_sync);
+  CHECK(feed.channel == "amazon-us");
+  const ConnectorOutcome& us_feed = connector(run.result, "stock-amazon-us");
+  CHECK(feed.actual.value() ==
+        doctest::Approx(
+            static_cast<double>(us_feed.stats.attempts_failed()) /
+            static_cast<double>(us_feed.stats.attempts_ok + us_feed.stats.attempts_failed())));
+  CHECK(us_feed.stats.attempts_failed() >= 3);
+  CHECK(feed.merged.value() < 0.005);
   const TierVerdict& standard = tier(run.score, "standard");
   CHECK(failed_checks(standard) == std::vector<std::string>{"error_rate fulfillment"});
   const double errors = tier_check(standard, "error_rate", FlowKind::fulfillment).actual.value();

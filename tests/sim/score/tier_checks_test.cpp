@@ -109,15 +109,49 @@ TEST_CASE("a channel with fewer than 1 / limit attempts counts only in the all-c
   const TierCheck& now = find(again.tiers[0], "error_rate");
   CHECK_FALSE(now.held);
   CHECK(now.channel == "small");
-  // Failures spread thin over small channels still show in the all-channel figure.
-  r.connectors = {connector("ingest-big", FlowKind::order_ingest, 40, 40),
-                  connector("ingest-small", FlowKind::order_ingest, 10, 10)};
+  // Failures spread thin over small channels (one each, within one of their allowance) still
+  // show in the all-channel figure: 2 of 100 is 2%.
+  r.connectors = {connector("ingest-big", FlowKind::order_ingest, 49, 1),
+                  connector("ingest-small", FlowKind::order_ingest, 49, 1)};
   Score thin;
   judge_tiers(s, r, thin);
   const TierCheck& pooled = find(thin.tiers[0], "error_rate");
   CHECK_FALSE(pooled.held);
   CHECK(pooled.channel.empty());
   CHECK(pooled.reason.find("(all channels together)") != std::string::npos);
+  // A channel that failed everything stands alone at any volume: 92 of 92.
+  r.connectors = {connector("ingest-big", FlowKind::order_ingest, 9'990, 10),
+                  connector("ingest-small", FlowKind::order_ingest, 0, 92)};
+  Score dead;
+  judge_tiers(s, r, dead);
+  const TierCheck& all_failed = find(dead.tiers[0], "error_rate");
+  CHECK_FALSE(all_failed.held);
+  CHECK(all_failed.channel == "small");
+  CHECK(*all_failed.actual == 1.0);
+}
+
+TEST_CASE("a channel whose sync work never got through is the stalest, not left out") {
+  const Scenario s = from_text(kTwoShops);
+  WorldResult r;
+  r.simulated = hours(1);
+  r.connectors = {connector("ingest-big", FlowKind::order_ingest, 100, 0),
+                  connector("ingest-small", FlowKind::order_ingest, 0, 30)};
+  r.channels = {channel("big", std::vector<int64_t>(100, 1'000'000)), channel("small", {})};
+  Score score;
+  judge_tiers(s, r, score);
+  const TierCheck& fresh = find(score.tiers[0], "freshness_p95");
+  CHECK_FALSE(fresh.held);
+  CHECK(fresh.channel == "small");
+  CHECK(*fresh.actual == 3600);
+  CHECK(*fresh.merged == doctest::Approx(1.0).epsilon(0.04));
+  CHECK(fresh.reason.find("no order_ingest update reached small in the whole run (30 jobs "
+                          "offered, none delivered)") != std::string::npos);
+  // With nothing offered to it, a quiet channel is simply not measured.
+  r.connectors[1] = connector("ingest-small", FlowKind::order_ingest, 0, 0);
+  Score quiet;
+  judge_tiers(s, r, quiet);
+  CHECK(find(quiet.tiers[0], "freshness_p95").held);
+  CHECK(find(quiet.tiers[0], "freshness_p95").channel == "big");
 }
 
 }  // namespace
