@@ -3,9 +3,12 @@
 //
 // Per flow of each tier, in this order:
 //   freshness_p95   the sync delay p95 per channel; the worst channel decides (`merged`: over
-//                   every channel together)
+//                   every channel together); a channel offered work that never got an update
+//                   is the stalest, at least the run's length
 //   error_rate      failed / attempts of the flow's connectors, per channel they serve; the
-//                   worst decides
+//                   worst decides; below 1 / limit attempts a channel stands alone only when
+//                   its failures are too many to be chance at the limit (binomial tail < 0.1%),
+//                   and the all-channel figure always counts
 //   data_loss       order_ingest: orders lost; returns: returns not synced
 //   duplicated      order_ingest: channel orders with two or more OMS orders
 //   oversold        stock_sync: orders the OMS cancelled for lack of stock
