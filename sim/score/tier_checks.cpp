@@ -350,9 +350,9 @@ void unmatched(const WorldResult& r, const SlaTierSpec& tier, TierVerdict& v) {
     return make(name, FlowKind::reconciliation, static_cast<double>(limit), "entries");
   };
   const auto detail = [](const ReconciliationRun& run) {
-    return fmt::format("missing {}, duplicated {}, revenue entries not one {}",
+    return fmt::format("missing {}, duplicated {}, revenue entries not one {}, returns {}",
                        count_text(run.missing_in_oms), count_text(run.duplicated_in_oms),
-                       count_text(run.revenue_mismatched));
+                       count_text(run.revenue_mismatched), count_text(run.returns_out_of_sync));
   };
   if (tier.unmatched_max) {
     TierCheck c = check("unmatched_end", *tier.unmatched_max);
