@@ -74,8 +74,6 @@ TEST_CASE("report.json: warnings follow the verdict, one string per warning") {
   CHECK(report_json(s, id, r)["warnings"] == nlohmann::ordered_json::array());
 }
 
-
-
 Scenario scenario() {
   LoadResult r = load_scenario_text(R"(
 name: recon-report

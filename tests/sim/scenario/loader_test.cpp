@@ -217,8 +217,9 @@ TEST_CASE("a flow may belong to one SLA tier only") {
         "t.yaml:8:23: sla_tiers[1].flows[0]: flow 'stock_sync' is already in tier 'a'");
 }
 
-TEST_CASE("a tier flow no connector carries, or a damage limit of a flow the tier lacks, is an "
-          "error at its place") {
+TEST_CASE(
+    "a tier flow no connector carries, or a damage limit of a flow the tier lacks, is an "
+    "error at its place") {
   // Checks on a flow nothing carries would pass on nothing.
   CHECK(first_error(kMinimal + "sla_tiers:\n  - {name: a, flows: [stock_sync], "
                                "freshness_p95: 1m}\n") ==
