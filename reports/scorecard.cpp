@@ -156,14 +156,14 @@ void append_incidents(std::string& out, const Score& score) {
 void append_causes(std::string& out, const Score& score, const std::string& currency) {
   if (score.causes.empty()) return;
   out += "\nFailures by cause\n";
-  out += fmt::format("  {:<12} {:>12} {:>12} {:>12} {:>10} {:>18}  {}\n", "cause", "touched",
+  out += fmt::format("  {:<12} {:>12} {:>15} {:>12} {:>10} {:>18}  {}\n", "cause", "touched",
                      "orders missing", "duplicated", "oversold", "money", "faults");
   for (const CauseSummary& c : score.causes) {
     std::string faults;
     for (const std::string& f : c.faults)
       faults += (faults.empty() ? "" : ", ") + f;
     out +=
-        fmt::format("  {:<12} {:>12} {:>12} {:>12} {:>10} {:>18}  {}\n", to_string(c.cause),
+        fmt::format("  {:<12} {:>12} {:>15} {:>12} {:>10} {:>18}  {}\n", to_string(c.cause),
                     grouped(c.errors), grouped(c.orders_missing_peak), grouped(c.orders_duplicated),
                     grouped(c.orders_oversold), money_text(c.money_minor, currency), faults);
   }

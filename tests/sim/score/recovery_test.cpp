@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "sim/score/tier_checks.hpp"
 #include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill {
@@ -97,6 +98,27 @@ TEST_CASE("a fault whose dead letters stay unreplayed never recovers") {
   CHECK(score.incidents[0].actions.empty());
   REQUIRE(score.tiers.size() == 1);
   CHECK_FALSE(score.held());
+  // Service is back once the burst ends, but the dead letters it left are the damage: the note
+  // names the connector and how many it still holds.
+  const FaultIncident& f = score.incidents[0];
+  const WorldResult again = run_world(s, 8);
+  const ConnectorOutcome& ingest = testing::connector(again, "ingest");
+  REQUIRE(ingest.dead_letter_size > 0);
+  CHECK(f.recovery_note ==
+        fmt::format("service not restored: at the end connector ingest still held {} dead "
+                    "letters (0 before the onset)",
+                    count_text(ingest.dead_letter_size_series.back())));
+}
+
+TEST_CASE("a fault that ends too close to the end of the run says so instead of blaming it") {
+  const Scenario s = from_text(drill(R"(faults:
+  - {id: late, kind: outage, target: oms, at: 56m, for: 2m})"));
+  const Score score = score_run(s, run_world(s, 8));
+  REQUIRE(score.incidents.size() == 1);
+  CHECK_FALSE(score.incidents[0].recovered.has_value());
+  CHECK(score.incidents[0].recovery_note ==
+        "the run ended 2m after the fault did, too soon to see its connectors healthy for 5m "
+        "(response.stable_for)");
 }
 
 }  // namespace
