@@ -341,14 +341,6 @@ void score_recovery(const Scenario& s, const WorldResult& r, size_t f, FaultInci
   if (incident.recovered || samples == 0) return;
   // Not recovered: say what was still wrong at the last sample.
   const size_t last = samples - 1;
-  if (!restored_k && (from >= samples || samples - from < stable)) {
-    incident.recovery_note = fmt::format(
-        "the run ended {} after the fault did, too soon to see its connectors healthy for {} "
-        "(response.stable_for)",
-        scenario::format_duration(std::max(Duration{}, r.simulated - (incident.ended - SimTime{}))),
-        scenario::format_duration(s.response.stable_for));
-    return;
-  }
   if (!restored_k) {
     for (const Watch& w : watches) {
       const std::string why = unhealthy_because(w, r, last);
@@ -356,6 +348,15 @@ void score_recovery(const Scenario& s, const WorldResult& r, size_t f, FaultInci
         incident.recovery_note = fmt::format("service not restored: at the end {}", why);
         return;
       }
+    }
+    if (from >= samples || samples - from < stable) {
+      incident.recovery_note = fmt::format(
+          "the run ended {} after the fault did, too soon to see its connectors healthy for {} "
+          "(response.stable_for)",
+          scenario::format_duration(
+              std::max(Duration{}, r.simulated - (incident.ended - SimTime{}))),
+          scenario::format_duration(s.response.stable_for));
+      return;
     }
     incident.recovery_note = fmt::format(
         "service not restored: the touched connectors were not healthy for {} in a row before "

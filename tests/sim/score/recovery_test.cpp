@@ -110,9 +110,10 @@ TEST_CASE("a fault whose dead letters stay unreplayed never recovers") {
                     count_text(ingest.dead_letter_size_series.back())));
 }
 
+// A harmless fault near the end leaves healthy connectors but no room for a stable period.
 TEST_CASE("a fault that ends too close to the end of the run says so instead of blaming it") {
   const Scenario s = from_text(drill(R"(faults:
-  - {id: late, kind: outage, target: oms, at: 56m, for: 2m})"));
+  - {id: late, kind: latency, target: oms, at: 56m, for: 2m, latency: 10ms})"));
   const Score score = score_run(s, run_world(s, 8));
   REQUIRE(score.incidents.size() == 1);
   CHECK_FALSE(score.incidents[0].recovered.has_value());
