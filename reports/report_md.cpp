@@ -145,12 +145,18 @@ void append_tiers(std::string& out, const Score& score) {
   // Failures, then the checks with nothing to measure, each with its sentence.
   const auto list = [&](std::string_view title, auto wanted) {
     bool any = false;
+    std::vector<std::string> said;  // a fault's MTTR can fail two tiers for one reason
     for (const TierVerdict& t : score.tiers) {
       for (const TierCheck& c : t.checks) {
         if (!wanted(c)) continue;
         if (!any) out += fmt::format("\n### {}\n\n", title);
         any = true;
-        const std::string reason = c.reason.empty() ? "over its limit" : c.reason;
+        std::string reason = c.reason.empty() ? "over its limit" : c.reason;
+        if (std::find(said.begin(), said.end(), reason) != said.end()) {
+          reason = "as above";
+        } else {
+          said.push_back(reason);
+        }
         out += fmt::format("- **{}** / {}: {} (actual {}, limit {})\n", md_text(t.tier),
                            md_text(check_label(c)), md_text(reason), md_text(check_actual(c)),
                            md_text(check_value(c.limit, c.unit)));

@@ -103,6 +103,13 @@ TEST_CASE("no data, missed and not recovered are words in every report, never a 
   CHECK(md.find("| orders | mttr | order_ingest | - | oms-down | not recovered |") !=
         std::string::npos);
   CHECK(md.find("| 0 s |") == std::string::npos);
+  // One sentence once: the second breach with the same reason points back to the first.
+  CHECK(md.find("- **orders** / mttd order_ingest \\[oms-down\\]: fault oms-down: see the "
+                "timeline (actual missed") != std::string::npos);
+  CHECK(md.find("- **orders** / mttr order_ingest \\[oms-down\\]: as above (actual not "
+                "recovered") != std::string::npos);
+  CHECK(md.find("### No data\n\n- **batch** / unmatched_end reconciliation: reconciliation never "
+                "ran") != std::string::npos);
 
   const std::string xml = report_junit(sc, id, r, s);
   CHECK(xml.find("<skipped message=\"no data: reconciliation never ran\"/>") != std::string::npos);
