@@ -43,28 +43,6 @@ struct Watch {
   int64_t freshness_max_ms = 0;
 };
 
-bool healthy(const Watch& w, const WorldResult& r, size_t k) {
-  const ConnectorOutcome& c = *w.out;
-  if (k < c.queue_depth_series.size() && c.queue_depth_series[k] > w.queue_max) return false;
-  if (k < c.dead_lettered_series.size() && c.dead_lettered_series[k] > 0) return false;
-  // Drift cleared: what the fault dead-lettered has been replayed (or was never there).
-  if (k < c.dead_letter_size_series.size() && c.dead_letter_size_series[k] > w.dead_letters_max) {
-    return false;
-  }
-  if (k < c.attempts_failed_series.size() && k < c.attempts_ok_series.size() &&
-      ratio(c.attempts_failed_series[k], c.attempts_ok_series[k]) > w.error_max) {
-    return false;
-  }
-  if (w.freshness >= 0 && k >= 1) {
-    for (size_t ch : w.channels) {
-      const auto& series = r.channels[ch].delay_p95_ms_series[static_cast<size_t>(w.freshness)];
-      // The channel series start at the first interval: sample k is series[k - 1].
-      if (k - 1 < series.size() && series[k - 1] > w.freshness_max_ms) return false;
-    }
-  }
-  return true;
-}
-
 // The watches of a fault's touched connectors, fixed from before the onset.
 std::vector<Watch> watches_of(const Scenario& s, const WorldResult& r, size_t f, size_t onset_k) {
   std::vector<Watch> watches;
@@ -140,6 +118,10 @@ std::string unhealthy_because(const Watch& w, const WorldResult& r, size_t k) {
     }
   }
   return "";
+}
+
+bool healthy(const Watch& w, const WorldResult& r, size_t k) {
+  return unhealthy_because(w, r, k).empty();
 }
 
 size_t stable_samples(const Scenario& s, int64_t step_us) {

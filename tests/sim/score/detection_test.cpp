@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "sim/score/tier_checks.hpp"
 #include "sim/world/fault_reach.hpp"
 #include "tests/sim/world/scenario_text.hpp"
 
@@ -46,14 +47,6 @@ sla_tiers:
      data_loss_max: 0, mttd_max: 2m}
   - {name: stock, flows: [stock_sync], mttd_max: 10m, freshness_p95: 1h}
 )Y";
-
-// 2563 -> "2,563", as the reasons write counts.
-std::string grouped_count(uint64_t n) {
-  std::string s = std::to_string(n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
-    s.insert(static_cast<size_t>(i), ",");
-  return s;
-}
 
 const TierCheck& find_check(const TierVerdict& t, const std::string& check,
                             const std::string& subject = "") {
@@ -104,8 +97,7 @@ TEST_CASE("tier checks compare the run with the targets and say why they failed"
   CHECK(loss.actual == static_cast<double>(r.channels[0].lost));
   CHECK(loss.actual > 2500);
   CHECK(loss.reason == fmt::format("{} orders never reached the OMS (shop {}), over the limit of 0",
-                                   grouped_count(r.channels[0].lost),
-                                   grouped_count(r.channels[0].lost)));
+                                   count_text(r.channels[0].lost), count_text(r.channels[0].lost)));
   // ~3,000 OMS creates refused in the outage, of ~12,000 creates and ~9,000 revenue posts (one
   // per accepted create): 1/7 = 14.3%, over 1%.
   const TierCheck& errors = find_check(orders, "error_rate");
