@@ -318,6 +318,11 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
                                      : plan_compare(parsed, *scenario, plan)) {
     return *stop;
   }
+  const std::string out_dir =
+      parsed.out_dir.empty() ? fmt::format("out/{}-{}", scenario->name, command) : parsed.out_dir;
+  if (std::string problem = out_folder_problem(out_dir); !problem.empty()) {
+    return usage_error(problem);
+  }
   const uint64_t first_seed = parsed.seed.value_or(scenario->seed);
   for (uint64_t i = 0; i < parsed.seeds; ++i)
     c.seeds.push_back(first_seed + i);
@@ -345,8 +350,6 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
     c.variants[v].runs = std::move(runs.figures[v]);
   const std::vector<VariantSummary> summary = summarize(c);
 
-  const std::string out_dir =
-      parsed.out_dir.empty() ? fmt::format("out/{}-{}", scenario->name, command) : parsed.out_dir;
   auto wanted = [&](std::string_view f) {
     return std::find(parsed.formats.begin(), parsed.formats.end(), f) != parsed.formats.end();
   };

@@ -162,6 +162,10 @@ int run_command(const std::vector<std::string>& args) {
                        parsed.seed.value_or(scenario->seed)};
   const std::string out_dir =
       parsed.out_dir.empty() ? fmt::format("out/{}", scenario->name) : parsed.out_dir;
+  if (std::string problem = out_folder_problem(out_dir); !problem.empty()) {
+    std::cerr << "syncdrill: error: " << problem << "\n";
+    return kExitUsage;
+  }
   const auto internal_error = [](const std::string& error) {
     std::cerr << "syncdrill: error: " << error << "\n";
     return kExitInternal;

@@ -236,6 +236,10 @@ int serve_command(const std::vector<std::string>& args) {
   a.drill.seed = a.seed.value_or(scenario->seed);
   const std::string out_dir =
       a.out_dir.empty() ? fmt::format("out/{}-live", scenario->name) : a.out_dir;
+  if (std::string problem = out_folder_problem(out_dir); !problem.empty()) {
+    std::cerr << "syncdrill: error: " << problem << "\n";
+    return kExitUsage;
+  }
 
   // SIGINT and SIGTERM end the drill through one thread that waits for them; every other
   // thread (started below, so they inherit the mask) never sees them.

@@ -27,6 +27,21 @@ CreatedFolders::~CreatedFolders() {
     fs::remove(p, ec);  // fails, harmlessly, when not empty
 }
 
+std::string out_folder_problem(const std::string& dir) {
+  std::error_code ec;
+  for (fs::path p = fs::path(dir); !p.empty(); p = p.parent_path()) {
+    const fs::file_status status = fs::status(p, ec);
+    if (fs::exists(status)) {
+      if (fs::is_directory(status)) return "";
+      return p == fs::path(dir)
+                 ? fmt::format("--out '{}' is a file, expected a folder", dir)
+                 : fmt::format("--out '{}': '{}' is a file, expected a folder", dir, p.string());
+    }
+    if (p == p.parent_path()) break;
+  }
+  return "";
+}
+
 std::string scenario_hash(const Scenario& scenario) {
   std::vector<std::string_view> contents;
   for (const SourceFile& f : scenario.sources)

@@ -25,6 +25,11 @@ class CreatedFolders {
   std::vector<std::filesystem::path> missing_;  // deepest first
 };
 
+// Why `dir` cannot be a report folder (it or one of its parents exists and is not a folder), or
+// "" when it can. Checked before a run, so that a mistyped --out is bad input (exit 2) found in
+// a second, not an unwritable output found after the whole simulation.
+std::string out_folder_problem(const std::string& dir);
+
 // content_hash() of every file the scenario was read from, base first.
 std::string scenario_hash(const Scenario& scenario);
 

@@ -3,6 +3,8 @@
 #include "sim/scenario/loader.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -36,8 +38,16 @@ int read_file(Ctx& ctx, const std::string& path, std::optional<Loc> from) {
     return -1;
   };
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
+  const fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) {
     return report(fmt::format("cannot read '{}': no such file", path));
+  }
+  if (fs::is_directory(status)) {
+    return report(
+        fmt::format("cannot read '{}': it is a directory, expected a scenario file", path));
+  }
+  if (!fs::is_regular_file(status)) {
+    return report(fmt::format("cannot read '{}': not a regular file", path));
   }
   const uintmax_t size = fs::file_size(path, ec);
   if (ec || size > ctx.limits.file_bytes_max) {
@@ -48,7 +58,7 @@ int read_file(Ctx& ctx, const std::string& path, std::optional<Loc> from) {
   std::ostringstream text;
   text << in.rdbuf();
   if (!in) {
-    return report(fmt::format("cannot read '{}'", path));
+    return report(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
   }
   ctx.files.push_back({path, text.str()});
   return static_cast<int>(ctx.files.size()) - 1;

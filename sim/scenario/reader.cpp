@@ -149,8 +149,11 @@ void MapReader::finish() {
   }
   for (const YEntry& e : node_.entries) {
     if (std::find(known_.begin(), known_.end(), e.key) == known_.end()) {
+      if (ctx_.stopped()) {
+        return;  // past the error cap: no message is kept, so build none
+      }
       ctx_.error(e.key_loc, child(e.key),
-                 fmt::format("unknown key '{}'{}", e.key, did_you_mean(e.key, known_)));
+                 fmt::format("unknown key '{}'{}", shown_text(e.key), did_you_mean(e.key, known_)));
     }
   }
 }
@@ -173,9 +176,17 @@ std::string unknown_value(std::string_view what, std::string_view value,
                           const std::vector<std::string_view>& candidates) {
   std::string hint = did_you_mean(value, candidates);
   if (hint.empty()) {
-    hint = fmt::format(" (expected one of: {})", fmt::join(candidates, ", "));
+    // A scenario with a thousand channels would otherwise print thousands of names per error.
+    constexpr size_t kListedMax = 20;
+    const size_t listed = std::min(candidates.size(), kListedMax);
+    const std::vector<std::string_view> shown(candidates.begin(),
+                                              candidates.begin() + static_cast<ptrdiff_t>(listed));
+    hint = candidates.size() > listed
+               ? fmt::format(" (expected one of: {}, and {} more)", fmt::join(shown, ", "),
+                             candidates.size() - listed)
+               : fmt::format(" (expected one of: {})", fmt::join(shown, ", "));
   }
-  return fmt::format("unknown {} '{}'{}", what, value, hint);
+  return fmt::format("unknown {} '{}'{}", what, shown_text(value), hint);
 }
 
 }  // namespace syncdrill::scenario

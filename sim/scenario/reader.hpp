@@ -54,6 +54,8 @@ class MapReader {
   const YNode* get(std::string_view key, Need need = Need::optional);
   // Reports `message` at `key`'s value.
   void error(std::string_view key, std::string message);
+  // Past the error cap: callers skip building messages (suggestions cost work) nobody will see.
+  bool stopped() const { return ctx_.stopped(); }
 
   bool duration(std::string_view key, Duration& out, Need need = Need::optional, Duration min = {});
   bool duration(std::string_view key, std::optional<Duration>& out, Duration min = {});

@@ -23,7 +23,9 @@ bool read_ref(MapReader& r, std::string_view key, std::string& out,
     return false;
   }
   if (std::find(candidates.begin(), candidates.end(), name) == candidates.end()) {
-    r.error(key, unknown_value(what, name, candidates));
+    if (!r.stopped()) {
+      r.error(key, unknown_value(what, name, candidates));
+    }
     return false;
   }
   out = std::move(name);
@@ -54,7 +56,7 @@ void read_refs(Ctx& ctx, MapReader& r, std::string_view key, std::vector<std::st
   if (v->kind == YNode::Kind::scalar) {
     if (known(v->scalar)) {
       out.push_back(v->scalar);
-    } else {
+    } else if (!ctx.stopped()) {
       r.error(key, unknown_value(what, v->scalar, candidates));
     }
     return;
@@ -62,7 +64,7 @@ void read_refs(Ctx& ctx, MapReader& r, std::string_view key, std::vector<std::st
   if (!check_list(ctx, *v, r.child(key))) {
     return;
   }
-  for (size_t i = 0; i < v->items.size(); ++i) {
+  for (size_t i = 0; i < v->items.size() && !ctx.stopped(); ++i) {
     const YNode& item = v->items[i];
     const std::string path = fmt::format("{}[{}]", r.child(key), i);
     if (item.kind != YNode::Kind::scalar || (!is_identifier(item.scalar) && !is_topic(item))) {
@@ -96,7 +98,9 @@ void read_status_map(Ctx& ctx, MapReader& r, std::string_view key, std::vector<S
   for (const YEntry& e : v->entries) {
     if (allowed_from != nullptr &&
         std::find(allowed_from->begin(), allowed_from->end(), e.key) == allowed_from->end()) {
-      ctx.error(e.key_loc, m.child(e.key), unknown_value("order state", e.key, *allowed_from));
+      if (!ctx.stopped()) {
+        ctx.error(e.key_loc, m.child(e.key), unknown_value("order state", e.key, *allowed_from));
+      }
       m.get(e.key);
       continue;
     }

@@ -1,10 +1,13 @@
 #include "sim/scenario/tree.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
+
+#include "sim/scenario/values.hpp"
 
 namespace syncdrill::scenario {
 
@@ -26,7 +29,7 @@ std::string describe(const YNode& n) {
     case YNode::Kind::null:
       return "an empty value";
     case YNode::Kind::scalar:
-      return fmt::format("'{}'", n.scalar);
+      return fmt::format("'{}'", shown_text(n.scalar));
     case YNode::Kind::sequence:
       return "a list";
     case YNode::Kind::mapping:
@@ -44,8 +47,9 @@ void Ctx::error(Loc at, std::string_view path, std::string message) {
   d.file = f.path;
   d.line = at.line;
   d.column = at.column;
-  d.path = std::string(path);
-  d.message = std::move(message);
+  // Messages quote the user's text: never let its bytes reach a terminal or a report raw.
+  d.path = printable(path);
+  d.message = printable(message);
   // The offending line's text, for a caret display.
   size_t start = 0;
   for (int line = 1; line < at.line && start != std::string::npos; ++line) {
@@ -54,10 +58,12 @@ void Ctx::error(Loc at, std::string_view path, std::string message) {
   }
   if (start != std::string::npos && start <= f.content.size()) {
     size_t end = f.content.find('\n', start);
-    d.source_line = f.content.substr(start, end == std::string::npos ? end : end - start);
-    if (!d.source_line.empty() && d.source_line.back() == '\r') {
-      d.source_line.pop_back();
+    std::string_view line =
+        std::string_view(f.content).substr(start, end == std::string::npos ? end : end - start);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
     }
+    d.source_line = printable(line.substr(0, 500), true);
   }
   if (static_cast<int>(errors_.size()) >= limits.errors_max) {
     d.path.clear();
@@ -88,6 +94,54 @@ Loc to_loc(int file, const YAML::Mark& m, Loc fallback) {
     return fallback;
   }
   return Loc{file, m.line + 1, m.column + 1};
+}
+
+// A scenario is UTF-8 text. yaml-cpp reads a NUL byte as an escape ("unknown escape character")
+// and passes invalid bytes through into names and messages, so both are refused here, located.
+bool text_ok(Ctx& ctx, int file) {
+  const std::string& text = ctx.files[static_cast<size_t>(file)].content;
+  size_t bad = invalid_utf8_at(text);
+  std::string what;
+  for (size_t i = 0; i < std::min(bad, text.size()); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7F) {
+      bad = i;
+      what = b == 0 ? "a NUL byte" : fmt::format("the control character \\x{:02X}", b);
+      break;
+    }
+  }
+  if (bad == std::string::npos) {
+    return true;
+  }
+  if (what.empty()) {
+    what = fmt::format("the byte \\x{:02X}, which is not UTF-8",
+                       static_cast<unsigned char>(text[bad]));
+  }
+  const std::string_view before = std::string_view(text).substr(0, bad);
+  const size_t line_start = before.rfind('\n');
+  const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  const int column =
+      1 + static_cast<int>(line_start == std::string_view::npos ? bad : bad - line_start - 1);
+  ctx.error({file, line, column}, "", fmt::format("{}: expected UTF-8 text", what));
+  return false;
+}
+
+// True if the quoted scalar that opens at `pos` (a ' or ") is closed before the end of the text.
+// yaml-cpp accepts `key: "abc` followed by a newline at the end of a file as the value `abc`.
+bool quote_closed(std::string_view text, size_t pos) {
+  const char quote = text[pos];
+  for (size_t i = pos + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is an escaped quote inside single quotes
+        continue;
+      }
+      return true;
+    }
+  }
+  return false;
 }
 
 // Reports flow nesting ([ and {) deeper than the limit before yaml-cpp recurses into it.
@@ -139,6 +193,19 @@ struct Converter {
   Ctx& ctx;
   int file;
   bool failed = false;
+  std::set<size_t> quotes_checked;  // offsets of opening quotes already checked (aliases)
+
+  bool quote_ok(const YAML::Mark& m) {
+    const std::string& text = ctx.files[static_cast<size_t>(file)].content;
+    if (m.pos < 0 || static_cast<size_t>(m.pos) >= text.size()) {
+      return true;
+    }
+    const auto pos = static_cast<size_t>(m.pos);
+    if ((text[pos] != '"' && text[pos] != '\'') || !quotes_checked.insert(pos).second) {
+      return true;
+    }
+    return quote_closed(text, pos);
+  }
 
   YNode convert(const YAML::Node& in, Loc fallback, int depth) {
     YNode out;
@@ -161,6 +228,10 @@ struct Converter {
     if (in.IsScalar()) {
       out.kind = YNode::Kind::scalar;
       out.scalar = in.Scalar();
+      if (!quote_ok(in.Mark())) {
+        ctx.error(out.loc, "", "unterminated quoted string: expected a closing quote");
+        failed = true;
+      }
     } else if (in.IsSequence()) {
       out.kind = YNode::Kind::sequence;
       for (const YAML::Node& item : in) {
@@ -192,13 +263,13 @@ struct Converter {
 }  // namespace
 
 std::optional<YNode> parse_yaml(Ctx& ctx, int file) {
-  if (!flow_depth_ok(ctx, file)) {
+  if (!text_ok(ctx, file) || !flow_depth_ok(ctx, file)) {
     return std::nullopt;
   }
   const std::string& text = ctx.files[static_cast<size_t>(file)].content;
   try {
     YAML::Node root = YAML::Load(text);
-    Converter conv{ctx, file};
+    Converter conv{ctx, file, false, {}};
     YNode tree = conv.convert(root, Loc{file, 1, 1}, 1);
     if (conv.failed) {
       return std::nullopt;

@@ -61,11 +61,27 @@ Parsed<bool> parse_bool(std::string_view text);
 // Identifiers: [a-z0-9][a-z0-9_-]*
 bool is_identifier(std::string_view text);
 
+// `text` made safe to print inside a message: valid UTF-8 passes through; invalid bytes and
+// control characters (CR and LF included; tab unless keep_tab) are written as \xNN. Never throws.
+std::string printable(std::string_view text, bool keep_tab = false);
+
+// A user's value as quoted in a message: printable(), cut to about 60 bytes (at a character
+// boundary, "..." added) so that one over-long value cannot fill the terminal.
+std::string shown_text(std::string_view value);
+
+// The first byte offset of `text` that is not valid UTF-8 (overlong forms, surrogates and code
+// points above U+10FFFF are invalid), or npos.
+size_t invalid_utf8_at(std::string_view text);
+
 // Optimal-string-alignment distance (Levenshtein plus adjacent transposition).
 size_t edit_distance(std::string_view a, std::string_view b);
 
 // " (did you mean 'X'?)" for the closest candidate when it is close enough to be a likely typo
-// (distance at most half the longer word), else "".
+// (distance at most half the longer word), else "". Bounded work: words and candidates longer
+// than kSuggestionWordMax are not compared, and at most kSuggestionCellsMax distance-table cells
+// are filled per call (about 1 ms), so thousands of unknown names cannot stall `validate`.
+inline constexpr size_t kSuggestionWordMax = 64;
+inline constexpr size_t kSuggestionCellsMax = 1'000'000;
 std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates);
 
 }  // namespace syncdrill::scenario

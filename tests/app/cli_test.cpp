@@ -273,13 +273,21 @@ TEST_CASE("a bad telemetry flag value is a usage error with exit code 2 and writ
   }
 }
 
-TEST_CASE("telemetry into a folder that cannot be made is an internal error and writes nothing") {
-  Scratch s("telemetry-unwritable");
+TEST_CASE(
+    "--out naming a file, or under one, is bad input: exit 2 before running, nothing written") {
+  Scratch s("out-is-a-file");
   { std::ofstream f(s / "taken"); }
-  const CliRun r = s.run(fmt::format("run '{}' --out taken/out --telemetry", kSmall));
-  CHECK(r.exit_code == 3);
-  CHECK(r.err.rfind("syncdrill: error: cannot create directory 'taken/out'", 0) == 0);
-  CHECK(std::distance(fs::directory_iterator(s.dir()), fs::directory_iterator{}) == 3);
+  for (const char* out : {"taken", "taken/out"}) {
+    for (const char* extra : {"", " --telemetry"}) {
+      INFO(out << extra);
+      const CliRun r = s.run(fmt::format("run '{}' --out {}{}", kSmall, out, extra));
+      CHECK(r.exit_code == 2);
+      CHECK(r.err.rfind(fmt::format("syncdrill: error: --out '{}'", out), 0) == 0);
+      CHECK(r.err.find("is a file, expected a folder") != std::string::npos);
+      CHECK(r.out.empty());  // refused before the simulation: no scorecard
+      CHECK(std::distance(fs::directory_iterator(s.dir()), fs::directory_iterator{}) == 3);
+    }
+  }
 }
 
 TEST_CASE("list shows the shipped drills with their descriptions") {

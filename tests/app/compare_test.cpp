@@ -138,6 +138,18 @@ TEST_CASE("compare refuses bad input with exit 2 and writes nothing") {
           "--seeds must be 2 to 1000");
 }
 
+TEST_CASE("compare with --out naming a file exits 2 before running any variant") {
+  Scratch s("compare-out-file");
+  write(s / "policies.yaml", kPolicies);
+  write(s / "taken", "a file");
+  const CliRun r = s.run(fmt::format(
+      "compare '{}' --policy once --policy patient --policies policies.yaml --seeds 2 --out taken",
+      kDrill));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--out 'taken' is a file, expected a folder") != std::string::npos);
+  CHECK(read_file(s / "taken") == "a file");
+}
+
 TEST_CASE("a compare that cannot write all its files keeps the folder's earlier files") {
   Scratch s("compare-unwritable");
   write(s / "policies.yaml", kPolicies);

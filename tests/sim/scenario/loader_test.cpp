@@ -690,5 +690,39 @@ TEST_CASE("a fault window may run past the end, and a flap as long as its window
   CHECK(r.scenario->faults[1].flap->on == minutes(10));
 }
 
+TEST_CASE("a directory named as the scenario is reported as a directory") {
+  const std::string dir = std::string(SYNCDRILL_TEST_DATA_DIR) + "/scenarios";
+  LoadResult r = load_scenario_file(dir);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(format_diagnostic(r.errors[0]) ==
+        fmt::format("{}:1:1: cannot read '{}': it is a directory, expected a scenario file", dir,
+                    dir));
+  r = load_scenario_file(dir + "/no-such.yaml");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message.find("no such file") != std::string::npos);
+}
+
+TEST_CASE("after the error cap no more work is done on suggestions, and messages stay short") {
+  // 300 channels (1,200 fault-target candidates with their webhook topics) and 900 unknown
+  // targets of 66 letters: each error's list of candidates is cut to 20 names.
+  std::string text = "name: many\nduration: 1h\nchannels:\n";
+  for (int i = 0; i < 300; ++i)
+    text += fmt::format("  - {{name: c{:03d}{}, kind: shopify_like}}\n", i, std::string(40, 'a'));
+  text += "faults:\n";
+  for (int f = 0; f < 3; ++f) {
+    text += fmt::format("  - {{id: f{}, kind: outage, at: 1m, for: 1m, target: [", f);
+    for (int j = 0; j < 300; ++j)
+      text += fmt::format("{}x{}_{:03d}{}", j == 0 ? "" : ", ", f, j, std::string(60, 'b'));
+    text += "]}\n";
+  }
+  const LoadResult r = load_scenario_text(text, "many.yaml");
+  REQUIRE(r.errors.size() == 51);
+  CHECK(r.errors.back().message == "too many errors, stopping");
+  CHECK(r.errors[0].message.find("' (expected one of: c000") != std::string::npos);
+  CHECK(r.errors[0].message.find(", and 1180 more)") != std::string::npos);
+  CHECK(r.errors[0].message.find("... (66 bytes)") != std::string::npos);
+  CHECK(r.errors[0].message.size() < 1200);
+}
+
 }  // namespace
 }  // namespace syncdrill

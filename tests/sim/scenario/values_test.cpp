@@ -3,6 +3,10 @@
 #include "sim/scenario/values.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
 
 namespace syncdrill::scenario {
 namespace {
@@ -173,6 +177,49 @@ TEST_CASE("did-you-mean suggests only close candidates") {
   CHECK(did_you_mean("wokers", {"workers", "queue_max"}) == " (did you mean 'workers'?)");
   CHECK(did_you_mean("colour", {"name", "kind"}).empty());
   CHECK(did_you_mean("name", {"name"}).empty());
+}
+
+TEST_CASE("did-you-mean does bounded work whatever the candidates") {
+  // 5,000 candidates of 60 letters fill 18.6 M table cells, over the budget: a close match at
+  // the end of the list is never reached, while the same match first in the list is found.
+  std::vector<std::string> names{std::string(60, 'a')};
+  for (int i = 1; i < 5000; ++i)
+    names.push_back(fmt::format("{}{:04d}", std::string(56, 'q'), i));
+  const std::string word = std::string(59, 'a') + "b";  // one edit from names[0], far from others
+  std::vector<std::string_view> match_last;
+  for (size_t i = 1; i < names.size(); ++i)
+    match_last.push_back(names[i]);
+  match_last.push_back(names[0]);
+  CHECK(did_you_mean(word, match_last).empty());
+  std::vector<std::string_view> match_first(names.begin(), names.end());
+  CHECK(did_you_mean(word, match_first) == fmt::format(" (did you mean '{}'?)", names[0]));
+  // Words longer than kSuggestionWordMax are not compared at all.
+  const std::string long_word(kSuggestionWordMax + 1, 'a');
+  const std::string long_name = long_word + "b";
+  CHECK(did_you_mean(long_word, {long_name}).empty());
+  // Candidates whose length alone rules them out are skipped, not compared.
+  CHECK(did_you_mean("ab", {"abcdefgh"}).empty());
+}
+
+TEST_CASE("printable escapes invalid UTF-8 and control characters, and keeps the rest") {
+  CHECK(printable("caf\xC3\xA9 ok") == "caf\xC3\xA9 ok");  // valid UTF-8 passes
+  CHECK(printable("a\xFF"
+                  "b") == "a\\xFFb");
+  CHECK(printable(std::string_view("a\0b", 3)) == "a\\x00b");
+  CHECK(printable("\x1B[31mred") == "\\x1B[31mred");
+  CHECK(printable("a\tb") == "a\\x09b");
+  CHECK(printable("a\tb", true) == "a\tb");
+  CHECK(printable("\xE0\x80\x80") == "\\xE0\\x80\\x80");  // overlong form
+  CHECK(printable("\xED\xA0\x80") == "\\xED\\xA0\\x80");  // a UTF-16 surrogate
+  CHECK(printable("\xC3") == "\\xC3");                    // cut short
+  CHECK(invalid_utf8_at("ok \xF0\x9F\x98\x80 \xC0") == 8);
+  CHECK(invalid_utf8_at("plain") == std::string_view::npos);
+}
+
+TEST_CASE("shown_text cuts an over-long value at a character boundary") {
+  CHECK(shown_text("short") == "short");
+  const std::string long_value = std::string(59, 'a') + "\xC3\xA9" + std::string(100, 'b');
+  CHECK(shown_text(long_value) == std::string(59, 'a') + "... (161 bytes)");
 }
 
 }  // namespace
