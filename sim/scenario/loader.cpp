@@ -190,6 +190,46 @@ void check_periodic_work(Ctx& ctx, const YNode& root, const Scenario& s) {
   check(&PeriodicJob::stored, ctx.limits.stored_values_max, "stored values");
 }
 
+// The slots the world allocates up front (an endpoint's queue is a ring of queue_max requests;
+// workers are tables), against reserved_slots_max: many large queues would otherwise take
+// gigabytes before the first event. Reported at the largest one.
+void check_reserved_slots(Ctx& ctx, const YNode& root, const Scenario& s) {
+  uint64_t total = 0;
+  uint64_t largest = 0;
+  std::string largest_path;
+  const auto add = [&](uint64_t slots, std::string path) {
+    total += slots;
+    if (slots > largest) {
+      largest = slots;
+      largest_path = std::move(path);
+    }
+  };
+  for (size_t i = 0; i < s.channels.size(); ++i) {
+    const EndpointSpec& e = s.channels[i].endpoint;
+    add(uint64_t{e.queue_max} + e.workers, fmt::format("channels[{}].endpoint", i));
+  }
+  for (size_t i = 0; i < s.systems.size(); ++i) {
+    const EndpointSpec& e = s.systems[i].endpoint;
+    add(uint64_t{e.queue_max} + e.workers, fmt::format("systems[{}].endpoint", i));
+  }
+  for (size_t i = 0; i < s.connectors.size(); ++i) {
+    add(s.connectors[i].workers, fmt::format("connectors[{}].workers", i));
+  }
+  if (total <= ctx.limits.reserved_slots_max) return;
+  // A default endpoint has no node of its own: its channel or system is named instead.
+  const YNode* at = node_at(root, largest_path);
+  std::string path = largest_path;
+  if (at == nullptr) {
+    path = largest_path.substr(0, largest_path.rfind('.'));
+    at = node_at(root, path);
+  }
+  ctx.error(at != nullptr ? at->loc : root.loc, path,
+            fmt::format("{} request and worker slots allocated when the run starts "
+                        "(queue_max + workers of every endpoint, workers of every connector), "
+                        "over the limit of {}; the largest: {} ({})",
+                        total, ctx.limits.reserved_slots_max, largest_path, largest));
+}
+
 void read_top(Ctx& ctx, const YNode& root, Scenario& s) {
   MapReader top(ctx, root, "");
   if (!top.is_mapping()) {
@@ -228,6 +268,7 @@ void read_top(Ctx& ctx, const YNode& root, Scenario& s) {
   }
   check_expected_orders(ctx, top, s);
   check_periodic_work(ctx, root, s);
+  check_reserved_slots(ctx, root, s);
 }
 
 LoadResult load(Ctx& ctx, int file) {

@@ -55,6 +55,9 @@ struct LoadLimits {
   double periodic_work_max = 100'000'000;
   // Series points, monitor values and reconciliation runs the report keeps: a memory bound.
   double stored_values_max = 20'000'000;
+  // Request and worker slots allocated when a run starts: every endpoint's queue_max + workers
+  // and every connector's workers (24 to 64 bytes each).
+  uint64_t reserved_slots_max = 10'000'000;
   uint32_t queue_max = 1'000'000;  // any queue_max / dead_letter_max
   uint32_t workers_max = 10'000;   // any workers / concurrency value
   uint32_t list_max = 1'000;       // items in any list (channels, faults, shape, ...)

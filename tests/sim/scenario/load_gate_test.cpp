@@ -161,6 +161,24 @@ TEST_CASE("expected order lines are bounded, at traffic") {
   CHECK(errors(narrow).empty());
 }
 
+// Each endpoint's queue is a ring of queue_max requests allocated when the run starts: 40
+// channels at the largest queue_max took 1 GB before the first event, 1,000 would take 24 GB.
+TEST_CASE("the request and worker slots a run allocates up front are bounded") {
+  std::string text = "name: t\nduration: 1m\nchannels:\n";
+  for (int i = 0; i < 11; ++i) {
+    text +=
+        fmt::format("  - {{name: c{}, kind: shopify_like, endpoint: {{queue_max: 1000000}}}}\n", i);
+  }
+  CHECK(errors(text) ==
+        "t.yaml:4:46: channels[0].endpoint: 11000044 request and worker slots allocated when the "
+        "run starts (queue_max + workers of every endpoint, workers of every connector), over the "
+        "limit of 10000000; the largest: channels[0].endpoint (1000004)\n");
+  text.resize(text.rfind("  - "));
+  CHECK_FALSE(errors(text).empty());  // ten: 10000040
+  text.resize(text.rfind("  - "));
+  CHECK(errors(text).empty());  // nine fit
+}
+
 TEST_CASE("a rate that once read as infinity is refused before any estimate is made") {
   // inf x a shape multiplier of 0 was NaN expected orders, never over the limit.
   const std::string rate = std::string(309, '9') + "/ms";
