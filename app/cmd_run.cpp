@@ -44,7 +44,11 @@ struct RunArgs {
   std::vector<std::string> formats{"json", "md", "junit", "html"};
   bool telemetry = false;  // write DIR/telemetry.jsonl
   TelemetryOptions telemetry_options;
+  std::optional<uint64_t> events_max;  // none = run_limits(scenario)
 };
+
+// The engine's own ceiling on events (its sequence-number space).
+constexpr uint64_t kEventsCeiling = uint64_t{1} << 40;
 
 // A fraction in (0, 1], written in full ("0.1", "1e-3"); nothing else.
 std::optional<double> parse_fraction(const std::string& text) {
@@ -81,7 +85,10 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       "telemetry-sample", po::value<std::string>()->value_name("FRACTION"),
       "keep this fraction of requests, 0 < FRACTION <= 1 (default 1; implies --telemetry)")(
       "telemetry-max-records", po::value<std::string>()->value_name("N"),
-      "stop writing telemetry after N records (default 1000000; implies --telemetry)");
+      "stop writing telemetry after N records (default 1000000; implies --telemetry)")(
+      "events-max", po::value<std::string>()->value_name("N"),
+      "stop the run as a runaway after N events, writing no report (default: derived from the "
+      "scenario's orders and periodic jobs; docs/scenario-format.md, Limits)");
   po::options_description all;
   all.add(visible).add_options()("scenario", po::value<std::string>());
   po::positional_options_description positional;
@@ -147,6 +154,15 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
     parsed.telemetry_options.max_records = *max;
     parsed.telemetry = true;
   }
+  if (vm.count("events-max")) {
+    const std::string& text = vm["events-max"].as<std::string>();
+    const std::optional<uint64_t> max = parse_count(text);
+    if (!max || *max > kEventsCeiling) {
+      return usage_error(fmt::format(
+          "--events-max must be a whole number between 1 and {}, not '{}'", kEventsCeiling, text));
+    }
+    parsed.events_max = *max;
+  }
   return std::nullopt;
 }
 
@@ -185,14 +201,22 @@ int run_command(const std::vector<std::string>& args) {
     if (!telemetry->error().empty()) return internal_error(telemetry->error());
   }
 
-  const WorldResult result = run_world(*scenario, id.seed, Engine::Limits{}, telemetry.get());
+  Engine::Limits limits = run_limits(*scenario);
+  if (parsed.events_max) limits.events_max = *parsed.events_max;
+  const WorldResult result = run_world(*scenario, id.seed, limits, telemetry.get());
   if (!result.limit_message.empty()) {
-    // A run cut short is not a result: write no report rather than a misleading one.
-    // (The telemetry's temporary file goes with `telemetry`.)
+    // A run cut short is not a result: write no report rather than a misleading one. The
+    // telemetry's temporary file goes with `telemetry` and the folder with `created`, so nothing
+    // of this run is left behind.
+    std::string why;
+    if (result.status == RunStatus::event_limit) {
+      why = parsed.events_max ? " (set by --events-max)"
+                              : " (derived from the scenario's expected orders and periodic "
+                                "jobs: see Limits in docs/scenario-format.md)";
+    }
     return usage_error(
-        fmt::format("{}: {}; no report written (shorten the scenario or lower "
-                    "its traffic)",
-                    parsed.scenario, result.limit_message));
+        fmt::format("{}: {}{}; no report written (shorten the scenario or lower its traffic)",
+                    parsed.scenario, result.limit_message, why));
   }
 
   const Score score = score_run(*scenario, result);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "sim/engine/check.hpp"
+#include "sim/engine/saturating.hpp"
 
 namespace syncdrill {
 namespace {
@@ -129,7 +130,7 @@ std::span<const OrderLine> ChannelMock::order_lines(uint64_t order) const {
 int64_t ChannelMock::order_amount_minor(uint64_t order) const {
   int64_t total = 0;
   for (const OrderLine& l : order_lines(order)) {
-    total += static_cast<int64_t>(l.quantity) * l.unit_price_minor;
+    total = add_saturating(total, mul_saturating(l.quantity, l.unit_price_minor));
   }
   return total;
 }

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "sim/engine/check.hpp"
+#include "sim/engine/saturating.hpp"
 
 namespace syncdrill {
 namespace {
@@ -157,9 +158,9 @@ void ErpMock::apply(const RevenuePost& p) {
   if (r.count[p.channel_order] < UINT8_MAX) {
     ++r.count[p.channel_order];
   }
-  r.amount_minor[p.channel_order] += p.amount_minor;
+  r.amount_minor[p.channel_order] = add_saturating(r.amount_minor[p.channel_order], p.amount_minor);
   ++entries_total_;
-  amount_total_minor_ += p.amount_minor;
+  amount_total_minor_ = add_saturating(amount_total_minor_, p.amount_minor);
 }
 
 Response ErpMock::reverse_revenue(uint32_t channel, uint64_t channel_order, int64_t amount_minor) {
@@ -168,9 +169,9 @@ Response ErpMock::reverse_revenue(uint32_t channel, uint64_t channel_order, int6
   }
   ChannelRevenue& r = revenue_[channel];
   --r.count[channel_order];
-  r.amount_minor[channel_order] -= amount_minor;
+  r.amount_minor[channel_order] = sub_saturating(r.amount_minor[channel_order], amount_minor);
   --entries_total_;
-  amount_total_minor_ -= amount_minor;
+  amount_total_minor_ = sub_saturating(amount_total_minor_, amount_minor);
   return {};
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "reports/format.hpp"
+#include "sim/engine/saturating.hpp"
 
 namespace syncdrill {
 
@@ -367,7 +368,7 @@ Impact total_impact(const WorldResult& r) {
     i.oversold += c.oversold;
     i.in_flight += c.in_flight;
     i.price_mismatches += c.price_mismatches;
-    i.price_mismatch_minor += c.price_mismatch_minor;
+    i.price_mismatch_minor = add_saturating(i.price_mismatch_minor, c.price_mismatch_minor);
     i.returns_requested += c.returns_requested;
     i.returns_synced += c.returns_synced;
   }

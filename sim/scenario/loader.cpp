@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "sim/scenario/estimate.hpp"
 #include "sim/scenario/sections.hpp"
 
 namespace syncdrill {
@@ -125,45 +127,117 @@ bool is_currency(std::string_view c) {
          std::all_of(c.begin(), c.end(), [](char x) { return x >= 'A' && x <= 'Z'; });
 }
 
-// Expected orders of one traffic entry in [from, to): rate x length x the peak of its shape; a
-// replayed entry counts its rows in the span instead.
-double expected_orders(const TrafficSpec& t, SimTime from, SimTime to) {
-  if (to <= from) return 0;
-  if (t.replay) {
-    const std::vector<SimTime>& times = t.replay->times;
-    const auto first = std::lower_bound(times.begin(), times.end(), from);
-    const auto last = std::lower_bound(times.begin(), times.end(), to);
-    return static_cast<double>(last - first);
+// The node at a key path like "systems[1].restocks.interval", or nullptr when any step is
+// missing.
+const YNode* node_at(const YNode& root, std::string_view path) {
+  const YNode* n = &root;
+  while (n != nullptr && !path.empty()) {
+    const size_t end = path.find_first_of(".[");
+    const std::string_view key = path.substr(0, end);
+    path = end == std::string_view::npos ? std::string_view() : path.substr(end);
+    if (!key.empty()) {
+      n = n->kind == YNode::Kind::mapping ? n->find(key) : nullptr;
+    }
+    if (n != nullptr && !path.empty() && path.front() == '[') {
+      const size_t close = path.find(']');
+      size_t index = 0;
+      std::from_chars(path.data() + 1, path.data() + close, index);
+      n = n->kind == YNode::Kind::sequence && index < n->items.size() ? &n->items[index] : nullptr;
+      path = path.substr(close + 1);
+    }
+    if (!path.empty() && path.front() == '.') path.remove_prefix(1);
   }
-  double peak = t.shape.empty() ? 1.0 : 0.0;
-  for (const ShapePoint& p : t.shape) {
-    peak = std::max(peak, p.multiplier);
-  }
-  return t.orders_per_s * (to - from).seconds() * peak;
+  return n;
 }
 
 // Sum over traffic of rate x duration x the peak of its shape (replayed entries: their rows
-// inside the duration), plus what peak_traffic faults add on their channels in their windows.
+// inside the duration), plus what peak_traffic faults add on their channels in their windows;
+// and those orders' lines. NaN-safe: a figure that is not a number is over any limit.
 void check_expected_orders(Ctx& ctx, MapReader& top, const Scenario& s) {
-  const SimTime end = SimTime{} + s.duration;
-  double orders = 0;
-  for (const TrafficSpec& t : s.traffic) {
-    orders += expected_orders(t, SimTime{}, end);
-  }
-  for (const FaultSpec& f : s.faults) {
-    if (f.kind != FaultKind::peak_traffic) continue;
-    const SimTime from = SimTime{} + f.at;
-    const SimTime to = std::min(end, from + f.length);
-    for (const TrafficSpec& t : s.traffic) {
-      if (std::find(f.targets.begin(), f.targets.end(), t.channel) == f.targets.end()) continue;
-      orders += (f.multiplier - 1) * expected_orders(t, from, to);
-    }
-  }
-  if (orders > ctx.limits.expected_orders_max) {
+  const double orders = expected_orders(s);
+  if (!(orders <= ctx.limits.expected_orders_max)) {
     top.error("traffic", fmt::format("about {:.0f} orders expected (rate x duration x peak "
                                      "shape, and peak_traffic faults), over the limit of {:.0f}",
                                      orders, ctx.limits.expected_orders_max));
+    return;
   }
+  const double lines = expected_order_lines(s);
+  if (!(lines <= ctx.limits.expected_order_lines_max)) {
+    top.error("traffic",
+              fmt::format("about {:.0f} order lines expected (expected orders x basket_lines.max), "
+                          "over the limit of {:.0f}",
+                          lines, ctx.limits.expected_order_lines_max));
+  }
+}
+
+// The periodic jobs' work and what they store, against their limits; reported at the setting of
+// the job that contributes most (its interval when the scenario spells it out).
+void check_periodic_work(Ctx& ctx, const YNode& root, const Scenario& s) {
+  const std::vector<PeriodicJob> jobs = periodic_jobs(s);
+  const auto check = [&](double PeriodicJob::*figure, double limit, std::string_view what) {
+    double total = 0;
+    const PeriodicJob* largest = nullptr;
+    for (const PeriodicJob& j : jobs) {
+      total += j.*figure;
+      if (largest == nullptr || j.*figure > largest->*figure) largest = &j;
+    }
+    if (total <= limit || largest == nullptr) return;
+    const YNode* at = &root;
+    std::string path;
+    for (const std::string& p : largest->paths) {
+      if (const YNode* n = node_at(root, p)) {
+        at = n;
+        path = p;
+        break;
+      }
+    }
+    ctx.error(at->loc, path,
+              fmt::format("about {:.0f} {} in the run's periodic jobs, over the limit of {:.0f} "
+                          "(see Limits in docs/scenario-format.md); the largest: {} ({:.0f})",
+                          total, what, limit, largest->what, largest->*figure));
+  };
+  check(&PeriodicJob::work, ctx.limits.periodic_work_max, "work items");
+  check(&PeriodicJob::stored, ctx.limits.stored_values_max, "stored values");
+}
+
+// The slots the world allocates up front (an endpoint's queue is a ring of queue_max requests;
+// workers are tables), against reserved_slots_max: many large queues would otherwise take
+// gigabytes before the first event. Reported at the largest one.
+void check_reserved_slots(Ctx& ctx, const YNode& root, const Scenario& s) {
+  uint64_t total = 0;
+  uint64_t largest = 0;
+  std::string largest_path;
+  const auto add = [&](uint64_t slots, std::string path) {
+    total += slots;
+    if (slots > largest) {
+      largest = slots;
+      largest_path = std::move(path);
+    }
+  };
+  for (size_t i = 0; i < s.channels.size(); ++i) {
+    const EndpointSpec& e = s.channels[i].endpoint;
+    add(uint64_t{e.queue_max} + e.workers, fmt::format("channels[{}].endpoint", i));
+  }
+  for (size_t i = 0; i < s.systems.size(); ++i) {
+    const EndpointSpec& e = s.systems[i].endpoint;
+    add(uint64_t{e.queue_max} + e.workers, fmt::format("systems[{}].endpoint", i));
+  }
+  for (size_t i = 0; i < s.connectors.size(); ++i) {
+    add(s.connectors[i].workers, fmt::format("connectors[{}].workers", i));
+  }
+  if (total <= ctx.limits.reserved_slots_max) return;
+  // A default endpoint has no node of its own: its channel or system is named instead.
+  const YNode* at = node_at(root, largest_path);
+  std::string path = largest_path;
+  if (at == nullptr) {
+    path = largest_path.substr(0, largest_path.rfind('.'));
+    at = node_at(root, path);
+  }
+  ctx.error(at != nullptr ? at->loc : root.loc, path,
+            fmt::format("{} request and worker slots allocated when the run starts "
+                        "(queue_max + workers of every endpoint, workers of every connector), "
+                        "over the limit of {}; the largest: {} ({})",
+                        total, ctx.limits.reserved_slots_max, largest_path, largest));
 }
 
 void read_top(Ctx& ctx, const YNode& root, Scenario& s) {
@@ -195,7 +269,7 @@ void read_top(Ctx& ctx, const YNode& root, Scenario& s) {
   read_faults(ctx, top, s);
   read_sla_tiers(ctx, top, s);
   read_monitors(ctx, top, s);
-  top.duration("evaluation_interval", s.evaluation_interval, Need::optional, microseconds(1));
+  top.duration("evaluation_interval", s.evaluation_interval, Need::optional, kPeriodMin);
   read_response(ctx, top, s);
   top.finish();
   if (s.channels.empty() && s.systems.empty() && root.find("channels") == nullptr &&
@@ -203,6 +277,8 @@ void read_top(Ctx& ctx, const YNode& root, Scenario& s) {
     ctx.error(root.loc, "", "a scenario needs at least one channel or system");
   }
   check_expected_orders(ctx, top, s);
+  check_periodic_work(ctx, root, s);
+  check_reserved_slots(ctx, root, s);
 }
 
 LoadResult load(Ctx& ctx, int file) {

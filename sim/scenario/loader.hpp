@@ -44,17 +44,25 @@ struct LoadResult {
 };
 
 struct LoadLimits {
-  uint64_t file_bytes_max = 1 << 20;        // each file, checked before parsing (1 MiB)
-  int depth_max = 32;                       // YAML nesting depth (mappings and sequences)
-  uint64_t nodes_max = 100'000;             // YAML nodes after alias expansion, all files
-  Duration duration_max = days(30);         // scenario `duration`
-  uint32_t skus_max = 100'000;              // catalog.skus
-  double expected_orders_max = 10'000'000;  // sum of rate x duration x peak shape multiplier
-  uint32_t queue_max = 1'000'000;           // any queue_max / dead_letter_max
-  uint32_t workers_max = 10'000;            // any workers / concurrency value
-  uint32_t list_max = 1'000;                // items in any list (channels, faults, shape, ...)
-  int extends_depth_max = 8;                // bases in one extends chain
-  int errors_max = 50;                      // diagnostics before "too many errors, stopping"
+  uint64_t file_bytes_max = 1 << 20;             // each file, checked before parsing (1 MiB)
+  int depth_max = 32;                            // YAML nesting depth (mappings and sequences)
+  uint64_t nodes_max = 100'000;                  // YAML nodes after alias expansion, all files
+  Duration duration_max = days(30);              // scenario `duration`
+  uint32_t skus_max = 100'000;                   // catalog.skus
+  double expected_orders_max = 10'000'000;       // sum of rate x duration x peak shape multiplier
+  double expected_order_lines_max = 50'000'000;  // expected orders x basket_lines.max
+  // Periodic jobs' runs x work items per run (sim/scenario/estimate.hpp): about 10 s of work.
+  double periodic_work_max = 100'000'000;
+  // Series points, monitor values and reconciliation runs the report keeps: a memory bound.
+  double stored_values_max = 20'000'000;
+  // Request and worker slots allocated when a run starts: every endpoint's queue_max + workers
+  // and every connector's workers (24 to 64 bytes each).
+  uint64_t reserved_slots_max = 10'000'000;
+  uint32_t queue_max = 1'000'000;  // any queue_max / dead_letter_max
+  uint32_t workers_max = 10'000;   // any workers / concurrency value
+  uint32_t list_max = 1'000;       // items in any list (channels, faults, shape, ...)
+  int extends_depth_max = 8;       // bases in one extends chain
+  int errors_max = 50;             // diagnostics before "too many errors, stopping"
 };
 
 // Loads the scenario at `path` (and its extends chain). Diagnostics name files as `path` spells

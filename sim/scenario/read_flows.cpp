@@ -100,8 +100,8 @@ void read_flow_specific(Ctx& ctx, MapReader& r, ConnectorSpec& c) {
   }
   if (recon) {
     c.interval = hours(1);
-    r.duration("interval", c.interval, microseconds(1));
-    r.rate("repair_rate", c.repair_per_s);
+    r.duration("interval", c.interval, kPeriodMin);
+    r.rate("repair_rate", c.repair_per_s, Need::optional, kRateMaxPerS);
   }
   if (c.flow == FlowKind::fulfillment) {
     read_status_map(ctx, r, "mapping", c.mapping);
@@ -129,7 +129,7 @@ void read_connectors(Ctx& ctx, MapReader& top, Scenario& s) {
     r.u32("workers", c.workers, 1, ctx.limits.workers_max);
     r.u32("queue_max", c.queue_max, 1, ctx.limits.queue_max);
     r.u32("dead_letter_max", c.dead_letter_max, 0, ctx.limits.queue_max);
-    r.duration("poll_interval", c.poll_interval, microseconds(1));
+    r.duration("poll_interval", c.poll_interval, kPeriodMin);
     read_flow_specific(ctx, r, c);
     r.finish();
     s.connectors.push_back(std::move(c));

@@ -104,6 +104,20 @@ void read_channels(Ctx& ctx, MapReader& top, Scenario& s) {
 
 namespace {
 
+// A schedule's `sku_fraction`: a round touches at least one SKU, so 0% would still touch one;
+// it is refused rather than silently rounded up (leave the schedule out to have none).
+void read_sku_fraction(MapReader& r, const YNode& schedule, double& out) {
+  double f = out;
+  if (!r.fraction("sku_fraction", f)) return;
+  if (!(f > 0)) {
+    r.error("sku_fraction",
+            fmt::format("expected a fraction above 0%, got '{}' (leave the schedule out for none)",
+                        schedule.find("sku_fraction")->scalar));
+    return;
+  }
+  out = f;
+}
+
 void read_erp_schedules(Ctx& ctx, MapReader& r, SystemSpec& sys) {
   const bool erp = sys.kind == SystemKind::erp;
   for (std::string_view key : {"batch_import", "restocks", "price_changes"}) {
@@ -117,25 +131,30 @@ void read_erp_schedules(Ctx& ctx, MapReader& r, SystemSpec& sys) {
   if (const YNode* b = r.get("batch_import")) {
     MapReader br(ctx, *b, r.child("batch_import"));
     Duration interval = minutes(15);
-    br.duration("interval", interval, Need::required, microseconds(1));
+    br.duration("interval", interval, Need::required, kPeriodMin);
     sys.batch_import_interval = interval;
     br.finish();
   }
   if (const YNode* n = r.get("restocks")) {
     RestockSpec rs;
     MapReader rr(ctx, *n, r.child("restocks"));
-    rr.duration("interval", rs.interval, Need::optional, microseconds(1));
+    rr.duration("interval", rs.interval, Need::optional, kPeriodMin);
     rr.u32("units", rs.units, 1, 1'000'000'000);
-    rr.fraction("sku_fraction", rs.sku_fraction);
+    read_sku_fraction(rr, *n, rs.sku_fraction);
     rr.finish();
     sys.restocks = rs;
   }
   if (const YNode* n = r.get("price_changes")) {
     PriceChangeSpec pc;
     MapReader pr(ctx, *n, r.child("price_changes"));
-    pr.duration("interval", pc.interval, Need::optional, microseconds(1));
-    pr.fraction("sku_fraction", pc.sku_fraction);
-    pr.fraction("change_max", pc.change_max);
+    pr.duration("interval", pc.interval, Need::optional, kPeriodMin);
+    read_sku_fraction(pr, *n, pc.sku_fraction);
+    if (pr.fraction("change_max", pc.change_max) && !(pc.change_max > 0)) {
+      // A change of at most 0% changes nothing; the schedule needs a range to draw from.
+      pr.error("change_max", fmt::format("expected a fraction above 0%, got '{}'",
+                                         n->find("change_max")->scalar));
+      pc.change_max = PriceChangeSpec{}.change_max;
+    }
     pr.finish();
     sys.price_changes = pc;
   }
@@ -247,7 +266,7 @@ void read_traffic(Ctx& ctx, MapReader& top, Scenario& s) {
     MapReader r(ctx, item, path);
     read_ref(r, "channel", t.channel, names_of(s.channels), "channel", Need::required);
     const bool replay = r.is_mapping() && item.find("replay") != nullptr;
-    r.rate("rate", t.orders_per_s, replay ? Need::optional : Need::required);
+    r.rate("rate", t.orders_per_s, replay ? Need::optional : Need::required, kRateMaxPerS);
     read_shape(ctx, r, s, t);
     read_traffic_extras(ctx, r, t);
     r.finish();

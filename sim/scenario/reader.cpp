@@ -46,8 +46,8 @@ bool MapReader::duration(std::string_view key, Duration& out, Need need, Duratio
   if (d < min) {
     error(key, min.us == 1 ? fmt::format("expected a duration above zero, got '{}'",
                                          node_.find(key)->scalar)
-                           : fmt::format("expected a duration of at least {}us, got '{}'", min.us,
-                                         node_.find(key)->scalar));
+                           : fmt::format("expected a duration of at least {}, got '{}'",
+                                         format_duration(min), node_.find(key)->scalar));
     return false;
   }
   out = d;
@@ -63,13 +63,18 @@ bool MapReader::duration(std::string_view key, std::optional<Duration>& out, Dur
   return true;
 }
 
-bool MapReader::rate(std::string_view key, double& per_s, Need need) {
+bool MapReader::rate(std::string_view key, double& per_s, Need need, double max_per_s) {
   double r = 0;
   if (!scalar(key, r, need, "a rate like 120/min", parse_rate_per_s)) {
     return false;
   }
-  if (r <= 0) {
+  if (!(r > 0)) {
     error(key, fmt::format("expected a rate above zero, got '{}'", node_.find(key)->scalar));
+    return false;
+  }
+  if (!(r <= max_per_s)) {
+    error(key, fmt::format("rate too large: expected at most {:.0f}/s, got '{}'", max_per_s,
+                           node_.find(key)->scalar));
     return false;
   }
   per_s = r;
@@ -85,7 +90,7 @@ bool MapReader::number(std::string_view key, double& out, double min, double max
   if (!scalar(key, v, need, "a number", parse_number)) {
     return false;
   }
-  if (v < min || v > max) {
+  if (!(v >= min && v <= max)) {
     error(key, fmt::format("expected a number between {} and {}, got '{}'", min, max,
                            node_.find(key)->scalar));
     return false;

@@ -10,6 +10,7 @@
 // so reading continues and all errors of a file come out together.
 #pragma once
 
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,10 @@
 namespace syncdrill::scenario {
 
 enum class Need { optional, required };
+
+// The largest order or repair rate: a trillion a second is one a picosecond, beyond what
+// microsecond time can tell apart, and a rate times a run's length stays an exact count.
+inline constexpr double kRateMaxPerS = 1e12;
 
 // The YAML spellings of an enum, defined next to the enum tables in scenario.cpp.
 template <class E>
@@ -59,7 +64,9 @@ class MapReader {
 
   bool duration(std::string_view key, Duration& out, Need need = Need::optional, Duration min = {});
   bool duration(std::string_view key, std::optional<Duration>& out, Duration min = {});
-  bool rate(std::string_view key, double& per_s, Need need = Need::optional);  // > 0
+  // > 0 and <= max_per_s (a rate's text is at most 15 digits a microsecond: always finite).
+  bool rate(std::string_view key, double& per_s, Need need = Need::optional,
+            double max_per_s = std::numeric_limits<double>::infinity());
   bool fraction(std::string_view key, double& out, Need need = Need::optional);
   bool number(std::string_view key, double& out, double min, double max,
               Need need = Need::optional);

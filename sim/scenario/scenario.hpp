@@ -29,6 +29,11 @@ struct Money {
   std::string currency;
 };
 
+// The largest amount a scenario may name (1,000,000,000.00), and the highest price a price change
+// may reach. Sums of many amounts (damage, revenue) can still pass int64: they saturate
+// (sim/engine/saturating.hpp).
+inline constexpr int64_t kMoneyMaxMinor = 100'000'000'000;
+
 // ---- Endpoints ------------------------------------------------------------------------------
 
 struct RateLimitSpec {

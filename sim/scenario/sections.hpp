@@ -37,6 +37,11 @@ class UniqueNames {
   std::vector<std::pair<std::string, int>> seen_;
 };
 
+// The shortest interval of any periodic job (evaluation_interval, a connector's poll_interval or
+// reconciliation interval, an ERP's restocks, price_changes and batch_import): each tick is
+// work for the whole catalog or every monitor, so a microsecond interval would run for hours.
+inline constexpr Duration kPeriodMin = seconds(1);
+
 // The most attempts a retry policy may make (a policy's `retry.max_attempts`, a retry_storm's
 // `max_attempts`).
 inline constexpr uint32_t kRetryAttemptsMax = 100;

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -27,29 +28,72 @@ bool is_lower(char c) {
   return c >= 'a' && c <= 'z';
 }
 
-// Consumes an unsigned decimal `123` or `1.5` at the front of `s`.
-std::optional<double> take_decimal(std::string_view& s) {
+// How many digits a decimal may have before and after its point: 15 significant digits is what
+// a double holds exactly, and anything longer is a typo or hostile input (400 digits once read
+// as 0 or as infinity).
+constexpr size_t kWholeDigitsMax = 15;
+constexpr size_t kFractionDigitsMax = 15;
+
+// An unsigned decimal `123` or `1.5` read off the front of a text: its value, or why not.
+struct Decimal {
+  enum class Status { ok, malformed, too_large, too_precise } status = Status::malformed;
+  double value = 0;
+};
+
+// Consumes an unsigned decimal `123` or `1.5` at the front of `s` (only when it is ok).
+Decimal take_decimal(std::string_view& s) {
   size_t n = 0;
   while (n < s.size() && is_digit(s[n])) {
     ++n;
   }
   if (n == 0) {
-    return std::nullopt;
+    return {};
   }
+  size_t leading_zeros = 0;
+  while (leading_zeros + 1 < n && s[leading_zeros] == '0') {
+    ++leading_zeros;
+  }
+  const size_t whole_digits = n - leading_zeros;
+  size_t fraction_digits = 0;
   if (n < s.size() && s[n] == '.') {
     size_t frac = n + 1;
     while (frac < s.size() && is_digit(s[frac])) {
       ++frac;
     }
     if (frac == n + 1) {
-      return std::nullopt;
+      return {};
     }
+    fraction_digits = frac - n - 1;
     n = frac;
+  }
+  if (whole_digits > kWholeDigitsMax) {
+    return {Decimal::Status::too_large, 0};
+  }
+  if (fraction_digits > kFractionDigitsMax) {
+    return {Decimal::Status::too_precise, 0};
   }
   double v = 0;
   std::from_chars(s.data(), s.data() + n, v);
   s.remove_prefix(n);
-  return v;
+  return {Decimal::Status::ok, v};
+}
+
+// The message for a decimal that is not ok, naming the whole text.
+std::string decimal_error(const Decimal& d, std::string_view text, std::string_view expected) {
+  switch (d.status) {
+    case Decimal::Status::too_large:
+      return fmt::format(
+          "number too large: expected at most {} digits before the decimal point, "
+          "got '{}'",
+          kWholeDigitsMax, text);
+    case Decimal::Status::too_precise:
+      return fmt::format(
+          "number too long: expected at most {} digits after the decimal point, "
+          "got '{}'",
+          kFractionDigitsMax, text);
+    default:
+      return fmt::format("expected {}, got '{}'", expected, text);
+  }
 }
 
 struct Unit {
@@ -72,8 +116,50 @@ constexpr std::array<Unit, 11> kRateUnits{{{"s", 1},
                                            {"ms", 1e-3},
                                            {"us", 1e-6}}};
 
-// Durations above this (about 31 years) are rejected before any integer conversion.
-constexpr double kDurationMaxUs = 1e15;
+// Durations above this (about 27 years) are rejected before any integer conversion, so sums of a
+// few durations and a run's clock stay far inside int64 microseconds.
+constexpr Duration kDurationMax = days(10'000);
+
+// Plain numbers (parse_number) are bounded in size both ways: no scenario number needs more, and
+// products of a few of them stay finite.
+constexpr double kNumberMax = 1e18;
+constexpr double kNumberMin = 1e-18;
+
+// Whether a number from_chars found out of range ([sign]digits[.digits][e[sign]digits]) is too
+// large rather than too small: the decimal exponent of its first significant digit decides.
+bool out_of_range_is_large(std::string_view s) {
+  if (!s.empty() && s.front() == '-') s.remove_prefix(1);
+  const size_t e = s.find_first_of("eE");
+  const std::string_view mantissa = s.substr(0, e);
+  int64_t exponent = 0;
+  if (e != std::string_view::npos) {
+    std::string_view digits = s.substr(e + 1);
+    const bool negative = !digits.empty() && digits.front() == '-';
+    if (!digits.empty() && (digits.front() == '-' || digits.front() == '+'))
+      digits.remove_prefix(1);
+    // Longer exponents than this are far out either way; only the sign matters then.
+    const std::string_view head = digits.substr(0, 9);
+    std::from_chars(head.data(), head.data() + head.size(), exponent);
+    if (digits.size() > head.size()) exponent = 1'000'000'000;
+    if (negative) exponent = -exponent;
+  }
+  const size_t dot = mantissa.find('.');
+  const std::string_view whole = mantissa.substr(0, dot);
+  const size_t first = whole.find_first_not_of('0');
+  if (first != std::string_view::npos) {
+    return static_cast<int64_t>(whole.size() - first) + exponent > 0;
+  }
+  const std::string_view fraction =
+      dot == std::string_view::npos ? std::string_view() : mantissa.substr(dot + 1);
+  const size_t nonzero = fraction.find_first_not_of('0');
+  const auto order = -static_cast<int64_t>(nonzero == std::string_view::npos ? 0 : nonzero);
+  return order + exponent > 0;
+}
+
+// "1000000000.00": kMoneyMaxMinor as an amount.
+std::string format_money_max() {
+  return fmt::format("{}.{:02}", kMoneyMaxMinor / 100, kMoneyMaxMinor % 100);
+}
 
 }  // namespace
 
@@ -89,9 +175,11 @@ Parsed<Duration> parse_duration(std::string_view text) {
   size_t last_unit = kDurationUnits.size();  // index of the previous unit; must decrease in size
   bool any = false;
   while (!s.empty()) {
-    std::optional<double> v = take_decimal(s);
-    if (!v) {
-      return bad();
+    const Decimal v = take_decimal(s);
+    if (v.status != Decimal::Status::ok) {
+      return v.status == Decimal::Status::malformed
+                 ? bad()
+                 : Parsed<Duration>::fail(decimal_error(v, text, "a duration like 250ms"));
     }
     size_t n = 0;
     while (n < s.size() && is_lower(s[n])) {
@@ -119,9 +207,10 @@ Parsed<Duration> parse_duration(std::string_view text) {
     }
     last_unit = index;
     any = true;
-    total_us += *v * it->factor;
-    if (total_us > kDurationMaxUs) {
-      return Parsed<Duration>::fail(fmt::format("duration '{}' is too large", text));
+    total_us += v.value * it->factor;
+    if (!(total_us <= static_cast<double>(kDurationMax.us))) {
+      return Parsed<Duration>::fail(fmt::format("duration too large: expected at most {}, got '{}'",
+                                                format_duration(kDurationMax), text));
     }
   }
   if (!any) {
@@ -161,8 +250,11 @@ Parsed<double> parse_rate_per_s(std::string_view text) {
   }
   std::string_view count = trim(s.substr(0, slash));
   std::string_view unit = trim(s.substr(slash + 1));
-  std::optional<double> v = take_decimal(count);
-  if (!v || !count.empty()) {
+  const Decimal v = take_decimal(count);
+  if (v.status != Decimal::Status::ok && v.status != Decimal::Status::malformed) {
+    return Parsed<double>::fail(decimal_error(v, text, "a rate like 120/min"));
+  }
+  if (v.status != Decimal::Status::ok || !count.empty()) {
     return bad();
   }
   auto it = std::find_if(kRateUnits.begin(), kRateUnits.end(),
@@ -171,7 +263,7 @@ Parsed<double> parse_rate_per_s(std::string_view text) {
     return Parsed<double>::fail(
         fmt::format("unknown rate unit '/{}' in '{}' (expected /s, /min, /h or /d)", unit, text));
   }
-  return {*v / it->factor, {}};
+  return {v.value / it->factor, {}};
 }
 
 Parsed<double> parse_fraction(std::string_view text) {
@@ -181,17 +273,20 @@ Parsed<double> parse_fraction(std::string_view text) {
     s = trim(s.substr(0, s.size() - 1));
   }
   std::string_view rest = s;
-  std::optional<double> v = take_decimal(rest);
-  if (!v || !rest.empty()) {
-    return Parsed<double>::fail(fmt::format(
-        "expected a percentage like 0.5% or a fraction between 0 and 1, got '{}'", text));
+  Decimal d = take_decimal(rest);
+  if (d.status == Decimal::Status::ok && !rest.empty()) {
+    d.status = Decimal::Status::malformed;
   }
-  if (percent ? *v > 100 : *v > 1) {
+  if (d.status != Decimal::Status::ok) {
+    return Parsed<double>::fail(
+        decimal_error(d, text, "a percentage like 0.5% or a fraction between 0 and 1"));
+  }
+  if (percent ? d.value > 100 : d.value > 1) {
     return Parsed<double>::fail(fmt::format(
         "expected a percentage between 0% and 100% (or a fraction between 0 and 1), got '{}'",
         text));
   }
-  return {percent ? *v / 100 : *v, {}};
+  return {percent ? d.value / 100 : d.value, {}};
 }
 
 Parsed<uint64_t> parse_unsigned(std::string_view text) {
@@ -209,6 +304,10 @@ Parsed<uint64_t> parse_unsigned(std::string_view text) {
   }
   uint64_t v = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ec == std::errc::result_out_of_range) {
+    return Parsed<uint64_t>::fail(fmt::format("number too large: expected at most {}, got '{}'",
+                                              std::numeric_limits<uint64_t>::max(), text));
+  }
   if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size()) {
     return Parsed<uint64_t>::fail(
         fmt::format("expected a non-negative whole number, got '{}'", text));
@@ -223,8 +322,23 @@ Parsed<double> parse_number(std::string_view text) {
   }
   double v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v)) {
-    return Parsed<double>::fail(fmt::format("expected a number, got '{}'", text));
+  if (ec == std::errc::result_out_of_range && end == s.data() + s.size()) {
+    return Parsed<double>::fail(
+        out_of_range_is_large(s)
+            ? fmt::format("number too large: expected at most {}, got '{}'", kNumberMax, text)
+            : fmt::format("number too small: expected 0 or at least {} in size, got '{}'",
+                          kNumberMin, text));
+  }
+  if (s.empty() || ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v) ||
+      !(std::abs(v) <= kNumberMax)) {
+    return Parsed<double>::fail(
+        std::isfinite(v) && !(std::abs(v) <= kNumberMax)
+            ? fmt::format("number too large: expected at most {}, got '{}'", kNumberMax, text)
+            : fmt::format("expected a number, got '{}'", text));
+  }
+  if (v != 0 && std::abs(v) < kNumberMin) {
+    return Parsed<double>::fail(fmt::format(
+        "number too small: expected 0 or at least {} in size, got '{}'", kNumberMin, text));
   }
   return {v, {}};
 }
@@ -260,8 +374,15 @@ Parsed<Money> parse_money(std::string_view text, std::string_view currency) {
   if (cents.size() > 2) {
     return Parsed<Money>::fail(fmt::format("an amount has at most 2 decimals, got '{}'", text));
   }
+  while (whole.size() > 1 && whole.front() == '0') {
+    whole.remove_prefix(1);
+  }
+  const auto too_large = [&] {
+    return Parsed<Money>::fail(
+        fmt::format("amount too large: expected at most {}, got '{}'", format_money_max(), text));
+  };
   if (whole.size() > 15) {
-    return Parsed<Money>::fail(fmt::format("amount '{}' is too large", text));
+    return too_large();
   }
   if (!code.empty() && code != currency) {
     return Parsed<Money>::fail(
@@ -274,6 +395,9 @@ Parsed<Money> parse_money(std::string_view text, std::string_view currency) {
     std::from_chars(cents.data(), cents.data() + cents.size(), fraction);
   }
   minor = minor * 100 + (cents.size() == 1 ? fraction * 10 : fraction);
+  if (minor > kMoneyMaxMinor) {
+    return too_large();
+  }
   return {Money{minor, std::string(currency)}, {}};
 }
 

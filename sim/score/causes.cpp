@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/engine/saturating.hpp"
 #include "sim/score/tier_checks.hpp"
 
 namespace syncdrill {
@@ -24,7 +25,7 @@ std::vector<CauseSummary> summarize_causes(const Scenario& s, const WorldResult&
       sum.orders_duplicated += d.extra_oms_orders;
       sum.orders_oversold += d.oversold;
       sum.stale_price_lines += d.stale_price_lines;
-      sum.money_minor += d.money_minor;
+      sum.money_minor = add_saturating(sum.money_minor, d.money_minor);
     }
     if (!sum.faults.empty()) out.push_back(std::move(sum));
   }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/engine/saturating.hpp"
 #include "sim/scenario/values.hpp"
 #include "sim/score/tier_checks.hpp"
 
@@ -245,7 +246,11 @@ T peak_rise(const std::vector<T>& series, size_t onset_k, size_t until) {
   T peak = base;
   for (size_t k = onset_k; k <= until && k < series.size(); ++k)
     peak = std::max(peak, series[k]);
-  return peak - base;
+  if constexpr (std::is_signed_v<T>) {
+    return sub_saturating(peak, base);  // money sums saturate; their differences too
+  } else {
+    return peak - base;
+  }
 }
 
 // What the fault left in the classes it answers for, from its onset to `until`; the others stay
@@ -261,18 +266,21 @@ FaultDamage damage_between(const WorldResult& r, const Answerable& a, size_t ons
   if (a.orders) {
     out.orders_missing = peak_rise(d.orders_missing, onset_k, until);
     out.extra_oms_orders = peak_rise(d.extra_oms_orders, onset_k, until);
-    out.money_minor += peak_rise(d.orders_missing_minor, onset_k, until) +
-                       peak_rise(d.extra_oms_orders_minor, onset_k, until);
+    out.money_minor = add_saturating(
+        out.money_minor, add_saturating(peak_rise(d.orders_missing_minor, onset_k, until),
+                                        peak_rise(d.extra_oms_orders_minor, onset_k, until)));
     out.orders_missing_at_end = d.orders_missing[last];
     out.extra_oms_orders_at_end = d.extra_oms_orders[last];
   }
   if (a.stock) {
     out.oversold = d.oversold[until] - d.oversold[onset_k];
-    out.money_minor += d.oversold_minor[until] - d.oversold_minor[onset_k];
+    out.money_minor = add_saturating(
+        out.money_minor, sub_saturating(d.oversold_minor[until], d.oversold_minor[onset_k]));
   }
   if (a.prices) {
     out.stale_price_lines = d.stale_price_lines[until] - d.stale_price_lines[onset_k];
-    out.money_minor += d.stale_price_minor[until] - d.stale_price_minor[onset_k];
+    out.money_minor = add_saturating(
+        out.money_minor, sub_saturating(d.stale_price_minor[until], d.stale_price_minor[onset_k]));
   }
   if (a.states) out.unmapped_states = d.unmapped_states[until] - d.unmapped_states[onset_k];
   if (a.returns) {

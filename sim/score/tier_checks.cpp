@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sim/engine/check.hpp"
+#include "sim/engine/saturating.hpp"
 #include "sim/scenario/values.hpp"
 
 namespace syncdrill {
@@ -306,7 +307,7 @@ void stale_prices(const Scenario& s, const WorldResult& r, const SlaTierSpec& ti
   const uint64_t n = total(r, lines);
   int64_t minor = 0;
   for (const ChannelOutcome& c : r.channels)
-    minor += c.price_mismatch_minor;
+    minor = add_saturating(minor, c.price_mismatch_minor);
   if (tier.stale_price_lines_max) {
     v.checks.push_back(counted("stale_price_lines", FlowKind::price_sync,
                                *tier.stale_price_lines_max, "lines", n,

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "sim/engine/check.hpp"
+#include "sim/engine/saturating.hpp"
+#include "sim/scenario/estimate.hpp"
 #include "sim/world/traffic/peak.hpp"
 #include "sim/world/traffic/schedules.hpp"
 #include "sim/world/world_impl.hpp"
@@ -321,10 +323,10 @@ void World::sample_damage() {
          ++k) {
       if (ch.oms_order[k] != 0) continue;
       ++damage.missing;
-      damage.missing_minor += ch.mock->order_amount_minor(k);
+      damage.missing_minor = add_saturating(damage.missing_minor, ch.mock->order_amount_minor(k));
     }
     stale_lines += ch.outcome->price_mismatches;
-    stale_minor += ch.outcome->price_mismatch_minor;
+    stale_minor = add_saturating(stale_minor, ch.outcome->price_mismatch_minor);
     returns_open += ch.outcome->returns_requested - ch.outcome->returns_synced;
   }
   DamageSeries& d = result.damage;
@@ -407,9 +409,16 @@ void World::collect() {
 
 }  // namespace world
 
-WorldResult run_world(const Scenario& scenario, uint64_t seed, const Engine::Limits& limits,
-                      TelemetrySink* telemetry) {
-  auto w = std::make_unique<world::World>(scenario, seed, limits, telemetry);
+Engine::Limits run_limits(const Scenario& scenario) {
+  Engine::Limits limits;
+  limits.events_max = std::min(limits.events_max, run_events_max(scenario));
+  return limits;
+}
+
+WorldResult run_world(const Scenario& scenario, uint64_t seed,
+                      const std::optional<Engine::Limits>& limits, TelemetrySink* telemetry) {
+  auto w = std::make_unique<world::World>(scenario, seed, limits.value_or(run_limits(scenario)),
+                                          telemetry);
   return w->run();
 }
 

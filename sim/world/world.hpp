@@ -31,6 +31,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -239,9 +240,17 @@ struct WorldResult {
   Duration evaluation_interval = seconds(30);
 };
 
-// telemetry: when given, every request and webhook delivery is handed to it as it happens.
+// The engine limits a run of `scenario` gets unless told otherwise: at most
+// run_events_max(scenario) events (sim/scenario/estimate.hpp: a multiple of its expected orders
+// and periodic work) and the engine's default pending limit. A run that reaches one stops with
+// WorldResult::status and limit_message set; it is not a result (`syncdrill run` writes no
+// report).
+Engine::Limits run_limits(const Scenario& scenario);
+
+// limits: none = run_limits(scenario). telemetry: when given, every request and webhook
+// delivery is handed to it as it happens.
 WorldResult run_world(const Scenario& scenario, uint64_t seed,
-                      const Engine::Limits& limits = Engine::Limits{},
+                      const std::optional<Engine::Limits>& limits = std::nullopt,
                       TelemetrySink* telemetry = nullptr);
 
 }  // namespace syncdrill

@@ -4,6 +4,7 @@
 
 #include "mocks/webhook.hpp"
 #include "sim/engine/check.hpp"
+#include "sim/engine/saturating.hpp"
 #include "sim/world/world_impl.hpp"
 
 namespace syncdrill::world {
@@ -163,7 +164,9 @@ void World::serve_customer(TrafficState& t, SimTime now) {
       if (line.unit_price_minor != truth) {
         ++ch.outcome->price_mismatches;
         const int64_t diff = line.unit_price_minor - truth;
-        ch.outcome->price_mismatch_minor += (diff < 0 ? -diff : diff) * line.quantity;
+        ch.outcome->price_mismatch_minor =
+            add_saturating(ch.outcome->price_mismatch_minor,
+                           mul_saturating(diff < 0 ? -diff : diff, line.quantity));
       }
     }
     if (t.spec->returns.fraction > 0 && t.returns_rng.uniform01() < t.spec->returns.fraction) {
@@ -354,13 +357,14 @@ void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& creat
     extra_copies.push_back(ExtraCopy{c, order, created.order});
     if (created.state != OmsState::cancelled) {
       ++damage.extra_open;
-      damage.extra_open_minor += ch.mock->order_amount_minor(order);
+      damage.extra_open_minor =
+          add_saturating(damage.extra_open_minor, ch.mock->order_amount_minor(order));
     }
     return;
   }
   if (order < ch.missing_cursor) {  // counted missing when it passed the grace: found now
     --damage.missing;
-    damage.missing_minor -= ch.mock->order_amount_minor(order);
+    damage.missing_minor = sub_saturating(damage.missing_minor, ch.mock->order_amount_minor(order));
   }
   ch.oms_order[order] = static_cast<uint32_t>(created.order + 1);
   ch.outcome->ingest_delay_us.record(engine.now().us - ch.placed_at_us[order]);
@@ -369,7 +373,8 @@ void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& creat
     ch.flags[order] |= kOversold;
     ++ch.oversold_so_far;
     ++damage.oversold;
-    damage.oversold_minor += ch.mock->order_amount_minor(order);
+    damage.oversold_minor =
+        add_saturating(damage.oversold_minor, ch.mock->order_amount_minor(order));
     if (fulfillment != nullptr) fulfillment_cancelled(*fulfillment, c, order);
   }
 }
@@ -377,7 +382,8 @@ void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& creat
 void World::duplicate_cancelled(uint32_t c, uint64_t order) {
   SD_CHECK(damage.extra_open > 0, "a cancelled duplicate was counted open");
   --damage.extra_open;
-  damage.extra_open_minor -= channels[c].mock->order_amount_minor(order);
+  damage.extra_open_minor =
+      sub_saturating(damage.extra_open_minor, channels[c].mock->order_amount_minor(order));
 }
 
 }  // namespace syncdrill::world

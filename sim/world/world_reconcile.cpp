@@ -11,6 +11,8 @@ namespace {
 
 // An order younger than this is left alone by reconciliation: it may still be on its way.
 constexpr Duration kReconcileGraceMax = minutes(15);
+// The most repairs one run may start, whatever repair_rate x interval says.
+constexpr double kRepairBudgetMax = 1e12;
 // The backup poll looks at orders at least this old, so a healthy webhook usually wins.
 constexpr Duration kPollLag = minutes(1);
 
@@ -98,7 +100,9 @@ class ReconcileFlow final : public Flow {
     const Duration grace = std::min(interval, kReconcileGraceMax);
     // A revenue post waits for the ERP's next batch import: younger orders may owe nothing.
     const int64_t revenue_until_us = (now - grace - import_lag_).us;
-    auto budget = static_cast<uint64_t>(spec_.repair_per_s * interval.seconds());
+    // At most a trillion: a fast repair rate over a long interval is "no budget", not an overflow.
+    auto budget =
+        static_cast<uint64_t>(std::min(spec_.repair_per_s * interval.seconds(), kRepairBudgetMax));
     for (uint32_t c = 0; c < world_.channels.size(); ++c) {
       ChannelState& ch = world_.channels[c];
       for (uint64_t order = 0; order < ch.flags.size(); ++order) {

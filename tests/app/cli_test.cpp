@@ -93,6 +93,61 @@ TEST_CASE("run on a broken scenario exits 2 and leaves no report behind") {
   CHECK_FALSE(fs::exists(s / "out"));
 }
 
+// A run cut short by its event limit is no result: exit 2, the limit named, nothing of the run
+// left (no folder it made, no report or telemetry in a folder that was there).
+TEST_CASE("a run stopped by its event limit exits 2, names the limit and leaves no report") {
+  Scratch s("run-event-limit");
+  const CliRun r = s.run(fmt::format("run '{}' --out out --telemetry --events-max 1000", kSmall));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("the run reached its limit of 1000 events at t=") != std::string::npos);
+  CHECK(r.err.find("(set by --events-max); no report written") != std::string::npos);
+  CHECK_FALSE(fs::exists(s / "out"));
+
+  fs::create_directories(s / "kept");
+  const CliRun again =
+      s.run(fmt::format("run '{}' --out kept --telemetry --events-max 1000", kSmall));
+  CHECK(again.exit_code == 2);
+  CHECK(fs::is_empty(s / "kept"));
+
+  for (const char* bad : {"0", "-1", "ten", "1099511627777"}) {
+    CAPTURE(bad);
+    const CliRun b = s.run(fmt::format("run '{}' --out out --events-max {}", kSmall, bad));
+    CHECK(b.exit_code == 2);
+    CHECK(b.err.rfind("syncdrill: error: --events-max must be a whole number between 1 and "
+                      "1099511627776",
+                      0) == 0);
+  }
+}
+
+// Each of these once validated and then ran for minutes (a 1us reconciliation interval reached
+// 5 GB in a minute) or aborted; validate and run now refuse them at the key.
+TEST_CASE("validate and run refuse a runaway interval and an aborting fraction, located") {
+  Scratch s("runaway");
+  const std::string head =
+      "name: t\nduration: 1h\nchannels: [{name: shop, kind: shopify_like}]\n"
+      "systems:\n  - {name: oms, kind: oms}\n";
+  {
+    std::ofstream f(s / "recon.yaml");
+    f << head << "  - {name: erp, kind: erp}\nconnectors:\n"
+      << "  - {name: r, flow: reconciliation, from: erp, to: oms, interval: 1us}\n";
+  }
+  {
+    std::ofstream f(s / "restock.yaml");
+    f << head << "  - {name: erp, kind: erp, restocks: {interval: 1m, sku_fraction: 0%}}\n";
+  }
+  const CliRun recon = s.run("validate recon.yaml");
+  CHECK(recon.exit_code == 2);
+  CHECK(recon.err.rfind("syncdrill: error: recon.yaml:8:67: connectors[0].interval: expected a "
+                        "duration of at least 1s, got '1us'\n",
+                        0) == 0);
+  const CliRun restock = s.run("run restock.yaml --out out");
+  CHECK(restock.exit_code == 2);
+  CHECK(restock.err.rfind("syncdrill: error: restock.yaml:6:67: systems[1].restocks.sku_fraction: "
+                          "expected a fraction above 0%",
+                          0) == 0);
+  CHECK_FALSE(fs::exists(s / "out"));
+}
+
 TEST_CASE("a missing scenario file is reported and exits 2") {
   Scratch s("run-missing");
   const CliRun r = s.run("run nowhere.yaml");

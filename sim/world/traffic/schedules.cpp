@@ -60,8 +60,12 @@ int64_t apply_price_change(int64_t price_minor, double change) {
   SD_CHECK(price_minor >= 0, "a price is never negative");
   SD_CHECK(change >= -1, "a relative price change cannot be below -100%");
   if (price_minor == 0) return 0;
-  const long long changed = std::llround(static_cast<double>(price_minor) * (1 + change));
-  return std::max<int64_t>(changed, 1);
+  // Changes compound over a run (+100% a round doubles a price): a price stops at the most a
+  // scenario may name, so it and every sum of prices stay far inside int64.
+  const double changed = std::round(static_cast<double>(price_minor) * (1 + change));
+  return std::clamp<int64_t>(
+      static_cast<int64_t>(std::min(changed, static_cast<double>(kMoneyMaxMinor))), 1,
+      kMoneyMaxMinor);
 }
 
 ReturnsSampler::ReturnsSampler(const ReturnsSpec& spec)

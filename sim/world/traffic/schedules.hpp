@@ -64,8 +64,9 @@ struct PriceChange {
 void price_change_round(const PriceChangeSpec& spec, RandomStream& rng, SkuPicker& skus,
                         std::vector<PriceChange>& out);
 
-// price_minor x (1 + change), rounded half away from zero to a whole minor unit and never
-// below 1 (a price never reaches zero or goes negative, whatever change_max is). A free item
+// price_minor x (1 + change), rounded half away from zero to a whole minor unit, never below 1
+// (a price never reaches zero or goes negative, whatever change_max is) and never above
+// kMoneyMaxMinor (changes compound: +100% a round passes int64 in under 30 rounds). A free item
 // (price 0, which the catalog admits) stays free: a relative change of nothing is nothing.
 // REQUIRES: price_minor >= 0, change >= -1.
 int64_t apply_price_change(int64_t price_minor, double change);

@@ -2,6 +2,9 @@
 // messages are compared.
 #include "sim/scenario/values.hpp"
 
+#include <cmath>
+#include <string>
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -48,7 +51,8 @@ TEST_CASE("bad durations say what was expected") {
         "units of a compound duration must go from largest to smallest, got '30m1h'");
   CHECK(duration_error("1.s") == "expected a duration like 250ms, got '1.s'");
   CHECK(duration_error("") == "expected a duration like 250ms, got ''");
-  CHECK(duration_error("99999999999d") == "duration '99999999999d' is too large");
+  CHECK(duration_error("99999999999d") ==
+        "duration too large: expected at most 10000d, got '99999999999d'");
 }
 
 TEST_CASE("format_duration spells durations that parse back exactly") {
@@ -156,7 +160,7 @@ TEST_CASE("whole numbers, numbers, booleans and names") {
   CHECK(parse_unsigned("-1").error == "expected a non-negative whole number, got '-1'");
   CHECK(parse_unsigned("_1").error == "expected a non-negative whole number, got '_1'");
   CHECK(parse_unsigned("99999999999999999999").error ==
-        "expected a non-negative whole number, got '99999999999999999999'");
+        "number too large: expected at most 18446744073709551615, got '99999999999999999999'");
   CHECK(*parse_number("-1.5e2").value == doctest::Approx(-150));
   CHECK(parse_number("nan").error == "expected a number, got 'nan'");
   CHECK(*parse_bool("true").value);
@@ -167,6 +171,56 @@ TEST_CASE("whole numbers, numbers, booleans and names") {
   CHECK_FALSE(is_identifier("Erp"));
   CHECK_FALSE(is_identifier("-erp"));
   CHECK_FALSE(is_identifier(""));
+}
+
+// Hostile numbers: 400 digits once read as 0 (a fault `at` of 1e400 s ran at t=0) and 309
+// digits as infinity (a rate of inf x a shape multiplier of 0 gave NaN orders, which passed
+// every limit check). Every reader now says the number is too large or too long.
+TEST_CASE("numbers longer than a double holds are errors that say so") {
+  const std::string huge = "1" + std::string(400, '0');
+  const std::string tiny = "0." + std::string(400, '0') + "1";
+  CHECK(duration_error(huge + "s") ==
+        "number too large: expected at most 15 digits before the decimal point, got '" + huge +
+            "s'");
+  CHECK(duration_error("1.0000000000000001s") ==
+        "number too long: expected at most 15 digits after the decimal point, got "
+        "'1.0000000000000001s'");
+  CHECK(us("000000000000000000001s") == 1'000'000);  // leading zeros are not digits of size
+  CHECK(us("10000d") == 864'000'000'000'000);
+  CHECK(duration_error("10001d") == "duration too large: expected at most 10000d, got '10001d'");
+  CHECK(duration_error("240001h") == "duration too large: expected at most 10000d, got '240001h'");
+  const std::string nines(309, '9');
+  CHECK(parse_rate_per_s(nines + "/min").error ==
+        "number too large: expected at most 15 digits before the decimal point, got '" + nines +
+            "/min'");
+  CHECK(parse_rate_per_s(huge + "/s").error.starts_with("number too large"));
+  CHECK(std::isfinite(*parse_rate_per_s("999999999999999/us").value));  // the reader bounds it
+  CHECK(parse_fraction(tiny).error ==
+        "number too long: expected at most 15 digits after the decimal point, got '" + tiny + "'");
+  CHECK(parse_fraction(huge + "%").error.starts_with("number too large"));
+  CHECK(parse_number("1e400").error == "number too large: expected at most 1e+18, got '1e400'");
+  CHECK(parse_number("-1e400").error == "number too large: expected at most 1e+18, got '-1e400'");
+  CHECK(parse_number(huge).error == "number too large: expected at most 1e+18, got '" + huge + "'");
+  CHECK(parse_number("1e19").error == "number too large: expected at most 1e+18, got '1e19'");
+  CHECK(parse_number("1e-400").error ==
+        "number too small: expected 0 or at least 1e-18 in size, got '1e-400'");
+  CHECK(parse_number(tiny).error ==
+        "number too small: expected 0 or at least 1e-18 in size, got '" + tiny + "'");
+  CHECK(parse_number("0.001e999999999999").error.starts_with("number too large"));
+  CHECK(parse_number("1000e-999999999999").error.starts_with("number too small"));
+  CHECK(*parse_number("1e18").value == doctest::Approx(1e18));
+  CHECK(*parse_number("0").value == 0);
+  CHECK(parse_number("inf").error == "expected a number, got 'inf'");
+}
+
+TEST_CASE("money is bounded to 1,000,000,000.00") {
+  CHECK(parse_money("1000000000.00", "EUR").value->minor == kMoneyMaxMinor);
+  CHECK(parse_money("0000000000000000001.50", "EUR").value->minor == 150);
+  CHECK(parse_money("1000000000.01", "EUR").error ==
+        "amount too large: expected at most 1000000000.00, got '1000000000.01'");
+  CHECK(parse_money("999999999999999.99", "EUR").error ==
+        "amount too large: expected at most 1000000000.00, got '999999999999999.99'");
+  CHECK(parse_money(std::string(400, '9'), "EUR").error.starts_with("amount too large"));
 }
 
 TEST_CASE("did-you-mean suggests only close candidates") {

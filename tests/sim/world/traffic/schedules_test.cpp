@@ -143,6 +143,21 @@ TEST_CASE("a scheduled price change rounds to whole minor units and never goes b
   CHECK(apply_price_change(500, -1.0) == 1);
 }
 
+// Changes compound: +100% a round passed int64 (undefined llround) within about 30 rounds from
+// the largest price. A price now stops at the most a scenario may name.
+TEST_CASE("a scheduled price change never takes a price above the money bound") {
+  CHECK(apply_price_change(kMoneyMaxMinor, 1.0) == kMoneyMaxMinor);
+  CHECK(apply_price_change(kMoneyMaxMinor - 10, 0.5) == kMoneyMaxMinor);
+  CHECK(apply_price_change(kMoneyMaxMinor, -0.5) == kMoneyMaxMinor / 2);
+  int64_t price = 1;
+  for (int round = 0; round < 200; ++round) {
+    price = apply_price_change(price, 1.0);
+    REQUIRE(price >= 1);
+    REQUIRE(price <= kMoneyMaxMinor);
+  }
+  CHECK(price == kMoneyMaxMinor);
+}
+
 TEST_CASE("returns schedule the configured fraction of orders after the configured delay") {
   ReturnsSpec spec;
   spec.fraction = 0.3;
