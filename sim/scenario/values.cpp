@@ -85,14 +85,14 @@ std::string decimal_error(const Decimal& d, std::string_view text, std::string_v
       return fmt::format(
           "number too large: expected at most {} digits before the decimal point, "
           "got '{}'",
-          kWholeDigitsMax, text);
+          kWholeDigitsMax, shown_text(text));
     case Decimal::Status::too_precise:
       return fmt::format(
           "number too long: expected at most {} digits after the decimal point, "
           "got '{}'",
-          kFractionDigitsMax, text);
+          kFractionDigitsMax, shown_text(text));
     default:
-      return fmt::format("expected {}, got '{}'", expected, text);
+      return fmt::format("expected {}, got '{}'", expected, shown_text(text));
   }
 }
 
@@ -166,10 +166,12 @@ std::string format_money_max() {
 Parsed<Duration> parse_duration(std::string_view text) {
   std::string_view s = trim(text);
   auto bad = [&] {
-    return Parsed<Duration>::fail(fmt::format("expected a duration like 250ms, got '{}'", text));
+    return Parsed<Duration>::fail(
+        fmt::format("expected a duration like 250ms, got '{}'", shown_text(text)));
   };
   if (!s.empty() && s.front() == '-') {
-    return Parsed<Duration>::fail(fmt::format("a duration cannot be negative, got '{}'", text));
+    return Parsed<Duration>::fail(
+        fmt::format("a duration cannot be negative, got '{}'", shown_text(text)));
   }
   double total_us = 0;
   size_t last_unit = kDurationUnits.size();  // index of the previous unit; must decrease in size
@@ -188,7 +190,8 @@ Parsed<Duration> parse_duration(std::string_view text) {
     if (n == 0) {
       if (s.empty() && !any) {
         return Parsed<Duration>::fail(fmt::format(
-            "expected a duration like 250ms, got '{}' (add a unit: us, ms, s, m, h or d)", text));
+            "expected a duration like 250ms, got '{}' (add a unit: us, ms, s, m, h or d)",
+            shown_text(text)));
       }
       return bad();
     }
@@ -197,20 +200,22 @@ Parsed<Duration> parse_duration(std::string_view text) {
     auto it = std::find_if(kDurationUnits.begin(), kDurationUnits.end(),
                            [&](const Unit& u) { return u.name == unit; });
     if (it == kDurationUnits.end()) {
-      return Parsed<Duration>::fail(fmt::format(
-          "unknown duration unit '{}' in '{}' (expected us, ms, s, m, h or d)", unit, text));
+      return Parsed<Duration>::fail(
+          fmt::format("unknown duration unit '{}' in '{}' (expected us, ms, s, m, h or d)",
+                      shown_text(unit), shown_text(text)));
     }
     size_t index = static_cast<size_t>(it - kDurationUnits.begin());
     if (any && index <= last_unit) {
-      return Parsed<Duration>::fail(fmt::format(
-          "units of a compound duration must go from largest to smallest, got '{}'", text));
+      return Parsed<Duration>::fail(
+          fmt::format("units of a compound duration must go from largest to smallest, got '{}'",
+                      shown_text(text)));
     }
     last_unit = index;
     any = true;
     total_us += v.value * it->factor;
     if (!(total_us <= static_cast<double>(kDurationMax.us))) {
       return Parsed<Duration>::fail(fmt::format("duration too large: expected at most {}, got '{}'",
-                                                format_duration(kDurationMax), text));
+                                                format_duration(kDurationMax), shown_text(text)));
     }
   }
   if (!any) {
@@ -238,13 +243,15 @@ std::string format_duration(Duration d) {
 Parsed<double> parse_rate_per_s(std::string_view text) {
   std::string_view s = trim(text);
   auto bad = [&] {
-    return Parsed<double>::fail(fmt::format("expected a rate like 120/min, got '{}'", text));
+    return Parsed<double>::fail(
+        fmt::format("expected a rate like 120/min, got '{}'", shown_text(text)));
   };
   size_t slash = s.find('/');
   if (slash == std::string_view::npos) {
     if (parse_number(s).value) {
-      return Parsed<double>::fail(fmt::format(
-          "expected a rate like 120/min, got '{}' (add a unit: /s, /min, /h or /d)", text));
+      return Parsed<double>::fail(
+          fmt::format("expected a rate like 120/min, got '{}' (add a unit: /s, /min, /h or /d)",
+                      shown_text(text)));
     }
     return bad();
   }
@@ -261,7 +268,8 @@ Parsed<double> parse_rate_per_s(std::string_view text) {
                          [&](const Unit& u) { return u.name == unit; });
   if (it == kRateUnits.end()) {
     return Parsed<double>::fail(
-        fmt::format("unknown rate unit '/{}' in '{}' (expected /s, /min, /h or /d)", unit, text));
+        fmt::format("unknown rate unit '/{}' in '{}' (expected /s, /min, /h or /d)",
+                    shown_text(unit), shown_text(text)));
   }
   return {v.value / it->factor, {}};
 }
@@ -284,7 +292,7 @@ Parsed<double> parse_fraction(std::string_view text) {
   if (percent ? d.value > 100 : d.value > 1) {
     return Parsed<double>::fail(fmt::format(
         "expected a percentage between 0% and 100% (or a fraction between 0 and 1), got '{}'",
-        text));
+        shown_text(text)));
   }
   return {percent ? d.value / 100 : d.value, {}};
 }
@@ -296,7 +304,7 @@ Parsed<uint64_t> parse_unsigned(std::string_view text) {
     const bool separator = s[i] == '_' && i > 0 && i + 1 < s.size() && is_digit(s[i - 1]);
     if (!is_digit(s[i]) && !separator) {
       return Parsed<uint64_t>::fail(
-          fmt::format("expected a non-negative whole number, got '{}'", text));
+          fmt::format("expected a non-negative whole number, got '{}'", shown_text(text)));
     }
     if (!separator) {
       digits.push_back(s[i]);
@@ -306,11 +314,12 @@ Parsed<uint64_t> parse_unsigned(std::string_view text) {
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
   if (ec == std::errc::result_out_of_range) {
     return Parsed<uint64_t>::fail(fmt::format("number too large: expected at most {}, got '{}'",
-                                              std::numeric_limits<uint64_t>::max(), text));
+                                              std::numeric_limits<uint64_t>::max(),
+                                              shown_text(text)));
   }
   if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size()) {
     return Parsed<uint64_t>::fail(
-        fmt::format("expected a non-negative whole number, got '{}'", text));
+        fmt::format("expected a non-negative whole number, got '{}'", shown_text(text)));
   }
   return {v, {}};
 }
@@ -325,20 +334,22 @@ Parsed<double> parse_number(std::string_view text) {
   if (ec == std::errc::result_out_of_range && end == s.data() + s.size()) {
     return Parsed<double>::fail(
         out_of_range_is_large(s)
-            ? fmt::format("number too large: expected at most {}, got '{}'", kNumberMax, text)
+            ? fmt::format("number too large: expected at most {}, got '{}'", kNumberMax,
+                          shown_text(text))
             : fmt::format("number too small: expected 0 or at least {} in size, got '{}'",
-                          kNumberMin, text));
+                          kNumberMin, shown_text(text)));
   }
   if (s.empty() || ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(v) ||
       !(std::abs(v) <= kNumberMax)) {
-    return Parsed<double>::fail(
-        std::isfinite(v) && !(std::abs(v) <= kNumberMax)
-            ? fmt::format("number too large: expected at most {}, got '{}'", kNumberMax, text)
-            : fmt::format("expected a number, got '{}'", text));
+    return Parsed<double>::fail(std::isfinite(v) && !(std::abs(v) <= kNumberMax)
+                                    ? fmt::format("number too large: expected at most {}, got '{}'",
+                                                  kNumberMax, shown_text(text))
+                                    : fmt::format("expected a number, got '{}'", shown_text(text)));
   }
   if (v != 0 && std::abs(v) < kNumberMin) {
-    return Parsed<double>::fail(fmt::format(
-        "number too small: expected 0 or at least {} in size, got '{}'", kNumberMin, text));
+    return Parsed<double>::fail(
+        fmt::format("number too small: expected 0 or at least {} in size, got '{}'", kNumberMin,
+                    shown_text(text)));
   }
   return {v, {}};
 }
@@ -351,14 +362,14 @@ Parsed<bool> parse_bool(std::string_view text) {
   if (s == "false") {
     return {false, {}};
   }
-  return Parsed<bool>::fail(fmt::format("expected true or false, got '{}'", text));
+  return Parsed<bool>::fail(fmt::format("expected true or false, got '{}'", shown_text(text)));
 }
 
 Parsed<Money> parse_money(std::string_view text, std::string_view currency) {
   std::string_view s = trim(text);
   auto bad = [&] {
-    return Parsed<Money>::fail(
-        fmt::format("expected an amount like 19.99 or '19.99 {}', got '{}'", currency, text));
+    return Parsed<Money>::fail(fmt::format("expected an amount like 19.99 or '19.99 {}', got '{}'",
+                                           currency, shown_text(text)));
   };
   size_t space = s.find(' ');
   std::string_view amount = s.substr(0, space);
@@ -372,14 +383,15 @@ Parsed<Money> parse_money(std::string_view text, std::string_view currency) {
     return bad();
   }
   if (cents.size() > 2) {
-    return Parsed<Money>::fail(fmt::format("an amount has at most 2 decimals, got '{}'", text));
+    return Parsed<Money>::fail(
+        fmt::format("an amount has at most 2 decimals, got '{}'", shown_text(text)));
   }
   while (whole.size() > 1 && whole.front() == '0') {
     whole.remove_prefix(1);
   }
   const auto too_large = [&] {
-    return Parsed<Money>::fail(
-        fmt::format("amount too large: expected at most {}, got '{}'", format_money_max(), text));
+    return Parsed<Money>::fail(fmt::format("amount too large: expected at most {}, got '{}'",
+                                           format_money_max(), shown_text(text)));
   };
   if (whole.size() > 15) {
     return too_large();
