@@ -10,6 +10,7 @@
 
 #include "sim/scenario/estimate.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/scenario/values.hpp"
 
 namespace syncdrill {
 namespace {
@@ -191,7 +192,7 @@ TEST_CASE("a rate that once read as infinity is refused before any estimate is m
   CHECK(errors(text) ==
         "t.yaml:4:33: traffic[0].rate: number too large: expected at most 15 "
         "digits before the decimal point, got '" +
-            rate + "'\n");
+            scenario::shown_text(rate) + "'\n");
   CHECK(errors("name: t\nduration: 1h\nchannels: [{name: shop, kind: shopify_like}]\n"
                "traffic: [{channel: shop, rate: 999999999999999/us}]\n") ==
         "t.yaml:4:33: traffic[0].rate: rate too large: expected at most 1000000000000/s, got "
@@ -209,7 +210,7 @@ TEST_CASE("a fault 1e400 seconds in is refused, not run at time 0") {
   CHECK(errors(text) ==
         "t.yaml:4:50: faults[0].at: number too large: expected at most 15 digits before the "
         "decimal point, got '" +
-            at + "'\n");
+            scenario::shown_text(at) + "'\n");
 }
 
 TEST_CASE("amounts are bounded to 1,000,000,000.00 where they are written") {

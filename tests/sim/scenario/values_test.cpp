@@ -180,8 +180,8 @@ TEST_CASE("numbers longer than a double holds are errors that say so") {
   const std::string huge = "1" + std::string(400, '0');
   const std::string tiny = "0." + std::string(400, '0') + "1";
   CHECK(duration_error(huge + "s") ==
-        "number too large: expected at most 15 digits before the decimal point, got '" + huge +
-            "s'");
+        "number too large: expected at most 15 digits before the decimal point, got '" +
+            shown_text(huge + "s") + "'");
   CHECK(duration_error("1.0000000000000001s") ==
         "number too long: expected at most 15 digits after the decimal point, got "
         "'1.0000000000000001s'");
@@ -191,21 +191,23 @@ TEST_CASE("numbers longer than a double holds are errors that say so") {
   CHECK(duration_error("240001h") == "duration too large: expected at most 10000d, got '240001h'");
   const std::string nines(309, '9');
   CHECK(parse_rate_per_s(nines + "/min").error ==
-        "number too large: expected at most 15 digits before the decimal point, got '" + nines +
-            "/min'");
+        "number too large: expected at most 15 digits before the decimal point, got '" +
+            shown_text(nines + "/min") + "'");
   CHECK(parse_rate_per_s(huge + "/s").error.starts_with("number too large"));
   CHECK(std::isfinite(*parse_rate_per_s("999999999999999/us").value));  // the reader bounds it
   CHECK(parse_fraction(tiny).error ==
-        "number too long: expected at most 15 digits after the decimal point, got '" + tiny + "'");
+        "number too long: expected at most 15 digits after the decimal point, got '" +
+            shown_text(tiny) + "'");
   CHECK(parse_fraction(huge + "%").error.starts_with("number too large"));
   CHECK(parse_number("1e400").error == "number too large: expected at most 1e+18, got '1e400'");
   CHECK(parse_number("-1e400").error == "number too large: expected at most 1e+18, got '-1e400'");
-  CHECK(parse_number(huge).error == "number too large: expected at most 1e+18, got '" + huge + "'");
+  CHECK(parse_number(huge).error ==
+        "number too large: expected at most 1e+18, got '" + shown_text(huge) + "'");
   CHECK(parse_number("1e19").error == "number too large: expected at most 1e+18, got '1e19'");
   CHECK(parse_number("1e-400").error ==
         "number too small: expected 0 or at least 1e-18 in size, got '1e-400'");
   CHECK(parse_number(tiny).error ==
-        "number too small: expected 0 or at least 1e-18 in size, got '" + tiny + "'");
+        "number too small: expected 0 or at least 1e-18 in size, got '" + shown_text(tiny) + "'");
   CHECK(parse_number("0.001e999999999999").error.starts_with("number too large"));
   CHECK(parse_number("1000e-999999999999").error.starts_with("number too small"));
   CHECK(*parse_number("1e18").value == doctest::Approx(1e18));
