@@ -324,7 +324,8 @@ bool LiveDrill::start(std::string* error) {
   });
   d.server.set_observer([&d](const RequestRecord& r) { d.observer.on_request(r, r.request_key); });
   d.server.set_extra_routes([&d](httplib::Server& svr) {
-    register_control_routes(svr, d.faults, d.hooks(), d.options.token);
+    register_control_routes(svr, d.faults, d.hooks(), d.options.token,
+                            ControlOptions{.scenario = &d.scenario});
   });
   if (!d.options.webhook_url.empty()) {
     WebhookSender::Options w;

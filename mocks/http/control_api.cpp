@@ -1,5 +1,6 @@
 #include "mocks/http/control_api.hpp"
 
+#include <fmt/format.h>
 #include <httplib.h>
 #include <openssl/crypto.h>
 
@@ -9,6 +10,7 @@
 #include <utility>
 
 #include "sim/engine/check.hpp"
+#include "sim/scenario/fault_rules.hpp"
 #include "sim/scenario/values.hpp"
 
 namespace syncdrill {
@@ -44,6 +46,9 @@ void fail(httplib::Response& res, int status, const std::string& detail,
       break;
     case 413:
       kind = "payload_too_large";
+      break;
+    case 422:
+      kind = "invalid_target";
       break;
     case 501:
       kind = "not_implemented";
@@ -101,8 +106,15 @@ httplib::Server::Handler guarded(std::shared_ptr<const Ctx> ctx, Handler h, bool
 std::optional<json> json_body(const httplib::Request& req, httplib::Response& res,
                               bool empty_ok = false) {
   if (empty_ok && req.body.empty()) return json::object();
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
+  json body;
+  try {
+    body = json::parse(req.body);
+  } catch (const json::exception& e) {
+    // Says where (and e.g. that a number is out of a double's range).
+    fail(res, 400, std::string("the body is not valid JSON: ") + e.what());
+    return std::nullopt;
+  }
+  if (!body.is_object()) {
     fail(res, 400, "the body must be a JSON object");
     return std::nullopt;
   }
@@ -123,16 +135,22 @@ class FieldReader {
   void integer(const char* key, int64_t& out, int64_t min, int64_t max) {
     const json* v = get(key);
     if (v == nullptr) return;
-    if (!v->is_number_integer() || v->get<int64_t>() < min || v->get<int64_t>() > max) {
+    // An unsigned value above INT64_MAX would wrap into range when read as a signed one.
+    const bool huge =
+        v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX);
+    if (!v->is_number_integer() || huge || v->get<int64_t>() < min || v->get<int64_t>() > max) {
       fail(key, "must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
       return;
     }
     out = v->get<int64_t>();
   }
+  // A finite number (1e400 parses as infinity: refused).
   void number(const char* key, double& out) {
     const json* v = get(key);
     if (v == nullptr) return;
-    if (!v->is_number()) return fail(key, "must be a number");
+    if (!v->is_number() || !std::isfinite(v->get<double>())) {
+      return fail(key, "must be a finite number");
+    }
     out = v->get<double>();
   }
   void boolean(const char* key, bool& out) {
@@ -154,8 +172,6 @@ class FieldReader {
  private:
   const json& body_;
 };
-
-constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
 const std::vector<std::string_view>& known_keys() {
   static const std::vector<std::string_view> keys{
@@ -202,27 +218,34 @@ std::optional<LiveFaultError> read_targets(FieldReader& r, const json& body, Liv
 std::optional<LiveFaultError> read_window(FieldReader& r, LiveFaultSpec& s) {
   std::string length;
   r.string("for", length);
+  const int64_t max_ms = scenario::kFaultLengthMax.us / 1000;
   if (!length.empty()) {
     const auto parsed = scenario::parse_duration(length);
     if (!parsed.value) return LiveFaultError{"for", parsed.error};
+    // The live table counts whole milliseconds.
     if (parsed.value->us < 1000) return LiveFaultError{"for", "must be at least 1ms"};
+    if (*parsed.value > scenario::kFaultLengthMax) {
+      return LiveFaultError{
+          "for", "must be at most " + scenario::format_duration(scenario::kFaultLengthMax)};
+    }
     s.duration_ms = parsed.value->us / 1000;
   }
   int64_t duration_ms = 0;
-  r.integer("duration_ms", duration_ms, 1, 365 * kDayMs);
+  r.integer("duration_ms", duration_ms, 1, max_ms);
   if (duration_ms > 0) s.duration_ms = duration_ms;
   return r.error;
 }
 
 std::optional<LiveFaultError> read_params(FieldReader& r, LiveFaultParams& p) {
+  using namespace scenario;  // the ranges: fault_rules.hpp, shared with the scenario loader
   int64_t status = 0;
-  r.integer("latency_ms", p.latency_ms, 1, kDayMs);
-  r.integer("status", status, 400, 599);
+  r.integer("latency_ms", p.latency_ms, 1, kFaultDelayMaxMs);
+  r.integer("status", status, kFaultStatusMin, kFaultStatusMax);
   p.status = static_cast<int>(status);
-  r.integer("retry_after_s", p.retry_after_s, 0, kDayMs / 1000);
+  r.integer("retry_after_s", p.retry_after_s, 0, kRetryAfterMaxS);
   r.boolean("processed", p.processed);
-  r.integer("hang_ms", p.hang_ms, 1, kDayMs);
-  r.integer("delay_ms", p.delay_ms, 0, kDayMs);
+  r.integer("hang_ms", p.hang_ms, 1, kFaultDelayMaxMs);
+  r.integer("delay_ms", p.delay_ms, 0, kFaultDelayMaxMs);
   double rate_per_s = 0;
   r.number("rate_per_s", rate_per_s);
   double burst = 0;
@@ -235,13 +258,18 @@ std::optional<LiveFaultError> read_params(FieldReader& r, LiveFaultParams& p) {
   } else if (!per.empty() && per != "attempt") {
     return LiveFaultError{"per", "per must be attempt or event"};
   }
-  if (rate_per_s != 0 || burst != 0) {
-    if (!(rate_per_s > 0)) return LiveFaultError{"rate_per_s", "must be positive"};
+  if (r.get("rate_per_s") != nullptr || r.get("burst") != nullptr) {
+    if (!valid_rate(rate_per_s)) {
+      return LiveFaultError{"rate_per_s", "must be a rate above 0 (requests per second)"};
+    }
     RateLimitSpec bucket;
     bucket.rate_per_s = rate_per_s;
-    // The scenario's default burst: one second's worth, at least 1.
-    bucket.burst = burst != 0 ? burst : std::max(1.0, std::ceil(rate_per_s));
-    if (!(bucket.burst >= 1)) return LiveFaultError{"burst", "must be at least 1"};
+    // The scenario's default: one second's worth, within the bucket sizes.
+    bucket.burst = r.get("burst") != nullptr ? burst : default_bucket_size(rate_per_s);
+    if (!valid_bucket_size(bucket.burst)) {
+      return LiveFaultError{"burst", fmt::format("must be a number from {:g} to {:g}",
+                                                 kBucketSizeMin, kBucketSizeMax)};
+    }
     p.rate_limit = bucket;
   }
   return std::nullopt;
@@ -325,6 +353,28 @@ void list_faults(const Ctx& c, const httplib::Request&, httplib::Response& res) 
   reply(res, 200, json{{"faults", faults}});
 }
 
+// Why the live drill cannot fault `target`: the loader's rules (an unknown name, or one the
+// kind cannot act on), then what a live drill does not serve. Empty when it can.
+std::string live_target_error(const Scenario& s, FaultKind kind, const std::string& target) {
+  std::string error = scenario::target_error(kind, s, target);
+  if (!error.empty()) return error;
+  if (find_connector(s, target) != nullptr) {
+    return target +
+           " is a connector: in a live drill the connector is the team's own, out of the fault "
+           "table's reach (target the channel or system it calls)";
+  }
+  if (const SystemSpec* sys = find_system(s, target)) {
+    const SystemSpec* served = first_system(s, sys->kind);
+    if (served != sys) {
+      return fmt::format(
+          "{} is not served: a live drill serves the first {} system of the "
+          "scenario, {}",
+          target, to_string(sys->kind), served->name);
+    }
+  }
+  return {};
+}
+
 void add_fault(const Ctx& c, const httplib::Request& req, httplib::Response& res) {
   const std::optional<json> body = json_body(req, res);
   if (!body) return;
@@ -332,6 +382,16 @@ void add_fault(const Ctx& c, const httplib::Request& req, httplib::Response& res
   if (auto* error = std::get_if<LiveFaultError>(&parsed)) {
     fail(res, 400, error->message, error->field);
     return;
+  }
+  if (c.options.scenario != nullptr) {
+    const LiveFaultSpec& spec = std::get<LiveFaultSpec>(parsed);
+    for (const std::string& target : spec.targets) {
+      const std::string error = live_target_error(*c.options.scenario, spec.kind, target);
+      if (error.empty()) continue;
+      const bool one = body->contains("target") && (*body)["target"] == target;
+      fail(res, 422, error, one ? "target" : "targets");
+      return;
+    }
   }
   const LiveFaultAdded added = c.faults.add(std::get<LiveFaultSpec>(std::move(parsed)));
   if (added.error) {

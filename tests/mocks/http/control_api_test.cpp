@@ -11,6 +11,9 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include "sim/scenario/loader.hpp"
 
 namespace syncdrill {
 namespace {
@@ -238,6 +241,113 @@ TEST_CASE("live: a control request body over the limit gets 413") {
   const httplib::Result r =
       s.client().Post("/_drill/ack", R"({"note":")" + note + R"("})", "application/json");
   CHECK(r->status == 413);
+}
+
+TEST_CASE("live: a rate-limit fault too fast or too large for the simulation is held or refused") {
+  ControlServer s;
+  httplib::Client c = s.client();
+  const auto post = [&](const std::string& body) {
+    httplib::Result r = c.Post("/_drill/faults", body, "application/json");
+    REQUIRE(r);
+    return std::move(r.value());
+  };
+  // 1e13/s: its default burst (a second's worth) is the largest bucket, and the fault acts.
+  const httplib::Response fast = post(R"({"kind":"rate_limit","target":"erp","rate_per_s":1e13})");
+  CHECK(fast.status == 201);
+  CHECK(json::parse(fast.body)["burst"] == 1e9);
+  CHECK(s.faults().for_request("erp").action == HttpFaultDecision::Action::pass);
+  const auto field_of = [&](const std::string& body) {
+    const httplib::Response r = post(body);
+    CAPTURE(body);
+    CHECK(r.status == 400);
+    return json::parse(r.body).value("field", std::string("(none)"));
+  };
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","rate_per_s":5,"burst":2e12})") == "burst");
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","rate_per_s":5,"burst":0.5})") == "burst");
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","burst":5})") == "rate_per_s");
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","rate_per_s":0})") == "rate_per_s");
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","rate_per_s":-3})") == "rate_per_s");
+  // Numbers beyond a double are not JSON the server reads (no infinity gets in).
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","rate_per_s":1e400})") == "(none)");
+  CHECK(field_of(R"({"kind":"outage","target":"erp","intensity":-1e400})") == "(none)");
+  // 2^64 - 1 must not wrap into range as -1.
+  CHECK(field_of(R"({"kind":"latency","target":"erp","latency_ms":18446744073709551615})") ==
+        "latency_ms");
+  CHECK(field_of(R"({"kind":"outage","target":"erp","duration_ms":31536000001})") == "duration_ms");
+  CHECK(field_of(R"({"kind":"outage","target":"erp","for":"366d"})") == "for");
+  CHECK(s.faults().list().size() == 1);
+}
+
+// The bucket sizes the control API takes are exactly those a scenario's YAML takes.
+TEST_CASE("live: a bucket size is valid in the control API exactly when the loader takes it") {
+  ControlServer s;
+  httplib::Client c = s.client();
+  for (const char* burst : {"0.5", "1", "2.5", "1000000000", "1000000001", "2e12"}) {
+    CAPTURE(burst);
+    const LoadResult yaml = load_scenario_text(
+        fmt::format("name: t\nduration: 1h\nchannels: [{{name: shop, kind: shopify_like}}]\n"
+                    "systems: [{{name: erp, kind: erp, endpoint: {{rate_limit: {{rate: 5/s, "
+                    "burst: {}}}}}}}]\n",
+                    burst),
+        "t.yaml");
+    const httplib::Result r = c.Post(
+        "/_drill/faults",
+        fmt::format(R"({{"kind":"rate_limit","target":"erp","rate_per_s":5,"burst":{}}})", burst),
+        "application/json");
+    REQUIRE(r);
+    CHECK(yaml.ok() == (r->status == 201));
+  }
+}
+
+constexpr const char* kTargetScenario = R"(
+name: targets
+duration: 1h
+channels: [{name: shop, kind: shopify_like}]
+systems:
+  - {name: oms, kind: oms}
+  - {name: erp, kind: erp}
+  - {name: erp-b, kind: erp}
+connectors: [{name: ingest, flow: order_ingest, from: shop, to: oms}]
+)";
+
+TEST_CASE("live: a fault's targets are checked against the drill's scenario (422)") {
+  const LoadResult loaded = load_scenario_text(kTargetScenario, "targets.yaml");
+  REQUIRE(loaded.ok());
+  ControlOptions options;
+  options.scenario = &*loaded.scenario;
+  ControlServer s(options);
+  httplib::Client c = s.client();
+  const auto refused = [&](const std::string& body) {
+    const httplib::Result r = c.Post("/_drill/faults", body, "application/json");
+    REQUIRE(r);
+    CAPTURE(body);
+    CHECK(r->status == 422);
+    const json error = body_of(r);
+    CHECK(error["error"] == "invalid_target");
+    return error["field"].get<std::string>() + ": " + error["detail"].get<std::string>();
+  };
+  CHECK(refused(R"({"kind":"outage","target":"nope"})") ==
+        "target: unknown target 'nope' (expected one of: shop, oms, erp, erp-b, ingest, "
+        "shop/orders/create, shop/orders/updated, shop/returns/create)");
+  CHECK(refused(R"({"kind":"outage","targets":["oms","omz"]})") ==
+        "targets: unknown target 'omz' (did you mean 'oms'?)");
+  CHECK(refused(R"({"kind":"rate_limit","target":"shop/orders/create"})") ==
+        "target: fault kind rate_limit cannot target shop/orders/create (a webhook topic); "
+        "expected a channel or a system");
+  CHECK(refused(R"({"kind":"webhook_drop","target":"oms"})").find("cannot target oms") !=
+        std::string::npos);
+  CHECK(refused(R"({"kind":"outage","target":"ingest"})").find("ingest is a connector") !=
+        std::string::npos);
+  CHECK(refused(R"({"kind":"outage","target":"erp-b"})") ==
+        "target: erp-b is not served: a live drill serves the first erp system of the scenario, "
+        "erp");
+  CHECK(s.faults().list().empty());
+  for (const char* good : {R"({"kind":"outage","target":"erp"})",
+                           R"({"kind":"webhook_delay","target":"shop/orders/create","delay_ms":5})",
+                           R"({"kind":"rate_limit","target":"shop"})"}) {
+    CAPTURE(good);
+    CHECK(c.Post("/_drill/faults", good, "application/json")->status == 201);
+  }
 }
 
 }  // namespace
