@@ -59,7 +59,6 @@ struct Live {
   static MockServerOptions small_options() {
     MockServerOptions o;
     o.worker_threads = 4;
-    o.queue_max = 16;
     return o;
   }
 
