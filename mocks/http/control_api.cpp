@@ -5,10 +5,13 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <memory>
+#include <regex>
 #include <utility>
 
+#include "mocks/http/server_routes.hpp"
 #include "sim/engine/check.hpp"
 #include "sim/scenario/fault_rules.hpp"
 #include "sim/scenario/values.hpp"
@@ -41,11 +44,17 @@ void fail(httplib::Response& res, int status, const std::string& detail,
     case 404:
       kind = "not_found";
       break;
+    case 405:
+      kind = "method_not_allowed";
+      break;
     case 409:
       kind = "conflict";
       break;
     case 413:
       kind = "payload_too_large";
+      break;
+    case 415:
+      kind = "unsupported_media_type";
       break;
     case 422:
       kind = "invalid_target";
@@ -69,17 +78,25 @@ std::optional<FaultKind> fault_kind(std::string_view name) {
   return std::nullopt;
 }
 
-// Constant-time: a wrong token's first differing byte cannot be found by timing the answer.
-bool token_matches(const httplib::Request& req, const std::string& expected_header) {
+// `Authorization: Bearer <token>`, the scheme in any case (RFC 7235 2.1: schemes are
+// case-insensitive) and one or more spaces before the token. The token is compared in constant
+// time: a wrong token's first differing byte cannot be found by timing the answer.
+bool token_matches(const httplib::Request& req, const std::string& token) {
   const std::string given = req.get_header_value("Authorization");
-  if (given.size() != expected_header.size()) return false;
-  return CRYPTO_memcmp(given.data(), expected_header.data(), given.size()) == 0;
+  constexpr std::string_view kScheme = "bearer";
+  if (given.size() <= kScheme.size() || given[kScheme.size()] != ' ') return false;
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(given[i])) != kScheme[i]) return false;
+  }
+  const size_t start = given.find_first_not_of(' ', kScheme.size());
+  if (start == std::string::npos || given.size() - start != token.size()) return false;
+  return CRYPTO_memcmp(given.data() + start, token.data(), token.size()) == 0;
 }
 
 struct Ctx {
   LiveFaults& faults;
   ControlHooks hooks;
-  std::string bearer;  // "Bearer <token>"
+  std::string token;
   ControlOptions options;
 };
 
@@ -89,7 +106,7 @@ using Handler = std::function<void(const Ctx&, const httplib::Request&, httplib:
 httplib::Server::Handler guarded(std::shared_ptr<const Ctx> ctx, Handler h, bool open = false) {
   return [ctx = std::move(ctx), h = std::move(h), open](const httplib::Request& req,
                                                         httplib::Response& res) {
-    if (!open && !token_matches(req, ctx->bearer)) {
+    if (!open && !token_matches(req, ctx->token)) {
       res.set_header("WWW-Authenticate", "Bearer");
       fail(res, 401, "missing or wrong bearer token (Authorization: Bearer <token>)");
       return;
@@ -106,6 +123,14 @@ httplib::Server::Handler guarded(std::shared_ptr<const Ctx> ctx, Handler h, bool
 std::optional<json> json_body(const httplib::Request& req, httplib::Response& res,
                               bool empty_ok = false) {
   if (empty_ok && req.body.empty()) return json::object();
+  // No Content-Type: taken as JSON. Another format named (curl -d sends a form's): refused.
+  if (req.has_header("Content-Type") &&
+      !http::is_json_media_type(req.get_header_value("Content-Type"))) {
+    fail(res, 415,
+         "the body must be JSON (Content-Type: application/json), not " +
+             req.get_header_value("Content-Type"));
+    return std::nullopt;
+  }
   json body;
   try {
     body = json::parse(req.body);
@@ -449,22 +474,74 @@ void status(const Ctx& c, const httplib::Request&, httplib::Response& res) {
   reply(res, 200, c.hooks.status());
 }
 
+// The routes, for registration and for the Allow header of a 405.
+struct ControlRoute {
+  std::string_view method;
+  std::string pattern;
+  Handler handler;
+  bool metrics = false;  // open to scrapers when ControlOptions::metrics_without_token
+};
+
+const std::vector<ControlRoute>& control_routes() {
+  static const std::vector<ControlRoute> routes{
+      {"GET", "/_drill/faults", list_faults},
+      {"POST", "/_drill/faults", add_fault},
+      {"POST", "/_drill/faults/reset", reset_faults},
+      {"DELETE", R"(/_drill/faults/([A-Za-z0-9._-]+))", remove_fault},
+      {"POST", "/_drill/ack", ack},
+      {"POST", "/_drill/finish", finish},
+      {"GET", "/_drill/metrics", metrics, true},
+      {"GET", "/_drill/status", status},
+  };
+  return routes;
+}
+
+// A path under /_drill that no route of its method takes: 405 with Allow when a route of another
+// method takes it, else 404. (Unregistered, the mock server's catch-all would answer 404 to both.)
+void no_route(const httplib::Request& req, httplib::Response& res) {
+  static const std::vector<std::regex> patterns = [] {
+    std::vector<std::regex> out;
+    for (const ControlRoute& r : control_routes())
+      out.emplace_back(r.pattern);
+    return out;
+  }();
+  std::string allow;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    const std::string_view method = control_routes()[i].method;
+    if (std::regex_match(req.path, patterns[i]) && allow.find(method) == std::string::npos) {
+      allow += (allow.empty() ? "" : ", ") + std::string(method);
+    }
+  }
+  if (allow.empty()) return fail(res, 404, "no control route " + req.path);
+  res.set_header("Allow", allow);
+  fail(res, 405, req.method + " is not allowed on " + req.path + " (allowed: " + allow + ")");
+}
+
 }  // namespace
 
 void register_control_routes(httplib::Server& server, LiveFaults& faults, ControlHooks hooks,
                              std::string token, ControlOptions options) {
   SD_CHECK(!token.empty(), "the control API needs a token");
   const bool metrics_open = options.metrics_without_token;
-  auto ctx = std::make_shared<const Ctx>(
-      Ctx{faults, std::move(hooks), "Bearer " + std::move(token), options});
-  server.Get("/_drill/faults", guarded(ctx, list_faults));
-  server.Post("/_drill/faults", guarded(ctx, add_fault));
-  server.Post("/_drill/faults/reset", guarded(ctx, reset_faults));
-  server.Delete(R"(/_drill/faults/([A-Za-z0-9._-]+))", guarded(ctx, remove_fault));
-  server.Post("/_drill/ack", guarded(ctx, ack));
-  server.Post("/_drill/finish", guarded(ctx, finish));
-  server.Get("/_drill/metrics", guarded(ctx, metrics, metrics_open));
-  server.Get("/_drill/status", guarded(ctx, status));
+  auto ctx = std::make_shared<const Ctx>(Ctx{faults, std::move(hooks), std::move(token), options});
+  for (const ControlRoute& r : control_routes()) {
+    httplib::Server::Handler h = guarded(ctx, r.handler, r.metrics && metrics_open);
+    if (r.method == "GET") {
+      server.Get(r.pattern, std::move(h));
+    } else if (r.method == "POST") {
+      server.Post(r.pattern, std::move(h));
+    } else {
+      server.Delete(r.pattern, std::move(h));
+    }
+  }
+  // After the routes: cpp-httplib takes the first pattern that matches.
+  const std::string any = "/_drill(/.*)?";
+  server.Get(any, no_route);
+  server.Post(any, no_route);
+  server.Put(any, no_route);
+  server.Patch(any, no_route);
+  server.Delete(any, no_route);
+  server.Options(any, no_route);
 }
 
 }  // namespace syncdrill

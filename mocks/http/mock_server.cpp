@@ -472,7 +472,7 @@ bool MockServer::start(std::string* error) {
   const int port =
       o.port == 0 ? svr.bind_to_any_port(o.host) : (svr.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port <= 0) {
-    if (error != nullptr) *error = fmt::format("cannot listen on {}:{}", o.host, o.port);
+    if (error != nullptr) *error = explain_bind_failure(o.host, o.port);
     impl_->server.reset();
     impl_->reactor.reset();
     return false;

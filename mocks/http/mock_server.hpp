@@ -149,7 +149,8 @@ class MockServer {
   void set_extra_routes(std::function<void(httplib::Server&)> add_routes);
 
   // Binds options.host:options.port and serves on background threads. false (and *error, if
-  // given, says why) if the address cannot be bound. REQUIRES: not running.
+  // given, says why: the address is not this host's, the port is in use, permission) if the
+  // address cannot be bound. REQUIRES: not running.
   bool start(std::string* error = nullptr);
   // Stops accepting, cuts gate delays short, lets in-flight requests finish and joins the
   // threads. Idempotent.

@@ -119,6 +119,61 @@ TEST_CASE("live: every control route refuses a request without the right bearer 
   CHECK(s.finishes() == 0);
 }
 
+TEST_CASE("live: the bearer scheme is case-insensitive; the token is not") {
+  ControlServer s;
+  // Trailing spaces are not part of a header's value (RFC 9110 5.5).
+  for (const std::string header : {"Bearer drill-token-123", "bearer drill-token-123",
+                                   "BEARER  drill-token-123", "Bearer drill-token-123 "}) {
+    httplib::Client c = s.client("");
+    c.set_default_headers({{"Authorization", header}});
+    CAPTURE(header);
+    CHECK(c.Get("/_drill/status")->status == 200);
+  }
+  for (const std::string header : {"Bearer DRILL-TOKEN-123", "Basic drill-token-123", "Bearer",
+                                   "Bearerdrill-token-123", "Bearer drill-token-1234"}) {
+    httplib::Client c = s.client("");
+    c.set_default_headers({{"Authorization", header}});
+    CAPTURE(header);
+    CHECK(c.Get("/_drill/status")->status == 401);
+  }
+}
+
+TEST_CASE("live: a control path with another method gets 405 with Allow; an unknown one 404") {
+  ControlServer s;
+  httplib::Client c = s.client();
+  httplib::Result r = c.Put("/_drill/faults", "{}", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 405);
+  CHECK(r->get_header_value("Allow") == "GET, POST");
+  CHECK(body_of(r)["error"] == "method_not_allowed");
+  CHECK(c.Get("/_drill/finish")->get_header_value("Allow") == "POST");
+  CHECK(c.Get("/_drill/faults/x")->get_header_value("Allow") == "DELETE");
+  CHECK(c.Post("/_drill/status", "", "application/json")->status == 405);
+  r = c.Get("/_drill/nothing");
+  CHECK(r->status == 404);
+  CHECK(body_of(r)["error"] == "not_found");
+}
+
+TEST_CASE("live: a control body that names another format than JSON gets 415") {
+  ControlServer s;
+  httplib::Client c = s.client();
+  const std::string fault = R"({"kind":"outage","target":"oms"})";
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "application/xml"}) {
+    const httplib::Result r = c.Post("/_drill/faults", fault, type);
+    REQUIRE(r);
+    CAPTURE(type);
+    CHECK(r->status == 415);
+    CHECK(body_of(r)["error"] == "unsupported_media_type");
+  }
+  CHECK(c.Post("/_drill/ack", R"({"note":"x"})", "text/plain")->status == 415);
+  CHECK(s.faults().list().empty());
+  CHECK(c.Post("/_drill/faults", fault, "application/json; charset=utf-8")->status == 201);
+  CHECK(c.Post("/_drill/faults", R"({"kind":"outage","target":"erp"})", "application/merge+json")
+            ->status == 201);
+  // An empty body needs no type (POST /_drill/ack, /_drill/finish with -d '').
+  CHECK(c.Post("/_drill/ack", "", "application/x-www-form-urlencoded")->status == 200);
+}
+
 TEST_CASE("live: faults are added, listed with hits, removed and reset over the control API") {
   ControlServer s;
   httplib::Client c = s.client();
