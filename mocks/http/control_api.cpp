@@ -292,8 +292,8 @@ std::optional<LiveFaultError> read_params(FieldReader& r, LiveFaultParams& p) {
     // The scenario's default: one second's worth, within the bucket sizes.
     bucket.burst = r.get("burst") != nullptr ? burst : default_bucket_size(rate_per_s);
     if (!valid_bucket_size(bucket.burst)) {
-      return LiveFaultError{"burst", fmt::format("must be a number from {:g} to {:g}",
-                                                 kBucketSizeMin, kBucketSizeMax)};
+      return LiveFaultError{
+          "burst", fmt::format("must be a number from {} to {}", kBucketSizeMin, kBucketSizeMax)};
     }
     p.rate_limit = bucket;
   }

@@ -202,7 +202,7 @@ std::optional<LiveFaultError> LiveFaults::validate(const LiveFaultSpec& s) const
   }
   if (p.rate_limit && !valid_bucket_size(p.rate_limit->burst)) {
     return LiveFaultError{
-        "burst", fmt::format("must be a number from {:g} to {:g}", kBucketSizeMin, kBucketSizeMax)};
+        "burst", fmt::format("must be a number from {} to {}", kBucketSizeMin, kBucketSizeMax)};
   }
   return std::nullopt;
 }
