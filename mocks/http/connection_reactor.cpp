@@ -447,7 +447,11 @@ void ConnectionReactor::serve(Conn& c) {
       ServedStream stream(c.fd, c.request, c.local_ip, c.local_port, c.remote_ip, c.remote_port,
                           options_.write_timeout);
       const CurrentConnection current(c.fd);
-      ok = hooks_.serve(stream, close_after, closed);
+      try {
+        ok = hooks_.serve(stream, close_after, closed);
+      } catch (...) {  // cpp-httplib catches the handlers' own; anything else ends the connection
+        ok = false;
+      }
     }
     c.request.clear();
     account(c);
