@@ -24,6 +24,7 @@
 #include "app/live_drill.hpp"
 #include "app/output_folder.hpp"
 #include "app/scenario_input.hpp"
+#include "mocks/http/listen_thread.hpp"
 #include "mocks/http/webhook_sender.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/content_hash.hpp"
@@ -104,7 +105,7 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
       "hand can land, before it scores (default 2s, at most 60s)")(
       "sample-interval", po::value<std::string>()->value_name("D"),
       "wall time between sweeps of the channel listings against the ERP (default 100ms)")(
-      "quiet,q", "print only the listening line and errors");
+      "quiet,q", "print only the listening line, warnings and errors");
   po::options_description all;
   all.add(visible).add_options()("scenario", po::value<std::string>());
   po::positional_options_description positional;
@@ -221,10 +222,6 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
   return std::nullopt;
 }
 
-bool is_loopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 }  // namespace
 
 int serve_command(const std::vector<std::string>& args) {
@@ -251,9 +248,7 @@ int serve_command(const std::vector<std::string>& args) {
 
   LiveDrill drill(*scenario, a.drill);
   std::string error;
-  if (!drill.start(&error)) {
-    return usage_error(error + " (is another drill or server using the port?)");
-  }
+  if (!drill.start(&error)) return usage_error(error);
   // Signals stay blocked to the end of the process: a second Ctrl-C or TERM while the reports
   // are written is ignored rather than killing the process half-way (shutdown always writes).
   std::atomic<bool> done{false};
@@ -273,12 +268,16 @@ int serve_command(const std::vector<std::string>& args) {
     }
   } join_waiter{done, signal_waiter};
 
-  const std::string base = fmt::format("http://{}:{}", a.drill.host, drill.port());
+  const std::string base = "http://" + host_port(a.drill.host, drill.port());
   std::cout << fmt::format("syncdrill serve: {} listening on {}\n", scenario->name, base);
+  std::cout.flush();
+  // Even with -q: the one line that says the drill is open to the network.
+  if (!is_loopback_host(a.drill.host)) {
+    std::cerr << "syncdrill: warning: serving beyond loopback on " << base
+              << "; anyone who can reach it can call the mocks (the control API needs the "
+                 "token)\n";
+  }
   if (!a.quiet) {
-    if (!is_loopback(a.drill.host)) {
-      std::cout << "  warning: serving beyond loopback; anyone who can reach it can call it\n";
-    }
     std::cout << fmt::format("  time scale x{} ({} s of scenario time per wall second)\n",
                              a.drill.time_scale, a.drill.time_scale);
     std::cout << fmt::format("  control token ({}): {}\n", a.token_source, a.drill.token);
@@ -289,9 +288,9 @@ int serve_command(const std::vector<std::string>& args) {
                                a.drill.webhook_url, a.secret_source, a.drill.webhook_secret);
     }
     std::cout << fmt::format(
-        "  ack an incident: curl -X POST -H 'Authorization: Bearer {}' -d '{{\"note\":\"...\"}}' "
-        "{}/_drill/ack\n  finish: Ctrl-C, or curl -X POST -d '' -H 'Authorization: Bearer {}' "
-        "{}/_drill/finish\n",
+        "  ack an incident: curl -X POST -H 'Authorization: Bearer {}' -H 'Content-Type: "
+        "application/json' -d '{{\"note\":\"...\"}}' {}/_drill/ack\n  finish: Ctrl-C, or curl "
+        "-X POST -d '' -H 'Authorization: Bearer {}' {}/_drill/finish\n",
         a.drill.token, base, a.drill.token, base);
   }
   std::cout.flush();

@@ -10,6 +10,7 @@
 #include "app/live_observer.hpp"
 #include "app/live_traffic.hpp"
 #include "mocks/http/control_api.hpp"
+#include "mocks/http/listen_thread.hpp"
 #include "mocks/http/live_clock.hpp"
 #include "mocks/http/live_faults.hpp"
 #include "mocks/http/live_mocks.hpp"
@@ -324,7 +325,8 @@ bool LiveDrill::start(std::string* error) {
   });
   d.server.set_observer([&d](const RequestRecord& r) { d.observer.on_request(r, r.request_key); });
   d.server.set_extra_routes([&d](httplib::Server& svr) {
-    register_control_routes(svr, d.faults, d.hooks(), d.options.token);
+    register_control_routes(svr, d.faults, d.hooks(), d.options.token,
+                            ControlOptions{.scenario = &d.scenario});
   });
   if (!d.options.webhook_url.empty()) {
     WebhookSender::Options w;
@@ -382,7 +384,7 @@ LiveResult LiveDrill::wait() {
   r.id = RunIdentity{d.options.scenario_path, d.options.scenario_hash, d.options.seed};
   r.scenario_name = d.scenario.name;
   r.version = SYNCDRILL_VERSION;
-  r.listen = fmt::format("{}:{}", d.options.host, d.bound_port);
+  r.listen = host_port(d.options.host, d.bound_port);
   r.webhook_url = d.options.webhook_url;
   r.time_scale = d.options.time_scale;
   r.wall_s = wall;

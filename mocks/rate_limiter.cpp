@@ -5,24 +5,22 @@
 #include <cmath>
 
 #include "sim/engine/check.hpp"
+#include "sim/scenario/fault_rules.hpp"
 
 namespace syncdrill {
 namespace {
 
-// A trillion requests a second is one a picosecond: no limit at all in microsecond time. The
-// loader admits faster rates; they are this one.
-constexpr double kRateMax = 1e12;
-
 int64_t quantise_rate(double rate_per_s) {
   SD_CHECK(rate_per_s > 0, "rate limit rate out of range");
-  return std::max<int64_t>(1, std::llround(std::min(rate_per_s, kRateMax) * 1e6));
+  return std::max<int64_t>(1,
+                           std::llround(std::min(rate_per_s, scenario::kRatePerSecondMax) * 1e6));
 }
 
 }  // namespace
 
 RateLimiter::RateLimiter(const RateLimitSpec& spec)
     : kind_(spec.kind), rate_micro_per_s_(quantise_rate(spec.rate_per_s)), capacity_units_(0) {
-  SD_CHECK(spec.burst >= 1 && spec.burst <= 1e12, "rate limit burst out of range");
+  SD_CHECK(scenario::valid_bucket_size(spec.burst), "rate limit burst out of range");
   // burst may be fractional (2.5 tokens): keep it to the unit, not the whole request.
   capacity_units_ = static_cast<Wide>(std::llround(spec.burst * 1e6)) * 1'000'000;
 }

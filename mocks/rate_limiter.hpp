@@ -31,7 +31,8 @@ namespace syncdrill {
 class RateLimiter {
  public:
   // Starts full of tokens (an empty leaky bucket): the first `burst` requests pass at once.
-  // REQUIRES: spec.rate_per_s > 0, spec.burst >= 1 (the loader guarantees both).
+  // REQUIRES: spec.rate_per_s > 0, spec.burst within sim/scenario/fault_rules.hpp's bucket sizes
+  // (the loader and the live control API both check them there).
   explicit RateLimiter(const RateLimitSpec& spec);
 
   // Admits one request at `now` (ok) or refuses it: ErrorClass::rate_limited with retry_after.

@@ -21,7 +21,7 @@ void BoundedTaskQueue::enqueue(std::function<void()> fn) {
   // While shutting down the queue takes anything (the workers drain it before they exit), so the
   // accept loop is never left blocked.
   has_room_.wait(lock, [&] { return tasks_.size() < queue_max_ || shutting_down_; });
-  tasks_.push_back(std::move(fn));
+  tasks_.push_back(Task{std::chrono::steady_clock::now(), std::move(fn)});
   lock.unlock();
   has_work_.notify_one();
 }
@@ -46,6 +46,12 @@ size_t BoundedTaskQueue::waiting() const {
   return tasks_.size();
 }
 
+std::chrono::steady_clock::duration BoundedTaskQueue::oldest_wait() const {
+  std::lock_guard lock(mutex_);
+  if (tasks_.empty()) return {};
+  return std::chrono::steady_clock::now() - tasks_.front().queued;
+}
+
 void BoundedTaskQueue::work() {
   for (;;) {
     std::function<void()> fn;
@@ -53,7 +59,7 @@ void BoundedTaskQueue::work() {
       std::unique_lock lock(mutex_);
       has_work_.wait(lock, [&] { return !tasks_.empty() || shutting_down_; });
       if (tasks_.empty()) return;  // shutting down and drained
-      fn = std::move(tasks_.front());
+      fn = std::move(tasks_.front().fn);
       tasks_.pop_front();
     }
     has_room_.notify_one();

@@ -9,6 +9,7 @@
 // Thread-safe. REQUIRES: threads >= 1, queue_max >= 1.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -31,6 +32,8 @@ class BoundedTaskQueue : public httplib::TaskQueue {
   void shutdown() override;
 
   size_t waiting() const;
+  // How long the oldest waiting task has waited; zero when none waits.
+  std::chrono::steady_clock::duration oldest_wait() const;
 
  private:
   void work();
@@ -39,7 +42,11 @@ class BoundedTaskQueue : public httplib::TaskQueue {
   mutable std::mutex mutex_;
   std::condition_variable has_work_;
   std::condition_variable has_room_;
-  std::deque<std::function<void()>> tasks_;
+  struct Task {
+    std::chrono::steady_clock::time_point queued;
+    std::function<void()> fn;
+  };
+  std::deque<Task> tasks_;
   bool shutting_down_ = false;
   std::vector<std::thread> workers_;
 };

@@ -1,14 +1,19 @@
 #include "mocks/http/control_api.hpp"
 
+#include <fmt/format.h>
 #include <httplib.h>
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <memory>
+#include <regex>
 #include <utility>
 
+#include "mocks/http/server_routes.hpp"
 #include "sim/engine/check.hpp"
+#include "sim/scenario/fault_rules.hpp"
 #include "sim/scenario/values.hpp"
 
 namespace syncdrill {
@@ -39,11 +44,20 @@ void fail(httplib::Response& res, int status, const std::string& detail,
     case 404:
       kind = "not_found";
       break;
+    case 405:
+      kind = "method_not_allowed";
+      break;
     case 409:
       kind = "conflict";
       break;
     case 413:
       kind = "payload_too_large";
+      break;
+    case 415:
+      kind = "unsupported_media_type";
+      break;
+    case 422:
+      kind = "invalid_target";
       break;
     case 501:
       kind = "not_implemented";
@@ -64,17 +78,25 @@ std::optional<FaultKind> fault_kind(std::string_view name) {
   return std::nullopt;
 }
 
-// Constant-time: a wrong token's first differing byte cannot be found by timing the answer.
-bool token_matches(const httplib::Request& req, const std::string& expected_header) {
+// `Authorization: Bearer <token>`, the scheme in any case (RFC 7235 2.1: schemes are
+// case-insensitive) and one or more spaces before the token. The token is compared in constant
+// time: a wrong token's first differing byte cannot be found by timing the answer.
+bool token_matches(const httplib::Request& req, const std::string& token) {
   const std::string given = req.get_header_value("Authorization");
-  if (given.size() != expected_header.size()) return false;
-  return CRYPTO_memcmp(given.data(), expected_header.data(), given.size()) == 0;
+  constexpr std::string_view kScheme = "bearer";
+  if (given.size() <= kScheme.size() || given[kScheme.size()] != ' ') return false;
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(given[i])) != kScheme[i]) return false;
+  }
+  const size_t start = given.find_first_not_of(' ', kScheme.size());
+  if (start == std::string::npos || given.size() - start != token.size()) return false;
+  return CRYPTO_memcmp(given.data() + start, token.data(), token.size()) == 0;
 }
 
 struct Ctx {
   LiveFaults& faults;
   ControlHooks hooks;
-  std::string bearer;  // "Bearer <token>"
+  std::string token;
   ControlOptions options;
 };
 
@@ -84,7 +106,7 @@ using Handler = std::function<void(const Ctx&, const httplib::Request&, httplib:
 httplib::Server::Handler guarded(std::shared_ptr<const Ctx> ctx, Handler h, bool open = false) {
   return [ctx = std::move(ctx), h = std::move(h), open](const httplib::Request& req,
                                                         httplib::Response& res) {
-    if (!open && !token_matches(req, ctx->bearer)) {
+    if (!open && !token_matches(req, ctx->token)) {
       res.set_header("WWW-Authenticate", "Bearer");
       fail(res, 401, "missing or wrong bearer token (Authorization: Bearer <token>)");
       return;
@@ -101,8 +123,23 @@ httplib::Server::Handler guarded(std::shared_ptr<const Ctx> ctx, Handler h, bool
 std::optional<json> json_body(const httplib::Request& req, httplib::Response& res,
                               bool empty_ok = false) {
   if (empty_ok && req.body.empty()) return json::object();
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
+  // No Content-Type: taken as JSON. Another format named (curl -d sends a form's): refused.
+  if (req.has_header("Content-Type") &&
+      !http::is_json_media_type(req.get_header_value("Content-Type"))) {
+    fail(res, 415,
+         "the body must be JSON (Content-Type: application/json), not " +
+             req.get_header_value("Content-Type"));
+    return std::nullopt;
+  }
+  json body;
+  try {
+    body = json::parse(req.body);
+  } catch (const json::exception& e) {
+    // Says where (and e.g. that a number is out of a double's range).
+    fail(res, 400, std::string("the body is not valid JSON: ") + e.what());
+    return std::nullopt;
+  }
+  if (!body.is_object()) {
     fail(res, 400, "the body must be a JSON object");
     return std::nullopt;
   }
@@ -123,16 +160,22 @@ class FieldReader {
   void integer(const char* key, int64_t& out, int64_t min, int64_t max) {
     const json* v = get(key);
     if (v == nullptr) return;
-    if (!v->is_number_integer() || v->get<int64_t>() < min || v->get<int64_t>() > max) {
+    // An unsigned value above INT64_MAX would wrap into range when read as a signed one.
+    const bool huge =
+        v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX);
+    if (!v->is_number_integer() || huge || v->get<int64_t>() < min || v->get<int64_t>() > max) {
       fail(key, "must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
       return;
     }
     out = v->get<int64_t>();
   }
+  // A finite number (1e400 parses as infinity: refused).
   void number(const char* key, double& out) {
     const json* v = get(key);
     if (v == nullptr) return;
-    if (!v->is_number()) return fail(key, "must be a number");
+    if (!v->is_number() || !std::isfinite(v->get<double>())) {
+      return fail(key, "must be a finite number");
+    }
     out = v->get<double>();
   }
   void boolean(const char* key, bool& out) {
@@ -154,8 +197,6 @@ class FieldReader {
  private:
   const json& body_;
 };
-
-constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
 const std::vector<std::string_view>& known_keys() {
   static const std::vector<std::string_view> keys{
@@ -202,27 +243,34 @@ std::optional<LiveFaultError> read_targets(FieldReader& r, const json& body, Liv
 std::optional<LiveFaultError> read_window(FieldReader& r, LiveFaultSpec& s) {
   std::string length;
   r.string("for", length);
+  const int64_t max_ms = scenario::kFaultLengthMax.us / 1000;
   if (!length.empty()) {
     const auto parsed = scenario::parse_duration(length);
     if (!parsed.value) return LiveFaultError{"for", parsed.error};
+    // The live table counts whole milliseconds.
     if (parsed.value->us < 1000) return LiveFaultError{"for", "must be at least 1ms"};
+    if (*parsed.value > scenario::kFaultLengthMax) {
+      return LiveFaultError{
+          "for", "must be at most " + scenario::format_duration(scenario::kFaultLengthMax)};
+    }
     s.duration_ms = parsed.value->us / 1000;
   }
   int64_t duration_ms = 0;
-  r.integer("duration_ms", duration_ms, 1, 365 * kDayMs);
+  r.integer("duration_ms", duration_ms, 1, max_ms);
   if (duration_ms > 0) s.duration_ms = duration_ms;
   return r.error;
 }
 
 std::optional<LiveFaultError> read_params(FieldReader& r, LiveFaultParams& p) {
+  using namespace scenario;  // the ranges: fault_rules.hpp, shared with the scenario loader
   int64_t status = 0;
-  r.integer("latency_ms", p.latency_ms, 1, kDayMs);
-  r.integer("status", status, 400, 599);
+  r.integer("latency_ms", p.latency_ms, 1, kFaultDelayMaxMs);
+  r.integer("status", status, kFaultStatusMin, kFaultStatusMax);
   p.status = static_cast<int>(status);
-  r.integer("retry_after_s", p.retry_after_s, 0, kDayMs / 1000);
+  r.integer("retry_after_s", p.retry_after_s, 0, kRetryAfterMaxS);
   r.boolean("processed", p.processed);
-  r.integer("hang_ms", p.hang_ms, 1, kDayMs);
-  r.integer("delay_ms", p.delay_ms, 0, kDayMs);
+  r.integer("hang_ms", p.hang_ms, 1, kFaultDelayMaxMs);
+  r.integer("delay_ms", p.delay_ms, 0, kFaultDelayMaxMs);
   double rate_per_s = 0;
   r.number("rate_per_s", rate_per_s);
   double burst = 0;
@@ -235,13 +283,18 @@ std::optional<LiveFaultError> read_params(FieldReader& r, LiveFaultParams& p) {
   } else if (!per.empty() && per != "attempt") {
     return LiveFaultError{"per", "per must be attempt or event"};
   }
-  if (rate_per_s != 0 || burst != 0) {
-    if (!(rate_per_s > 0)) return LiveFaultError{"rate_per_s", "must be positive"};
+  if (r.get("rate_per_s") != nullptr || r.get("burst") != nullptr) {
+    if (!valid_rate(rate_per_s)) {
+      return LiveFaultError{"rate_per_s", "must be a rate above 0 (requests per second)"};
+    }
     RateLimitSpec bucket;
     bucket.rate_per_s = rate_per_s;
-    // The scenario's default burst: one second's worth, at least 1.
-    bucket.burst = burst != 0 ? burst : std::max(1.0, std::ceil(rate_per_s));
-    if (!(bucket.burst >= 1)) return LiveFaultError{"burst", "must be at least 1"};
+    // The scenario's default: one second's worth, within the bucket sizes.
+    bucket.burst = r.get("burst") != nullptr ? burst : default_bucket_size(rate_per_s);
+    if (!valid_bucket_size(bucket.burst)) {
+      return LiveFaultError{
+          "burst", fmt::format("must be a number from {} to {}", kBucketSizeMin, kBucketSizeMax)};
+    }
     p.rate_limit = bucket;
   }
   return std::nullopt;
@@ -325,6 +378,28 @@ void list_faults(const Ctx& c, const httplib::Request&, httplib::Response& res) 
   reply(res, 200, json{{"faults", faults}});
 }
 
+// Why the live drill cannot fault `target`: the loader's rules (an unknown name, or one the
+// kind cannot act on), then what a live drill does not serve. Empty when it can.
+std::string live_target_error(const Scenario& s, FaultKind kind, const std::string& target) {
+  std::string error = scenario::target_error(kind, s, target);
+  if (!error.empty()) return error;
+  if (find_connector(s, target) != nullptr) {
+    return target +
+           " is a connector: in a live drill the connector is the team's own, out of the fault "
+           "table's reach (target the channel or system it calls)";
+  }
+  if (const SystemSpec* sys = find_system(s, target)) {
+    const SystemSpec* served = first_system(s, sys->kind);
+    if (served != sys) {
+      return fmt::format(
+          "{} is not served: a live drill serves the first {} system of the "
+          "scenario, {}",
+          target, to_string(sys->kind), served->name);
+    }
+  }
+  return {};
+}
+
 void add_fault(const Ctx& c, const httplib::Request& req, httplib::Response& res) {
   const std::optional<json> body = json_body(req, res);
   if (!body) return;
@@ -332,6 +407,16 @@ void add_fault(const Ctx& c, const httplib::Request& req, httplib::Response& res
   if (auto* error = std::get_if<LiveFaultError>(&parsed)) {
     fail(res, 400, error->message, error->field);
     return;
+  }
+  if (c.options.scenario != nullptr) {
+    const LiveFaultSpec& spec = std::get<LiveFaultSpec>(parsed);
+    for (const std::string& target : spec.targets) {
+      const std::string error = live_target_error(*c.options.scenario, spec.kind, target);
+      if (error.empty()) continue;
+      const bool one = body->contains("target") && (*body)["target"] == target;
+      fail(res, 422, error, one ? "target" : "targets");
+      return;
+    }
   }
   const LiveFaultAdded added = c.faults.add(std::get<LiveFaultSpec>(std::move(parsed)));
   if (added.error) {
@@ -389,22 +474,74 @@ void status(const Ctx& c, const httplib::Request&, httplib::Response& res) {
   reply(res, 200, c.hooks.status());
 }
 
+// The routes, for registration and for the Allow header of a 405.
+struct ControlRoute {
+  std::string_view method;
+  std::string pattern;
+  Handler handler;
+  bool metrics = false;  // open to scrapers when ControlOptions::metrics_without_token
+};
+
+const std::vector<ControlRoute>& control_routes() {
+  static const std::vector<ControlRoute> routes{
+      {"GET", "/_drill/faults", list_faults},
+      {"POST", "/_drill/faults", add_fault},
+      {"POST", "/_drill/faults/reset", reset_faults},
+      {"DELETE", R"(/_drill/faults/([A-Za-z0-9._-]+))", remove_fault},
+      {"POST", "/_drill/ack", ack},
+      {"POST", "/_drill/finish", finish},
+      {"GET", "/_drill/metrics", metrics, true},
+      {"GET", "/_drill/status", status},
+  };
+  return routes;
+}
+
+// A path under /_drill that no route of its method takes: 405 with Allow when a route of another
+// method takes it, else 404. (Unregistered, the mock server's catch-all would answer 404 to both.)
+void no_route(const httplib::Request& req, httplib::Response& res) {
+  static const std::vector<std::regex> patterns = [] {
+    std::vector<std::regex> out;
+    for (const ControlRoute& r : control_routes())
+      out.emplace_back(r.pattern);
+    return out;
+  }();
+  std::string allow;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    const std::string_view method = control_routes()[i].method;
+    if (std::regex_match(req.path, patterns[i]) && allow.find(method) == std::string::npos) {
+      allow += (allow.empty() ? "" : ", ") + std::string(method);
+    }
+  }
+  if (allow.empty()) return fail(res, 404, "no control route " + req.path);
+  res.set_header("Allow", allow);
+  fail(res, 405, req.method + " is not allowed on " + req.path + " (allowed: " + allow + ")");
+}
+
 }  // namespace
 
 void register_control_routes(httplib::Server& server, LiveFaults& faults, ControlHooks hooks,
                              std::string token, ControlOptions options) {
   SD_CHECK(!token.empty(), "the control API needs a token");
   const bool metrics_open = options.metrics_without_token;
-  auto ctx = std::make_shared<const Ctx>(
-      Ctx{faults, std::move(hooks), "Bearer " + std::move(token), options});
-  server.Get("/_drill/faults", guarded(ctx, list_faults));
-  server.Post("/_drill/faults", guarded(ctx, add_fault));
-  server.Post("/_drill/faults/reset", guarded(ctx, reset_faults));
-  server.Delete(R"(/_drill/faults/([A-Za-z0-9._-]+))", guarded(ctx, remove_fault));
-  server.Post("/_drill/ack", guarded(ctx, ack));
-  server.Post("/_drill/finish", guarded(ctx, finish));
-  server.Get("/_drill/metrics", guarded(ctx, metrics, metrics_open));
-  server.Get("/_drill/status", guarded(ctx, status));
+  auto ctx = std::make_shared<const Ctx>(Ctx{faults, std::move(hooks), std::move(token), options});
+  for (const ControlRoute& r : control_routes()) {
+    httplib::Server::Handler h = guarded(ctx, r.handler, r.metrics && metrics_open);
+    if (r.method == "GET") {
+      server.Get(r.pattern, std::move(h));
+    } else if (r.method == "POST") {
+      server.Post(r.pattern, std::move(h));
+    } else {
+      server.Delete(r.pattern, std::move(h));
+    }
+  }
+  // After the routes: cpp-httplib takes the first pattern that matches.
+  const std::string any = "/_drill(/.*)?";
+  server.Get(any, no_route);
+  server.Post(any, no_route);
+  server.Put(any, no_route);
+  server.Patch(any, no_route);
+  server.Delete(any, no_route);
+  server.Options(any, no_route);
 }
 
 }  // namespace syncdrill

@@ -41,6 +41,10 @@ struct ControlHooks {
 };
 
 struct ControlOptions {
+  // The drill's scenario: a fault's targets must be names it has, that the kind may target
+  // (the loader's rules, sim/scenario/fault_rules.hpp) and that the live drill serves; 422
+  // otherwise. nullptr: targets are not checked. Must outlive the server.
+  const Scenario* scenario = nullptr;
   bool metrics_without_token = false;  // let a Prometheus scraper in without the token
   size_t body_bytes_max = 64 * 1024;   // larger request bodies get 413
   size_t note_bytes_max = 4096;        // a longer ack note gets 400

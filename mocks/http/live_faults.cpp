@@ -4,9 +4,12 @@
 #include <cmath>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "mocks/rate_limiter.hpp"
 #include "sim/engine/check.hpp"
 #include "sim/engine/distribution.hpp"
+#include "sim/scenario/fault_rules.hpp"
 
 namespace syncdrill {
 namespace {
@@ -26,10 +29,6 @@ int rank(FaultKind k) {
       return -1;
   }
 }
-
-// Bounds on ad-hoc values: a typo must not hold a request for years or overflow a clock.
-constexpr int64_t kDayMs = 24LL * 3600 * 1000;
-constexpr int64_t kYearMs = 365 * kDayMs;
 
 bool is_webhook_kind(FaultKind k) {
   return k == FaultKind::webhook_drop || k == FaultKind::webhook_duplicate ||
@@ -168,35 +167,42 @@ std::optional<LiveFaultError> LiveFaults::validate(const LiveFaultSpec& s) const
                                        [](const std::string& t) { return t.empty(); })) {
     return LiveFaultError{"target", "at least one non-empty target is required"};
   }
-  if (!(s.intensity >= 0 && s.intensity <= 1)) {
+  // The ranges are sim/scenario/fault_rules.hpp's, shared with the scenario loader and the
+  // control API (which names the JSON key); they bound ad-hoc values so a typo cannot hold a
+  // request for years, overflow a clock or trip the rate limiter's checks.
+  using namespace scenario;
+  if (!valid_intensity(s.intensity)) {
     return LiveFaultError{"intensity", "intensity must be within [0, 1]"};
   }
-  if (s.duration_ms && (*s.duration_ms <= 0 || *s.duration_ms > kYearMs)) {
+  if (s.duration_ms && (*s.duration_ms <= 0 || *s.duration_ms > kFaultLengthMax.us / 1000)) {
     return LiveFaultError{"for", "must be positive and at most a year"};
   }
   const LiveFaultParams& p = s.params;
   if (s.kind == FaultKind::latency && p.latency_ms <= 0) {
     return LiveFaultError{"latency_ms", "a latency fault needs latency_ms > 0"};
   }
-  if (p.status != 0 && (p.status < 400 || p.status > 599)) {
+  if (p.status != 0 && (p.status < kFaultStatusMin || p.status > kFaultStatusMax)) {
     return LiveFaultError{"status", "status must be a 4xx or 5xx code"};
   }
-  if (p.retry_after_s < 0) return LiveFaultError{"retry_after_s", "must not be negative"};
-  if (p.latency_ms < 0 || p.latency_ms > kDayMs) {
+  if (p.retry_after_s < 0 || p.retry_after_s > kRetryAfterMaxS) {
+    return LiveFaultError{"retry_after_s", "must be within [0, 1 day]"};
+  }
+  if (p.latency_ms < 0 || p.latency_ms > kFaultDelayMaxMs) {
     return LiveFaultError{"latency_ms", "must be within [0, 1 day]"};
   }
-  if (p.hang_ms < 0 || p.hang_ms > kDayMs) {
+  if (p.hang_ms < 0 || p.hang_ms > kFaultDelayMaxMs) {
     return LiveFaultError{"hang_ms", "must be within [0, 1 day]"};
   }
-  if (p.delay_ms > kDayMs) return LiveFaultError{"delay_ms", "must be at most a day"};
+  if (p.delay_ms > kFaultDelayMaxMs) return LiveFaultError{"delay_ms", "must be at most a day"};
   if (p.delay_ms < 0 || (s.kind == FaultKind::webhook_delay && p.delay_ms == 0)) {
     return LiveFaultError{"delay_ms", "a webhook delay needs delay_ms > 0"};
   }
-  if (p.rate_limit && !(p.rate_limit->rate_per_s > 0)) {
-    return LiveFaultError{"rate_per_s", "must be positive"};
+  if (p.rate_limit && !valid_rate(p.rate_limit->rate_per_s)) {
+    return LiveFaultError{"rate_per_s", "must be a rate above 0 (requests per second)"};
   }
-  if (p.rate_limit && !(p.rate_limit->burst >= 1)) {
-    return LiveFaultError{"burst", "must be at least 1"};
+  if (p.rate_limit && !valid_bucket_size(p.rate_limit->burst)) {
+    return LiveFaultError{
+        "burst", fmt::format("must be a number from {} to {}", kBucketSizeMin, kBucketSizeMax)};
   }
   return std::nullopt;
 }

@@ -13,7 +13,6 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include "mocks/http/bounded_task_queue.hpp"
 #include "mocks/http/listen_thread.hpp"
 #include "mocks/http/server_connection.hpp"
 #include "mocks/http/server_routes.hpp"
@@ -30,12 +29,34 @@ using http::RouteSystem;
 
 constexpr int kListenBacklog = 1024;
 
-// cpp-httplib listens with a backlog of 5, too few for a burst of new connections (the accept
-// loop may also be waiting for room in the task queue); svr_sock_ is protected, so a subclass
-// raises it. listen() again on a listening socket only changes the backlog (Linux).
+// cpp-httplib hands each accepted connection to its task queue, whose worker then owns it for
+// its whole life. This queue runs the hand-over at once on the accept thread, where
+// HttpServer::process_and_close_socket passes the socket to the ConnectionReactor.
+class InlineTaskQueue : public httplib::TaskQueue {
+ public:
+  void enqueue(std::function<void()> fn) override { fn(); }
+  void shutdown() override {}
+};
+
+// cpp-httplib's Server with two changes, both through its protected interface (0.11.4 offers no
+// setting for either): the listen backlog (5 by default, too few for a burst of new connections;
+// listen() again on a listening socket only changes it, on Linux) and who reads a connection:
+// accepted sockets go to the reactor, which reads requests itself and runs each complete one
+// through process_request, on a stream holding the request in memory.
 class HttpServer : public httplib::Server {
  public:
+  std::function<void(int)> adopt;
+
   void raise_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+  bool serve(httplib::Stream& stream, bool close_connection, bool& connection_closed) {
+    return process_request(stream, close_connection, connection_closed, nullptr);
+  }
+
+ protected:
+  bool process_and_close_socket(socket_t sock) override {
+    adopt(sock);
+    return true;
+  }
 };
 
 struct CompiledRoute {
@@ -122,6 +143,7 @@ struct MockServer::Impl {
   std::vector<CompiledRoute> routes;
   std::vector<std::unique_ptr<Slot>> slots;  // last: requests no route took
   std::unique_ptr<HttpServer> server;
+  std::unique_ptr<ConnectionReactor> reactor;
 
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
@@ -347,15 +369,13 @@ httplib::Server::HandlerResponse MockServer::Impl::answer_error(httplib::Respons
                       : res.status == 404 ? "not_found"
                       : res.status >= 500 ? "internal"
                                           : "bad_request";
-  // cpp-httplib's own 400s are mostly a POST/PUT/PATCH with no Content-Length (curl -X POST
-  // without -d sends none), so the detail says how to send an empty body.
+  // The reactor has checked the request's framing and sizes; what cpp-httplib still refuses
+  // (400) is a method it does not know.
   std::string detail = fmt::format("HTTP {}", res.status);
   if (res.status == 413) {
     detail = fmt::format("the request body exceeds {} bytes", options.payload_max_bytes);
   } else if (res.status == 400) {
-    detail =
-        "the HTTP request could not be read (a POST, PUT or PATCH without a body needs "
-        "Content-Length: 0)";
+    detail = "the HTTP request could not be read (an unknown method?)";
   }
   http::reply_error(res, res.status, error, detail);
   record(unrouted(), res.status, -1, false);
@@ -363,15 +383,34 @@ httplib::Server::HandlerResponse MockServer::Impl::answer_error(httplib::Respons
 }
 
 void MockServer::Impl::configure() {
+  ReactorOptions r;
+  r.worker_threads = options.worker_threads;
+  r.control_threads = options.control_threads;
+  r.connections_max = options.connections_max;
+  r.buffered_bytes_max = options.buffered_bytes_max;
+  r.keep_alive_max_count = options.keep_alive_max_count;
+  r.idle_timeout = options.idle_timeout;
+  r.request_timeout = options.request_timeout;
+  r.write_timeout = options.write_timeout;
+  r.limits.header_count_max = options.header_count_max;
+  r.limits.head_bytes_max = options.head_bytes_max;
+  r.limits.body_bytes_max = options.payload_max_bytes;
+  ReactorHooks hooks;
+  hooks.serve = [this](httplib::Stream& stream, bool close_connection, bool& connection_closed) {
+    return server->serve(stream, close_connection, connection_closed);
+  };
+  hooks.refused = [this](int status) { record(unrouted(), status, -1, false); };
+  reactor = std::make_unique<ConnectionReactor>(r, std::move(hooks));
+
   server = std::make_unique<HttpServer>();
   HttpServer& svr = *server;
-  const size_t threads = options.worker_threads, queue_max = options.queue_max;
-  svr.new_task_queue = [threads, queue_max] { return new BoundedTaskQueue(threads, queue_max); };
+  svr.adopt = [this](int fd) { reactor->adopt(fd); };
+  svr.new_task_queue = [] { return new InlineTaskQueue(); };
   svr.set_payload_max_length(options.payload_max_bytes);
+  // Only for the Keep-Alive header cpp-httplib writes: the reactor enforces both.
   svr.set_keep_alive_max_count(options.keep_alive_max_count);
-  svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
-  svr.set_read_timeout(options.read_timeout_s, 0);
-  svr.set_write_timeout(options.write_timeout_s, 0);
+  svr.set_keep_alive_timeout(std::max<time_t>(
+      1, std::chrono::duration_cast<std::chrono::seconds>(options.idle_timeout).count()));
   svr.set_tcp_nodelay(true);
   // cpp-httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port
   // and silently share its clients; SO_REUSEADDR alone still allows a quick restart.
@@ -391,8 +430,8 @@ void MockServer::Impl::configure() {
   svr.Patch(".*", on(Method::patch));
   svr.Delete(".*", on(Method::del));
   svr.Options(".*", on(Method::options));
-  // Errors cpp-httplib answers itself (413 body too large, 400 unreadable request, ...) come
-  // with no body: give them the JSON error body. Handlers' own errors already have one.
+  // Errors cpp-httplib answers itself (a method it does not know, ...) come with no body: give
+  // them the JSON error body. Handlers' own errors already have one.
   svr.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request&, httplib::Response& res) { return answer_error(res); }));
   svr.set_exception_handler(
@@ -433,13 +472,21 @@ bool MockServer::start(std::string* error) {
   const int port =
       o.port == 0 ? svr.bind_to_any_port(o.host) : (svr.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port <= 0) {
-    if (error != nullptr) *error = fmt::format("cannot listen on {}:{}", o.host, o.port);
+    if (error != nullptr) *error = explain_bind_failure(o.host, o.port);
     impl_->server.reset();
+    impl_->reactor.reset();
     return false;
   }
   svr.raise_backlog(kListenBacklog);
-  if (!listen_in_background(svr, listener_)) {
+  if (!impl_->reactor->start(error)) {
     impl_->server.reset();
+    impl_->reactor.reset();
+    return false;
+  }
+  if (!listen_in_background(svr, listener_)) {
+    impl_->reactor->stop();
+    impl_->server.reset();
+    impl_->reactor.reset();
     if (error != nullptr) *error = fmt::format("cannot serve on {}:{}", o.host, port);
     return false;
   }
@@ -455,10 +502,15 @@ void MockServer::stop() {
     impl_->stopping = true;
   }
   impl_->stop_cv.notify_all();
-  impl_->server->stop();
+  impl_->server->stop();  // no more connections
   listener_.join();
+  impl_->reactor->stop();  // requests already read are answered; every connection closes
   impl_->server.reset();
   port_.store(0);
+}
+
+ReactorStats MockServer::connection_stats() const {
+  return impl_->reactor ? impl_->reactor->stats() : ReactorStats{};
 }
 
 ServerCounters MockServer::counters() const {

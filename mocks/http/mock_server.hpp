@@ -4,14 +4,17 @@
 // Each system answers under its own prefix: /channels/{name}/..., /erp/..., /oms/..., /wms/....
 // JSON in and out. Every error is a JSON body {"error": KIND, "detail": TEXT}: malformed JSON and
 // invalid fields 400, unknown route 404, known route with another method 405 (with Allow), body
-// over payload_max_bytes 413, channel rate limit 429 (with Retry-After). Channel responses carry
-// the channel's rate-limit headers.
+// over payload_max_bytes 413, a body that is not JSON 415, channel rate limit 429 (with
+// Retry-After). Channel responses carry the channel's rate-limit headers.
 //
-// Safety: binds loopback unless told otherwise; a bounded worker pool (cpp-httplib serves a
-// connection per worker for its keep-alive life) with a bounded queue of accepted connections:
-// when it is full the accept loop waits and the kernel's listen backlog holds the rest; bounded
-// keep-alive; bounded gate delays, cut short by stop().
-//
+// Safety against hostile or broken clients (ConnectionReactor, RequestReader): binds loopback
+// unless told otherwise; one thread reads every connection without blocking and enforces, while
+// reading, the limits on the request line (414), the header fields (431), the body (413, chunked
+// or not), a request's whole arrival (408) and idleness; a worker pool runs only complete
+// requests (the control API under /_drill/ has its own), so slow or idle clients hold no worker;
+// open connections and buffered request bytes are capped (503 beyond); bounded gate delays, cut
+// short by stop().
+
 // The gate: an optional hook the fault layer installs, called for every routed request before
 // its handler with (system, route): the system's scenario name ("dtc", "erp", ...) and the route
 // template ("GET /channels/{name}/inventory/{sku}"). It may delay the request, answer it with a
@@ -39,6 +42,7 @@
 #include <thread>
 #include <vector>
 
+#include "mocks/http/connection_reactor.hpp"
 #include "mocks/http/live_mocks.hpp"
 #include "sim/observe/histogram.hpp"
 
@@ -48,19 +52,20 @@ class Server;
 
 namespace syncdrill {
 
-// cpp-httplib serves one connection per worker for the connection's whole keep-alive life, so a
-// connection beyond `worker_threads` waits for a turn: the keep-alive limits below keep the turns
-// short (a connector would read a long wait as the mock's latency).
 struct MockServerOptions {
   std::string host = "127.0.0.1";        // default: loopback only
   int port = 0;                          // default 0: an ephemeral port (see port())
-  size_t worker_threads = 64;            // connections served at once
-  size_t queue_max = 1024;               // accepted connections waiting for a worker
+  size_t worker_threads = 64;            // mock requests run at once
+  size_t control_threads = 2;            // requests under /_drill/ run at once (extra routes)
+  size_t connections_max = 10'000;       // open connections (kept under the open-file limit)
   size_t payload_max_bytes = 64 * 1024;  // request bodies above this get 413
+  size_t header_count_max = 100;         // header fields; more get 431
+  size_t head_bytes_max = 32 * 1024;     // request line and header fields together; 431
+  size_t buffered_bytes_max = 64 << 20;  // request bytes held across connections; 503 beyond
   size_t keep_alive_max_count = 100;     // requests per connection before it is closed
-  int keep_alive_timeout_s = 2;          // idle time before a kept-alive connection closes
-  int read_timeout_s = 5;                // one request's headers and body
-  int write_timeout_s = 5;               // one response
+  std::chrono::milliseconds idle_timeout{2000};      // a connection with no request under way
+  std::chrono::milliseconds request_timeout{5000};   // a request's head and body, in all (408)
+  std::chrono::milliseconds write_timeout{5000};     // one response
   std::chrono::milliseconds gate_delay_max{60'000};  // longer gate delays are cut to this
   size_t hangs_max = 0;  // requests held by hangs at once; 0 = half the worker threads
 };
@@ -143,8 +148,9 @@ class MockServer {
   // before the mocks' catch-all dispatcher, so they are matched first. Called at each start().
   void set_extra_routes(std::function<void(httplib::Server&)> add_routes);
 
-  // Binds options.host:options.port and serves on a background thread. false (and *error, if
-  // given, says why) if the address cannot be bound. REQUIRES: not running.
+  // Binds options.host:options.port and serves on background threads. false (and *error, if
+  // given, says why: the address is not this host's, the port is in use, permission) if the
+  // address cannot be bound. REQUIRES: not running.
   bool start(std::string* error = nullptr);
   // Stops accepting, cuts gate delays short, lets in-flight requests finish and joins the
   // threads. Idempotent.
@@ -154,6 +160,9 @@ class MockServer {
   int port() const { return port_.load(); }
 
   ServerCounters counters() const;
+  // The connections' figures (open now, evicted, timed out, ...), of the last start() (zeros
+  // before the first). From the controlling thread.
+  ReactorStats connection_stats() const;
 
  private:
   struct Impl;

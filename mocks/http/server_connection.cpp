@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 namespace syncdrill {
 
@@ -32,6 +33,8 @@ bool address_of(const sockaddr_storage& a, std::string& host, int& port) {
   return true;
 }
 
+thread_local int t_current_fd = -1;
+
 bool is_connection(int fd, const httplib::Request& req) {
   sockaddr_storage local{}, peer{};
   socklen_t local_len = sizeof local, peer_len = sizeof peer;
@@ -45,7 +48,36 @@ bool is_connection(int fd, const httplib::Request& req) {
 
 }  // namespace
 
+CurrentConnection::CurrentConnection(int fd) : previous_(t_current_fd) {
+  t_current_fd = fd;
+}
+
+CurrentConnection::~CurrentConnection() {
+  t_current_fd = previous_;
+}
+
+bool socket_addresses(int fd, std::string& local_ip, int& local_port, std::string& remote_ip,
+                      int& remote_port) {
+  sockaddr_storage local{}, peer{};
+  socklen_t local_len = sizeof local, peer_len = sizeof peer;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
+      getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) {
+    return false;
+  }
+  std::string lhost, rhost;
+  int lport = 0, rport = 0;
+  if (!address_of(local, lhost, lport) || !address_of(peer, rhost, rport)) return false;
+  local_ip = std::move(lhost);
+  local_port = lport;
+  remote_ip = std::move(rhost);
+  remote_port = rport;
+  return true;
+}
+
 bool shutdown_connection(const httplib::Request& req) {
+  if (t_current_fd >= 0 && is_connection(t_current_fd, req)) {
+    return ::shutdown(t_current_fd, SHUT_RDWR) == 0;
+  }
   DIR* dir = opendir("/proc/self/fd");
   if (dir == nullptr) return false;
   bool found = false;

@@ -1,6 +1,7 @@
 // The route table and the JSON helpers of the handlers.
 #include "mocks/http/server_routes.hpp"
 
+#include <cctype>
 #include <charconv>
 
 namespace syncdrill::http {
@@ -70,7 +71,26 @@ void reply_mock_error(httplib::Response& res, ErrorClass e, std::string_view det
   reply_error(res, http_status(e), to_string(e), detail);
 }
 
+bool is_json_media_type(std::string_view content_type) {
+  std::string type(content_type.substr(0, content_type.find(';')));
+  type.erase(0, type.find_first_not_of(" \t"));
+  type.erase(type.find_last_not_of(" \t") + 1);
+  for (char& c : type)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string_view t = type;
+  return t == "application/json" ||
+         (t.rfind("application/", 0) == 0 && t.size() > 17 && t.substr(t.size() - 5) == "+json");
+}
+
 std::optional<json> read_body(RouteCall& call) {
+  // No Content-Type: taken as JSON. Another format named: refused, not guessed at.
+  if (call.req.has_header("Content-Type") &&
+      !is_json_media_type(call.req.get_header_value("Content-Type"))) {
+    reply_error(call.res, 415, "unsupported_media_type",
+                "the request body must be JSON (Content-Type: application/json), not " +
+                    call.req.get_header_value("Content-Type"));
+    return std::nullopt;
+  }
   json body = json::parse(call.req.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {
     reply_error(call.res, 400, "malformed_json", "the request body is not valid JSON");

@@ -57,7 +57,11 @@ int http_status(ErrorClass e);
 // reply_error with http_status(e) and to_string(e).
 void reply_mock_error(httplib::Response& res, ErrorClass e, std::string_view detail);
 
-// The request body as a JSON object; on failure answers 400 (malformed_json) and returns nullopt.
+// Whether a Content-Type names JSON: application/json or application/*+json, any case, any
+// parameters (charset=utf-8).
+bool is_json_media_type(std::string_view content_type);
+// The request body as a JSON object; on failure answers 400 (malformed_json), or 415
+// (unsupported_media_type) when its Content-Type names another format, and returns nullopt.
 std::optional<nlohmann::json> read_body(RouteCall& call);
 // A field of `body` as an integer in [min, max]; on failure answers 400 (invalid_field).
 std::optional<int64_t> read_int(RouteCall& call, const nlohmann::json& body, const char* field,

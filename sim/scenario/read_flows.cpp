@@ -1,6 +1,7 @@
 // Section readers for how work moves: policies, connectors and faults.
 #include <algorithm>
 
+#include "sim/scenario/fault_rules.hpp"
 #include "sim/scenario/sections.hpp"
 
 namespace syncdrill::scenario {
@@ -294,14 +295,42 @@ void read_fault_extras(Ctx& ctx, MapReader& r, const Scenario& s, FaultSpec& f, 
   }
 }
 
+// Reports each target (already resolved into f.targets) that f's kind cannot act on, at the
+// target's own node.
+void check_targets(Ctx& ctx, MapReader& r, const Scenario& s, const FaultSpec& f) {
+  const YNode* v = r.get("target");
+  if (v == nullptr) {
+    return;
+  }
+  auto check = [&](const YNode& n, const std::string& path) {
+    if (n.kind != YNode::Kind::scalar ||
+        std::find(f.targets.begin(), f.targets.end(), n.scalar) == f.targets.end() ||
+        may_target(f.kind, s, n.scalar)) {
+      return;
+    }
+    ctx.error(n.loc, path, cannot_target_message(f.kind, s, n.scalar));
+  };
+  if (v->kind == YNode::Kind::scalar) {
+    check(*v, r.child("target"));
+  } else if (v->kind == YNode::Kind::sequence) {
+    for (size_t i = 0; i < v->items.size(); ++i) {
+      check(v->items[i], fmt::format("{}[{}]", r.child("target"), i));
+    }
+  }
+}
+
+}  // namespace
+
+namespace {
+
 // "an erp system", "a fulfillment connector", ...
 std::string with_article(std::string_view word) {
   const bool vowel = !word.empty() && std::string_view("aeiou").find(word[0]) != std::string::npos;
   return fmt::format("{} {}", vowel ? "an" : "a", word);
 }
 
-// What a fault target is, for messages: "a channel", "an erp system", "a fulfillment connector",
-// "a webhook topic".
+}  // namespace
+
 std::string describe_target(const Scenario& s, std::string_view name) {
   if (find_channel(s, name) != nullptr) {
     return "a channel";
@@ -315,7 +344,6 @@ std::string describe_target(const Scenario& s, std::string_view name) {
   return "a webhook topic";
 }
 
-// The targets each kind accepts, as the message spells them.
 std::string_view allowed_targets(FaultKind k) {
   switch (k) {
     case FaultKind::latency:
@@ -377,40 +405,35 @@ bool may_target(FaultKind k, const Scenario& s, std::string_view name) {
   return false;
 }
 
-// Reports each target (already resolved into f.targets) that f's kind cannot act on, at the
-// target's own node.
-void check_targets(Ctx& ctx, MapReader& r, const Scenario& s, const FaultSpec& f) {
-  const YNode* v = r.get("target");
-  if (v == nullptr) {
-    return;
-  }
-  auto check = [&](const YNode& n, const std::string& path) {
-    if (n.kind != YNode::Kind::scalar ||
-        std::find(f.targets.begin(), f.targets.end(), n.scalar) == f.targets.end() ||
-        may_target(f.kind, s, n.scalar)) {
-      return;
-    }
-    ctx.error(n.loc, path,
-              fmt::format("fault kind {} cannot target {} ({}); expected {}", to_string(f.kind),
-                          n.scalar, describe_target(s, n.scalar), allowed_targets(f.kind)));
-  };
-  if (v->kind == YNode::Kind::scalar) {
-    check(*v, r.child("target"));
-  } else if (v->kind == YNode::Kind::sequence) {
-    for (size_t i = 0; i < v->items.size(); ++i) {
-      check(v->items[i], fmt::format("{}[{}]", r.child("target"), i));
-    }
-  }
+std::string cannot_target_message(FaultKind k, const Scenario& s, std::string_view name) {
+  return fmt::format("fault kind {} cannot target {} ({}); expected {}", to_string(k), name,
+                     describe_target(s, name), allowed_targets(k));
 }
 
-}  // namespace
+std::vector<std::string> fault_target_names(const Scenario& s) {
+  std::vector<std::string> out;
+  for (std::string_view n : target_names(s)) {
+    out.emplace_back(n);
+  }
+  for (std::string& topic : webhook_topics(s)) {
+    out.push_back(std::move(topic));
+  }
+  return out;
+}
+
+std::string target_error(FaultKind k, const Scenario& s, std::string_view name) {
+  const std::vector<std::string> names = fault_target_names(s);
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    return unknown_value("target", name, std::vector<std::string_view>(names.begin(), names.end()));
+  }
+  return may_target(k, s, name) ? std::string() : cannot_target_message(k, s, name);
+}
 
 void read_faults(Ctx& ctx, MapReader& top, Scenario& s) {
   UniqueNames unique("fault");
-  // Channels, systems, connectors and webhook topics; `topics` owns the topic spellings.
-  const std::vector<std::string> topics = webhook_topics(s);
-  std::vector<std::string_view> targets = target_names(s);
-  targets.insert(targets.end(), topics.begin(), topics.end());
+  // Channels, systems, connectors and webhook topics; `names` owns the spellings.
+  const std::vector<std::string> names = fault_target_names(s);
+  const std::vector<std::string_view> targets(names.begin(), names.end());
   top.list("faults", [&](const YNode& item, const std::string& path) {
     FaultSpec f;
     MapReader r(ctx, item, path);
@@ -426,7 +449,11 @@ void read_faults(Ctx& ctx, MapReader& top, Scenario& s) {
     if (r.duration("at", f.at, Need::required) && f.at >= s.duration) {
       r.error("at", "expected a fault onset before the end of the scenario");
     }
-    r.duration("for", f.length, Need::required, microseconds(1));
+    if (r.duration("for", f.length, Need::required, microseconds(1)) &&
+        f.length > kFaultLengthMax) {
+      r.error("for", fmt::format("expected a fault length of at most {}, got '{}'",
+                                 format_duration(kFaultLengthMax), format_duration(f.length)));
+    }
     r.fraction("intensity", f.intensity);
     r.choice("cause", f.cause);
     read_fault_extras(ctx, r, s, f, kind_ok);

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "sim/scenario/fault_rules.hpp"
 #include "sim/scenario/replay.hpp"
 #include "sim/scenario/sections.hpp"
 
@@ -11,12 +12,17 @@ std::optional<RateLimitSpec> read_rate_limit(Ctx& ctx, const YNode& n, const std
   RateLimitSpec rl;
   MapReader r(ctx, n, path);
   r.choice("kind", rl.kind);
-  const bool has_rate = r.rate("rate", rl.rate_per_s, Need::required);
-  rl.burst = std::max(1.0, std::ceil(rl.rate_per_s));
+  bool has_rate = r.rate("rate", rl.rate_per_s, Need::required);
+  if (has_rate && !valid_rate(rl.rate_per_s)) {
+    r.error("rate", fmt::format("expected a finite rate above zero, got '{}'", rl.rate_per_s));
+    has_rate = false;
+  }
+  // The ranges are fault_rules.hpp's, shared with the live control API.
+  rl.burst = has_rate ? default_bucket_size(rl.rate_per_s) : kBucketSizeMin;
   const bool token = rl.kind == RateLimitSpec::Kind::token_bucket;
   const std::string_view size_key = token ? "burst" : "capacity";
   const std::string_view other_key = token ? "capacity" : "burst";
-  r.number(size_key, rl.burst, 1, 1e9);
+  r.number(size_key, rl.burst, kBucketSizeMin, kBucketSizeMax);
   if (r.get(other_key) != nullptr) {
     r.error(other_key, fmt::format("'{}' applies to a {}; use '{}'", other_key,
                                    token ? "leaky_bucket" : "token_bucket", size_key));

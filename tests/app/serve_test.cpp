@@ -32,10 +32,12 @@ struct LiveServe {
     base = "http://127.0.0.1:" + *port;
   }
 
-  // curl with the control token; returns stdout (the body, or what -w asks for).
+  // curl with the control token and a JSON body type; returns stdout (the body, or what -w
+  // asks for).
   std::string curl(const std::string& args) const {
-    const CliRun r =
-        scratch.shell(fmt::format("curl -s -H 'Authorization: Bearer {}' {}", kToken, args));
+    const CliRun r = scratch.shell(
+        fmt::format("curl -s -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' {}",
+                    kToken, args));
     return r.out;
   }
 
@@ -169,6 +171,38 @@ TEST_CASE("serve: bad options exit 2 and name the option") {
   CHECK_FALSE(std::filesystem::exists(scratch / "out"));
 }
 
+TEST_CASE("serve: an IPv6 address is bracketed in the URLs; a failed listen says why") {
+  Scratch scratch("serve-listen");
+  const std::string scenario = source_path("tests/scenarios/valid/live-drill.yaml");
+  Background server(scratch.dir(),
+                    fmt::format("'{}' serve '{}' --listen '[::1]:0' --token {} --out out "
+                                "--time-scale 60 --duration 30s --grace 100ms",
+                                SYNCDRILL_BINARY, scenario, kToken),
+                    scratch / "serve.log");
+  const auto port = server.wait_for_log("listening on http://[::1]:", 10s);
+  REQUIRE_MESSAGE((port && !port->empty()), std::string(server.log() + server.err()));
+  CHECK(server.log().find(fmt::format("{}/_drill/finish", "http://[::1]:" + *port)) !=
+        std::string::npos);
+  // Loopback: no warning.
+  CHECK(server.err().find("beyond loopback") == std::string::npos);
+  // The same port again: in use. An address this host does not have: said so.
+  const CliRun again = scratch.run(fmt::format("serve '{}' --listen '[::1]:{}'", scenario, *port));
+  CHECK(again.exit_code == 2);
+  CHECK_MESSAGE(again.err.find("is already in use") != std::string::npos, again.err);
+  const CliRun foreign = scratch.run(fmt::format("serve '{}' --listen 8.8.8.8:0", scenario));
+  CHECK(foreign.exit_code == 2);
+  CHECK_MESSAGE(foreign.err.find("8.8.8.8 is not an address of this host") != std::string::npos,
+                foreign.err);
+  scratch.shell(
+      fmt::format("curl -s -g -X POST -d '' -H 'Authorization: Bearer {}' "
+                  "'http://[::1]:{}/_drill/finish'",
+                  kToken, *port));
+  const auto code = server.wait_exit(30s);
+  REQUIRE(code);
+  const nlohmann::json report = nlohmann::json::parse(read_file(scratch / "out/report.json"));
+  CHECK(report["drill"]["listen"] == "[::1]:" + *port);
+}
+
 // `syncdrill serve` with the reference connector (`syncdrill connect`) receiving its webhooks:
 // both binaries, over loopback, at x20. The scenario's OMS hangs on 30% of requests from 1.5 s to
 // 4.5 s of wall time (--hang 300ms, past the connector's 150 ms timeout) and does the work
@@ -204,8 +238,8 @@ ConnectedDrill run_connected(Scratch& scratch, const std::string& connect_args,
   if (ack) {
     std::this_thread::sleep_for(2500ms);  // the OMS fault began at 1.5 s (scenario second 30)
     scratch.shell(fmt::format(
-        "curl -s -X POST -H 'Authorization: Bearer {}' -d '{{\"note\": \"OMS latency page\"}}' "
-        "http://127.0.0.1:{}/_drill/ack",
+        "curl -s -X POST -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' "
+        "-d '{{\"note\": \"OMS latency page\"}}' http://127.0.0.1:{}/_drill/ack",
         kToken, serve_port));
   }
   ConnectedDrill out;

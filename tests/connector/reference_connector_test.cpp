@@ -76,7 +76,6 @@ struct Drill {
   static MockServerOptions options() {
     MockServerOptions o;
     o.worker_threads = 8;
-    o.queue_max = 32;
     return o;
   }
 

@@ -11,6 +11,9 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include "sim/scenario/loader.hpp"
 
 namespace syncdrill {
 namespace {
@@ -114,6 +117,61 @@ TEST_CASE("live: every control route refuses a request without the right bearer 
   CHECK(s.faults().list().empty());
   CHECK(s.notes().empty());
   CHECK(s.finishes() == 0);
+}
+
+TEST_CASE("live: the bearer scheme is case-insensitive; the token is not") {
+  ControlServer s;
+  // Trailing spaces are not part of a header's value (RFC 9110 5.5).
+  for (const std::string header : {"Bearer drill-token-123", "bearer drill-token-123",
+                                   "BEARER  drill-token-123", "Bearer drill-token-123 "}) {
+    httplib::Client c = s.client("");
+    c.set_default_headers({{"Authorization", header}});
+    CAPTURE(header);
+    CHECK(c.Get("/_drill/status")->status == 200);
+  }
+  for (const std::string header : {"Bearer DRILL-TOKEN-123", "Basic drill-token-123", "Bearer",
+                                   "Bearerdrill-token-123", "Bearer drill-token-1234"}) {
+    httplib::Client c = s.client("");
+    c.set_default_headers({{"Authorization", header}});
+    CAPTURE(header);
+    CHECK(c.Get("/_drill/status")->status == 401);
+  }
+}
+
+TEST_CASE("live: a control path with another method gets 405 with Allow; an unknown one 404") {
+  ControlServer s;
+  httplib::Client c = s.client();
+  httplib::Result r = c.Put("/_drill/faults", "{}", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 405);
+  CHECK(r->get_header_value("Allow") == "GET, POST");
+  CHECK(body_of(r)["error"] == "method_not_allowed");
+  CHECK(c.Get("/_drill/finish")->get_header_value("Allow") == "POST");
+  CHECK(c.Get("/_drill/faults/x")->get_header_value("Allow") == "DELETE");
+  CHECK(c.Post("/_drill/status", "", "application/json")->status == 405);
+  r = c.Get("/_drill/nothing");
+  CHECK(r->status == 404);
+  CHECK(body_of(r)["error"] == "not_found");
+}
+
+TEST_CASE("live: a control body that names another format than JSON gets 415") {
+  ControlServer s;
+  httplib::Client c = s.client();
+  const std::string fault = R"({"kind":"outage","target":"oms"})";
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "application/xml"}) {
+    const httplib::Result r = c.Post("/_drill/faults", fault, type);
+    REQUIRE(r);
+    CAPTURE(type);
+    CHECK(r->status == 415);
+    CHECK(body_of(r)["error"] == "unsupported_media_type");
+  }
+  CHECK(c.Post("/_drill/ack", R"({"note":"x"})", "text/plain")->status == 415);
+  CHECK(s.faults().list().empty());
+  CHECK(c.Post("/_drill/faults", fault, "application/json; charset=utf-8")->status == 201);
+  CHECK(c.Post("/_drill/faults", R"({"kind":"outage","target":"erp"})", "application/merge+json")
+            ->status == 201);
+  // An empty body needs no type (POST /_drill/ack, /_drill/finish with -d '').
+  CHECK(c.Post("/_drill/ack", "", "application/x-www-form-urlencoded")->status == 200);
 }
 
 TEST_CASE("live: faults are added, listed with hits, removed and reset over the control API") {
@@ -238,6 +296,113 @@ TEST_CASE("live: a control request body over the limit gets 413") {
   const httplib::Result r =
       s.client().Post("/_drill/ack", R"({"note":")" + note + R"("})", "application/json");
   CHECK(r->status == 413);
+}
+
+TEST_CASE("live: a rate-limit fault too fast or too large for the simulation is held or refused") {
+  ControlServer s;
+  httplib::Client c = s.client();
+  const auto post = [&](const std::string& body) {
+    httplib::Result r = c.Post("/_drill/faults", body, "application/json");
+    REQUIRE(r);
+    return std::move(r.value());
+  };
+  // 1e13/s: its default burst (a second's worth) is the largest bucket, and the fault acts.
+  const httplib::Response fast = post(R"({"kind":"rate_limit","target":"erp","rate_per_s":1e13})");
+  CHECK(fast.status == 201);
+  CHECK(json::parse(fast.body)["burst"] == 1e9);
+  CHECK(s.faults().for_request("erp").action == HttpFaultDecision::Action::pass);
+  const auto field_of = [&](const std::string& body) {
+    const httplib::Response r = post(body);
+    CAPTURE(body);
+    CHECK(r.status == 400);
+    return json::parse(r.body).value("field", std::string("(none)"));
+  };
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","rate_per_s":5,"burst":2e12})") == "burst");
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","rate_per_s":5,"burst":0.5})") == "burst");
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","burst":5})") == "rate_per_s");
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","rate_per_s":0})") == "rate_per_s");
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","rate_per_s":-3})") == "rate_per_s");
+  // Numbers beyond a double are not JSON the server reads (no infinity gets in).
+  CHECK(field_of(R"({"kind":"rate_limit","target":"erp","rate_per_s":1e400})") == "(none)");
+  CHECK(field_of(R"({"kind":"outage","target":"erp","intensity":-1e400})") == "(none)");
+  // 2^64 - 1 must not wrap into range as -1.
+  CHECK(field_of(R"({"kind":"latency","target":"erp","latency_ms":18446744073709551615})") ==
+        "latency_ms");
+  CHECK(field_of(R"({"kind":"outage","target":"erp","duration_ms":31536000001})") == "duration_ms");
+  CHECK(field_of(R"({"kind":"outage","target":"erp","for":"366d"})") == "for");
+  CHECK(s.faults().list().size() == 1);
+}
+
+// The bucket sizes the control API takes are exactly those a scenario's YAML takes.
+TEST_CASE("live: a bucket size is valid in the control API exactly when the loader takes it") {
+  ControlServer s;
+  httplib::Client c = s.client();
+  for (const char* burst : {"0.5", "1", "2.5", "1000000000", "1000000001", "2e12"}) {
+    CAPTURE(burst);
+    const LoadResult yaml = load_scenario_text(
+        fmt::format("name: t\nduration: 1h\nchannels: [{{name: shop, kind: shopify_like}}]\n"
+                    "systems: [{{name: erp, kind: erp, endpoint: {{rate_limit: {{rate: 5/s, "
+                    "burst: {}}}}}}}]\n",
+                    burst),
+        "t.yaml");
+    const httplib::Result r = c.Post(
+        "/_drill/faults",
+        fmt::format(R"({{"kind":"rate_limit","target":"erp","rate_per_s":5,"burst":{}}})", burst),
+        "application/json");
+    REQUIRE(r);
+    CHECK(yaml.ok() == (r->status == 201));
+  }
+}
+
+constexpr const char* kTargetScenario = R"(
+name: targets
+duration: 1h
+channels: [{name: shop, kind: shopify_like}]
+systems:
+  - {name: oms, kind: oms}
+  - {name: erp, kind: erp}
+  - {name: erp-b, kind: erp}
+connectors: [{name: ingest, flow: order_ingest, from: shop, to: oms}]
+)";
+
+TEST_CASE("live: a fault's targets are checked against the drill's scenario (422)") {
+  const LoadResult loaded = load_scenario_text(kTargetScenario, "targets.yaml");
+  REQUIRE(loaded.ok());
+  ControlOptions options;
+  options.scenario = &*loaded.scenario;
+  ControlServer s(options);
+  httplib::Client c = s.client();
+  const auto refused = [&](const std::string& body) {
+    const httplib::Result r = c.Post("/_drill/faults", body, "application/json");
+    REQUIRE(r);
+    CAPTURE(body);
+    CHECK(r->status == 422);
+    const json error = body_of(r);
+    CHECK(error["error"] == "invalid_target");
+    return error["field"].get<std::string>() + ": " + error["detail"].get<std::string>();
+  };
+  CHECK(refused(R"({"kind":"outage","target":"nope"})") ==
+        "target: unknown target 'nope' (expected one of: shop, oms, erp, erp-b, ingest, "
+        "shop/orders/create, shop/orders/updated, shop/returns/create)");
+  CHECK(refused(R"({"kind":"outage","targets":["oms","omz"]})") ==
+        "targets: unknown target 'omz' (did you mean 'oms'?)");
+  CHECK(refused(R"({"kind":"rate_limit","target":"shop/orders/create"})") ==
+        "target: fault kind rate_limit cannot target shop/orders/create (a webhook topic); "
+        "expected a channel or a system");
+  CHECK(refused(R"({"kind":"webhook_drop","target":"oms"})").find("cannot target oms") !=
+        std::string::npos);
+  CHECK(refused(R"({"kind":"outage","target":"ingest"})").find("ingest is a connector") !=
+        std::string::npos);
+  CHECK(refused(R"({"kind":"outage","target":"erp-b"})") ==
+        "target: erp-b is not served: a live drill serves the first erp system of the scenario, "
+        "erp");
+  CHECK(s.faults().list().empty());
+  for (const char* good : {R"({"kind":"outage","target":"erp"})",
+                           R"({"kind":"webhook_delay","target":"shop/orders/create","delay_ms":5})",
+                           R"({"kind":"rate_limit","target":"shop"})"}) {
+    CAPTURE(good);
+    CHECK(c.Post("/_drill/faults", good, "application/json")->status == 201);
+  }
 }
 
 }  // namespace

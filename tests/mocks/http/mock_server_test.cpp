@@ -59,7 +59,6 @@ struct Live {
   static MockServerOptions small_options() {
     MockServerOptions o;
     o.worker_threads = 4;
-    o.queue_max = 16;
     return o;
   }
 
@@ -305,7 +304,9 @@ TEST_CASE("live: a body over the size limit answers 413 with a JSON error body")
   CHECK(live.client.Get("/erp/stock/1")->status == 200);
 }
 
-TEST_CASE("live: malformed JSON, unknown routes and wrong methods get 400, 404 and 405 bodies") {
+TEST_CASE(
+    "live: malformed JSON, unknown routes, wrong methods and other formats get 400, 404, 405 "
+    "and 415 bodies") {
   Live live;
   auto r = live.client.Post("/oms/orders", "{\"channel\": ", "application/json");
   REQUIRE(r);
@@ -318,6 +319,10 @@ TEST_CASE("live: malformed JSON, unknown routes and wrong methods get 400, 404 a
   r = live.client.Post("/channels/market/inventory/set", R"({"sku": "seven"})", "application/json");
   CHECK(r->status == 400);
   CHECK(json::parse(r->body)["error"] == "invalid_field");
+  r = live.client.Post("/channels/market/inventory/set", R"({"sku": 1, "quantity": 2})",
+                       "text/plain");
+  CHECK(r->status == 415);
+  CHECK(json::parse(r->body)["error"] == "unsupported_media_type");
   r = live.client.Get("/nowhere");
   REQUIRE(r);
   CHECK(r->status == 404);
@@ -469,6 +474,7 @@ TEST_CASE("live: the server binds loopback by default, and a taken port is an er
   std::string error;
   CHECK_FALSE(second.start(&error));
   CHECK(error.find("cannot listen on 127.0.0.1") == 0);
+  CHECK(error.find("is already in use") != std::string::npos);
 }
 
 }  // namespace
