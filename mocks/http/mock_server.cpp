@@ -36,6 +36,13 @@ constexpr int kListenBacklog = 1024;
 class HttpServer : public httplib::Server {
  public:
   void raise_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+  // One request of `stream` (process_request is what cpp-httplib runs per request of a
+  // connection); false when no request could be read or the connection is to close.
+  bool serve_one(httplib::Stream& stream) {
+    bool closed = false;
+    const bool ok = process_request(stream, /*close_connection=*/false, closed, {});
+    return ok && !closed;
+  }
 };
 
 struct CompiledRoute {
@@ -459,6 +466,13 @@ void MockServer::stop() {
   listener_.join();
   impl_->server.reset();
   port_.store(0);
+}
+
+void MockServer::serve_stream(httplib::Stream& stream, size_t requests_max) {
+  SD_CHECK(!running_.load(), "serve_stream() on a running server");
+  if (!impl_->server) impl_->configure();
+  for (size_t i = 0; i < requests_max && impl_->server->serve_one(stream); ++i) {
+  }
 }
 
 ServerCounters MockServer::counters() const {

@@ -44,7 +44,8 @@
 
 namespace httplib {
 class Server;
-}
+class Stream;
+}  // namespace httplib
 
 namespace syncdrill {
 
@@ -154,6 +155,13 @@ class MockServer {
   int port() const { return port_.load(); }
 
   ServerCounters counters() const;
+
+  // For the fuzz targets (tests/fuzz/): answers the requests read from `stream`, as one
+  // keep-alive connection would carry them, through the same parser, routes, gate and handlers
+  // as a started server, on the calling thread and without a socket. Returns after
+  // `requests_max` requests, at the end of the stream or when the connection is to close.
+  // REQUIRES: not running.
+  void serve_stream(httplib::Stream& stream, size_t requests_max);
 
  private:
   struct Impl;
