@@ -19,7 +19,7 @@ using namespace syncdrill;
 
 namespace {
 
-constexpr uint64_t kEventsMax = 200'000;
+constexpr uint64_t kEventsMax = 30'000;
 constexpr size_t kPendingMax = size_t{1} << 16;
 
 }  // namespace
