@@ -5,11 +5,12 @@
 
 BUILD_DIR      ?= build
 SANITIZE_DIR   ?= build-sanitize
+FUZZ_SECONDS   ?= 60
 JOBS           ?= 2
 DEMO_SCENARIO  ?= scenarios/black-friday-peak.yaml
 DEMO_OUT       ?= out/demo
 
-.PHONY: all deps test-deps bench-deps build demo test test-sanitize bench format clean
+.PHONY: all deps test-deps bench-deps fuzz-deps build demo test test-sanitize bench fuzz format clean
 
 all: build
 
@@ -22,6 +23,10 @@ test-deps: deps
 # wrk, the load generator of the serve benchmark (bench/serve_bench.cpp).
 bench-deps: deps
 	@scripts/install-bench-deps
+
+# clang 14 and libFuzzer, for the fuzz preset (docs/fuzzing.md).
+fuzz-deps: deps
+	@scripts/install-fuzz-deps
 
 $(BUILD_DIR)/CMakeCache.txt: | deps
 	cmake --preset release
@@ -46,8 +51,15 @@ test-sanitize: deps test-deps
 bench: bench-deps build
 	cmake --build --preset release --target bench
 
+# Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for FUZZ_SECONDS (default 60):
+# `make fuzz FUZZ_SECONDS=1800`. Crashes land in build-fuzz/artifacts/ (docs/fuzzing.md).
+fuzz: fuzz-deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
+
 format:
 	find sim reports app tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) build-debug
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) build-fuzz build-debug

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -97,8 +98,21 @@ LiveClock::WallDuration LiveClock::to_wall(Duration simulated) const {
       static_cast<int64_t>(std::ceil(static_cast<double>(simulated.us) * 1000.0 / time_scale_))};
 }
 
+namespace {
+
+// Simulated microseconds from a product that may be beyond int64: beyond what any drill can
+// reach (2^62 us is 146,000 years) is that bound, either way; converting an out-of-range double to
+// int64 would be undefined behaviour.
+int64_t saturated_us(double us) {
+  constexpr double kMax = 4.611686018427388e18;  // 2^62
+  if (std::isnan(us)) return 0;
+  return static_cast<int64_t>(std::clamp(us, -kMax, kMax));
+}
+
+}  // namespace
+
 Duration LiveClock::to_simulated(WallDuration wall) const {
-  return Duration{static_cast<int64_t>(static_cast<double>(wall.count()) * time_scale_ / 1000.0)};
+  return Duration{saturated_us(static_cast<double>(wall.count()) * time_scale_ / 1000.0)};
 }
 
 LiveClock::CalendarTime LiveClock::to_calendar(SimTime t) const {
@@ -131,7 +145,9 @@ std::optional<SimTime> LiveClock::parse_instant(std::string_view text) const {
       std::chrono::duration_cast<std::chrono::microseconds>(epoch_.time_since_epoch()).count();
   const int64_t wall_us = *unix_us - epoch_us;
   if (wall_us <= 0) return SimTime{0};
-  return SimTime{0} + to_simulated(std::chrono::microseconds{wall_us});
+  // In doubles, not through to_simulated: a date centuries ahead overflows int64 nanoseconds
+  // (the fuzz regression tests/fuzz/regressions/http_request/updated-since-year-3940.http).
+  return SimTime{saturated_us(static_cast<double>(wall_us) * time_scale_)};
 }
 
 }  // namespace syncdrill

@@ -8,12 +8,15 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <tuple>
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "mocks/http/listen_thread.hpp"
+#include "mocks/http/request_reader.hpp"
 #include "mocks/http/server_connection.hpp"
 #include "mocks/http/server_routes.hpp"
 #include "sim/engine/check.hpp"
@@ -144,6 +147,7 @@ struct MockServer::Impl {
   std::vector<std::unique_ptr<Slot>> slots;  // last: requests no route took
   std::unique_ptr<HttpServer> server;
   std::unique_ptr<ConnectionReactor> reactor;
+  http::RequestLimits request_limits;  // the reactor's, for serve_stream
 
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
@@ -395,6 +399,7 @@ void MockServer::Impl::configure() {
   r.limits.header_count_max = options.header_count_max;
   r.limits.head_bytes_max = options.head_bytes_max;
   r.limits.body_bytes_max = options.payload_max_bytes;
+  request_limits = r.limits;
   ReactorHooks hooks;
   hooks.serve = [this](httplib::Stream& stream, bool close_connection, bool& connection_closed) {
     return server->serve(stream, close_connection, connection_closed);
@@ -511,6 +516,72 @@ void MockServer::stop() {
 
 ReactorStats MockServer::connection_stats() const {
   return impl_->reactor ? impl_->reactor->stats() : ReactorStats{};
+}
+
+namespace {
+
+// One request for serve_stream: cpp-httplib reads the canonical request from memory and writes
+// its answer to the fuzz target's stream, as ServedStream does with a socket.
+class CanonicalStream final : public httplib::Stream {
+ public:
+  CanonicalStream(httplib::Stream& out, const std::string& request)
+      : out_(out), request_(request) {}
+  bool is_readable() const override { return read_ < request_.size(); }
+  bool is_writable() const override { return out_.is_writable(); }
+  ssize_t read(char* ptr, size_t size) override {
+    const size_t n = std::min(size, request_.size() - read_);
+    std::memcpy(ptr, request_.data() + read_, n);
+    read_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override { return out_.write(ptr, size); }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    out_.get_remote_ip_and_port(ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    out_.get_local_ip_and_port(ip, port);
+  }
+  socket_t socket() const override { return out_.socket(); }
+
+ private:
+  httplib::Stream& out_;
+  const std::string& request_;
+  size_t read_ = 0;
+};
+
+}  // namespace
+
+void MockServer::serve_stream(httplib::Stream& stream, size_t requests_max) {
+  SD_CHECK(!running_.load(), "serve_stream() on a running server");
+  if (!impl_->server) impl_->configure();
+  // The connection's bytes go through the reactor's RequestReader with the server's limits,
+  // then each whole request through process_request: the two steps a started server takes.
+  http::RequestReader reader(impl_->request_limits);
+  std::string pending;
+  char buf[4096];
+  for (ssize_t n; (n = stream.read(buf, sizeof buf)) > 0;)
+    pending.append(buf, static_cast<size_t>(n));
+  std::string_view rest = pending;
+  for (size_t served = 0; served < requests_max;) {
+    rest.remove_prefix(reader.feed(rest.data(), rest.size()));
+    if (const auto& e = reader.error()) {
+      const std::string body = nlohmann::json{{"error", e->error}, {"detail", e->detail}}.dump(
+          -1, ' ', false, nlohmann::json::error_handler_t::replace);
+      const std::string response = fmt::format(
+          "HTTP/1.1 {} Refused\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
+          "Connection: close\r\n\r\n{}",
+          e->status, body.size(), body);
+      stream.write(response.data(), response.size());
+      return;
+    }
+    if (!reader.complete()) return;  // the end of the stream inside a request
+    const std::string request = reader.take();
+    CanonicalStream one(stream, request);
+    bool closed = false;
+    const bool ok = impl_->server->serve(one, /*close_connection=*/false, closed);
+    ++served;
+    if (!ok || closed) return;
+  }
 }
 
 ServerCounters MockServer::counters() const {

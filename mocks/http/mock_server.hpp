@@ -48,7 +48,8 @@
 
 namespace httplib {
 class Server;
-}
+class Stream;
+}  // namespace httplib
 
 namespace syncdrill {
 
@@ -163,6 +164,13 @@ class MockServer {
   // The connections' figures (open now, evicted, timed out, ...), of the last start() (zeros
   // before the first). From the controlling thread.
   ReactorStats connection_stats() const;
+
+  // For the fuzz targets (tests/fuzz/): answers the requests read from `stream`, as one
+  // keep-alive connection would carry them, through the same parser, routes, gate and handlers
+  // as a started server, on the calling thread and without a socket. Returns after
+  // `requests_max` requests, at the end of the stream or when the connection is to close.
+  // REQUIRES: not running.
+  void serve_stream(httplib::Stream& stream, size_t requests_max);
 
  private:
   struct Impl;
