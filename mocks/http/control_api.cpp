@@ -25,7 +25,9 @@ constexpr const char* kPrometheus = "text/plain; version=0.0.4";
 
 void reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), kJson);
+  // Details echo the client's path and headers, which may not be UTF-8: replaced (U+FFFD), not
+  // thrown on (nlohmann's default), or the answer would be a 500 (a fuzz finding).
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), kJson);
 }
 
 // The mock server's error shape (docs/live-api.md): {"error": KIND, "detail": "..."}, plus

@@ -46,7 +46,7 @@ std::optional<OmsState> parse_oms_state(std::string_view name) {
 // Idempotency-Key ignores whitespace and key order.
 uint64_t payload_hash(const json& body) {
   uint64_t h = 1469598103934665603ULL;
-  for (const unsigned char c : body.dump()) {
+  for (const unsigned char c : body.dump(-1, ' ', false, json::error_handler_t::replace)) {
     h = (h ^ c) * 1099511628211ULL;
   }
   return h;

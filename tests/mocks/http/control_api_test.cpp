@@ -154,6 +154,23 @@ TEST_CASE("live: a control path with another method gets 405 with Allow; an unkn
   CHECK(body_of(r)["error"] == "not_found");
 }
 
+TEST_CASE("live: bytes that are not UTF-8 in a path, a body or a header get 4xx JSON, never 500") {
+  // The details echo what the client sent; a fuzz finding: nlohmann's dump threw on them.
+  ControlServer s;
+  httplib::Client c = s.client();
+  httplib::Result r = c.Get("/_drill/n\xff\xfe");
+  REQUIRE(r);
+  CHECK(r->status == 404);
+  CHECK(body_of(r)["detail"].get<std::string>().find("\xEF\xBF\xBD") != std::string::npos);
+  r = c.Post("/_drill/faults", "{\"ki\xff\xff\": 1}", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(body_of(r)["error"] == "malformed_json");
+  r = c.Post("/_drill/faults", "{}", "text/\xff");
+  REQUIRE(r);
+  CHECK(r->status == 415);
+}
+
 TEST_CASE("live: a control body that names another format than JSON gets 415") {
   ControlServer s;
   httplib::Client c = s.client();
