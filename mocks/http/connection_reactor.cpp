@@ -54,33 +54,6 @@ size_t connection_cap(size_t wanted) {
   return std::clamp<size_t>(limit > reserve ? limit - reserve : 1, 1, wanted);
 }
 
-std::string reason_phrase(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 408:
-      return "Request Timeout";
-    case 413:
-      return "Payload Too Large";
-    case 414:
-      return "URI Too Long";
-    case 415:
-      return "Unsupported Media Type";
-    case 417:
-      return "Expectation Failed";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 501:
-      return "Not Implemented";
-    case 503:
-      return "Service Unavailable";
-    case 505:
-      return "HTTP Version Not Supported";
-    default:
-      return "Error";
-  }
-}
-
 // Writes all of `data` to a non-blocking socket by `deadline`; false on error or timeout.
 bool write_all(int fd, const char* data, size_t size, Clock::time_point deadline) {
   while (size > 0) {
@@ -539,12 +512,7 @@ void ConnectionReactor::refuse(Conn& c, int status, const std::string& error,
                                const std::string& detail) {
   refused_.fetch_add(1);
   if (status == 408) timed_out_.fetch_add(1);
-  const std::string body = nlohmann::json{{"error", error}, {"detail", detail}}.dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
-  const std::string response = fmt::format(
-      "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{}"
-      "Connection: close\r\n\r\n{}",
-      status, reason_phrase(status), body.size(), status == 503 ? "Retry-After: 1\r\n" : "", body);
+  const std::string response = http::refusal_response(status, error, detail);
   // Counted first: a client that reads the answer then the counters finds it there.
   if (hooks_.refused) hooks_.refused(status);
   // A short answer into an empty send buffer: it goes at once or not at all.

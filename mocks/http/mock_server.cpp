@@ -565,12 +565,7 @@ void MockServer::serve_stream(httplib::Stream& stream, size_t requests_max) {
   for (size_t served = 0; served < requests_max;) {
     rest.remove_prefix(reader.feed(rest.data(), rest.size()));
     if (const auto& e = reader.error()) {
-      const std::string body = nlohmann::json{{"error", e->error}, {"detail", e->detail}}.dump(
-          -1, ' ', false, nlohmann::json::error_handler_t::replace);
-      const std::string response = fmt::format(
-          "HTTP/1.1 {} Refused\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
-          "Connection: close\r\n\r\n{}",
-          e->status, body.size(), body);
+      const std::string response = http::refusal_response(e->status, e->error, e->detail);
       stream.write(response.data(), response.size());
       return;
     }

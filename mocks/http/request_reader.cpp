@@ -9,8 +9,49 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace syncdrill::http {
+
+namespace {
+
+std::string reason_phrase(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Payload Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 417:
+      return "Expectation Failed";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Error";
+  }
+}
+
+}  // namespace
+
+std::string refusal_response(int status, std::string_view error, std::string_view detail) {
+  const std::string body = nlohmann::json{{"error", error}, {"detail", detail}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return fmt::format(
+      "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{}"
+      "Connection: close\r\n\r\n{}",
+      status, reason_phrase(status), body.size(), status == 503 ? "Retry-After: 1\r\n" : "", body);
+}
 namespace {
 
 // RFC 9110 5.6.2: the characters of a token (a method, a header name).

@@ -54,6 +54,11 @@ struct RequestError {
   std::string detail;  // a sentence for the client
 };
 
+// The whole answer to a refused request: `status` with its reason phrase, a JSON body
+// {"error", "detail"} (bytes that are not UTF-8 replaced), Retry-After for 503, and
+// Connection: close. What the reactor sends and serve_stream writes.
+std::string refusal_response(int status, std::string_view error, std::string_view detail);
+
 class RequestReader {
  public:
   explicit RequestReader(RequestLimits limits);
