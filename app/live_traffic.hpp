@@ -1,9 +1,9 @@
 // LiveTraffic: a scenario's customers and ERP schedules, played in scaled wall-clock time for a
-// live drill. The same models and random streams as the simulation (sim/world/world.cpp):
-// each traffic entry's arrivals (its shape, or its replayed trace) and baskets, peak_traffic
-// faults' extra customers, ERP restock rounds and price changes. Each event waits until the live
-// clock reaches its scenario time, then acts on the LiveMocks; when the generator falls behind
-// (a high time scale), events run as fast as they can, in order, never skipped.
+// live drill. The simulation's traffic plan (sim/world/traffic/plan.hpp): each traffic entry's
+// arrivals (its shape, or its replayed trace) and baskets, peak_traffic faults' extra customers,
+// with the same random streams; and the ERP's restock rounds and price changes. Each event waits
+// until the live clock reaches its scenario time, then acts on the LiveMocks; when the generator
+// falls behind (a high time scale), events run as fast as they can, in order, never skipped.
 //
 // Nothing here waits on the connector: customers keep ordering whatever it does.
 #pragma once
@@ -43,6 +43,8 @@ class LiveTraffic {
   void start();
   void stop();  // idempotent; joins the thread
   LiveTrafficCounts counts() const;
+  // Every event before the scenario's end has run (the generator's thread is done).
+  bool finished() const;
 
  private:
   struct Source;
@@ -60,6 +62,7 @@ class LiveTraffic {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool finished_ = false;
   LiveTrafficCounts counts_;
   std::thread thread_;
 };

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "mocks/scenario_mocks.hpp"
 #include "sim/engine/check.hpp"
-#include "sim/engine/random.hpp"
 
 namespace syncdrill {
 
@@ -23,22 +23,12 @@ LiveMocks::LiveMocks(const Scenario& scenario, uint64_t seed, const LiveClock& c
   erp_spec_ = first_system(scenario_, SystemKind::erp);
   oms_spec_ = first_system(scenario_, SystemKind::oms);
   wms_spec_ = first_system(scenario_, SystemKind::wms);
-  const uint32_t skus = scenario_.catalog.skus;
-  RandomStream catalog_rng(seed, "catalog");
-  std::vector<int64_t> prices(skus);
-  for (int64_t& p : prices)
-    p = draw_catalog_price(scenario_.catalog, catalog_rng);
-  const std::vector<uint32_t> stock(skus, scenario_.catalog.stock_per_sku);
-  erp_ = std::make_unique<ErpMock>(stock, prices,
-                                   erp_spec_ != nullptr && erp_spec_->batch_import_interval);
+  ScenarioMocks mocks = build_mocks(scenario_, seed);
+  erp_ = std::move(mocks.erp);
   channels_.resize(scenario_.channels.size());
   for (size_t i = 0; i < channels_.size(); ++i) {
     const ChannelSpec& spec = scenario_.channels[i];
-    const uint32_t stock_per_sku = scenario_.catalog.stock_per_sku;
-    const uint32_t listed =
-        stock_per_sku > spec.safety_buffer ? stock_per_sku - spec.safety_buffer : 0;
-    const std::vector<uint32_t> listing(skus, listed);
-    channels_[i].mock = std::make_unique<ChannelMock>(spec, listing, prices);
+    channels_[i].mock = std::move(mocks.channels[i]);
     if (spec.endpoint.rate_limit) {
       channels_[i].limit_spec = spec.endpoint.rate_limit;
       channels_[i].limiter.emplace(*spec.endpoint.rate_limit);
@@ -88,12 +78,12 @@ void LiveMocks::listing_gaps(std::vector<int64_t>& out) {
   const uint32_t skus = erp_->sku_count();
   out.resize(channels_.size() * size_t{skus});
   for (size_t c = 0; c < channels_.size(); ++c) {
-    const int64_t buffer = scenario_.channels[c].safety_buffer;
+    const ChannelSpec& spec = scenario_.channels[c];
     for (SkuId sku = 0; sku < skus; ++sku) {
       const StockRecord& r = erp_->stock(sku);
       // on_hand is what is free to allocate (allocated units are already out of it), as the
       // simulation's stock sync lists it (sim/world/world_sync.cpp).
-      const int64_t should = std::max<int64_t>(0, int64_t{r.on_hand} - buffer);
+      const int64_t should = listed_quantity(spec, r.on_hand);
       out[c * skus + sku] = int64_t{channels_[c].mock->listing(sku).quantity} - should;
     }
   }

@@ -1,9 +1,8 @@
 // LiveMocks: the mock systems of one scenario, shared by the HTTP routes of a live drill.
 //
-// Built exactly as the simulation builds them (sim/world/world.cpp): catalog prices drawn from the
-// stream (seed, "catalog"), every SKU at catalog.stock_per_sku in the ERP, each channel listing
-// that minus its safety buffer, the first ERP / OMS / WMS of the scenario. Channels keep their
-// endpoint rate limits (RateLimiter, fed the live clock's SimTime).
+// Built by the simulation's builder (mocks/scenario_mocks.hpp: the catalog's prices and stock, each
+// channel's listing), for the first ERP / OMS / WMS of the scenario. Channels keep their endpoint
+// rate limits (RateLimiter, fed the live clock's SimTime).
 //
 // On top of the mocks it keeps what only the live API needs: each channel order's last update
 // time (for "orders updated since"), the OMS's Idempotency-Key table (arbitrary client keys, as

@@ -6,10 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "mocks/scenario_mocks.hpp"
 #include "sim/engine/check.hpp"
 #include "sim/engine/saturating.hpp"
 #include "sim/scenario/estimate.hpp"
-#include "sim/world/traffic/peak.hpp"
 #include "sim/world/traffic/schedules.hpp"
 #include "sim/world/world_impl.hpp"
 
@@ -47,32 +47,19 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
       telemetry(sink),
       scenario(s),
       seed(root_seed),
-      restock_rng(root_seed, "erp/restocks"),
-      price_rng(root_seed, "erp/prices"),
-      sku_picker(s.catalog.skus),
+      erp_changes(s, root_seed),
       faults(s.faults) {
   result.seed = root_seed;
-  const uint32_t skus = s.catalog.skus;
-  RandomStream catalog_rng(root_seed, "catalog");
-  std::vector<int64_t> prices(skus);
-  for (int64_t& p : prices)
-    p = draw_catalog_price(s.catalog, catalog_rng);
-  const std::vector<uint32_t> stock(skus, s.catalog.stock_per_sku);
-  const SystemSpec* erp_spec = first_system(s, SystemKind::erp);
-  erp = std::make_unique<ErpMock>(stock, prices,
-                                  erp_spec != nullptr && erp_spec->batch_import_interval);
+  ScenarioMocks mocks = build_mocks(s, root_seed);
+  erp = std::move(mocks.erp);
   oms = std::make_unique<OmsMock>();
   result.channels.resize(s.channels.size());
   channels.resize(s.channels.size());
   for (size_t i = 0; i < s.channels.size(); ++i) {
     const ChannelSpec& spec = s.channels[i];
-    const uint32_t listed = s.catalog.stock_per_sku > spec.safety_buffer
-                                ? s.catalog.stock_per_sku - spec.safety_buffer
-                                : 0;
-    const std::vector<uint32_t> listing(skus, listed);
     channels[i].spec = &spec;
     channels[i].safety_buffer = spec.safety_buffer;
-    channels[i].mock = std::make_unique<ChannelMock>(spec, listing, prices);
+    channels[i].mock = std::move(mocks.channels[i]);
     channels[i].outcome = &result.channels[i];
     result.channels[i].channel = spec.name;
   }
@@ -176,37 +163,18 @@ void World::build_connectors() {
 }
 
 void World::build_traffic() {
-  for (const TrafficSpec& spec : scenario.traffic)
-    add_traffic(spec, nullptr, nullptr);
+  traffic_plan_ = traffic_plan(scenario);
+  for (const TrafficSourcePlan& source : traffic_plan_) {
+    if (!source.peak_fault) add_traffic(source, nullptr, nullptr);
+  }
 }
 
-// One traffic entry's customers. A peak_traffic fault adds a second source on the same entry:
-// its own streams (so the entry's own customers are the same with and without the fault) and
-// arrivals only while the fault is on.
-void World::add_traffic(const TrafficSpec& spec, const FaultSpec* peak, uint64_t* peak_hits) {
-  const SimTime horizon = SimTime{} + scenario.duration;
-  // Each entry its own streams: a channel's second entry ("shop#2") must not replay the
-  // first's customers. The first keeps the plain channel name.
-  uint32_t earlier = 0;
-  for (const TrafficSpec* e = scenario.traffic.data(); e != &spec; ++e)
-    earlier += e->channel == spec.channel ? 1 : 0;
-  std::string entry = earlier == 0 ? spec.channel : fmt::format("{}#{}", spec.channel, earlier + 1);
-  if (peak != nullptr) entry = fmt::format("peak/{}/{}", peak->id, entry);
-  auto t = std::make_unique<TrafficState>(
-      TrafficState{&spec, static_cast<uint32_t>(channel_index(scenario, spec.channel)), nullptr,
-                   nullptr, nullptr, RandomStream(seed, "traffic/" + entry),
-                   RandomStream(seed, "returns/" + entry), std::nullopt, peak, peak_hits});
-  if (peak != nullptr) {
-    t->arrivals = std::make_unique<ArrivalProcess>(peak_arrivals(spec, *peak, horizon));
-  } else if (spec.replay) {
-    t->replay.emplace(spec.replay->times);
-  } else {
-    t->arrivals = std::make_unique<ArrivalProcess>(spec, horizon);
-  }
-  // One popularity order for every channel: a product hot on one is hot on all.
-  RandomStream shuffle(seed, "catalog/popularity");
-  t->skus = std::make_unique<ZipfSampler>(scenario.catalog.skus, spec.sku_skew, shuffle);
-  t->baskets = std::make_unique<BasketSampler>(spec, *t->skus);
+// One source of customers (sim/world/traffic/plan.hpp). A peak_traffic fault's sources are added
+// when the fault is attached, with the world's copy of the fault.
+void World::add_traffic(const TrafficSourcePlan& source, const FaultSpec* peak,
+                        uint64_t* peak_hits) {
+  auto t = std::make_unique<TrafficState>(scenario, source, peak, seed);
+  t->peak_hits = peak_hits;
   const SimTime first = next_arrival(*t);
   TrafficState* ts = t.get();
   if (first != kArrivalsEnd) engine.schedule_at(first, [this, ts] { place_order(*ts); });
@@ -251,12 +219,9 @@ void World::read_change_feed() {
 }
 
 void World::schedule_erp_rounds() {
-  const SystemSpec* spec = first_system(scenario, SystemKind::erp);
-  if (spec == nullptr) return;
-  if (spec->restocks) {
-    const RestockSpec* restocks = &*spec->restocks;
-    repeat(SimTime{} + restocks->interval, restocks->interval, [this, restocks] {
-      restock_round(*restocks, restock_rng, sku_picker, restock_buffer);
+  if (const RestockSpec* restocks = erp_changes.restocks) {
+    repeat(SimTime{} + restocks->interval, restocks->interval, [this] {
+      erp_changes.restock_round(restock_buffer);
       for (const Restock& r : restock_buffer) {
         const uint32_t units = std::min(r.units, restock_room(erp->stock(r.sku)));
         if (units == 0) continue;
@@ -265,10 +230,9 @@ void World::schedule_erp_rounds() {
       }
     });
   }
-  if (spec->price_changes) {
-    const PriceChangeSpec* prices = &*spec->price_changes;
-    repeat(SimTime{} + prices->interval, prices->interval, [this, prices] {
-      price_change_round(*prices, price_rng, sku_picker, price_buffer);
+  if (const PriceChangeSpec* prices = erp_changes.prices) {
+    repeat(SimTime{} + prices->interval, prices->interval, [this] {
+      erp_changes.price_round(price_buffer);
       for (const PriceChange& p : price_buffer) {
         erp->set_price(p.sku, apply_price_change(erp->price_minor(p.sku), p.change));
         ++result.price_changes;

@@ -249,10 +249,9 @@ void World::close_fault_tallies() {
 }
 
 void World::attach_peak_fault(const FaultSpec& f, uint64_t* hits) {
-  for (const std::string& target : unique_targets(f)) {
-    for (const TrafficSpec& t : scenario.traffic) {
-      if (t.channel == target) add_traffic(t, &f, hits);
-    }
+  const size_t index = static_cast<size_t>(&f - faults.data());
+  for (const TrafficSourcePlan& source : traffic_plan_) {
+    if (source.peak_fault == index) add_traffic(source, &f, hits);
   }
 }
 

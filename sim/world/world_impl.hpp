@@ -19,6 +19,7 @@
 #include "sim/world/policy/dedupe.hpp"
 #include "sim/world/traffic/arrivals.hpp"
 #include "sim/world/traffic/basket.hpp"
+#include "sim/world/traffic/plan.hpp"
 #include "sim/world/traffic/replay.hpp"
 #include "sim/world/traffic/schedules.hpp"
 #include "sim/world/traffic/zipf.hpp"
@@ -127,19 +128,10 @@ struct ChannelState {
   std::optional<RandomStream> webhook_fault_rng;  // drawn only while a webhook fault is in force
 };
 
-// A traffic entry's generators.
-struct TrafficState {
-  const TrafficSpec* spec = nullptr;
-  uint32_t channel = 0;
-  std::unique_ptr<ArrivalProcess> arrivals;  // the Poisson model, unless replay is set
-  std::unique_ptr<ZipfSampler> skus;
-  std::unique_ptr<BasketSampler> baskets;
-  RandomStream rng;
-  RandomStream returns_rng;
-  std::optional<ReplaySchedule> replay;  // the spec's replay times, instead of `arrivals`
-  // A peak_traffic fault's extra customers: arrivals outside its on phases are skipped.
-  const FaultSpec* peak = nullptr;
-  uint64_t* peak_hits = nullptr;
+// A traffic source's generators (sim/world/traffic/plan.hpp), and where a peak counts its hits.
+struct TrafficState : Customers {
+  using Customers::Customers;
+  uint64_t* peak_hits = nullptr;  // set with `peak`
 };
 
 // One monitor and what it watches.
@@ -221,9 +213,7 @@ class World {
   // A duplicate OMS order for this channel order was cancelled (by reconciliation).
   void duplicate_cancelled(uint32_t channel, uint64_t channel_order);
   std::vector<SkuId> changed_skus;  // the change feed's buffer, reused
-  RandomStream restock_rng;
-  RandomStream price_rng;
-  SkuPicker sku_picker;
+  ErpChanges erp_changes;           // restock rounds and price changes (sim/world/traffic/plan.hpp)
   std::vector<Restock> restock_buffer;
   std::vector<PriceChange> price_buffer;
   // The scenario's faults, the world's own copy: a runbook's rollback ends one early. Everything
@@ -319,7 +309,7 @@ class World {
   void attach_feed_fault(const FaultSpec& f, uint64_t* hits);
   void attach_mapping_fault(const FaultSpec& f, uint64_t* hits);
   void attach_peak_fault(const FaultSpec& f, uint64_t* hits);
-  void add_traffic(const TrafficSpec& spec, const FaultSpec* peak, uint64_t* peak_hits);
+  void add_traffic(const TrafficSourcePlan& source, const FaultSpec* peak, uint64_t* peak_hits);
   void update_stall(Connector* connector);
   void close_fault_tallies();
   // Monitors (world_monitors.cpp): evaluated every scenario.evaluation_interval.
@@ -356,6 +346,7 @@ class World {
   std::vector<PortOutcome> port_meta_;
   std::vector<std::unique_ptr<Flow>> flows_;
   std::vector<std::unique_ptr<Connector>> connectors_;
+  std::vector<TrafficSourcePlan> traffic_plan_;
   std::vector<std::unique_ptr<TrafficState>> traffic_;
   friend class TelemetryTap;
   std::vector<MonitorState> monitors_;

@@ -180,8 +180,7 @@ void World::serve_customer(TrafficState& t, SimTime now) {
 }
 
 SimTime World::next_arrival(TrafficState& t) {
-  if (t.replay) return t.replay->next(SimTime{} + scenario.duration);
-  return t.arrivals->next(t.rng);
+  return t.next_arrival(SimTime{} + scenario.duration);
 }
 
 void World::emit_webhook(uint32_t c, const WebhookEvent& event) {
