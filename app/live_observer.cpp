@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "reports/format.hpp"
+#include "sim/score/tier_checks.hpp"
 #include "sim/world/fault_reach.hpp"
 
 namespace syncdrill {
@@ -14,13 +15,14 @@ namespace {
 
 // Successes closer together than this (wall) are kept once: recovery needs the first success
 // after a fault, not every one, and the list must stay small over a long drill.
-constexpr double kSuccessThinning_s = 0.01;
+constexpr std::chrono::milliseconds kSuccessThinning{10};
 constexpr double kHotRetry_ms = 10;
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
+// Nearest rank: the smallest value with at least p of the sample at or below it; T{} when empty.
+template <typename T>
+T percentile(std::vector<T> v, double p) {
+  if (v.empty()) return T{};
   std::sort(v.begin(), v.end());
-  // Nearest rank: the smallest value with at least p of the sample at or below it.
   const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size())));
   return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
 }
@@ -55,19 +57,12 @@ bool reaches_live_target(const Scenario& s, const std::vector<std::string>& targ
   return false;
 }
 
-const SlaTierSpec* tier_of(const Scenario& s, FlowKind flow) {
-  for (const SlaTierSpec& t : s.sla_tiers) {
-    if (std::find(t.flows.begin(), t.flows.end(), flow) != t.flows.end()) return &t;
-  }
-  return nullptr;
-}
-
 std::string flow_name(FlowKind f) {
   return std::string(to_string(f));
 }
 
-std::string secs(double s) {
-  return plain_number(s, 1) + " s";
+std::string secs(Duration d) {
+  return plain_number(d.seconds(), 1) + " s";
 }
 
 }  // namespace
@@ -75,8 +70,8 @@ std::string secs(double s) {
 LiveObserver::LiveObserver(const LiveClock& clock, SteadyTime start)
     : clock_(clock), start_(start) {}
 
-double LiveObserver::scenario_s(SteadyTime t) const {
-  return std::chrono::duration<double>(t - start_).count() * clock_.time_scale();
+SimTime LiveObserver::scenario_time(SteadyTime t) const {
+  return SimTime{} + clock_.to_simulated(t - start_);
 }
 
 void LiveObserver::on_order(uint32_t channel, const PlaceResult& placed, SimTime at) {
@@ -129,12 +124,12 @@ void LiveObserver::on_request(const RequestRecord& r, uint64_t key) {
     if (failed_.size() >= kRetryKeysMax) failed_.clear();  // bounded: forget, never grow
     failed_[key] = Failed{r.hung ? r.received : answered, r.retry_after_s};
   } else if (r.status >= 200 && r.status < 300) {
-    auto it = successes_s_.find(r.system);
-    if (it == successes_s_.end())
-      it = successes_s_.emplace(std::string(r.system), std::vector<double>{}).first;
-    std::vector<double>& s = it->second;
-    const double at_s = scenario_s(answered);
-    if (s.empty() || at_s - s.back() >= kSuccessThinning_s * clock_.time_scale()) s.push_back(at_s);
+    auto it = successes_.find(r.system);
+    if (it == successes_.end())
+      it = successes_.emplace(std::string(r.system), std::vector<SimTime>{}).first;
+    std::vector<SimTime>& s = it->second;
+    const SimTime at = scenario_time(answered);
+    if (s.empty() || at - s.back() >= clock_.to_simulated(kSuccessThinning)) s.push_back(at);
   }
 }
 
@@ -156,7 +151,7 @@ void LiveObserver::sample_stock(const std::vector<int64_t>& gaps, SimTime now) {
       ++stale_listing_samples_;
       if (!e.open) e = Episode{now, true};
     } else if (e.open) {
-      episode_lengths_s_.push_back(static_cast<double>((now - e.since).us) / 1e6);
+      episode_lengths_.push_back(now - e.since);
       e.open = false;
     }
   }
@@ -166,7 +161,7 @@ void LiveObserver::sample_stock(const std::vector<int64_t>& gaps, SimTime now) {
 bool LiveObserver::ack(const std::string& note, SimTime at) {
   std::lock_guard lock(mu_);
   if (acks_.size() >= kAcksMax) return false;
-  acks_.push_back(LiveAck{static_cast<double>(at.us) / 1e6, note, ""});
+  acks_.push_back(LiveAck{at, note, ""});
   return true;
 }
 
@@ -190,7 +185,6 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
                          LiveResult& out) const {
   std::lock_guard lock(mu_);
   const Scenario& scenario = mocks.scenario();
-  const double scale = clock_.time_scale();
 
   // Orders.
   LiveOrders& o = out.orders;
@@ -215,13 +209,14 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
   LiveStock& s = out.stock;
   s.samples = stock_samples_;
   s.listings = episodes_.size();
-  std::vector<double> lengths = episode_lengths_s_;
+  std::vector<Duration> lengths = episode_lengths_;
   for (const Episode& e : episodes_) {
-    if (e.open) lengths.push_back(static_cast<double>((last_sample_ - e.since).us) / 1e6);
+    if (e.open) lengths.push_back(last_sample_ - e.since);
   }
   s.stale_episodes = lengths.size();
-  s.staleness_p95_s = percentile(lengths, 0.95);
-  s.staleness_max_s = lengths.empty() ? 0 : *std::max_element(lengths.begin(), lengths.end());
+  s.staleness_p95 = percentile(lengths, 0.95);
+  s.staleness_max =
+      lengths.empty() ? Duration{} : *std::max_element(lengths.begin(), lengths.end());
   s.stale_share = stock_samples_ == 0 || episodes_.empty()
                       ? 0
                       : static_cast<double>(stale_listing_samples_) /
@@ -240,11 +235,11 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
     r.kind = std::string(to_string(f.kind));
     r.targets = f.targets;
     r.from_scenario = f.from_scenario;
-    r.start_s = static_cast<double>(f.start_ms) / 1e3 * scale;
-    if (f.end_ms) r.end_s = static_cast<double>(*f.end_ms) / 1e3 * scale;
+    r.start = SimTime{} + clock_.to_simulated(std::chrono::milliseconds(f.start_ms));
+    if (f.end_ms) r.end = SimTime{} + clock_.to_simulated(std::chrono::milliseconds(*f.end_ms));
     // A window that had not begun when the drill ended never happened.
-    if (r.start_s > static_cast<double>(end.us) / 1e6) continue;
-    if (r.end_s && *r.end_s > static_cast<double>(end.us) / 1e6) r.end_s.reset();
+    if (r.start > end) continue;
+    if (r.end && *r.end > end) r.end.reset();
     r.hits = f.hits;
     r.exercised = f.hits > 0;
     r.applied = reaches_live_target(scenario, f.targets);
@@ -253,35 +248,35 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
     r.flow = flow_name(flow);
     if (const SlaTierSpec* tier = tier_of(scenario, flow)) {
       r.tier = tier->name;
-      if (tier->mttd_max) r.mttd_max_s = static_cast<double>(tier->mttd_max->us) / 1e6;
-      if (tier->mttr_max) r.mttr_max_s = static_cast<double>(tier->mttr_max->us) / 1e6;
+      r.mttd_max = tier->mttd_max;
+      r.mttr_max = tier->mttr_max;
     }
-    if (r.exercised && r.end_s && !f.targets.empty()) {
-      const auto it = successes_s_.find(recovery_system(mocks, f.kind, first_target));
-      if (it != successes_s_.end()) {
-        const auto first = std::lower_bound(it->second.begin(), it->second.end(), *r.end_s);
-        if (first != it->second.end()) r.mttr_s = *first - r.start_s;
+    if (r.exercised && r.end && !f.targets.empty()) {
+      const auto it = successes_.find(recovery_system(mocks, f.kind, first_target));
+      if (it != successes_.end()) {
+        const auto first = std::lower_bound(it->second.begin(), it->second.end(), *r.end);
+        if (first != it->second.end()) r.mttr = *first - r.start;
       }
     }
     out.faults.push_back(std::move(r));
   }
   std::stable_sort(out.faults.begin(), out.faults.end(),
-                   [](const auto& a, const auto& b) { return a.start_s < b.start_s; });
+                   [](const auto& a, const auto& b) { return a.start < b.start; });
   out.acks = acks_;
   for (LiveAck& a : out.acks) {
     // The earliest uncaught fault in force at the ack; else the latest that began before it.
     LiveFaultOutcome* match = nullptr;
     for (LiveFaultOutcome& f : out.faults) {
-      if (f.mttd_s || !f.exercised || !f.applied || f.start_s > a.at_s) continue;
-      const bool in_force = !f.end_s || a.at_s < *f.end_s;
-      const bool match_in_force = match && (!match->end_s || a.at_s < *match->end_s);
+      if (f.mttd || !f.exercised || !f.applied || f.start > a.at) continue;
+      const bool in_force = !f.end || a.at < *f.end;
+      const bool match_in_force = match && (!match->end || a.at < *match->end);
       if (match == nullptr || (in_force && !match_in_force) ||
-          (in_force == match_in_force && !in_force && f.start_s > match->start_s)) {
+          (in_force == match_in_force && !in_force && f.start > match->start)) {
         match = &f;
       }
     }
     if (match == nullptr) continue;
-    match->mttd_s = a.at_s - match->start_s;
+    match->mttd = a.at - match->start;
     a.fault_id = match->id;
   }
   for (const std::string& id : not_applied) {
@@ -292,8 +287,8 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
       r.kind = std::string(to_string(spec.kind));
       r.targets = spec.targets;
       r.applied = false;
-      r.start_s = static_cast<double>(spec.at.us) / 1e6;
-      r.end_s = r.start_s + static_cast<double>(spec.length.us) / 1e6;
+      r.start = SimTime{} + spec.at;
+      r.end = r.start + spec.length;
       out.faults.push_back(std::move(r));
     }
   }
@@ -316,24 +311,23 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
                 "0 early"});
   if (const SlaTierSpec* stock = tier_of(scenario, FlowKind::stock_sync);
       stock && stock->freshness_p95) {
-    const double limit_s = static_cast<double>(stock->freshness_p95->us) / 1e6;
+    const Duration limit = *stock->freshness_p95;
     out.checks.push_back(LiveCheck{"stock staleness p95 [" + stock->name + "]",
-                                   s.staleness_p95_s <= limit_s, secs(s.staleness_p95_s),
-                                   "<= " + secs(limit_s)});
+                                   s.staleness_p95 <= limit, secs(s.staleness_p95),
+                                   "<= " + secs(limit)});
   }
   for (const LiveFaultOutcome& f : out.faults) {
     // A fault that never acted (or cannot act here) has nothing to detect or recover from.
     if (!f.applied || !f.exercised) continue;
-    if (f.mttd_max_s) {
-      out.checks.push_back(LiveCheck{fmt::format("mttd {} [{}]", f.flow, f.id),
-                                     f.mttd_s && *f.mttd_s <= *f.mttd_max_s,
-                                     f.mttd_s ? secs(*f.mttd_s) : std::string("not acknowledged"),
-                                     "<= " + secs(*f.mttd_max_s)});
-    }
-    if (f.mttr_max_s) {
+    if (f.mttd_max) {
       out.checks.push_back(LiveCheck{
-          fmt::format("mttr {} [{}]", f.flow, f.id), f.mttr_s && *f.mttr_s <= *f.mttr_max_s,
-          f.mttr_s ? secs(*f.mttr_s) : std::string("not recovered"), "<= " + secs(*f.mttr_max_s)});
+          fmt::format("mttd {} [{}]", f.flow, f.id), f.mttd && *f.mttd <= *f.mttd_max,
+          f.mttd ? secs(*f.mttd) : std::string("not acknowledged"), "<= " + secs(*f.mttd_max)});
+    }
+    if (f.mttr_max) {
+      out.checks.push_back(LiveCheck{
+          fmt::format("mttr {} [{}]", f.flow, f.id), f.mttr && *f.mttr <= *f.mttr_max,
+          f.mttr ? secs(*f.mttr) : std::string("not recovered"), "<= " + secs(*f.mttr_max)});
     }
   }
 }

@@ -83,7 +83,7 @@ class LiveObserver {
     bool open = false;
   };
 
-  double scenario_s(SteadyTime t) const;
+  SimTime scenario_time(SteadyTime t) const;
 
   const LiveClock& clock_;
   SteadyTime start_;
@@ -94,10 +94,10 @@ class LiveObserver {
   std::unordered_map<uint64_t, Failed> failed_;  // by request key
   std::vector<double> gaps_ms_;
   std::set<std::string, std::less<>> error_windows_;
-  // Per system, the scenario seconds of its 2xx answers, at most one per kSuccessThinning.
-  std::map<std::string, std::vector<double>, std::less<>> successes_s_;
+  // Per system, the scenario times of its 2xx answers, at most one per kSuccessThinning.
+  std::map<std::string, std::vector<SimTime>, std::less<>> successes_;
   std::vector<Episode> episodes_;
-  std::vector<double> episode_lengths_s_;
+  std::vector<Duration> episode_lengths_;
   uint64_t stock_samples_ = 0;
   uint64_t stale_listing_samples_ = 0;
   int64_t last_overlisted_ = 0;

@@ -18,8 +18,14 @@ nlohmann::json optional_number(const std::optional<double>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-std::string seconds_or_dash(const std::optional<double>& v) {
-  return v ? human_duration(Duration{static_cast<int64_t>(*v * 1e6)}) : std::string("-");
+// A SimTime or a Duration in seconds; null when absent.
+template <typename Time>
+nlohmann::json optional_seconds(const std::optional<Time>& v) {
+  return v ? nlohmann::json(v->seconds()) : nlohmann::json(nullptr);
+}
+
+std::string seconds_or_dash(const std::optional<Duration>& v) {
+  return v ? human_duration(*v) : std::string("-");
 }
 
 std::string secs_text(double s) {
@@ -57,8 +63,8 @@ std::vector<SummaryTable> summary_tables(const LiveResult& r) {
        {{"listings", grouped(s.listings)},
         {"sweeps", grouped(s.samples)},
         {"stale episodes", grouped(s.stale_episodes)},
-        {"staleness p95", secs_text(s.staleness_p95_s)},
-        {"staleness max", secs_text(s.staleness_max_s)},
+        {"staleness p95", secs_text(s.staleness_p95.seconds())},
+        {"staleness max", secs_text(s.staleness_max.seconds())},
         {"stale samples", plain_number(s.stale_share * 100, 2) + "%"},
         {"over-listed units at the end", std::to_string(s.final_overlisted_units)}}},
       {"The connector under faults",
@@ -79,8 +85,8 @@ std::vector<SummaryTable> summary_tables(const LiveResult& r) {
 
 std::string fault_window(const LiveFaultOutcome& f) {
   if (!f.applied) return "not applied live";
-  return fmt::format("{} – {}{}", secs_text(f.start_s),
-                     f.end_s ? secs_text(*f.end_s) : std::string("end"),
+  return fmt::format("{} – {}{}", secs_text(f.start.seconds()),
+                     f.end ? secs_text(f.end->seconds()) : std::string("end"),
                      f.exercised ? "" : " (never acted)");
 }
 
@@ -118,8 +124,8 @@ nlohmann::json live_report_json(const LiveResult& r) {
                 {"sample_interval_s", s.sample_interval_s},
                 {"listings", s.listings},
                 {"stale_episodes", s.stale_episodes},
-                {"staleness_p95_s", s.staleness_p95_s},
-                {"staleness_max_s", s.staleness_max_s},
+                {"staleness_p95_s", s.staleness_p95.seconds()},
+                {"staleness_max_s", s.staleness_max.seconds()},
                 {"stale_share", s.stale_share},
                 {"final_overlisted_units", s.final_overlisted_units}};
   const LiveBehaviour& b = r.behaviour;
@@ -146,20 +152,20 @@ nlohmann::json live_report_json(const LiveResult& r) {
                       {"from_scenario", f.from_scenario},
                       {"applied", f.applied},
                       {"exercised", f.exercised},
-                      {"start_s", f.start_s},
-                      {"end_s", optional_number(f.end_s)},
+                      {"start_s", f.start.seconds()},
+                      {"end_s", optional_seconds(f.end)},
                       {"hits", f.hits},
                       {"flow", f.flow},
                       {"tier", f.tier},
-                      {"mttd_s", optional_number(f.mttd_s)},
-                      {"mttd_max_s", optional_number(f.mttd_max_s)},
-                      {"mttr_s", optional_number(f.mttr_s)},
-                      {"mttr_max_s", optional_number(f.mttr_max_s)}});
+                      {"mttd_s", optional_seconds(f.mttd)},
+                      {"mttd_max_s", optional_seconds(f.mttd_max)},
+                      {"mttr_s", optional_seconds(f.mttr)},
+                      {"mttr_max_s", optional_seconds(f.mttr_max)}});
   }
   j["faults"] = std::move(faults);
   nlohmann::json acks = nlohmann::json::array();
   for (const LiveAck& a : r.acks)
-    acks.push_back({{"at_s", a.at_s}, {"note", a.note}, {"fault_id", a.fault_id}});
+    acks.push_back({{"at_s", a.at.seconds()}, {"note", a.note}, {"fault_id", a.fault_id}});
   j["acks"] = std::move(acks);
   j["webhooks"] = r.webhooks;
   j["routes"] = r.routes;
@@ -201,12 +207,12 @@ std::string live_report_markdown(const LiveResult& r) {
   for (const LiveFaultOutcome& f : r.faults) {
     md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", md_text(f.id), md_text(f.kind),
                       md_text(targets_text(f)), fault_window(f), grouped(f.hits),
-                      seconds_or_dash(f.mttd_s), seconds_or_dash(f.mttr_s));
+                      seconds_or_dash(f.mttd), seconds_or_dash(f.mttr));
   }
   md += "\n## Acknowledgements\n\n";
   if (r.acks.empty()) md += "None: no `POST /_drill/ack` came in.\n";
   for (const LiveAck& a : r.acks) {
-    md += fmt::format("- at {} s: {}{}\n", plain_number(a.at_s, 1), md_text(a.note),
+    md += fmt::format("- at {} s: {}{}\n", plain_number(a.at.seconds(), 1), md_text(a.note),
                       a.fault_id.empty() ? "" : " (caught " + md_text(a.fault_id) + ")");
   }
   return md;
@@ -287,12 +293,12 @@ std::string live_report_html(const LiveResult& r) {
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td>"
         "<td>{}</td></tr>\n",
         xml_text(f.id), xml_text(f.kind), xml_text(targets_text(f)), xml_text(fault_window(f)),
-        grouped(f.hits), seconds_or_dash(f.mttd_s), seconds_or_dash(f.mttr_s));
+        grouped(f.hits), seconds_or_dash(f.mttd), seconds_or_dash(f.mttr));
   }
   h += "</table>\n<h2>Acknowledgements</h2>\n<ul>\n";
   if (r.acks.empty()) h += "<li>None: no <code>POST /_drill/ack</code> came in.</li>\n";
   for (const LiveAck& a : r.acks) {
-    h += fmt::format("<li>at {}: {}{}</li>\n", secs_text(a.at_s), xml_text(a.note),
+    h += fmt::format("<li>at {}: {}{}</li>\n", secs_text(a.at.seconds()), xml_text(a.note),
                      a.fault_id.empty() ? "" : " (caught " + xml_text(a.fault_id) + ")");
   }
   h += "</ul>\n</body>\n</html>\n";
@@ -309,7 +315,8 @@ std::string live_scorecard_text(const LiveResult& r, const std::string& out_dir)
                    grouped(o.placed), grouped(o.created_once), grouped(o.duplicated),
                    grouped(o.lost), grouped(o.oversells));
   t += fmt::format("  stock: p95 staleness {} s over {} stale episodes\n",
-                   plain_number(r.stock.staleness_p95_s, 1), grouped(r.stock.stale_episodes));
+                   plain_number(r.stock.staleness_p95.seconds(), 1),
+                   grouped(r.stock.stale_episodes));
   const LiveBehaviour& b = r.behaviour;
   t += fmt::format(
       "  connector: {} requests, {} in error windows, Retry-After honoured {} / early {}, {} hot "

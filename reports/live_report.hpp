@@ -5,8 +5,9 @@
 // replayable to the byte: the connector's timing is real. The report records the seed, scenario
 // hash and version anyway, so the same traffic and fault timeline can be played again.
 //
-// Times in the result are SCENARIO seconds since the drill began (wall seconds x time_scale),
-// so they read against the scenario's SLA targets; wall-clock figures say so in their names.
+// Times in the result are SCENARIO time since the drill began (wall time x time_scale), in the
+// simulation's integer SimTime / Duration, so they read against the scenario's SLA targets as a
+// run's do; the reports print them in seconds. Wall-clock figures say so in their names.
 #pragma once
 
 #include <cstdint>
@@ -38,8 +39,8 @@ struct LiveStock {
   double sample_interval_s = 0;  // scenario seconds between sweeps
   uint64_t listings = 0;         // channels x SKUs
   uint64_t stale_episodes = 0;   // times a listing left the ERP's figure (and came back, or not)
-  double staleness_p95_s = 0;    // of those episodes' lengths (open ones: to the end)
-  double staleness_max_s = 0;
+  Duration staleness_p95{};      // of those episodes' lengths (open ones: to the end)
+  Duration staleness_max{};
   double stale_share = 0;              // fraction of listing samples out of sync
   int64_t final_overlisted_units = 0;  // units listed beyond what the ERP can cover, at the end
 };
@@ -72,19 +73,19 @@ struct LiveFaultOutcome {
   bool from_scenario = true;
   bool applied = true;     // false: it acts on the simulated connector, which a live drill lacks
   bool exercised = false;  // it acted at least once (hits > 0); only those are judged
-  double start_s = 0;      // scenario seconds since the drill began
-  std::optional<double> end_s;       // none: still in force at the end
+  SimTime start{};
+  std::optional<SimTime> end;        // none: still in force at the end
   uint64_t hits = 0;                 // requests or deliveries it acted on
   std::string flow;                  // the flow whose SLA tier judges it ("order_ingest", ...)
   std::string tier;                  // empty: no tier covers that flow
-  std::optional<double> mttd_s;      // from the fault's start to the ack that caught it
-  std::optional<double> mttd_max_s;  // the tier's target
-  std::optional<double> mttr_s;      // from the fault's start to the first success after it
-  std::optional<double> mttr_max_s;
+  std::optional<Duration> mttd;      // from the fault's start to the ack that caught it
+  std::optional<Duration> mttd_max;  // the tier's target
+  std::optional<Duration> mttr;      // from the fault's start to the first success after it
+  std::optional<Duration> mttr_max;
 };
 
 struct LiveAck {
-  double at_s = 0;
+  SimTime at{};
   std::string note;
   std::string fault_id;  // the fault it was matched to; empty when none was waiting
 };

@@ -15,13 +15,6 @@ namespace {
 constexpr size_t kBaselineSamples = 10;
 constexpr double kErrorSlack = 0.005;
 
-const SlaTierSpec* tier_of(const Scenario& s, FlowKind flow) {
-  for (const SlaTierSpec& t : s.sla_tiers) {
-    if (std::find(t.flows.begin(), t.flows.end(), flow) != t.flows.end()) return &t;
-  }
-  return nullptr;
-}
-
 const ConnectorOutcome* connector_named(const WorldResult& r, const std::string& name) {
   for (const ConnectorOutcome& c : r.connectors) {
     if (c.name == name) return &c;

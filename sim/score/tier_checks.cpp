@@ -518,6 +518,13 @@ TierVerdict judge_tier(const Scenario& s, const WorldResult& r, const Score& sco
 
 }  // namespace
 
+const SlaTierSpec* tier_of(const Scenario& s, FlowKind flow) {
+  for (const SlaTierSpec& t : s.sla_tiers) {
+    if (std::find(t.flows.begin(), t.flows.end(), flow) != t.flows.end()) return &t;
+  }
+  return nullptr;
+}
+
 std::string channel_served(const Scenario& s, const ConnectorSpec& c) {
   if (find_channel(s, c.from) != nullptr) return c.from;
   if (find_channel(s, c.to) != nullptr) return c.to;

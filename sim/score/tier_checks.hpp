@@ -32,6 +32,10 @@ namespace syncdrill {
 
 void judge_tiers(const Scenario& scenario, const WorldResult& result, Score& score);
 
+// The tier that judges `flow`: the first tier listing it; nullptr when none does. The live drill
+// (app/live_observer.cpp) judges its faults by the same tier.
+const SlaTierSpec* tier_of(const Scenario& scenario, FlowKind flow);
+
 // 1234567 -> "1,234,567", as every reason writes counts.
 std::string count_text(uint64_t n);
 

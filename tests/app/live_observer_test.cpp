@@ -120,10 +120,11 @@ TEST_CASE(
   CHECK(r.acks[0].fault_id == "current");
   for (const LiveFaultOutcome& o : r.faults) {
     if (o.id == "current") {
-      REQUIRE(o.mttd_s);
-      CHECK(*o.mttd_s == doctest::Approx(5));
+      // Integer simulated time: exactly the ack's time minus the fault's start.
+      REQUIRE(o.mttd);
+      CHECK(*o.mttd == seconds(5));
     } else {
-      CHECK_FALSE(o.mttd_s);
+      CHECK_FALSE(o.mttd);
     }
     if (o.id == "idle") CHECK_FALSE(o.exercised);
   }
