@@ -65,6 +65,81 @@ std::string secs(Duration d) {
   return plain_number(d.seconds(), 1) + " s";
 }
 
+// Each ack detects the earliest uncaught fault in force at it; else the latest that began
+// before it. Only faults that acted here can be caught. REQUIRES: faults sorted by start.
+void match_acks(std::vector<LiveAck>& acks, std::vector<LiveFaultOutcome>& faults) {
+  for (LiveAck& a : acks) {
+    LiveFaultOutcome* match = nullptr;
+    for (LiveFaultOutcome& f : faults) {
+      if (f.mttd || !f.exercised || !f.applied || f.start > a.at) continue;
+      const bool in_force = !f.end || a.at < *f.end;
+      const bool match_in_force = match && (!match->end || a.at < *match->end);
+      if (match == nullptr || (in_force && !match_in_force) ||
+          (in_force == match_in_force && !in_force && f.start > match->start)) {
+        match = &f;
+      }
+    }
+    if (match == nullptr) continue;
+    match->mttd = a.at - match->start;
+    a.fault_id = match->id;
+  }
+}
+
+// A scenario fault the live drill did not apply, listed with its scenario window.
+LiveFaultOutcome not_applied_outcome(const FaultSpec& spec) {
+  LiveFaultOutcome r;
+  r.id = spec.id;
+  r.kind = std::string(to_string(spec.kind));
+  r.targets = spec.targets;
+  r.applied = false;
+  r.start = SimTime{} + spec.at;
+  r.end = r.start + spec.length;
+  return r;
+}
+
+// The verdict: orders lost and duplicated, Retry-After, stock staleness against the stock tier,
+// and each fault that acted against its tier's MTTD and MTTR targets.
+std::vector<LiveCheck> judge(const Scenario& scenario, const LiveResult& r) {
+  std::vector<LiveCheck> checks;
+  const LiveOrders& o = r.orders;
+  const LiveBehaviour& b = r.behaviour;
+  const SlaTierSpec* ingest = tier_of(scenario, FlowKind::order_ingest);
+  const uint64_t loss_max = ingest && ingest->data_loss_max ? *ingest->data_loss_max : 0;
+  checks.push_back(LiveCheck{"orders lost", o.lost <= loss_max,
+                             fmt::format("{} orders", grouped(o.lost)),
+                             fmt::format("<= {}", grouped(loss_max))});
+  checks.push_back(LiveCheck{"orders duplicated", o.duplicated == 0,
+                             fmt::format("{} orders", grouped(o.duplicated)), "0"});
+  checks.push_back(LiveCheck{"Retry-After honoured", b.retry_after_early == 0,
+                             b.retry_after_sent == 0
+                                 ? std::string("none sent")
+                                 : fmt::format("{} of {} retries early", b.retry_after_early,
+                                               b.retry_after_early + b.retry_after_honoured),
+                             "0 early"});
+  if (const SlaTierSpec* stock = tier_of(scenario, FlowKind::stock_sync);
+      stock && stock->freshness_p95) {
+    const Duration limit = *stock->freshness_p95;
+    checks.push_back(LiveCheck{"stock staleness p95 [" + stock->name + "]",
+                               r.stock.staleness_p95 <= limit, secs(r.stock.staleness_p95),
+                               "<= " + secs(limit)});
+  }
+  for (const LiveFaultOutcome& f : r.faults) {
+    // A fault that never acted (or cannot act here) has nothing to detect or recover from.
+    if (!f.applied || !f.exercised) continue;
+    if (f.mttd_max) {
+      checks.push_back(LiveCheck{
+          fmt::format("mttd {} [{}]", f.flow, f.id), f.mttd && *f.mttd <= *f.mttd_max,
+          f.mttd ? secs(*f.mttd) : std::string("not acknowledged"), "<= " + secs(*f.mttd_max)});
+    }
+    if (f.mttr_max) {
+      checks.push_back(LiveCheck{
+          fmt::format("mttr {} [{}]", f.flow, f.id), f.mttr && *f.mttr <= *f.mttr_max,
+          f.mttr ? secs(*f.mttr) : std::string("not recovered"), "<= " + secs(*f.mttr_max)});
+    }
+  }
+  return checks;
+}
+
 }  // namespace
 
 LiveObserver::LiveObserver(const LiveClock& clock, SteadyTime start)
@@ -180,14 +255,7 @@ size_t LiveObserver::acks() const {
   return acks_.size();
 }
 
-void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& faults,
-                         const std::vector<std::string>& not_applied, SimTime end,
-                         LiveResult& out) const {
-  std::lock_guard lock(mu_);
-  const Scenario& scenario = mocks.scenario();
-
-  // Orders.
-  LiveOrders& o = out.orders;
+void LiveObserver::score_orders(LiveMocks& mocks, LiveOrders& o) const {
   o.placed = orders_.size();
   o.sold_out = sold_out_;
   for (const PlacedOrder& p : orders_) {
@@ -204,9 +272,9 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
     const auto v = mocks.oms_order(id);
     if (v && v->state == OmsState::cancelled && v->reason == CancelReason::oversell) ++o.oversells;
   }
+}
 
-  // Stock.
-  LiveStock& s = out.stock;
+void LiveObserver::score_stock(LiveStock& s) const {
   s.samples = stock_samples_;
   s.listings = episodes_.size();
   std::vector<Duration> lengths = episode_lengths_;
@@ -222,114 +290,69 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
                       : static_cast<double>(stale_listing_samples_) /
                             (static_cast<double>(stock_samples_) * episodes_.size());
   s.final_overlisted_units = last_overlisted_;
+}
 
-  // Behaviour.
+// A fault's window, tier and recovery: the first success of its system after the window.
+std::optional<LiveFaultOutcome> LiveObserver::fault_outcome(const LiveMocks& mocks,
+                                                            const LiveFaultView& f,
+                                                            SimTime end) const {
+  const Scenario& scenario = mocks.scenario();
+  LiveFaultOutcome r;
+  r.id = f.id;
+  r.kind = std::string(to_string(f.kind));
+  r.targets = f.targets;
+  r.from_scenario = f.from_scenario;
+  r.start = SimTime{} + clock_.to_simulated(std::chrono::milliseconds(f.start_ms));
+  if (f.end_ms) r.end = SimTime{} + clock_.to_simulated(std::chrono::milliseconds(*f.end_ms));
+  // A window that had not begun when the drill ended never happened.
+  if (r.start > end) return std::nullopt;
+  if (r.end && *r.end > end) r.end.reset();
+  r.hits = f.hits;
+  r.exercised = f.hits > 0;
+  r.applied = reaches_live_target(scenario, f.targets);
+  const std::string first_target = f.targets.empty() ? "" : f.targets.front();
+  const FlowKind flow = flow_of(scenario, f.kind, first_target);
+  r.flow = flow_name(flow);
+  if (const SlaTierSpec* tier = tier_of(scenario, flow)) {
+    r.tier = tier->name;
+    r.mttd_max = tier->mttd_max;
+    r.mttr_max = tier->mttr_max;
+  }
+  if (r.exercised && r.end && !f.targets.empty()) {
+    const auto it = successes_.find(recovery_system(mocks, f.kind, first_target));
+    if (it != successes_.end()) {
+      const auto first = std::lower_bound(it->second.begin(), it->second.end(), *r.end);
+      if (first != it->second.end()) r.mttr = *first - r.start;
+    }
+  }
+  return r;
+}
+
+void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& faults,
+                         const std::vector<std::string>& not_applied, SimTime end,
+                         LiveResult& out) const {
+  std::lock_guard lock(mu_);
+  const Scenario& scenario = mocks.scenario();
+  score_orders(mocks, out.orders);
+  score_stock(out.stock);
   out.behaviour = behaviour_;
   if (!gaps_ms_.empty()) out.behaviour.gap_after_error_p50_ms = percentile(gaps_ms_, 0.5);
 
   // Faults: detection from acks, recovery from the first success after the window.
   out.faults.clear();
   for (const LiveFaultView& f : faults) {
-    LiveFaultOutcome r;
-    r.id = f.id;
-    r.kind = std::string(to_string(f.kind));
-    r.targets = f.targets;
-    r.from_scenario = f.from_scenario;
-    r.start = SimTime{} + clock_.to_simulated(std::chrono::milliseconds(f.start_ms));
-    if (f.end_ms) r.end = SimTime{} + clock_.to_simulated(std::chrono::milliseconds(*f.end_ms));
-    // A window that had not begun when the drill ended never happened.
-    if (r.start > end) continue;
-    if (r.end && *r.end > end) r.end.reset();
-    r.hits = f.hits;
-    r.exercised = f.hits > 0;
-    r.applied = reaches_live_target(scenario, f.targets);
-    const std::string first_target = f.targets.empty() ? "" : f.targets.front();
-    const FlowKind flow = flow_of(scenario, f.kind, first_target);
-    r.flow = flow_name(flow);
-    if (const SlaTierSpec* tier = tier_of(scenario, flow)) {
-      r.tier = tier->name;
-      r.mttd_max = tier->mttd_max;
-      r.mttr_max = tier->mttr_max;
-    }
-    if (r.exercised && r.end && !f.targets.empty()) {
-      const auto it = successes_.find(recovery_system(mocks, f.kind, first_target));
-      if (it != successes_.end()) {
-        const auto first = std::lower_bound(it->second.begin(), it->second.end(), *r.end);
-        if (first != it->second.end()) r.mttr = *first - r.start;
-      }
-    }
-    out.faults.push_back(std::move(r));
+    if (auto r = fault_outcome(mocks, f, end)) out.faults.push_back(std::move(*r));
   }
   std::stable_sort(out.faults.begin(), out.faults.end(),
                    [](const auto& a, const auto& b) { return a.start < b.start; });
   out.acks = acks_;
-  for (LiveAck& a : out.acks) {
-    // The earliest uncaught fault in force at the ack; else the latest that began before it.
-    LiveFaultOutcome* match = nullptr;
-    for (LiveFaultOutcome& f : out.faults) {
-      if (f.mttd || !f.exercised || !f.applied || f.start > a.at) continue;
-      const bool in_force = !f.end || a.at < *f.end;
-      const bool match_in_force = match && (!match->end || a.at < *match->end);
-      if (match == nullptr || (in_force && !match_in_force) ||
-          (in_force == match_in_force && !in_force && f.start > match->start)) {
-        match = &f;
-      }
-    }
-    if (match == nullptr) continue;
-    match->mttd = a.at - match->start;
-    a.fault_id = match->id;
-  }
+  match_acks(out.acks, out.faults);
   for (const std::string& id : not_applied) {
     for (const FaultSpec& spec : scenario.faults) {
-      if (spec.id != id) continue;
-      LiveFaultOutcome r;
-      r.id = id;
-      r.kind = std::string(to_string(spec.kind));
-      r.targets = spec.targets;
-      r.applied = false;
-      r.start = SimTime{} + spec.at;
-      r.end = r.start + spec.length;
-      out.faults.push_back(std::move(r));
+      if (spec.id == id) out.faults.push_back(not_applied_outcome(spec));
     }
   }
-
-  // The verdict.
-  out.checks.clear();
-  const SlaTierSpec* ingest = tier_of(scenario, FlowKind::order_ingest);
-  const uint64_t loss_max = ingest && ingest->data_loss_max ? *ingest->data_loss_max : 0;
-  out.checks.push_back(LiveCheck{"orders lost", o.lost <= loss_max,
-                                 fmt::format("{} orders", grouped(o.lost)),
-                                 fmt::format("<= {}", grouped(loss_max))});
-  out.checks.push_back(LiveCheck{"orders duplicated", o.duplicated == 0,
-                                 fmt::format("{} orders", grouped(o.duplicated)), "0"});
-  out.checks.push_back(
-      LiveCheck{"Retry-After honoured", behaviour_.retry_after_early == 0,
-                behaviour_.retry_after_sent == 0
-                    ? std::string("none sent")
-                    : fmt::format("{} of {} retries early", behaviour_.retry_after_early,
-                                  behaviour_.retry_after_early + behaviour_.retry_after_honoured),
-                "0 early"});
-  if (const SlaTierSpec* stock = tier_of(scenario, FlowKind::stock_sync);
-      stock && stock->freshness_p95) {
-    const Duration limit = *stock->freshness_p95;
-    out.checks.push_back(LiveCheck{"stock staleness p95 [" + stock->name + "]",
-                                   s.staleness_p95 <= limit, secs(s.staleness_p95),
-                                   "<= " + secs(limit)});
-  }
-  for (const LiveFaultOutcome& f : out.faults) {
-    // A fault that never acted (or cannot act here) has nothing to detect or recover from.
-    if (!f.applied || !f.exercised) continue;
-    if (f.mttd_max) {
-      out.checks.push_back(LiveCheck{
-          fmt::format("mttd {} [{}]", f.flow, f.id), f.mttd && *f.mttd <= *f.mttd_max,
-          f.mttd ? secs(*f.mttd) : std::string("not acknowledged"), "<= " + secs(*f.mttd_max)});
-    }
-    if (f.mttr_max) {
-      out.checks.push_back(LiveCheck{
-          fmt::format("mttr {} [{}]", f.flow, f.id), f.mttr && *f.mttr <= *f.mttr_max,
-          f.mttr ? secs(*f.mttr) : std::string("not recovered"), "<= " + secs(*f.mttr_max)});
-    }
-  }
+  out.checks = judge(scenario, out);
 }
 
 }  // namespace syncdrill

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -84,6 +85,12 @@ class LiveObserver {
   };
 
   SimTime scenario_time(SteadyTime t) const;
+  // Parts of score(). REQUIRES: mu_ held.
+  void score_orders(LiveMocks& mocks, LiveOrders& o) const;
+  void score_stock(LiveStock& s) const;
+  // None: the fault's window had not begun at `end`.
+  std::optional<LiveFaultOutcome> fault_outcome(const LiveMocks& mocks, const LiveFaultView& f,
+                                                SimTime end) const;
 
   const LiveClock& clock_;
   SteadyTime start_;
