@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -55,15 +56,42 @@ std::string sampling_note(const LineChart& c) {
   return note;
 }
 
+LineChart chart_of(std::string id, std::string title, const WorldResult& r) {
+  LineChart c;
+  c.id = std::move(id);
+  c.title = std::move(title);
+  c.sample_us = r.sample_interval.us;
+  return c;
+}
+
+// A connector's series, one sample per interval from the start of the run.
+Series connector_series(const ConnectorOutcome& con, const WorldResult& r) {
+  Series s;
+  s.key = con.name;
+  s.label = fmt::format("{} ({})", con.name, to_string(con.flow));
+  s.t0_us = 0;
+  s.step_us = r.sample_interval.us;
+  return s;
+}
+
+// Downsamples every series longer than kHtmlMaxPoints, noting the bucket for the caption.
+void downsample_all(LineChart& c) {
+  for (Series& s : c.series)
+    c.bucket = std::max(c.bucket, svg::downsample(s, kHtmlMaxPoints));
+}
+
+// A log-scale value axis for the chart's data.
+ValueAxis symlog_axis_of(const LineChart& c, ValueKind kind) {
+  return symlog_axis(svg::series_max(c.series), svg::series_min_positive(c.series), kind,
+                     svg::kPlotHeight, svg::kTickGapPx);
+}
+
 LineChart delay_chart(const WorldResult& r) {
   static constexpr std::array<std::string_view, 4> kFlowKeys = {"order_ingest", "stock_sync",
                                                                 "price_sync", "status_sync"};
   static constexpr std::array<std::string_view, 4> kFlowNames = {"order ingest", "stock sync",
                                                                  "price sync", "status sync"};
-  LineChart c;
-  c.id = "sync-delay";
-  c.title = "Sync delay p95 per channel and flow over time";
-  c.sample_us = r.sample_interval.us;
+  LineChart c = chart_of("sync-delay", "Sync delay p95 per channel and flow over time", r);
   for (const ChannelOutcome& ch : r.channels) {
     for (size_t k = 0; k < ch.delay_p95_ms_series.size(); ++k) {
       const std::vector<int64_t>& v = ch.delay_p95_ms_series[k];
@@ -78,10 +106,8 @@ LineChart delay_chart(const WorldResult& r) {
       c.series.push_back(std::move(s));
     }
   }
-  for (Series& s : c.series)
-    c.bucket = std::max(c.bucket, downsample(s, kHtmlMaxPoints));
-  c.axis = symlog_axis(series_max(c.series), series_min_positive(c.series), ValueKind::delay_ms,
-                       svg::kPlotHeight, svg::kTickGapPx);
+  downsample_all(c);
+  c.axis = symlog_axis_of(c, ValueKind::delay_ms);
   c.y_title = "p95 sync delay (log scale)";
   c.caption =
       "p95 of the sync delays delivered in each interval, per channel and flow (order ingest: "
@@ -94,25 +120,16 @@ LineChart delay_chart(const WorldResult& r) {
 }
 
 LineChart queue_chart(const WorldResult& r) {
-  LineChart c;
-  c.id = "queue-depth";
-  c.title = "Connector queue depth over time";
-  c.sample_us = r.sample_interval.us;
+  LineChart c = chart_of("queue-depth", "Connector queue depth over time", r);
   for (const ConnectorOutcome& con : r.connectors) {
     if (con.queue_depth_series.empty()) continue;
-    Series s;
-    s.key = con.name;
-    s.label = fmt::format("{} ({})", con.name, to_string(con.flow));
-    s.t0_us = 0;
-    s.step_us = r.sample_interval.us;
+    Series s = connector_series(con, r);
     for (uint32_t q : con.queue_depth_series)
       s.values.emplace_back(static_cast<double>(q));
     c.series.push_back(std::move(s));
   }
-  for (Series& s : c.series)
-    c.bucket = std::max(c.bucket, downsample(s, kHtmlMaxPoints));
-  c.axis = symlog_axis(series_max(c.series), series_min_positive(c.series), ValueKind::jobs,
-                       svg::kPlotHeight, svg::kTickGapPx);
+  downsample_all(c);
+  c.axis = symlog_axis_of(c, ValueKind::jobs);
   c.y_title = "queue depth (jobs, log scale)";
   c.caption =
       "Jobs waiting in each connector's queue at each sample, in jobs (work being retried or "
@@ -123,17 +140,10 @@ LineChart queue_chart(const WorldResult& r) {
 }
 
 LineChart error_chart(const WorldResult& r) {
-  LineChart c;
-  c.id = "error-rate";
-  c.title = "Connector error rate over time";
-  c.sample_us = r.sample_interval.us;
+  LineChart c = chart_of("error-rate", "Connector error rate over time", r);
   for (const ConnectorOutcome& con : r.connectors) {
     const size_t n = std::min(con.attempts_ok_series.size(), con.attempts_failed_series.size());
-    Series s;
-    s.key = con.name;
-    s.label = fmt::format("{} ({})", con.name, to_string(con.flow));
-    s.t0_us = 0;
-    s.step_us = r.sample_interval.us;
+    Series s = connector_series(con, r);
     bool any = false;
     for (size_t i = 0; i < n; ++i) {
       const double ok = con.attempts_ok_series[i];
@@ -147,9 +157,8 @@ LineChart error_chart(const WorldResult& r) {
     }
     if (any) c.series.push_back(std::move(s));
   }
-  for (Series& s : c.series)
-    c.bucket = std::max(c.bucket, downsample(s, kHtmlMaxPoints));
-  c.axis = linear_axis(std::min(series_max(c.series), 100.0), ValueKind::percent);
+  downsample_all(c);
+  c.axis = linear_axis(std::min(svg::series_max(c.series), 100.0), ValueKind::percent);
   c.y_title = "failed attempts (%)";
   c.caption =
       "Failed attempts / all attempts of each connector per interval, in percent (errors, "
