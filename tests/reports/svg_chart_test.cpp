@@ -85,9 +85,13 @@ TEST_CASE("svg::path_data breaks at gaps, drops flat middles, and marks lone sam
   const std::string d = svg::path_data(s, tx, vy);
   CHECK(count(d, "M") == 3);
   CHECK(count(d, "h0") == 1);
-  // Run 1 draws its first, last-but-one flat point and its end: M + 3 points after L.
-  const std::string run1 = d.substr(0, d.find(" M"));
-  CHECK(count(run1, " ") == 1 + 3 * 2 - 1);
+  // Run 1: its first point, then (the middle of three equal 1s left out) the last 1 and the 2.
+  const auto point = [&](int64_t t_s, double v) {
+    return svg::num(tx.x(t_s * 1'000'000)) + " " + svg::num(svg::value_y(vy, v));
+  };
+  CHECK(d.substr(0, d.find(" M")) == "M" + point(0, 1) + "L" + point(2, 1) + " " + point(3, 2));
+  CHECK(d.find("M" + point(5, 5) + "h0") != std::string::npos);
+  CHECK(d.substr(d.rfind('M')) == "M" + point(7, 3) + "L" + point(8, 4));
   CHECK(svg::present_points(s) == 7);
 
   const std::string dots = svg::point_markers(s, tx, vy, "#4e79a7");
