@@ -86,6 +86,14 @@ ValueAxis symlog_axis_of(const LineChart& c, ValueKind kind) {
                      svg::kPlotHeight, svg::kTickGapPx);
 }
 
+// The chart's axis (for its data downsampled already), axis title and caption, with the
+// sampling note after the caption.
+void finish(LineChart& c, ValueAxis axis, std::string y_title, std::string caption) {
+  c.axis = std::move(axis);
+  c.y_title = std::move(y_title);
+  c.caption = std::move(caption) + sampling_note(c);
+}
+
 LineChart delay_chart(const WorldResult& r) {
   static constexpr std::array<std::string_view, 4> kFlowKeys = {"order_ingest", "stock_sync",
                                                                 "price_sync", "status_sync"};
@@ -107,15 +115,13 @@ LineChart delay_chart(const WorldResult& r) {
     }
   }
   downsample_all(c);
-  c.axis = symlog_axis_of(c, ValueKind::delay_ms);
-  c.y_title = "p95 sync delay (log scale)";
-  c.caption =
+  finish(
+      c, symlog_axis_of(c, ValueKind::delay_ms), "p95 sync delay (log scale)",
       "p95 of the sync delays delivered in each interval, per channel and flow (order ingest: "
       "placed to created in the OMS; stock and price sync: ERP change to channel updated; status "
       "sync: shipped to channel updated), on a logarithmic scale, so one long delay leaves the "
       "others readable. A gap: nothing was delivered in that interval; a dot: a sample with no "
-      "neighbour. Flows without any delivery are left out.";
-  c.caption += sampling_note(c);
+      "neighbour. Flows without any delivery are left out.");
   return c;
 }
 
@@ -129,13 +135,10 @@ LineChart queue_chart(const WorldResult& r) {
     c.series.push_back(std::move(s));
   }
   downsample_all(c);
-  c.axis = symlog_axis_of(c, ValueKind::jobs);
-  c.y_title = "queue depth (jobs, log scale)";
-  c.caption =
-      "Jobs waiting in each connector's queue at each sample, in jobs (work being retried or "
-      "held by a stalled worker included), on a logarithmic scale (linear from 0 to 1 job), so "
-      "a backlog of thousands leaves a queue of a few jobs readable.";
-  c.caption += sampling_note(c);
+  finish(c, symlog_axis_of(c, ValueKind::jobs), "queue depth (jobs, log scale)",
+         "Jobs waiting in each connector's queue at each sample, in jobs (work being retried or "
+         "held by a stalled worker included), on a logarithmic scale (linear from 0 to 1 job), so "
+         "a backlog of thousands leaves a queue of a few jobs readable.");
   return c;
 }
 
@@ -158,13 +161,12 @@ LineChart error_chart(const WorldResult& r) {
     if (any) c.series.push_back(std::move(s));
   }
   downsample_all(c);
-  c.axis = linear_axis(std::min(svg::series_max(c.series), 100.0), ValueKind::percent);
-  c.y_title = "failed attempts (%)";
-  c.caption =
+  finish(
+      c, linear_axis(std::min(svg::series_max(c.series), 100.0), ValueKind::percent),
+      "failed attempts (%)",
       "Failed attempts / all attempts of each connector per interval, in percent (errors, "
       "timeouts and circuit-breaker rejections count as failed). A gap: no attempt in that "
-      "interval; a dot: a sample with no neighbour. Connectors that made no attempt are left out.";
-  c.caption += sampling_note(c);
+      "interval; a dot: a sample with no neighbour. Connectors that made no attempt are left out.");
   return c;
 }
 
