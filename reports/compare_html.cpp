@@ -97,6 +97,98 @@ std::string breaches_html(const Comparison& c, const std::vector<VariantSummary>
   return out;
 }
 
+// The variants' indexes in rank order.
+std::vector<size_t> rank_order(const std::vector<VariantSummary>& s) {
+  std::vector<size_t> order(s.size());
+  for (size_t v = 0; v < order.size(); ++v)
+    order[v] = v;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s[a].rank < s[b].rank; });
+  return order;
+}
+
+// The ranking table, its rule, and the note on policies within chance of the best.
+std::string ranking_html(const Comparison& c, const std::vector<VariantSummary>& s,
+                         const std::vector<size_t>& order) {
+  const bool numbered = numbered_labels(c);
+  std::string out = fmt::format(
+      "<h2>Ranking</h2>\n<table id=\"ranking\"><tr><th>Rank</th>{}<th>Policy</th>"
+      "<th>Settings</th><th>Runs with every tier held</th></tr>\n",
+      numbered ? "<th>Chart label</th>" : "");
+  for (size_t v : order) {
+    out += fmt::format(
+        "<tr><td class=\"num\">{}</td>{}<td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
+        xml_text(rank_text(s[v])), numbered ? fmt::format("<td>P{}</td>", v + 1) : "",
+        xml_text(c.variants[v].name), xml_text(c.variants[v].settings),
+        xml_text(held_text(c, s[v], v)));
+  }
+  out += fmt::format("</table>\n<p>{}</p>\n", xml_text(ranking_rule()));
+  if (std::any_of(s.begin(), s.end(),
+                  [](const VariantSummary& v) { return !v.distinct_from_best; }))
+    out += fmt::format("<p>{}</p>\n", xml_text(kWithinChance));
+  return out;
+}
+
+// A bar chart per figure, and how to read the MTTD and MTTR means.
+std::string figures_html(const Comparison& c, const std::vector<VariantSummary>& s) {
+  std::string out =
+      "<h2>Figures</h2>\n<p>Mean per policy; the whisker is the 95% interval over the seeds "
+      "(Student's t). Lower is better for every figure; the lowest mean is green when the means "
+      "differ.</p>\n"
+      "<div class=\"charts\">\n";
+  for (const CompareMetricInfo& m : compare_metrics())
+    out += "<figure>" + bar_chart(c, s, m) + "</figure>\n";
+  out += "</div>\n";
+  out +=
+      "<p>MTTD and MTTR are means over the scenario's faults; a missed or unrecovered fault "
+      "counts from its onset to the end of the run, so those means are then lower bounds. - "
+      "marks a figure no run had.</p>\n";
+  return out;
+}
+
+// Per policy: the runs in which each tier held, and the faults missed and unrecovered.
+std::string verdicts_html(const Comparison& c, const std::vector<VariantSummary>& s) {
+  std::string out = "<h2>Verdicts and faults</h2>\n<table id=\"verdicts\"><tr><th>Policy</th>";
+  for (const std::string& t : c.tiers)
+    out += fmt::format("<th>Tier {} held</th>", xml_text(t));
+  out += "<th>Faults missed (all runs)</th><th>Faults unrecovered (all runs)</th></tr>\n";
+  for (size_t v = 0; v < c.variants.size(); ++v) {
+    out += fmt::format("<tr><td>{}</td>", xml_text(c.variants[v].name));
+    for (size_t t = 0; t < c.tiers.size(); ++t) {
+      out += fmt::format("<td class=\"num\">{} of {}</td>", s[v].tier_held_runs[t],
+                         c.variants[v].runs.size());
+    }
+    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       s[v].faults_missed, s[v].faults_unrecovered);
+  }
+  out += "</table>\n";
+  return out;
+}
+
+// Per figure, each policy's paired difference against the first; "" with one policy.
+std::string differences_html(const Comparison& c, const std::vector<VariantSummary>& s) {
+  if (c.variants.size() < 2) return "";
+  std::string out = fmt::format(
+      "<h2>Paired differences against {}</h2>\n<p>Per seed, this policy's figure minus {}'s; "
+      "mean and 95% interval. Bold (*): the interval excludes zero.</p>\n"
+      "<table id=\"differences\"><tr><th>Figure</th>",
+      xml_text(c.variants.front().name), xml_text(c.variants.front().name));
+  for (size_t v = 1; v < c.variants.size(); ++v)
+    out += fmt::format("<th>{}</th>", xml_text(c.variants[v].name));
+  out += "</tr>\n";
+  for (const CompareMetricInfo& m : compare_metrics()) {
+    const size_t i = static_cast<size_t>(m.metric);
+    out += fmt::format("<tr><td>{} ({})</td>", xml_text(m.label), xml_text(m.unit));
+    for (size_t v = 1; v < c.variants.size(); ++v) {
+      const MeanInterval& d = s[v].vs_first[i];
+      out += fmt::format("<td class=\"num{}\">{}</td>", d.excludes_zero() ? " significant" : "",
+                         xml_text(difference_text(d, m.unit)));
+    }
+    out += "</tr>\n";
+  }
+  out += "</table>\n";
+  return out;
+}
+
 }  // namespace
 
 std::string compare_html(const Comparison& c, const std::vector<VariantSummary>& s) {
@@ -120,76 +212,12 @@ std::string compare_html(const Comparison& c, const std::vector<VariantSummary>&
       out += fmt::format("<li><strong>Note:</strong> {}</li>\n", xml_text(note));
     out += "</ul>\n";
   }
-  const bool numbered = numbered_labels(c);
-  out += fmt::format(
-      "<h2>Ranking</h2>\n<table id=\"ranking\"><tr><th>Rank</th>{}<th>Policy</th>"
-      "<th>Settings</th><th>Runs with every tier held</th></tr>\n",
-      numbered ? "<th>Chart label</th>" : "");
-  std::vector<size_t> order(s.size());
-  for (size_t v = 0; v < order.size(); ++v)
-    order[v] = v;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s[a].rank < s[b].rank; });
-  for (size_t v : order) {
-    out += fmt::format(
-        "<tr><td class=\"num\">{}</td>{}<td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
-        xml_text(rank_text(s[v])), numbered ? fmt::format("<td>P{}</td>", v + 1) : "",
-        xml_text(c.variants[v].name), xml_text(c.variants[v].settings),
-        xml_text(held_text(c, s[v], v)));
-  }
-  out += fmt::format("</table>\n<p>{}</p>\n", xml_text(ranking_rule()));
-  if (std::any_of(s.begin(), s.end(),
-                  [](const VariantSummary& v) { return !v.distinct_from_best; }))
-    out += fmt::format("<p>{}</p>\n", xml_text(kWithinChance));
-
-  out +=
-      "<h2>Figures</h2>\n<p>Mean per policy; the whisker is the 95% interval over the seeds "
-      "(Student's t). Lower is better for every figure; the lowest mean is green when the means "
-      "differ.</p>\n"
-      "<div class=\"charts\">\n";
-  for (const CompareMetricInfo& m : compare_metrics())
-    out += "<figure>" + bar_chart(c, s, m) + "</figure>\n";
-  out += "</div>\n";
-  out +=
-      "<p>MTTD and MTTR are means over the scenario's faults; a missed or unrecovered fault "
-      "counts from its onset to the end of the run, so those means are then lower bounds. - "
-      "marks a figure no run had.</p>\n";
-  out += "<h2>Verdicts and faults</h2>\n<table id=\"verdicts\"><tr><th>Policy</th>";
-  for (const std::string& t : c.tiers)
-    out += fmt::format("<th>Tier {} held</th>", xml_text(t));
-  out += "<th>Faults missed (all runs)</th><th>Faults unrecovered (all runs)</th></tr>\n";
-  for (size_t v = 0; v < c.variants.size(); ++v) {
-    out += fmt::format("<tr><td>{}</td>", xml_text(c.variants[v].name));
-    for (size_t t = 0; t < c.tiers.size(); ++t) {
-      out += fmt::format("<td class=\"num\">{} of {}</td>", s[v].tier_held_runs[t],
-                         c.variants[v].runs.size());
-    }
-    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                       s[v].faults_missed, s[v].faults_unrecovered);
-  }
-  out += "</table>\n";
+  const std::vector<size_t> order = rank_order(s);
+  out += ranking_html(c, s, order);
+  out += figures_html(c, s);
+  out += verdicts_html(c, s);
   out += breaches_html(c, s, order);
-
-  if (c.variants.size() >= 2) {
-    out += fmt::format(
-        "<h2>Paired differences against {}</h2>\n<p>Per seed, this policy's figure minus {}'s; "
-        "mean and 95% interval. Bold (*): the interval excludes zero.</p>\n"
-        "<table id=\"differences\"><tr><th>Figure</th>",
-        xml_text(c.variants.front().name), xml_text(c.variants.front().name));
-    for (size_t v = 1; v < c.variants.size(); ++v)
-      out += fmt::format("<th>{}</th>", xml_text(c.variants[v].name));
-    out += "</tr>\n";
-    for (const CompareMetricInfo& m : compare_metrics()) {
-      const size_t i = static_cast<size_t>(m.metric);
-      out += fmt::format("<tr><td>{} ({})</td>", xml_text(m.label), xml_text(m.unit));
-      for (size_t v = 1; v < c.variants.size(); ++v) {
-        const MeanInterval& d = s[v].vs_first[i];
-        out += fmt::format("<td class=\"num{}\">{}</td>", d.excludes_zero() ? " significant" : "",
-                           xml_text(difference_text(d, m.unit)));
-      }
-      out += "</tr>\n";
-    }
-    out += "</table>\n";
-  }
+  out += differences_html(c, s);
   out += "</body>\n</html>\n";
   return out;
 }
