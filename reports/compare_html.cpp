@@ -7,36 +7,13 @@
 
 #include "reports/compare_report.hpp"
 #include "reports/format.hpp"
+#include "reports/html_style.hpp"
+#include "reports/svg_chart.hpp"
 
 namespace syncdrill {
 
 namespace {
 
-constexpr std::string_view kStyle = R"(
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1f2328;max-width:1000px;margin:24px auto;padding:0 16px;line-height:1.45}
-h1{font-size:1.6em;margin:0 0 .3em}
-h2{font-size:1.25em;margin:1.6em 0 .5em;border-bottom:1px solid #d0d7de;padding-bottom:.2em}
-table{border-collapse:collapse;margin:.5em 0 1em;font-size:.92em}
-th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f6f8fa}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-td.significant{font-weight:700}
-code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.92em}
-.charts{display:flex;flex-wrap:wrap;gap:12px}
-figure{margin:0 0 1em}
-figcaption{font-size:.9em;color:#57606a}
-svg.chart{display:block;background:#fff}
-svg.chart text{font-size:11px;fill:#1f2328}
-svg.chart .title{font-size:12px;font-weight:700}
-svg.chart .bar{fill:#4e79a7}
-svg.chart .bar.best{fill:#59a14f}
-svg.chart .whisker{stroke:#1f2328;stroke-width:1.2}
-svg.chart .axis{stroke:#57606a}
-svg.chart .no-data{fill:#57606a;font-style:italic}
-)";
-
-constexpr double kChartWidth = 470;
-constexpr double kLabelWidth = 150;
 constexpr size_t kLabelChars = 22;  // longer names (sweep points) are shown by number: P1, P2
 
 // The bar label of variant v: its name, or "P<v+1>" when any name is too long to fit (the
@@ -45,75 +22,44 @@ bool numbered_labels(const Comparison& c) {
   return std::any_of(c.variants.begin(), c.variants.end(),
                      [](const Variant& v) { return v.name.size() > kLabelChars; });
 }
-constexpr double kRowHeight = 22;
-constexpr double kTop = 24;
-
-std::string num(double x) {
-  return fmt::format("{:.1f}", std::fabs(x) < 0.05 ? 0.0 : x);
-}
 
 // One horizontal bar per variant: the mean, and its 95% interval as a whisker. Bars start at
-// zero; the scale ends at the largest interval end (or mean).
+// zero; the scale ends at the largest interval end (or mean). Green marks the lowest mean, when
+// the policies differ at all.
 std::string bar_chart(const Comparison& c, const std::vector<VariantSummary>& s,
                       const CompareMetricInfo& m) {
   const size_t i = static_cast<size_t>(m.metric);
-  const double plot_left = kLabelWidth;
-  const double plot_width = kChartWidth - kLabelWidth - 150;  // room for the value text
-  const double height = kTop + kRowHeight * static_cast<double>(c.variants.size()) + 8;
-  double top_value = 0;
   double lowest = 0, highest = 0;
   bool any = false;
-  for (size_t v = 0; v < s.size(); ++v) {
-    const MeanInterval& f = s[v].figures[i];
+  for (const VariantSummary& v : s) {
+    const MeanInterval& f = v.figures[i];
     if (f.n == 0) continue;
-    top_value = std::max(top_value, f.n >= 2 && std::isfinite(f.high()) ? f.high() : f.mean);
     lowest = any ? std::min(lowest, f.mean) : f.mean;
     highest = any ? std::max(highest, f.mean) : f.mean;
     any = true;
   }
-  // Green marks the lowest mean, when the policies differ at all.
-  auto best = [&](const MeanInterval& f) { return lowest < highest && f.mean == lowest; };
-  std::string svg = fmt::format(
-      R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="chart-{}" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}">)",
-      m.key, num(kChartWidth), num(height), num(kChartWidth), num(height),
-      xml_attr(fmt::format("{} per policy, mean and 95% interval", m.label)));
-  svg += fmt::format(R"(<text class="title" x="0" y="14">{} ({})</text>)", xml_text(m.label),
-                     xml_text(m.unit));
-  svg += fmt::format(R"(<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(plot_left),
-                     num(kTop - 4), num(plot_left), num(height - 6));
+  svg::BarChart chart;
+  chart.id = m.key;
+  chart.title = fmt::format("{} ({})", m.label, m.unit);
+  chart.aria_label = fmt::format("{} per policy, mean and 95% interval", m.label);
+  chart.empty_text = kAbsent;
   for (size_t v = 0; v < c.variants.size(); ++v) {
-    const double y = kTop + kRowHeight * static_cast<double>(v);
     const MeanInterval& f = s[v].figures[i];
-    const std::string label = numbered_labels(c) ? fmt::format("P{}", v + 1) : c.variants[v].name;
-    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", num(plot_left - 6),
-                       num(y + 14), xml_text(label));
-    if (f.n == 0) {
-      svg += fmt::format(R"(<text class="no-data" x="{}" y="{}">{}</text>)", num(plot_left + 6),
-                         num(y + 14), kAbsent);
-      continue;
+    svg::Bar bar;
+    bar.label = numbered_labels(c) ? fmt::format("P{}", v + 1) : c.variants[v].name;
+    if (f.n > 0) {
+      bar.value = f.mean;
+      if (f.n >= 2 && std::isfinite(f.high())) bar.reach = f.high();
+      bar.whisker = f.n >= 2 && std::isfinite(f.half_width) && f.half_width > 0;
+      bar.low = f.low();
+      bar.high = f.high();
+      bar.value_text = figure_text(f, m.unit);
+      bar.data_value = plain_number(f.mean, 6);
+      bar.best = lowest < highest && f.mean == lowest;
     }
-    const double scale = top_value > 0 ? plot_width / top_value : 0;
-    const double w = std::max(0.0, f.mean) * scale;
-    svg += fmt::format(
-        R"(<rect class="bar{}" data-variant="{}" data-mean="{}" x="{}" y="{}" width="{}" height="{}"/>)",
-        best(f) ? " best" : "", v, xml_attr(plain_number(f.mean, 6)), num(plot_left), num(y + 3),
-        num(w), num(kRowHeight - 8));
-    if (f.n >= 2 && std::isfinite(f.half_width) && f.half_width > 0) {
-      const double lo = std::max(0.0, f.low()) * scale + plot_left;
-      const double hi = f.high() * scale + plot_left;
-      const double mid = y + kRowHeight / 2 - 1;
-      svg += fmt::format(R"(<path class="whisker" d="M{} {}H{}M{} {}V{}M{} {}V{}"/>)", num(lo),
-                         num(mid), num(hi), num(lo), num(mid - 5), num(mid + 5), num(hi),
-                         num(mid - 5), num(mid + 5));
-    }
-    svg += fmt::format(
-        R"(<text x="{}" y="{}">{}</text>)",
-        num(plot_left + std::max(w, f.n >= 2 && std::isfinite(f.high()) ? f.high() * scale : w) +
-            6),
-        num(y + 14), xml_text(figure_text(f, m.unit)));
+    chart.bars.push_back(std::move(bar));
   }
-  svg += "</svg>";
-  return svg;
+  return svg::bar_chart_svg(chart);
 }
 
 // Every check that failed in at least one run, per policy in rank order (`order`).
@@ -151,6 +97,98 @@ std::string breaches_html(const Comparison& c, const std::vector<VariantSummary>
   return out;
 }
 
+// The variants' indexes in rank order.
+std::vector<size_t> rank_order(const std::vector<VariantSummary>& s) {
+  std::vector<size_t> order(s.size());
+  for (size_t v = 0; v < order.size(); ++v)
+    order[v] = v;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s[a].rank < s[b].rank; });
+  return order;
+}
+
+// The ranking table, its rule, and the note on policies within chance of the best.
+std::string ranking_html(const Comparison& c, const std::vector<VariantSummary>& s,
+                         const std::vector<size_t>& order) {
+  const bool numbered = numbered_labels(c);
+  std::string out = fmt::format(
+      "<h2>Ranking</h2>\n<table id=\"ranking\"><tr><th>Rank</th>{}<th>Policy</th>"
+      "<th>Settings</th><th>Runs with every tier held</th></tr>\n",
+      numbered ? "<th>Chart label</th>" : "");
+  for (size_t v : order) {
+    out += fmt::format(
+        "<tr><td class=\"num\">{}</td>{}<td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
+        xml_text(rank_text(s[v])), numbered ? fmt::format("<td>P{}</td>", v + 1) : "",
+        xml_text(c.variants[v].name), xml_text(c.variants[v].settings),
+        xml_text(held_text(c, s[v], v)));
+  }
+  out += fmt::format("</table>\n<p>{}</p>\n", xml_text(ranking_rule()));
+  if (std::any_of(s.begin(), s.end(),
+                  [](const VariantSummary& v) { return !v.distinct_from_best; }))
+    out += fmt::format("<p>{}</p>\n", xml_text(kWithinChance));
+  return out;
+}
+
+// A bar chart per figure, and how to read the MTTD and MTTR means.
+std::string figures_html(const Comparison& c, const std::vector<VariantSummary>& s) {
+  std::string out =
+      "<h2>Figures</h2>\n<p>Mean per policy; the whisker is the 95% interval over the seeds "
+      "(Student's t). Lower is better for every figure; the lowest mean is green when the means "
+      "differ.</p>\n"
+      "<div class=\"charts\">\n";
+  for (const CompareMetricInfo& m : compare_metrics())
+    out += "<figure>" + bar_chart(c, s, m) + "</figure>\n";
+  out += "</div>\n";
+  out +=
+      "<p>MTTD and MTTR are means over the scenario's faults; a missed or unrecovered fault "
+      "counts from its onset to the end of the run, so those means are then lower bounds. - "
+      "marks a figure no run had.</p>\n";
+  return out;
+}
+
+// Per policy: the runs in which each tier held, and the faults missed and unrecovered.
+std::string verdicts_html(const Comparison& c, const std::vector<VariantSummary>& s) {
+  std::string out = "<h2>Verdicts and faults</h2>\n<table id=\"verdicts\"><tr><th>Policy</th>";
+  for (const std::string& t : c.tiers)
+    out += fmt::format("<th>Tier {} held</th>", xml_text(t));
+  out += "<th>Faults missed (all runs)</th><th>Faults unrecovered (all runs)</th></tr>\n";
+  for (size_t v = 0; v < c.variants.size(); ++v) {
+    out += fmt::format("<tr><td>{}</td>", xml_text(c.variants[v].name));
+    for (size_t t = 0; t < c.tiers.size(); ++t) {
+      out += fmt::format("<td class=\"num\">{} of {}</td>", s[v].tier_held_runs[t],
+                         c.variants[v].runs.size());
+    }
+    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       s[v].faults_missed, s[v].faults_unrecovered);
+  }
+  out += "</table>\n";
+  return out;
+}
+
+// Per figure, each policy's paired difference against the first; "" with one policy.
+std::string differences_html(const Comparison& c, const std::vector<VariantSummary>& s) {
+  if (c.variants.size() < 2) return "";
+  std::string out = fmt::format(
+      "<h2>Paired differences against {}</h2>\n<p>Per seed, this policy's figure minus {}'s; "
+      "mean and 95% interval. Bold (*): the interval excludes zero.</p>\n"
+      "<table id=\"differences\"><tr><th>Figure</th>",
+      xml_text(c.variants.front().name), xml_text(c.variants.front().name));
+  for (size_t v = 1; v < c.variants.size(); ++v)
+    out += fmt::format("<th>{}</th>", xml_text(c.variants[v].name));
+  out += "</tr>\n";
+  for (const CompareMetricInfo& m : compare_metrics()) {
+    const size_t i = static_cast<size_t>(m.metric);
+    out += fmt::format("<tr><td>{} ({})</td>", xml_text(m.label), xml_text(m.unit));
+    for (size_t v = 1; v < c.variants.size(); ++v) {
+      const MeanInterval& d = s[v].vs_first[i];
+      out += fmt::format("<td class=\"num{}\">{}</td>", d.excludes_zero() ? " significant" : "",
+                         xml_text(difference_text(d, m.unit)));
+    }
+    out += "</tr>\n";
+  }
+  out += "</table>\n";
+  return out;
+}
+
 }  // namespace
 
 std::string compare_html(const Comparison& c, const std::vector<VariantSummary>& s) {
@@ -158,7 +196,7 @@ std::string compare_html(const Comparison& c, const std::vector<VariantSummary>&
       "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
       "<meta charset=\"utf-8\"/>\n";
   out += fmt::format("<title>syncdrill {}: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
-                     xml_text(c.command), xml_text(c.scenario_name), kStyle);
+                     xml_text(c.command), xml_text(c.scenario_name), html_style(HtmlPage::compare));
   out += fmt::format("<h1>syncdrill {}: {}</h1>\n", xml_text(c.command), xml_text(c.scenario_name));
   out += fmt::format(
       "<p>Scenario <code>{}</code> (hash <code>{}</code>), {}. Every policy ran on the same seeds "
@@ -174,76 +212,12 @@ std::string compare_html(const Comparison& c, const std::vector<VariantSummary>&
       out += fmt::format("<li><strong>Note:</strong> {}</li>\n", xml_text(note));
     out += "</ul>\n";
   }
-  const bool numbered = numbered_labels(c);
-  out += fmt::format(
-      "<h2>Ranking</h2>\n<table id=\"ranking\"><tr><th>Rank</th>{}<th>Policy</th>"
-      "<th>Settings</th><th>Runs with every tier held</th></tr>\n",
-      numbered ? "<th>Chart label</th>" : "");
-  std::vector<size_t> order(s.size());
-  for (size_t v = 0; v < order.size(); ++v)
-    order[v] = v;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s[a].rank < s[b].rank; });
-  for (size_t v : order) {
-    out += fmt::format(
-        "<tr><td class=\"num\">{}</td>{}<td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
-        xml_text(rank_text(s[v])), numbered ? fmt::format("<td>P{}</td>", v + 1) : "",
-        xml_text(c.variants[v].name), xml_text(c.variants[v].settings),
-        xml_text(held_text(c, s[v], v)));
-  }
-  out += fmt::format("</table>\n<p>{}</p>\n", xml_text(ranking_rule()));
-  if (std::any_of(s.begin(), s.end(),
-                  [](const VariantSummary& v) { return !v.distinct_from_best; }))
-    out += fmt::format("<p>{}</p>\n", xml_text(kWithinChance));
-
-  out +=
-      "<h2>Figures</h2>\n<p>Mean per policy; the whisker is the 95% interval over the seeds "
-      "(Student's t). Lower is better for every figure; the lowest mean is green when the means "
-      "differ.</p>\n"
-      "<div class=\"charts\">\n";
-  for (const CompareMetricInfo& m : compare_metrics())
-    out += "<figure>" + bar_chart(c, s, m) + "</figure>\n";
-  out += "</div>\n";
-  out +=
-      "<p>MTTD and MTTR are means over the scenario's faults; a missed or unrecovered fault "
-      "counts from its onset to the end of the run, so those means are then lower bounds. - "
-      "marks a figure no run had.</p>\n";
-  out += "<h2>Verdicts and faults</h2>\n<table id=\"verdicts\"><tr><th>Policy</th>";
-  for (const std::string& t : c.tiers)
-    out += fmt::format("<th>Tier {} held</th>", xml_text(t));
-  out += "<th>Faults missed (all runs)</th><th>Faults unrecovered (all runs)</th></tr>\n";
-  for (size_t v = 0; v < c.variants.size(); ++v) {
-    out += fmt::format("<tr><td>{}</td>", xml_text(c.variants[v].name));
-    for (size_t t = 0; t < c.tiers.size(); ++t) {
-      out += fmt::format("<td class=\"num\">{} of {}</td>", s[v].tier_held_runs[t],
-                         c.variants[v].runs.size());
-    }
-    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                       s[v].faults_missed, s[v].faults_unrecovered);
-  }
-  out += "</table>\n";
+  const std::vector<size_t> order = rank_order(s);
+  out += ranking_html(c, s, order);
+  out += figures_html(c, s);
+  out += verdicts_html(c, s);
   out += breaches_html(c, s, order);
-
-  if (c.variants.size() >= 2) {
-    out += fmt::format(
-        "<h2>Paired differences against {}</h2>\n<p>Per seed, this policy's figure minus {}'s; "
-        "mean and 95% interval. Bold (*): the interval excludes zero.</p>\n"
-        "<table id=\"differences\"><tr><th>Figure</th>",
-        xml_text(c.variants.front().name), xml_text(c.variants.front().name));
-    for (size_t v = 1; v < c.variants.size(); ++v)
-      out += fmt::format("<th>{}</th>", xml_text(c.variants[v].name));
-    out += "</tr>\n";
-    for (const CompareMetricInfo& m : compare_metrics()) {
-      const size_t i = static_cast<size_t>(m.metric);
-      out += fmt::format("<tr><td>{} ({})</td>", xml_text(m.label), xml_text(m.unit));
-      for (size_t v = 1; v < c.variants.size(); ++v) {
-        const MeanInterval& d = s[v].vs_first[i];
-        out += fmt::format("<td class=\"num{}\">{}</td>", d.excludes_zero() ? " significant" : "",
-                           xml_text(difference_text(d, m.unit)));
-      }
-      out += "</tr>\n";
-    }
-    out += "</table>\n";
-  }
+  out += differences_html(c, s);
   out += "</body>\n</html>\n";
   return out;
 }
