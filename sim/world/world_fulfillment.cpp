@@ -127,7 +127,7 @@ class FulfillmentFlow final : public Flow {
       next.op = kShipped;
       next.subject = shipment;
       next.channel = channel;
-      next.value = world_.engine.now().us;  // when the parcel left
+      next.payload = ShippedPayload{world_.engine.now()};
       connector->enqueue(next);
     });
     return Outcome{};
@@ -161,8 +161,9 @@ class FulfillmentFlow final : public Flow {
     const ChannelEventResult r = ch.mock->set_status(channel_order, *spelled, now);
     if (r.error == ErrorClass::rejected) count_unmapped(job.subject);
     if (r.error == ErrorClass::none) {
-      ch.outcome->status_sync_delay_us.record(now.us - job.value);
-      world_.record_freshness(ch, kFreshStatus, now.us - job.value);
+      const int64_t delay_us = (now - payload_of<ShippedPayload>(job).left).us;
+      ch.outcome->status_sync_delay_us.record(delay_us);
+      world_.record_freshness(ch, kFreshStatus, delay_us);
     }
     return Outcome{r.error, Duration{}};
   }

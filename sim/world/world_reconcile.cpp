@@ -48,7 +48,7 @@ class ReconcileFlow final : public Flow {
     }
     const int64_t amount = ch.mock->order_amount_minor(job.subject);
     if (job.op == kRepairDuplicate) {
-      const auto extra = static_cast<uint64_t>(job.value);
+      const uint64_t extra = payload_of<DuplicatePayload>(job).oms_order;
       if (world_.oms->state(extra) == OmsState::cancelled) return Outcome{};  // a retry
       const Response r = world_.oms->transition(extra, OmsState::cancelled, *world_.erp, now);
       if (r.ok()) {
@@ -173,7 +173,7 @@ class ReconcileFlow final : public Flow {
       job.op = kRepairDuplicate;
       job.subject = e.channel_order;
       job.channel = static_cast<uint16_t>(e.channel);
-      job.value = static_cast<int64_t>(e.oms_order);
+      job.payload = DuplicatePayload{e.oms_order};
       if (connector->enqueue(job)) {
         ++found.repairs_started;
         --budget;
