@@ -1,6 +1,7 @@
 #include "sim/score/recovery.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -39,8 +40,8 @@ struct Watch {
   uint32_t queue_max = 0;
   uint32_t dead_letters_max = 0;
   double error_max = 0;
-  std::vector<size_t> channels;  // channel indices whose freshness to check
-  int freshness = -1;
+  std::vector<size_t> channels;        // channel indices whose freshness to check
+  std::optional<SyncDelay> freshness;  // the flow's sync delay, when its tier sets a target
   int64_t freshness_max_ms = 0;
 };
 
@@ -70,8 +71,8 @@ std::vector<Watch> watches_of(const Scenario& s, const WorldResult& r, size_t f,
     const SlaTierSpec* tier = tier_of(s, spec->flow);
     w.error_max = tier != nullptr && tier->error_rate_max ? *tier->error_rate_max
                                                           : ratio(failed, ok) + kErrorSlack;
-    if (tier != nullptr && tier->freshness_p95 && delay_slot(spec->flow) >= 0) {
-      w.freshness = delay_slot(spec->flow);
+    if (tier != nullptr && tier->freshness_p95 && sync_delay_of(spec->flow)) {
+      w.freshness = sync_delay_of(spec->flow);
       w.freshness_max_ms = tier->freshness_p95->us / 1000;
       for (size_t ch = 0; ch < r.channels.size(); ++ch) {
         const std::string& channel = r.channels[ch].channel;
@@ -109,9 +110,9 @@ std::string unhealthy_because(const Watch& w, const WorldResult& r, size_t k) {
           c.name, e * 100, w.error_max * 100);
     }
   }
-  if (w.freshness >= 0 && k >= 1) {
+  if (w.freshness && k >= 1) {
     for (size_t ch : w.channels) {
-      const auto& series = r.channels[ch].delay_p95_ms_series[static_cast<size_t>(w.freshness)];
+      const auto& series = r.channels[ch].delay_p95_ms_series[*w.freshness];
       if (k - 1 < series.size() && series[k - 1] > w.freshness_max_ms) {
         return fmt::format("the sync delay p95 on {} was still {} ms, over the {} ms target",
                            r.channels[ch].channel, series[k - 1], w.freshness_max_ms);

@@ -305,9 +305,9 @@ void World::sample_series() {
   // Channel delays from the first interval on (the sample at time 0 has nothing before it).
   if (engine.now() == SimTime{}) return;
   for (ChannelState& ch : channels) {
-    for (size_t k = 0; k < ch.sample_delay_us.size(); ++k) {
-      LatencyHistogram& h = ch.sample_delay_us[k];
-      ch.outcome->delay_p95_ms_series[k].push_back(h.empty() ? -1 : h.quantile(0.95) / 1000);
+    for (const SyncDelay d : kSyncDelays) {
+      LatencyHistogram& h = ch.sample_delay_us[d];
+      ch.outcome->delay_p95_ms_series[d].push_back(h.empty() ? -1 : h.quantile(0.95) / 1000);
       h.reset();
     }
   }

@@ -163,7 +163,7 @@ class FulfillmentFlow final : public Flow {
     if (r.error == ErrorClass::none) {
       const int64_t delay_us = (now - payload_of<ShippedPayload>(job).left).us;
       ch.outcome->status_sync_delay_us.record(delay_us);
-      world_.record_freshness(ch, kFreshStatus, delay_us);
+      world_.record_freshness(ch, SyncDelay::status, delay_us);
     }
     return Outcome{r.error, Duration{}};
   }

@@ -83,9 +83,6 @@ struct WebhookFault {
   uint8_t topics = 0;  // bit (1 << WebhookTopic) for each topic it covers
 };
 
-// The sync delays a freshness monitor reads, one per flow that has one.
-enum FreshnessKind : uint8_t { kFreshIngest, kFreshStock, kFreshPrice, kFreshStatus };
-
 inline constexpr uint8_t kDeliveryDelayed = 1 << 0;
 inline constexpr uint8_t kDeliveryCopy = 1 << 1;
 
@@ -117,10 +114,10 @@ struct ChannelState {
   uint32_t safety_buffer = 0;  // the spec's, until a runbook raises it
   bool paused = false;         // a runbook paused the listings: stock sync lists nothing
   std::vector<uint32_t> listed_before_pause;  // restored when the channel resumes
-  // Monitoring (only with monitors): sync delays since the last evaluation tick, by
-  // FreshnessKind, and the orders the OMS cancelled as oversold so far.
-  std::array<LatencyHistogram, 4> window_delay_us;
-  std::array<LatencyHistogram, 4> sample_delay_us;  // since the last series sample
+  // Monitoring (only with monitors): sync delays since the last evaluation tick, and the orders
+  // the OMS cancelled as oversold so far.
+  SyncDelays<LatencyHistogram> window_delay_us;
+  SyncDelays<LatencyHistogram> sample_delay_us;  // since the last series sample
   uint64_t oversold_so_far = 0;
   uint64_t webhooks_taken = 0;                    // deliveries the receiving connector took
   uint64_t webhooks_taken_at_tick = 0;            // ... at the last monitor evaluation
@@ -295,7 +292,7 @@ class World {
   void record_webhook(uint32_t channel, const WebhookEvent& event, uint32_t attempt,
                       DeliveryResult result);
   // A sync delay for the channel's freshness monitors (nothing without monitors).
-  void record_freshness(ChannelState& ch, FreshnessKind kind, int64_t delay_us) {
+  void record_freshness(ChannelState& ch, SyncDelay kind, int64_t delay_us) {
     ch.sample_delay_us[kind].record(delay_us);
     if (monitoring) ch.window_delay_us[kind].record(delay_us);
   }

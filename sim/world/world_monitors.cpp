@@ -11,18 +11,11 @@ namespace syncdrill::world {
 
 namespace {
 
-FreshnessKind freshness_of(const MonitorSpec& m) {
-  if (!m.flow) return kFreshStock;  // the playbook's headline freshness: stock sync
-  switch (*m.flow) {
-    case FlowKind::order_ingest:
-      return kFreshIngest;
-    case FlowKind::price_sync:
-      return kFreshPrice;
-    case FlowKind::fulfillment:
-      return kFreshStatus;
-    default:
-      return kFreshStock;
-  }
+// The playbook's headline freshness, for a monitor naming no flow: stock sync. A flow without
+// a sync delay reads stock sync's too.
+SyncDelay freshness_of(const MonitorSpec& m) {
+  if (!m.flow) return SyncDelay::stock;
+  return sync_delay_of(*m.flow).value_or(SyncDelay::stock);
 }
 
 }  // namespace

@@ -368,7 +368,7 @@ void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& creat
   }
   ch.oms_order[order] = static_cast<uint32_t>(created.order + 1);
   ch.outcome->ingest_delay_us.record(engine.now().us - ch.placed_at_us[order]);
-  record_freshness(ch, kFreshIngest, engine.now().us - ch.placed_at_us[order]);
+  record_freshness(ch, SyncDelay::ingest, engine.now().us - ch.placed_at_us[order]);
   if (created.state == OmsState::cancelled) {
     ch.flags[order] |= kOversold;
     ++ch.oversold_so_far;

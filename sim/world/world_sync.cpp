@@ -140,7 +140,7 @@ class SyncFlow : public Flow {
         LatencyHistogram& h =
             price_ ? ch.outcome->price_sync_delay_us : ch.outcome->stock_sync_delay_us;
         h.record(now.us - sent_since_us_[sku]);
-        world_.record_freshness(ch, price_ ? kFreshPrice : kFreshStock,
+        world_.record_freshness(ch, price_ ? SyncDelay::price : SyncDelay::stock,
                                 now.us - sent_since_us_[sku]);
         sent_since_us_[sku] = -1;
       }
