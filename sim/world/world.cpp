@@ -282,6 +282,7 @@ void World::schedule_sampling() {
 }
 
 void World::sample_series() {
+  SD_CHECK(result.connectors.size() == connectors_.size(), "one outcome per connector");
   sample_prev_.resize(connectors_.size());
   for (size_t i = 0; i < connectors_.size(); ++i) {
     ConnectorOutcome& out = result.connectors[i];
@@ -385,6 +386,9 @@ void World::collect() {
         ++out.in_flight;
       }
     }
+    SD_CHECK(out.in_oms_once + out.duplicated + out.lost + out.oversold + out.in_flight ==
+                 out.orders_placed,
+             "every channel order ends in exactly one class");
   }
   for (size_t i = 0; i < connectors_.size(); ++i) {
     ConnectorOutcome& out = result.connectors[i];

@@ -248,6 +248,8 @@ class FulfillmentFlow final : public Flow {
 }  // namespace
 
 std::unique_ptr<Flow> make_fulfillment_flow(World& world, const ConnectorSpec& spec) {
+  SD_CHECK(world.oms_port != nullptr && world.wms_port != nullptr,
+           "fulfillment runs between an OMS and a WMS");
   return std::make_unique<FulfillmentFlow>(world, spec);
 }
 

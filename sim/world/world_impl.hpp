@@ -13,6 +13,7 @@
 #include "mocks/channel.hpp"
 #include "mocks/erp.hpp"
 #include "mocks/oms.hpp"
+#include "sim/engine/check.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/faults/fault_window.hpp"
 #include "sim/world/monitors/monitor_eval.hpp"
@@ -234,6 +235,8 @@ class World {
   // on_fault_edges, and kept so a rollback can run fn at once when it ends the fault early.
   template <typename F>
   void on_fault_edges_of(const FaultSpec& fault, F fn) {
+    SD_CHECK(&fault >= faults.data() && &fault < faults.data() + faults.size(),
+             "a rollback can end only the world's own copy of a fault");
     on_fault_edges(fault, fn);
     fault_edge_fns_[static_cast<size_t>(&fault - faults.data())].push_back(fn);
   }
@@ -273,6 +276,7 @@ class World {
         if (w->engine.now() + period <= w->end()) w->engine.schedule_after(period, *this);
       }
     };
+    SD_CHECK(period.us > 0, "a repeating event needs a positive period");
     if (first <= end()) engine.schedule_at(first, Tick{this, period, fn});
   }
 
@@ -293,6 +297,7 @@ class World {
                       DeliveryResult result);
   // A sync delay for the channel's freshness monitors (nothing without monitors).
   void record_freshness(ChannelState& ch, SyncDelay kind, int64_t delay_us) {
+    SD_CHECK(delay_us >= 0, "a sync delay ends after it starts");
     ch.sample_delay_us[kind].record(delay_us);
     if (monitoring) ch.window_delay_us[kind].record(delay_us);
   }

@@ -1,4 +1,5 @@
 // Orders: customers placing them, webhooks carrying them, the ingest and returns flows.
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -29,6 +30,7 @@ class IngestFlow final : public Flow {
         idempotency_keys_(policy_of(world.scenario, spec).idempotency_keys) {}
 
   Port& target(const Job& job) override {
+    SD_CHECK(job.step == 0 || world_.erp_port != nullptr, "revenue is posted only with an ERP");
     return job.step == 0 ? *world_.oms_port : *world_.erp_port;
   }
 
@@ -119,10 +121,14 @@ class ReturnsFlow final : public Flow {
 }  // namespace
 
 std::unique_ptr<Flow> make_ingest_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
+  SD_CHECK(channel < world.channels.size() && world.oms_port != nullptr,
+           "ingest reads a known channel into an OMS");
   return std::make_unique<IngestFlow>(world, spec, channel);
 }
 
 std::unique_ptr<Flow> make_returns_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
+  SD_CHECK(channel < world.channels.size() && world.oms_port != nullptr,
+           "returns read a known channel into an OMS");
   return std::make_unique<ReturnsFlow>(world, spec, channel);
 }
 
@@ -212,7 +218,10 @@ const WebhookFault* World::webhook_fault(ChannelState& ch, FaultKind kind, Webho
 
 void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t attempt,
                             uint8_t marks) {
+  SD_CHECK(c < channels.size(), "a webhook from a known channel");
+  SD_CHECK(attempt >= 1, "delivery attempts count from 1");
   ChannelState& ch = channels[c];
+  SD_CHECK(event.order < ch.flags.size(), "a webhook about a placed order");
   const bool is_return = event.topic == WebhookTopic::returns_create;
   Flow* flow = is_return ? ch.returns : ch.ingest;
   if (flow == nullptr || !ch.spec->webhooks.enabled) {  // nobody listens
@@ -306,6 +315,9 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
 }
 
 bool World::offer_ingest(uint32_t c, const Job& job) {
+  SD_CHECK(c < channels.size() && channels[c].ingest != nullptr,
+           "ingest jobs go to a channel with an ingest flow");
+  SD_CHECK(job.subject < channels[c].flags.size(), "an ingest job names a placed order");
   // Held before enqueue(): a job refused at once (a full queue, or a 429 on its last attempt)
   // finishes inside enqueue(), and its on_finished lets go again.
   add_holder(channels[c].flags[job.subject]);
@@ -314,6 +326,7 @@ bool World::offer_ingest(uint32_t c, const Job& job) {
 
 void World::request_return(uint32_t c, uint64_t order) {
   ChannelState& ch = channels[c];
+  SD_CHECK(order < ch.oms_order.size(), "a return of a placed order");
   const uint32_t oms_order = ch.oms_order[order];
   // Only a shipped order can come back; an order never shipped is not returned.
   if (oms_order == 0) return;
@@ -334,7 +347,9 @@ void World::request_return(uint32_t c, uint64_t order) {
 }
 
 Response World::process_return(uint32_t c, uint64_t order, SimTime now) {
+  SD_CHECK(c < channels.size(), "a return on a known channel");
   ChannelState& ch = channels[c];
+  SD_CHECK(order < ch.flags.size(), "a return of a placed order");
   const uint32_t oms_order = ch.oms_order[order];
   if (oms_order == 0) return Response{ErrorClass::not_found, {}};
   const Response r = oms->receive_return(oms_order - 1, ch.mock->order_lines(order), *erp, now);
@@ -348,7 +363,11 @@ Response World::process_return(uint32_t c, uint64_t order, SimTime now) {
 
 void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& created) {
   if (created.replayed) return;
+  SD_CHECK(c < channels.size(), "an OMS order for a known channel");
   ChannelState& ch = channels[c];
+  SD_CHECK(order < ch.oms_order.size(), "an OMS order for a placed channel order");
+  // ChannelState::oms_order holds the id + 1 in 32 bits.
+  SD_CHECK(created.order < std::numeric_limits<uint32_t>::max(), "OMS order ids fit 32 bits");
   // A duplicate OMS order takes stock and ships like the first: that is what it costs.
   if (fulfillment != nullptr && created.state == OmsState::allocated) {
     fulfillment_released(*fulfillment, created.order);
@@ -363,6 +382,7 @@ void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& creat
     return;
   }
   if (order < ch.missing_cursor) {  // counted missing when it passed the grace: found now
+    SD_CHECK(damage.missing > 0, "an order found was counted missing");
     --damage.missing;
     damage.missing_minor = sub_saturating(damage.missing_minor, ch.mock->order_amount_minor(order));
   }

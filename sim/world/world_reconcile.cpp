@@ -189,6 +189,8 @@ class ReconcileFlow final : public Flow {
 }  // namespace
 
 std::unique_ptr<Flow> make_reconcile_flow(World& world, const ConnectorSpec& spec) {
+  SD_CHECK(world.oms_port != nullptr && world.erp_port != nullptr,
+           "reconciliation compares the OMS and the ERP");
   return std::make_unique<ReconcileFlow>(world, spec);
 }
 

@@ -20,6 +20,8 @@ void World::build_response() {
 }
 
 void World::page(size_t monitor) {
+  SD_CHECK(monitor < on_call_.paged_by.size(), "a page from a known monitor");
+  SD_CHECK(on_call_.engaged || !on_call_.acknowledged, "only an open incident is acknowledged");
   const SimTime now = engine.now();
   result.response.push_back(
       ResponseEvent{now, ResponseEvent::Kind::page, static_cast<int32_t>(monitor), -1, 0});
@@ -81,6 +83,7 @@ void World::resync_channel(uint32_t c) {
 // Through the channel's admin, not the connector: every listing hidden now (quantity 0), and
 // what was listed kept for the resume.
 void World::pause_channel(uint32_t c) {
+  SD_CHECK(c < channels.size(), "a runbook pauses a known channel");
   ChannelState& ch = channels[c];
   if (ch.paused) return;
   ch.paused = true;
@@ -93,6 +96,7 @@ void World::pause_channel(uint32_t c) {
 
 // The listings come back as they were, then the stock flows push the ERP's current stock.
 void World::resume_channel(uint32_t c) {
+  SD_CHECK(c < channels.size(), "a runbook resumes a known channel");
   ChannelState& ch = channels[c];
   if (!ch.paused) return;
   ch.paused = false;

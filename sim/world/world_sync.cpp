@@ -235,10 +235,12 @@ class SyncFlow : public Flow {
 }  // namespace
 
 std::unique_ptr<Flow> make_stock_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
+  SD_CHECK(channel < world.channels.size(), "stock sync writes to a known channel");
   return std::make_unique<SyncFlow>(world, spec, channel, false);
 }
 
 std::unique_ptr<Flow> make_price_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
+  SD_CHECK(channel < world.channels.size(), "price sync writes to a known channel");
   return std::make_unique<SyncFlow>(world, spec, channel, true);
 }
 
