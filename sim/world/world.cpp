@@ -322,21 +322,19 @@ void World::sample_damage() {
   for (ChannelState& ch : channels) {
     for (uint64_t& k = ch.missing_cursor; k < ch.flags.size() && ch.placed_at_us[k] <= until_us;
          ++k) {
-      if (ch.oms_order[k] != 0) continue;
-      ++damage.missing;
-      damage.missing_minor = add_saturating(damage.missing_minor, ch.mock->order_amount_minor(k));
+      if (ch.oms_order[k] == 0) damage.order_missing(ch.mock->order_amount_minor(k));
     }
     stale_lines += ch.outcome->price_mismatches;
     stale_minor = add_saturating(stale_minor, ch.outcome->price_mismatch_minor);
     returns_open += ch.outcome->returns_requested - ch.outcome->returns_synced;
   }
   DamageSeries& d = result.damage;
-  d.orders_missing.push_back(damage.missing);
-  d.orders_missing_minor.push_back(damage.missing_minor);
-  d.extra_oms_orders.push_back(damage.extra_open);
-  d.extra_oms_orders_minor.push_back(damage.extra_open_minor);
-  d.oversold.push_back(damage.oversold);
-  d.oversold_minor.push_back(damage.oversold_minor);
+  d.orders_missing.push_back(damage.missing());
+  d.orders_missing_minor.push_back(damage.missing_minor());
+  d.extra_oms_orders.push_back(damage.extra_open());
+  d.extra_oms_orders_minor.push_back(damage.extra_open_minor());
+  d.oversold.push_back(damage.oversold());
+  d.oversold_minor.push_back(damage.oversold_minor());
   d.stale_price_lines.push_back(stale_lines);
   d.stale_price_minor.push_back(stale_minor);
   d.unmapped_states.push_back(result.unmapped_states);

@@ -22,10 +22,10 @@ class SyncFlow : public Flow {
       : Flow(world, spec),
         channel_(channel),
         price_(price),
-        changed_since_us_(world.erp->sku_count(), -1),
-        sent_since_us_(world.erp->sku_count(), -1),
-        queued_(world.erp->sku_count(), 0),
-        waiting_flag_(world.erp->sku_count(), 0) {}
+        changed_since_us_(registry_.erp_mock().sku_count(), -1),
+        sent_since_us_(registry_.erp_mock().sku_count(), -1),
+        queued_(registry_.erp_mock().sku_count(), 0),
+        waiting_flag_(registry_.erp_mock().sku_count(), 0) {}
 
   void notice(SkuId sku, SimTime now) {
     // The delay counts from the ERP's change, also when a stale feed holds the change back.
@@ -89,12 +89,12 @@ class SyncFlow : public Flow {
     return JobEntity{"sku", b.skus.empty() ? 0 : b.skus.front()};
   }
 
-  Port& target(const Job&) override { return *world_.channels[channel_].port; }
+  Port& target(const Job&) override { return *registry_.channel(channel_).port; }
 
   void prepare(Job& job, SimTime) override {
     job.op = kSent;
     Batch& b = batches_[job.subject];
-    const ChannelState& ch = world_.channels[channel_];
+    const ChannelState& ch = registry_.channel(channel_);
     b.values.clear();
     b.versions.clear();
     for (SkuId sku : b.skus) {
@@ -104,12 +104,12 @@ class SyncFlow : public Flow {
         changed_since_us_[sku] = -1;
       }
       if (price_) {
-        b.values.push_back(world_.erp->price_minor(sku));
+        b.values.push_back(registry_.erp_mock().price_minor(sku));
         continue;
       }
       // A paused channel lists nothing; a runbook may have raised the buffer.
       const int64_t buffer = ch.paused ? std::numeric_limits<int64_t>::max() / 2 : ch.safety_buffer;
-      const int64_t on_hand = world_.erp->stock(sku).on_hand;
+      const int64_t on_hand = registry_.erp_mock().stock(sku).on_hand;
       b.values.push_back(on_hand > buffer ? on_hand - buffer : 0);
       // Compare-and-set: the version read with the quantity; a sale on the channel before the
       // write lands makes it a conflict instead of re-listing sold units.
@@ -118,7 +118,7 @@ class SyncFlow : public Flow {
   }
 
   Outcome execute(const Job& job, SimTime now) override {
-    ChannelState& ch = world_.channels[channel_];
+    ChannelState& ch = registry_.channel(channel_);
     const Batch& b = batches_[job.subject];
     Outcome batch_outcome;
     for (size_t i = 0; i < b.skus.size(); ++i) {
@@ -235,12 +235,12 @@ class SyncFlow : public Flow {
 }  // namespace
 
 std::unique_ptr<Flow> make_stock_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
-  SD_CHECK(channel < world.channels.size(), "stock sync writes to a known channel");
+  SD_CHECK(channel < world.registry().channel_count(), "stock sync writes to a known channel");
   return std::make_unique<SyncFlow>(world, spec, channel, false);
 }
 
 std::unique_ptr<Flow> make_price_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
-  SD_CHECK(channel < world.channels.size(), "price sync writes to a known channel");
+  SD_CHECK(channel < world.registry().channel_count(), "price sync writes to a known channel");
   return std::make_unique<SyncFlow>(world, spec, channel, true);
 }
 
