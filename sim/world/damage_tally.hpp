@@ -19,47 +19,45 @@ namespace syncdrill::world {
 class DamageTally {
  public:
   // An order passed kMissingGrace with no OMS order.
-  void order_missing(int64_t amount_minor) {
-    ++missing_;
-    missing_minor_ = add_saturating(missing_minor_, amount_minor);
-  }
+  void order_missing(int64_t amount_minor) { missing_.add(amount_minor); }
   // An order counted missing reached the OMS after all.
   void order_found(int64_t amount_minor) {
-    SD_CHECK(missing_ > 0, "an order found was counted missing");
-    --missing_;
-    missing_minor_ = sub_saturating(missing_minor_, amount_minor);
+    missing_.take_back(amount_minor, "an order found was counted missing");
   }
   // The OMS created a duplicate of an order, not cancelled.
-  void extra_opened(int64_t amount_minor) {
-    ++extra_open_;
-    extra_open_minor_ = add_saturating(extra_open_minor_, amount_minor);
-  }
+  void extra_opened(int64_t amount_minor) { extra_open_.add(amount_minor); }
   // Reconciliation cancelled a duplicate counted open.
   void extra_cancelled(int64_t amount_minor) {
-    SD_CHECK(extra_open_ > 0, "a cancelled duplicate was counted open");
-    --extra_open_;
-    extra_open_minor_ = sub_saturating(extra_open_minor_, amount_minor);
+    extra_open_.take_back(amount_minor, "a cancelled duplicate was counted open");
   }
   // The OMS cancelled an order for lack of stock.
-  void order_oversold(int64_t amount_minor) {
-    ++oversold_;
-    oversold_minor_ = add_saturating(oversold_minor_, amount_minor);
-  }
+  void order_oversold(int64_t amount_minor) { oversold_.add(amount_minor); }
 
-  uint64_t missing() const { return missing_; }  // orders past kMissingGrace, no OMS order
-  int64_t missing_minor() const { return missing_minor_; }
-  uint64_t extra_open() const { return extra_open_; }  // duplicate OMS orders not cancelled
-  int64_t extra_open_minor() const { return extra_open_minor_; }
-  uint64_t oversold() const { return oversold_; }
-  int64_t oversold_minor() const { return oversold_minor_; }
+  uint64_t missing() const { return missing_.count; }  // orders past kMissingGrace, no OMS order
+  int64_t missing_minor() const { return missing_.minor; }
+  uint64_t extra_open() const { return extra_open_.count; }  // duplicate OMS orders not cancelled
+  int64_t extra_open_minor() const { return extra_open_.minor; }
+  uint64_t oversold() const { return oversold_.count; }
+  int64_t oversold_minor() const { return oversold_.minor; }
 
  private:
-  uint64_t missing_ = 0;
-  int64_t missing_minor_ = 0;
-  uint64_t extra_open_ = 0;
-  int64_t extra_open_minor_ = 0;
-  uint64_t oversold_ = 0;
-  int64_t oversold_minor_ = 0;
+  // A count of orders and their value.
+  struct Orders {
+    uint64_t count = 0;
+    int64_t minor = 0;
+    void add(int64_t amount_minor) {
+      ++count;
+      minor = add_saturating(minor, amount_minor);
+    }
+    void take_back(int64_t amount_minor, const char* why) {
+      SD_CHECK(count > 0, why);
+      --count;
+      minor = sub_saturating(minor, amount_minor);
+    }
+  };
+  Orders missing_;
+  Orders extra_open_;
+  Orders oversold_;
 };
 
 }  // namespace syncdrill::world
