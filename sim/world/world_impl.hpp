@@ -7,6 +7,7 @@
 //                                   reconciliation (one file each)
 //   DamageTally (damage_tally.hpp)  the running damage figures behind WorldResult::damage
 //   OnCall (on_call.hpp)            the response's incident state (world_response.cpp)
+//   MonitorSet (monitors/monitor_set.hpp)  the monitors and their previous tick
 //   FarTimers (world_timers.hpp)    events minutes to hours ahead
 // What stays here is what the world's own methods share: traffic, monitors, the faults acting
 // at their edges, telemetry.
@@ -16,7 +17,7 @@
 //   built once, in the constructor.
 // - faults is the world's own copy of scenario.faults (same order, same ids); only a runbook's
 //   rollback changes it (a window ended early). fault_edge_fns_ has one entry per fault.
-// - Per connector, sample_prev_ and monitor_prev_ hold its counters at the last sample and tick.
+// - Per connector, sample_prev_ holds its counters at the last series sample.
 #pragma once
 
 #include <array>
@@ -34,7 +35,7 @@
 #include "sim/world/channel_state.hpp"
 #include "sim/world/damage_tally.hpp"
 #include "sim/world/flow.hpp"
-#include "sim/world/monitors/monitor_eval.hpp"
+#include "sim/world/monitors/monitor_set.hpp"
 #include "sim/world/on_call.hpp"
 #include "sim/world/order_flags.hpp"
 #include "sim/world/registry.hpp"
@@ -66,14 +67,6 @@ struct TrafficState {
   // A peak_traffic fault's extra customers: arrivals outside its on phases are skipped.
   const FaultSpec* peak = nullptr;
   uint64_t* peak_hits = nullptr;
-};
-
-// One monitor and what it watches.
-struct MonitorState {
-  const MonitorSpec* spec = nullptr;
-  MonitorEvaluator eval;
-  std::vector<uint32_t> connectors;  // indices in World::connectors_
-  std::vector<uint32_t> channels;    // indices in World::channels
 };
 
 // A fault acting on one connector through its on/off edges (consumer_stall, retry_storm).
@@ -212,9 +205,8 @@ class World : private Registry {
   void record_freshness(ChannelState& ch, SyncDelay kind, int64_t delay_us) {
     SD_CHECK(delay_us >= 0, "a sync delay ends after it starts");
     ch.sample_delay_us[kind].record(delay_us);
-    if (monitoring) ch.window_delay_us[kind].record(delay_us);
+    if (monitoring_.active()) ch.window_delay_us[kind].record(delay_us);
   }
-  bool monitoring = false;  // the scenario has monitors
   void request_return(uint32_t channel, uint64_t order);
   // The OMS takes the order's returned units back and the ERP restocks them; the first success
   // marks the return synced (the returns flow and reconciliation's repair both call it).
@@ -271,13 +263,11 @@ class World : private Registry {
   std::vector<std::unique_ptr<Connector>> connectors_;
   std::vector<std::unique_ptr<TrafficState>> traffic_;
   friend class TelemetryTap;
-  std::vector<MonitorState> monitors_;
+  MonitorSet monitoring_;
   std::vector<std::vector<std::function<void()>>> fault_edge_fns_;  // per fault
   OnCall on_call_;
   std::optional<RandomStream> ack_rng_;
   std::vector<ConnectorStats> sample_prev_;      // each connector's counters at the last sample
-  std::vector<ConnectorStats> monitor_prev_;     // each connector's counters at the previous tick
-  size_t reconciliation_seen_ = 0;               // runs already shown to monitors
   std::deque<ConnectorFault> connector_faults_;  // stable addresses: edge events point here
 };
 
