@@ -85,7 +85,7 @@ class SyncFlow : public Flow {
   }
 
   JobEntity entity(const Job& job) const override {
-    const Batch& b = batches_[job.subject];
+    const Batch& b = batch_of(job);
     return JobEntity{"sku", b.skus.empty() ? 0 : b.skus.front()};
   }
 
@@ -93,7 +93,7 @@ class SyncFlow : public Flow {
 
   void prepare(Job& job, SimTime) override {
     job.op = kSent;
-    Batch& b = batches_[job.subject];
+    Batch& b = batch_of(job);
     const ChannelState& ch = registry_.channel(channel_);
     b.values.clear();
     b.versions.clear();
@@ -119,7 +119,7 @@ class SyncFlow : public Flow {
 
   Outcome execute(const Job& job, SimTime now) override {
     ChannelState& ch = registry_.channel(channel_);
-    const Batch& b = batches_[job.subject];
+    const Batch& b = batch_of(job);
     Outcome batch_outcome;
     for (size_t i = 0; i < b.skus.size(); ++i) {
       const SkuId sku = b.skus[i];
@@ -149,7 +149,7 @@ class SyncFlow : public Flow {
   }
 
   void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime) override {
-    Batch& b = batches_[job.subject];
+    Batch& b = batch_of(job);
     for (SkuId sku : b.skus) {
       // A call never sent (refused by a full queue, or every attempt failed fast by an open
       // breaker) still marks its SKUs as waiting: they wait no more.
@@ -177,6 +177,17 @@ class SyncFlow : public Flow {
     std::vector<int64_t> values;
     std::vector<uint32_t> versions;
   };
+
+  // The batch a job carries (its subject). A server may finish an attempt after its job ended
+  // (the client timed out), so the batch may be empty or reused by then.
+  Batch& batch_of(const Job& job) {
+    SD_CHECK(job.subject < batches_.size(), "a sync job carries one of its flow's batches");
+    return batches_[job.subject];
+  }
+  const Batch& batch_of(const Job& job) const {
+    SD_CHECK(job.subject < batches_.size(), "a sync job carries one of its flow's batches");
+    return batches_[job.subject];
+  }
 
   uint32_t new_batch() {
     if (!free_.empty()) {
