@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/engine/check.hpp"
 #include "sim/scenario/values.hpp"
 #include "sim/score/causes.hpp"
 #include "sim/score/recovery.hpp"
@@ -74,8 +75,12 @@ void attribute(const Scenario& s, const WorldResult& r, Score& score) {
     }
     score.monitors.push_back(std::move(out));
   }
+  SD_CHECK(score.incidents.size() == s.faults.size(), "one incident per fault, in fault order");
   for (FaultIncident& incident : score.incidents) {
-    if (incident.detected) incident.mttd = *incident.detected - incident.onset;
+    if (incident.detected) {
+      SD_CHECK(*incident.detected >= incident.onset, "a fault is detected after its onset");
+      incident.mttd = *incident.detected - incident.onset;
+    }
     // First detector first: order the monitors by their first attributed firing.
     std::stable_sort(incident.detected_by.begin(), incident.detected_by.end(),
                      [&](const std::string& a, const std::string& b) {

@@ -1,9 +1,11 @@
 #include "sim/score/recovery.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
+#include "sim/engine/check.hpp"
 #include "sim/engine/saturating.hpp"
 #include "sim/scenario/values.hpp"
 #include "sim/score/tier_checks.hpp"
@@ -32,8 +34,8 @@ struct Watch {
   uint32_t queue_max = 0;
   uint32_t dead_letters_max = 0;
   double error_max = 0;
-  std::vector<size_t> channels;  // channel indices whose freshness to check
-  int freshness = -1;
+  std::vector<size_t> channels;        // channel indices whose freshness to check
+  std::optional<SyncDelay> freshness;  // the flow's sync delay, when its tier sets a target
   int64_t freshness_max_ms = 0;
 };
 
@@ -63,8 +65,8 @@ std::vector<Watch> watches_of(const Scenario& s, const WorldResult& r, size_t f,
     const SlaTierSpec* tier = tier_of(s, spec->flow);
     w.error_max = tier != nullptr && tier->error_rate_max ? *tier->error_rate_max
                                                           : ratio(failed, ok) + kErrorSlack;
-    if (tier != nullptr && tier->freshness_p95 && delay_slot(spec->flow) >= 0) {
-      w.freshness = delay_slot(spec->flow);
+    if (tier != nullptr && tier->freshness_p95 && sync_delay_of(spec->flow)) {
+      w.freshness = sync_delay_of(spec->flow);
       w.freshness_max_ms = tier->freshness_p95->us / 1000;
       for (size_t ch = 0; ch < r.channels.size(); ++ch) {
         const std::string& channel = r.channels[ch].channel;
@@ -102,9 +104,9 @@ std::string unhealthy_because(const Watch& w, const WorldResult& r, size_t k) {
           c.name, e * 100, w.error_max * 100);
     }
   }
-  if (w.freshness >= 0 && k >= 1) {
+  if (w.freshness && k >= 1) {
     for (size_t ch : w.channels) {
-      const auto& series = r.channels[ch].delay_p95_ms_series[static_cast<size_t>(w.freshness)];
+      const auto& series = r.channels[ch].delay_p95_ms_series[*w.freshness];
       if (k - 1 < series.size() && series[k - 1] > w.freshness_max_ms) {
         return fmt::format("the sync delay p95 on {} was still {} ms, over the {} ms target",
                            r.channels[ch].channel, series[k - 1], w.freshness_max_ms);
@@ -158,9 +160,17 @@ struct DamageWatch {
   size_t window = 1;      // samples a repair must hold for (response.stable_for)
   std::string_view what;  // "orders missing from the OMS", ...
 
-  uint64_t at(size_t k) const { return k < series->size() ? (*series)[k] : series->back(); }
+  uint64_t at(size_t k) const {
+    SD_CHECK(!series->empty(), "a damage watch over an empty series");
+    return k < series->size() ? (*series)[k] : series->back();
+  }
   // The rise over the `window` samples starting at k (from sample k - 1 to k + window - 1).
-  uint64_t rise_from(size_t k) const { return at(k + window - 1) - (k == 0 ? 0 : at(k - 1)); }
+  uint64_t rise_from(size_t k) const {
+    SD_CHECK(window >= 1, "a damage window holds at least one sample");
+    const uint64_t before = k == 0 ? 0 : at(k - 1);
+    SD_CHECK(!running_total || at(k + window - 1) >= before, "a running total went down");
+    return at(k + window - 1) - before;
+  }
   // Whether the `window` samples starting at k are no worse than before the onset.
   bool ok_from(size_t k) const {
     if (running_total) return rise_from(k) <= baseline;
@@ -256,6 +266,12 @@ FaultDamage damage_between(const WorldResult& r, const Answerable& a, size_t ons
   const size_t last = d.orders_missing.size() - 1;
   until = std::min(until, last);
   onset_k = std::min(onset_k, last);
+  for (const size_t n : {d.extra_oms_orders.size(), d.oversold.size(), d.oversold_minor.size(),
+                         d.stale_price_lines.size(), d.stale_price_minor.size(),
+                         d.unmapped_states.size(), d.returns_out_of_sync.size(), d.unmatched.size(),
+                         d.orders_missing_minor.size(), d.extra_oms_orders_minor.size()}) {
+    SD_CHECK(n == last + 1, "every damage series has one value per sample");
+  }
   if (a.orders) {
     out.orders_missing = peak_rise(d.orders_missing, onset_k, until);
     out.extra_oms_orders = peak_rise(d.extra_oms_orders, onset_k, until);
@@ -290,6 +306,7 @@ FaultDamage damage_between(const WorldResult& r, const Answerable& a, size_t ons
 // Restored, repaired, the damage, and why it did not recover; for fault f.
 void score_recovery(const Scenario& s, const WorldResult& r, size_t f, FaultIncident& incident) {
   const int64_t step_us = r.sample_interval.us;
+  SD_CHECK(step_us > 0, "the world samples at a positive interval");
   const auto onset_k = static_cast<size_t>(incident.onset.us / step_us);
   const size_t samples = sample_count(r);
   const size_t stable = stable_samples(s, step_us);
@@ -318,7 +335,10 @@ void score_recovery(const Scenario& s, const WorldResult& r, size_t f, FaultInci
   if (restored_k) incident.restored = time_of(*restored_k);
   if (repaired_k) incident.repaired = time_of(*repaired_k);
   incident.recovered = incident.repaired;
-  if (incident.recovered) incident.mttr = *incident.recovered - incident.onset;
+  if (incident.recovered) {
+    SD_CHECK(*incident.recovered >= incident.onset, "recovery comes after the onset");
+    incident.mttr = *incident.recovered - incident.onset;
+  }
   incident.damage = damage_between(r, classes, onset_k,
                                    repaired_k ? *repaired_k : (samples == 0 ? 0 : samples - 1));
   if (incident.recovered || samples == 0) return;
@@ -413,6 +433,8 @@ void score_response(const Scenario& s, const WorldResult& r, Score& score) {
     score_recovery(s, r, f, incident);
     fill_response(r, incident);
     for (ActionRecord& a : incident.actions) {
+      SD_CHECK(a.action >= 0 && static_cast<size_t>(a.action) < s.response.runbook.size(),
+               "a response action names a runbook entry");
       const ActionSpec& spec = s.response.runbook[static_cast<size_t>(a.action)];
       a.kind = spec.kind;
       a.target = spec.target;

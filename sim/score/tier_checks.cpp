@@ -64,7 +64,9 @@ TierCheck no_data(TierCheck c, std::string why) {
 
 // The first series sample of the channel over the target, as "from 3h12m", or empty.
 std::string first_over(const ChannelOutcome& c, FlowKind flow, double limit_s, Duration step) {
-  const std::vector<int64_t>& series = c.delay_p95_ms_series[static_cast<size_t>(delay_slot(flow))];
+  const std::optional<SyncDelay> delay = sync_delay_of(flow);
+  SD_CHECK(delay.has_value(), "a freshness check of a flow without a sync delay");
+  const std::vector<int64_t>& series = c.delay_p95_ms_series[*delay];
   for (size_t k = 0; k < series.size(); ++k) {
     if (series[k] >= 0 && static_cast<double>(series[k]) / 1e3 > limit_s) {
       // Sample k covers the interval ending at (k + 1) x step.
@@ -495,7 +497,7 @@ TierVerdict judge_tier(const Scenario& s, const WorldResult& r, const Score& sco
   TierVerdict v;
   v.tier = tier.name;
   for (FlowKind flow : tier.flows) {
-    if (tier.freshness_p95 && delay_slot(flow) >= 0) {
+    if (tier.freshness_p95 && sync_delay_of(flow)) {
       v.checks.push_back(freshness(s, r, flow, *tier.freshness_p95));
     }
     if (tier.error_rate_max) v.checks.push_back(error_rate(s, r, flow, *tier.error_rate_max));

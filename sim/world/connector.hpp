@@ -21,8 +21,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
+#include "sim/engine/check.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/observe/histogram.hpp"
@@ -36,16 +39,39 @@
 
 namespace syncdrill {
 
+// What a job carries beyond its subject, one type per flow operation that needs more. Most
+// jobs need nothing (std::monostate). The connector only copies it.
+//
+// Fulfillment's channel status update of a shipment: when the parcel left the warehouse, where
+// the status sync delay starts.
+struct ShippedPayload {
+  SimTime left;
+};
+// Reconciliation's repair of a duplicate: the extra OMS order to cancel (the job's subject is
+// the channel order it duplicates).
+struct DuplicatePayload {
+  uint64_t oms_order = 0;
+};
+using JobPayload = std::variant<std::monostate, ShippedPayload, DuplicatePayload>;
+
 // One unit of work. The meaning of the fields is the flow's; the connector only copies it.
 struct Job {
   uint64_t subject = 0;  // what the job is about: an order, a SKU, an event
-  int64_t value = 0;     // a value read when the attempt is sent (a quantity, a price)
-  uint32_t extra = 0;
+  JobPayload payload;    // the operation's own data, typed
   uint16_t channel = 0;  // the channel the job concerns
   uint8_t op = 0;        // the flow's operation code
   uint8_t step = 0;      // for jobs of several calls: the call in progress
   SimTime created;       // when the job was offered to the connector
 };
+static_assert(std::is_trivially_copyable_v<Job>, "jobs are copied through queues and rings");
+
+// The job's payload of type P. REQUIRES: the job was made with one (its flow's op says so).
+template <typename P>
+const P& payload_of(const Job& job) {
+  const P* p = std::get_if<P>(&job.payload);
+  SD_CHECK(p != nullptr, "a job lacks the payload its operation needs");
+  return *p;
+}
 
 enum class JobEnd : uint8_t { succeeded, dead_lettered, dropped_queue_full };
 

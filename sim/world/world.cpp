@@ -246,6 +246,7 @@ void World::schedule_sampling() {
 }
 
 void World::sample_series() {
+  SD_CHECK(result.connectors.size() == connectors_.size(), "one outcome per connector");
   sample_prev_.resize(connectors_.size());
   for (size_t i = 0; i < connectors_.size(); ++i) {
     ConnectorOutcome& out = result.connectors[i];
@@ -269,9 +270,9 @@ void World::sample_series() {
   // Channel delays from the first interval on (the sample at time 0 has nothing before it).
   if (engine.now() == SimTime{}) return;
   for (ChannelState& ch : channels) {
-    for (size_t k = 0; k < ch.sample_delay_us.size(); ++k) {
-      LatencyHistogram& h = ch.sample_delay_us[k];
-      ch.outcome->delay_p95_ms_series[k].push_back(h.empty() ? -1 : h.quantile(0.95) / 1000);
+    for (const SyncDelay d : kSyncDelays) {
+      LatencyHistogram& h = ch.sample_delay_us[d];
+      ch.outcome->delay_p95_ms_series[d].push_back(h.empty() ? -1 : h.quantile(0.95) / 1000);
       h.reset();
     }
   }
@@ -285,21 +286,19 @@ void World::sample_damage() {
   for (ChannelState& ch : channels) {
     for (uint64_t& k = ch.missing_cursor; k < ch.flags.size() && ch.placed_at_us[k] <= until_us;
          ++k) {
-      if (ch.oms_order[k] != 0) continue;
-      ++damage.missing;
-      damage.missing_minor = add_saturating(damage.missing_minor, ch.mock->order_amount_minor(k));
+      if (ch.oms_order[k] == 0) damage.order_missing(ch.mock->order_amount_minor(k));
     }
     stale_lines += ch.outcome->price_mismatches;
     stale_minor = add_saturating(stale_minor, ch.outcome->price_mismatch_minor);
     returns_open += ch.outcome->returns_requested - ch.outcome->returns_synced;
   }
   DamageSeries& d = result.damage;
-  d.orders_missing.push_back(damage.missing);
-  d.orders_missing_minor.push_back(damage.missing_minor);
-  d.extra_oms_orders.push_back(damage.extra_open);
-  d.extra_oms_orders_minor.push_back(damage.extra_open_minor);
-  d.oversold.push_back(damage.oversold);
-  d.oversold_minor.push_back(damage.oversold_minor);
+  d.orders_missing.push_back(damage.missing());
+  d.orders_missing_minor.push_back(damage.missing_minor());
+  d.extra_oms_orders.push_back(damage.extra_open());
+  d.extra_oms_orders_minor.push_back(damage.extra_open_minor());
+  d.oversold.push_back(damage.oversold());
+  d.oversold_minor.push_back(damage.oversold_minor());
   d.stale_price_lines.push_back(stale_lines);
   d.stale_price_minor.push_back(stale_minor);
   d.unmapped_states.push_back(result.unmapped_states);
@@ -349,6 +348,9 @@ void World::collect() {
         ++out.in_flight;
       }
     }
+    SD_CHECK(out.in_oms_once + out.duplicated + out.lost + out.oversold + out.in_flight ==
+                 out.orders_placed,
+             "every channel order ends in exactly one class");
   }
   for (size_t i = 0; i < connectors_.size(); ++i) {
     ConnectorOutcome& out = result.connectors[i];

@@ -42,6 +42,7 @@
 #include "sim/world/endpoint.hpp"
 #include "sim/world/monitors/monitor_eval.hpp"
 #include "sim/world/port.hpp"
+#include "sim/world/sync_delay.hpp"
 #include "sim/world/telemetry.hpp"
 
 namespace syncdrill {
@@ -74,9 +75,8 @@ struct ChannelOutcome {
   uint64_t webhook_deliveries_duplicated = 0;
   uint64_t webhook_deliveries_delayed = 0;
   // Sampled every WorldResult::sample_interval from the first interval on: the p95 of the sync
-  // delays delivered in the interval, milliseconds, -1 when none was (order ingest, stock,
-  // price and status sync, in that order).
-  std::array<std::vector<int64_t>, 4> delay_p95_ms_series;
+  // delays delivered in the interval, milliseconds, -1 when none was; one series per sync delay.
+  SyncDelays<std::vector<int64_t>> delay_p95_ms_series;
   uint64_t orders_polled = 0;             // orders the backup poll ingested
   LatencyHistogram ingest_delay_us;       // order placed -> created in the OMS
   LatencyHistogram stock_sync_delay_us;   // ERP stock change -> channel listing updated
@@ -84,37 +84,21 @@ struct ChannelOutcome {
   LatencyHistogram status_sync_delay_us;  // WMS shipped -> channel status updated
 };
 
-// The slot of a flow's sync delay in ChannelOutcome::delay_p95_ms_series (order ingest 0, stock
-// sync 1, price sync 2, fulfillment's status sync 3); -1 for flows without one.
-inline int delay_slot(FlowKind flow) {
-  switch (flow) {
-    case FlowKind::order_ingest:
-      return 0;
-    case FlowKind::stock_sync:
-      return 1;
-    case FlowKind::price_sync:
-      return 2;
-    case FlowKind::fulfillment:
-      return 3;
-    default:
-      return -1;
-  }
-}
-
 // A channel's sync delays of a flow over the run; null for flows without one.
 inline const LatencyHistogram* sync_delays(const ChannelOutcome& c, FlowKind flow) {
-  switch (delay_slot(flow)) {
-    case 0:
+  const std::optional<SyncDelay> d = sync_delay_of(flow);
+  if (!d) return nullptr;
+  switch (*d) {
+    case SyncDelay::ingest:
       return &c.ingest_delay_us;
-    case 1:
+    case SyncDelay::stock:
       return &c.stock_sync_delay_us;
-    case 2:
+    case SyncDelay::price:
       return &c.price_sync_delay_us;
-    case 3:
+    case SyncDelay::status:
       return &c.status_sync_delay_us;
-    default:
-      return nullptr;
   }
+  return nullptr;
 }
 
 struct ConnectorOutcome {

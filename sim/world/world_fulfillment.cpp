@@ -37,11 +37,12 @@ class FulfillmentFlow final : public Flow {
   Port& target(const Job& job) override {
     switch (job.op) {
       case kRelease:
-        return *world_.wms_port;
+        return registry_.system_port(SystemKind::wms);
       case kShipped:
-        return job.step == 0 ? *world_.oms_port : *world_.channels[job.channel].port;
+        return job.step == 0 ? registry_.system_port(SystemKind::oms)
+                             : *registry_.channel(job.channel).port;
       default:
-        return *world_.channels[job.channel].port;
+        return *registry_.channel(job.channel).port;
     }
   }
 
@@ -52,7 +53,7 @@ class FulfillmentFlow final : public Flow {
       case kShipped:
         return job.step == 0 ? oms_shipped(job, now) : channel_shipped(job, now);
       default: {
-        ChannelState& ch = world_.channels[job.channel];
+        ChannelState& ch = registry_.channel(job.channel);
         std::optional<std::string> spelled(ch.mock->spelling(OrderStatus::cancelled));
         if (const auto regressed = regression("cancelled", "cancelled", job.channel, now)) {
           spelled = *regressed;
@@ -93,7 +94,7 @@ class FulfillmentFlow final : public Flow {
     Job job;
     job.op = kRelease;
     job.subject = oms_order;
-    job.channel = static_cast<uint16_t>(world_.oms->channel(oms_order));
+    job.channel = static_cast<uint16_t>(registry_.oms_mock().channel(oms_order));
     connector->enqueue(job);
   }
 
@@ -110,9 +111,10 @@ class FulfillmentFlow final : public Flow {
     // A retried release whose first attempt got through must not ship twice.
     if (wms_.shipments_for(job.subject) > 0) return Outcome{};
     const Response moved =
-        world_.oms->transition(job.subject, OmsState::released, *world_.erp, now);
+        registry_.oms_mock().transition(job.subject, OmsState::released, registry_.erp_mock(), now);
     if (!moved.ok()) return moved;
-    const uint64_t shipment = wms_.receive(job.subject, world_.oms->lines(job.subject), now);
+    const uint64_t shipment =
+        wms_.receive(job.subject, registry_.oms_mock().lines(job.subject), now);
     const Duration to_pick = pick_delay().sample_duration(rng_);
     const Duration to_ship = to_pick + ship_delay().sample_duration(rng_);
     world_.far_timers.schedule_after(to_pick, [this, shipment] {
@@ -127,7 +129,7 @@ class FulfillmentFlow final : public Flow {
       next.op = kShipped;
       next.subject = shipment;
       next.channel = channel;
-      next.value = world_.engine.now().us;  // when the parcel left
+      next.payload = ShippedPayload{world_.engine.now()};
       connector->enqueue(next);
     });
     return Outcome{};
@@ -135,8 +137,8 @@ class FulfillmentFlow final : public Flow {
 
   Outcome oms_shipped(const Job& job, SimTime now) {
     const uint64_t order = wms_.oms_order(job.subject);
-    if (world_.oms->state(order) == OmsState::shipped) return Outcome{};  // a retry
-    return world_.oms->transition(order, OmsState::shipped, *world_.erp, now);
+    if (registry_.oms_mock().state(order) == OmsState::shipped) return Outcome{};  // a retry
+    return registry_.oms_mock().transition(order, OmsState::shipped, registry_.erp_mock(), now);
   }
 
   // The WMS's spelling goes through the connector's mapping table to the channel's vocabulary.
@@ -144,7 +146,7 @@ class FulfillmentFlow final : public Flow {
   // channel does not know, is a mapping error: the order stays stuck where it was.
   Outcome channel_shipped(const Job& job, SimTime now) {
     count_update(job.subject);
-    ChannelState& ch = world_.channels[job.channel];
+    ChannelState& ch = registry_.channel(job.channel);
     const std::string_view wms_spelling = wms_.status_spelling(job.subject);
     std::optional<std::string> spelled = map(wms_spelling, ch);
     if (!regressions_.empty()) {
@@ -153,7 +155,7 @@ class FulfillmentFlow final : public Flow {
         spelled = *regressed;
       }
     }
-    const uint64_t channel_order = world_.oms->channel_order(wms_.oms_order(job.subject));
+    const uint64_t channel_order = registry_.oms_mock().channel_order(wms_.oms_order(job.subject));
     if (!spelled) {
       count_unmapped(job.subject);
       return Outcome{ErrorClass::rejected, Duration{}};
@@ -161,8 +163,9 @@ class FulfillmentFlow final : public Flow {
     const ChannelEventResult r = ch.mock->set_status(channel_order, *spelled, now);
     if (r.error == ErrorClass::rejected) count_unmapped(job.subject);
     if (r.error == ErrorClass::none) {
-      ch.outcome->status_sync_delay_us.record(now.us - job.value);
-      world_.record_freshness(ch, kFreshStatus, now.us - job.value);
+      const int64_t delay_us = (now - payload_of<ShippedPayload>(job).left).us;
+      ch.outcome->status_sync_delay_us.record(delay_us);
+      world_.record_freshness(ch, SyncDelay::status, delay_us);
     }
     return Outcome{r.error, Duration{}};
   }
@@ -247,6 +250,9 @@ class FulfillmentFlow final : public Flow {
 }  // namespace
 
 std::unique_ptr<Flow> make_fulfillment_flow(World& world, const ConnectorSpec& spec) {
+  SD_CHECK(
+      world.registry().has_system(SystemKind::oms) && world.registry().has_system(SystemKind::wms),
+      "fulfillment runs between an OMS and a WMS");
   return std::make_unique<FulfillmentFlow>(world, spec);
 }
 

@@ -11,18 +11,11 @@ namespace syncdrill::world {
 
 namespace {
 
-FreshnessKind freshness_of(const MonitorSpec& m) {
-  if (!m.flow) return kFreshStock;  // the playbook's headline freshness: stock sync
-  switch (*m.flow) {
-    case FlowKind::order_ingest:
-      return kFreshIngest;
-    case FlowKind::price_sync:
-      return kFreshPrice;
-    case FlowKind::fulfillment:
-      return kFreshStatus;
-    default:
-      return kFreshStock;
-  }
+// The playbook's headline freshness, for a monitor naming no flow: stock sync. A flow without
+// a sync delay reads stock sync's too.
+SyncDelay freshness_of(const MonitorSpec& m) {
+  if (!m.flow) return SyncDelay::stock;
+  return sync_delay_of(*m.flow).value_or(SyncDelay::stock);
 }
 
 }  // namespace
@@ -30,7 +23,6 @@ FreshnessKind freshness_of(const MonitorSpec& m) {
 void World::build_monitors() {
   result.evaluation_interval = scenario.evaluation_interval;
   if (scenario.monitors.empty()) return;
-  monitoring = true;
   for (const MonitorSpec& spec : scenario.monitors) {
     MonitorState m{&spec, MonitorEvaluator(spec, scenario.evaluation_interval), {}, {}};
     // The connectors follow the call graph (sim/world/fault_reach.hpp); the channels are those
@@ -59,9 +51,9 @@ void World::build_monitors() {
     for (uint32_t i : m.connectors)
       run.connectors.push_back(connectors_[i]->spec().name);
     result.monitors.push_back(std::move(run));
-    monitors_.push_back(std::move(m));
+    monitoring_.add(std::move(m), connectors_.size(), channels.size());
   }
-  monitor_prev_.resize(connectors_.size());
+  monitoring_.connector_prev.resize(connectors_.size());
   const Duration every = scenario.evaluation_interval;
   repeat(SimTime{} + every, every, [this] { evaluate_monitors(); });
 }
@@ -73,7 +65,7 @@ SignalTick World::measure(MonitorState& m) {
     // An SLO counts jobs: an order ingested (good) or given up on (bad), retries inside.
     for (uint32_t i : m.connectors) {
       const ConnectorStats& now = connectors_[i]->stats();
-      const ConnectorStats& before = monitor_prev_[i];
+      const ConnectorStats& before = monitoring_.connector_prev[i];
       t.good += now.jobs_succeeded - before.jobs_succeeded;
       t.bad += (now.jobs_dead_lettered - before.jobs_dead_lettered) +
                (now.jobs_dropped_queue_full - before.jobs_dropped_queue_full);
@@ -84,7 +76,7 @@ SignalTick World::measure(MonitorState& m) {
     case Signal::error_rate:
       for (uint32_t i : m.connectors) {
         const ConnectorStats& now = connectors_[i]->stats();
-        const ConnectorStats& before = monitor_prev_[i];
+        const ConnectorStats& before = monitoring_.connector_prev[i];
         t.good += now.attempts_ok - before.attempts_ok;
         t.bad += now.attempts_failed() - before.attempts_failed();
       }
@@ -113,10 +105,11 @@ SignalTick World::measure(MonitorState& m) {
       break;
     case Signal::throughput:
       for (uint32_t i : m.connectors)
-        t.events += connectors_[i]->stats().jobs_succeeded - monitor_prev_[i].jobs_succeeded;
+        t.events +=
+            connectors_[i]->stats().jobs_succeeded - monitoring_.connector_prev[i].jobs_succeeded;
       break;
     case Signal::reconciliation_delta:
-      if (result.reconciliation.size() > reconciliation_seen_) {
+      if (result.reconciliation.size() > monitoring_.reconciliation_seen) {
         const ReconciliationRun& run = result.reconciliation.back();
         t.events = 1;
         t.gauge = static_cast<double>(run.unmatched());
@@ -149,8 +142,8 @@ void World::evaluate_monitors() {
   const SimTime now = engine.now();
   bool any_firing = false;
   std::vector<size_t> started;
-  for (size_t k = 0; k < monitors_.size(); ++k) {
-    MonitorState& m = monitors_[k];
+  for (size_t k = 0; k < monitoring_.monitors.size(); ++k) {
+    MonitorState& m = monitoring_.monitors[k];
     const bool was_firing = m.eval.firing();
     m.eval.tick(now, measure(m));
     result.monitors[k].values.push_back(m.eval.value());
@@ -163,7 +156,7 @@ void World::evaluate_monitors() {
   if (!any_firing) monitors_quiet();
   // The next interval starts now.
   for (size_t i = 0; i < connectors_.size(); ++i) {
-    monitor_prev_[i] = connectors_[i]->stats();
+    monitoring_.connector_prev[i] = connectors_[i]->stats();
     connectors_[i]->window_latency().reset();
   }
   for (ChannelState& ch : channels) {
@@ -171,12 +164,12 @@ void World::evaluate_monitors() {
       h.reset();
     ch.webhooks_taken_at_tick = ch.webhooks_taken;
   }
-  reconciliation_seen_ = result.reconciliation.size();
+  monitoring_.reconciliation_seen = result.reconciliation.size();
 }
 
 void World::collect_monitors() {
-  for (size_t k = 0; k < monitors_.size(); ++k)
-    result.monitors[k].firings = monitors_[k].eval.firings();
+  for (size_t k = 0; k < monitoring_.monitors.size(); ++k)
+    result.monitors[k].firings = monitoring_.monitors[k].eval.firings();
 }
 
 }  // namespace syncdrill::world

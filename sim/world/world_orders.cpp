@@ -29,19 +29,22 @@ class IngestFlow final : public Flow {
         idempotency_keys_(policy_of(world.scenario, spec).idempotency_keys) {}
 
   Port& target(const Job& job) override {
-    return job.step == 0 ? *world_.oms_port : *world_.erp_port;
+    SD_CHECK(job.step == 0 || registry_.has_system(SystemKind::erp),
+             "revenue is posted only with an ERP");
+    return job.step == 0 ? registry_.system_port(SystemKind::oms)
+                         : registry_.system_port(SystemKind::erp);
   }
 
   Outcome execute(const Job& job, SimTime now) override {
-    ChannelMock& mock = *world_.channels[channel_].mock;
+    ChannelMock& mock = *registry_.channel(channel_).mock;
     const int64_t amount = mock.order_amount_minor(job.subject);
     if (job.step == 1) {
       // With idempotency keys the revenue post carries one too: a second delivery of the same
       // order (a duplicate webhook, a retry after a timeout) finds its entry and adds none.
-      if (idempotency_keys_ && world_.erp->revenue_count(channel_, job.subject) > 0) {
+      if (idempotency_keys_ && registry_.erp_mock().revenue_count(channel_, job.subject) > 0) {
         return Outcome{};
       }
-      world_.erp->post_revenue(channel_, job.subject, amount, now);
+      registry_.erp_mock().post_revenue(channel_, job.subject, amount, now);
       return Outcome{};
     }
     CreateOrder req;
@@ -51,15 +54,15 @@ class IngestFlow final : public Flow {
     req.amount_minor = amount;
     req.has_key = idempotency_keys_;
     req.payload_hash = job.subject * 0x9e3779b97f4a7c15ULL ^ static_cast<uint64_t>(amount);
-    const CreateResult created = world_.oms->create_order(req, *world_.erp, now);
+    const CreateResult created = registry_.oms_mock().create_order(req, registry_.erp_mock(), now);
     if (created.error != ErrorClass::none) return Outcome{created.error, Duration{}};
     world_.on_oms_created(channel_, job.subject, created);
     return Outcome{};
   }
 
   bool advance(Job& job, SimTime) override {
-    const uint8_t flags = world_.channels[channel_].flags[job.subject];
-    if (job.step == 0 && world_.erp_port != nullptr && (flags & kOversold) == 0) {
+    const uint8_t flags = registry_.channel(channel_).flags[job.subject];
+    if (job.step == 0 && registry_.has_system(SystemKind::erp) && (flags & kOversold) == 0) {
       job.step = 1;
       return true;
     }
@@ -68,11 +71,11 @@ class IngestFlow final : public Flow {
 
   // A replayed dead letter holds its order again, as an offered job does.
   void on_replay(const Job& job) override {
-    add_holder(world_.channels[channel_].flags[job.subject]);
+    add_holder(registry_.channel(channel_).flags[job.subject]);
   }
 
   void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime) override {
-    uint8_t& flags = world_.channels[channel_].flags[job.subject];
+    uint8_t& flags = registry_.channel(channel_).flags[job.subject];
     remove_holder(flags);  // every job offered held it, refused ones too (see offer_ingest)
     // A refused delivery is the webhook sender's to retry; a dead letter is given up.
     if (end == JobEnd::dead_lettered) flags |= kIngestFailed;
@@ -91,10 +94,10 @@ class ReturnsFlow final : public Flow {
         channel_(channel),
         idempotency_keys_(policy_of(world.scenario, spec).idempotency_keys) {}
 
-  Port& target(const Job&) override { return *world_.oms_port; }
+  Port& target(const Job&) override { return registry_.system_port(SystemKind::oms); }
 
   Outcome execute(const Job& job, SimTime now) override {
-    const uint8_t flags = world_.channels[channel_].flags[job.subject];
+    const uint8_t flags = registry_.channel(channel_).flags[job.subject];
     // A retry of a return the OMS already took (its first attempt timed out, or reconciliation
     // repaired it meanwhile): with a key the OMS answers as before; without one it takes the
     // units back again (phantom stock), but it is still one return.
@@ -104,11 +107,11 @@ class ReturnsFlow final : public Flow {
 
   // A job holds its return until it ends, so reconciliation leaves the return to it.
   void on_replay(const Job& job) override {
-    world_.channels[channel_].flags[job.subject] |= kReturnHeld;
+    registry_.channel(channel_).flags[job.subject] |= kReturnHeld;
   }
 
   void on_finished(const Job& job, JobEnd, ErrorClass, SimTime) override {
-    world_.channels[channel_].flags[job.subject] &= static_cast<uint8_t>(~kReturnHeld);
+    registry_.channel(channel_).flags[job.subject] &= static_cast<uint8_t>(~kReturnHeld);
   }
 
  private:
@@ -119,10 +122,16 @@ class ReturnsFlow final : public Flow {
 }  // namespace
 
 std::unique_ptr<Flow> make_ingest_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
+  SD_CHECK(
+      channel < world.registry().channel_count() && world.registry().has_system(SystemKind::oms),
+      "ingest reads a known channel into an OMS");
   return std::make_unique<IngestFlow>(world, spec, channel);
 }
 
 std::unique_ptr<Flow> make_returns_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
+  SD_CHECK(
+      channel < world.registry().channel_count() && world.registry().has_system(SystemKind::oms),
+      "returns read a known channel into an OMS");
   return std::make_unique<ReturnsFlow>(world, spec, channel);
 }
 
@@ -155,10 +164,7 @@ void World::serve_customer(TrafficState& t, SimTime now) {
     ++ch.outcome->orders_sold_out;
   } else {
     ++ch.outcome->orders_placed;
-    SD_CHECK(placed.order == ch.flags.size(), "channel order ids are dense");
-    ch.flags.push_back(0);
-    ch.placed_at_us.push_back(now.us);
-    ch.oms_order.push_back(0);
+    ch.add_order(placed.order, now.us);
     for (const OrderLine& line : ch.mock->order_lines(placed.order)) {
       const int64_t truth = erp->price_minor(line.sku);
       if (line.unit_price_minor != truth) {
@@ -211,7 +217,10 @@ const WebhookFault* World::webhook_fault(ChannelState& ch, FaultKind kind, Webho
 
 void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t attempt,
                             uint8_t marks) {
+  SD_CHECK(c < channels.size(), "a webhook from a known channel");
+  SD_CHECK(attempt >= 1, "delivery attempts count from 1");
   ChannelState& ch = channels[c];
+  SD_CHECK(event.order < ch.flags.size(), "a webhook about a placed order");
   const bool is_return = event.topic == WebhookTopic::returns_create;
   Flow* flow = is_return ? ch.returns : ch.ingest;
   if (flow == nullptr || !ch.spec->webhooks.enabled) {  // nobody listens
@@ -305,6 +314,9 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
 }
 
 bool World::offer_ingest(uint32_t c, const Job& job) {
+  SD_CHECK(c < channels.size() && channels[c].ingest != nullptr,
+           "ingest jobs go to a channel with an ingest flow");
+  SD_CHECK(job.subject < channels[c].flags.size(), "an ingest job names a placed order");
   // Held before enqueue(): a job refused at once (a full queue, or a 429 on its last attempt)
   // finishes inside enqueue(), and its on_finished lets go again.
   add_holder(channels[c].flags[job.subject]);
@@ -313,6 +325,7 @@ bool World::offer_ingest(uint32_t c, const Job& job) {
 
 void World::request_return(uint32_t c, uint64_t order) {
   ChannelState& ch = channels[c];
+  SD_CHECK(order < ch.oms_order.size(), "a return of a placed order");
   const uint32_t oms_order = ch.oms_order[order];
   // Only a shipped order can come back; an order never shipped is not returned.
   if (oms_order == 0) return;
@@ -328,12 +341,13 @@ void World::request_return(uint32_t c, uint64_t order) {
       ch.mock->record_return(order, std::span(lines.data(), n), engine.now());
   if (!r.emitted) return;
   ++ch.outcome->returns_requested;
-  ch.returns_made.push_back(ReturnRequest{order, engine.now().us});
+  ch.add_return(order, engine.now().us);
   emit_webhook(c, r.event);
 }
 
 Response World::process_return(uint32_t c, uint64_t order, SimTime now) {
-  ChannelState& ch = channels[c];
+  ChannelState& ch = channel(c);
+  SD_CHECK(order < ch.flags.size(), "a return of a placed order");
   const uint32_t oms_order = ch.oms_order[order];
   if (oms_order == 0) return Response{ErrorClass::not_found, {}};
   const Response r = oms->receive_return(oms_order - 1, ch.mock->order_lines(order), *erp, now);
@@ -347,42 +361,34 @@ Response World::process_return(uint32_t c, uint64_t order, SimTime now) {
 
 void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& created) {
   if (created.replayed) return;
-  ChannelState& ch = channels[c];
+  ChannelState& ch = channel(c);
+  SD_CHECK(order < ch.orders(), "an OMS order for a placed channel order");
   // A duplicate OMS order takes stock and ships like the first: that is what it costs.
   if (fulfillment != nullptr && created.state == OmsState::allocated) {
     fulfillment_released(*fulfillment, created.order);
   }
   if (ch.oms_order[order] != 0) {  // ground truth counts duplicates from the OMS
     extra_copies.push_back(ExtraCopy{c, order, created.order});
-    if (created.state != OmsState::cancelled) {
-      ++damage.extra_open;
-      damage.extra_open_minor =
-          add_saturating(damage.extra_open_minor, ch.mock->order_amount_minor(order));
-    }
+    if (created.state != OmsState::cancelled)
+      damage.extra_opened(ch.mock->order_amount_minor(order));
     return;
   }
   if (order < ch.missing_cursor) {  // counted missing when it passed the grace: found now
-    --damage.missing;
-    damage.missing_minor = sub_saturating(damage.missing_minor, ch.mock->order_amount_minor(order));
+    damage.order_found(ch.mock->order_amount_minor(order));
   }
-  ch.oms_order[order] = static_cast<uint32_t>(created.order + 1);
+  ch.set_oms_order(order, created.order);
   ch.outcome->ingest_delay_us.record(engine.now().us - ch.placed_at_us[order]);
-  record_freshness(ch, kFreshIngest, engine.now().us - ch.placed_at_us[order]);
+  record_freshness(ch, SyncDelay::ingest, engine.now().us - ch.placed_at_us[order]);
   if (created.state == OmsState::cancelled) {
     ch.flags[order] |= kOversold;
     ++ch.oversold_so_far;
-    ++damage.oversold;
-    damage.oversold_minor =
-        add_saturating(damage.oversold_minor, ch.mock->order_amount_minor(order));
+    damage.order_oversold(ch.mock->order_amount_minor(order));
     if (fulfillment != nullptr) fulfillment_cancelled(*fulfillment, c, order);
   }
 }
 
 void World::duplicate_cancelled(uint32_t c, uint64_t order) {
-  SD_CHECK(damage.extra_open > 0, "a cancelled duplicate was counted open");
-  --damage.extra_open;
-  damage.extra_open_minor =
-      sub_saturating(damage.extra_open_minor, channels[c].mock->order_amount_minor(order));
+  damage.extra_cancelled(channel(c).mock->order_amount_minor(order));
 }
 
 }  // namespace syncdrill::world

@@ -37,20 +37,21 @@ class ReconcileFlow final : public Flow {
   Port& target(const Job& job) override {
     const bool oms = (job.op == kRepairMissing && job.step == 0) || job.op == kRepairDuplicate ||
                      job.op == kRepairReturn;
-    return oms ? *world_.oms_port : *world_.erp_port;
+    return oms ? registry_.system_port(SystemKind::oms) : registry_.system_port(SystemKind::erp);
   }
 
   Outcome execute(const Job& job, SimTime now) override {
-    ChannelState& ch = world_.channels[job.channel];
+    ChannelState& ch = registry_.channel(job.channel);
     if (job.op == kRepairReturn) {
       if ((ch.flags[job.subject] & kReturnSynced) != 0) return Outcome{};
       return world_.process_return(job.channel, job.subject, now);
     }
     const int64_t amount = ch.mock->order_amount_minor(job.subject);
     if (job.op == kRepairDuplicate) {
-      const auto extra = static_cast<uint64_t>(job.value);
-      if (world_.oms->state(extra) == OmsState::cancelled) return Outcome{};  // a retry
-      const Response r = world_.oms->transition(extra, OmsState::cancelled, *world_.erp, now);
+      const uint64_t extra = payload_of<DuplicatePayload>(job).oms_order;
+      if (registry_.oms_mock().state(extra) == OmsState::cancelled) return Outcome{};  // a retry
+      const Response r =
+          registry_.oms_mock().transition(extra, OmsState::cancelled, registry_.erp_mock(), now);
       if (r.ok()) {
         ++world_.result.duplicates_cancelled;
         world_.duplicate_cancelled(job.channel, job.subject);
@@ -58,12 +59,12 @@ class ReconcileFlow final : public Flow {
       return r;
     }
     if (job.op == kRepairRevenue || job.step == 1) {
-      while (world_.erp->revenue_count(job.channel, job.subject) > 1) {
-        world_.erp->reverse_revenue(job.channel, job.subject, amount);
+      while (registry_.erp_mock().revenue_count(job.channel, job.subject) > 1) {
+        registry_.erp_mock().reverse_revenue(job.channel, job.subject, amount);
         ++world_.result.revenue_entries_reversed;
       }
-      if (world_.erp->revenue_count(job.channel, job.subject) == 0) {
-        world_.erp->post_revenue(job.channel, job.subject, amount, now);
+      if (registry_.erp_mock().revenue_count(job.channel, job.subject) == 0) {
+        registry_.erp_mock().post_revenue(job.channel, job.subject, amount, now);
       }
       return Outcome{};
     }
@@ -74,14 +75,14 @@ class ReconcileFlow final : public Flow {
     req.amount_minor = amount;
     req.has_key = true;
     req.payload_hash = job.subject * 0x9e3779b97f4a7c15ULL ^ static_cast<uint64_t>(amount);
-    const CreateResult created = world_.oms->create_order(req, *world_.erp, now);
+    const CreateResult created = registry_.oms_mock().create_order(req, registry_.erp_mock(), now);
     if (created.error != ErrorClass::none) return Outcome{created.error, Duration{}};
     world_.on_oms_created(job.channel, job.subject, created);
     return Outcome{};
   }
 
   bool advance(Job& job, SimTime) override {
-    const uint8_t flags = world_.channels[job.channel].flags[job.subject];
+    const uint8_t flags = registry_.channel(job.channel).flags[job.subject];
     if (job.op == kRepairMissing && job.step == 0 && (flags & kOversold) == 0) {
       job.step = 1;
       return true;
@@ -90,7 +91,7 @@ class ReconcileFlow final : public Flow {
   }
 
   void on_finished(const Job& job, JobEnd, ErrorClass, SimTime) override {
-    world_.channels[job.channel].flags[job.subject] &= static_cast<uint8_t>(~kRepairPending);
+    registry_.channel(job.channel).flags[job.subject] &= static_cast<uint8_t>(~kRepairPending);
   }
 
   // One reconciliation run: compare, record, queue repairs up to the run's budget.
@@ -103,16 +104,16 @@ class ReconcileFlow final : public Flow {
     // At most a trillion: a fast repair rate over a long interval is "no budget", not an overflow.
     auto budget =
         static_cast<uint64_t>(std::min(spec_.repair_per_s * interval.seconds(), kRepairBudgetMax));
-    for (uint32_t c = 0; c < world_.channels.size(); ++c) {
-      ChannelState& ch = world_.channels[c];
+    for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
+      ChannelState& ch = registry_.channel(c);
       for (uint64_t order = 0; order < ch.flags.size(); ++order) {
         if (ch.placed_at_us[order] > (now - grace).us) break;  // placed in time order
-        const uint32_t copies = world_.oms->copies(c, order);
+        const uint32_t copies = registry_.oms_mock().copies(c, order);
         uint8_t& flags = ch.flags[order];
         const bool missing = copies == 0 && holders(flags) == 0;
         const bool owes_revenue = copies >= 1 && (flags & kOversold) == 0 &&
                                   ch.placed_at_us[order] <= revenue_until_us &&
-                                  world_.erp->revenue_count(c, order) != 1;
+                                  registry_.erp_mock().revenue_count(c, order) != 1;
         if (missing) ++found.missing_in_oms;
         if (owes_revenue) ++found.revenue_mismatched;
         if ((missing || owes_revenue) && budget > 0 && (flags & kRepairPending) == 0) {
@@ -137,8 +138,8 @@ class ReconcileFlow final : public Flow {
   // returns flow never heard of them (an event not emitted, a delivery given up) or gave up
   // itself. Those a returns job still holds are left to it, as ingest jobs' orders are.
   void repair_returns(ReconciliationRun& found, uint64_t& budget, SimTime until) {
-    for (uint32_t c = 0; c < world_.channels.size(); ++c) {
-      ChannelState& ch = world_.channels[c];
+    for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
+      ChannelState& ch = registry_.channel(c);
       for (const ReturnRequest& made : ch.returns_made) {
         if (made.at_us > until.us) break;  // recorded in time order
         uint8_t& flags = ch.flags[made.order];
@@ -161,19 +162,19 @@ class ReconcileFlow final : public Flow {
   // Extra OMS orders, in the order they were created: those still cancellable get a repair;
   // the rest have gone to the warehouse and stay as they are.
   void repair_duplicates(ReconciliationRun& found, uint64_t& budget) {
-    std::vector<ExtraCopy>& extras = world_.extra_copies;
+    const std::vector<ExtraCopy>& extras = world_.extra_copies;
     for (const ExtraCopy& e : extras) {
-      if (world_.oms->state(e.oms_order) != OmsState::cancelled) ++found.duplicated_in_oms;
+      if (registry_.oms_mock().state(e.oms_order) != OmsState::cancelled) ++found.duplicated_in_oms;
     }
     for (; duplicate_cursor_ < extras.size() && budget > 0; ++duplicate_cursor_) {
       const ExtraCopy& e = extras[duplicate_cursor_];
-      const OmsState state = world_.oms->state(e.oms_order);
+      const OmsState state = registry_.oms_mock().state(e.oms_order);
       if (state != OmsState::created && state != OmsState::allocated) continue;
       Job job;
       job.op = kRepairDuplicate;
       job.subject = e.channel_order;
       job.channel = static_cast<uint16_t>(e.channel);
-      job.value = static_cast<int64_t>(e.oms_order);
+      job.payload = DuplicatePayload{e.oms_order};
       if (connector->enqueue(job)) {
         ++found.repairs_started;
         --budget;
@@ -189,6 +190,9 @@ class ReconcileFlow final : public Flow {
 }  // namespace
 
 std::unique_ptr<Flow> make_reconcile_flow(World& world, const ConnectorSpec& spec) {
+  SD_CHECK(
+      world.registry().has_system(SystemKind::oms) && world.registry().has_system(SystemKind::erp),
+      "reconciliation compares the OMS and the ERP");
   return std::make_unique<ReconcileFlow>(world, spec);
 }
 

@@ -15,25 +15,25 @@ namespace syncdrill::world {
 void World::build_response() {
   if (scenario.monitors.empty()) return;
   ack_rng_.emplace(seed, "response/ack");
-  on_call_.paged_by.assign(scenario.monitors.size(), 0);
-  on_call_.actions_done.assign(scenario.response.runbook.size(), 0);
+  on_call_.open(scenario.monitors.size(), scenario.response.runbook.size());
 }
 
 void World::page(size_t monitor) {
   const SimTime now = engine.now();
   result.response.push_back(
       ResponseEvent{now, ResponseEvent::Kind::page, static_cast<int32_t>(monitor), -1, 0});
-  on_call_.paged_by[monitor] = 1;
-  if (on_call_.acknowledged) {
-    acknowledge();  // runs the actions this monitor triggers, not yet run in this incident
-    return;
+  switch (on_call_.page(monitor)) {
+    case OnCall::PageNext::run_actions:
+      acknowledge();  // runs the actions this monitor triggers, not yet run in this incident
+      return;
+    case OnCall::PageNext::ack_pending:
+      return;  // the acknowledgement is on its way
+    case OnCall::PageNext::send_ack:
+      break;
   }
-  if (on_call_.engaged) return;  // the acknowledgement is on its way
-  on_call_.engaged = true;
   const Duration delay = scenario.response.ack_delay.sample_duration(*ack_rng_);
   engine.schedule_after(delay, [this] {
-    if (!on_call_.engaged || on_call_.acknowledged) return;
-    on_call_.acknowledged = true;
+    if (!on_call_.acknowledge()) return;  // the incident closed meanwhile
     result.response.push_back(
         ResponseEvent{engine.now(), ResponseEvent::Kind::acknowledge, -1, -1, 0});
     acknowledge();
@@ -44,26 +44,13 @@ void World::page(size_t monitor) {
 void World::acknowledge() {
   const std::vector<ActionSpec>& runbook = scenario.response.runbook;
   for (size_t a = 0; a < runbook.size(); ++a) {
-    if (on_call_.actions_done[a]) continue;
-    const ActionSpec& spec = runbook[a];
-    bool wanted = spec.on.empty();
-    for (const std::string& name : spec.on) {
-      for (size_t m = 0; m < scenario.monitors.size(); ++m) {
-        wanted |= scenario.monitors[m].name == name && on_call_.paged_by[m];
-      }
-    }
-    if (!wanted) continue;
-    on_call_.actions_done[a] = 1;
-    engine.schedule_after(spec.delay, [this, a] { run_action(a); });
+    if (!on_call_.take_action(a, runbook[a], scenario.monitors)) continue;
+    engine.schedule_after(runbook[a].delay, [this, a] { run_action(a); });
   }
 }
 
 void World::monitors_quiet() {
-  if (!on_call_.engaged) return;
-  on_call_.engaged = false;
-  on_call_.acknowledged = false;
-  std::fill(on_call_.paged_by.begin(), on_call_.paged_by.end(), 0);
-  std::fill(on_call_.actions_done.begin(), on_call_.actions_done.end(), 0);
+  if (!on_call_.close()) return;
   result.response.push_back(ResponseEvent{engine.now(), ResponseEvent::Kind::all_clear, -1, -1, 0});
 }
 
@@ -81,7 +68,7 @@ void World::resync_channel(uint32_t c) {
 // Through the channel's admin, not the connector: every listing hidden now (quantity 0), and
 // what was listed kept for the resume.
 void World::pause_channel(uint32_t c) {
-  ChannelState& ch = channels[c];
+  ChannelState& ch = channel(c);
   if (ch.paused) return;
   ch.paused = true;
   ch.listed_before_pause.resize(ch.mock->sku_count());
@@ -93,7 +80,7 @@ void World::pause_channel(uint32_t c) {
 
 // The listings come back as they were, then the stock flows push the ERP's current stock.
 void World::resume_channel(uint32_t c) {
-  ChannelState& ch = channels[c];
+  ChannelState& ch = channel(c);
   if (!ch.paused) return;
   ch.paused = false;
   for (SkuId sku = 0; sku < ch.listed_before_pause.size(); ++sku)

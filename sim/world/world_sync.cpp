@@ -22,10 +22,10 @@ class SyncFlow : public Flow {
       : Flow(world, spec),
         channel_(channel),
         price_(price),
-        changed_since_us_(world.erp->sku_count(), -1),
-        sent_since_us_(world.erp->sku_count(), -1),
-        queued_(world.erp->sku_count(), 0),
-        waiting_flag_(world.erp->sku_count(), 0) {}
+        changed_since_us_(registry_.erp_mock().sku_count(), -1),
+        sent_since_us_(registry_.erp_mock().sku_count(), -1),
+        queued_(registry_.erp_mock().sku_count(), 0),
+        waiting_flag_(registry_.erp_mock().sku_count(), 0) {}
 
   void notice(SkuId sku, SimTime now) {
     // The delay counts from the ERP's change, also when a stale feed holds the change back.
@@ -85,16 +85,16 @@ class SyncFlow : public Flow {
   }
 
   JobEntity entity(const Job& job) const override {
-    const Batch& b = batches_[job.subject];
+    const Batch& b = batch_of(job);
     return JobEntity{"sku", b.skus.empty() ? 0 : b.skus.front()};
   }
 
-  Port& target(const Job&) override { return *world_.channels[channel_].port; }
+  Port& target(const Job&) override { return *registry_.channel(channel_).port; }
 
   void prepare(Job& job, SimTime) override {
     job.op = kSent;
-    Batch& b = batches_[job.subject];
-    const ChannelState& ch = world_.channels[channel_];
+    Batch& b = batch_of(job);
+    const ChannelState& ch = registry_.channel(channel_);
     b.values.clear();
     b.versions.clear();
     for (SkuId sku : b.skus) {
@@ -104,12 +104,12 @@ class SyncFlow : public Flow {
         changed_since_us_[sku] = -1;
       }
       if (price_) {
-        b.values.push_back(world_.erp->price_minor(sku));
+        b.values.push_back(registry_.erp_mock().price_minor(sku));
         continue;
       }
       // A paused channel lists nothing; a runbook may have raised the buffer.
       const int64_t buffer = ch.paused ? std::numeric_limits<int64_t>::max() / 2 : ch.safety_buffer;
-      const int64_t on_hand = world_.erp->stock(sku).on_hand;
+      const int64_t on_hand = registry_.erp_mock().stock(sku).on_hand;
       b.values.push_back(on_hand > buffer ? on_hand - buffer : 0);
       // Compare-and-set: the version read with the quantity; a sale on the channel before the
       // write lands makes it a conflict instead of re-listing sold units.
@@ -118,8 +118,8 @@ class SyncFlow : public Flow {
   }
 
   Outcome execute(const Job& job, SimTime now) override {
-    ChannelState& ch = world_.channels[channel_];
-    const Batch& b = batches_[job.subject];
+    ChannelState& ch = registry_.channel(channel_);
+    const Batch& b = batch_of(job);
     Outcome batch_outcome;
     for (size_t i = 0; i < b.skus.size(); ++i) {
       const SkuId sku = b.skus[i];
@@ -140,7 +140,7 @@ class SyncFlow : public Flow {
         LatencyHistogram& h =
             price_ ? ch.outcome->price_sync_delay_us : ch.outcome->stock_sync_delay_us;
         h.record(now.us - sent_since_us_[sku]);
-        world_.record_freshness(ch, price_ ? kFreshPrice : kFreshStock,
+        world_.record_freshness(ch, price_ ? SyncDelay::price : SyncDelay::stock,
                                 now.us - sent_since_us_[sku]);
         sent_since_us_[sku] = -1;
       }
@@ -149,7 +149,7 @@ class SyncFlow : public Flow {
   }
 
   void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime) override {
-    Batch& b = batches_[job.subject];
+    Batch& b = batch_of(job);
     for (SkuId sku : b.skus) {
       // A call never sent (refused by a full queue, or every attempt failed fast by an open
       // breaker) still marks its SKUs as waiting: they wait no more.
@@ -177,6 +177,17 @@ class SyncFlow : public Flow {
     std::vector<int64_t> values;
     std::vector<uint32_t> versions;
   };
+
+  // The batch a job carries (its subject). A server may finish an attempt after its job ended
+  // (the client timed out), so the batch may be empty or reused by then.
+  Batch& batch_of(const Job& job) {
+    SD_CHECK(job.subject < batches_.size(), "a sync job carries one of its flow's batches");
+    return batches_[job.subject];
+  }
+  const Batch& batch_of(const Job& job) const {
+    SD_CHECK(job.subject < batches_.size(), "a sync job carries one of its flow's batches");
+    return batches_[job.subject];
+  }
 
   uint32_t new_batch() {
     if (!free_.empty()) {
@@ -235,10 +246,12 @@ class SyncFlow : public Flow {
 }  // namespace
 
 std::unique_ptr<Flow> make_stock_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
+  SD_CHECK(channel < world.registry().channel_count(), "stock sync writes to a known channel");
   return std::make_unique<SyncFlow>(world, spec, channel, false);
 }
 
 std::unique_ptr<Flow> make_price_flow(World& world, const ConnectorSpec& spec, uint32_t channel) {
+  SD_CHECK(channel < world.registry().channel_count(), "price sync writes to a known channel");
   return std::make_unique<SyncFlow>(world, spec, channel, true);
 }
 

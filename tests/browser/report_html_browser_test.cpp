@@ -320,9 +320,9 @@ std::map<std::string, Expected> expected_lines(const std::string& chart) {
   std::map<std::string, std::vector<bool>> present;
   if (chart == "sync-delay") {
     for (const ChannelOutcome& c : r.channels) {
-      for (size_t k = 0; k < 4; ++k) {
+      for (size_t k = 0; k < kSyncDelays.size(); ++k) {
         std::vector<bool> p;
-        for (int64_t v : c.delay_p95_ms_series[k])
+        for (int64_t v : c.delay_p95_ms_series[kSyncDelays[k]])
           p.push_back(v >= 0);
         present[c.channel + "/" + kFlowKeys[k]] = p;
       }
@@ -703,8 +703,8 @@ std::string lone_sample_page() {
   r.status = RunStatus::reached_time;
   ChannelOutcome dtc;
   dtc.channel = "dtc";
-  dtc.delay_p95_ms_series[2] = std::vector<int64_t>(60, -1);
-  dtc.delay_p95_ms_series[2][29] = 1500;
+  dtc.delay_p95_ms_series[SyncDelay::price] = std::vector<int64_t>(60, -1);
+  dtc.delay_p95_ms_series[SyncDelay::price][29] = 1500;
   r.channels.push_back(dtc);
   return report_html(sc, RunIdentity{"lone-sample.yaml", "", 1}, r, Score{});
 }

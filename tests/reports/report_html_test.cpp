@@ -382,8 +382,9 @@ TEST_CASE("report.html: a gap breaks the line, all-gap series are left out, long
   r.status = RunStatus::reached_time;
   ChannelOutcome ch;
   ch.channel = "dtc";
-  ch.delay_p95_ms_series[0] = {100, 200, -1, 300, 400, -1, 500};  // 3 runs, the last a lone dot
-  ch.delay_p95_ms_series[1] = {-1, -1, -1};                       // no data: no line
+  ch.delay_p95_ms_series[SyncDelay::ingest] = {100, 200, -1, 300,
+                                               400, -1,  500};  // 3 runs, the last a lone dot
+  ch.delay_p95_ms_series[SyncDelay::stock] = {-1, -1, -1};      // no data: no line
   r.channels.push_back(ch);
   ConnectorOutcome con;
   con.name = "ingest";
@@ -423,11 +424,12 @@ TEST_CASE("report.html: a sample with no neighbour is drawn as a circle in its s
   ingest[40] = -1;
   ingest[42] = -1;        // sample 41 stands alone
   price[29] = 8'000'000;  // one breach of 2h13m20s in a flow with nothing else
-  dtc.delay_p95_ms_series[0] = ingest;
-  dtc.delay_p95_ms_series[2] = price;
+  dtc.delay_p95_ms_series[SyncDelay::ingest] = ingest;
+  dtc.delay_p95_ms_series[SyncDelay::price] = price;
   ChannelOutcome market;
   market.channel = "market";
-  market.delay_p95_ms_series[0] = std::vector<int64_t>(60, 300);  // no gap: a line, no circle
+  market.delay_p95_ms_series[SyncDelay::ingest] =
+      std::vector<int64_t>(60, 300);  // no gap: a line, no circle
   r.channels = {dtc, market};
   const std::string page = report_html(scenario(), identity(), r, hand_score());
   const std::string svg = chart_svg(page, "sync-delay");
@@ -476,8 +478,8 @@ TEST_CASE("report.html: queue depth and delays on a log scale, tick labels reada
   r.connectors = {big, small};
   ChannelOutcome dtc;
   dtc.channel = "dtc";
-  dtc.delay_p95_ms_series[1] = std::vector<int64_t>(60, 150);
-  dtc.delay_p95_ms_series[1][50] = 7'964'000;
+  dtc.delay_p95_ms_series[SyncDelay::stock] = std::vector<int64_t>(60, 150);
+  dtc.delay_p95_ms_series[SyncDelay::stock][50] = 7'964'000;
   r.channels = {dtc};
   const std::string page = report_html(scenario(), identity(), r, hand_score());
 
