@@ -12,6 +12,7 @@
 
 #include "mocks/http/server_routes.hpp"
 #include "sim/engine/check.hpp"
+#include "sim/scenario/fault_kinds.hpp"
 #include "sim/scenario/fault_rules.hpp"
 #include "sim/scenario/values.hpp"
 
@@ -71,12 +72,19 @@ void fail(httplib::Response& res, int status, const std::string& detail,
   reply(res, status, body);
 }
 
-std::optional<FaultKind> fault_kind(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(FaultKind::peak_traffic); ++k) {
-    const auto kind = static_cast<FaultKind>(k);
-    if (to_string(kind) == name) return kind;
+// The kinds the live fault table acts on, as the refusal of another names them: the request
+// kinds, then the webhook kinds, each in FaultKind order ("latency, ... or webhook_delay").
+std::string live_kind_names() {
+  std::vector<std::string_view> names;
+  for (const auto family : {scenario::FaultFamily::request, scenario::FaultFamily::webhook}) {
+    for (const scenario::FaultKindRow& row : scenario::fault_kind_rows()) {
+      if (row.family == family && LiveFaults::acts_on(row.kind)) names.push_back(row.name);
+    }
   }
-  return std::nullopt;
+  SD_CHECK(names.size() >= 2, "the live fault table acts on several kinds");
+  const std::string_view last = names.back();
+  names.pop_back();
+  return fmt::format("{} or {}", fmt::join(names, ", "), last);
 }
 
 // `Authorization: Bearer <token>`, the scheme in any case (RFC 7235 2.1: schemes are
@@ -212,12 +220,10 @@ std::optional<LiveFaultError> read_kind(FieldReader& r, LiveFaultSpec& s) {
   r.string("kind", name);
   if (r.error) return r.error;
   if (name.empty()) return LiveFaultError{"kind", "kind is required"};
-  const std::optional<FaultKind> kind = fault_kind(name);
+  const std::optional<FaultKind> kind = scenario::fault_kind_named(name);
   if (!kind || !LiveFaults::acts_on(*kind)) {
-    return LiveFaultError{"kind", "unknown live fault kind '" + name +
-                                      "' (expected latency, timeout, error_burst, outage, "
-                                      "rate_limit, malformed_payload, webhook_drop, "
-                                      "webhook_duplicate or webhook_delay)"};
+    return LiveFaultError{
+        "kind", "unknown live fault kind '" + name + "' (expected " + live_kind_names() + ")"};
   }
   s.kind = *kind;
   return std::nullopt;

@@ -10,6 +10,7 @@
 
 #include "mocks/webhook.hpp"
 #include "sim/engine/check.hpp"
+#include "sim/scenario/fault_kinds.hpp"
 #include "sim/world/fault_reach.hpp"
 #include "sim/world/world_impl.hpp"
 
@@ -56,18 +57,25 @@ void World::attach_faults() {
     const FaultSpec& f = faults[i];
     result.fault_connectors.push_back(touched_connectors(f));
     uint64_t* hits = &result.fault_hits[i];
-    if (is_gate_kind(f.kind)) {
-      attach_gate_fault(f, hits);
-    } else if (is_webhook_kind(f.kind)) {
-      attach_webhook_fault(f, hits);
-    } else if (f.kind == FaultKind::consumer_stall || f.kind == FaultKind::retry_storm) {
-      attach_connector_fault(f, hits);
-    } else if (f.kind == FaultKind::stale_feed) {
-      attach_feed_fault(f, hits);
-    } else if (f.kind == FaultKind::mapping_regression) {
-      attach_mapping_fault(f, hits);
-    } else if (f.kind == FaultKind::peak_traffic) {
-      attach_peak_fault(f, hits);
+    switch (scenario::family_of(f.kind)) {
+      case scenario::FaultFamily::request:
+        attach_gate_fault(f, hits);
+        break;
+      case scenario::FaultFamily::webhook:
+        attach_webhook_fault(f, hits);
+        break;
+      case scenario::FaultFamily::connector:
+        attach_connector_fault(f, hits);
+        break;
+      case scenario::FaultFamily::feed:
+        attach_feed_fault(f, hits);
+        break;
+      case scenario::FaultFamily::mapping:
+        attach_mapping_fault(f, hits);
+        break;
+      case scenario::FaultFamily::load:
+        attach_peak_fault(f, hits);
+        break;
     }
   }
 }
@@ -175,7 +183,8 @@ void World::update_storm(Connector* connector, const PolicySpec* base_policy) {
   uint32_t attempts = 0;
   for (const ConnectorFault& b : connector_faults_) {
     if (b.connector != connector || b.fault->kind != FaultKind::retry_storm) continue;
-    if (fault_active(*b.fault, engine.now())) attempts = std::max(attempts, b.fault->max_attempts);
+    if (!fault_active(*b.fault, engine.now())) continue;
+    attempts = std::max(attempts, b.fault->settings_as<RetryStormSettings>().max_attempts);
   }
   connector->set_policy(attempts > 0 ? storm_policy(*base_policy, attempts) : *base_policy);
 }
@@ -183,8 +192,9 @@ void World::update_storm(Connector* connector, const PolicySpec* base_policy) {
 // A sync connector; a channel (its sync flows); the ERP (every sync flow). `feed` picks stock,
 // price or both, except on a connector, whose flow decides.
 void World::attach_feed_fault(const FaultSpec& f, uint64_t* hits) {
+  const FeedKind feed = f.settings_as<StaleFeedSettings>().feed;
   auto feeds = [&](bool price) {
-    return f.feed == FeedKind::both || (f.feed == FeedKind::price) == price;
+    return feed == FeedKind::both || (feed == FeedKind::price) == price;
   };
   std::vector<Flow*> flows;
   for (const std::string& target : f.targets) {

@@ -120,8 +120,8 @@ TEST_CASE("the full example's policies, connectors, faults, tiers, monitors and 
   CHECK(s.faults[1].intensity == doctest::Approx(0.5));
   CHECK(s.faults[1].cause == FaultCause::capacity);
   CHECK(s.faults[1].flap->off == minutes(2));
-  CHECK(s.faults[1].latency->kind() == Distribution::Kind::lognormal);
-  CHECK(s.faults[2].multiplier == doctest::Approx(3));
+  CHECK(s.faults[1].settings_as<LatencySettings>().latency.kind() == Distribution::Kind::lognormal);
+  CHECK(s.faults[2].settings_as<PeakTrafficSettings>().multiplier == doctest::Approx(3));
 
   REQUIRE(s.sla_tiers.size() == 2);
   CHECK(s.sla_tiers[0].flows ==
@@ -421,29 +421,33 @@ TEST_CASE("each kind-specific fault key is read into FaultSpec") {
   REQUIRE(r.ok());
   const std::vector<FaultSpec>& f = r.scenario->faults;
   REQUIRE(f.size() == 8);
-  CHECK_FALSE(f[0].processed);
-  REQUIRE(f[1].rate_limit.has_value());
-  CHECK(f[1].rate_limit->kind == RateLimitSpec::Kind::leaky_bucket);
-  CHECK(f[1].rate_limit->rate_per_s == doctest::Approx(2));
-  CHECK(f[1].rate_limit->burst == doctest::Approx(10));
-  CHECK(f[2].per == DropScope::event);
+  CHECK_FALSE(f[0].settings_as<TimeoutSettings>().processed);
+  REQUIRE(f[1].settings_if<RateLimitSettings>() != nullptr);
+  const RateLimitSpec& bucket = f[1].settings_as<RateLimitSettings>().bucket;
+  CHECK(bucket.kind == RateLimitSpec::Kind::leaky_bucket);
+  CHECK(bucket.rate_per_s == doctest::Approx(2));
+  CHECK(bucket.burst == doctest::Approx(10));
+  CHECK(f[2].settings_as<WebhookDropSettings>().per == DropScope::event);
   CHECK(f[2].targets == std::vector<std::string>{"shop/orders/create"});
-  REQUIRE(f[3].delay.has_value());
-  CHECK(f[3].delay->kind() == Distribution::Kind::constant);
-  CHECK(f[3].delay->mean() == doctest::Approx(seconds(5).us));
+  REQUIRE(f[3].settings_if<WebhookDelaySettings>() != nullptr);
+  const Distribution& dup = f[3].settings_as<WebhookDelaySettings>().delay;
+  CHECK(dup.kind() == Distribution::Kind::constant);
+  CHECK(dup.mean() == doctest::Approx(seconds(5).us));
   CHECK(f[4].targets == std::vector<std::string>{"shop/orders/updated", "shop/returns/create"});
-  REQUIRE(f[4].delay.has_value());
-  CHECK(f[4].delay->kind() == Distribution::Kind::exponential);
-  CHECK(f[4].delay->mean() == doctest::Approx(minutes(1).us));
-  CHECK(f[5].feed == FeedKind::stock);
-  CHECK_FALSE(f[5].catch_up);
-  CHECK(f[6].remove == std::vector<std::string>{"SHIPPED", "cancelled"});
-  REQUIRE(f[6].rename.size() == 2);
-  CHECK(f[6].rename[0].from == "delivered");
-  CHECK(f[6].rename[0].to == "Delivered");
-  CHECK(f[6].rename[1].from == "returned");
-  CHECK(f[6].rename[1].to == "RETURNED");
-  CHECK(f[7].max_attempts == 50);
+  REQUIRE(f[4].settings_if<WebhookDelaySettings>() != nullptr);
+  const Distribution& late = f[4].settings_as<WebhookDelaySettings>().delay;
+  CHECK(late.kind() == Distribution::Kind::exponential);
+  CHECK(late.mean() == doctest::Approx(minutes(1).us));
+  CHECK(f[5].settings_as<StaleFeedSettings>().feed == FeedKind::stock);
+  CHECK_FALSE(f[5].settings_as<StaleFeedSettings>().catch_up);
+  const MappingRegressionSettings& mr = f[6].settings_as<MappingRegressionSettings>();
+  CHECK(mr.remove == std::vector<std::string>{"SHIPPED", "cancelled"});
+  REQUIRE(mr.rename.size() == 2);
+  CHECK(mr.rename[0].from == "delivered");
+  CHECK(mr.rename[0].to == "Delivered");
+  CHECK(mr.rename[1].from == "returned");
+  CHECK(mr.rename[1].to == "RETURNED");
+  CHECK(f[7].settings_as<RetryStormSettings>().max_attempts == 50);
 }
 
 TEST_CASE("kind-specific fault keys take their defaults when absent") {
@@ -460,23 +464,22 @@ TEST_CASE("kind-specific fault keys take their defaults when absent") {
   REQUIRE(r.ok());
   const std::vector<FaultSpec>& f = r.scenario->faults;
   REQUIRE(f.size() == 8);
-  CHECK(f[0].processed);
-  CHECK(f[1].per == DropScope::attempt);
-  REQUIRE(f[2].delay.has_value());
-  CHECK(f[2].delay->kind() == Distribution::Kind::constant);
-  CHECK(f[2].delay->mean() == doctest::Approx(seconds(1).us));
-  REQUIRE(f[3].delay.has_value());
-  CHECK(f[3].delay->kind() == Distribution::Kind::lognormal);
-  CHECK(f[3].delay->quantile(0.5) == doctest::Approx(seconds(30).us).epsilon(1e-6));
-  CHECK(f[3].delay->quantile(0.95) == doctest::Approx(minutes(5).us).epsilon(1e-6));
-  CHECK(f[4].feed == FeedKind::both);
-  CHECK(f[4].catch_up);
-  CHECK(f[5].remove.empty());
-  CHECK(f[5].rename.empty());
-  CHECK(f[6].max_attempts == 10);
-  CHECK_FALSE(f[7].delay.has_value());
-  CHECK_FALSE(f[7].rate_limit.has_value());
-  CHECK_FALSE(f[7].latency.has_value());
+  CHECK(f[0].settings_as<TimeoutSettings>().processed);
+  CHECK(f[1].settings_as<WebhookDropSettings>().per == DropScope::attempt);
+  const Distribution& dup = f[2].settings_as<WebhookDelaySettings>().delay;
+  CHECK(dup.kind() == Distribution::Kind::constant);
+  CHECK(dup.mean() == doctest::Approx(seconds(1).us));
+  const Distribution& late = f[3].settings_as<WebhookDelaySettings>().delay;
+  CHECK(late.kind() == Distribution::Kind::lognormal);
+  CHECK(late.quantile(0.5) == doctest::Approx(seconds(30).us).epsilon(1e-6));
+  CHECK(late.quantile(0.95) == doctest::Approx(minutes(5).us).epsilon(1e-6));
+  CHECK(f[4].settings_as<StaleFeedSettings>().feed == FeedKind::both);
+  CHECK(f[4].settings_as<StaleFeedSettings>().catch_up);
+  CHECK(f[5].settings_as<MappingRegressionSettings>().remove.empty());
+  CHECK(f[5].settings_as<MappingRegressionSettings>().rename.empty());
+  CHECK(f[6].settings_as<RetryStormSettings>().max_attempts == 10);
+  // A kind without keys of its own carries no settings.
+  CHECK(std::holds_alternative<std::monostate>(f[7].settings));
 }
 
 TEST_CASE("the new fault enums have YAML spellings") {
