@@ -96,6 +96,14 @@ bool LiveFaults::acts_on(FaultKind kind) {
 
 void LiveFaults::insert(Entry entry) {
   const int r = rank(entry.kind);
+  SD_CHECK(r >= 0, "the live fault table holds only the kinds it acts on");
+  SD_CHECK(!entry.end_us || *entry.end_us >= entry.start_us, "an entry ends after it starts");
+  SD_CHECK((entry.flap_on_us == 0) == (entry.flap_off_us == 0) && entry.flap_on_us >= 0 &&
+               entry.flap_off_us >= 0,
+           "a flapping entry has both phases");
+  SD_CHECK(!entry.limiter || entry.kind == FaultKind::rate_limit,
+           "only a rate_limit entry has a bucket");
+  SD_CHECK(entries_.size() < options_.entries_max, "the table is full");
   const auto at = std::upper_bound(entries_.begin(), entries_.end(), r,
                                    [](int x, const Entry& e) { return x < rank(e.kind); });
   entries_.insert(at, std::move(entry));
@@ -289,6 +297,7 @@ std::vector<LiveFaultView> LiveFaults::list() const {
 }
 
 bool LiveFaults::respond(Entry& e, int64_t now_us, HttpFaultDecision& d) {
+  SD_CHECK(now_us >= e.start_us, "an entry acts only once it started");
   // The bucket's time: wall time since the entry started, scaled to the bucket's.
   const double bucket_us = static_cast<double>(now_us - e.start_us) * e.limiter_scale;
   RateLimiter* limiter = e.limiter ? &*e.limiter : nullptr;

@@ -10,6 +10,7 @@
 
 #include "mocks/webhook.hpp"
 #include "sim/engine/check.hpp"
+#include "sim/faults/fault_window.hpp"
 #include "sim/scenario/fault_kinds.hpp"
 #include "sim/world/fault_reach.hpp"
 #include "sim/world/world_impl.hpp"
@@ -49,12 +50,16 @@ std::vector<std::string> unique_targets(const FaultSpec& f) {
 }  // namespace
 
 void World::attach_faults() {
+  SD_CHECK(result.fault_hits.empty() && result.fault_ended.empty(),
+           "the faults are attached once, before the run");
   result.fault_hits.assign(faults.size(), 0);
   fault_edge_fns_.resize(faults.size());
   for (size_t i = 0; i < faults.size(); ++i) {
     result.fault_ended.push_back(SimTime{} +
                                  std::min(scenario.duration, faults[i].at + faults[i].length));
     const FaultSpec& f = faults[i];
+    check_fault_window(f);
+    SD_CHECK(!f.targets.empty(), "a fault has at least one target");
     result.fault_connectors.push_back(touched_connectors(f));
     uint64_t* hits = &result.fault_hits[i];
     switch (scenario::family_of(f.kind)) {
@@ -158,6 +163,7 @@ void World::tally_connector_fault(ConnectorFault& b) {
     b.mark = fault_counter(b);
     b.on = true;
   } else if (!active && b.on) {
+    SD_CHECK(fault_counter(b) >= b.mark, "a connector's counters only grow");
     *b.hits += fault_counter(b) - b.mark;
     b.on = false;
   }
@@ -175,6 +181,7 @@ void World::update_stall(Connector* connector) {
         static_cast<uint32_t>(std::ceil(b.fault->intensity * static_cast<double>(workers) - 1e-9));
     stopped = std::max(stopped, std::min(share, workers));
   }
+  SD_CHECK(stopped <= workers, "a stall stops at most every worker");
   connector->set_worker_cap(workers - stopped);
 }
 
@@ -186,6 +193,7 @@ void World::update_storm(Connector* connector, const PolicySpec* base_policy) {
     if (!fault_active(*b.fault, engine.now())) continue;
     attempts = std::max(attempts, b.fault->settings_as<RetryStormSettings>().max_attempts);
   }
+  SD_CHECK(base_policy != nullptr, "a storm restores the connector's own policy");
   connector->set_policy(attempts > 0 ? storm_policy(*base_policy, attempts) : *base_policy);
 }
 
@@ -253,6 +261,7 @@ std::vector<std::string> World::touched_connectors(const FaultSpec& f) const {
 void World::close_fault_tallies() {
   for (ConnectorFault& b : connector_faults_) {
     if (!b.on) continue;
+    SD_CHECK(fault_counter(b) >= b.mark, "a connector's counters only grow");
     *b.hits += fault_counter(b) - b.mark;
     b.mark = fault_counter(b);
   }
