@@ -2,12 +2,17 @@
 // the exact formatted diagnostics are compared.
 #include "sim/scenario/loader.hpp"
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+
+#include "sim/scenario/fault_kinds.hpp"
+#include "sim/scenario/fault_rules.hpp"
 
 namespace syncdrill {
 namespace {
@@ -726,6 +731,120 @@ TEST_CASE("after the error cap no more work is done on suggestions, and messages
   CHECK(r.errors[0].message.find("... (66 bytes)") != std::string::npos);
   CHECK(r.errors[0].message.size() < 1200);
 }
+
+namespace fault_table {
+using namespace scenario;
+
+// ---- The fault-kind table's keys and targets, as the loader applies them ----------------------
+
+const std::vector<std::string> kCandidateTargets{
+    "shop", "oms", "erp", "ingest", "stock", "ship", "shop/orders/create"};
+
+// A valid value for every kind-specific key. A key the table gains without a value here fails
+// "each row's keys are the keys the loader accepts for its kind".
+const std::map<std::string_view, std::string>& key_values() {
+  static const std::map<std::string_view, std::string> values{
+      {"latency", "50ms"},   {"processed", "false"},  {"rate_limit", "{rate: 2/s}"},
+      {"per", "event"},      {"delay", "5s"},         {"feed", "both"},
+      {"catch_up", "false"}, {"remove", "[SHIPPED]"}, {"rename", "{delivered: Delivered}"},
+      {"max_attempts", "5"}, {"multiplier", "3"}};
+  return values;
+}
+
+// One fault of `row`'s kind on the first candidate it may target, with `keys` at test values.
+LoadResult load_one(const FaultKindRow& row, const std::vector<std::string_view>& keys) {
+  const LoadResult world = load_scenario_text(kFaultWorld + "  []\n", "t.yaml");
+  REQUIRE(world.ok());
+  std::string target;
+  for (const std::string& t : kCandidateTargets) {
+    if (may_target(row.kind, *world.scenario, t)) {
+      target = t;
+      break;
+    }
+  }
+  REQUIRE_MESSAGE(!target.empty(), "no candidate target for ", row.name);
+  std::string fault =
+      fmt::format("  - {{id: f, kind: {}, target: {}, at: 1m, for: 1m", row.name, target);
+  for (std::string_view key : keys) {
+    const auto value = key_values().find(key);
+    REQUIRE_MESSAGE(value != key_values().end(), "no test value for key ", key);
+    fault += fmt::format(", {}: {}", key, value->second);
+  }
+  return load_scenario_text(kFaultWorld + fault + "}\n", "t.yaml");
+}
+
+TEST_CASE("each row's keys are the keys the loader accepts for its kind") {
+  std::vector<std::string_view> all_keys;
+  for (const FaultKindRow& row : fault_kind_rows()) {
+    CHECK((row.read_settings != nullptr) == !row.keys.empty());
+    for (std::string_view key : row.keys) {
+      if (std::find(all_keys.begin(), all_keys.end(), key) == all_keys.end()) {
+        all_keys.push_back(key);
+      }
+    }
+  }
+  CHECK(all_keys.size() == key_values().size());
+  for (const FaultKindRow& row : fault_kind_rows()) {
+    INFO(row.name);
+    // Its own keys, all at once: accepted, and read into the kind's settings.
+    const LoadResult own = load_one(row, {row.keys.begin(), row.keys.end()});
+    INFO(messages(own));
+    REQUIRE(own.ok());
+    CHECK(std::holds_alternative<std::monostate>(own.scenario->faults[0].settings) ==
+          row.keys.empty());
+    // Every other kind's key: refused as belonging to another kind.
+    for (std::string_view key : all_keys) {
+      if (std::find(row.keys.begin(), row.keys.end(), key) != row.keys.end()) continue;
+      std::vector<std::string_view> keys(row.keys.begin(), row.keys.end());
+      keys.push_back(key);
+      const LoadResult other = load_one(row, keys);
+      INFO(key);
+      CHECK(messages(other).find(fmt::format("'{}' applies only to a fault of kind", key)) !=
+            std::string::npos);
+    }
+  }
+  // A key no row has is unknown to every kind.
+  const LoadResult unknown = load_scenario_text(
+      kFaultWorld + "  - {id: f, kind: outage, target: oms, at: 1m, for: 1m, bogus: 1}\n",
+      "t.yaml");
+  CHECK(messages(unknown).find("unknown key 'bogus'") != std::string::npos);
+}
+
+TEST_CASE("each row's target bits and their wording agree, and the loader applies them") {
+  const std::vector<std::pair<uint8_t, std::string_view>> words{
+      {kTargetChannel, "a channel"},
+      {kTargetSystem, "a system"},
+      {kTargetErp, "an erp system"},
+      {kTargetConnector, "a connector"},
+      {kTargetSyncConnector, "a stock_sync or price_sync connector"},
+      {kTargetFulfillmentConnector, "a fulfillment connector"},
+      {kTargetTopic, "a webhook topic"}};
+  const LoadResult world = load_scenario_text(kFaultWorld + "  []\n", "t.yaml");
+  REQUIRE(world.ok());
+  for (const FaultKindRow& row : fault_kind_rows()) {
+    INFO(row.name);
+    CHECK(row.targets != 0);
+    CHECK(allowed_targets(row.kind) == row.targets_text);
+    for (const auto& [bit, word] : words) {
+      CHECK(((row.targets & bit) != 0) == (row.targets_text.find(word) != std::string::npos));
+    }
+    // A channel, a system, any connector, the ERP, a sync and a fulfillment connector, a topic.
+    CHECK(may_target(row.kind, *world.scenario, "shop") == ((row.targets & kTargetChannel) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "oms") == ((row.targets & kTargetSystem) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "erp") ==
+          ((row.targets & (kTargetSystem | kTargetErp)) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "ingest") ==
+          ((row.targets & kTargetConnector) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "stock") ==
+          ((row.targets & (kTargetConnector | kTargetSyncConnector)) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "ship") ==
+          ((row.targets & (kTargetConnector | kTargetFulfillmentConnector)) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "shop/orders/create") ==
+          ((row.targets & kTargetTopic) != 0));
+  }
+}
+
+}  // namespace fault_table
 
 }  // namespace
 }  // namespace syncdrill
