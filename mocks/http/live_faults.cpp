@@ -27,19 +27,6 @@ bool is_webhook_kind(FaultKind k) {
   return scenario::family_of(k) == scenario::FaultFamily::webhook;
 }
 
-int default_status(FaultKind k) {
-  switch (k) {
-    case FaultKind::outage:
-      return 503;
-    case FaultKind::malformed_payload:
-      return 422;
-    case FaultKind::rate_limit:
-      return 429;
-    default:
-      return 500;
-  }
-}
-
 // A scenario duration in wall microseconds; at least 1 so a scaled phase never vanishes.
 int64_t scale_down_us(Duration d, double time_scale) {
   if (d.us <= 0) return 0;
@@ -320,8 +307,9 @@ bool LiveFaults::respond(Entry& e, int64_t now_us, HttpFaultDecision& d) {
     const double wait_s = static_cast<double>(decision.retry_after.us) / e.limiter_scale / 1e6;
     retry_after_s = std::max<int64_t>(1, std::llround(std::ceil(wait_s)));
   }
+  SD_CHECK(scenario::fault_kind_row(e.kind).live_status != 0, "an answering kind has a status");
   d.action = HttpFaultDecision::Action::respond;
-  d.status = p.status != 0 ? p.status : default_status(e.kind);
+  d.status = p.status != 0 ? p.status : scenario::fault_kind_row(e.kind).live_status;
   d.retry_after_s = retry_after_s;
   return true;
 }

@@ -71,6 +71,9 @@ struct FaultKindRow {
   std::string_view hit_unit;               // what the report counts as its hits
   LiveAct live;
   std::span<const std::string_view> live_keys;  // its control API JSON keys
+  // The HTTP status the live server answers with when the kind refuses or fails a request (a
+  // control API `status` overrides it); 0 for kinds that never answer for the server.
+  int live_status;
 };
 
 // Every row, in FaultKind order.

@@ -110,6 +110,12 @@ TEST_CASE("admission orders: the request kinds in FaultGate's order, the webhook
           (row.live == LiveAct::request || row.live == LiveAct::webhook));
     CHECK(row.live_keys.empty() == (row.live != LiveAct::request && row.live != LiveAct::webhook));
     if (row.live == LiveAct::request) CHECK(row.family == FaultFamily::request);
+    // Every kind that answers for the live server (all request kinds but latency and timeout,
+    // which delay or hold) has a 4xx or 5xx status; no other kind has one.
+    const bool answers = row.live == LiveAct::request && row.kind != FaultKind::latency &&
+                         row.kind != FaultKind::timeout;
+    CHECK((row.live_status != 0) == answers);
+    if (answers) CHECK((row.live_status >= 400 && row.live_status <= 599));
     if (row.live == LiveAct::webhook) CHECK(row.family == FaultFamily::webhook);
   }
   CHECK(live_table_rank(FaultKind::latency) < live_table_rank(FaultKind::webhook_delay));
