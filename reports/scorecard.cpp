@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "reports/format.hpp"
+#include "sim/scenario/fault_kinds.hpp"
 #include "sim/scenario/values.hpp"
 
 namespace syncdrill {
@@ -72,30 +73,6 @@ void append_endpoints(std::string& out, const WorldResult& r) {
   }
 }
 
-// What a fault did, in the unit its kind acts on.
-std::string_view hit_unit(FaultKind kind) {
-  switch (kind) {
-    case FaultKind::webhook_drop:
-    case FaultKind::webhook_duplicate:
-    case FaultKind::webhook_delay:
-      return "deliveries";
-    case FaultKind::event_drop:
-      return "events";
-    case FaultKind::consumer_stall:
-      return "jobs stalled";
-    case FaultKind::retry_storm:
-      return "attempts";
-    case FaultKind::stale_feed:
-      return "updates withheld";
-    case FaultKind::mapping_regression:
-      return "lookups";
-    case FaultKind::peak_traffic:
-      return "extra customers";
-    default:
-      return "requests";
-  }
-}
-
 // The fault timeline as injected: when, where, why, and how much it touched.
 void append_faults(std::string& out, const Scenario& scenario, const WorldResult& r) {
   if (scenario.faults.empty()) return;
@@ -115,7 +92,8 @@ void append_faults(std::string& out, const Scenario& scenario, const WorldResult
                     scenario::format_duration(f.at + f.length), f.flap ? " flap" : "");
     const uint64_t hits = i < r.fault_hits.size() ? r.fault_hits[i] : 0;
     out += fmt::format("  {:<{}} {:<19} {:<17} {:>17} {:<12} {} {}\n", f.id, w, to_string(f.kind),
-                       targets, window, to_string(f.cause), grouped(hits), hit_unit(f.kind));
+                       targets, window, to_string(f.cause), grouped(hits),
+                       scenario::fault_kind_row(f.kind).hit_unit);
   }
 }
 

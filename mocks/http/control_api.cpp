@@ -12,6 +12,7 @@
 
 #include "mocks/http/server_routes.hpp"
 #include "sim/engine/check.hpp"
+#include "sim/scenario/fault_kinds.hpp"
 #include "sim/scenario/fault_rules.hpp"
 #include "sim/scenario/values.hpp"
 
@@ -71,12 +72,19 @@ void fail(httplib::Response& res, int status, const std::string& detail,
   reply(res, status, body);
 }
 
-std::optional<FaultKind> fault_kind(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(FaultKind::peak_traffic); ++k) {
-    const auto kind = static_cast<FaultKind>(k);
-    if (to_string(kind) == name) return kind;
+// The kinds the live fault table acts on, as the refusal of another names them: the request
+// kinds, then the webhook kinds, each in FaultKind order ("latency, ... or webhook_delay").
+std::string live_kind_names() {
+  std::vector<std::string_view> names;
+  for (const auto family : {scenario::FaultFamily::request, scenario::FaultFamily::webhook}) {
+    for (const scenario::FaultKindRow& row : scenario::fault_kind_rows()) {
+      if (row.family == family && LiveFaults::acts_on(row.kind)) names.push_back(row.name);
+    }
   }
-  return std::nullopt;
+  SD_CHECK(names.size() >= 2, "the live fault table acts on several kinds");
+  const std::string_view last = names.back();
+  names.pop_back();
+  return fmt::format("{} or {}", fmt::join(names, ", "), last);
 }
 
 // `Authorization: Bearer <token>`, the scheme in any case (RFC 7235 2.1: schemes are
@@ -212,12 +220,10 @@ std::optional<LiveFaultError> read_kind(FieldReader& r, LiveFaultSpec& s) {
   r.string("kind", name);
   if (r.error) return r.error;
   if (name.empty()) return LiveFaultError{"kind", "kind is required"};
-  const std::optional<FaultKind> kind = fault_kind(name);
+  const std::optional<FaultKind> kind = scenario::fault_kind_named(name);
   if (!kind || !LiveFaults::acts_on(*kind)) {
-    return LiveFaultError{"kind", "unknown live fault kind '" + name +
-                                      "' (expected latency, timeout, error_burst, outage, "
-                                      "rate_limit, malformed_payload, webhook_drop, "
-                                      "webhook_duplicate or webhook_delay)"};
+    return LiveFaultError{
+        "kind", "unknown live fault kind '" + name + "' (expected " + live_kind_names() + ")"};
   }
   s.kind = *kind;
   return std::nullopt;
@@ -324,6 +330,26 @@ std::variant<LiveFaultSpec, LiveFaultError> parse_fault_spec(const json& body) {
   return s;
 }
 
+namespace {
+
+// A live key's value in a listing; none when it holds its default (not shown).
+std::optional<json> live_param(std::string_view key, const LiveFaultParams& p) {
+  const auto positive = [](int64_t v) { return v > 0 ? std::optional<json>(v) : std::nullopt; };
+  if (key == "latency_ms") return positive(p.latency_ms);
+  if (key == "hang_ms") return positive(p.hang_ms);
+  if (key == "delay_ms") return positive(p.delay_ms);
+  if (key == "status") return p.status != 0 ? std::optional<json>(p.status) : std::nullopt;
+  if (key == "retry_after_s") return positive(p.retry_after_s);
+  if (key == "processed") return json(p.processed);
+  if (key == "per") return json(to_string(p.per));
+  if (key == "rate_per_s" && p.rate_limit) return json(p.rate_limit->rate_per_s);
+  if (key == "burst" && p.rate_limit) return json(p.rate_limit->burst);
+  SD_CHECK(key == "rate_per_s" || key == "burst", "a live key without a listing");
+  return std::nullopt;
+}
+
+}  // namespace
+
 nlohmann::json to_json(const LiveFaultView& v) {
   json j{{"id", v.id},
          {"kind", to_string(v.kind)},
@@ -336,36 +362,9 @@ nlohmann::json to_json(const LiveFaultView& v) {
          {"removed", v.removed},
          {"hits", v.hits}};
   if (v.flap_on_ms) j["flap"] = {{"on_ms", *v.flap_on_ms}, {"off_ms", *v.flap_off_ms}};
-  const LiveFaultParams& p = v.params;
-  switch (v.kind) {
-    case FaultKind::latency:
-      if (p.latency_ms > 0) j["latency_ms"] = p.latency_ms;
-      break;
-    case FaultKind::timeout:
-      j["processed"] = p.processed;
-      if (p.hang_ms > 0) j["hang_ms"] = p.hang_ms;
-      break;
-    case FaultKind::rate_limit:
-      if (p.rate_limit) {
-        j["rate_per_s"] = p.rate_limit->rate_per_s;
-        j["burst"] = p.rate_limit->burst;
-      }
-      [[fallthrough]];
-    case FaultKind::outage:
-    case FaultKind::error_burst:
-    case FaultKind::malformed_payload:
-      if (p.status != 0) j["status"] = p.status;
-      if (p.retry_after_s != 0) j["retry_after_s"] = p.retry_after_s;
-      break;
-    case FaultKind::webhook_drop:
-      j["per"] = to_string(p.per);
-      break;
-    case FaultKind::webhook_duplicate:
-    case FaultKind::webhook_delay:
-      if (p.delay_ms > 0) j["delay_ms"] = p.delay_ms;
-      break;
-    default:
-      break;
+  // The kind's live keys (its row in the fault-kind table), each unless at its default.
+  for (std::string_view key : scenario::fault_kind_row(v.kind).live_keys) {
+    if (std::optional<json> value = live_param(key, v.params)) j[std::string(key)] = *value;
   }
   return j;
 }

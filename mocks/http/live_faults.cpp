@@ -9,43 +9,22 @@
 #include "mocks/rate_limiter.hpp"
 #include "sim/engine/check.hpp"
 #include "sim/engine/distribution.hpp"
+#include "sim/faults/request_fault.hpp"
+#include "sim/scenario/fault_kinds.hpp"
 #include "sim/scenario/fault_rules.hpp"
 
 namespace syncdrill {
 namespace {
 
-// FaultGate's admission order (fault_gate.cpp), then the webhook kinds in the order the
-// simulation asks them (world_orders.cpp: delay, drop, duplicate). -1: not a live kind.
+// The table keeps its entries in the fault-kind table's live order: the request kinds as the
+// simulation's FaultGate admits them, then the webhook kinds as the simulation asks them
+// (world_orders.cpp: delay, drop, duplicate). -1: not a live kind.
 int rank(FaultKind k) {
-  if (request_fault_rank(k) >= 0) return request_fault_rank(k);
-  switch (k) {
-    case FaultKind::webhook_delay:
-      return 6;
-    case FaultKind::webhook_drop:
-      return 7;
-    case FaultKind::webhook_duplicate:
-      return 8;
-    default:
-      return -1;
-  }
+  return scenario::live_table_rank(k);
 }
 
 bool is_webhook_kind(FaultKind k) {
-  return k == FaultKind::webhook_drop || k == FaultKind::webhook_duplicate ||
-         k == FaultKind::webhook_delay;
-}
-
-int default_status(FaultKind k) {
-  switch (k) {
-    case FaultKind::outage:
-      return 503;
-    case FaultKind::malformed_payload:
-      return 422;
-    case FaultKind::rate_limit:
-      return 429;
-    default:
-      return 500;
-  }
+  return scenario::family_of(k) == scenario::FaultFamily::webhook;
 }
 
 // A scenario duration in wall microseconds; at least 1 so a scaled phase never vanishes.
@@ -99,11 +78,19 @@ LiveFaults::LiveFaults(Options options, FaultClock clock)
 LiveFaults::~LiveFaults() = default;
 
 bool LiveFaults::acts_on(FaultKind kind) {
-  return rank(kind) >= 0;
+  return scenario::acts_in_live_table(kind);
 }
 
 void LiveFaults::insert(Entry entry) {
   const int r = rank(entry.kind);
+  SD_CHECK(r >= 0, "the live fault table holds only the kinds it acts on");
+  SD_CHECK(!entry.end_us || *entry.end_us >= entry.start_us, "an entry ends after it starts");
+  SD_CHECK((entry.flap_on_us == 0) == (entry.flap_off_us == 0) && entry.flap_on_us >= 0 &&
+               entry.flap_off_us >= 0,
+           "a flapping entry has both phases");
+  SD_CHECK(!entry.limiter || entry.kind == FaultKind::rate_limit,
+           "only a rate_limit entry has a bucket");
+  SD_CHECK(entries_.size() < options_.entries_max, "the table is full");
   const auto at = std::upper_bound(entries_.begin(), entries_.end(), r,
                                    [](int x, const Entry& e) { return x < rank(e.kind); });
   entries_.insert(at, std::move(entry));
@@ -132,15 +119,15 @@ std::vector<std::string> LiveFaults::load_scenario(const std::vector<FaultSpec>&
       e.flap_on_us = scale_down_us(f.flap->on, scale);
       e.flap_off_us = scale_down_us(f.flap->off, scale);
     }
-    e.params.processed = f.processed;
-    e.params.per = f.per;
-    e.params.rate_limit = f.rate_limit;
-    if (f.kind == FaultKind::latency) e.sampled = f.latency;
-    if (f.kind == FaultKind::webhook_delay || f.kind == FaultKind::webhook_duplicate) {
-      e.sampled = f.delay;
+    if (const auto* timeout = f.settings_if<TimeoutSettings>()) {
+      e.params.processed = timeout->processed;
     }
-    if (f.rate_limit) {
-      e.limiter.emplace(*f.rate_limit);
+    if (const auto* drop = f.settings_if<WebhookDropSettings>()) e.params.per = drop->per;
+    if (const auto* latency = f.settings_if<LatencySettings>()) e.sampled = latency->latency;
+    if (const auto* delay = f.settings_if<WebhookDelaySettings>()) e.sampled = delay->delay;
+    if (const auto* bucket = f.settings_if<RateLimitSettings>()) {
+      e.params.rate_limit = bucket->bucket;
+      e.limiter.emplace(bucket->bucket);
       e.limiter_scale = scale;
     }
     insert(std::move(e));
@@ -263,7 +250,7 @@ bool LiveFaults::in_force(const Entry& e, int64_t now_us) const {
 
 bool LiveFaults::draw(double intensity) {
   // Like FaultGate: a draw only for a fault in force, so the stream moves only under faults.
-  return rng_.uniform01() < intensity;
+  return fault_takes(intensity, rng_);
 }
 
 LiveFaultView LiveFaults::view(const Entry& e, int64_t now_us) const {
@@ -297,45 +284,33 @@ std::vector<LiveFaultView> LiveFaults::list() const {
 }
 
 bool LiveFaults::respond(Entry& e, int64_t now_us, HttpFaultDecision& d) {
-  const LiveFaultParams& p = e.params;
-  int64_t retry_after_s = p.retry_after_s;
-  switch (e.kind) {
-    case FaultKind::outage:  // refuses everything while in force, as in the simulation
-      break;
-    case FaultKind::error_burst:
-    case FaultKind::malformed_payload:
-      if (!draw(e.intensity)) return false;
-      break;
-    case FaultKind::rate_limit:
-      if (e.limiter) {
-        const double bucket_us = static_cast<double>(now_us - e.start_us) * e.limiter_scale;
-        const Response r = e.limiter->admit(SimTime{std::llround(bucket_us)});
-        if (r.ok()) return false;
-        // Retry-After in whole wall seconds, rounded up (never down: the client would be early).
-        const double wait_s = static_cast<double>(r.retry_after.us) / e.limiter_scale / 1e6;
-        if (retry_after_s == 0)
-          retry_after_s = std::max<int64_t>(1, std::llround(std::ceil(wait_s)));
-      } else {
-        if (!draw(e.intensity)) return false;
-        if (retry_after_s == 0) retry_after_s = 1;
-      }
-      break;
-    case FaultKind::timeout:
-      if (!draw(e.intensity)) return false;
-      ++e.hits;
-      d.action = HttpFaultDecision::Action::hang;
-      d.hang_ms = p.hang_ms > 0 ? p.hang_ms : options_.hang_ms;
-      d.processed = p.processed;
-      d.fault_id = e.id;
-      return true;
-    default:
-      return false;
-  }
+  SD_CHECK(now_us >= e.start_us, "an entry acts only once it started");
+  // The bucket's time: wall time since the entry started, scaled to the bucket's.
+  const double bucket_us = static_cast<double>(now_us - e.start_us) * e.limiter_scale;
+  RateLimiter* limiter = e.limiter ? &*e.limiter : nullptr;
+  const RequestFaultDecision decision =
+      decide_request_fault({e.kind, e.intensity, limiter}, SimTime{std::llround(bucket_us)}, rng_);
+  if (!decision.took()) return false;
   ++e.hits;
-  d.action = HttpFaultDecision::Action::respond;
-  d.status = p.status != 0 ? p.status : default_status(e.kind);
-  d.retry_after_s = retry_after_s;
+  const LiveFaultParams& p = e.params;
   d.fault_id = e.id;
+  if (decision.act == RequestFaultAct::silence) {
+    d.action = HttpFaultDecision::Action::hang;
+    d.hang_ms = p.hang_ms > 0 ? p.hang_ms : options_.hang_ms;
+    d.processed = p.processed;
+    return true;
+  }
+  int64_t retry_after_s = p.retry_after_s;
+  if (decision.act == RequestFaultAct::limit && retry_after_s == 0) {
+    // Retry-After in whole wall seconds, rounded up (never down: the client would be early); at
+    // least 1 s, also without a bucket.
+    const double wait_s = static_cast<double>(decision.retry_after.us) / e.limiter_scale / 1e6;
+    retry_after_s = std::max<int64_t>(1, std::llround(std::ceil(wait_s)));
+  }
+  SD_CHECK(scenario::fault_kind_row(e.kind).live_status != 0, "an answering kind has a status");
+  d.action = HttpFaultDecision::Action::respond;
+  d.status = p.status != 0 ? p.status : scenario::fault_kind_row(e.kind).live_status;
+  d.retry_after_s = retry_after_s;
   return true;
 }
 

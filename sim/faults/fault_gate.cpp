@@ -2,21 +2,26 @@
 
 #include <algorithm>
 
+#include "sim/engine/check.hpp"
 #include "sim/faults/fault_window.hpp"
+#include "sim/faults/request_fault.hpp"
+#include "sim/scenario/fault_kinds.hpp"
 
 namespace syncdrill {
 
 // Admission asks the kinds in request_fault_rank's order; the scenario's order breaks ties.
 void FaultGate::add(const FaultSpec* fault, uint64_t* hits) {
-  const int rank = request_fault_rank(fault->kind);
-  if (rank < 0 || (fault->kind == FaultKind::rate_limit && !fault->rate_limit)) return;
+  SD_CHECK(fault != nullptr && hits != nullptr, "a gate fault needs its spec and its counter");
+  const int rank = scenario::request_fault_rank(fault->kind);
+  const auto* bucket = fault->settings_if<RateLimitSettings>();
+  if (rank < 0 || (fault->kind == FaultKind::rate_limit && bucket == nullptr)) return;
   for (const Entry& e : faults_) {
     if (e.fault == fault) return;  // named twice among the targets: once is enough
   }
   Entry entry{fault, hits, std::nullopt};
-  if (fault->kind == FaultKind::rate_limit) entry.limiter.emplace(*fault->rate_limit);
+  if (bucket != nullptr) entry.limiter.emplace(bucket->bucket);
   const auto at = std::upper_bound(faults_.begin(), faults_.end(), rank, [](int r, const Entry& e) {
-    return r < request_fault_rank(e.fault->kind);
+    return r < scenario::request_fault_rank(e.fault->kind);
   });
   faults_.insert(at, std::move(entry));
 }
@@ -26,42 +31,36 @@ GateVerdict FaultGate::admit(SimTime now) {
   for (Entry& e : faults_) {
     const FaultSpec& f = *e.fault;
     if (f.kind == FaultKind::latency || !fault_active(f, now)) continue;
-    switch (f.kind) {
-      case FaultKind::outage:
+    // Several timeout faults: the first that takes the request decides; later ones do not draw.
+    if (verdict.silent && f.kind == FaultKind::timeout) continue;
+    RateLimiter* limiter = e.limiter ? &*e.limiter : nullptr;
+    const RequestFaultDecision d = decide_request_fault({f.kind, f.intensity, limiter}, now, rng_);
+    if (!d.took()) continue;
+    ++*e.hits;
+    switch (d.act) {
+      case RequestFaultAct::refuse:
         ++effects_.refused_by_outage;
-        ++*e.hits;
-        verdict.answer = Outcome{ErrorClass::unavailable, Duration{}};
+        verdict.answer = Response{ErrorClass::unavailable, Duration{}};
         return verdict;
-      case FaultKind::error_burst:
-        if (rng_.uniform01() >= f.intensity) break;
+      case RequestFaultAct::fail:
         ++effects_.failed_by_error_burst;
-        ++*e.hits;
-        verdict.answer = Outcome{ErrorClass::server_error, Duration{}};
+        verdict.answer = Response{ErrorClass::server_error, Duration{}};
         return verdict;
-      case FaultKind::malformed_payload:
-        if (rng_.uniform01() >= f.intensity) break;
+      case RequestFaultAct::reject:
         ++effects_.rejected_as_malformed;
-        ++*e.hits;
-        verdict.answer = Outcome{ErrorClass::rejected, Duration{}};
+        verdict.answer = Response{ErrorClass::rejected, Duration{}};
         return verdict;
-      case FaultKind::rate_limit: {
-        const Outcome limited = e.limiter->admit(now);
-        if (limited.ok()) break;
+      case RequestFaultAct::limit:
         ++effects_.rate_limited_by_fault;
-        ++*e.hits;
-        verdict.answer = limited;
+        verdict.answer = Response{ErrorClass::rate_limited, d.retry_after};
         return verdict;
-      }
-      case FaultKind::timeout:
-        // Several timeout faults: the first that takes the request decides.
-        if (verdict.silent || rng_.uniform01() >= f.intensity) break;
+      case RequestFaultAct::silence:
         ++effects_.unanswered_by_timeout;
-        ++*e.hits;
         verdict.silent = true;
-        verdict.processed = f.processed;
+        verdict.processed = f.settings_as<TimeoutSettings>().processed;
         break;
-      default:
-        break;
+      case RequestFaultAct::pass:
+        SD_CHECK(false, "a decision that took the request passed it");
     }
   }
   return verdict;
@@ -71,10 +70,13 @@ Duration FaultGate::answer_delay(SimTime now) {
   Duration delay{};
   for (Entry& e : faults_) {
     const FaultSpec& f = *e.fault;
-    if (f.kind != FaultKind::latency || !f.latency || !fault_active(f, now)) continue;
-    if (rng_.uniform01() >= f.intensity) continue;
+    const auto* latency = f.settings_if<LatencySettings>();
+    if (f.kind != FaultKind::latency || latency == nullptr || !fault_active(f, now)) continue;
+    if (!fault_takes(f.intensity, rng_)) continue;
     ++*e.hits;
-    delay += f.latency->sample_duration(rng_);
+    const Duration added = latency->latency.sample_duration(rng_);
+    SD_CHECK(added >= Duration{}, "a latency fault never shortens an answer");
+    delay += added;
   }
   if (delay > Duration{}) ++effects_.delayed_by_latency;
   return delay;

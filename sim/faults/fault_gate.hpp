@@ -1,11 +1,13 @@
 // FaultGate: the faults that act on requests where they are made, for one port (a channel's API
 // or a system) or one connector (its own calls, wherever they go).
 //
-// At admission, in this order: an outage refuses; an error burst answers 5xx; a malformed
-// payload is rejected as a non-retryable 4xx (the data-model mismatch goes to the dead-letter
-// queue); a rate-limit fault's tighter bucket answers 429 with Retry-After; a timeout fault
-// lets the request in but the client never hears the answer (the server may or may not do the
-// work: `processed`). After service, latency faults hold the answer back.
+// At admission, in the order of the fault-kind table (sim/scenario/fault_kinds.hpp), each
+// fault deciding through decide_request_fault (sim/faults/request_fault.hpp): an outage refuses; an
+// error burst answers 5xx; a malformed payload is rejected as a non-retryable 4xx (the data-model
+// mismatch goes to the dead-letter queue); a rate-limit fault's tighter bucket answers 429 with
+// Retry-After; a timeout fault lets the request in but the client never hears the answer (the
+// server may or may not do the work: `processed`). After service, latency faults hold the answer
+// back.
 //
 // Each fault draws from the gate's own stream, and only while it is in force: a run with the
 // fault and one without see the same service times and the same customers until the onset.
@@ -19,8 +21,8 @@
 #include "mocks/rate_limiter.hpp"
 #include "mocks/types.hpp"
 #include "sim/engine/random.hpp"
+#include "sim/engine/time.hpp"
 #include "sim/scenario/scenario.hpp"
-#include "sim/world/outcome.hpp"
 
 namespace syncdrill {
 
@@ -35,7 +37,7 @@ struct FaultEffects {
 };
 
 struct GateVerdict {
-  Outcome answer;         // not ok: the request ends at once with this answer
+  Response answer;        // not ok: the request ends at once with this answer
   bool silent = false;    // ok, but the client never hears the answer (a timeout fault)
   bool processed = true;  // silent: whether the server does the work anyway
 };
@@ -46,7 +48,8 @@ class FaultGate {
   FaultGate(uint64_t seed, const std::string& stream_name) : rng_(seed, stream_name) {}
 
   // A fault this gate applies; `hits` counts the requests it acted on (the world's per-fault
-  // counter). Kinds other than those above are ignored. REQUIRES: both outlive the gate.
+  // counter). Kinds other than those above, and a rate_limit without its bucket, are ignored.
+  // REQUIRES: both outlive the gate; hits != nullptr.
   void add(const FaultSpec* fault, uint64_t* hits);
   bool empty() const { return faults_.empty(); }
 

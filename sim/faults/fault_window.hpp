@@ -5,15 +5,24 @@
 #include <algorithm>
 #include <optional>
 
+#include "sim/engine/check.hpp"
 #include "sim/engine/time.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 
+// The loader's guarantees these rely on: a window of positive length, flap phases above 0.
+inline void check_fault_window(const FaultSpec& fault) {
+  SD_CHECK(fault.length > Duration{}, "a fault's window has a positive length");
+  SD_CHECK(!fault.flap || (fault.flap->on > Duration{} && fault.flap->off > Duration{}),
+           "a flapping fault's on and off phases are positive");
+}
+
 inline bool fault_active(const FaultSpec& fault, SimTime t) {
   const Duration since = t - (SimTime{} + fault.at);
   if (since < Duration{} || since >= fault.length) return false;
   if (!fault.flap) return true;
+  check_fault_window(fault);
   const int64_t cycle_us = fault.flap->on.us + fault.flap->off.us;
   return since.us % cycle_us < fault.flap->on.us;
 }
@@ -27,6 +36,7 @@ inline std::optional<SimTime> next_fault_edge(const FaultSpec& fault, SimTime t)
   if (t < start) return start;
   if (t >= stop) return std::nullopt;
   if (!fault.flap) return stop;
+  check_fault_window(fault);
   const int64_t cycle_us = fault.flap->on.us + fault.flap->off.us;
   const int64_t phase_us = (t - start).us % cycle_us;
   if (phase_us < fault.flap->on.us) {

@@ -159,7 +159,7 @@ std::vector<double> expected_orders_by_entry(const Scenario& s) {
     for (size_t i = 0; i < s.traffic.size(); ++i) {
       const TrafficSpec& t = s.traffic[i];
       if (std::find(f.targets.begin(), f.targets.end(), t.channel) == f.targets.end()) continue;
-      out[i] += (f.multiplier - 1) * entry_orders(t, from, to);
+      out[i] += (f.settings_as<PeakTrafficSettings>().multiplier - 1) * entry_orders(t, from, to);
     }
   }
   return out;

@@ -62,11 +62,12 @@ inline constexpr int64_t kRetryAfterMaxS = 24LL * 3600;
 
 // ---- Targets -----------------------------------------------------------------------------------
 
-// Whether a fault of kind `k` may name `name` as a target: which names each kind accepts
-// (docs/scenario-format.md). A name that is no channel, system or connector counts as a webhook
+// Whether a fault of kind `k` may name `name` as a target: the targets of its row in the
+// fault-kind table (sim/scenario/fault_kinds.hpp; docs/scenario-format.md). A name that is no channel, system or connector counts as a webhook
 // topic when it contains '/'.
 bool may_target(FaultKind k, const Scenario& s, std::string_view name);
-// The targets `k` accepts, as messages spell them: "a channel or a system".
+// The targets `k` accepts, as messages spell them (its row's targets_text): "a channel or a
+// system".
 std::string_view allowed_targets(FaultKind k);
 // What `name` is, for messages: "a channel", "an erp system", "a fulfillment connector", "a
 // webhook topic".

@@ -1,6 +1,7 @@
 // Section readers for how work moves: policies, connectors and faults.
 #include <algorithm>
 
+#include "sim/scenario/fault_kinds.hpp"
 #include "sim/scenario/fault_rules.hpp"
 #include "sim/scenario/sections.hpp"
 
@@ -139,88 +140,30 @@ void read_connectors(Ctx& ctx, MapReader& top, Scenario& s) {
 
 namespace {
 
-// Keys that only some fault kinds accept.
-struct KindKey {
-  std::string_view key;
-  std::vector<FaultKind> kinds;
-};
-
-const std::vector<KindKey>& kind_keys() {
-  using K = FaultKind;
-  static const std::vector<KindKey> keys{
-      {"latency", {K::latency}},           {"multiplier", {K::peak_traffic}},
-      {"processed", {K::timeout}},         {"rate_limit", {K::rate_limit}},
-      {"per", {K::webhook_drop}},          {"delay", {K::webhook_duplicate, K::webhook_delay}},
-      {"feed", {K::stale_feed}},           {"catch_up", {K::stale_feed}},
-      {"remove", {K::mapping_regression}}, {"rename", {K::mapping_regression}},
-      {"max_attempts", {K::retry_storm}},
-  };
-  return keys;
-}
-
-// Reports each kind-specific key given to another kind. Without a valid kind (already reported)
-// the keys are only marked known.
+// Reports each kind-specific key (a key of some row of the fault-kind table) given to a fault of
+// another kind. Without a valid kind (already reported) the keys are only marked known.
 void check_kind_keys(MapReader& r, const FaultSpec& f, bool kind_ok) {
-  for (const KindKey& k : kind_keys()) {
-    if (r.get(k.key) == nullptr || !kind_ok ||
-        std::find(k.kinds.begin(), k.kinds.end(), f.kind) != k.kinds.end()) {
-      continue;
-    }
-    std::vector<std::string_view> names;
-    for (FaultKind kind : k.kinds) {
-      names.push_back(to_string(kind));
-    }
-    r.error(k.key, fmt::format("'{}' applies only to a fault of kind {}", k.key,
-                               fmt::join(names, " or ")));
-  }
-}
-
-// mapping_regression's `remove`: a non-empty list of state names.
-void read_state_list(Ctx& ctx, MapReader& r, std::string_view key, std::vector<std::string>& out) {
-  const YNode* v = r.get(key);
-  if (v == nullptr || !check_list(ctx, *v, r.child(key))) {
-    return;
-  }
-  if (v->items.empty()) {
-    r.error(key, "expected at least one state name");
-    return;
-  }
-  for (size_t i = 0; i < v->items.size(); ++i) {
-    const YNode& item = v->items[i];
-    const std::string path = fmt::format("{}[{}]", r.child(key), i);
-    if (item.kind != YNode::Kind::scalar) {
-      ctx.error(item.loc, path, fmt::format("expected a state name, got {}", describe(item)));
-    } else if (item.scalar.empty()) {
-      ctx.error(item.loc, path, "expected a non-empty state name");
-    } else {
-      out.push_back(item.scalar);
+  std::vector<std::string_view> checked;
+  for (const FaultKindRow& row : fault_kind_rows()) {
+    for (std::string_view key : row.keys) {
+      if (std::find(checked.begin(), checked.end(), key) != checked.end()) continue;
+      checked.push_back(key);
+      if (r.get(key) == nullptr || !kind_ok) continue;
+      std::vector<std::string_view> kinds;
+      for (const FaultKindRow& other : fault_kind_rows()) {
+        if (std::find(other.keys.begin(), other.keys.end(), key) != other.keys.end()) {
+          kinds.push_back(other.name);
+        }
+      }
+      if (std::find(kinds.begin(), kinds.end(), to_string(f.kind)) != kinds.end()) continue;
+      r.error(key, fmt::format("'{}' applies only to a fault of kind {}", key,
+                               fmt::join(kinds, " or ")));
     }
   }
-}
-
-void read_mapping_regression(Ctx& ctx, MapReader& r, FaultSpec& f) {
-  read_state_list(ctx, r, "remove", f.remove);
-  const YNode* rename = r.get("rename");
-  if (rename != nullptr && rename->kind == YNode::Kind::mapping && rename->entries.empty()) {
-    r.error("rename", "expected at least one state to rename");
-    return;
-  }
-  read_status_map(ctx, r, "rename", f.rename);
 }
 
 // The most on/off cycles a flapping fault may have in its window.
 constexpr int64_t kFlapCyclesMax = 100'000;
-
-// A sync connector's feed is its flow's: `feed` naming the other one cannot apply to it.
-void check_feed(MapReader& r, const Scenario& s, const FaultSpec& f) {
-  const FlowKind wanted = f.feed == FeedKind::price ? FlowKind::price_sync : FlowKind::stock_sync;
-  for (const std::string& target : f.targets) {
-    const ConnectorSpec* c = find_connector(s, target);
-    if (c == nullptr || c->flow == wanted) continue;
-    r.error("feed", fmt::format("feed {} does not apply to {}, a {} connector", to_string(f.feed),
-                                target, to_string(c->flow)));
-  }
-}
 
 void read_fault_extras(Ctx& ctx, MapReader& r, const Scenario& s, FaultSpec& f, bool kind_ok) {
   if (const YNode* n = r.get("flap")) {
@@ -243,55 +186,8 @@ void read_fault_extras(Ctx& ctx, MapReader& r, const Scenario& s, FaultSpec& f, 
   if (!kind_ok) {
     return;
   }
-  switch (f.kind) {
-    case FaultKind::latency: {
-      Distribution latency = Distribution::constant(0);
-      // Without it a latency fault would add nothing: required.
-      if (r.distribution("latency", latency, Need::required)) {
-        f.latency = latency;
-      }
-      break;
-    }
-    case FaultKind::peak_traffic:
-      f.multiplier = 2;
-      r.number("multiplier", f.multiplier, 1, 1000);
-      break;
-    case FaultKind::timeout:
-      r.flag("processed", f.processed);
-      break;
-    case FaultKind::rate_limit:
-      if (const YNode* n = r.get("rate_limit", Need::required)) {
-        f.rate_limit = read_rate_limit(ctx, *n, r.child("rate_limit"));
-      }
-      break;
-    case FaultKind::webhook_drop:
-      r.choice("per", f.per);
-      break;
-    case FaultKind::webhook_duplicate:
-    case FaultKind::webhook_delay: {
-      Distribution delay = f.kind == FaultKind::webhook_duplicate
-                               ? Distribution::constant(1e6)
-                               : Distribution::lognormal_p50_p95(30e6, 300e6);
-      r.distribution("delay", delay);
-      f.delay = delay;
-      break;
-    }
-    case FaultKind::stale_feed:
-      if (r.choice("feed", f.feed) && f.feed != FeedKind::both) check_feed(r, s, f);
-      r.flag("catch_up", f.catch_up);
-      break;
-    case FaultKind::mapping_regression:
-      read_mapping_regression(ctx, r, f);
-      break;
-    case FaultKind::retry_storm:
-      r.u32("max_attempts", f.max_attempts, 1, kRetryAttemptsMax);
-      break;
-    case FaultKind::error_burst:
-    case FaultKind::outage:
-    case FaultKind::consumer_stall:
-    case FaultKind::event_drop:
-    case FaultKind::malformed_payload:
-      break;
+  if (const SettingsReader read = fault_kind_row(f.kind).read_settings) {
+    read(ctx, r, s, f);
   }
 }
 
@@ -345,64 +241,24 @@ std::string describe_target(const Scenario& s, std::string_view name) {
 }
 
 std::string_view allowed_targets(FaultKind k) {
-  switch (k) {
-    case FaultKind::latency:
-    case FaultKind::timeout:
-    case FaultKind::error_burst:
-    case FaultKind::outage:
-    case FaultKind::malformed_payload:
-      return "a channel, a system, or a connector";
-    case FaultKind::rate_limit:
-      return "a channel or a system";
-    case FaultKind::webhook_drop:
-    case FaultKind::webhook_duplicate:
-    case FaultKind::webhook_delay:
-    case FaultKind::event_drop:
-      return "a channel or a webhook topic";
-    case FaultKind::consumer_stall:
-    case FaultKind::retry_storm:
-      return "a connector";
-    case FaultKind::stale_feed:
-      return "a stock_sync or price_sync connector, a channel, or an erp system";
-    case FaultKind::mapping_regression:
-      return "a fulfillment connector or a channel";
-    case FaultKind::peak_traffic:
-      return "a channel";
-  }
-  return "";
+  return fault_kind_row(k).targets_text;
 }
 
 bool may_target(FaultKind k, const Scenario& s, std::string_view name) {
-  const ChannelSpec* channel = find_channel(s, name);
+  const uint8_t allowed = fault_kind_row(k).targets;
+  const auto allows = [&](uint8_t bits) { return (allowed & bits) != 0; };
+  // A connector may share a channel's or a system's name: any of them that the kind accepts.
   const SystemSpec* sys = find_system(s, name);
   const ConnectorSpec* c = find_connector(s, name);
-  const bool topic = name.find('/') != std::string_view::npos;
-  switch (k) {
-    case FaultKind::latency:
-    case FaultKind::timeout:
-    case FaultKind::error_burst:
-    case FaultKind::outage:
-    case FaultKind::malformed_payload:
-      return channel != nullptr || sys != nullptr || c != nullptr;
-    case FaultKind::rate_limit:
-      return channel != nullptr || sys != nullptr;
-    case FaultKind::webhook_drop:
-    case FaultKind::webhook_duplicate:
-    case FaultKind::webhook_delay:
-    case FaultKind::event_drop:
-      return channel != nullptr || topic;
-    case FaultKind::consumer_stall:
-    case FaultKind::retry_storm:
-      return c != nullptr;
-    case FaultKind::stale_feed:
-      return channel != nullptr || (sys != nullptr && sys->kind == SystemKind::erp) ||
-             (c != nullptr && (c->flow == FlowKind::stock_sync || c->flow == FlowKind::price_sync));
-    case FaultKind::mapping_regression:
-      return channel != nullptr || (c != nullptr && c->flow == FlowKind::fulfillment);
-    case FaultKind::peak_traffic:
-      return channel != nullptr;
-  }
-  return false;
+  const bool sync =
+      c != nullptr && (c->flow == FlowKind::stock_sync || c->flow == FlowKind::price_sync);
+  return (allows(kTargetChannel) && find_channel(s, name) != nullptr) ||
+         (allows(kTargetSystem) && sys != nullptr) ||
+         (allows(kTargetErp) && sys != nullptr && sys->kind == SystemKind::erp) ||
+         (allows(kTargetConnector) && c != nullptr) || (allows(kTargetSyncConnector) && sync) ||
+         (allows(kTargetFulfillmentConnector) && c != nullptr &&
+          c->flow == FlowKind::fulfillment) ||
+         (allows(kTargetTopic) && name.find('/') != std::string_view::npos);
 }
 
 std::string cannot_target_message(FaultKind k, const Scenario& s, std::string_view name) {

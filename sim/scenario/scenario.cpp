@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/engine/check.hpp"
+#include "sim/scenario/fault_kinds.hpp"
 #include "sim/scenario/reader.hpp"
 
 namespace syncdrill {
@@ -60,16 +61,16 @@ const EnumTable<FlowKind>& enum_table() {
   return t;
 }
 
+// The fault kinds' spellings are their rows' in the fault-kind table.
 template <>
 const EnumTable<FaultKind>& enum_table() {
-  using K = FaultKind;
-  static const EnumTable<K> t{
-      "fault kind",
-      {SD_E(K, latency), SD_E(K, timeout), SD_E(K, error_burst), SD_E(K, outage),
-       SD_E(K, rate_limit), SD_E(K, webhook_drop), SD_E(K, webhook_duplicate),
-       SD_E(K, webhook_delay), SD_E(K, consumer_stall), SD_E(K, stale_feed),
-       SD_E(K, mapping_regression), SD_E(K, event_drop), SD_E(K, malformed_payload),
-       SD_E(K, retry_storm), SD_E(K, peak_traffic)}};
+  static const EnumTable<FaultKind> t = [] {
+    EnumTable<FaultKind> table{"fault kind", {}};
+    for (const FaultKindRow& row : fault_kind_rows()) {
+      table.entries.push_back({row.name, row.kind});
+    }
+    return table;
+  }();
   return t;
 }
 
@@ -166,25 +167,6 @@ const SystemSpec* first_system(const Scenario& s, SystemKind kind) {
 int64_t draw_catalog_price(const CatalogSpec& c, RandomStream& rng) {
   const int64_t span = c.price_max.minor - c.price_min.minor;
   return c.price_min.minor + (span > 0 ? static_cast<int64_t>(rng.below(span + 1)) : 0);
-}
-
-int request_fault_rank(FaultKind k) {
-  switch (k) {
-    case FaultKind::outage:
-      return 0;
-    case FaultKind::error_burst:
-      return 1;
-    case FaultKind::malformed_payload:
-      return 2;
-    case FaultKind::rate_limit:
-      return 3;
-    case FaultKind::timeout:
-      return 4;
-    case FaultKind::latency:
-      return 5;
-    default:
-      return -1;
-  }
 }
 
 const PolicySpec* find_policy(const Scenario& s, std::string_view name) {

@@ -15,8 +15,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
+#include "sim/engine/check.hpp"
 #include "sim/engine/distribution.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/engine/time.hpp"
@@ -247,31 +249,73 @@ enum class DropScope { attempt, event };
 // stale_feed: which ERP feed stops (YAML key `feed`); a connector target implies its own.
 enum class FeedKind { stock, price, both };
 
+// Each kind's own settings: the values of the YAML keys only that kind accepts, with their
+// defaults. The kind's row in the fault-kind table (sim/scenario/fault_kinds.cpp) names the keys
+// and reads them; docs/scenario-format.md describes them.
+struct LatencySettings {                             // latency
+  Distribution latency = Distribution::constant(0);  // added delay (microseconds); required
+};
+struct TimeoutSettings {  // timeout
+  bool processed = true;  // the server did the work anyway
+};
+struct RateLimitSettings {  // rate_limit
+  RateLimitSpec bucket;     // the tighter bucket (YAML key `rate_limit`); required
+};
+struct WebhookDropSettings {  // webhook_drop
+  DropScope per = DropScope::attempt;
+};
+// webhook_duplicate: when the copy follows the first delivery (default 1s); webhook_delay: the
+// added delay (default lognormal p50 30s, p95 5m).
+struct WebhookDelaySettings {
+  Distribution delay = Distribution::constant(0);
+};
+struct StaleFeedSettings {  // stale_feed
+  FeedKind feed = FeedKind::both;
+  bool catch_up = true;  // withheld updates are sent when the feed resumes
+};
+// mapping_regression: WMS states whose entries a release removed (`remove`), and entries whose
+// channel spelling it changed (`rename`: from -> new spelling). Neither: every entry removed.
+struct MappingRegressionSettings {
+  std::vector<std::string> remove;
+  std::vector<StatusMapping> rename;
+};
+struct RetryStormSettings {    // retry_storm
+  uint32_t max_attempts = 10;  // attempts per call while the storm lasts
+};
+struct PeakTrafficSettings {  // peak_traffic
+  double multiplier = 2;      // arrival multiplier, >= 1
+};
+// monostate: a kind without keys of its own (or a hand-built spec without them).
+using FaultSettings =
+    std::variant<std::monostate, LatencySettings, TimeoutSettings, RateLimitSettings,
+                 WebhookDropSettings, WebhookDelaySettings, StaleFeedSettings,
+                 MappingRegressionSettings, RetryStormSettings, PeakTrafficSettings>;
+
 struct FaultSpec {
   std::string id;
   FaultKind kind = FaultKind::latency;
   // Names of channels, systems, connectors or webhook topics ("shop/orders/create"); >= 1.
-  // Which of these a kind accepts: docs/scenario-format.md.
+  // Which of these a kind accepts: its row in sim/scenario/fault_kinds.cpp.
   std::vector<std::string> targets;
   Duration at;             // onset since run start, < scenario duration
   Duration length;         // YAML key `for`; > 0
   double intensity = 1.0;  // [0, 1]; meaning depends on kind (docs)
   FaultCause cause = FaultCause::third_party;
-  std::optional<FlapSpec> flap;             // on/off cycling inside the window
-  std::optional<Distribution> latency;      // latency kind: added delay (microseconds)
-  double multiplier = 1;                    // peak_traffic: arrival multiplier, >= 1
-  bool processed = true;                    // timeout: the server did the work anyway
-  std::optional<RateLimitSpec> rate_limit;  // rate_limit: the tighter bucket (required)
-  DropScope per = DropScope::attempt;       // webhook_drop
-  // webhook_duplicate: when the copy follows the first delivery; webhook_delay: the added delay.
-  std::optional<Distribution> delay;
-  FeedKind feed = FeedKind::both;  // stale_feed
-  bool catch_up = true;            // stale_feed: withheld updates are sent when the feed resumes
-  // mapping_regression: WMS states whose entries a release removed (`remove`), and entries whose
-  // channel spelling it changed (`rename`: from -> new spelling). Neither: every entry removed.
-  std::vector<std::string> remove;
-  std::vector<StatusMapping> rename;
-  uint32_t max_attempts = 10;  // retry_storm: attempts per call while the storm lasts
+  std::optional<FlapSpec> flap;  // on/off cycling inside the window
+  FaultSettings settings;        // the kind's own; the loader always sets them for kinds with keys
+
+  // The kind's settings, or nullptr when they are not of type T.
+  template <class T>
+  const T* settings_if() const {
+    return std::get_if<T>(&settings);
+  }
+  // The kind's settings. REQUIRES: they are of type T (every loaded fault of T's kind).
+  template <class T>
+  const T& settings_as() const {
+    const T* s = std::get_if<T>(&settings);
+    SD_CHECK(s != nullptr, "a fault's settings are not those of its kind");
+    return *s;
+  }
 };
 
 // ---- Scoring, detection, response
@@ -399,10 +443,6 @@ const SystemSpec* first_system(const Scenario& s, SystemKind kind);
 // stream "catalog/prices"): the simulation and the live mocks list the same prices on a seed.
 int64_t draw_catalog_price(const CatalogSpec& c, RandomStream& rng);
 
-// The order in which a request meets the fault kinds that act on requests, whatever order the
-// scenario lists them in: outage 0, error_burst 1, malformed_payload 2, rate_limit 3, timeout 4,
-// latency 5 (which only delays the answer); -1 for kinds that do not act on requests.
-int request_fault_rank(FaultKind k);
 const ConnectorSpec* find_connector(const Scenario& s, std::string_view name);
 
 // The YAML spelling of each enum value (e.g. to_string(FaultKind::webhook_drop) ==

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/scenario/fault_kinds.hpp"
+
 namespace syncdrill {
 
 namespace {
@@ -60,22 +62,11 @@ std::string monitor_warning(const MonitorSpec& m) {
 }  // namespace
 
 bool is_gate_kind(FaultKind k) {
-  switch (k) {
-    case FaultKind::latency:
-    case FaultKind::timeout:
-    case FaultKind::error_burst:
-    case FaultKind::outage:
-    case FaultKind::rate_limit:
-    case FaultKind::malformed_payload:
-      return true;
-    default:
-      return false;
-  }
+  return scenario::family_of(k) == scenario::FaultFamily::request;
 }
 
 bool is_webhook_kind(FaultKind k) {
-  return k == FaultKind::webhook_drop || k == FaultKind::webhook_duplicate ||
-         k == FaultKind::webhook_delay || k == FaultKind::event_drop;
+  return scenario::family_of(k) == scenario::FaultFamily::webhook;
 }
 
 std::vector<std::string> ports_called(const Scenario& scenario, const ConnectorSpec& c) {
@@ -111,32 +102,51 @@ std::vector<std::string> ports_called(const Scenario& scenario, const ConnectorS
   return out;
 }
 
+namespace {
+
+// Whether a fault of `row`'s kind, aimed at `target`, touches connector `c` (besides naming it).
+bool reaches(const Scenario& scenario, const scenario::FaultKindRow& row, const FaultSpec& f,
+             const ConnectorSpec& c, const std::string& target) {
+  using scenario::FaultFamily;
+  const bool hurts = std::find(row.flows.begin(), row.flows.end(), c.flow) != row.flows.end();
+  switch (row.family) {
+    case FaultFamily::request:
+      return contains(ports_called(scenario, c), target);
+    case FaultFamily::webhook: {
+      // A channel (every topic) or one topic: its order topics reach the order ingest, its
+      // returns topic the returns flow.
+      const std::string_view channel = std::string_view(target).substr(0, target.find('/'));
+      const bool returns_topic = target.find("/returns/") != std::string::npos;
+      const bool orders_topic = target.find("/orders/") != std::string::npos;
+      return hurts && c.from == channel &&
+             ((c.flow == FlowKind::order_ingest && !returns_topic) ||
+              (c.flow == FlowKind::returns && !orders_topic));
+    }
+    case FaultFamily::feed: {
+      const FeedKind feed = f.settings_as<StaleFeedSettings>().feed;
+      const bool feeds =
+          feed == FeedKind::both || (feed == FeedKind::price) == (c.flow == FlowKind::price_sync);
+      return hurts && feeds && (c.to == target || c.from == target);
+    }
+    case FaultFamily::mapping:
+      return hurts;
+    case FaultFamily::load:
+      return c.from == target || c.to == target || c.flow == FlowKind::fulfillment;
+    case FaultFamily::connector:
+      return false;  // only the connector it names
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<std::string> connectors_touched(const Scenario& scenario, const FaultSpec& f) {
+  const scenario::FaultKindRow& row = scenario::fault_kind_row(f.kind);
   std::vector<std::string> out;
   for (const ConnectorSpec& c : scenario.connectors) {
-    bool touched = false;
-    for (const std::string& target : f.targets) {
-      const std::string_view channel = std::string_view(target).substr(0, target.find('/'));
-      if (c.name == target) touched = true;
-      if (is_gate_kind(f.kind)) {
-        const std::vector<std::string> ports = ports_called(scenario, c);
-        touched |= std::find(ports.begin(), ports.end(), target) != ports.end();
-      } else if (is_webhook_kind(f.kind)) {
-        const bool returns_topic = target.find("/returns/") != std::string::npos;
-        const bool orders_topic = target.find("/orders/") != std::string::npos;
-        touched |= c.from == channel && ((c.flow == FlowKind::order_ingest && !returns_topic) ||
-                                         (c.flow == FlowKind::returns && !orders_topic));
-      } else if (f.kind == FaultKind::stale_feed) {
-        const bool sync = c.flow == FlowKind::stock_sync || c.flow == FlowKind::price_sync;
-        const bool feeds = f.feed == FeedKind::both ||
-                           (f.feed == FeedKind::price) == (c.flow == FlowKind::price_sync);
-        touched |= sync && feeds && (c.to == target || c.from == target);
-      } else if (f.kind == FaultKind::mapping_regression) {
-        touched |= c.flow == FlowKind::fulfillment;
-      } else if (f.kind == FaultKind::peak_traffic) {
-        touched |= c.from == target || c.to == target || c.flow == FlowKind::fulfillment;
-      }
-    }
+    const bool touched = std::any_of(f.targets.begin(), f.targets.end(), [&](const auto& target) {
+      return c.name == target || reaches(scenario, row, f, c, target);
+    });
     if (touched) out.push_back(c.name);
   }
   return out;

@@ -11,8 +11,8 @@
 
 namespace syncdrill {
 
-// Kinds that act through a port's or a connector's FaultGate (latency, timeout, error_burst,
-// outage, rate_limit, malformed_payload), and kinds that act on webhook deliveries.
+// Kinds of the request family, which act through a port's or a connector's FaultGate, and of
+// the webhook family (their rows in sim/scenario/fault_kinds.cpp).
 bool is_gate_kind(FaultKind k);
 bool is_webhook_kind(FaultKind k);
 

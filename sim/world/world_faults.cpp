@@ -10,6 +10,8 @@
 
 #include "mocks/webhook.hpp"
 #include "sim/engine/check.hpp"
+#include "sim/faults/fault_window.hpp"
+#include "sim/scenario/fault_kinds.hpp"
 #include "sim/world/fault_reach.hpp"
 #include "sim/world/world_impl.hpp"
 
@@ -48,26 +50,37 @@ std::vector<std::string> unique_targets(const FaultSpec& f) {
 }  // namespace
 
 void World::attach_faults() {
+  SD_CHECK(result.fault_hits.empty() && result.fault_ended.empty(),
+           "the faults are attached once, before the run");
   result.fault_hits.assign(faults.size(), 0);
   fault_edge_fns_.resize(faults.size());
   for (size_t i = 0; i < faults.size(); ++i) {
     result.fault_ended.push_back(SimTime{} +
                                  std::min(scenario.duration, faults[i].at + faults[i].length));
     const FaultSpec& f = faults[i];
+    check_fault_window(f);
+    SD_CHECK(!f.targets.empty(), "a fault has at least one target");
     result.fault_connectors.push_back(touched_connectors(f));
     uint64_t* hits = &result.fault_hits[i];
-    if (is_gate_kind(f.kind)) {
-      attach_gate_fault(f, hits);
-    } else if (is_webhook_kind(f.kind)) {
-      attach_webhook_fault(f, hits);
-    } else if (f.kind == FaultKind::consumer_stall || f.kind == FaultKind::retry_storm) {
-      attach_connector_fault(f, hits);
-    } else if (f.kind == FaultKind::stale_feed) {
-      attach_feed_fault(f, hits);
-    } else if (f.kind == FaultKind::mapping_regression) {
-      attach_mapping_fault(f, hits);
-    } else if (f.kind == FaultKind::peak_traffic) {
-      attach_peak_fault(f, hits);
+    switch (scenario::family_of(f.kind)) {
+      case scenario::FaultFamily::request:
+        attach_gate_fault(f, hits);
+        break;
+      case scenario::FaultFamily::webhook:
+        attach_webhook_fault(f, hits);
+        break;
+      case scenario::FaultFamily::connector:
+        attach_connector_fault(f, hits);
+        break;
+      case scenario::FaultFamily::feed:
+        attach_feed_fault(f, hits);
+        break;
+      case scenario::FaultFamily::mapping:
+        attach_mapping_fault(f, hits);
+        break;
+      case scenario::FaultFamily::load:
+        attach_peak_fault(f, hits);
+        break;
     }
   }
 }
@@ -150,6 +163,7 @@ void World::tally_connector_fault(ConnectorFault& b) {
     b.mark = fault_counter(b);
     b.on = true;
   } else if (!active && b.on) {
+    SD_CHECK(fault_counter(b) >= b.mark, "a connector's counters only grow");
     *b.hits += fault_counter(b) - b.mark;
     b.on = false;
   }
@@ -167,6 +181,7 @@ void World::update_stall(Connector* connector) {
         static_cast<uint32_t>(std::ceil(b.fault->intensity * static_cast<double>(workers) - 1e-9));
     stopped = std::max(stopped, std::min(share, workers));
   }
+  SD_CHECK(stopped <= workers, "a stall stops at most every worker");
   connector->set_worker_cap(workers - stopped);
 }
 
@@ -175,16 +190,19 @@ void World::update_storm(Connector* connector, const PolicySpec* base_policy) {
   uint32_t attempts = 0;
   for (const ConnectorFault& b : connector_faults_) {
     if (b.connector != connector || b.fault->kind != FaultKind::retry_storm) continue;
-    if (fault_active(*b.fault, engine.now())) attempts = std::max(attempts, b.fault->max_attempts);
+    if (!fault_active(*b.fault, engine.now())) continue;
+    attempts = std::max(attempts, b.fault->settings_as<RetryStormSettings>().max_attempts);
   }
+  SD_CHECK(base_policy != nullptr, "a storm restores the connector's own policy");
   connector->set_policy(attempts > 0 ? storm_policy(*base_policy, attempts) : *base_policy);
 }
 
 // A sync connector; a channel (its sync flows); the ERP (every sync flow). `feed` picks stock,
 // price or both, except on a connector, whose flow decides.
 void World::attach_feed_fault(const FaultSpec& f, uint64_t* hits) {
+  const FeedKind feed = f.settings_as<StaleFeedSettings>().feed;
   auto feeds = [&](bool price) {
-    return f.feed == FeedKind::both || (f.feed == FeedKind::price) == price;
+    return feed == FeedKind::both || (feed == FeedKind::price) == price;
   };
   std::vector<Flow*> flows;
   for (const std::string& target : f.targets) {
@@ -243,6 +261,7 @@ std::vector<std::string> World::touched_connectors(const FaultSpec& f) const {
 void World::close_fault_tallies() {
   for (ConnectorFault& b : connector_faults_) {
     if (!b.on) continue;
+    SD_CHECK(fault_counter(b) >= b.mark, "a connector's counters only grow");
     *b.hits += fault_counter(b) - b.mark;
     b.mark = fault_counter(b);
   }

@@ -217,14 +217,15 @@ class FulfillmentFlow final : public Flow {
       if (r.channel >= 0 && static_cast<uint32_t>(r.channel) != channel) continue;
       if (!fault_active(*r.fault, now)) continue;
       auto names = [&](const std::string& entry) { return entry == spelling || entry == state; };
-      for (const StatusMapping& m : r.fault->rename) {
+      const auto& settings = r.fault->settings_as<MappingRegressionSettings>();
+      for (const StatusMapping& m : settings.rename) {
         if (names(m.from)) {
           ++*r.hits;
           return std::optional<std::string>(m.to);
         }
       }
-      const auto& removed = r.fault->remove;
-      if ((removed.empty() && r.fault->rename.empty()) ||
+      const auto& removed = settings.remove;
+      if ((removed.empty() && settings.rename.empty()) ||
           std::any_of(removed.begin(), removed.end(), names)) {
         ++*r.hits;
         return std::optional<std::string>();

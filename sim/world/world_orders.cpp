@@ -232,7 +232,8 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
     if (const WebhookFault* wf = webhook_fault(ch, FaultKind::webhook_delay, event.topic)) {
       ++ch.outcome->webhook_deliveries_delayed;
       record_webhook(c, event, attempt, DeliveryResult::delayed);
-      const Duration delay = wf->fault->delay->sample_duration(*ch.webhook_fault_rng);
+      const Duration delay = wf->fault->settings_as<WebhookDelaySettings>().delay.sample_duration(
+          *ch.webhook_fault_rng);
       const auto next = static_cast<uint8_t>(marks | kDeliveryDelayed);
       engine.schedule_after(
           delay, [this, c, event, attempt, next] { deliver_webhook(c, event, attempt, next); });
@@ -244,7 +245,7 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
     if (const WebhookFault* wf = webhook_fault(ch, FaultKind::webhook_drop, event.topic)) {
       ++ch.outcome->webhook_deliveries_dropped;
       record_webhook(c, event, attempt, DeliveryResult::dropped);
-      if (wf->fault->per == DropScope::event) {
+      if (wf->fault->settings_as<WebhookDropSettings>().per == DropScope::event) {
         // A dropped copy loses nothing: the first delivery was taken.
         if ((marks & kDeliveryCopy) == 0) {
           ++ch.outcome->webhook_events_lost;
@@ -289,7 +290,8 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
       // The sender delivers the same event (same id) again later, as at-least-once senders do.
       ++ch.outcome->webhook_deliveries_duplicated;
       record_webhook(c, event, attempt, DeliveryResult::duplicated);
-      const Duration delay = wf->fault->delay->sample_duration(*ch.webhook_fault_rng);
+      const Duration delay = wf->fault->settings_as<WebhookDelaySettings>().delay.sample_duration(
+          *ch.webhook_fault_rng);
       const uint8_t copy = kDeliveryCopy | kDeliveryDelayed;
       engine.schedule_after(
           delay, [this, c, event, attempt, copy] { deliver_webhook(c, event, attempt, copy); });

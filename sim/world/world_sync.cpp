@@ -213,7 +213,7 @@ class SyncFlow : public Flow {
       if (!fault_active(*s.fault, now) || stale_rng_->uniform01() >= s.fault->intensity) continue;
       ++*s.hits;
       if (withheld_flag_.empty()) withheld_flag_.assign(changed_since_us_.size(), 0);
-      if (s.fault->catch_up && !withheld_flag_[sku]) {
+      if (s.fault->settings_as<StaleFeedSettings>().catch_up && !withheld_flag_[sku]) {
         withheld_flag_[sku] = 1;
         withheld_.push_back(sku);
       }

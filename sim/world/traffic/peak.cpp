@@ -22,7 +22,7 @@ double replay_rate_per_s(const ReplaySpec& replay, const FaultSpec& peak, SimTim
 }  // namespace
 
 ArrivalProcess peak_arrivals(const TrafficSpec& spec, const FaultSpec& peak, SimTime horizon) {
-  const double extra = peak.multiplier - 1;
+  const double extra = peak.settings_as<PeakTrafficSettings>().multiplier - 1;
   std::vector<ShapePoint> shape;
   double base_per_s = 0;
   std::optional<ArrivalProcess> base;

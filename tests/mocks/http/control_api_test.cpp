@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -13,6 +14,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "sim/scenario/fault_kinds.hpp"
 #include "sim/scenario/loader.hpp"
 
 namespace syncdrill {
@@ -420,6 +422,54 @@ TEST_CASE("live: a fault's targets are checked against the drill's scenario (422
     CAPTURE(good);
     CHECK(c.Post("/_drill/faults", good, "application/json")->status == 201);
   }
+}
+
+}  // namespace
+}  // namespace syncdrill
+
+namespace syncdrill {
+namespace {
+
+// The fault-kind table's live columns say what the control API and the live fault table do.
+TEST_CASE("live: each kind the table marks live is added with its live keys; the others refused") {
+  // A valid value for each live key; a key the table gains without one here fails.
+  const std::map<std::string_view, nlohmann::json> values{
+      {"latency_ms", 200}, {"processed", false}, {"hang_ms", 1000},
+      {"status", 503},     {"retry_after_s", 2}, {"rate_per_s", 5.0},
+      {"burst", 3.0},      {"per", "event"},     {"delay_ms", 500}};
+  for (const scenario::FaultKindRow& row : scenario::fault_kind_rows()) {
+    INFO(row.name);
+    CHECK(LiveFaults::acts_on(row.kind) == scenario::acts_in_live_table(row.kind));
+    nlohmann::json body{{"kind", row.name}, {"target", "shop"}};
+    for (std::string_view key : row.live_keys) {
+      const auto value = values.find(key);
+      REQUIRE_MESSAGE(value != values.end(), "no test value for live key ", key);
+      body[std::string(key)] = value->second;
+    }
+    const auto parsed = parse_fault_spec(body);
+    if (!LiveFaults::acts_on(row.kind)) {
+      REQUIRE(std::holds_alternative<LiveFaultError>(parsed));
+      CHECK(std::get<LiveFaultError>(parsed).field == "kind");
+      continue;
+    }
+    REQUIRE(std::holds_alternative<LiveFaultSpec>(parsed));
+    LiveFaults table(LiveFaults::Options{}, [] { return int64_t{0}; });
+    const LiveFaultAdded added = table.add(std::get<LiveFaultSpec>(parsed));
+    CHECK_FALSE(added.error.has_value());
+    // Listed back with the keys it was given (those the list shows for its kind).
+    const nlohmann::json listed = to_json(table.list().at(0));
+    for (std::string_view key : row.live_keys) {
+      CHECK_MESSAGE(listed.contains(std::string(key)), key);
+    }
+  }
+}
+
+TEST_CASE("live: the refusal of a kind the live table does not act on names every live kind") {
+  const auto parsed = parse_fault_spec(nlohmann::json{{"kind", "event_drop"}, {"target", "x"}});
+  REQUIRE(std::holds_alternative<LiveFaultError>(parsed));
+  CHECK(std::get<LiveFaultError>(parsed).message ==
+        "unknown live fault kind 'event_drop' (expected latency, timeout, error_burst, outage, "
+        "rate_limit, malformed_payload, webhook_drop, webhook_duplicate or webhook_delay)");
 }
 
 }  // namespace

@@ -160,7 +160,8 @@ TEST_CASE("live: the same seed gives the same decisions") {
 TEST_CASE("live: a scenario rate-limit fault meters requests with its bucket in scenario time") {
   Table t(60);
   FaultSpec f = fault("tight", FaultKind::rate_limit, "shop", Duration{}, hours(1));
-  f.rate_limit = RateLimitSpec{RateLimitSpec::Kind::token_bucket, 60, 2};  // 60/s = 1 per ms wall
+  f.settings =
+      RateLimitSettings{{RateLimitSpec::Kind::token_bucket, 60, 2}};  // 60/s = 1 per ms wall
   t.faults.load_scenario({f}, kStartUs);
   CHECK(t.faults.for_request("shop").action == Action::pass);
   CHECK(t.faults.for_request("shop").action == Action::pass);
@@ -178,7 +179,7 @@ TEST_CASE(
     "live: a scenario latency is sampled unscaled; kinds the table does not act on are left") {
   Table t(60);
   FaultSpec slow = fault("slow", FaultKind::latency, "erp", Duration{}, hours(1));
-  slow.latency = Distribution::constant(250'000);  // microseconds
+  slow.settings = LatencySettings{Distribution::constant(250'000)};  // microseconds
   FaultSpec stall = fault("stall", FaultKind::consumer_stall, "ingest", Duration{}, hours(1));
   const std::vector<std::string> left = t.faults.load_scenario({slow, stall}, kStartUs);
   CHECK(left == std::vector<std::string>{"stall"});
@@ -189,11 +190,11 @@ TEST_CASE("live: webhook faults delay, drop and duplicate deliveries by channel 
   Table t(60);
   FaultSpec delay =
       fault("late", FaultKind::webhook_delay, "shop/orders/create", Duration{}, minutes(1));
-  delay.delay = Distribution::constant(30'000'000);  // 30 s: 500 ms at 60x
+  delay.settings = WebhookDelaySettings{Distribution::constant(30'000'000)};  // 30 s: 500 ms at 60x
   FaultSpec drop = fault("lost", FaultKind::webhook_drop, "shop", minutes(1), minutes(1));
-  drop.per = DropScope::event;
+  drop.settings = WebhookDropSettings{DropScope::event};
   FaultSpec copy = fault("twice", FaultKind::webhook_duplicate, "shop", minutes(2), minutes(1));
-  copy.delay = Distribution::constant(6'000'000);
+  copy.settings = WebhookDelaySettings{Distribution::constant(6'000'000)};
   t.faults.load_scenario({copy, drop, delay}, kStartUs);
 
   WebhookFaultDecision d = t.faults.for_webhook({"shop", "orders/create", false, false});

@@ -2,12 +2,17 @@
 // the exact formatted diagnostics are compared.
 #include "sim/scenario/loader.hpp"
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+
+#include "sim/scenario/fault_kinds.hpp"
+#include "sim/scenario/fault_rules.hpp"
 
 namespace syncdrill {
 namespace {
@@ -120,8 +125,8 @@ TEST_CASE("the full example's policies, connectors, faults, tiers, monitors and 
   CHECK(s.faults[1].intensity == doctest::Approx(0.5));
   CHECK(s.faults[1].cause == FaultCause::capacity);
   CHECK(s.faults[1].flap->off == minutes(2));
-  CHECK(s.faults[1].latency->kind() == Distribution::Kind::lognormal);
-  CHECK(s.faults[2].multiplier == doctest::Approx(3));
+  CHECK(s.faults[1].settings_as<LatencySettings>().latency.kind() == Distribution::Kind::lognormal);
+  CHECK(s.faults[2].settings_as<PeakTrafficSettings>().multiplier == doctest::Approx(3));
 
   REQUIRE(s.sla_tiers.size() == 2);
   CHECK(s.sla_tiers[0].flows ==
@@ -421,29 +426,33 @@ TEST_CASE("each kind-specific fault key is read into FaultSpec") {
   REQUIRE(r.ok());
   const std::vector<FaultSpec>& f = r.scenario->faults;
   REQUIRE(f.size() == 8);
-  CHECK_FALSE(f[0].processed);
-  REQUIRE(f[1].rate_limit.has_value());
-  CHECK(f[1].rate_limit->kind == RateLimitSpec::Kind::leaky_bucket);
-  CHECK(f[1].rate_limit->rate_per_s == doctest::Approx(2));
-  CHECK(f[1].rate_limit->burst == doctest::Approx(10));
-  CHECK(f[2].per == DropScope::event);
+  CHECK_FALSE(f[0].settings_as<TimeoutSettings>().processed);
+  REQUIRE(f[1].settings_if<RateLimitSettings>() != nullptr);
+  const RateLimitSpec& bucket = f[1].settings_as<RateLimitSettings>().bucket;
+  CHECK(bucket.kind == RateLimitSpec::Kind::leaky_bucket);
+  CHECK(bucket.rate_per_s == doctest::Approx(2));
+  CHECK(bucket.burst == doctest::Approx(10));
+  CHECK(f[2].settings_as<WebhookDropSettings>().per == DropScope::event);
   CHECK(f[2].targets == std::vector<std::string>{"shop/orders/create"});
-  REQUIRE(f[3].delay.has_value());
-  CHECK(f[3].delay->kind() == Distribution::Kind::constant);
-  CHECK(f[3].delay->mean() == doctest::Approx(seconds(5).us));
+  REQUIRE(f[3].settings_if<WebhookDelaySettings>() != nullptr);
+  const Distribution& dup = f[3].settings_as<WebhookDelaySettings>().delay;
+  CHECK(dup.kind() == Distribution::Kind::constant);
+  CHECK(dup.mean() == doctest::Approx(seconds(5).us));
   CHECK(f[4].targets == std::vector<std::string>{"shop/orders/updated", "shop/returns/create"});
-  REQUIRE(f[4].delay.has_value());
-  CHECK(f[4].delay->kind() == Distribution::Kind::exponential);
-  CHECK(f[4].delay->mean() == doctest::Approx(minutes(1).us));
-  CHECK(f[5].feed == FeedKind::stock);
-  CHECK_FALSE(f[5].catch_up);
-  CHECK(f[6].remove == std::vector<std::string>{"SHIPPED", "cancelled"});
-  REQUIRE(f[6].rename.size() == 2);
-  CHECK(f[6].rename[0].from == "delivered");
-  CHECK(f[6].rename[0].to == "Delivered");
-  CHECK(f[6].rename[1].from == "returned");
-  CHECK(f[6].rename[1].to == "RETURNED");
-  CHECK(f[7].max_attempts == 50);
+  REQUIRE(f[4].settings_if<WebhookDelaySettings>() != nullptr);
+  const Distribution& late = f[4].settings_as<WebhookDelaySettings>().delay;
+  CHECK(late.kind() == Distribution::Kind::exponential);
+  CHECK(late.mean() == doctest::Approx(minutes(1).us));
+  CHECK(f[5].settings_as<StaleFeedSettings>().feed == FeedKind::stock);
+  CHECK_FALSE(f[5].settings_as<StaleFeedSettings>().catch_up);
+  const MappingRegressionSettings& mr = f[6].settings_as<MappingRegressionSettings>();
+  CHECK(mr.remove == std::vector<std::string>{"SHIPPED", "cancelled"});
+  REQUIRE(mr.rename.size() == 2);
+  CHECK(mr.rename[0].from == "delivered");
+  CHECK(mr.rename[0].to == "Delivered");
+  CHECK(mr.rename[1].from == "returned");
+  CHECK(mr.rename[1].to == "RETURNED");
+  CHECK(f[7].settings_as<RetryStormSettings>().max_attempts == 50);
 }
 
 TEST_CASE("kind-specific fault keys take their defaults when absent") {
@@ -460,23 +469,22 @@ TEST_CASE("kind-specific fault keys take their defaults when absent") {
   REQUIRE(r.ok());
   const std::vector<FaultSpec>& f = r.scenario->faults;
   REQUIRE(f.size() == 8);
-  CHECK(f[0].processed);
-  CHECK(f[1].per == DropScope::attempt);
-  REQUIRE(f[2].delay.has_value());
-  CHECK(f[2].delay->kind() == Distribution::Kind::constant);
-  CHECK(f[2].delay->mean() == doctest::Approx(seconds(1).us));
-  REQUIRE(f[3].delay.has_value());
-  CHECK(f[3].delay->kind() == Distribution::Kind::lognormal);
-  CHECK(f[3].delay->quantile(0.5) == doctest::Approx(seconds(30).us).epsilon(1e-6));
-  CHECK(f[3].delay->quantile(0.95) == doctest::Approx(minutes(5).us).epsilon(1e-6));
-  CHECK(f[4].feed == FeedKind::both);
-  CHECK(f[4].catch_up);
-  CHECK(f[5].remove.empty());
-  CHECK(f[5].rename.empty());
-  CHECK(f[6].max_attempts == 10);
-  CHECK_FALSE(f[7].delay.has_value());
-  CHECK_FALSE(f[7].rate_limit.has_value());
-  CHECK_FALSE(f[7].latency.has_value());
+  CHECK(f[0].settings_as<TimeoutSettings>().processed);
+  CHECK(f[1].settings_as<WebhookDropSettings>().per == DropScope::attempt);
+  const Distribution& dup = f[2].settings_as<WebhookDelaySettings>().delay;
+  CHECK(dup.kind() == Distribution::Kind::constant);
+  CHECK(dup.mean() == doctest::Approx(seconds(1).us));
+  const Distribution& late = f[3].settings_as<WebhookDelaySettings>().delay;
+  CHECK(late.kind() == Distribution::Kind::lognormal);
+  CHECK(late.quantile(0.5) == doctest::Approx(seconds(30).us).epsilon(1e-6));
+  CHECK(late.quantile(0.95) == doctest::Approx(minutes(5).us).epsilon(1e-6));
+  CHECK(f[4].settings_as<StaleFeedSettings>().feed == FeedKind::both);
+  CHECK(f[4].settings_as<StaleFeedSettings>().catch_up);
+  CHECK(f[5].settings_as<MappingRegressionSettings>().remove.empty());
+  CHECK(f[5].settings_as<MappingRegressionSettings>().rename.empty());
+  CHECK(f[6].settings_as<RetryStormSettings>().max_attempts == 10);
+  // A kind without keys of its own carries no settings.
+  CHECK(std::holds_alternative<std::monostate>(f[7].settings));
 }
 
 TEST_CASE("the new fault enums have YAML spellings") {
@@ -723,6 +731,120 @@ TEST_CASE("after the error cap no more work is done on suggestions, and messages
   CHECK(r.errors[0].message.find("... (66 bytes)") != std::string::npos);
   CHECK(r.errors[0].message.size() < 1200);
 }
+
+namespace fault_table {
+using namespace scenario;
+
+// ---- The fault-kind table's keys and targets, as the loader applies them ----------------------
+
+const std::vector<std::string> kCandidateTargets{
+    "shop", "oms", "erp", "ingest", "stock", "ship", "shop/orders/create"};
+
+// A valid value for every kind-specific key. A key the table gains without a value here fails
+// "each row's keys are the keys the loader accepts for its kind".
+const std::map<std::string_view, std::string>& key_values() {
+  static const std::map<std::string_view, std::string> values{
+      {"latency", "50ms"},   {"processed", "false"},  {"rate_limit", "{rate: 2/s}"},
+      {"per", "event"},      {"delay", "5s"},         {"feed", "both"},
+      {"catch_up", "false"}, {"remove", "[SHIPPED]"}, {"rename", "{delivered: Delivered}"},
+      {"max_attempts", "5"}, {"multiplier", "3"}};
+  return values;
+}
+
+// One fault of `row`'s kind on the first candidate it may target, with `keys` at test values.
+LoadResult load_one(const FaultKindRow& row, const std::vector<std::string_view>& keys) {
+  const LoadResult world = load_scenario_text(kFaultWorld + "  []\n", "t.yaml");
+  REQUIRE(world.ok());
+  std::string target;
+  for (const std::string& t : kCandidateTargets) {
+    if (may_target(row.kind, *world.scenario, t)) {
+      target = t;
+      break;
+    }
+  }
+  REQUIRE_MESSAGE(!target.empty(), "no candidate target for ", row.name);
+  std::string fault =
+      fmt::format("  - {{id: f, kind: {}, target: {}, at: 1m, for: 1m", row.name, target);
+  for (std::string_view key : keys) {
+    const auto value = key_values().find(key);
+    REQUIRE_MESSAGE(value != key_values().end(), "no test value for key ", key);
+    fault += fmt::format(", {}: {}", key, value->second);
+  }
+  return load_scenario_text(kFaultWorld + fault + "}\n", "t.yaml");
+}
+
+TEST_CASE("each row's keys are the keys the loader accepts for its kind") {
+  std::vector<std::string_view> all_keys;
+  for (const FaultKindRow& row : fault_kind_rows()) {
+    CHECK((row.read_settings != nullptr) == !row.keys.empty());
+    for (std::string_view key : row.keys) {
+      if (std::find(all_keys.begin(), all_keys.end(), key) == all_keys.end()) {
+        all_keys.push_back(key);
+      }
+    }
+  }
+  CHECK(all_keys.size() == key_values().size());
+  for (const FaultKindRow& row : fault_kind_rows()) {
+    INFO(row.name);
+    // Its own keys, all at once: accepted, and read into the kind's settings.
+    const LoadResult own = load_one(row, {row.keys.begin(), row.keys.end()});
+    INFO(messages(own));
+    REQUIRE(own.ok());
+    CHECK(std::holds_alternative<std::monostate>(own.scenario->faults[0].settings) ==
+          row.keys.empty());
+    // Every other kind's key: refused as belonging to another kind.
+    for (std::string_view key : all_keys) {
+      if (std::find(row.keys.begin(), row.keys.end(), key) != row.keys.end()) continue;
+      std::vector<std::string_view> keys(row.keys.begin(), row.keys.end());
+      keys.push_back(key);
+      const LoadResult other = load_one(row, keys);
+      INFO(key);
+      CHECK(messages(other).find(fmt::format("'{}' applies only to a fault of kind", key)) !=
+            std::string::npos);
+    }
+  }
+  // A key no row has is unknown to every kind.
+  const LoadResult unknown = load_scenario_text(
+      kFaultWorld + "  - {id: f, kind: outage, target: oms, at: 1m, for: 1m, bogus: 1}\n",
+      "t.yaml");
+  CHECK(messages(unknown).find("unknown key 'bogus'") != std::string::npos);
+}
+
+TEST_CASE("each row's target bits and their wording agree, and the loader applies them") {
+  const std::vector<std::pair<uint8_t, std::string_view>> words{
+      {kTargetChannel, "a channel"},
+      {kTargetSystem, "a system"},
+      {kTargetErp, "an erp system"},
+      {kTargetConnector, "a connector"},
+      {kTargetSyncConnector, "a stock_sync or price_sync connector"},
+      {kTargetFulfillmentConnector, "a fulfillment connector"},
+      {kTargetTopic, "a webhook topic"}};
+  const LoadResult world = load_scenario_text(kFaultWorld + "  []\n", "t.yaml");
+  REQUIRE(world.ok());
+  for (const FaultKindRow& row : fault_kind_rows()) {
+    INFO(row.name);
+    CHECK(row.targets != 0);
+    CHECK(allowed_targets(row.kind) == row.targets_text);
+    for (const auto& [bit, word] : words) {
+      CHECK(((row.targets & bit) != 0) == (row.targets_text.find(word) != std::string::npos));
+    }
+    // A channel, a system, any connector, the ERP, a sync and a fulfillment connector, a topic.
+    CHECK(may_target(row.kind, *world.scenario, "shop") == ((row.targets & kTargetChannel) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "oms") == ((row.targets & kTargetSystem) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "erp") ==
+          ((row.targets & (kTargetSystem | kTargetErp)) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "ingest") ==
+          ((row.targets & kTargetConnector) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "stock") ==
+          ((row.targets & (kTargetConnector | kTargetSyncConnector)) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "ship") ==
+          ((row.targets & (kTargetConnector | kTargetFulfillmentConnector)) != 0));
+    CHECK(may_target(row.kind, *world.scenario, "shop/orders/create") ==
+          ((row.targets & kTargetTopic) != 0));
+  }
+}
+
+}  // namespace fault_table
 
 }  // namespace
 }  // namespace syncdrill
