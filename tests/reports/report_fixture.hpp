@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,7 +64,7 @@ inline SimTime at_s(int64_t s) {
 }
 
 // A tier check that held when `reason` is empty and failed for `reason` otherwise.
-inline TierCheck check(std::string name, FlowKind flow, double actual, double limit,
+inline TierCheck check(std::string name, FlowKind flow, std::optional<double> actual, double limit,
                        std::string unit, std::string reason = "", std::string subject = "") {
   TierCheck c;
   c.check = std::move(name);

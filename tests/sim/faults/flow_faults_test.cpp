@@ -84,9 +84,9 @@ class DeliveryCounter final : public TelemetrySink {
 // ---- order ingest worlds ------------------------------------------------------------------------
 
 // The base drill at ten orders a second from `shop` into a fast OMS and ERP for 40 minutes,
-// its ingest retrying with backoff. The channel's sender retries quickly (1 s doubling to a 10 s
-// cap, 15 retries), so a dropped attempt costs seconds, and an event needs 16 drops in a row to
-// be given up. `faults`: a YAML list or empty.
+// its ingest retrying with backoff (the base's policy `retrying`). The channel's sender retries
+// quickly (1 s doubling to a 10 s cap, 15 retries), so a dropped attempt costs seconds, and an
+// event needs 16 drops in a row to be given up. `faults`: a YAML list or empty.
 struct IngestOptions {
   bool keys = true;
   bool dedupe = false;
@@ -108,13 +108,9 @@ systems:
 traffic:
   - {{channel: shop, rate: 10/s}}
 policies:
-  - name: p
-    timeout: 1s
-    retry: {{max_attempts: 4, backoff: exponential, base: 200ms, cap: 5s}}
-    idempotency_keys: {}
-    webhook_dedupe: {}
+  - {{name: retrying, idempotency_keys: {}, webhook_dedupe: {}}}
 connectors:
-  - {{name: ingest, policy: p{}}}
+  - {{name: ingest, policy: retrying{}}}
 {}
 )Y",
                      o.keys ? "true" : "false", o.dedupe ? "true" : "false", poll, faults);

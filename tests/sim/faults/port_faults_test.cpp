@@ -15,7 +15,7 @@ using testing::from_text;
 using testing::port;
 
 // The base drill at ten orders a second into a fast OMS and ERP for an hour, its ingest retrying
-// with backoff; `faults` is a YAML list or empty.
+// with backoff (the base's policy `retrying`); `faults` is a YAML list or empty.
 std::string scenario(const std::string& faults, bool idempotency_keys = true) {
   return fmt::format(R"Y(
 extends: base.yaml
@@ -28,12 +28,9 @@ systems:
 traffic:
   - {{channel: shop, rate: 10/s}}
 policies:
-  - name: p
-    timeout: 1s
-    retry: {{max_attempts: 4, backoff: exponential, base: 200ms, cap: 5s}}
-    idempotency_keys: {}
+  - {{name: retrying, idempotency_keys: {}}}
 connectors:
-  - {{name: ingest, policy: p}}
+  - {{name: ingest, policy: retrying}}
 {}
 )Y",
                      idempotency_keys ? "true" : "false", faults);

@@ -26,8 +26,8 @@ struct Options {
 };
 
 // The base drill with a second channel: two channels at ten orders a second each, each with its
-// own ingest connector into one OMS and ERP that never queue (64 workers, 50-80 ms service);
-// `faults` is a YAML list or empty.
+// own ingest connector (the base's policy `retrying`) into one OMS and ERP that never queue (64
+// workers, 50-80 ms service); `faults` is a YAML list or empty.
 std::string scenario(const std::string& faults, const Options& o = {}) {
   return fmt::format(R"Y(
 extends: base.yaml
@@ -43,14 +43,13 @@ traffic:
   - {{channel: shop, rate: 10/s}}
   - {{channel: market, rate: 10/s}}
 policies:
-  - name: p
-    timeout: 1s
-    retry: {{max_attempts: 4, backoff: exponential, base: 200ms, cap: 5s}}
+  - name: retrying
     idempotency_keys: {}
 {}
 connectors:
-  - {{name: ingest, policy: p, workers: {}, queue_max: 50000}}
-  - {{name: market-ingest, flow: order_ingest, from: market, to: oms, policy: p, workers: 64}}
+  - {{name: ingest, policy: retrying, workers: {}, queue_max: 50000}}
+  - {{name: market-ingest, flow: order_ingest, from: market, to: oms, policy: retrying,
+     workers: 64}}
 {}
 {}
 )Y",

@@ -13,8 +13,8 @@ namespace {
 using testing::connector;
 using testing::from_text;
 
-// The base drill into an OMS that sometimes answers after the connector's 1 s timeout; the ERP
-// has the default endpoint (4 workers, 50 ms).
+// The base drill into an OMS that sometimes answers after the connector's 1 s timeout (the
+// base's policy `retrying`); the ERP has the default endpoint (4 workers, 50 ms).
 std::string slow_oms_scenario(bool idempotency_keys) {
   return fmt::format(R"Y(
 extends: base.yaml
@@ -28,12 +28,9 @@ systems:
 traffic:
   - {{channel: shop, rate: 120/min}}
 policies:
-  - name: p
-    timeout: 1s
-    retry: {{max_attempts: 4, backoff: exponential, base: 200ms, cap: 5s}}
-    idempotency_keys: {}
+  - {{name: retrying, idempotency_keys: {}}}
 connectors:
-  - {{name: ingest, policy: p}}
+  - {{name: ingest, policy: retrying}}
 )Y",
                      idempotency_keys ? "true" : "false");
 }
