@@ -8,9 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,28 +16,26 @@
 #include "sim/score/detection.hpp"
 #include "sim/score/tier_checks.hpp"
 #include "tests/library/library_run.hpp"
+#include "tests/lookups.hpp"
+#include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill {
 namespace {
 
+using testing::channel;
+using testing::connector;
+using testing::drill_text;
 using testing::incident;
 using testing::LibraryRun;
+using testing::port;
 using testing::run_library;
+using testing::run_variant;
+using testing::tier;
+using testing::tier_check;
 using testing::total_duplicated;
 using testing::total_lost;
 using testing::total_oversold;
-
-std::string drill_path(const std::string& file) {
-  return std::string(SYNCDRILL_SOURCE_DIR) + "/scenarios/" + file;
-}
-
-std::string drill_text(const std::string& file) {
-  std::ifstream in(drill_path(file));
-  REQUIRE(in);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing::Variant;
 
 // The text with `from` (which must occur once) replaced by `to`.
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {
@@ -49,59 +45,9 @@ std::string replace_once(std::string text, const std::string& from, const std::s
   return text.replace(at, from.size(), to);
 }
 
-// An edited drill, loaded at the drill's own path (so `extends` resolves), run on the drill's
-// seed and scored.
-struct Variant {
-  Scenario scenario;
-  WorldResult result;
-  Score score;
-};
-
-Variant run_variant(const std::string& file, const std::string& text) {
-  const LoadResult loaded = load_scenario_text(text, drill_path(file));
-  REQUIRE(loaded.ok());
-  Variant v{*loaded.scenario, {}, {}};
-  v.result = run_world(v.scenario, v.scenario.seed);
-  REQUIRE_MESSAGE(v.result.limit_message.empty(), v.result.limit_message);
-  v.score = score_run(v.scenario, v.result);
-  return v;
-}
-
 const FaultIncident& only_incident(const Score& score) {
   REQUIRE(score.incidents.size() == 1);
   return score.incidents.front();
-}
-
-const ConnectorOutcome& connector(const WorldResult& r, const std::string& name) {
-  for (const ConnectorOutcome& c : r.connectors) {
-    if (c.name == name) return c;
-  }
-  FAIL("no connector ", name);
-  return r.connectors.front();  // not reached: FAIL throws
-}
-
-const ChannelOutcome& channel(const WorldResult& r, const std::string& name) {
-  for (const ChannelOutcome& c : r.channels) {
-    if (c.channel == name) return c;
-  }
-  FAIL("no channel ", name);
-  return r.channels.front();  // not reached
-}
-
-const PortOutcome& port(const WorldResult& r, const std::string& name) {
-  for (const PortOutcome& p : r.ports) {
-    if (p.name == name) return p;
-  }
-  FAIL("no port ", name);
-  return r.ports.front();  // not reached
-}
-
-const TierVerdict& tier(const Score& score, const std::string& name) {
-  for (const TierVerdict& t : score.tiers) {
-    if (t.tier == name) return t;
-  }
-  FAIL("no tier ", name);
-  return score.tiers.front();  // not reached
 }
 
 // The checks of a tier that failed, as "check flow", sorted.
@@ -112,14 +58,6 @@ std::vector<std::string> failed_checks(const TierVerdict& t) {
   }
   std::sort(out.begin(), out.end());
   return out;
-}
-
-const TierCheck& tier_check(const TierVerdict& t, const std::string& check, FlowKind flow) {
-  for (const TierCheck& c : t.checks) {
-    if (c.check == check && c.flow == flow) return c;
-  }
-  FAIL("no ", check, " check for ", to_string(flow), " in tier ", t.tier);
-  return t.checks.front();  // not reached
 }
 
 // The p95 of a delay histogram, seconds.
@@ -523,27 +461,19 @@ TEST_CASE("library: rate-limit-storm loses no order to the 429s but blows the er
 
 // --- lost orders, recreated by reconciliation -------------------------------------------------
 
-// A shop whose order webhooks lose half their events from 5m to 10m (per event: the sender never
-// retries them, and ingest has no backup poll), so ~1,500 orders never reach the OMS.
-// `reconciliation` is added to the connectors: a job that runs every 30 minutes (its grace is 15
-// minutes, so the run at 30m sees every lost order) and recreates what is missing, one worker
-// at a time (~25 repairs a second, so the repairs run into a second sample).
+// The world tests' base drill (tests/sim/base.yaml) at ten orders a second: a shop whose order
+// webhooks lose half their events from 5m to 10m (per event: the sender never retries them, and
+// ingest has no backup poll), so ~1,500 orders never reach the OMS. `reconciliation` is a
+// `connectors` section adding a job that runs every 30 minutes (its grace is 15 minutes, so the
+// run at 30m sees every lost order) and recreates what is missing, one worker at a time (~25
+// repairs a second, so the repairs run into a second sample), or empty.
 std::string lost_orders_drill(const std::string& reconciliation) {
   return R"Y(
+extends: base.yaml
 name: lost-and-recreated
 duration: 50m
-catalog: {skus: 200, stock_per_sku: 1000000}
-channels:
-  - {name: shop, kind: shopify_like}
-systems:
-  - {name: oms, kind: oms, endpoint: {workers: 64, queue_max: 1000, service_time: 20ms}}
-  - {name: erp, kind: erp, endpoint: {workers: 64, queue_max: 1000, service_time: 20ms}}
 traffic:
   - {channel: shop, rate: 10/s}
-policies:
-  - {name: once, timeout: 1s, retry: {max_attempts: 1}, idempotency_keys: true}
-connectors:
-  - {name: ingest, flow: order_ingest, from: shop, to: oms, policy: once, workers: 64}
 )Y" + reconciliation +
          R"Y(faults:
   - {id: lost-webhooks, kind: webhook_drop, target: shop, per: event, at: 5m, for: 5m,
@@ -556,13 +486,12 @@ response:
 }
 
 constexpr const char* kReconciliation =
+    "connectors:\n"
     "  - {name: recon, flow: reconciliation, from: erp, to: oms, policy: once, workers: 1,\n"
     "     interval: 30m}\n";
 
 Variant run_inline(const std::string& yaml, uint64_t seed) {
-  const LoadResult loaded = load_scenario_text(yaml, "lost-and-recreated.yaml");
-  REQUIRE(loaded.ok());
-  Variant v{*loaded.scenario, {}, {}};
+  Variant v{testing::from_text(yaml), {}, {}};
   v.result = run_world(v.scenario, seed);
   REQUIRE_MESSAGE(v.result.limit_message.empty(), v.result.limit_message);
   v.score = score_run(v.scenario, v.result);

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <fstream>
+#include <sstream>
 #include <string_view>
 #include <vector>
 
@@ -13,7 +15,7 @@
 namespace syncdrill::testing {
 
 LibraryRun run_library(const std::string& file, std::optional<uint64_t> seed) {
-  const std::string path = std::string(SYNCDRILL_SOURCE_DIR) + "/scenarios/" + file;
+  const std::string path = drill_path(file);
   LoadResult loaded = load_scenario_file(path);
   std::string errors;
   for (const Diagnostic& d : loaded.errors)
@@ -61,6 +63,28 @@ const FaultIncident& incident(const LibraryRun& run, const std::string& fault_id
   }
   FAIL("no fault '", fault_id, "' in ", run.scenario.name);
   return run.score.incidents.front();  // not reached: FAIL throws
+}
+
+std::string drill_path(const std::string& file) {
+  return std::string(SYNCDRILL_SOURCE_DIR) + "/scenarios/" + file;
+}
+
+std::string drill_text(const std::string& file) {
+  std::ifstream in(drill_path(file));
+  REQUIRE_MESSAGE(in, "cannot read ", drill_path(file));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+Variant run_variant(const std::string& file, const std::string& text) {
+  const LoadResult loaded = load_scenario_text(text, drill_path(file));
+  REQUIRE(loaded.ok());
+  Variant v{*loaded.scenario, {}, {}};
+  v.result = run_world(v.scenario, v.scenario.seed);
+  REQUIRE_MESSAGE(v.result.limit_message.empty(), v.result.limit_message);
+  v.score = score_run(v.scenario, v.result);
+  return v;
 }
 
 }  // namespace syncdrill::testing

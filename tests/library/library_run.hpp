@@ -32,4 +32,17 @@ uint64_t total_orders_placed(const WorldResult& r);
 // The fault with this id in the score (fails the test when there is none).
 const FaultIncident& incident(const LibraryRun& run, const std::string& fault_id);
 
+// scenarios/<file>, and its text.
+std::string drill_path(const std::string& file);
+std::string drill_text(const std::string& file);
+
+// A drill's text, edited, loaded at the drill's own path (so `extends` resolves), run on the
+// drill's seed and scored.
+struct Variant {
+  Scenario scenario;
+  WorldResult result;
+  Score score;
+};
+Variant run_variant(const std::string& file, const std::string& text);
+
 }  // namespace syncdrill::testing

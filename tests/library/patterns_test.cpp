@@ -4,8 +4,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,84 +12,38 @@
 #include "sim/score/detection.hpp"
 #include "sim/score/tier_checks.hpp"
 #include "tests/library/library_run.hpp"
+#include "tests/lookups.hpp"
 
 namespace syncdrill {
 namespace {
 
+using testing::channel;
+using testing::connector;
 using testing::incident;
 using testing::LibraryRun;
+using testing::monitor;
 using testing::run_library;
+using testing::tier;
+using testing::tier_check;
 using testing::total_duplicated;
 using testing::total_lost;
 using testing::total_oversold;
-
-std::string drill_path(const std::string& file) {
-  return std::string(SYNCDRILL_SOURCE_DIR) + "/scenarios/" + file;
-}
+using testing::Variant;
 
 struct Edit {
   std::string from;
   std::string to;
 };
 
-struct Variant {
-  Scenario scenario;
-  WorldResult result;
-  Score score;
-};
-
-// The drill with each edit's `from` (which must occur) replaced by its `to`, loaded at the
-// drill's own path so that `extends` resolves, run on the drill's seed and scored.
+// The drill with each edit's `from` (which must occur) replaced by its `to`, run as a variant.
 Variant run_variant(const std::string& file, const std::vector<Edit>& edits) {
-  std::ifstream in(drill_path(file));
-  REQUIRE(in);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  std::string text = testing::drill_text(file);
   for (const Edit& e : edits) {
     const size_t pos = text.find(e.from);
     REQUIRE_MESSAGE(pos != std::string::npos, "no '", e.from, "' in ", file);
     text.replace(pos, e.from.size(), e.to);
   }
-  const LoadResult loaded = load_scenario_text(text, drill_path(file));
-  REQUIRE(loaded.ok());
-  Variant v;
-  v.scenario = *loaded.scenario;
-  v.result = run_world(v.scenario, v.scenario.seed);
-  v.score = score_run(v.scenario, v.result);
-  return v;
-}
-
-const ChannelOutcome& channel(const WorldResult& r, const std::string& name) {
-  for (const ChannelOutcome& c : r.channels) {
-    if (c.channel == name) return c;
-  }
-  FAIL("no channel ", name);
-  return r.channels.front();  // not reached: FAIL throws
-}
-
-const ConnectorOutcome& connector(const WorldResult& r, const std::string& name) {
-  for (const ConnectorOutcome& c : r.connectors) {
-    if (c.name == name) return c;
-  }
-  FAIL("no connector ", name);
-  return r.connectors.front();  // not reached
-}
-
-const TierVerdict& tier(const Score& s, const std::string& name) {
-  for (const TierVerdict& t : s.tiers) {
-    if (t.tier == name) return t;
-  }
-  FAIL("no tier ", name);
-  return s.tiers.front();  // not reached
-}
-
-const MonitorOutcome& monitor(const Score& s, const std::string& name) {
-  for (const MonitorOutcome& m : s.monitors) {
-    if (m.name == name) return m;
-  }
-  FAIL("no monitor ", name);
-  return s.monitors.front();  // not reached
+  return testing::run_variant(file, text);
 }
 
 // The failed checks of a tier, as "check/subject" (subject empty unless mttd or mttr).
@@ -101,15 +53,6 @@ std::vector<std::string> breaches(const TierVerdict& t) {
     if (!c.held) out.push_back(c.check + "/" + c.subject);
   }
   return out;
-}
-
-// The check `name` of a tier on `flow` (not mttd or mttr: those come once per fault).
-const TierCheck& check_of(const TierVerdict& t, const std::string& name, FlowKind flow) {
-  for (const TierCheck& c : t.checks) {
-    if (c.check == name && c.flow == flow) return c;
-  }
-  FAIL("no check ", name, " on ", to_string(flow), " in tier ", t.tier);
-  return t.checks.front();  // not reached
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -189,7 +132,7 @@ TEST_CASE("library stock-drift: a stalled marketplace feed oversells it, caught 
   CHECK(breaches(critical) == std::vector<std::string>{"mttd/order-webhooks-failing",
                                                        "freshness_p95/",
                                                        "mttd/stock-consumer-stall"});
-  const TierCheck& stock_fresh = check_of(critical, "freshness_p95", FlowKind::stock_sync);
+  const TierCheck& stock_fresh = tier_check(critical, "freshness_p95", FlowKind::stock_sync);
   CHECK(!stock_fresh.held);
   CHECK(stock_fresh.channel == "amazon-us");
   REQUIRE(stock_fresh.actual.has_value());
@@ -200,7 +143,7 @@ TEST_CASE("library stock-drift: a stalled marketplace feed oversells it, caught 
   CHECK(*stock_fresh.merged < stock_fresh.limit);
   CHECK(contains(stock_fresh.reason, "on amazon-us"));
   // The backup poll keeps Amazon US orders inside the ingest target.
-  CHECK(check_of(critical, "freshness_p95", FlowKind::order_ingest).held);
+  CHECK(tier_check(critical, "freshness_p95", FlowKind::order_ingest).held);
   CHECK(tier(run.score, "standard").held());
   CHECK(tier(run.score, "batch").held());
 
@@ -215,7 +158,7 @@ TEST_CASE("library stock-drift: a stalled marketplace feed oversells it, caught 
     CHECK(channel(quiet.result, "amazon-us").oversold < 60);
     CHECK(channel(quiet.result, "amazon-us").oversold * 4 < us.oversold);
     CHECK(monitor(quiet.score, "amazon-us-oversells").firings.empty());
-    CHECK(check_of(tier(quiet.score, "critical"), "freshness_p95", FlowKind::stock_sync).held);
+    CHECK(tier_check(tier(quiet.score, "critical"), "freshness_p95", FlowKind::stock_sync).held);
   }
   // A queue-depth alert on the stalled connector meets the 10-minute target.
   {
@@ -292,7 +235,7 @@ TEST_CASE("library duplicate-orders: retries without keys duplicate orders recon
   CHECK(!run.score.held());
   const TierVerdict& critical = tier(run.score, "critical");
   CHECK(breaches(critical) == std::vector<std::string>{"duplicated/"});
-  const TierCheck& dup = check_of(critical, "duplicated", FlowKind::order_ingest);
+  const TierCheck& dup = tier_check(critical, "duplicated", FlowKind::order_ingest);
   CHECK(dup.limit == 0);
   CHECK(dup.actual == static_cast<double>(total_duplicated(r)));
   CHECK(contains(dup.reason, count_text(total_duplicated(r)) + " orders were duplicated"));
@@ -301,7 +244,7 @@ TEST_CASE("library duplicate-orders: retries without keys duplicate orders recon
   CHECK(tier(run.score, "standard").held());
   const TierVerdict& batch = tier(run.score, "batch");
   CHECK(breaches(batch) == std::vector<std::string>{"unmatched_end/"});
-  CHECK(check_of(batch, "unmatched_end", FlowKind::reconciliation).actual ==
+  CHECK(tier_check(batch, "unmatched_end", FlowKind::reconciliation).actual ==
         static_cast<double>(r.reconciliation.back().unmatched()));
 
   // The same seed gives the same report, byte for byte.
@@ -318,7 +261,7 @@ TEST_CASE("library duplicate-orders: retries without keys duplicate orders recon
     CHECK(monitor(keyed.score, "recon-unmatched").firings.empty());
     // So the duplicated check holds on a measured 0, and every tier holds.
     const TierCheck& keyed_dup =
-        check_of(tier(keyed.score, "critical"), "duplicated", FlowKind::order_ingest);
+        tier_check(tier(keyed.score, "critical"), "duplicated", FlowKind::order_ingest);
     CHECK(keyed_dup.held);
     CHECK(!keyed_dup.no_data);
     CHECK(keyed_dup.actual == 0.0);
@@ -365,7 +308,7 @@ TEST_CASE("library fulfillment-handoff: a mapping regression is caught and rolle
   CHECK(!run.score.held());
   const TierVerdict& standard = tier(run.score, "standard");
   CHECK(breaches(standard) == std::vector<std::string>{"unmapped_rate/"});
-  const TierCheck& unmapped = check_of(standard, "unmapped_rate", FlowKind::fulfillment);
+  const TierCheck& unmapped = tier_check(standard, "unmapped_rate", FlowKind::fulfillment);
   REQUIRE(r.status_updates > 0);
   const double rate =
       static_cast<double>(r.unmapped_states) / static_cast<double>(r.status_updates);
@@ -379,7 +322,7 @@ TEST_CASE("library fulfillment-handoff: a mapping regression is caught and rolle
   CHECK(tier(run.score, "critical").held());
   CHECK(tier(run.score, "batch").held());
   // Nothing queued beyond the connector's room: the dropped check holds on a measured 0.
-  const TierCheck& kept = check_of(standard, "dropped", FlowKind::fulfillment);
+  const TierCheck& kept = tier_check(standard, "dropped", FlowKind::fulfillment);
   CHECK(kept.held);
   CHECK(kept.actual == 0.0);
 
@@ -398,7 +341,7 @@ TEST_CASE("library fulfillment-handoff: a mapping regression is caught and rolle
     CHECK(intact.result.unmapped_states == 0);
     CHECK(intact.result.status_updates * 10 > r.status_updates * 9);  // the same shipments
     const TierCheck& mapped =
-        check_of(tier(intact.score, "standard"), "unmapped_rate", FlowKind::fulfillment);
+        tier_check(tier(intact.score, "standard"), "unmapped_rate", FlowKind::fulfillment);
     CHECK(mapped.held);
     CHECK(mapped.actual == 0.0);
     CHECK(intact.score.held());
@@ -435,7 +378,7 @@ TEST_CASE("library fulfillment-handoff: a mapping regression is caught and rolle
     CHECK(json["impact"]["jobs_dropped_by_flow"]["fulfillment"].get<uint64_t>() == dropped);
 
     const TierVerdict& cramped_standard = tier(cramped.score, "standard");
-    const TierCheck& full = check_of(cramped_standard, "dropped", FlowKind::fulfillment);
+    const TierCheck& full = tier_check(cramped_standard, "dropped", FlowKind::fulfillment);
     CHECK(!full.held);
     CHECK(full.limit == 0);
     CHECK(full.actual == static_cast<double>(dropped));
@@ -489,7 +432,7 @@ TEST_CASE("library price-mismatch: a stale feed to one market sells at wrong pri
   CHECK(!run.score.held());
   const TierVerdict& standard = tier(run.score, "standard");
   CHECK(breaches(standard) == std::vector<std::string>{"freshness_p95/"});
-  const TierCheck& price_fresh = check_of(standard, "freshness_p95", FlowKind::price_sync);
+  const TierCheck& price_fresh = tier_check(standard, "freshness_p95", FlowKind::price_sync);
   CHECK(price_fresh.channel == "amazon-eu");
   REQUIRE(price_fresh.actual.has_value());
   CHECK(*price_fresh.actual >= 40 * 60);
@@ -510,7 +453,7 @@ TEST_CASE("library price-mismatch: a stale feed to one market sells at wrong pri
     CHECK(eu_fresh.price_mismatches * 2 < eu.price_mismatches);
     CHECK(eu_fresh.price_mismatch_minor * 2 < eu.price_mismatch_minor);
     CHECK(monitor(fresh.score, "eu-price-parity").firings.empty());
-    CHECK(check_of(tier(fresh.score, "standard"), "freshness_p95", FlowKind::price_sync).held);
+    CHECK(tier_check(tier(fresh.score, "standard"), "freshness_p95", FlowKind::price_sync).held);
     // Same seed, same customers and repricings: the other market did not feel the fault.
     CHECK(channel(fresh.result, "amazon-us").price_mismatches ==
           channel(r, "amazon-us").price_mismatches);
@@ -574,7 +517,7 @@ TEST_CASE("library returns-desync: return reconciliation finds unannounced retur
   // returns left unsynced.
   const TierVerdict& batch = tier(run.score, "batch");
   CHECK(breaches(batch) == std::vector<std::string>{"unmatched_end/"});
-  CHECK(check_of(batch, "unmatched_end", FlowKind::reconciliation).actual ==
+  CHECK(tier_check(batch, "unmatched_end", FlowKind::reconciliation).actual ==
         static_cast<double>(unsynced));
   // The fault never touched a connector's health: service counts as restored when its window
   // ends (2h30m). The damage, the unsynced returns, is still there at the end: not recovered,

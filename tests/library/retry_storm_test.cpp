@@ -8,10 +8,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,6 +17,7 @@
 #include "sim/score/detection.hpp"
 #include "sim/score/tier_checks.hpp"
 #include "tests/library/library_run.hpp"
+#include "tests/lookups.hpp"
 
 namespace syncdrill {
 namespace {
@@ -27,20 +26,13 @@ using testing::incident;
 using testing::LibraryRun;
 using testing::run_library;
 using testing::total_lost;
+using testing::Variant;
 
 constexpr const char* kFile = "retry-storm.yaml";
 constexpr const char* kFault = "oms-slowdown";
 
-std::string drill_path() {
-  return std::string(SYNCDRILL_SOURCE_DIR) + "/scenarios/" + kFile;
-}
-
 std::string drill_text() {
-  std::ifstream in(drill_path());
-  REQUIRE(in);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return testing::drill_text(kFile);
 }
 
 // Every occurrence of `from` (at least one) replaced by `to`.
@@ -52,30 +44,13 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
-// The drill's text, edited, loaded at the drill's own path (so `extends` resolves), run on the
-// drill's seed and scored.
-struct Variant {
-  Scenario scenario;
-  WorldResult result;
-  Score score;
-};
-
+// The drill's text, edited, run on the drill's seed and scored.
 Variant run_variant(const std::string& text) {
-  const LoadResult loaded = load_scenario_text(text, drill_path());
-  REQUIRE(loaded.ok());
-  Variant v{*loaded.scenario, {}, {}};
-  v.result = run_world(v.scenario, v.scenario.seed);
-  REQUIRE_MESSAGE(v.result.limit_message.empty(), v.result.limit_message);
-  v.score = score_run(v.scenario, v.result);
-  return v;
+  return testing::run_variant(kFile, text);
 }
 
 const FaultIncident& fault_incident(const Score& score) {
-  for (const FaultIncident& i : score.incidents) {
-    if (i.fault_id == kFault) return i;
-  }
-  FAIL("no fault ", kFault);
-  return score.incidents.front();  // not reached: FAIL throws
+  return testing::incident(score, kFault);
 }
 
 bool is_ingest(const ConnectorOutcome& c) {

@@ -12,6 +12,7 @@
 #include "reports/format.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
+#include "tests/reports/report_fixture.hpp"
 #include "tests/reports/xmllint.hpp"
 
 namespace syncdrill {
@@ -215,18 +216,11 @@ TEST_CASE("compare.md and compare.html show the ranking, figures and marked diff
 
 // ---- Why tiers did not hold: breaches merged over a variant's runs ----------------------------
 
+// A check that held, or failed for the reason "failed".
 TierCheck check(std::string name, FlowKind flow, std::optional<double> actual, double limit,
                 std::string unit, bool held, std::string subject = "") {
-  TierCheck c;
-  c.check = std::move(name);
-  c.flow = flow;
-  c.subject = std::move(subject);
-  c.actual = actual;
-  c.limit = limit;
-  c.unit = std::move(unit);
-  c.held = held;
-  c.reason = held ? "" : "failed";
-  return c;
+  return testing::check(std::move(name), flow, actual, limit, std::move(unit), held ? "" : "failed",
+                        std::move(subject));
 }
 
 // A score with a `critical` tier (order ingest's error rate, then the fault's MTTD) and a

@@ -4,60 +4,27 @@
 // by a small parser here that needs nothing outside the test.
 #include "reports/junit_xml.hpp"
 
-#include <unistd.h>
-
 #include <cctype>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
-#include <fmt/format.h>
 
 #include "reports/format.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/reports/report_fixture.hpp"
+#include "tests/reports/xmllint.hpp"
 
 namespace syncdrill {
 namespace {
 
-namespace fs = std::filesystem;
-
-constexpr const char* kScenario = R"(
-name: drill-a
-seed: 7
-duration: 10m
-currency: EUR
-catalog: {skus: 50, stock_per_sku: 100}
-channels:
-  - {name: dtc, kind: shopify_like}
-systems:
-  - {name: oms, kind: oms}
-  - {name: erp, kind: erp}
-traffic:
-  - {channel: dtc, rate: 60/min}
-connectors:
-  - {name: ingest, flow: order_ingest, from: dtc, to: oms}
-  - {name: stock, flow: stock_sync, from: erp, to: dtc}
-faults:
-  - {id: erp-down, kind: outage, target: erp, at: 2m, for: 1m}
-  - {id: oms-slow, kind: latency, target: oms, at: 4m, for: 1m, latency: 500ms}
-  - {id: bad-release, kind: error_burst, target: ingest, at: 6m, for: 2m, cause: release}
-sla_tiers:
-  - {name: standard, flows: [stock_sync], freshness_p95: 5m}
-  - {name: critical, flows: [order_ingest], freshness_p95: 30s, error_rate_max: 1%, mttd_max: 2m}
-monitors:
-  - {name: erp-errors, kind: threshold, signal: error_rate, target: erp, above: 0.05}
-)";
+using testing::at_s;
+using testing::identity;
+using testing::xmllint;
 
 Scenario scenario() {
-  LoadResult r = load_scenario_text(kScenario, "drills/drill-a.yaml");
-  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
-  return *r.scenario;
+  return testing::load_drill(testing::kDrillA, "drills/drill-a.yaml");
 }
 
 const WorldResult& world() {
@@ -65,66 +32,14 @@ const WorldResult& world() {
   return result;
 }
 
-RunIdentity identity() {
-  return RunIdentity{"drills/drill-a.yaml", "sha256:00ff", 7};
-}
-
-SimTime at_s(int64_t s) {
-  return SimTime{s * 1'000'000};
-}
-
-TierCheck check(std::string name, FlowKind flow, double actual, double limit, std::string unit,
-                std::string reason = "", std::string subject = "") {
-  TierCheck c;
-  c.check = std::move(name);
-  c.flow = flow;
-  c.subject = std::move(subject);
-  c.actual = actual;
-  c.limit = limit;
-  c.unit = std::move(unit);
-  c.held = reason.empty();
-  c.reason = std::move(reason);
-  return c;
-}
-
-// 4 tier checks (2 failed) + 3 faults (1 missed): 7 test cases, 3 failures.
+// 4 tier checks (2 failed) + 3 faults (1 missed): 7 test cases, 3 failures. oms-slow was
+// detected by erp-errors at a time with a fraction of a second.
 Score score() {
-  Score s;
-  s.scored = true;
-  s.tiers.push_back({"standard", {check("freshness_p95", FlowKind::stock_sync, 42.5, 300, "s")}});
-  s.tiers.push_back({"critical",
-                     {check("freshness_p95", FlowKind::order_ingest, 95.25, 30, "s",
-                            "order ingest p95 freshness was 95.25 s, over the 30 s target"),
-                      check("error_rate", FlowKind::order_ingest, 0.004, 0.01, "ratio"),
-                      check("mttd", FlowKind::order_ingest, 150, 120, "s",
-                            "oms-slow was detected after 2m30s, over the 2m target", "oms-slow")}});
-  FaultIncident erp;
-  erp.fault_id = "erp-down";
-  erp.onset = at_s(120);
-  erp.ended = at_s(180);
-  erp.detected = at_s(150);
-  erp.detected_by = {"erp-errors"};
-  erp.mttd = seconds(30);
-  erp.acknowledged = at_s(240);
-  erp.actions = {{ActionKind::replay_dead_letter, "ingest", at_s(280)}};
-  erp.recovered = at_s(330);
-  erp.mttr = seconds(210);
-  FaultIncident slow;
-  slow.fault_id = "oms-slow";
-  slow.onset = at_s(240);
-  slow.ended = at_s(300);
+  Score s = testing::drill_a_score();
+  FaultIncident& slow = s.incidents.at(1);
   slow.detected = SimTime{390'250'000};
   slow.detected_by = {"erp-errors"};
   slow.mttd = Duration{150'250'000};
-  FaultIncident release;
-  release.fault_id = "bad-release";
-  release.onset = at_s(360);
-  release.ended = at_s(480);
-  s.incidents = {erp, slow, release};
-  MonitorOutcome errors;
-  errors.name = "erp-errors";
-  errors.firings = {{at_s(150), at_s(200), 0.4, {"erp-down"}}};
-  s.monitors = {errors};
   return s;
 }
 
@@ -296,67 +211,6 @@ Element checked_structure(const std::string& xml) {
   CHECK(root.attrs["errors"] == "0");
   CHECK(root.attrs["time"] == "0");
   return root;
-}
-
-// ---- xmllint ------------------------------------------------------------------------------------
-
-struct TempFile {
-  fs::path path;
-  explicit TempFile(const std::string& content) {
-    static int n = 0;
-    path = fs::temp_directory_path() / fmt::format("syncdrill-junit-{}-{}.xml", ::getpid(), ++n);
-    std::ofstream(path, std::ios::binary) << content;
-  }
-  ~TempFile() { fs::remove(path); }
-};
-
-struct Shell {
-  int status = -1;
-  std::string out;
-};
-
-Shell shell(const std::string& command) {
-  Shell r;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0)
-    r.out.append(buffer, n);
-  r.status = ::pclose(pipe.release());
-  return r;
-}
-
-bool have_xmllint() {
-  static const bool found = std::system("command -v xmllint >/dev/null 2>&1") == 0;
-  return found;
-}
-
-void require_xmllint() {
-  if (!have_xmllint()) {
-    FAIL(
-        "xmllint not found: install the Debian package libxml2-utils (scripts/install-deps "
-        "does)");
-  }
-}
-
-// Runs `xmllint --noout` on the document (it must parse), then each XPath expression; returns
-// their results as xmllint prints them.
-std::vector<std::string> xmllint(const std::string& xml, const std::vector<std::string>& xpaths) {
-  require_xmllint();
-  TempFile file(xml);
-  const Shell parse = shell(fmt::format("xmllint --noout '{}' 2>&1", file.path.string()));
-  CHECK_MESSAGE(parse.status == 0, "xmllint rejected the document: ", parse.out);
-  std::vector<std::string> out;
-  for (const std::string& xpath : xpaths) {
-    const Shell r = shell(fmt::format("xmllint --xpath '{}' '{}' 2>&1", xpath, file.path.string()));
-    CHECK_MESSAGE(r.status == 0, xpath, ": ", r.out);
-    std::string value = r.out;
-    while (!value.empty() && value.back() == '\n')
-      value.pop_back();
-    out.push_back(value);
-  }
-  return out;
 }
 
 // ---- Tests

@@ -10,12 +10,13 @@
 #include "reports/report_json.hpp"
 #include "reports/report_md.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/reports/report_fixture.hpp"
 
 namespace syncdrill {
 namespace {
 
 Scenario scenario() {
-  LoadResult r = load_scenario_text(R"(
+  return testing::load_drill(R"(
 name: no-data
 duration: 5m
 channels:
@@ -32,9 +33,7 @@ sla_tiers:
   - {name: orders, flows: [order_ingest], mttd_max: 5m, mttr_max: 10m}
   - {name: batch, flows: [reconciliation], unmatched_max: 0}
 )",
-                                    "no-data.yaml");
-  REQUIRE(r.ok());
-  return *r.scenario;
+                             "no-data.yaml");
 }
 
 TierCheck check(std::string name, FlowKind flow, std::optional<double> actual, bool held,

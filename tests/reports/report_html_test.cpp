@@ -25,6 +25,7 @@
 #include "reports/format.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
+#include "tests/reports/report_fixture.hpp"
 #include "tests/reports/xmllint.hpp"
 
 namespace syncdrill {
@@ -66,10 +67,10 @@ monitors:
   - {name: ingest-errors, kind: threshold, signal: error_rate, flow: order_ingest, above: 0.05}
 )";
 
+using testing::at_s;
+
 Scenario scenario() {
-  LoadResult r = load_scenario_text(kScenario, "drills/drill-html.yaml");
-  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
-  return *r.scenario;
+  return testing::load_drill(kScenario, "drills/drill-html.yaml");
 }
 
 const WorldResult& world() {
@@ -84,10 +85,6 @@ const Score& real_score() {
 
 RunIdentity identity() {
   return RunIdentity{"drills/drill-html.yaml", "sha256:00ff", 11};
-}
-
-SimTime at_s(int64_t s) {
-  return SimTime{s * 1'000'000};
 }
 
 // A hand-made Score with known times: erp-down detected, acknowledged, one action, recovered;

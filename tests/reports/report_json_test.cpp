@@ -11,6 +11,7 @@
 
 #include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
+#include "tests/reports/report_fixture.hpp"
 
 namespace syncdrill {
 namespace {
@@ -75,7 +76,7 @@ TEST_CASE("report.json: warnings follow the verdict, one string per warning") {
 }
 
 Scenario scenario() {
-  LoadResult r = load_scenario_text(R"(
+  return testing::load_drill(R"(
 name: recon-report
 duration: 3h
 channels:
@@ -86,9 +87,7 @@ systems:
 connectors:
   - {name: recon, flow: reconciliation, from: erp, to: oms}
 )",
-                                    "recon-report.yaml");
-  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
-  return *r.scenario;
+                             "recon-report.yaml");
 }
 
 WorldResult two_runs() {

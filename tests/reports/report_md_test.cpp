@@ -10,43 +10,21 @@
 
 #include "reports/format.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/reports/report_fixture.hpp"
 
 namespace syncdrill {
 namespace {
 
-constexpr const char* kScenario = R"(
-name: drill-a
-description: "Report writers' drill: a<b & \"c\" | x"
-seed: 7
-duration: 10m
-currency: EUR
-catalog: {skus: 50, stock_per_sku: 100}
-channels:
-  - {name: dtc, kind: shopify_like}
-systems:
-  - {name: oms, kind: oms}
-  - {name: erp, kind: erp}
-traffic:
-  - {channel: dtc, rate: 60/min}
-connectors:
-  - {name: ingest, flow: order_ingest, from: dtc, to: oms}
-  - {name: stock, flow: stock_sync, from: erp, to: dtc}
-faults:
-  - {id: erp-down, kind: outage, target: erp, at: 2m, for: 1m}
-  - {id: oms-slow, kind: latency, target: oms, at: 4m, for: 1m, latency: 500ms}
-  - {id: bad-release, kind: error_burst, target: ingest, at: 6m, for: 2m, cause: release}
-sla_tiers:
-  - {name: standard, flows: [stock_sync], freshness_p95: 5m}
-  - {name: critical, flows: [order_ingest], freshness_p95: 30s, error_rate_max: 1%, mttd_max: 2m}
-monitors:
-  - {name: erp-errors, kind: threshold, signal: error_rate, target: erp, above: 0.05}
-  - {name: ingest-latency, kind: threshold, signal: latency_p95, flow: order_ingest, above: 1}
-)";
+using testing::at_s;
+using testing::identity;
 
+// drill-a with a description the writer must escape and a second monitor, on ingest latency.
 Scenario scenario() {
-  LoadResult r = load_scenario_text(kScenario, "drills/drill-a.yaml");
-  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
-  return *r.scenario;
+  const std::string yaml = std::string(testing::kDrillA) + R"(
+  - {name: ingest-latency, kind: threshold, signal: latency_p95, flow: order_ingest, above: 1}
+description: "Report writers' drill: a<b & \"c\" | x"
+)";
+  return testing::load_drill(yaml, "drills/drill-a.yaml");
 }
 
 const WorldResult& world() {
@@ -54,58 +32,14 @@ const WorldResult& world() {
   return result;
 }
 
-RunIdentity identity() {
-  return RunIdentity{"drills/drill-a.yaml", "sha256:00ff", 7};
-}
-
-SimTime at_s(int64_t s) {
-  return SimTime{s * 1'000'000};
-}
-
-TierCheck check(std::string name, FlowKind flow, double actual, double limit, std::string unit,
-                std::string reason = "", std::string subject = "") {
-  TierCheck c;
-  c.check = std::move(name);
-  c.flow = flow;
-  c.subject = std::move(subject);
-  c.actual = actual;
-  c.limit = limit;
-  c.unit = std::move(unit);
-  c.held = reason.empty();
-  c.reason = std::move(reason);
-  return c;
-}
-
 // standard holds; critical fails freshness and the MTTD of oms-slow; bad-release is missed.
 Score score() {
-  Score s;
-  s.scored = true;
-  s.tiers.push_back({"standard", {check("freshness_p95", FlowKind::stock_sync, 42.5, 300, "s")}});
-  s.tiers.push_back({"critical",
-                     {check("freshness_p95", FlowKind::order_ingest, 95.25, 30, "s",
-                            "order ingest p95 freshness was 95.25 s, over the 30 s target"),
-                      check("error_rate", FlowKind::order_ingest, 0.004, 0.01, "ratio"),
-                      check("mttd", FlowKind::order_ingest, 150, 120, "s",
-                            "oms-slow was detected after 2m30s, over the 2m target", "oms-slow")}});
-
-  FaultIncident erp;
-  erp.fault_id = "erp-down";
-  erp.onset = at_s(120);
-  erp.ended = at_s(180);
-  erp.detected = at_s(150);
-  erp.detected_by = {"erp-errors"};
-  erp.mttd = seconds(30);
-  erp.acknowledged = at_s(240);
-  erp.actions = {{ActionKind::run_reconciliation, "", at_s(270)},
-                 {ActionKind::replay_dead_letter, "ingest", at_s(280)}};
+  Score s = testing::drill_a_score();
+  FaultIncident& erp = s.incidents.at(0);
+  erp.actions.insert(erp.actions.begin(), {ActionKind::run_reconciliation, "", at_s(270)});
   erp.restored = at_s(300);
   erp.repaired = at_s(330);
-  erp.recovered = at_s(330);
-  erp.mttr = seconds(210);
-  FaultIncident slow;
-  slow.fault_id = "oms-slow";
-  slow.onset = at_s(240);
-  slow.ended = at_s(300);
+  FaultIncident& slow = s.incidents.at(1);
   slow.detected = at_s(390);
   slow.detected_by = {"ingest-latency"};
   slow.mttd = seconds(150);
@@ -114,24 +48,19 @@ Score score() {
   slow.recovery_note =
       "service restored at 8m, but damage was not repaired: at the end 12 orders "
       "missing from the OMS (at most 0 before the onset)";
-  FaultIncident release;
-  release.fault_id = "bad-release";
-  release.onset = at_s(360);
-  release.ended = at_s(480);
+  FaultIncident& release = s.incidents.at(2);
   release.restored = at_s(540);
   release.repaired = at_s(540);
   release.recovered = at_s(540);
   release.mttr = seconds(180);
-  s.incidents = {erp, slow, release};
 
-  MonitorOutcome errors;
-  errors.name = "erp-errors";
-  errors.firings = {{at_s(150), at_s(200), 0.4, {"erp-down"}}, {at_s(500), std::nullopt, 0.1, {}}};
+  MonitorOutcome& errors = s.monitors.at(0);
+  errors.firings.push_back({at_s(500), std::nullopt, 0.1, {}});
   errors.false_positives = 1;
   MonitorOutcome latency;
   latency.name = "ingest-latency";
   latency.firings = {{at_s(390), at_s(420), 1.5, {"oms-slow"}}};
-  s.monitors = {errors, latency};
+  s.monitors.push_back(latency);
   return s;
 }
 

@@ -15,24 +15,16 @@ using testing::connector;
 using testing::from_text;
 using testing::port;
 
+// The base drill, its ingest retrying three times a second apart with a 10 s timeout.
 std::string world(const std::string& faults) {
   return fmt::format(R"Y(
+extends: base.yaml
 name: targets
-duration: 40m
-catalog: {{skus: 200, stock_per_sku: 1000000}}
-channels:
-  - {{name: shop, kind: shopify_like}}
-systems:
-  - {{name: oms, kind: oms, endpoint: {{workers: 64, queue_max: 1000, service_time: 20ms}}}}
-  - {{name: erp, kind: erp, endpoint: {{workers: 64, queue_max: 1000, service_time: 20ms}}}}
-traffic:
-  - {{channel: shop, rate: 5/s}}
 policies:
   - {{name: p, timeout: 10s, retry: {{max_attempts: 3, backoff: constant, base: 1s}},
      idempotency_keys: true}}
 connectors:
-  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: p, workers: 32,
-     queue_max: 100000}}
+  - {{name: ingest, policy: p, workers: 32, queue_max: 100000}}
 {}
 )Y",
                      faults);

@@ -83,9 +83,10 @@ class DeliveryCounter final : public TelemetrySink {
 
 // ---- order ingest worlds ------------------------------------------------------------------------
 
-// Ten orders a second from `shop` into a fast OMS and ERP for 40 minutes. The channel's sender
-// retries quickly (1 s doubling to a 10 s cap, 15 retries), so a dropped attempt costs seconds,
-// and an event needs 16 drops in a row to be given up. `faults`: a YAML list or empty.
+// The base drill at ten orders a second from `shop` into a fast OMS and ERP for 40 minutes,
+// its ingest retrying with backoff (the base's policy `retrying`). The channel's sender retries
+// quickly (1 s doubling to a 10 s cap, 15 retries), so a dropped attempt costs seconds, and an
+// event needs 16 drops in a row to be given up. `faults`: a YAML list or empty.
 struct IngestOptions {
   bool keys = true;
   bool dedupe = false;
@@ -95,26 +96,21 @@ struct IngestOptions {
 std::string ingest_world(const std::string& faults, const IngestOptions& o = {}) {
   const std::string poll = o.poll.empty() ? "" : fmt::format(", poll_interval: {}", o.poll);
   return fmt::format(R"Y(
+extends: base.yaml
 name: ingest-faults
 duration: 40m
 catalog: {{skus: 500, stock_per_sku: 100000}}
 channels:
-  - name: shop
-    kind: shopify_like
-    webhooks: {{retries: 15, backoff: exponential, base: 1s, cap: 10s}}
+  - {{name: shop, webhooks: {{retries: 15, backoff: exponential, base: 1s, cap: 10s}}}}
 systems:
-  - {{name: oms, kind: oms, endpoint: {{workers: 32, queue_max: 5000, service_time: 50ms}}}}
-  - {{name: erp, kind: erp, endpoint: {{workers: 32, queue_max: 5000, service_time: 80ms}}}}
+  - {{name: oms, endpoint: {{workers: 32, queue_max: 5000, service_time: 50ms}}}}
+  - {{name: erp, endpoint: {{workers: 32, queue_max: 5000, service_time: 80ms}}}}
 traffic:
   - {{channel: shop, rate: 10/s}}
 policies:
-  - name: p
-    timeout: 1s
-    retry: {{max_attempts: 4, backoff: exponential, base: 200ms, cap: 5s}}
-    idempotency_keys: {}
-    webhook_dedupe: {}
+  - {{name: retrying, idempotency_keys: {}, webhook_dedupe: {}}}
 connectors:
-  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: p, workers: 64{}}}
+  - {{name: ingest, policy: retrying{}}}
 {}
 )Y",
                      o.keys ? "true" : "false", o.dedupe ? "true" : "false", poll, faults);
@@ -547,20 +543,20 @@ TEST_CASE("event_drop on returns/create: returns go unsynced, order ingest is un
 
 // ---- stale feed ---------------------------------------------------------------------------------
 
-// Ten orders a second for an hour; the ERP reprices 5% of the 500 SKUs every 7 minutes (7m,
-// 14m, 21m, ...). Stock and price sync each send one batched call per change-feed read (every
-// second) to a channel with ample workers, so the two flows never wait on each other.
+// The base drill at ten orders a second for an hour; the ERP reprices 5% of the 500 SKUs every
+// 7 minutes (7m, 14m, 21m, ...). Stock and price sync each send one batched call per change-feed
+// read (every second) to a channel with ample workers, so the two flows never wait on each other.
 std::string feed_world(const std::string& faults) {
   return fmt::format(R"Y(
+extends: base.yaml
 name: feed-faults
 duration: 1h
 catalog: {{skus: 500, stock_per_sku: 100000}}
 channels:
-  - {{name: shop, kind: shopify_like, endpoint: {{workers: 32, queue_max: 5000, service_time: 50ms}}}}
+  - {{name: shop, endpoint: {{workers: 32, queue_max: 5000, service_time: 50ms}}}}
 systems:
-  - {{name: oms, kind: oms, endpoint: {{workers: 32, queue_max: 5000, service_time: 50ms}}}}
+  - {{name: oms, endpoint: {{workers: 32, queue_max: 5000, service_time: 50ms}}}}
   - name: erp
-    kind: erp
     endpoint: {{workers: 32, queue_max: 5000, service_time: 80ms}}
     price_changes: {{interval: 7m, sku_fraction: 5%, change_max: 10%}}
 traffic:
@@ -568,7 +564,7 @@ traffic:
 policies:
   - {{name: p, timeout: 1s, idempotency_keys: true}}
 connectors:
-  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: p, workers: 64}}
+  - {{name: ingest, policy: p}}
   - {{name: stock, flow: stock_sync, from: erp, to: shop, policy: p, workers: 8, batch_max: 1000}}
   - {{name: price, flow: price_sync, from: erp, to: shop, policy: p, workers: 8, batch_max: 1000}}
 {}

@@ -14,30 +14,23 @@ namespace {
 using testing::from_text;
 using testing::port;
 
-// Ten orders a second into a fast OMS and ERP for an hour; `faults` is a YAML list or empty.
+// The base drill at ten orders a second into a fast OMS and ERP for an hour, its ingest retrying
+// with backoff (the base's policy `retrying`); `faults` is a YAML list or empty.
 std::string scenario(const std::string& faults, bool idempotency_keys = true) {
   return fmt::format(R"Y(
+extends: base.yaml
 name: port-faults
 duration: 1h
 catalog: {{skus: 500, stock_per_sku: 100000}}
-channels:
-  - {{name: shop, kind: shopify_like}}
 systems:
-  - name: oms
-    kind: oms
-    endpoint: {{workers: 16, queue_max: 5000, service_time: 50ms}}
-  - name: erp
-    kind: erp
-    endpoint: {{workers: 16, queue_max: 5000, service_time: 80ms}}
+  - {{name: oms, endpoint: {{workers: 16, queue_max: 5000, service_time: 50ms}}}}
+  - {{name: erp, endpoint: {{workers: 16, queue_max: 5000, service_time: 80ms}}}}
 traffic:
   - {{channel: shop, rate: 10/s}}
 policies:
-  - name: p
-    timeout: 1s
-    retry: {{max_attempts: 4, backoff: exponential, base: 200ms, cap: 5s}}
-    idempotency_keys: {}
+  - {{name: retrying, idempotency_keys: {}}}
 connectors:
-  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: p, workers: 64}}
+  - {{name: ingest, policy: retrying}}
 {}
 )Y",
                      idempotency_keys ? "true" : "false", faults);

@@ -25,36 +25,31 @@ struct Options {
   std::string extra_connectors;  // YAML list items appended to `connectors`
 };
 
-// Two channels at ten orders a second each, each with its own ingest connector into one OMS and
-// ERP that never queue (64 workers, 50-80 ms service); `faults` is a YAML list or empty.
+// The base drill with a second channel: two channels at ten orders a second each, each with its
+// own ingest connector (the base's policy `retrying`) into one OMS and ERP that never queue (64
+// workers, 50-80 ms service); `faults` is a YAML list or empty.
 std::string scenario(const std::string& faults, const Options& o = {}) {
   return fmt::format(R"Y(
+extends: base.yaml
 name: request-faults
 duration: 1h
 catalog: {{skus: 500, stock_per_sku: 100000}}
 channels:
-  - {{name: shop, kind: shopify_like}}
   - {{name: market, kind: amazon_like}}
 systems:
-  - name: oms
-    kind: oms
-    endpoint: {{workers: 64, queue_max: 5000, service_time: 50ms}}
-  - name: erp
-    kind: erp
-    endpoint: {{workers: 64, queue_max: 5000, service_time: 80ms}}
+  - {{name: oms, endpoint: {{workers: 64, queue_max: 5000, service_time: 50ms}}}}
+  - {{name: erp, endpoint: {{workers: 64, queue_max: 5000, service_time: 80ms}}}}
 traffic:
   - {{channel: shop, rate: 10/s}}
   - {{channel: market, rate: 10/s}}
 policies:
-  - name: p
-    timeout: 1s
-    retry: {{max_attempts: 4, backoff: exponential, base: 200ms, cap: 5s}}
+  - name: retrying
     idempotency_keys: {}
 {}
 connectors:
-  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: p,
-     workers: {}, queue_max: 50000}}
-  - {{name: market-ingest, flow: order_ingest, from: market, to: oms, policy: p, workers: 64}}
+  - {{name: ingest, policy: retrying, workers: {}, queue_max: 50000}}
+  - {{name: market-ingest, flow: order_ingest, from: market, to: oms, policy: retrying,
+     workers: 64}}
 {}
 {}
 )Y",

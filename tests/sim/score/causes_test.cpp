@@ -17,23 +17,13 @@ namespace {
 
 using testing::from_text;
 
-// One attempt per ingest call: the OMS outage loses the orders it meets, and reconciliation
-// (every 10 minutes, a queue of 5) finds far more missing orders than its queue holds.
+// The base drill, one attempt per ingest call: the OMS outage loses the orders it meets, and
+// reconciliation (every 10 minutes, a queue of 5) finds far more missing orders than its queue
+// holds.
 const char* kLossy = R"Y(
+extends: base.yaml
 name: lossy
-duration: 40m
-catalog: {skus: 200, stock_per_sku: 1000000}
-channels:
-  - {name: shop, kind: shopify_like}
-systems:
-  - {name: oms, kind: oms, endpoint: {workers: 64, service_time: 20ms}}
-  - {name: erp, kind: erp, endpoint: {workers: 64, service_time: 20ms}}
-traffic:
-  - {channel: shop, rate: 5/s}
-policies:
-  - {name: once, timeout: 1s, retry: {max_attempts: 1}, idempotency_keys: true}
 connectors:
-  - {name: ingest, flow: order_ingest, from: shop, to: oms, policy: once, workers: 64}
   - {name: recon, flow: reconciliation, from: erp, to: oms, interval: 10m, queue_max: 5,
      workers: 1, repair_rate: 100/s}
 faults:

@@ -15,24 +15,15 @@ namespace syncdrill {
 namespace {
 
 using testing::from_text;
+using testing::tier_check;
 
-// Ingest makes one attempt per call, so an OMS outage loses the orders it meets; stock sync
-// runs alongside. The stock connector's consumer stall has no monitor watching it.
+// Ingest makes one attempt per call (the base's policy `once`), so an OMS outage loses the
+// orders it meets; stock sync runs alongside. The stock connector's consumer stall has no
+// monitor watching it.
 const char* kDrill = R"Y(
+extends: base.yaml
 name: scored
-duration: 40m
-catalog: {skus: 200, stock_per_sku: 1000000}
-channels:
-  - {name: shop, kind: shopify_like}
-systems:
-  - {name: oms, kind: oms, endpoint: {workers: 64, queue_max: 1000, service_time: 20ms}}
-  - {name: erp, kind: erp, endpoint: {workers: 64, queue_max: 1000, service_time: 20ms}}
-traffic:
-  - {channel: shop, rate: 5/s}
-policies:
-  - {name: once, timeout: 1s, retry: {max_attempts: 1}, idempotency_keys: true}
 connectors:
-  - {name: ingest, flow: order_ingest, from: shop, to: oms, policy: once, workers: 64}
   - {name: stock, flow: stock_sync, from: erp, to: shop, policy: once}
 faults:
   - {id: oms-down, kind: outage, target: oms, at: 20m, for: 10m, cause: third_party}
@@ -47,15 +38,6 @@ sla_tiers:
      data_loss_max: 0, mttd_max: 2m}
   - {name: stock, flows: [stock_sync], mttd_max: 10m, freshness_p95: 1h}
 )Y";
-
-const TierCheck& find_check(const TierVerdict& t, const std::string& check,
-                            const std::string& subject = "") {
-  for (const TierCheck& c : t.checks) {
-    if (c.check == check && c.subject == subject) return c;
-  }
-  FAIL("no check " << check << " " << subject << " in tier " << t.tier);
-  return t.checks.front();
-}
 
 TEST_CASE("firings are attributed to the faults on the connectors a monitor watches") {
   const Scenario s = from_text(kDrill);
@@ -92,7 +74,7 @@ TEST_CASE("tier checks compare the run with the targets and say why they failed"
   REQUIRE(score.tiers.size() == 2);
   const TierVerdict& orders = score.tiers[0];
   // The outage lost every order it met (one attempt each): ~5/s x 600 s = ~3,000.
-  const TierCheck& loss = find_check(orders, "data_loss");
+  const TierCheck& loss = tier_check(orders, "data_loss");
   CHECK_FALSE(loss.held);
   CHECK(loss.actual == static_cast<double>(r.channels[0].lost));
   CHECK(loss.actual > 2500);
@@ -100,47 +82,36 @@ TEST_CASE("tier checks compare the run with the targets and say why they failed"
                                    count_text(r.channels[0].lost), count_text(r.channels[0].lost)));
   // ~3,000 OMS creates refused in the outage, of ~12,000 creates and ~9,000 revenue posts (one
   // per accepted create): 1/7 = 14.3%, over 1%.
-  const TierCheck& errors = find_check(orders, "error_rate");
+  const TierCheck& errors = tier_check(orders, "error_rate");
   CHECK_FALSE(errors.held);
   CHECK(errors.actual > 0.12);
   CHECK(errors.actual < 0.16);
   // Ingest is fast (20 ms + 20 ms) for the orders that got in: p95 well under 2 s.
-  CHECK(find_check(orders, "freshness_p95").held);
+  CHECK(tier_check(orders, "freshness_p95").held);
   // MTTD 90 s against 2 m: held.
-  const TierCheck& mttd = find_check(orders, "mttd", "oms-down");
+  const TierCheck& mttd = tier_check(orders, "mttd", "oms-down");
   CHECK(mttd.held);
   CHECK(mttd.actual == 90);
   CHECK_FALSE(orders.held());
   // The stall nobody watched fails the stock tier's MTTD check.
   const TierVerdict& stock = score.tiers[1];
-  const TierCheck& missed = find_check(stock, "mttd", "stock-stuck");
+  const TierCheck& missed = tier_check(stock, "mttd", "stock-stuck");
   CHECK_FALSE(missed.held);
   CHECK(missed.reason == fmt::format("fault stock-stuck was never detected: no monitor in scope "
                                      "fired while it acted on {} requests, deliveries or jobs",
                                      r.fault_hits[1]));
   CHECK_FALSE(missed.actual.has_value());
-  CHECK(find_check(stock, "freshness_p95").held);
+  CHECK(tier_check(stock, "freshness_p95").held);
   CHECK_FALSE(score.held());
 }
 
 // The ERP is called by the order ingest (shop -> OMS, which then posts the order's revenue to the
 // ERP): no connector names it in from or to. A 15-minute ERP timeout fails every revenue post.
 const char* kErpTimeout = R"Y(
+extends: base.yaml
 name: erp-timeout
-duration: 40m
-catalog: {skus: 200, stock_per_sku: 1000000}
-channels:
-  - {name: shop, kind: shopify_like}
-systems:
-  - {name: oms, kind: oms, endpoint: {workers: 64, queue_max: 1000, service_time: 20ms}}
-  - {name: erp, kind: erp, endpoint: {workers: 64, queue_max: 1000, service_time: 20ms}}
-traffic:
-  - {channel: shop, rate: 5/s}
-policies:
-  - {name: once, timeout: 1s, retry: {max_attempts: 1}, idempotency_keys: true}
 connectors:
-  - {name: ingest, flow: order_ingest, from: shop, to: oms, policy: once, workers: 64,
-     queue_max: 100000}
+  - {name: ingest, queue_max: 100000}
 faults:
   - {id: erp-hang, kind: timeout, target: erp, at: 10m, for: 15m}
 monitors:
@@ -171,7 +142,7 @@ TEST_CASE("a monitor on the ERP detects an ERP timeout that only the order inges
   CHECK(*hang.mttd == seconds(90));
   CHECK(hang.detected_by == std::vector<std::string>{"erp-errors"});
   REQUIRE(score.tiers.size() == 1);
-  CHECK(find_check(score.tiers[0], "mttd", "erp-hang").held);
+  CHECK(tier_check(score.tiers[0], "mttd", "erp-hang").held);
   CHECK(score.warnings.empty());
 }
 

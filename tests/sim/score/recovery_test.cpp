@@ -14,25 +14,15 @@ namespace {
 
 using testing::from_text;
 
-// One attempt per call; an error monitor on ingest that fires 90 s after an OMS fault starts
-// at 20m (see monitors_world_test). `extra`: faults and response.
+// The base drill (one attempt per call); an error monitor on ingest that fires 90 s after an
+// OMS fault starts at 20m (see monitors_world_test). `extra`: faults and response.
 std::string drill(const std::string& extra) {
   return fmt::format(R"Y(
+extends: base.yaml
 name: recovering
 duration: 60m
-catalog: {{skus: 200, stock_per_sku: 1000000}}
-channels:
-  - {{name: shop, kind: shopify_like}}
-systems:
-  - {{name: oms, kind: oms, endpoint: {{workers: 64, queue_max: 1000, service_time: 20ms}}}}
-  - {{name: erp, kind: erp, endpoint: {{workers: 64, queue_max: 1000, service_time: 20ms}}}}
-traffic:
-  - {{channel: shop, rate: 5/s}}
-policies:
-  - {{name: once, timeout: 1s, retry: {{max_attempts: 1}}, idempotency_keys: true}}
 connectors:
-  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: once, workers: 64,
-     dead_letter_max: 100000}}
+  - {{name: ingest, dead_letter_max: 100000}}
 monitors:
   - {{name: ingest-errors, kind: threshold, signal: error_rate, target: ingest, above: 0.05,
      window: 1m, for: 1m}}

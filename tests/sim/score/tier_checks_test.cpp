@@ -11,6 +11,7 @@ namespace syncdrill {
 namespace {
 
 using testing::from_text;
+using testing::tier_check;
 
 const char* kTwoShops = R"Y(
 name: two-shops
@@ -48,14 +49,6 @@ ChannelOutcome channel(std::string name, std::vector<int64_t> ingest_delays_us) 
   return c;
 }
 
-const TierCheck& find(const TierVerdict& v, std::string_view check) {
-  for (const TierCheck& c : v.checks) {
-    if (c.check == check) return c;
-  }
-  FAIL("no check " << check);
-  return v.checks.front();
-}
-
 TEST_CASE("the worst channel decides freshness and error rate; the merged figure rides along") {
   const Scenario s = from_text(kTwoShops);
   WorldResult r;
@@ -67,7 +60,7 @@ TEST_CASE("the worst channel decides freshness and error rate; the merged figure
                 channel("small", std::vector<int64_t>(100, 120'000'000))};
   Score score;
   judge_tiers(s, r, score);
-  const TierCheck& errors = find(score.tiers[0], "error_rate");
+  const TierCheck& errors = tier_check(score.tiers[0], "error_rate");
   CHECK_FALSE(errors.held);
   CHECK(errors.channel == "small");
   CHECK(*errors.actual == doctest::Approx(0.03));
@@ -75,17 +68,17 @@ TEST_CASE("the worst channel decides freshness and error rate; the merged figure
   CHECK(
       errors.reason.find("on small (ingest-small) failed 3.00% of their attempts (30 of 1,000)") !=
       std::string::npos);
-  const TierCheck& fresh = find(score.tiers[0], "freshness_p95");
+  const TierCheck& fresh = tier_check(score.tiers[0], "freshness_p95");
   CHECK_FALSE(fresh.held);
   CHECK(fresh.channel == "small");
   CHECK(*fresh.actual > 110);
   // Nothing on the stock flow: no data, not a pass on nothing.
-  const TierCheck& stock_errors = find(score.tiers[1], "error_rate");
+  const TierCheck& stock_errors = tier_check(score.tiers[1], "error_rate");
   CHECK(stock_errors.no_data);
   CHECK(stock_errors.held);
   CHECK_FALSE(stock_errors.actual.has_value());
-  CHECK(find(score.tiers[1], "freshness_p95").no_data);
-  CHECK(find(score.tiers[1], "dropped").no_data);
+  CHECK(tier_check(score.tiers[1], "freshness_p95").no_data);
+  CHECK(tier_check(score.tiers[1], "dropped").no_data);
   CHECK(score.tiers[1].no_data());
 }
 
@@ -97,7 +90,7 @@ TEST_CASE("a channel with fewer than 1 / limit attempts counts only in the all-c
                   connector("ingest-small", FlowKind::order_ingest, 19, 1)};
   Score score;
   judge_tiers(s, r, score);
-  const TierCheck& errors = find(score.tiers[0], "error_rate");
+  const TierCheck& errors = tier_check(score.tiers[0], "error_rate");
   // big alone (0.1%) is under the all-channel figure (11 of 10,020), which then decides.
   CHECK(errors.held);
   CHECK(errors.channel.empty());
@@ -106,7 +99,7 @@ TEST_CASE("a channel with fewer than 1 / limit attempts counts only in the all-c
   r.connectors[1] = connector("ingest-small", FlowKind::order_ingest, 95, 5);
   Score again;
   judge_tiers(s, r, again);
-  const TierCheck& now = find(again.tiers[0], "error_rate");
+  const TierCheck& now = tier_check(again.tiers[0], "error_rate");
   CHECK_FALSE(now.held);
   CHECK(now.channel == "small");
   // Failures spread thin over small channels (one each, within one of their allowance) still
@@ -115,7 +108,7 @@ TEST_CASE("a channel with fewer than 1 / limit attempts counts only in the all-c
                   connector("ingest-small", FlowKind::order_ingest, 49, 1)};
   Score thin;
   judge_tiers(s, r, thin);
-  const TierCheck& pooled = find(thin.tiers[0], "error_rate");
+  const TierCheck& pooled = tier_check(thin.tiers[0], "error_rate");
   CHECK_FALSE(pooled.held);
   CHECK(pooled.channel.empty());
   CHECK(pooled.reason.find("(all channels together)") != std::string::npos);
@@ -124,7 +117,7 @@ TEST_CASE("a channel with fewer than 1 / limit attempts counts only in the all-c
                   connector("ingest-small", FlowKind::order_ingest, 0, 92)};
   Score dead;
   judge_tiers(s, r, dead);
-  const TierCheck& all_failed = find(dead.tiers[0], "error_rate");
+  const TierCheck& all_failed = tier_check(dead.tiers[0], "error_rate");
   CHECK_FALSE(all_failed.held);
   CHECK(all_failed.channel == "small");
   CHECK(*all_failed.actual == 1.0);
@@ -139,7 +132,7 @@ TEST_CASE("a channel whose sync work never got through is the stalest, not left 
   r.channels = {channel("big", std::vector<int64_t>(100, 1'000'000)), channel("small", {})};
   Score score;
   judge_tiers(s, r, score);
-  const TierCheck& fresh = find(score.tiers[0], "freshness_p95");
+  const TierCheck& fresh = tier_check(score.tiers[0], "freshness_p95");
   CHECK_FALSE(fresh.held);
   CHECK(fresh.channel == "small");
   CHECK(*fresh.actual == 3600);
@@ -150,8 +143,8 @@ TEST_CASE("a channel whose sync work never got through is the stalest, not left 
   r.connectors[1] = connector("ingest-small", FlowKind::order_ingest, 0, 0);
   Score quiet;
   judge_tiers(s, r, quiet);
-  CHECK(find(quiet.tiers[0], "freshness_p95").held);
-  CHECK(find(quiet.tiers[0], "freshness_p95").channel == "big");
+  CHECK(tier_check(quiet.tiers[0], "freshness_p95").held);
+  CHECK(tier_check(quiet.tiers[0], "freshness_p95").channel == "big");
 }
 
 }  // namespace

@@ -13,30 +13,24 @@ namespace {
 using testing::connector;
 using testing::from_text;
 
-// One channel into an OMS that sometimes answers after the connector's 1 s timeout.
+// The base drill into an OMS that sometimes answers after the connector's 1 s timeout (the
+// base's policy `retrying`); the ERP has the default endpoint (4 workers, 50 ms).
 std::string slow_oms_scenario(bool idempotency_keys) {
   return fmt::format(R"Y(
+extends: base.yaml
 name: slow-oms
 duration: 2h
 catalog: {{skus: 200, stock_per_sku: 1000}}
-channels:
-  - name: shop
-    kind: shopify_like
 systems:
   - name: oms
-    kind: oms
     endpoint: {{workers: 32, queue_max: 5000, service_time: "lognormal(p50=300ms, p95=2s)"}}
-  - name: erp
-    kind: erp
+  - {{name: erp, endpoint: {{workers: 4, queue_max: 1000, service_time: 50ms}}}}
 traffic:
   - {{channel: shop, rate: 120/min}}
 policies:
-  - name: p
-    timeout: 1s
-    retry: {{max_attempts: 4, backoff: exponential, base: 200ms, cap: 5s}}
-    idempotency_keys: {}
+  - {{name: retrying, idempotency_keys: {}}}
 connectors:
-  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: p, workers: 64}}
+  - {{name: ingest, policy: retrying}}
 )Y",
                      idempotency_keys ? "true" : "false");
 }

@@ -13,35 +13,21 @@ namespace syncdrill {
 namespace {
 
 using testing::from_text;
+using testing::monitor;
 
-const MonitorRun& monitor(const WorldResult& r, const std::string& name) {
-  for (const MonitorRun& m : r.monitors) {
-    if (m.name == name) return m;
-  }
-  FAIL("no monitor " << name);
-  return r.monitors.front();
-}
-
-// One channel at `rate`, an OMS and ERP that answer in 20 ms with room to spare, an ingest
-// connector making one attempt per call, and a second connector (stock sync) no fault touches.
+// The base drill (one channel, an OMS and ERP that answer in 20 ms with room to spare, an
+// ingest connector making one attempt per call) at `rate`, and a second connector (stock sync)
+// no fault touches.
 std::string world(const std::string& duration, const std::string& rate,
                   const std::string& faults_and_monitors) {
   return fmt::format(R"Y(
+extends: base.yaml
 name: monitored
 duration: {}
-catalog: {{skus: 200, stock_per_sku: 1000000}}
-channels:
-  - {{name: shop, kind: shopify_like}}
-systems:
-  - {{name: oms, kind: oms, endpoint: {{workers: 64, queue_max: 1000, service_time: 20ms}}}}
-  - {{name: erp, kind: erp, endpoint: {{workers: 64, queue_max: 1000, service_time: 20ms}}}}
 traffic:
   - {{channel: shop, rate: {}}}
-policies:
-  - {{name: once, timeout: 1s, retry: {{max_attempts: 1}}, idempotency_keys: true}}
 connectors:
-  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: once, workers: 64,
-     queue_max: 100000}}
+  - {{name: ingest, queue_max: 100000}}
   - {{name: stock, flow: stock_sync, from: erp, to: shop, policy: once}}
 {}
 )Y",

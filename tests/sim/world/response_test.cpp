@@ -14,26 +14,16 @@ namespace {
 using testing::connector;
 using testing::from_text;
 
-// Ingest with one attempt per call, so an OMS fault dead-letters the orders it meets; the
-// monitor fires at 21m30s for a fault at 20m (see monitors_world_test). `extra`: faults,
-// response and anything else, as YAML.
+// The base drill: ingest with one attempt per call, so an OMS fault dead-letters the orders it
+// meets; the monitor fires at 21m30s for a fault at 20m (see monitors_world_test). `extra`:
+// faults, response and anything else, as YAML.
 std::string drill(const std::string& extra, const std::string& more_monitors = "") {
   return fmt::format(R"Y(
+extends: base.yaml
 name: responded
 duration: 50m
-catalog: {{skus: 200, stock_per_sku: 1000000}}
-channels:
-  - {{name: shop, kind: shopify_like}}
-systems:
-  - {{name: oms, kind: oms, endpoint: {{workers: 64, queue_max: 1000, service_time: 20ms}}}}
-  - {{name: erp, kind: erp, endpoint: {{workers: 64, queue_max: 1000, service_time: 20ms}}}}
-traffic:
-  - {{channel: shop, rate: 5/s}}
-policies:
-  - {{name: once, timeout: 1s, retry: {{max_attempts: 1}}, idempotency_keys: true}}
 connectors:
-  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: once, workers: 64,
-     dead_letter_max: 100000}}
+  - {{name: ingest, dead_letter_max: 100000}}
 monitors:
   - {{name: ingest-errors, kind: threshold, signal: error_rate, target: ingest, above: 0.05,
      window: 1m, for: 1m}}

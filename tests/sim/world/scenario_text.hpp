@@ -1,5 +1,5 @@
-// Test helpers shared by the world and fault tests: a scenario from YAML text, and lookups in a
-// WorldResult by name. A lookup that finds nothing fails the test.
+// Test helpers shared by the world and fault tests: a scenario from YAML text (which may extend
+// tests/sim/base.yaml), and the lookups by name of tests/lookups.hpp.
 #pragma once
 
 #include <string>
@@ -8,29 +8,16 @@
 
 #include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
+#include "tests/lookups.hpp"
 
 namespace syncdrill::testing {
 
+// The scenario in `yaml`, loaded as if it were tests/sim/test.yaml, so that `extends: base.yaml`
+// names tests/sim/base.yaml; one that does not validate fails the test.
 inline Scenario from_text(const std::string& yaml) {
-  LoadResult r = load_scenario_text(yaml, "test.yaml");
+  LoadResult r = load_scenario_text(yaml, std::string(SYNCDRILL_TEST_DATA_DIR) + "/sim/test.yaml");
   if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
   return *r.scenario;
-}
-
-inline const ConnectorOutcome& connector(const WorldResult& r, const std::string& name) {
-  for (const ConnectorOutcome& c : r.connectors) {
-    if (c.name == name) return c;
-  }
-  FAIL("no connector " << name);
-  return r.connectors.front();
-}
-
-inline const PortOutcome& port(const WorldResult& r, const std::string& name) {
-  for (const PortOutcome& p : r.ports) {
-    if (p.name == name) return p;
-  }
-  FAIL("no port " << name);
-  return r.ports.front();
 }
 
 }  // namespace syncdrill::testing

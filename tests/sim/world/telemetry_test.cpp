@@ -54,24 +54,22 @@ class Collect final : public TelemetrySink {
   std::vector<Kept> kept;
 };
 
+// The base drill, its ingest retrying with backoff, with an OMS error burst and lost webhooks.
 const char* kScenario = R"Y(
+extends: base.yaml
 name: telemetry
 duration: 30m
 catalog: {skus: 200, stock_per_sku: 100000}
-channels:
-  - {name: shop, kind: shopify_like}
 systems:
-  - {name: oms, kind: oms, endpoint: {workers: 32, queue_max: 1000, service_time: 40ms}}
-  - {name: erp, kind: erp, endpoint: {workers: 32, queue_max: 1000, service_time: 60ms}}
-traffic:
-  - {channel: shop, rate: 5/s}
+  - {name: oms, endpoint: {workers: 32, service_time: 40ms}}
+  - {name: erp, endpoint: {workers: 32, service_time: 60ms}}
 policies:
   - name: p
     timeout: 1s
     retry: {max_attempts: 5, backoff: exponential, base: 100ms, cap: 2s}
     idempotency_keys: true
 connectors:
-  - {name: ingest, flow: order_ingest, from: shop, to: oms, policy: p, workers: 32}
+  - {name: ingest, policy: p, workers: 32}
 faults:
   - {id: oms-5xx, kind: error_burst, target: oms, at: 10m, for: 5m, intensity: 40%,
      cause: release}

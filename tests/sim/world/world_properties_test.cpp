@@ -25,9 +25,12 @@
 #include "sim/engine/random.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
+#include "tests/lookups.hpp"
 
 namespace syncdrill {
 namespace {
+
+using testing::connector;
 
 constexpr uint32_t kScenarios = 60;
 
@@ -527,14 +530,6 @@ Scenario from_yaml(const std::string& yaml) {
   return *r.scenario;
 }
 
-const ConnectorOutcome& connector_named(const WorldResult& r, const std::string& name) {
-  for (const ConnectorOutcome& c : r.connectors) {
-    if (c.name == name) return c;
-  }
-  FAIL("no connector " << name);
-  return r.connectors.front();
-}
-
 // The OMS serves one request at a time for 2 s and queues none: about half the creates are
 // refused on the spot (503), and with one attempt the job is dead-lettered inside enqueue().
 TEST_CASE(
@@ -558,8 +553,8 @@ connectors:
                                   7);
   const ChannelOutcome& c = r.channels[0];
   CHECK(c.orders_placed == c.in_oms_once + c.duplicated + c.lost + c.oversold + c.in_flight);
-  CHECK(connector_named(r, "ingest").stats.jobs_dead_lettered > 500);
-  CHECK(c.lost == connector_named(r, "ingest").stats.jobs_dead_lettered);
+  CHECK(connector(r, "ingest").stats.jobs_dead_lettered > 500);
+  CHECK(c.lost == connector(r, "ingest").stats.jobs_dead_lettered);
   CHECK(c.in_flight <= 3);  // at most the jobs in the connector's workers at the end
 }
 
@@ -614,7 +609,7 @@ connectors:
   - {name: stock, flow: stock_sync, from: erp, to: shop, policy: p}
 )Y"),
                                   5);
-  const ConnectorOutcome& stock = connector_named(r, "stock");
+  const ConnectorOutcome& stock = connector(r, "stock");
   CHECK(stock.stats.breaker_rejections > 0);
   // 10 SKUs change every 2 minutes: in the last 20 minutes about 100 pushes are offered, and
   // every one fails (fast or by timeout).
@@ -703,7 +698,7 @@ connectors:
                                   4);
   const ChannelOutcome& c = r.channels[0];
   CHECK(c.orders_placed > 500);
-  CHECK(connector_named(r, "ingest").stats.jobs_dropped_queue_full > 0);
+  CHECK(connector(r, "ingest").stats.jobs_dropped_queue_full > 0);
   CHECK(c.in_oms_once == c.orders_placed);
   CHECK(c.orders_polled == c.orders_placed);
 }
@@ -778,7 +773,7 @@ TEST_CASE("a return retried after a timeout counts as synced once") {
     const WorldResult r = run_world(from_yaml(retried_returns_scenario(keys)), 8);
     const ChannelOutcome& c = r.channels[0];
     CHECK(c.returns_requested > 100);
-    CHECK(connector_named(r, "returns").stats.late_responses > 100);
+    CHECK(connector(r, "returns").stats.late_responses > 100);
     CHECK(c.returns_synced <= c.returns_requested);
     CHECK(r.skus_not_conserved == 0);
   }
@@ -926,8 +921,7 @@ connectors:
      poll_interval: 1m}
 )Y"),
                                   2);
-  CHECK(connector_named(r, "stock").stats.errors[static_cast<size_t>(ErrorClass::rate_limited)] >=
-        19);
+  CHECK(connector(r, "stock").stats.errors[static_cast<size_t>(ErrorClass::rate_limited)] >= 19);
   CHECK(r.channels[0].stock_sync_delay_us.count() == 20);  // every SKU's listing caught up
 }
 
