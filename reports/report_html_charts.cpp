@@ -101,8 +101,8 @@ LineChart delay_chart(const WorldResult& r) {
                                                                  "price sync", "status sync"};
   LineChart c = chart_of("sync-delay", "Sync delay p95 per channel and flow over time", r);
   for (const ChannelOutcome& ch : r.channels) {
-    for (size_t k = 0; k < ch.delay_p95_ms_series.size(); ++k) {
-      const std::vector<int64_t>& v = ch.delay_p95_ms_series[k];
+    for (size_t k = 0; k < kSyncDelays.size(); ++k) {
+      const std::vector<int64_t>& v = ch.delay_p95_ms_series[kSyncDelays[k]];
       if (std::none_of(v.begin(), v.end(), [](int64_t x) { return x >= 0; })) continue;
       Series s;
       s.key = fmt::format("{}/{}", ch.channel, kFlowKeys[k]);
