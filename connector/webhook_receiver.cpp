@@ -17,7 +17,7 @@
 #include "mocks/http/listen_thread.hpp"
 #include "mocks/http/signature.hpp"
 #include "sim/engine/check.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/engine/fnv1a.hpp"
 
 namespace syncdrill {
 
@@ -43,7 +43,7 @@ void reply_error(httplib::Response& res, int status, std::string_view kind,
 // hash alone here, so two distinct ids could collide; at 64 bits and a window of 10^5 ids the
 // chance is about 10^-10.
 uint64_t dedupe_key(const OrderJob& job) {
-  return stable_hash(job.channel + '\n' + job.event_id);
+  return fnv1a64(job.channel + '\n' + job.event_id);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Value axes and label fitting for report.html's SVG charts (reports/report_html.cpp).
+// Value axes and label fitting for the SVG charts of the HTML pages (reports/svg_chart.hpp).
 //
 // A value axis runs from 0 at the bottom to `max` at the top, either linearly or on a symlog
 // scale: logarithmic above `linear_below`, linear below it, so 0 has a place and one huge value

@@ -7,36 +7,13 @@
 
 #include "reports/compare_report.hpp"
 #include "reports/format.hpp"
+#include "reports/html_style.hpp"
+#include "reports/svg_chart.hpp"
 
 namespace syncdrill {
 
 namespace {
 
-constexpr std::string_view kStyle = R"(
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1f2328;max-width:1000px;margin:24px auto;padding:0 16px;line-height:1.45}
-h1{font-size:1.6em;margin:0 0 .3em}
-h2{font-size:1.25em;margin:1.6em 0 .5em;border-bottom:1px solid #d0d7de;padding-bottom:.2em}
-table{border-collapse:collapse;margin:.5em 0 1em;font-size:.92em}
-th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f6f8fa}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-td.significant{font-weight:700}
-code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.92em}
-.charts{display:flex;flex-wrap:wrap;gap:12px}
-figure{margin:0 0 1em}
-figcaption{font-size:.9em;color:#57606a}
-svg.chart{display:block;background:#fff}
-svg.chart text{font-size:11px;fill:#1f2328}
-svg.chart .title{font-size:12px;font-weight:700}
-svg.chart .bar{fill:#4e79a7}
-svg.chart .bar.best{fill:#59a14f}
-svg.chart .whisker{stroke:#1f2328;stroke-width:1.2}
-svg.chart .axis{stroke:#57606a}
-svg.chart .no-data{fill:#57606a;font-style:italic}
-)";
-
-constexpr double kChartWidth = 470;
-constexpr double kLabelWidth = 150;
 constexpr size_t kLabelChars = 22;  // longer names (sweep points) are shown by number: P1, P2
 
 // The bar label of variant v: its name, or "P<v+1>" when any name is too long to fit (the
@@ -45,75 +22,44 @@ bool numbered_labels(const Comparison& c) {
   return std::any_of(c.variants.begin(), c.variants.end(),
                      [](const Variant& v) { return v.name.size() > kLabelChars; });
 }
-constexpr double kRowHeight = 22;
-constexpr double kTop = 24;
-
-std::string num(double x) {
-  return fmt::format("{:.1f}", std::fabs(x) < 0.05 ? 0.0 : x);
-}
 
 // One horizontal bar per variant: the mean, and its 95% interval as a whisker. Bars start at
-// zero; the scale ends at the largest interval end (or mean).
+// zero; the scale ends at the largest interval end (or mean). Green marks the lowest mean, when
+// the policies differ at all.
 std::string bar_chart(const Comparison& c, const std::vector<VariantSummary>& s,
                       const CompareMetricInfo& m) {
   const size_t i = static_cast<size_t>(m.metric);
-  const double plot_left = kLabelWidth;
-  const double plot_width = kChartWidth - kLabelWidth - 150;  // room for the value text
-  const double height = kTop + kRowHeight * static_cast<double>(c.variants.size()) + 8;
-  double top_value = 0;
   double lowest = 0, highest = 0;
   bool any = false;
-  for (size_t v = 0; v < s.size(); ++v) {
-    const MeanInterval& f = s[v].figures[i];
+  for (const VariantSummary& v : s) {
+    const MeanInterval& f = v.figures[i];
     if (f.n == 0) continue;
-    top_value = std::max(top_value, f.n >= 2 && std::isfinite(f.high()) ? f.high() : f.mean);
     lowest = any ? std::min(lowest, f.mean) : f.mean;
     highest = any ? std::max(highest, f.mean) : f.mean;
     any = true;
   }
-  // Green marks the lowest mean, when the policies differ at all.
-  auto best = [&](const MeanInterval& f) { return lowest < highest && f.mean == lowest; };
-  std::string svg = fmt::format(
-      R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="chart-{}" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}">)",
-      m.key, num(kChartWidth), num(height), num(kChartWidth), num(height),
-      xml_attr(fmt::format("{} per policy, mean and 95% interval", m.label)));
-  svg += fmt::format(R"(<text class="title" x="0" y="14">{} ({})</text>)", xml_text(m.label),
-                     xml_text(m.unit));
-  svg += fmt::format(R"(<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(plot_left),
-                     num(kTop - 4), num(plot_left), num(height - 6));
+  svg::BarChart chart;
+  chart.id = m.key;
+  chart.title = fmt::format("{} ({})", m.label, m.unit);
+  chart.aria_label = fmt::format("{} per policy, mean and 95% interval", m.label);
+  chart.empty_text = kAbsent;
   for (size_t v = 0; v < c.variants.size(); ++v) {
-    const double y = kTop + kRowHeight * static_cast<double>(v);
     const MeanInterval& f = s[v].figures[i];
-    const std::string label = numbered_labels(c) ? fmt::format("P{}", v + 1) : c.variants[v].name;
-    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", num(plot_left - 6),
-                       num(y + 14), xml_text(label));
-    if (f.n == 0) {
-      svg += fmt::format(R"(<text class="no-data" x="{}" y="{}">{}</text>)", num(plot_left + 6),
-                         num(y + 14), kAbsent);
-      continue;
+    svg::Bar bar;
+    bar.label = numbered_labels(c) ? fmt::format("P{}", v + 1) : c.variants[v].name;
+    if (f.n > 0) {
+      bar.value = f.mean;
+      if (f.n >= 2 && std::isfinite(f.high())) bar.reach = f.high();
+      bar.whisker = f.n >= 2 && std::isfinite(f.half_width) && f.half_width > 0;
+      bar.low = f.low();
+      bar.high = f.high();
+      bar.value_text = figure_text(f, m.unit);
+      bar.data_value = plain_number(f.mean, 6);
+      bar.best = lowest < highest && f.mean == lowest;
     }
-    const double scale = top_value > 0 ? plot_width / top_value : 0;
-    const double w = std::max(0.0, f.mean) * scale;
-    svg += fmt::format(
-        R"(<rect class="bar{}" data-variant="{}" data-mean="{}" x="{}" y="{}" width="{}" height="{}"/>)",
-        best(f) ? " best" : "", v, xml_attr(plain_number(f.mean, 6)), num(plot_left), num(y + 3),
-        num(w), num(kRowHeight - 8));
-    if (f.n >= 2 && std::isfinite(f.half_width) && f.half_width > 0) {
-      const double lo = std::max(0.0, f.low()) * scale + plot_left;
-      const double hi = f.high() * scale + plot_left;
-      const double mid = y + kRowHeight / 2 - 1;
-      svg += fmt::format(R"(<path class="whisker" d="M{} {}H{}M{} {}V{}M{} {}V{}"/>)", num(lo),
-                         num(mid), num(hi), num(lo), num(mid - 5), num(mid + 5), num(hi),
-                         num(mid - 5), num(mid + 5));
-    }
-    svg += fmt::format(
-        R"(<text x="{}" y="{}">{}</text>)",
-        num(plot_left + std::max(w, f.n >= 2 && std::isfinite(f.high()) ? f.high() * scale : w) +
-            6),
-        num(y + 14), xml_text(figure_text(f, m.unit)));
+    chart.bars.push_back(std::move(bar));
   }
-  svg += "</svg>";
-  return svg;
+  return svg::bar_chart_svg(chart);
 }
 
 // Every check that failed in at least one run, per policy in rank order (`order`).
@@ -158,7 +104,7 @@ std::string compare_html(const Comparison& c, const std::vector<VariantSummary>&
       "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
       "<meta charset=\"utf-8\"/>\n";
   out += fmt::format("<title>syncdrill {}: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
-                     xml_text(c.command), xml_text(c.scenario_name), kStyle);
+                     xml_text(c.command), xml_text(c.scenario_name), html_style(HtmlPage::compare));
   out += fmt::format("<h1>syncdrill {}: {}</h1>\n", xml_text(c.command), xml_text(c.scenario_name));
   out += fmt::format(
       "<p>Scenario <code>{}</code> (hash <code>{}</code>), {}. Every policy ran on the same seeds "

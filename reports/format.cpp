@@ -1,10 +1,12 @@
 #include "reports/format.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
+#include "sim/scenario/utf8.hpp"
 #include "sim/scenario/values.hpp"
 
 namespace syncdrill {
@@ -42,42 +44,13 @@ constexpr uint32_t kReplacement = 0xFFFD;
 // Decodes one UTF-8 sequence at s[i], advancing i. Invalid, overlong or truncated sequences and
 // surrogates give kReplacement and consume one byte.
 uint32_t next_code_point(std::string_view s, size_t& i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
-  size_t len = 0;
-  uint32_t cp = 0;
-  uint32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
+  const Utf8Sequence seq = utf8_sequence_at(s, i);
+  if (seq.length == 0) {
     ++i;
     return kReplacement;
   }
-  if (i + len > s.size()) {
-    ++i;
-    return kReplacement;
-  }
-  for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      ++i;
-      return kReplacement;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++i;
-    return kReplacement;
-  }
-  i += len;
-  return cp;
+  i += seq.length;
+  return seq.code_point;
 }
 
 // XML 1.0 Char production, tab / line feed / carriage return aside (the callers decide those).
@@ -237,6 +210,54 @@ std::string xml_attr(std::string_view s) {
   return xml_escape(s, true);
 }
 
+const FaultSpec* find_fault(const Scenario& scenario, const std::string& id) {
+  for (const FaultSpec& f : scenario.faults) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
+}
+
+size_t failed_checks(const TierVerdict& t) {
+  return static_cast<size_t>(
+      std::count_if(t.checks.begin(), t.checks.end(), [](const TierCheck& c) { return !c.held; }));
+}
+
+size_t missed_faults(const Score& score) {
+  return static_cast<size_t>(std::count_if(score.incidents.begin(), score.incidents.end(),
+                                           [](const FaultIncident& f) { return f.missed(); }));
+}
+
+size_t breached_tiers(const Score& score) {
+  return static_cast<size_t>(std::count_if(score.tiers.begin(), score.tiers.end(),
+                                           [](const TierVerdict& t) { return !t.held(); }));
+}
+
+std::string tiers_outcome_text(const Score& score, bool capital) {
+  size_t checks = 0, failed = 0;
+  for (const TierVerdict& t : score.tiers) {
+    checks += t.checks.size();
+    failed += failed_checks(t);
+  }
+  const size_t breached = breached_tiers(score);
+  if (breached == 0) {
+    return fmt::format("{}very SLA tier held ({}, {})", capital ? 'E' : 'e',
+                       plural(score.tiers.size(), "tier", "tiers"),
+                       plural(checks, "check", "checks"));
+  }
+  return fmt::format("{} of {} breached ({} of {} failed)", breached,
+                     plural(score.tiers.size(), "SLA tier", "SLA tiers"), failed,
+                     plural(checks, "check", "checks"));
+}
+
+std::string faults_detected_note(const Score& score) {
+  if (score.incidents.empty()) return "";
+  const size_t missed = missed_faults(score);
+  std::string out = fmt::format(" Faults: {} of {} detected", score.incidents.size() - missed,
+                                score.incidents.size());
+  out += missed == 0 ? "." : fmt::format(", {} missed.", missed);
+  return out;
+}
+
 std::string_view verdict_text(const Score& score) {
   if (!score.scored) return "NOT SCORED";
   return score.held() ? "PASS" : "FAIL";
@@ -298,6 +319,19 @@ std::string check_value(double value, const std::string& unit) {
     return grouped(static_cast<uint64_t>(value)) + " " + unit;
   }
   return unit.empty() ? plain_number(value) : plain_number(value) + " " + unit;
+}
+
+std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += separator;
+    out += p;
+  }
+  return out;
+}
+
+std::string plural(size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
 }  // namespace syncdrill

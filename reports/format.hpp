@@ -5,9 +5,11 @@
 // deterministic.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/engine/time.hpp"
 #include "sim/score/score.hpp"
@@ -41,6 +43,12 @@ std::string seconds_text(Duration d);
 // tabs become spaces; other control characters are dropped. "order_ingest" stays as it is.
 std::string md_text(std::string_view s);
 
+// `parts` with `separator` between them: ({"a", "b"}, ", ") -> "a, b".
+std::string joined(const std::vector<std::string>& parts, std::string_view separator);
+
+// A count and its noun: "1 tier", "2 tiers".
+std::string plural(size_t n, std::string_view one, std::string_view many);
+
 // Text made safe as XML 1.0 character data (xml_text) or as an attribute value in double or
 // single quotes (xml_attr): & < > " ' become entities; other control characters, invalid UTF-8
 // and code points XML 1.0 does not allow (U+FFFE, U+FFFF, surrogates) become U+FFFD. xml_attr
@@ -51,6 +59,26 @@ std::string xml_text(std::string_view s);
 std::string xml_attr(std::string_view s);
 
 // ---- Scores, as every writer spells them ----------------------------------------------------
+
+// The fault `id` of the scenario, or nullptr when it has none.
+const FaultSpec* find_fault(const Scenario& scenario, const std::string& id);
+
+// The checks of a tier that did not hold.
+size_t failed_checks(const TierVerdict& t);
+
+// The faults no monitor caught (FaultIncident::missed).
+size_t missed_faults(const Score& score);
+
+// The tiers that did not hold.
+size_t breached_tiers(const Score& score);
+
+// How the tiers fared, for a summary sentence (without its full stop): "every SLA tier held (2
+// tiers, 5 checks)" or "1 of 2 SLA tiers breached (1 of 5 checks failed)"; "Every ..." when
+// `capital`, to start a sentence.
+std::string tiers_outcome_text(const Score& score, bool capital);
+
+// " Faults: 3 of 4 detected, 1 missed." or " Faults: 4 of 4 detected."; "" without incidents.
+std::string faults_detected_note(const Score& score);
 
 // "PASS", "FAIL", or "NOT SCORED" when the scenario has no SLA tiers (!score.scored).
 std::string_view verdict_text(const Score& score);

@@ -52,26 +52,19 @@ std::string span(Duration d) {
   return fmt::format("{} ({})", human_duration(d), seconds_text(d));
 }
 
-std::string joined(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const std::string& p : parts)
-    out += (out.empty() ? "" : ", ") + p;
-  return out;
-}
-
 // The incident's timeline, one line per step.
 std::string timeline(const FaultIncident& f, const FaultSpec* spec) {
   std::string out;
   if (spec != nullptr) {
     out += fmt::format("fault {}: {}, cause {}, targets {}\n", f.fault_id, to_string(spec->kind),
-                       to_string(spec->cause), joined(spec->targets));
+                       to_string(spec->cause), joined(spec->targets, ", "));
   } else {
     out += fmt::format("fault {}\n", f.fault_id);
   }
   out += fmt::format("onset {}; window ended {}\n", at(f.onset), at(f.ended));
   if (f.detected) {
     out += fmt::format("detected {}", at(*f.detected));
-    if (!f.detected_by.empty()) out += " by " + joined(f.detected_by);
+    if (!f.detected_by.empty()) out += " by " + joined(f.detected_by, ", ");
     if (f.mttd) out += "; MTTD " + span(*f.mttd);
     out += '\n';
   } else {
@@ -91,13 +84,6 @@ std::string timeline(const FaultIncident& f, const FaultSpec* spec) {
     out += "not recovered\n";
   }
   return out;
-}
-
-const FaultSpec* find_fault(const Scenario& scenario, const std::string& id) {
-  for (const FaultSpec& f : scenario.faults) {
-    if (f.id == id) return &f;
-  }
-  return nullptr;
 }
 
 Suite tier_suite(const std::string& drill, const TierVerdict& t) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "reports/format.hpp"
+#include "reports/html_style.hpp"
 
 namespace syncdrill {
 
@@ -245,13 +246,6 @@ std::string live_report_junit(const LiveResult& r) {
 
 namespace {
 
-constexpr std::string_view kLiveStyle =
-    "body{font-family:system-ui,sans-serif;color:#1f2328;max-width:1000px;margin:24px auto;"
-    "padding:0 16px}table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid "
-    "#d0d7de;padding:4px 8px;text-align:left}th{background:#f6f8fa}td.num{text-align:right}"
-    "tr.fail td{background:#ffebe9}.verdict{padding:.05em .5em;border-radius:4px;color:#fff;"
-    "font-weight:700}.pass{background:#1a7f37}.fail-v{background:#cf222e}";
-
 // A two-row table: a header of names, a row of values (already escaped or numbers).
 std::string html_row_table(const std::vector<std::pair<std::string, std::string>>& cells) {
   std::string head, row;
@@ -267,7 +261,7 @@ std::string html_row_table(const std::vector<std::pair<std::string, std::string>
 std::string live_report_html(const LiveResult& r) {
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";
   h += fmt::format("<title>Live drill: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
-                   xml_text(r.scenario_name), kLiveStyle);
+                   xml_text(r.scenario_name), html_style(HtmlPage::live));
   h += fmt::format("<h1>Live drill: {} <span class=\"verdict {}\">{}</span></h1>\n",
                    xml_text(r.scenario_name), r.failed() ? "fail-v" : "pass", verdict(r));
   h += fmt::format(

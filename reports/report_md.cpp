@@ -12,25 +12,9 @@ namespace syncdrill {
 
 namespace {
 
-const FaultSpec* find_fault(const Scenario& scenario, const std::string& id) {
-  for (const FaultSpec& f : scenario.faults) {
-    if (f.id == id) return &f;
-  }
-  return nullptr;
-}
-
 // A simulated instant for a table cell: "32m30s".
 std::string at(SimTime t) {
   return human_duration(Duration{t.us});
-}
-
-std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (const std::string& p : parts) {
-    if (!out.empty()) out += separator;
-    out += p;
-  }
-  return out;
 }
 
 // A fenced code block whose fence is longer than any backtick run in `text`.
@@ -45,20 +29,6 @@ std::string code_block(std::string_view lang, const std::string& text) {
   return fmt::format("{}{}\n{}\n{}\n", fence, lang, text, fence);
 }
 
-size_t failed_checks(const TierVerdict& t) {
-  return static_cast<size_t>(
-      std::count_if(t.checks.begin(), t.checks.end(), [](const TierCheck& c) { return !c.held; }));
-}
-
-size_t missed_faults(const Score& score) {
-  return static_cast<size_t>(std::count_if(score.incidents.begin(), score.incidents.end(),
-                                           [](const FaultIncident& f) { return f.missed(); }));
-}
-
-std::string plural(size_t n, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
 void append_header(std::string& out, const Scenario& scenario, const RunIdentity& id,
                    const WorldResult& result, const Score& score) {
   out += fmt::format("# Drill {}: {}\n\n", md_text(scenario.name), verdict_text(score));
@@ -68,30 +38,10 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
   if (!score.scored) {
     verdict = "**NOT SCORED**: the scenario has no SLA tiers, so nothing was judged.";
   } else {
-    size_t tiers_breached = 0;
-    size_t checks = 0;
-    size_t checks_failed = 0;
-    for (const TierVerdict& t : score.tiers) {
-      tiers_breached += t.held() ? 0 : 1;
-      checks += t.checks.size();
-      checks_failed += failed_checks(t);
-    }
-    verdict = tiers_breached == 0
-                  ? fmt::format("**PASS**: every SLA tier held ({}, {}).",
-                                plural(score.tiers.size(), "tier", "tiers"),
-                                plural(checks, "check", "checks"))
-                  : fmt::format("**FAIL**: {} of {} breached ({} of {} failed).", tiers_breached,
-                                plural(score.tiers.size(), "SLA tier", "SLA tiers"), checks_failed,
-                                plural(checks, "check", "checks"));
-    verdict += no_data_note(score);
+    verdict = fmt::format("**{}**: {}.{}", breached_tiers(score) == 0 ? "PASS" : "FAIL",
+                          tiers_outcome_text(score, false), no_data_note(score));
   }
-  if (!score.incidents.empty()) {
-    const size_t missed = missed_faults(score);
-    verdict += fmt::format(" Faults: {} of {} detected", score.incidents.size() - missed,
-                           score.incidents.size());
-    verdict += missed == 0 ? "." : fmt::format(", {} missed.", missed);
-  }
-  out += verdict + "\n\n";
+  out += verdict + faults_detected_note(score) + "\n\n";
 
   if (result.status != RunStatus::reached_time && result.status != RunStatus::drained) {
     out +=

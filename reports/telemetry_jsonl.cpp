@@ -1,86 +1,21 @@
 #include "reports/telemetry_jsonl.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 
 #include <fmt/format.h>
 
+#include "sim/engine/random.hpp"
+#include "sim/scenario/utf8.hpp"
+
 namespace syncdrill {
-
-// --- AtomicStreamFile ----------------------------------------------------------------------
-
-AtomicStreamFile::AtomicStreamFile(std::string path)
-    : path_(std::move(path)), temp_path_(fmt::format("{}.tmp.{}", path_, ::getpid())) {
-  fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) error_ = fmt::format("cannot write '{}': {}", path_, std::strerror(errno));
-}
-
-AtomicStreamFile::~AtomicStreamFile() {
-  if (fd_ >= 0) ::close(fd_);
-  if (!committed_) ::unlink(temp_path_.c_str());
-}
-
-void AtomicStreamFile::fail(std::string_view what) {
-  if (error_.empty()) error_ = fmt::format("cannot write '{}': {}", path_, what);
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-  ::unlink(temp_path_.c_str());
-}
-
-std::string AtomicStreamFile::write(std::string_view data) {
-  if (!error_.empty()) return error_;
-  if (committed_) {
-    fail("already committed");
-    return error_;
-  }
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd_, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail(std::strerror(errno));
-      return error_;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return {};
-}
-
-std::string AtomicStreamFile::commit() {
-  if (!error_.empty()) return error_;
-  if (committed_) return {};
-  if (::fsync(fd_) != 0) {
-    fail(std::strerror(errno));
-    return error_;
-  }
-  const int fd = fd_;
-  fd_ = -1;
-  if (::close(fd) != 0) {
-    fail(std::strerror(errno));
-    return error_;
-  }
-  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-    fail(std::strerror(errno));
-    return error_;
-  }
-  committed_ = true;
-  return {};
-}
 
 // --- JSON text ----------------------------------------------------------------------------
 
 namespace {
 
-// splitmix64's finalizer: a cheap, well-mixed 64-bit hash.
+// One SplitMix64 step from state z (the state copy is dropped): a cheap, well-mixed 64-bit hash.
 uint64_t mix64(uint64_t z) {
-  z += 0x9e3779b97f4a7c15ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
+  return splitmix64(z);
 }
 
 constexpr double kTwoPow53 = 9007199254740992.0;
@@ -93,31 +28,6 @@ uint64_t sample_threshold(double sample) {
 
 bool keeps(uint64_t seed_hash, uint64_t request_id, uint64_t threshold) {
   return (mix64(seed_hash ^ request_id) >> 11) < threshold;
-}
-
-bool continuation(unsigned char c) {
-  return (c & 0xC0) == 0x80;
-}
-
-// The length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0 (RFC 3629).
-size_t utf8_length(std::string_view s, size_t i) {
-  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const size_t left = s.size() - i;
-  const unsigned char c = at(0);
-  if (c >= 0xC2 && c <= 0xDF) return left >= 2 && continuation(at(1)) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (left < 3 || !continuation(at(1)) || !continuation(at(2))) return 0;
-    if (c == 0xE0 && at(1) < 0xA0) return 0;  // overlong
-    if (c == 0xED && at(1) > 0x9F) return 0;  // surrogates
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (left < 4 || !continuation(at(1)) || !continuation(at(2)) || !continuation(at(3))) return 0;
-    if (c == 0xF0 && at(1) < 0x90) return 0;  // overlong
-    if (c == 0xF4 && at(1) > 0x8F) return 0;  // beyond U+10FFFF
-    return 4;
-  }
-  return 0;
 }
 
 void append_escaped_byte(std::string& out, unsigned char c) {
@@ -248,7 +158,7 @@ void append_json_string(std::string& out, std::string_view s) {
       continue;
     }
     if (c >= 0x80) {
-      if (const size_t n = utf8_length(s, i); n > 0) {
+      if (const size_t n = utf8_sequence_at(s, i).length; n > 0) {
         i += n;
         continue;
       }

@@ -13,39 +13,10 @@
 #include <string>
 #include <string_view>
 
+#include "reports/atomic_file.hpp"
 #include "sim/world/telemetry.hpp"
 
 namespace syncdrill {
-
-// A file written in pieces that appears whole or not at all: the pieces go to PATH.tmp.<pid>,
-// commit() flushes it to disk and renames it over PATH. Destroyed without a commit, it removes
-// the temporary file. Not copyable.
-class AtomicStreamFile {
- public:
-  // Opens the temporary file; error() tells whether that failed.
-  explicit AtomicStreamFile(std::string path);
-  ~AtomicStreamFile();
-  AtomicStreamFile(const AtomicStreamFile&) = delete;
-  AtomicStreamFile& operator=(const AtomicStreamFile&) = delete;
-
-  // Both return an empty string on success, else a message naming the path and the reason.
-  // After a failure, further writes fail at once and commit() returns the first error.
-  std::string write(std::string_view data);
-  std::string commit();
-
-  const std::string& path() const { return path_; }
-  const std::string& temp_path() const { return temp_path_; }
-  const std::string& error() const { return error_; }
-  bool committed() const { return committed_; }
-
- private:
-  void fail(std::string_view what);
-  std::string path_;
-  std::string temp_path_;
-  std::string error_;
-  int fd_ = -1;
-  bool committed_ = false;
-};
 
 struct TelemetryOptions {
   // Fraction of requests kept, in (0, 1]: a record is kept when a hash of (seed, request_id)

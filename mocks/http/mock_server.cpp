@@ -20,6 +20,7 @@
 #include "mocks/http/server_connection.hpp"
 #include "mocks/http/server_routes.hpp"
 #include "sim/engine/check.hpp"
+#include "sim/engine/fnv1a.hpp"
 
 namespace syncdrill {
 
@@ -111,14 +112,9 @@ void count_status(RouteCounters& c, int status) {
 
 // FNV-1a 64 over the parts that make two requests "the same request".
 uint64_t request_key(const httplib::Request& req) {
-  uint64_t h = 14695981039346656037ull;
+  uint64_t h = kFnv1a64Offset;
   const auto mix = [&h](std::string_view part) {
-    for (const char c : part) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;  // a separator, so ("ab", "c") and ("a", "bc") differ
-    h *= 1099511628211ull;
+    h = fnv1a64_byte(fnv1a64(part, h), 0xff);  // a separator, so ("ab", "c") and ("a", "bc") differ
   };
   mix(req.method);
   mix(req.path);

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "mocks/http/server_routes.hpp"
+#include "sim/engine/fnv1a.hpp"
 
 namespace syncdrill::http {
 
@@ -45,11 +46,7 @@ std::optional<OmsState> parse_oms_state(std::string_view name) {
 // FNV-1a over the body re-serialised (object keys sorted): "the same payload" for a reused
 // Idempotency-Key ignores whitespace and key order.
 uint64_t payload_hash(const json& body) {
-  uint64_t h = 1469598103934665603ULL;
-  for (const unsigned char c : body.dump(-1, ' ', false, json::error_handler_t::replace)) {
-    h = (h ^ c) * 1099511628211ULL;
-  }
-  return h;
+  return fnv1a64(body.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 // A channel named in a body; on failure answers 404 (an unknown channel) or 400.

@@ -1,6 +1,7 @@
 #include "sim/engine/random.hpp"
 
 #include "sim/engine/check.hpp"
+#include "sim/engine/fnv1a.hpp"
 
 namespace syncdrill {
 
@@ -12,12 +13,7 @@ uint64_t splitmix64(uint64_t& state) {
 }
 
 uint64_t stable_hash(std::string_view name) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : name) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
+  return fnv1a64(name);
 }
 
 RandomStream::RandomStream(uint64_t root_seed, std::string_view name) {

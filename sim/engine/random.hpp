@@ -17,7 +17,8 @@ namespace syncdrill {
 // SplitMix64 step: used to expand seeds and to mix hashes.
 uint64_t splitmix64(uint64_t& state);
 
-// FNV-1a over the bytes of name: stable across platforms, unlike std::hash.
+// FNV-1a 64 of the bytes of name (sim/engine/fnv1a.hpp): stable across platforms, unlike
+// std::hash.
 uint64_t stable_hash(std::string_view name);
 
 class RandomStream {

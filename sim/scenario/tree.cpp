@@ -7,6 +7,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/scenario/utf8.hpp"
 #include "sim/scenario/values.hpp"
 
 namespace syncdrill::scenario {

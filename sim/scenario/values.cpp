@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/scenario/utf8.hpp"
+
 namespace syncdrill::scenario {
 namespace {
 
@@ -421,59 +423,12 @@ bool is_identifier(std::string_view text) {
                      [](char c) { return is_lower(c) || is_digit(c) || c == '_' || c == '-'; });
 }
 
-namespace {
-
-// The length of the valid UTF-8 sequence starting at text[i], or 0 if it is not one.
-size_t utf8_length(std::string_view text, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) {
-    return 1;
-  }
-  size_t n = 0;
-  uint32_t cp = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2, cp = b0 & 0x1Fu;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3, cp = b0 & 0x0Fu;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4, cp = b0 & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + n > text.size()) {
-    return 0;
-  }
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0u) != 0x80u) {
-      return 0;
-    }
-    cp = (cp << 6) | (byte(i + k) & 0x3Fu);
-  }
-  const bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
-  const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
-  return overlong || surrogate || cp > 0x10FFFF ? 0 : n;
-}
-
-}  // namespace
-
-size_t invalid_utf8_at(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    const size_t n = utf8_length(text, i);
-    if (n == 0) {
-      return i;
-    }
-    i += n;
-  }
-  return std::string_view::npos;
-}
-
 std::string printable(std::string_view text, bool keep_tab) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
     const auto b = static_cast<unsigned char>(text[i]);
-    const size_t n = utf8_length(text, i);
+    const size_t n = utf8_sequence_at(text, i).length;
     if (n == 0 || (b < 0x20 && !(keep_tab && b == '\t')) || b == 0x7F) {
       out += fmt::format("\\x{:02X}", b);
       ++i;

@@ -69,10 +69,6 @@ std::string printable(std::string_view text, bool keep_tab = false);
 // boundary, "..." added) so that one over-long value cannot fill the terminal.
 std::string shown_text(std::string_view value);
 
-// The first byte offset of `text` that is not valid UTF-8 (overlong forms, surrogates and code
-// points above U+10FFFF are invalid), or npos.
-size_t invalid_utf8_at(std::string_view text);
-
 // Optimal-string-alignment distance (Levenshtein plus adjacent transposition).
 size_t edit_distance(std::string_view a, std::string_view b);
 

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/utf8.hpp"
+
 namespace syncdrill::scenario {
 namespace {
 

@@ -1,0 +1,312 @@
+// report.html's charts (reports/report_html.hpp): the data of a run and its score turned into
+// the line charts and the timeline of reports/svg_chart.hpp.
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "reports/format.hpp"
+#include "reports/report_html.hpp"
+#include "reports/report_html_parts.hpp"
+#include "reports/svg_chart.hpp"
+
+namespace syncdrill::report_html_parts {
+
+using svg::at;
+using svg::FaultWindow;
+using svg::LegendItem;
+using svg::LineChart;
+using svg::num;
+using svg::Series;
+using svg::Swatch;
+using svg::TimeAxis;
+using svg::TimelineRow;
+
+namespace {
+
+// The faults' windows: the incidents' (onset to end), then scenario faults without an incident.
+std::vector<FaultWindow> fault_windows(const Scenario& scenario, const Score& score) {
+  std::vector<FaultWindow> out;
+  for (const FaultIncident& f : score.incidents)
+    out.push_back({f.fault_id, f.onset.us, f.ended.us});
+  for (const FaultSpec& f : scenario.faults) {
+    const bool known = std::any_of(score.incidents.begin(), score.incidents.end(),
+                                   [&](const FaultIncident& i) { return i.fault_id == f.id; });
+    if (!known) out.push_back({f.id, f.at.us, (f.at + f.length).us});
+  }
+  return out;
+}
+
+// ---- The line charts ----------------------------------------------------------------------------
+
+std::string sampling_note(const LineChart& c) {
+  std::string note =
+      fmt::format(" One sample per {} of simulated time.", human_duration(Duration{c.sample_us}));
+  if (c.bucket > 1) {
+    note += fmt::format(
+        " Downsampled: series longer than {} samples show the highest value of each bucket of {} "
+        "samples ({}).",
+        grouped(kHtmlMaxPoints), c.bucket,
+        human_duration(Duration{c.sample_us * static_cast<int64_t>(c.bucket)}));
+  }
+  return note;
+}
+
+LineChart chart_of(std::string id, std::string title, const WorldResult& r) {
+  LineChart c;
+  c.id = std::move(id);
+  c.title = std::move(title);
+  c.sample_us = r.sample_interval.us;
+  return c;
+}
+
+// A connector's series, one sample per interval from the start of the run.
+Series connector_series(const ConnectorOutcome& con, const WorldResult& r) {
+  Series s;
+  s.key = con.name;
+  s.label = fmt::format("{} ({})", con.name, to_string(con.flow));
+  s.t0_us = 0;
+  s.step_us = r.sample_interval.us;
+  return s;
+}
+
+// Downsamples every series longer than kHtmlMaxPoints, noting the bucket for the caption.
+void downsample_all(LineChart& c) {
+  for (Series& s : c.series)
+    c.bucket = std::max(c.bucket, svg::downsample(s, kHtmlMaxPoints));
+}
+
+// A log-scale value axis for the chart's data.
+ValueAxis symlog_axis_of(const LineChart& c, ValueKind kind) {
+  return symlog_axis(svg::series_max(c.series), svg::series_min_positive(c.series), kind,
+                     svg::kPlotHeight, svg::kTickGapPx);
+}
+
+LineChart delay_chart(const WorldResult& r) {
+  static constexpr std::array<std::string_view, 4> kFlowKeys = {"order_ingest", "stock_sync",
+                                                                "price_sync", "status_sync"};
+  static constexpr std::array<std::string_view, 4> kFlowNames = {"order ingest", "stock sync",
+                                                                 "price sync", "status sync"};
+  LineChart c = chart_of("sync-delay", "Sync delay p95 per channel and flow over time", r);
+  for (const ChannelOutcome& ch : r.channels) {
+    for (size_t k = 0; k < ch.delay_p95_ms_series.size(); ++k) {
+      const std::vector<int64_t>& v = ch.delay_p95_ms_series[k];
+      if (std::none_of(v.begin(), v.end(), [](int64_t x) { return x >= 0; })) continue;
+      Series s;
+      s.key = fmt::format("{}/{}", ch.channel, kFlowKeys[k]);
+      s.label = fmt::format("{} {}", ch.channel, kFlowNames[k]);
+      s.t0_us = r.sample_interval.us;  // the p95 of the interval that ends here
+      s.step_us = r.sample_interval.us;
+      for (int64_t x : v)
+        s.values.push_back(x >= 0 ? std::optional<double>(static_cast<double>(x)) : std::nullopt);
+      c.series.push_back(std::move(s));
+    }
+  }
+  downsample_all(c);
+  c.axis = symlog_axis_of(c, ValueKind::delay_ms);
+  c.y_title = "p95 sync delay (log scale)";
+  c.caption =
+      "p95 of the sync delays delivered in each interval, per channel and flow (order ingest: "
+      "placed to created in the OMS; stock and price sync: ERP change to channel updated; status "
+      "sync: shipped to channel updated), on a logarithmic scale, so one long delay leaves the "
+      "others readable. A gap: nothing was delivered in that interval; a dot: a sample with no "
+      "neighbour. Flows without any delivery are left out.";
+  c.caption += sampling_note(c);
+  return c;
+}
+
+LineChart queue_chart(const WorldResult& r) {
+  LineChart c = chart_of("queue-depth", "Connector queue depth over time", r);
+  for (const ConnectorOutcome& con : r.connectors) {
+    if (con.queue_depth_series.empty()) continue;
+    Series s = connector_series(con, r);
+    for (uint32_t q : con.queue_depth_series)
+      s.values.emplace_back(static_cast<double>(q));
+    c.series.push_back(std::move(s));
+  }
+  downsample_all(c);
+  c.axis = symlog_axis_of(c, ValueKind::jobs);
+  c.y_title = "queue depth (jobs, log scale)";
+  c.caption =
+      "Jobs waiting in each connector's queue at each sample, in jobs (work being retried or "
+      "held by a stalled worker included), on a logarithmic scale (linear from 0 to 1 job), so "
+      "a backlog of thousands leaves a queue of a few jobs readable.";
+  c.caption += sampling_note(c);
+  return c;
+}
+
+LineChart error_chart(const WorldResult& r) {
+  LineChart c = chart_of("error-rate", "Connector error rate over time", r);
+  for (const ConnectorOutcome& con : r.connectors) {
+    const size_t n = std::min(con.attempts_ok_series.size(), con.attempts_failed_series.size());
+    Series s = connector_series(con, r);
+    bool any = false;
+    for (size_t i = 0; i < n; ++i) {
+      const double ok = con.attempts_ok_series[i];
+      const double failed = con.attempts_failed_series[i];
+      if (i == 0 || ok + failed == 0) {
+        s.values.emplace_back(std::nullopt);
+        continue;
+      }
+      s.values.emplace_back(100 * failed / (ok + failed));
+      any = true;
+    }
+    if (any) c.series.push_back(std::move(s));
+  }
+  downsample_all(c);
+  c.axis = linear_axis(std::min(svg::series_max(c.series), 100.0), ValueKind::percent);
+  c.y_title = "failed attempts (%)";
+  c.caption =
+      "Failed attempts / all attempts of each connector per interval, in percent (errors, "
+      "timeouts and circuit-breaker rejections count as failed). A gap: no attempt in that "
+      "interval; a dot: a sample with no neighbour. Connectors that made no attempt are left out.";
+  c.caption += sampling_note(c);
+  return c;
+}
+
+// ---- The timeline -------------------------------------------------------------------------------
+
+// Which marks the timeline drew, for its legend.
+struct Drawn {
+  bool detected = false, acknowledged = false, action = false, recovered = false;
+  bool firing = false, false_positive = false;
+};
+
+const FaultIncident* find_incident(const Score& score, const std::string& fault_id) {
+  for (const FaultIncident& f : score.incidents) {
+    if (f.fault_id == fault_id) return &f;
+  }
+  return nullptr;
+}
+
+// A fault's row: its window, then detection, acknowledgement, each action and recovery as
+// markers, and "missed" right of a fault nothing caught.
+TimelineRow fault_row(const Scenario& scenario, const Score& score, const TimeAxis& tx,
+                      const FaultWindow& w, size_t row, Drawn& drawn) {
+  const FaultIncident* inc = find_incident(score, w.id);
+  const FaultSpec* spec = find_fault(scenario, w.id);
+  const std::string series = "fault:" + w.id;
+  const double x = tx.x(w.onset_us);
+  const double width = std::max(tx.x(w.end_us) - x, 2.0);
+  std::string out;
+  out += fmt::format(
+      "<rect class=\"fault\" data-series=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" "
+      "height=\"14\"><title>fault {} ({}): {} to {}</title></rect>\n",
+      xml_attr(series), num(x), num(svg::row_mid(row) - 7), num(width), xml_text(w.id),
+      spec != nullptr ? to_string(spec->kind) : "?", at(w.onset_us), at(w.end_us));
+  if (inc != nullptr) {
+    if (inc->detected) {
+      drawn.detected = true;
+      std::string tip = fmt::format("{} detected at {}", w.id, at(inc->detected->us));
+      if (!inc->detected_by.empty()) tip += " by " + joined(inc->detected_by, ", ");
+      if (inc->mttd) tip += ", MTTD " + human_duration(*inc->mttd);
+      out += svg::row_marker(tx, series, "detected", inc->detected->us, row, tip);
+    }
+    if (inc->acknowledged) {
+      drawn.acknowledged = true;
+      out += svg::row_marker(tx, series, "acknowledged", inc->acknowledged->us, row,
+                             fmt::format("{} acknowledged at {}", w.id, at(inc->acknowledged->us)));
+    }
+    for (const ActionRecord& a : inc->actions) {
+      drawn.action = true;
+      out += svg::row_marker(tx, series, "action", a.at.us, row,
+                             fmt::format("{}: {}{}{} at {}", w.id, to_string(a.kind),
+                                         a.target.empty() ? "" : " ", a.target, at(a.at.us)));
+    }
+    if (inc->recovered) {
+      drawn.recovered = true;
+      std::string tip = fmt::format("{} recovered at {}", w.id, at(inc->recovered->us));
+      if (inc->mttr) tip += ", MTTR " + human_duration(*inc->mttr);
+      out += svg::row_marker(tx, series, "recovered", inc->recovered->us, row, tip);
+    }
+    if (inc->missed()) {
+      out += fmt::format("<text class=\"missed\" x=\"{}\" y=\"{}\">missed</text>\n",
+                         num(std::min(x + width + 6, svg::kLeft + svg::plot_width() - 40)),
+                         num(svg::row_mid(row) + 4));
+    }
+  }
+  return {svg::row_label("fault ", w.id), "fault " + w.id, out};
+}
+
+// A monitor's row: its firing episodes (grey: no fault to blame).
+TimelineRow monitor_row(const MonitorOutcome& m, const TimeAxis& tx, size_t row, Drawn& drawn) {
+  const std::string series = "monitor:" + m.name;
+  std::string out;
+  for (const MonitorFiring& f : m.firings) {
+    const bool fp = f.attributed_to.empty();
+    drawn.firing = drawn.firing || !fp;
+    drawn.false_positive = drawn.false_positive || fp;
+    const int64_t end = f.end ? f.end->us : tx.end_us;
+    const double x = tx.x(f.start.us);
+    const double width = std::max(tx.x(end) - x, 2.0);
+    out += fmt::format(
+        "<rect class=\"firing{}\" data-series=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" "
+        "height=\"12\"><title>{} fired at {} {} (value {}){}</title></rect>\n",
+        fp ? " false-positive" : "", xml_attr(series), num(x), num(svg::row_mid(row) - 6),
+        num(width), xml_text(m.name), at(f.start.us),
+        f.end ? "until " + at(f.end->us) : std::string("until the end of the run"),
+        plain_number(f.value, 4),
+        xml_text(fp ? std::string(", a false positive")
+                    : ", for " + joined(f.attributed_to, ", ")));
+  }
+  return {svg::row_label("alert ", m.name), "alert " + m.name, out};
+}
+
+std::vector<LegendItem> timeline_legend(bool any_window, const Drawn& d) {
+  std::vector<LegendItem> items;
+  if (any_window) items.push_back({"fault window", Swatch::fault, "", "", ""});
+  if (d.detected) items.push_back({"detected", Swatch::marker, "", "", "detected"});
+  if (d.acknowledged) items.push_back({"acknowledged", Swatch::marker, "", "", "acknowledged"});
+  if (d.action) items.push_back({"runbook action", Swatch::marker, "", "", "action"});
+  if (d.recovered) items.push_back({"recovered", Swatch::marker, "", "", "recovered"});
+  if (d.firing) items.push_back({"alert firing", Swatch::firing, "", "", ""});
+  if (d.false_positive) {
+    items.push_back({"alert firing, false positive", Swatch::false_positive, "", "", ""});
+  }
+  return items;
+}
+
+// The timeline: one row per fault, then one per monitor.
+std::string timeline(const Scenario& scenario, const Score& score, const TimeAxis& tx,
+                     const std::vector<FaultWindow>& windows) {
+  svg::Timeline t;
+  t.id = "timeline";
+  t.title = "Faults, alerts and recovery over time";
+  t.empty_text = "no faults and no monitors in this drill";
+  Drawn drawn;
+  for (const FaultWindow& w : windows)
+    t.rows.push_back(fault_row(scenario, score, tx, w, t.rows.size(), drawn));
+  for (const MonitorOutcome& m : score.monitors)
+    t.rows.push_back(monitor_row(m, tx, t.rows.size(), drawn));
+  t.legend = timeline_legend(!windows.empty(), drawn);
+  return svg::timeline_svg(t, tx, windows);
+}
+
+}  // namespace
+
+void append_charts(std::string& out, const Scenario& scenario, const WorldResult& result,
+                   const Score& score) {
+  TimeAxis tx;
+  tx.end_us = result.simulated.us > 0 ? result.simulated.us : scenario.duration.us;
+  if (tx.end_us <= 0) tx.end_us = minutes(1).us;
+  const std::vector<FaultWindow> windows = fault_windows(scenario, score);
+  out += "<section id=\"charts\">\n<h2>Charts</h2>\n";
+  out +=
+      "<p>Simulated time since the start of the run on every horizontal axis; shaded: fault "
+      "windows. Hover over a bar, marker or line for its details.</p>\n";
+  out += svg::figure(
+      "timeline", timeline(scenario, score, tx, windows),
+      "Per fault, its window from onset to end, with the first attributed alert (detected), the "
+      "acknowledgement, each runbook action and the recovery; per monitor, its alert episodes "
+      "(grey: no fault to blame).");
+  for (const LineChart& c : {delay_chart(result), queue_chart(result), error_chart(result)}) {
+    out += svg::figure(c.id, svg::line_chart_svg(c, tx, windows), xml_text(c.caption));
+  }
+  out += "</section>\n";
+}
+
+}  // namespace syncdrill::report_html_parts
