@@ -6,6 +6,7 @@
 
 #include "reports/format.hpp"
 #include "reports/html_style.hpp"
+#include "reports/report_html_parts.hpp"
 
 namespace syncdrill {
 
@@ -289,7 +290,9 @@ std::string live_report_html(const LiveResult& r) {
         xml_text(f.id), xml_text(f.kind), xml_text(targets_text(f)), xml_text(fault_window(f)),
         grouped(f.hits), seconds_or_dash(f.mttd), seconds_or_dash(f.mttr));
   }
-  h += "</table>\n<h2>Acknowledgements</h2>\n<ul>\n";
+  h += "</table>\n";
+  report_html_parts::append_live_charts(h, r);
+  h += "<h2>Acknowledgements</h2>\n<ul>\n";
   if (r.acks.empty()) h += "<li>None: no <code>POST /_drill/ack</code> came in.</li>\n";
   for (const LiveAck& a : r.acks) {
     h += fmt::format("<li>at {}: {}{}</li>\n", secs_text(a.at.seconds()), xml_text(a.note),

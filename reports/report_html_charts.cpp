@@ -43,19 +43,6 @@ std::vector<FaultWindow> fault_windows(const Scenario& scenario, const Score& sc
 
 // ---- The line charts ----------------------------------------------------------------------------
 
-std::string sampling_note(const LineChart& c) {
-  std::string note =
-      fmt::format(" One sample per {} of simulated time.", human_duration(Duration{c.sample_us}));
-  if (c.bucket > 1) {
-    note += fmt::format(
-        " Downsampled: series longer than {} samples show the highest value of each bucket of {} "
-        "samples ({}).",
-        grouped(kHtmlMaxPoints), c.bucket,
-        human_duration(Duration{c.sample_us * static_cast<int64_t>(c.bucket)}));
-  }
-  return note;
-}
-
 LineChart chart_of(std::string id, std::string title, const WorldResult& r) {
   LineChart c;
   c.id = std::move(id);
@@ -72,18 +59,6 @@ Series connector_series(const ConnectorOutcome& con, const WorldResult& r) {
   s.t0_us = 0;
   s.step_us = r.sample_interval.us;
   return s;
-}
-
-// Downsamples every series longer than kHtmlMaxPoints, noting the bucket for the caption.
-void downsample_all(LineChart& c) {
-  for (Series& s : c.series)
-    c.bucket = std::max(c.bucket, svg::downsample(s, kHtmlMaxPoints));
-}
-
-// A log-scale value axis for the chart's data.
-ValueAxis symlog_axis_of(const LineChart& c, ValueKind kind) {
-  return symlog_axis(svg::series_max(c.series), svg::series_min_positive(c.series), kind,
-                     svg::kPlotHeight, svg::kTickGapPx);
 }
 
 LineChart delay_chart(const WorldResult& r) {
@@ -170,12 +145,6 @@ LineChart error_chart(const WorldResult& r) {
 
 // ---- The timeline -------------------------------------------------------------------------------
 
-// Which marks the timeline drew, for its legend.
-struct Drawn {
-  bool detected = false, acknowledged = false, action = false, recovered = false;
-  bool firing = false, false_positive = false;
-};
-
 const FaultIncident* find_incident(const Score& score, const std::string& fault_id) {
   for (const FaultIncident& f : score.incidents) {
     if (f.fault_id == fault_id) return &f;
@@ -186,18 +155,11 @@ const FaultIncident* find_incident(const Score& score, const std::string& fault_
 // A fault's row: its window, then detection, acknowledgement, each action and recovery as
 // markers, and "missed" right of a fault nothing caught.
 TimelineRow fault_row(const Scenario& scenario, const Score& score, const TimeAxis& tx,
-                      const FaultWindow& w, size_t row, Drawn& drawn) {
+                      const FaultWindow& w, size_t row, TimelineMarks& drawn) {
   const FaultIncident* inc = find_incident(score, w.id);
   const FaultSpec* spec = find_fault(scenario, w.id);
   const std::string series = "fault:" + w.id;
-  const double x = tx.x(w.onset_us);
-  const double width = std::max(tx.x(w.end_us) - x, 2.0);
-  std::string out;
-  out += fmt::format(
-      "<rect class=\"fault\" data-series=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" "
-      "height=\"14\"><title>fault {} ({}): {} to {}</title></rect>\n",
-      xml_attr(series), num(x), num(svg::row_mid(row) - 7), num(width), xml_text(w.id),
-      spec != nullptr ? to_string(spec->kind) : "?", at(w.onset_us), at(w.end_us));
+  std::string out = fault_window_rect(tx, w, row, spec != nullptr ? to_string(spec->kind) : "?");
   if (inc != nullptr) {
     if (inc->detected) {
       drawn.detected = true;
@@ -223,17 +185,14 @@ TimelineRow fault_row(const Scenario& scenario, const Score& score, const TimeAx
       if (inc->mttr) tip += ", MTTR " + human_duration(*inc->mttr);
       out += svg::row_marker(tx, series, "recovered", inc->recovered->us, row, tip);
     }
-    if (inc->missed()) {
-      out += fmt::format("<text class=\"missed\" x=\"{}\" y=\"{}\">missed</text>\n",
-                         num(std::min(x + width + 6, svg::kLeft + svg::plot_width() - 40)),
-                         num(svg::row_mid(row) + 4));
-    }
+    if (inc->missed()) out += missed_label(tx, w, row);
   }
   return {svg::row_label("fault ", w.id), "fault " + w.id, out};
 }
 
 // A monitor's row: its firing episodes (grey: no fault to blame).
-TimelineRow monitor_row(const MonitorOutcome& m, const TimeAxis& tx, size_t row, Drawn& drawn) {
+TimelineRow monitor_row(const MonitorOutcome& m, const TimeAxis& tx, size_t row,
+                        TimelineMarks& drawn) {
   const std::string series = "monitor:" + m.name;
   std::string out;
   for (const MonitorFiring& f : m.firings) {
@@ -256,7 +215,69 @@ TimelineRow monitor_row(const MonitorOutcome& m, const TimeAxis& tx, size_t row,
   return {svg::row_label("alert ", m.name), "alert " + m.name, out};
 }
 
-std::vector<LegendItem> timeline_legend(bool any_window, const Drawn& d) {
+// The timeline: one row per fault, then one per monitor.
+svg::Timeline timeline(const Scenario& scenario, const Score& score, const TimeAxis& tx,
+                       const std::vector<FaultWindow>& windows) {
+  svg::Timeline t;
+  t.id = "timeline";
+  t.title = "Faults, alerts and recovery over time";
+  t.empty_text = "no faults and no monitors in this drill";
+  TimelineMarks drawn;
+  for (const FaultWindow& w : windows)
+    t.rows.push_back(fault_row(scenario, score, tx, w, t.rows.size(), drawn));
+  for (const MonitorOutcome& m : score.monitors)
+    t.rows.push_back(monitor_row(m, tx, t.rows.size(), drawn));
+  t.legend = timeline_legend(!windows.empty(), drawn);
+  return t;
+}
+
+}  // namespace
+
+std::string fault_window_rect(const TimeAxis& tx, const FaultWindow& w, size_t row,
+                              std::string_view kind) {
+  const double x = tx.x(w.onset_us);
+  const double width = std::max(tx.x(w.end_us) - x, 2.0);
+  return fmt::format(
+      "<rect class=\"fault\" data-series=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" "
+      "height=\"14\"><title>fault {} ({}): {} to {}</title></rect>\n",
+      xml_attr("fault:" + w.id), num(x), num(svg::row_mid(row) - 7), num(width), xml_text(w.id),
+      xml_text(kind), at(w.onset_us), at(w.end_us));
+}
+
+std::string missed_label(const TimeAxis& tx, const FaultWindow& w, size_t row) {
+  const double x = tx.x(w.onset_us);
+  const double width = std::max(tx.x(w.end_us) - x, 2.0);
+  return fmt::format("<text class=\"missed\" x=\"{}\" y=\"{}\">missed</text>\n",
+                     num(std::min(x + width + 6, svg::kLeft + svg::plot_width() - 40)),
+                     num(svg::row_mid(row) + 4));
+}
+
+std::string sampling_note(const LineChart& c) {
+  std::string note =
+      fmt::format(" One sample per {} of simulated time.", human_duration(Duration{c.sample_us}));
+  if (c.bucket > 1) {
+    note += fmt::format(
+        " Downsampled: series longer than {} samples show the highest value of each bucket of {} "
+        "samples ({}).",
+        grouped(kHtmlMaxPoints), c.bucket,
+        human_duration(Duration{c.sample_us * static_cast<int64_t>(c.bucket)}));
+  }
+  return note;
+}
+
+// Downsamples every series longer than kHtmlMaxPoints, noting the bucket for the caption.
+void downsample_all(LineChart& c) {
+  for (Series& s : c.series)
+    c.bucket = std::max(c.bucket, svg::downsample(s, kHtmlMaxPoints));
+}
+
+// A log-scale value axis for the chart's data.
+ValueAxis symlog_axis_of(const LineChart& c, ValueKind kind) {
+  return symlog_axis(svg::series_max(c.series), svg::series_min_positive(c.series), kind,
+                     svg::kPlotHeight, svg::kTickGapPx);
+}
+
+std::vector<LegendItem> timeline_legend(bool any_window, const TimelineMarks& d) {
   std::vector<LegendItem> items;
   if (any_window) items.push_back({"fault window", Swatch::fault, "", "", ""});
   if (d.detected) items.push_back({"detected", Swatch::marker, "", "", "detected"});
@@ -270,43 +291,32 @@ std::vector<LegendItem> timeline_legend(bool any_window, const Drawn& d) {
   return items;
 }
 
-// The timeline: one row per fault, then one per monitor.
-std::string timeline(const Scenario& scenario, const Score& score, const TimeAxis& tx,
-                     const std::vector<FaultWindow>& windows) {
-  svg::Timeline t;
-  t.id = "timeline";
-  t.title = "Faults, alerts and recovery over time";
-  t.empty_text = "no faults and no monitors in this drill";
-  Drawn drawn;
-  for (const FaultWindow& w : windows)
-    t.rows.push_back(fault_row(scenario, score, tx, w, t.rows.size(), drawn));
-  for (const MonitorOutcome& m : score.monitors)
-    t.rows.push_back(monitor_row(m, tx, t.rows.size(), drawn));
-  t.legend = timeline_legend(!windows.empty(), drawn);
-  return svg::timeline_svg(t, tx, windows);
+void append_chart_section(std::string& out, const ChartSection& s) {
+  out += "<section id=\"charts\">\n<h2>Charts</h2>\n";
+  out += "<p>" + xml_text(s.intro) + "</p>\n";
+  out += svg::figure("timeline", svg::timeline_svg(s.timeline, s.tx, s.windows),
+                     xml_text(s.timeline_caption));
+  for (const LineChart& c : s.charts)
+    out += svg::figure(c.id, svg::line_chart_svg(c, s.tx, s.windows), xml_text(c.caption));
+  out += "</section>\n";
 }
-
-}  // namespace
 
 void append_charts(std::string& out, const Scenario& scenario, const WorldResult& result,
                    const Score& score) {
-  TimeAxis tx;
-  tx.end_us = result.simulated.us > 0 ? result.simulated.us : scenario.duration.us;
-  if (tx.end_us <= 0) tx.end_us = minutes(1).us;
-  const std::vector<FaultWindow> windows = fault_windows(scenario, score);
-  out += "<section id=\"charts\">\n<h2>Charts</h2>\n";
-  out +=
-      "<p>Simulated time since the start of the run on every horizontal axis; shaded: fault "
-      "windows. Hover over a bar, marker or line for its details.</p>\n";
-  out += svg::figure(
-      "timeline", timeline(scenario, score, tx, windows),
+  ChartSection s;
+  s.tx.end_us = result.simulated.us > 0 ? result.simulated.us : scenario.duration.us;
+  if (s.tx.end_us <= 0) s.tx.end_us = minutes(1).us;
+  s.windows = fault_windows(scenario, score);
+  s.intro =
+      "Simulated time since the start of the run on every horizontal axis; shaded: fault "
+      "windows. Hover over a bar, marker or line for its details.";
+  s.timeline = timeline(scenario, score, s.tx, s.windows);
+  s.timeline_caption =
       "Per fault, its window from onset to end, with the first attributed alert (detected), the "
       "acknowledgement, each runbook action and the recovery; per monitor, its alert episodes "
-      "(grey: no fault to blame).");
-  for (const LineChart& c : {delay_chart(result), queue_chart(result), error_chart(result)}) {
-    out += svg::figure(c.id, svg::line_chart_svg(c, tx, windows), xml_text(c.caption));
-  }
-  out += "</section>\n";
+      "(grey: no fault to blame).";
+  s.charts = {delay_chart(result), queue_chart(result), error_chart(result)};
+  append_chart_section(out, s);
 }
 
 }  // namespace syncdrill::report_html_parts

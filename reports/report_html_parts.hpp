@@ -4,11 +4,18 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "reports/report_json.hpp"
+#include "reports/svg_chart.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/score/score.hpp"
 #include "sim/world/world.hpp"
+
+namespace syncdrill {
+struct LiveResult;
+}
 
 namespace syncdrill::report_html_parts {
 
@@ -31,5 +38,44 @@ void append_monitors(std::string& out, const Score& score);
 // <section id="charts">: the timeline, then sync delay, queue depth and error rate over time.
 void append_charts(std::string& out, const Scenario& scenario, const WorldResult& result,
                    const Score& score);
+
+// ---- The chart section, shared by a run's report.html and a live drill's ----------------------
+
+// The charts of one report.html: the timeline and the line charts (sync delay, queue depth,
+// error rate, in that order), over one time axis with the fault windows shaded.
+struct ChartSection {
+  std::string intro;  // the paragraph above the charts, plain text
+  svg::TimeAxis tx;
+  std::vector<svg::FaultWindow> windows;
+  svg::Timeline timeline;
+  std::string timeline_caption;  // plain text
+  std::vector<svg::LineChart> charts;
+};
+
+// <section id="charts">: the intro, the timeline's figure, then one figure per line chart.
+void append_chart_section(std::string& out, const ChartSection& s);
+
+// Which marks a timeline drew, for its legend.
+struct TimelineMarks {
+  bool detected = false, acknowledged = false, action = false, recovered = false;
+  bool firing = false, false_positive = false;
+};
+std::vector<svg::LegendItem> timeline_legend(bool any_window, const TimelineMarks& d);
+
+// A fault's window on timeline row `row`, its tooltip naming `kind`.
+std::string fault_window_rect(const svg::TimeAxis& tx, const svg::FaultWindow& w, size_t row,
+                              std::string_view kind);
+// "missed", right of a fault's window that nothing caught.
+std::string missed_label(const svg::TimeAxis& tx, const svg::FaultWindow& w, size_t row);
+
+// A line chart's caption tail: its sampling interval and any downsampling.
+std::string sampling_note(const svg::LineChart& c);
+// Downsamples every series longer than kHtmlMaxPoints, noting the bucket for the caption.
+void downsample_all(svg::LineChart& c);
+// A log-scale value axis for the chart's data.
+ValueAxis symlog_axis_of(const svg::LineChart& c, ValueKind kind);
+
+// The live drill's <section id="charts"> (reports/live_report_charts.cpp).
+void append_live_charts(std::string& out, const LiveResult& r);
 
 }  // namespace syncdrill::report_html_parts
