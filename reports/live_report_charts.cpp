@@ -102,14 +102,6 @@ svg::Timeline timeline(const LiveResult& r, const TimeAxis& tx,
   return t;
 }
 
-LineChart chart_of(std::string id, std::string title, const LiveResult& r) {
-  LineChart c;
-  c.id = std::move(id);
-  c.title = std::move(title);
-  c.sample_us = r.series.step.us;
-  return c;
-}
-
 // A series with one value per interval, at the interval's end (as a run's p95 samples).
 Series interval_series(std::string key, std::string label, const LiveResult& r) {
   Series s;
@@ -121,7 +113,7 @@ Series interval_series(std::string key, std::string label, const LiveResult& r) 
 }
 
 LineChart delay_chart(const LiveResult& r) {
-  LineChart c = chart_of("sync-delay", "Sync delay p95 per channel and flow over time", r);
+  LineChart c = chart_frame(ChartKind::sync_delay, r.series.step.us);
   for (const LiveStockDelay& d : r.series.stock_delay) {
     Series s = interval_series(d.channel + "/stock_sync", d.channel + " stock sync", r);
     for (const std::optional<Duration>& p : d.p95)
@@ -129,23 +121,20 @@ LineChart delay_chart(const LiveResult& r) {
                            : std::nullopt);
     c.series.push_back(std::move(s));
   }
-  downsample_all(c);
-  c.axis = symlog_axis_of(c, ValueKind::delay_ms);
-  c.y_title = "p95 sync delay (log scale)";
   c.empty_text = "no stale listing came back in sync in this drill";
-  c.caption =
+  finish_chart(
+      ChartKind::sync_delay, c,
       "p95 of the stock sync delays that ended in each interval, per channel: from the sweep "
       "that found a listing off the ERP's figure to the sweep that found it right again, on a "
       "logarithmic scale. A gap: no listing came back in sync in that interval. Order ingest, "
-      "price sync and status sync delays are not measured in a live drill.";
-  c.caption += sampling_note(c);
+      "price sync and status sync delays are not measured in a live drill.");
   return c;
 }
 
 LineChart queue_chart(const LiveResult& r) {
-  LineChart c = chart_of("queue-depth", "Connector queue depth over time", r);
+  // No series and no sampling note: nothing was sampled.
+  LineChart c = chart_frame(ChartKind::queue_depth, r.series.step.us);
   c.axis = symlog_axis_of(c, ValueKind::jobs);
-  c.y_title = "queue depth (jobs, log scale)";
   c.empty_text = kNotMeasured;
   c.caption =
       "The connector's queue is inside the team's connector, which a live drill sees only "
@@ -154,7 +143,7 @@ LineChart queue_chart(const LiveResult& r) {
 }
 
 LineChart error_chart(const LiveResult& r) {
-  LineChart c = chart_of("error-rate", "Connector error rate over time", r);
+  LineChart c = chart_frame(ChartKind::error_rate, r.series.step.us);
   for (const LiveAnswers& a : r.series.answers) {
     Series s = interval_series(a.system, a.system + " (answers)", r);
     for (size_t i = 0; i < a.ok.size(); ++i) {
@@ -165,15 +154,13 @@ LineChart error_chart(const LiveResult& r) {
     }
     if (!a.ok.empty()) c.series.push_back(std::move(s));
   }
-  downsample_all(c);
-  c.axis = linear_axis(std::min(svg::series_max(c.series), 100.0), ValueKind::percent);
   c.y_title = "failed answers (%)";
   c.empty_text = "no request reached the mock systems in this drill";
-  c.caption =
+  finish_chart(
+      ChartKind::error_rate, c,
       "Failed answers / all answers each mock system gave the connector per interval, in percent "
       "(5xx, 429, dropped and hung requests count as failed): the connector's error rate as the "
-      "systems saw it. A gap: no request in that interval.";
-  c.caption += sampling_note(c);
+      "systems saw it. A gap: no request in that interval.");
   return c;
 }
 

@@ -43,14 +43,6 @@ std::vector<FaultWindow> fault_windows(const Scenario& scenario, const Score& sc
 
 // ---- The line charts ----------------------------------------------------------------------------
 
-LineChart chart_of(std::string id, std::string title, const WorldResult& r) {
-  LineChart c;
-  c.id = std::move(id);
-  c.title = std::move(title);
-  c.sample_us = r.sample_interval.us;
-  return c;
-}
-
 // A connector's series, one sample per interval from the start of the run.
 Series connector_series(const ConnectorOutcome& con, const WorldResult& r) {
   Series s;
@@ -66,7 +58,7 @@ LineChart delay_chart(const WorldResult& r) {
                                                                 "price_sync", "status_sync"};
   static constexpr std::array<std::string_view, 4> kFlowNames = {"order ingest", "stock sync",
                                                                  "price sync", "status sync"};
-  LineChart c = chart_of("sync-delay", "Sync delay p95 per channel and flow over time", r);
+  LineChart c = chart_frame(ChartKind::sync_delay, r.sample_interval.us);
   for (const ChannelOutcome& ch : r.channels) {
     for (size_t k = 0; k < ch.delay_p95_ms_series.size(); ++k) {
       const std::vector<int64_t>& v = ch.delay_p95_ms_series[k];
@@ -81,21 +73,18 @@ LineChart delay_chart(const WorldResult& r) {
       c.series.push_back(std::move(s));
     }
   }
-  downsample_all(c);
-  c.axis = symlog_axis_of(c, ValueKind::delay_ms);
-  c.y_title = "p95 sync delay (log scale)";
-  c.caption =
+  finish_chart(
+      ChartKind::sync_delay, c,
       "p95 of the sync delays delivered in each interval, per channel and flow (order ingest: "
       "placed to created in the OMS; stock and price sync: ERP change to channel updated; status "
       "sync: shipped to channel updated), on a logarithmic scale, so one long delay leaves the "
       "others readable. A gap: nothing was delivered in that interval; a dot: a sample with no "
-      "neighbour. Flows without any delivery are left out.";
-  c.caption += sampling_note(c);
+      "neighbour. Flows without any delivery are left out.");
   return c;
 }
 
 LineChart queue_chart(const WorldResult& r) {
-  LineChart c = chart_of("queue-depth", "Connector queue depth over time", r);
+  LineChart c = chart_frame(ChartKind::queue_depth, r.sample_interval.us);
   for (const ConnectorOutcome& con : r.connectors) {
     if (con.queue_depth_series.empty()) continue;
     Series s = connector_series(con, r);
@@ -103,19 +92,16 @@ LineChart queue_chart(const WorldResult& r) {
       s.values.emplace_back(static_cast<double>(q));
     c.series.push_back(std::move(s));
   }
-  downsample_all(c);
-  c.axis = symlog_axis_of(c, ValueKind::jobs);
-  c.y_title = "queue depth (jobs, log scale)";
-  c.caption =
+  finish_chart(
+      ChartKind::queue_depth, c,
       "Jobs waiting in each connector's queue at each sample, in jobs (work being retried or "
       "held by a stalled worker included), on a logarithmic scale (linear from 0 to 1 job), so "
-      "a backlog of thousands leaves a queue of a few jobs readable.";
-  c.caption += sampling_note(c);
+      "a backlog of thousands leaves a queue of a few jobs readable.");
   return c;
 }
 
 LineChart error_chart(const WorldResult& r) {
-  LineChart c = chart_of("error-rate", "Connector error rate over time", r);
+  LineChart c = chart_frame(ChartKind::error_rate, r.sample_interval.us);
   for (const ConnectorOutcome& con : r.connectors) {
     const size_t n = std::min(con.attempts_ok_series.size(), con.attempts_failed_series.size());
     Series s = connector_series(con, r);
@@ -132,14 +118,11 @@ LineChart error_chart(const WorldResult& r) {
     }
     if (any) c.series.push_back(std::move(s));
   }
-  downsample_all(c);
-  c.axis = linear_axis(std::min(svg::series_max(c.series), 100.0), ValueKind::percent);
-  c.y_title = "failed attempts (%)";
-  c.caption =
+  finish_chart(
+      ChartKind::error_rate, c,
       "Failed attempts / all attempts of each connector per interval, in percent (errors, "
       "timeouts and circuit-breaker rejections count as failed). A gap: no attempt in that "
-      "interval; a dot: a sample with no neighbour. Connectors that made no attempt are left out.";
-  c.caption += sampling_note(c);
+      "interval; a dot: a sample with no neighbour. Connectors that made no attempt are left out.");
   return c;
 }
 
@@ -252,6 +235,9 @@ std::string missed_label(const TimeAxis& tx, const FaultWindow& w, size_t row) {
                      num(svg::row_mid(row) + 4));
 }
 
+namespace {
+
+// A line chart's caption tail: its sampling interval and any downsampling.
 std::string sampling_note(const LineChart& c) {
   std::string note =
       fmt::format(" One sample per {} of simulated time.", human_duration(Duration{c.sample_us}));
@@ -271,6 +257,8 @@ void downsample_all(LineChart& c) {
     c.bucket = std::max(c.bucket, svg::downsample(s, kHtmlMaxPoints));
 }
 
+}  // namespace
+
 // A log-scale value axis for the chart's data.
 ValueAxis symlog_axis_of(const LineChart& c, ValueKind kind) {
   return symlog_axis(svg::series_max(c.series), svg::series_min_positive(c.series), kind,
@@ -289,6 +277,45 @@ std::vector<LegendItem> timeline_legend(bool any_window, const TimelineMarks& d)
     items.push_back({"alert firing, false positive", Swatch::false_positive, "", "", ""});
   }
   return items;
+}
+
+LineChart chart_frame(ChartKind kind, int64_t sample_us) {
+  LineChart c;
+  c.sample_us = sample_us;
+  switch (kind) {
+    case ChartKind::sync_delay:
+      c.id = "sync-delay";
+      c.title = "Sync delay p95 per channel and flow over time";
+      c.y_title = "p95 sync delay (log scale)";
+      break;
+    case ChartKind::queue_depth:
+      c.id = "queue-depth";
+      c.title = "Connector queue depth over time";
+      c.y_title = "queue depth (jobs, log scale)";
+      break;
+    case ChartKind::error_rate:
+      c.id = "error-rate";
+      c.title = "Connector error rate over time";
+      c.y_title = "failed attempts (%)";
+      break;
+  }
+  return c;
+}
+
+void finish_chart(ChartKind kind, LineChart& c, std::string caption) {
+  downsample_all(c);
+  switch (kind) {
+    case ChartKind::sync_delay:
+      c.axis = symlog_axis_of(c, ValueKind::delay_ms);
+      break;
+    case ChartKind::queue_depth:
+      c.axis = symlog_axis_of(c, ValueKind::jobs);
+      break;
+    case ChartKind::error_rate:
+      c.axis = linear_axis(std::min(svg::series_max(c.series), 100.0), ValueKind::percent);
+      break;
+  }
+  c.caption = std::move(caption) + sampling_note(c);
 }
 
 void append_chart_section(std::string& out, const ChartSection& s) {

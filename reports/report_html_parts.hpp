@@ -3,6 +3,7 @@
 // (report_html_charts.cpp). Each appends its markup to `out`. Internal to reports/.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,10 +69,14 @@ std::string fault_window_rect(const svg::TimeAxis& tx, const svg::FaultWindow& w
 // "missed", right of a fault's window that nothing caught.
 std::string missed_label(const svg::TimeAxis& tx, const svg::FaultWindow& w, size_t row);
 
-// A line chart's caption tail: its sampling interval and any downsampling.
-std::string sampling_note(const svg::LineChart& c);
-// Downsamples every series longer than kHtmlMaxPoints, noting the bucket for the caption.
-void downsample_all(svg::LineChart& c);
+// The line charts of report.html. Their ids, titles and axes are defined here once: the caller
+// takes a frame, fills its series, then finish_chart() downsamples series longer than
+// kHtmlMaxPoints, sets the value axis and the caption (with the sampling interval and any
+// downsampling).
+enum class ChartKind { sync_delay, queue_depth, error_rate };
+svg::LineChart chart_frame(ChartKind kind, int64_t sample_us);
+void finish_chart(ChartKind kind, svg::LineChart& c, std::string caption);
+
 // A log-scale value axis for the chart's data.
 ValueAxis symlog_axis_of(const svg::LineChart& c, ValueKind kind);
 

@@ -3,11 +3,10 @@
 // API or a signal, and read the reports it writes.
 #include <doctest/doctest.h>
 
-#include <regex>
-
 #include <nlohmann/json.hpp>
 
 #include "tests/app/cli_run.hpp"
+#include "tests/reports/figure_ids.hpp"
 
 namespace syncdrill::testing {
 namespace {
@@ -144,17 +143,6 @@ TEST_CASE("serve: SIGTERM ends the drill and still writes every report") {
   const CliRun lint = scratch.shell("xmllint --noout out/junit.xml out/report.html");
   CHECK_MESSAGE(lint.exit_code == 0, lint.err);
   CHECK(read_file(scratch / "out/junit.xml").find("name=\"orders lost\"") != std::string::npos);
-}
-
-// The ids of a page's figures, in order.
-std::vector<std::string> figure_ids(const std::string& page) {
-  std::vector<std::string> out;
-  const std::regex figure("<figure id=\"([^\"]+)\"");
-  for (auto it = std::sregex_iterator(page.begin(), page.end(), figure);
-       it != std::sregex_iterator(); ++it) {
-    out.push_back((*it)[1].str());
-  }
-  return out;
 }
 
 TEST_CASE("serve: report.html has a run's charts; what a live drill cannot measure says so") {

@@ -2,7 +2,6 @@
 // report.html, drawn from a hand-made LiveResult; what a live drill cannot measure says so.
 #include "reports/live_report.hpp"
 
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -11,23 +10,14 @@
 #include "reports/report_html.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
+#include "tests/reports/figure_ids.hpp"
 #include "tests/reports/xmllint.hpp"
 
 namespace syncdrill {
 namespace {
 
+using testing::figure_ids;
 using testing::xmllint;
-
-// The ids of the page's figures, in order.
-std::vector<std::string> figure_ids(const std::string& page) {
-  std::vector<std::string> out;
-  const std::regex figure("<figure id=\"([^\"]+)\"");
-  for (auto it = std::sregex_iterator(page.begin(), page.end(), figure);
-       it != std::sregex_iterator(); ++it) {
-    out.push_back((*it)[1].str());
-  }
-  return out;
-}
 
 // A drill of 60 scenario seconds sampled per second: an OMS fault from 10 s to 20 s that acted
 // and was acknowledged and recovered, one on the ERP that acted and nobody caught.
