@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reports/html_style.hpp"
 #include "reports/report_json.hpp"
 #include "reports/svg_chart.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -19,6 +20,12 @@ struct LiveResult;
 }
 
 namespace syncdrill::report_html_parts {
+
+// The page around the sections: the doctype, <head> (charset, viewport, generator, `title`
+// escaped, the stylesheet of `page`) and <body>; at the end, the footer naming the version and
+// what the page's times are (`times_note`, plain text), and the closing tags.
+void append_page_start(std::string& out, const std::string& title, HtmlPage page);
+void append_page_end(std::string& out, const std::string& times_note);
 
 // <section id="tiers">: one row per check, with each failure's reason.
 void append_tiers(std::string& out, const Score& score);

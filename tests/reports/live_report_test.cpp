@@ -68,7 +68,13 @@ TEST_CASE("live report.html: the same figures as a run's report.html, in the sam
   const std::vector<std::string> of_run =
       figure_ids(report_html(scenario, RunIdentity{}, run, Score{}));
   REQUIRE(of_run.size() == 4);
-  CHECK(figure_ids(live_report_html(drill())) == of_run);
+  const std::string live = live_report_html(drill());
+  CHECK(figure_ids(live) == of_run);
+  // The same page around them: XHTML, the generator, the footer naming what the times are.
+  CHECK(live.rfind("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"", 0) == 0);
+  CHECK(live.find("<title>Live drill: live-html</title>") != std::string::npos);
+  CHECK(live.find("<meta name=\"generator\"") != std::string::npos);
+  CHECK(live.find("scenario times since the start of the drill") != std::string::npos);
 }
 
 TEST_CASE("live report.html: its charts draw the drill's series, and the queue is not measured") {
