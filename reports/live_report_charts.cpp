@@ -51,29 +51,20 @@ std::vector<FaultWindow> fault_windows(const LiveResult& r, const TimeAxis& tx) 
   return out;
 }
 
-// A fault's row: its window, the ack that caught it (the live detection), its recovery, and
-// "missed" right of a fault that acted and no ack caught.
-TimelineRow fault_row(const LiveFaultOutcome& f, const FaultWindow& w, const TimeAxis& tx,
-                      size_t row, TimelineMarks& drawn) {
-  const std::string series = "fault:" + f.id;
-  std::string out =
-      fault_window_rect(tx, w, row, f.applied ? f.kind : f.kind + ", not applied live");
-  if (f.mttd) {
-    drawn.detected = true;
-    const int64_t t = (f.start + *f.mttd).us;
-    out += svg::row_marker(
-        tx, series, "detected", t, row,
-        fmt::format("{} acknowledged at {}, MTTD {}", f.id, at(t), human_duration(*f.mttd)));
-  }
-  if (f.mttr) {
-    drawn.recovered = true;
-    const int64_t t = (f.start + *f.mttr).us;
-    out += svg::row_marker(
-        tx, series, "recovered", t, row,
-        fmt::format("{} recovered at {}, MTTR {}", f.id, at(t), human_duration(*f.mttr)));
-  }
-  if (f.applied && f.exercised && !f.mttd) out += missed_label(tx, w, row);
-  return {svg::row_label("fault ", f.id), "fault " + f.id, out};
+// A fault's incident in the simulation's terms, for the timeline: detected by the ack that caught
+// it, recovered at the first success after it. None for a fault with nothing to detect (not
+// applied live, or it never acted), whose row is its window alone.
+std::optional<FaultIncident> incident_of(const LiveFaultOutcome& f, const FaultWindow& w) {
+  if (!f.applied || !f.exercised) return std::nullopt;
+  FaultIncident inc;
+  inc.fault_id = f.id;
+  inc.onset = f.start;
+  inc.ended = SimTime{} + Duration{w.end_us};
+  inc.mttd = f.mttd;
+  inc.mttr = f.mttr;
+  if (f.mttd) inc.detected = f.start + *f.mttd;
+  if (f.mttr) inc.recovered = inc.repaired = f.start + *f.mttr;
+  return inc;
 }
 
 // The acks' row: every POST /_drill/ack, matched to a fault or not.
@@ -95,8 +86,13 @@ svg::Timeline timeline(const LiveResult& r, const TimeAxis& tx,
   t.title = "Faults, acknowledgements and recovery over time";
   t.empty_text = "no faults and no acknowledgements in this drill";
   TimelineMarks drawn;
-  for (size_t i = 0; i < r.faults.size(); ++i)
-    t.rows.push_back(fault_row(r.faults[i], windows[i], tx, t.rows.size(), drawn));
+  for (size_t i = 0; i < r.faults.size(); ++i) {
+    const LiveFaultOutcome& f = r.faults[i];
+    const std::optional<FaultIncident> inc = incident_of(f, windows[i]);
+    t.rows.push_back(fault_row(inc ? &*inc : nullptr,
+                               f.applied ? f.kind : f.kind + ", not applied live", tx, windows[i],
+                               t.rows.size(), drawn));
+  }
   if (!r.acks.empty()) t.rows.push_back(ack_row(r, tx, t.rows.size(), drawn));
   t.legend = timeline_legend(!windows.empty(), drawn);
   return t;

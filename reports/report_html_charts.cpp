@@ -135,44 +135,6 @@ const FaultIncident* find_incident(const Score& score, const std::string& fault_
   return nullptr;
 }
 
-// A fault's row: its window, then detection, acknowledgement, each action and recovery as
-// markers, and "missed" right of a fault nothing caught.
-TimelineRow fault_row(const Scenario& scenario, const Score& score, const TimeAxis& tx,
-                      const FaultWindow& w, size_t row, TimelineMarks& drawn) {
-  const FaultIncident* inc = find_incident(score, w.id);
-  const FaultSpec* spec = find_fault(scenario, w.id);
-  const std::string series = "fault:" + w.id;
-  std::string out = fault_window_rect(tx, w, row, spec != nullptr ? to_string(spec->kind) : "?");
-  if (inc != nullptr) {
-    if (inc->detected) {
-      drawn.detected = true;
-      std::string tip = fmt::format("{} detected at {}", w.id, at(inc->detected->us));
-      if (!inc->detected_by.empty()) tip += " by " + joined(inc->detected_by, ", ");
-      if (inc->mttd) tip += ", MTTD " + human_duration(*inc->mttd);
-      out += svg::row_marker(tx, series, "detected", inc->detected->us, row, tip);
-    }
-    if (inc->acknowledged) {
-      drawn.acknowledged = true;
-      out += svg::row_marker(tx, series, "acknowledged", inc->acknowledged->us, row,
-                             fmt::format("{} acknowledged at {}", w.id, at(inc->acknowledged->us)));
-    }
-    for (const ActionRecord& a : inc->actions) {
-      drawn.action = true;
-      out += svg::row_marker(tx, series, "action", a.at.us, row,
-                             fmt::format("{}: {}{}{} at {}", w.id, to_string(a.kind),
-                                         a.target.empty() ? "" : " ", a.target, at(a.at.us)));
-    }
-    if (inc->recovered) {
-      drawn.recovered = true;
-      std::string tip = fmt::format("{} recovered at {}", w.id, at(inc->recovered->us));
-      if (inc->mttr) tip += ", MTTR " + human_duration(*inc->mttr);
-      out += svg::row_marker(tx, series, "recovered", inc->recovered->us, row, tip);
-    }
-    if (inc->missed()) out += missed_label(tx, w, row);
-  }
-  return {svg::row_label("fault ", w.id), "fault " + w.id, out};
-}
-
 // A monitor's row: its firing episodes (grey: no fault to blame).
 TimelineRow monitor_row(const MonitorOutcome& m, const TimeAxis& tx, size_t row,
                         TimelineMarks& drawn) {
@@ -206,8 +168,12 @@ svg::Timeline timeline(const Scenario& scenario, const Score& score, const TimeA
   t.title = "Faults, alerts and recovery over time";
   t.empty_text = "no faults and no monitors in this drill";
   TimelineMarks drawn;
-  for (const FaultWindow& w : windows)
-    t.rows.push_back(fault_row(scenario, score, tx, w, t.rows.size(), drawn));
+  for (const FaultWindow& w : windows) {
+    const FaultSpec* spec = find_fault(scenario, w.id);
+    t.rows.push_back(fault_row(find_incident(score, w.id),
+                               spec != nullptr ? to_string(spec->kind) : "?", tx, w, t.rows.size(),
+                               drawn));
+  }
   for (const MonitorOutcome& m : score.monitors)
     t.rows.push_back(monitor_row(m, tx, t.rows.size(), drawn));
   t.legend = timeline_legend(!windows.empty(), drawn);
@@ -233,6 +199,40 @@ std::string missed_label(const TimeAxis& tx, const FaultWindow& w, size_t row) {
   return fmt::format("<text class=\"missed\" x=\"{}\" y=\"{}\">missed</text>\n",
                      num(std::min(x + width + 6, svg::kLeft + svg::plot_width() - 40)),
                      num(svg::row_mid(row) + 4));
+}
+
+TimelineRow fault_row(const FaultIncident* inc, std::string_view kind, const TimeAxis& tx,
+                      const FaultWindow& w, size_t row, TimelineMarks& drawn) {
+  const std::string series = "fault:" + w.id;
+  std::string out = fault_window_rect(tx, w, row, kind);
+  if (inc != nullptr) {
+    if (inc->detected) {
+      drawn.detected = true;
+      std::string tip = fmt::format("{} detected at {}", w.id, at(inc->detected->us));
+      if (!inc->detected_by.empty()) tip += " by " + joined(inc->detected_by, ", ");
+      if (inc->mttd) tip += ", MTTD " + human_duration(*inc->mttd);
+      out += svg::row_marker(tx, series, "detected", inc->detected->us, row, tip);
+    }
+    if (inc->acknowledged) {
+      drawn.acknowledged = true;
+      out += svg::row_marker(tx, series, "acknowledged", inc->acknowledged->us, row,
+                             fmt::format("{} acknowledged at {}", w.id, at(inc->acknowledged->us)));
+    }
+    for (const ActionRecord& a : inc->actions) {
+      drawn.action = true;
+      out += svg::row_marker(tx, series, "action", a.at.us, row,
+                             fmt::format("{}: {}{}{} at {}", w.id, to_string(a.kind),
+                                         a.target.empty() ? "" : " ", a.target, at(a.at.us)));
+    }
+    if (inc->recovered) {
+      drawn.recovered = true;
+      std::string tip = fmt::format("{} recovered at {}", w.id, at(inc->recovered->us));
+      if (inc->mttr) tip += ", MTTR " + human_duration(*inc->mttr);
+      out += svg::row_marker(tx, series, "recovered", inc->recovered->us, row, tip);
+    }
+    if (inc->missed()) out += missed_label(tx, w, row);
+  }
+  return {svg::row_label("fault ", w.id), "fault " + w.id, out};
 }
 
 namespace {

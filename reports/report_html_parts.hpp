@@ -70,6 +70,12 @@ struct TimelineMarks {
 };
 std::vector<svg::LegendItem> timeline_legend(bool any_window, const TimelineMarks& d);
 
+// A fault's timeline row: its window (`kind` in the tooltip), then detection, acknowledgement,
+// each runbook action and recovery of its incident as markers, and "missed" right of a fault
+// nothing caught. `inc` null: the window alone.
+svg::TimelineRow fault_row(const FaultIncident* inc, std::string_view kind, const svg::TimeAxis& tx,
+                           const svg::FaultWindow& w, size_t row, TimelineMarks& drawn);
+
 // A fault's window on timeline row `row`, its tooltip naming `kind`.
 std::string fault_window_rect(const svg::TimeAxis& tx, const svg::FaultWindow& w, size_t row,
                               std::string_view kind);

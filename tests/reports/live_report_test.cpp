@@ -103,6 +103,9 @@ TEST_CASE("live report.html: its charts draw the drill's series, and the queue i
   CHECK(got.at(9) == "0");
   CHECK(got.at(10) == "2");  // both fault windows shaded
   CHECK(page.find("pager &lt;OMS&gt;") != std::string::npos);
+  // The timeline reads the faults as the simulation's incidents: detected at the ack.
+  CHECK(page.find("oms-hang detected at 15s, MTTD 5s") != std::string::npos);
+  CHECK(page.find("oms-hang recovered at 22s, MTTR 12s") != std::string::npos);
 }
 
 TEST_CASE("live report.html: a drill with nothing sampled says so in each chart, never 0") {
