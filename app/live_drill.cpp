@@ -120,7 +120,9 @@ struct LiveDrill::Impl {
         clock(options.time_scale),
         mocks(s, options.seed, clock),
         faults(LiveFaults::Options{options.seed, options.time_scale, options.hang_ms}, steady_us),
-        observer(clock, start_wall),
+        observer(clock, start_wall,
+                 clock.to_simulated(std::chrono::duration_cast<LiveClock::WallDuration>(
+                     std::chrono::duration<double>(options.sample_interval_s)))),
         server(mocks, MockServerOptions{.host = options.host,
                                         .port = options.port,
                                         .worker_threads = options.worker_threads,

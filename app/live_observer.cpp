@@ -142,11 +142,34 @@ std::vector<LiveCheck> judge(const Scenario& scenario, const LiveResult& r) {
 
 }  // namespace
 
-LiveObserver::LiveObserver(const LiveClock& clock, SteadyTime start)
-    : clock_(clock), start_(start) {}
+LiveObserver::LiveObserver(const LiveClock& clock, SteadyTime start, Duration sample_step)
+    : clock_(clock), start_(start), sample_step_(sample_step) {}
 
 SimTime LiveObserver::scenario_time(SteadyTime t) const {
   return SimTime{} + clock_.to_simulated(t - start_);
+}
+
+std::optional<size_t> LiveObserver::interval_of(SimTime at) const {
+  if (sample_step_.us <= 0 || at.us < 0) return std::nullopt;
+  const auto i = static_cast<uint64_t>(at.us / sample_step_.us);
+  if (i >= kSeriesIntervalsMax) return std::nullopt;
+  return static_cast<size_t>(i);
+}
+
+void LiveObserver::count_answer(std::string_view system, SimTime at, bool failed) {
+  const std::optional<size_t> i = interval_of(at);
+  if (!i || system == "-") return;  // "-": no route took it, no system answered
+  auto it = answers_.find(system);
+  if (it == answers_.end()) {
+    it = answers_.emplace(std::string(system), LiveAnswers{}).first;
+    it->second.system = it->first;
+  }
+  LiveAnswers& a = it->second;
+  if (a.ok.size() <= *i) {
+    a.ok.resize(*i + 1, 0);
+    a.failed.resize(*i + 1, 0);
+  }
+  ++(failed ? a.failed : a.ok)[*i];
 }
 
 void LiveObserver::on_order(uint32_t channel, const PlaceResult& placed, SimTime at) {
@@ -195,6 +218,7 @@ void LiveObserver::on_request(const RequestRecord& r, uint64_t key) {
     failed_.erase(it);
   }
   const bool failed = r.hung || r.status == 0 || r.status == 429 || r.status >= 500;
+  count_answer(r.system, scenario_time(r.hung ? r.received : answered), failed);
   if (failed) {
     if (failed_.size() >= kRetryKeysMax) failed_.clear();  // bounded: forget, never grow
     failed_[key] = Failed{r.hung ? r.received : answered, r.retry_after_s};
@@ -228,6 +252,9 @@ void LiveObserver::sample_stock(const std::vector<int64_t>& gaps, SimTime now) {
     } else if (e.open) {
       episode_lengths_.push_back(now - e.since);
       e.open = false;
+      const std::optional<size_t> interval = interval_of(now);
+      if (interval && episode_ends_.size() < kStockEndsMax)
+        episode_ends_.push_back(EpisodeEnd{*interval, i, now - e.since});
     }
   }
   last_overlisted_ = overlisted;
@@ -328,6 +355,30 @@ std::optional<LiveFaultOutcome> LiveObserver::fault_outcome(const LiveMocks& moc
   return r;
 }
 
+LiveSeries LiveObserver::series(const Scenario& scenario) const {
+  LiveSeries out;
+  out.step = sample_step_;
+  for (const auto& [name, a] : answers_)
+    out.answers.push_back(a);
+  // Listings are channel-major (LiveMocks::listing_gaps): listing / SKUs is the channel.
+  const size_t channels = scenario.channels.size();
+  const size_t skus = channels == 0 ? 0 : episodes_.size() / channels;
+  if (skus == 0) return out;
+  std::map<std::pair<size_t, size_t>, std::vector<Duration>> ended;  // (channel, interval)
+  for (const EpisodeEnd& e : episode_ends_)
+    ended[{e.listing / skus, e.interval}].push_back(e.length);
+  for (size_t c = 0; c < channels; ++c) {
+    LiveStockDelay d;
+    d.channel = scenario.channels[c].name;
+    for (auto it = ended.lower_bound({c, 0}); it != ended.end() && it->first.first == c; ++it) {
+      d.p95.resize(it->first.second + 1);
+      d.p95[it->first.second] = percentile(it->second, 0.95);
+    }
+    if (!d.p95.empty()) out.stock_delay.push_back(std::move(d));
+  }
+  return out;
+}
+
 void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& faults,
                          const std::vector<std::string>& not_applied, SimTime end,
                          LiveResult& out) const {
@@ -353,6 +404,7 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
     }
   }
   out.checks = judge(scenario, out);
+  out.series = series(scenario);
 }
 
 }  // namespace syncdrill

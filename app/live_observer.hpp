@@ -18,6 +18,10 @@
 // - Recovery: the first 2xx answered by a fault's system after the fault ended (the live MTTR;
 //   a webhook fault: the OMS's). Hung requests answered late never count.
 //
+// - Series for report.html's charts, per interval of scenario time (`sample_step`, integer
+//   simulated time): per system, failed and other answers (the error rate); per listing, the
+//   stale episodes that ended (the stock sync delay). At most kSeriesIntervalsMax intervals.
+//
 // Thread-safe: one mutex; the per-request work is a hash-map lookup.
 #pragma once
 
@@ -44,11 +48,14 @@ class LiveObserver {
   static constexpr size_t kGapsMax = 1'000'000;     // retry gaps kept for the median
   static constexpr size_t kAcksMax = 1'000;
   static constexpr std::chrono::seconds kRetryMemory{120};  // wall
+  static constexpr size_t kSeriesIntervalsMax = 100'000;
+  static constexpr size_t kStockEndsMax = 1'000'000;  // ended episodes kept for the charts
 
   using SteadyTime = std::chrono::steady_clock::time_point;
 
   // `clock` must outlive the observer. start: the drill's start on the steady clock.
-  LiveObserver(const LiveClock& clock, SteadyTime start);
+  // sample_step: the charts' interval in scenario time (zero: no series).
+  LiveObserver(const LiveClock& clock, SteadyTime start, Duration sample_step = seconds(1));
 
   void on_order(uint32_t channel, const PlaceResult& placed, SimTime at);
   // `key`: a hash of the request's method, path and body (the same request sent again).
@@ -83,8 +90,17 @@ class LiveObserver {
     SimTime since{};
     bool open = false;
   };
+  struct EpisodeEnd {
+    size_t interval;
+    size_t listing;
+    Duration length;
+  };
 
   SimTime scenario_time(SteadyTime t) const;
+  // The chart interval of `at`; none past kSeriesIntervalsMax or without a step.
+  std::optional<size_t> interval_of(SimTime at) const;
+  void count_answer(std::string_view system, SimTime at, bool failed);  // REQUIRES: mu_ held
+  LiveSeries series(const Scenario& scenario) const;                    // REQUIRES: mu_ held
   // Parts of score(). REQUIRES: mu_ held.
   void score_orders(LiveMocks& mocks, LiveOrders& o) const;
   void score_stock(LiveStock& s) const;
@@ -94,6 +110,7 @@ class LiveObserver {
 
   const LiveClock& clock_;
   SteadyTime start_;
+  Duration sample_step_;
   mutable std::mutex mu_;
   std::vector<PlacedOrder> orders_;
   uint64_t sold_out_ = 0;
@@ -110,6 +127,8 @@ class LiveObserver {
   int64_t last_overlisted_ = 0;
   SimTime last_sample_{};
   std::vector<LiveAck> acks_;
+  std::map<std::string, LiveAnswers, std::less<>> answers_;
+  std::vector<EpisodeEnd> episode_ends_;
 };
 
 }  // namespace syncdrill

@@ -6,6 +6,7 @@
 
 #include "reports/format.hpp"
 #include "reports/html_style.hpp"
+#include "reports/report_html_parts.hpp"
 
 namespace syncdrill {
 
@@ -259,9 +260,8 @@ std::string html_row_table(const std::vector<std::pair<std::string, std::string>
 }  // namespace
 
 std::string live_report_html(const LiveResult& r) {
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";
-  h += fmt::format("<title>Live drill: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
-                   xml_text(r.scenario_name), html_style(HtmlPage::live));
+  std::string h;
+  report_html_parts::append_page_start(h, "Live drill: " + r.scenario_name, HtmlPage::live);
   h += fmt::format("<h1>Live drill: {} <span class=\"verdict {}\">{}</span></h1>\n",
                    xml_text(r.scenario_name), r.failed() ? "fail-v" : "pass", verdict(r));
   h += fmt::format(
@@ -289,13 +289,17 @@ std::string live_report_html(const LiveResult& r) {
         xml_text(f.id), xml_text(f.kind), xml_text(targets_text(f)), xml_text(fault_window(f)),
         grouped(f.hits), seconds_or_dash(f.mttd), seconds_or_dash(f.mttr));
   }
-  h += "</table>\n<h2>Acknowledgements</h2>\n<ul>\n";
+  h += "</table>\n";
+  report_html_parts::append_live_charts(h, r);
+  h += "<h2>Acknowledgements</h2>\n<ul>\n";
   if (r.acks.empty()) h += "<li>None: no <code>POST /_drill/ack</code> came in.</li>\n";
   for (const LiveAck& a : r.acks) {
     h += fmt::format("<li>at {}: {}{}</li>\n", secs_text(a.at.seconds()), xml_text(a.note),
                      a.fault_id.empty() ? "" : " (caught " + xml_text(a.fault_id) + ")");
   }
-  h += "</ul>\n</body>\n</html>\n";
+  h += "</ul>\n";
+  report_html_parts::append_page_end(
+      h, "scenario times since the start of the drill (wall time x the time scale).");
   return h;
 }
 

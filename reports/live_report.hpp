@@ -98,6 +98,27 @@ struct LiveCheck {
   std::string limit;   // "0", "<= 5m"
 };
 
+// The drill's figures per interval of scenario time, for report.html's charts: interval i covers
+// [i x step, (i + 1) x step), in integer simulated time like a run's samples.
+struct LiveAnswers {
+  std::string system;            // the mock system (or channel) that answered
+  std::vector<uint32_t> ok;      // answers that were not failures (2xx, 4xx other than 429)
+  std::vector<uint32_t> failed;  // 5xx, 429, dropped and hung requests
+};
+
+struct LiveStockDelay {
+  std::string channel;
+  // Per interval, the p95 of the stale-listing episodes that ended in it (first sweep that found
+  // a listing off the ERP's figure to the first that found it right again); none: none ended.
+  std::vector<std::optional<Duration>> p95;
+};
+
+struct LiveSeries {
+  Duration step{};                          // zero: nothing was sampled
+  std::vector<LiveAnswers> answers;         // per system that answered, by name
+  std::vector<LiveStockDelay> stock_delay;  // per channel with an ended episode, scenario order
+};
+
 struct LiveResult {
   RunIdentity id;
   std::string scenario_name;
@@ -116,13 +137,16 @@ struct LiveResult {
   nlohmann::json webhooks;  // the webhook sender's counts
   nlohmann::json routes;    // per (system, route) counters
   std::vector<LiveCheck> checks;
+  LiveSeries series;
   bool failed() const;  // a check failed
 };
 
 nlohmann::json live_report_json(const LiveResult& r);
 std::string live_report_markdown(const LiveResult& r);
 std::string live_report_junit(const LiveResult& r);
-// One self-contained page (no script, no external file): the checks and every table of report.md.
+// One self-contained page (no script, no external file): the checks, every table of report.md
+// and report.html's chart section (the same charts as a run's; what a live drill does not
+// measure says so in its chart).
 std::string live_report_html(const LiveResult& r);
 std::string live_scorecard_text(const LiveResult& r, const std::string& out_dir);
 

@@ -66,15 +66,31 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
 
 }  // namespace
 
-std::string report_html(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
-                        const Score& score) {
-  namespace parts = report_html_parts;
-  std::string out = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n";
+namespace report_html_parts {
+
+void append_page_start(std::string& out, const std::string& title, HtmlPage page) {
+  out += "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n";
   out += "<head>\n<meta charset=\"utf-8\"/>\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
   out += fmt::format("<meta name=\"generator\" content=\"syncdrill {}\"/>\n", SYNCDRILL_VERSION);
-  out += fmt::format("<title>Drill {}: {}</title>\n", xml_text(scenario.name), verdict_text(score));
-  out += fmt::format("<style>{}</style>\n</head>\n<body>\n", html_style(HtmlPage::report));
+  out += fmt::format("<title>{}</title>\n", xml_text(title));
+  out += fmt::format("<style>{}</style>\n</head>\n<body>\n", html_style(page));
+}
+
+void append_page_end(std::string& out, const std::string& times_note) {
+  out += fmt::format("<footer>\n<p>syncdrill {}; {}</p>\n</footer>\n", SYNCDRILL_VERSION,
+                     xml_text(times_note));
+  out += "</body>\n</html>\n";
+}
+
+}  // namespace report_html_parts
+
+std::string report_html(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
+                        const Score& score) {
+  namespace parts = report_html_parts;
+  std::string out;
+  parts::append_page_start(out, fmt::format("Drill {}: {}", scenario.name, verdict_text(score)),
+                           HtmlPage::report);
   append_header(out, scenario, id, result, score);
   parts::append_tiers(out, score);
   parts::append_faults(out, scenario, score);
@@ -82,10 +98,7 @@ std::string report_html(const Scenario& scenario, const RunIdentity& id, const W
   parts::append_causes(out, score, scenario.currency);
   parts::append_charts(out, scenario, result, score);
   parts::append_monitors(out, score);
-  out += fmt::format(
-      "<footer>\n<p>syncdrill {}; simulated times since the start of the run.</p>\n</footer>\n",
-      SYNCDRILL_VERSION);
-  out += "</body>\n</html>\n";
+  parts::append_page_end(out, "simulated times since the start of the run.");
   return out;
 }
 

@@ -335,9 +335,8 @@ std::string line_chart_svg(const LineChart& c, const TimeAxis& tx,
                      num(kLeft), num(kTop), num(plot_width()), num(kPlotHeight));
   if (c.series.empty()) {
     out += fmt::format(
-        "<text class=\"no-data\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">no data in this "
-        "run</text>\n",
-        num(kLeft + plot_width() / 2), num(kTop + kPlotHeight / 2));
+        "<text class=\"no-data\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+        num(kLeft + plot_width() / 2), num(kTop + kPlotHeight / 2), xml_text(c.empty_text));
   }
   out += "<g class=\"series\">\n";
   for (size_t i = 0; i < c.series.size(); ++i) {

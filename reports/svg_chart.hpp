@@ -163,6 +163,8 @@ struct LineChart {
   ValueAxis axis;
   size_t bucket = 1;  // the downsampling bucket, in samples (1: none)
   int64_t sample_us = 0;
+  // Drawn across the plot when there is no series: why the chart is empty.
+  std::string empty_text = "no data in this run";
 };
 
 // One line per series (its colour and dash by position), the lone samples as circles, the fault

@@ -2,6 +2,8 @@
 // hand-made records on a manual clock, so each rule is pinned without a server or a connector.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "app/live_observer.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/app/cli_run.hpp"
@@ -157,6 +159,57 @@ TEST_CASE("live observer: every order the OMS lacks after the drain is lost") {
   CHECK(r.orders.duplicate_copies == 1);
   CHECK(r.orders.lost == 1);
   CHECK(r.orders.created_once == 0);
+}
+
+TEST_CASE("live observer: answers per system and interval of scenario time, for the charts") {
+  ObserverFixture f;  // one chart interval per scenario second (the default step)
+  f.request(100ms, 503, 1, 0, 1ms, "oms");
+  f.request(200ms, 201, 2, 0, 1ms, "oms");
+  f.request(300ms, 404, 3, 0, 1ms, "oms");   // a 4xx is an answer, not a failure
+  f.request(1500ms, 201, 4, 0, 1ms, "erp");  // interval 1
+  f.request(1600ms, 0, 5, 0, 1ms, "erp");    // dropped: failed
+  f.request(900ms, 500, 6, 0, 1ms, "-");     // no route took it: no system to chart
+  f.hung(2999ms, 7);                         // failed on arrival, interval 2
+  const LiveSeries s = score(f).series;
+  CHECK(s.step == seconds(1));
+  REQUIRE(s.answers.size() == 2);  // by name: erp, oms
+  CHECK(s.answers[0].system == "erp");
+  CHECK(s.answers[0].ok == std::vector<uint32_t>{0, 1});
+  CHECK(s.answers[0].failed == std::vector<uint32_t>{0, 1});
+  CHECK(s.answers[1].system == "oms");
+  CHECK(s.answers[1].ok == std::vector<uint32_t>{2, 0, 0});
+  CHECK(s.answers[1].failed == std::vector<uint32_t>{1, 0, 1});
+}
+
+TEST_CASE("live observer: a stale listing's episode counts in the interval where it ended") {
+  ObserverFixture f;
+  const Scenario scenario =
+      *load_scenario_file(testing::source_path("tests/scenarios/valid/live-drill.yaml")).scenario;
+  LiveMocks mocks(scenario, 1, f.clock);
+  std::vector<int64_t> gaps;
+  mocks.listing_gaps(gaps);
+  REQUIRE(gaps.size() == 50);  // one channel x 50 SKUs
+  REQUIRE(std::all_of(gaps.begin(), gaps.end(), [](int64_t g) { return g == 0; }));
+  std::vector<int64_t> stale = gaps;
+  stale[3] = 2;   // over-listed by 2 units
+  stale[7] = -1;  // under-listed
+  f.observer.sample_stock(gaps, SimTime{} + milliseconds(500));
+  f.observer.sample_stock(stale, SimTime{} + milliseconds(1500));
+  stale[7] = 0;  // back in sync after 1 s
+  f.observer.sample_stock(stale, SimTime{} + milliseconds(2500));
+  stale[3] = 0;  // after 3 s
+  f.observer.sample_stock(stale, SimTime{} + milliseconds(4500));
+  LiveResult r;
+  f.observer.score(mocks, {}, {}, SimTime{} + seconds(60), r);
+  REQUIRE(r.series.stock_delay.size() == 1);
+  const LiveStockDelay& d = r.series.stock_delay[0];
+  CHECK(d.channel == "dtc");
+  REQUIRE(d.p95.size() == 5);
+  CHECK_FALSE(d.p95[0]);
+  CHECK(d.p95[2] == seconds(1));
+  CHECK_FALSE(d.p95[3]);
+  CHECK(d.p95[4] == seconds(3));
+  CHECK(r.stock.stale_episodes == 2);  // the verdict's figures are the same episodes
 }
 
 }  // namespace

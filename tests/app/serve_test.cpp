@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/app/cli_run.hpp"
+#include "tests/reports/figure_ids.hpp"
 
 namespace syncdrill::testing {
 namespace {
@@ -142,6 +143,33 @@ TEST_CASE("serve: SIGTERM ends the drill and still writes every report") {
   const CliRun lint = scratch.shell("xmllint --noout out/junit.xml out/report.html");
   CHECK_MESSAGE(lint.exit_code == 0, lint.err);
   CHECK(read_file(scratch / "out/junit.xml").find("name=\"orders lost\"") != std::string::npos);
+}
+
+TEST_CASE("serve: report.html has a run's charts; what a live drill cannot measure says so") {
+  Scratch scratch("serve-charts");
+  LiveServe drill(scratch, "--time-scale 60 --duration 60s");
+  drill.curl(fmt::format(
+      "-X POST -d '{{\"kind\": \"error_burst\", \"target\": \"erp\", \"status\": 503}}' "
+      "{}/_drill/faults",
+      drill.base));
+  scratch.shell("sleep 0.3");  // the error windows are refreshed every 100 ms
+  CHECK(
+      scratch
+          .shell(fmt::format("curl -s -o /dev/null -w '%{{http_code}}' {}/erp/stock/7", drill.base))
+          .out == "503");
+  drill.finish();
+  const std::string live = read_file(scratch / "out/report.html");
+  const CliRun run = scratch.run(
+      fmt::format("run '{}' --out run", source_path("tests/scenarios/valid/live-drill.yaml")));
+  REQUIRE_MESSAGE(run.exit_code != 2, run.err);
+  const std::vector<std::string> of_run = figure_ids(read_file(scratch / "run/report.html"));
+  REQUIRE(of_run.size() == 4);
+  CHECK(figure_ids(live) == of_run);
+  // The 503 is in the error-rate chart as the ERP's series; the queue is not measured.
+  CHECK(live.find("data-series=\"erp\"") != std::string::npos);
+  CHECK(live.find(">not measured in a live drill</text>") != std::string::npos);
+  const CliRun lint = scratch.shell("xmllint --noout out/report.html");
+  CHECK_MESSAGE(lint.exit_code == 0, lint.err);
 }
 
 TEST_CASE("serve: the control API refuses a request without the token") {
