@@ -59,7 +59,7 @@ fuzz: fuzz-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
 format:
-	find sim reports app tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+	find core mocks sim reports connector app tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) build-fuzz build-debug

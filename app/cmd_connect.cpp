@@ -20,8 +20,8 @@
 #include "app/exit_codes.hpp"
 #include "app/scenario_input.hpp"
 #include "connector/reference_connector.hpp"
+#include "core/scenario/values.hpp"
 #include "reports/atomic_file.hpp"
-#include "sim/scenario/values.hpp"
 
 namespace syncdrill {
 

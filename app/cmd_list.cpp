@@ -10,7 +10,7 @@
 #include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 
 namespace syncdrill {
 

@@ -24,12 +24,12 @@
 #include "app/live_drill.hpp"
 #include "app/output_folder.hpp"
 #include "app/scenario_input.hpp"
+#include "core/scenario/values.hpp"
 #include "mocks/http/listen_thread.hpp"
 #include "mocks/http/webhook_sender.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/content_hash.hpp"
 #include "reports/live_report.hpp"
-#include "sim/scenario/values.hpp"
 
 namespace syncdrill {
 

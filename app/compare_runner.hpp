@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/scenario/scenario.hpp"
 #include "reports/comparison.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 

@@ -12,7 +12,7 @@
 
 #include "app/cli.hpp"
 #include "app/scenario_input.hpp"
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 #include "sim/world/fault_reach.hpp"
 
 namespace syncdrill {

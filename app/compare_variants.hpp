@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "app/compare_runner.hpp"
+#include "core/scenario/scenario.hpp"
 #include "reports/comparison.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 

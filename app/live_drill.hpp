@@ -17,8 +17,8 @@
 #include <optional>
 #include <string>
 
+#include "core/scenario/scenario.hpp"
 #include "reports/live_report.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 

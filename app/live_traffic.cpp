@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sim/faults/fault_window.hpp"
+#include "mocks/fault_window.hpp"
 #include "sim/world/traffic/plan.hpp"
 
 namespace syncdrill {

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/scenario/scenario.hpp"
+#include "core/scenario/scenario.hpp"
 
 namespace syncdrill {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 
 namespace syncdrill {
 

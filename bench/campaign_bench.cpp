@@ -15,7 +15,7 @@
 #include <cstdio>
 #include <string>
 
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 #include "sim/world/world.hpp"
 
 #ifndef SYNCDRILL_SOURCE_DIR

@@ -12,8 +12,8 @@
 
 #include "app/compare_runner.hpp"
 #include "app/compare_variants.hpp"
+#include "core/scenario/loader.hpp"
 #include "reports/compare_report.hpp"
-#include "sim/scenario/loader.hpp"
 
 #ifndef SYNCDRILL_SOURCE_DIR
 #error "SYNCDRILL_SOURCE_DIR must name the source tree"

@@ -12,9 +12,9 @@
 #include <queue>
 #include <vector>
 
-#include "sim/engine/distribution.hpp"
-#include "sim/engine/engine.hpp"
-#include "sim/engine/random.hpp"
+#include "core/engine/distribution.hpp"
+#include "core/engine/engine.hpp"
+#include "core/engine/random.hpp"
 
 namespace syncdrill {
 namespace {

@@ -24,9 +24,9 @@
 #include <httplib.h>
 
 #include "app/live_drill.hpp"
+#include "core/observe/histogram.hpp"
+#include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
-#include "sim/observe/histogram.hpp"
-#include "sim/scenario/loader.hpp"
 
 #ifndef SYNCDRILL_SOURCE_DIR
 #error "SYNCDRILL_SOURCE_DIR must name the source tree"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario/scenario.hpp"
+#include "core/scenario/scenario.hpp"
 
 namespace syncdrill {
 

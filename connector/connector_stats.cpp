@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 
 namespace syncdrill {
 

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 
 namespace syncdrill {
 

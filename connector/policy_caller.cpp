@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 
 namespace syncdrill {
 

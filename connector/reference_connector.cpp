@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "connector/order_worker.hpp"
+#include "core/engine/check.hpp"
 #include "mocks/http/webhook_sender.hpp"
-#include "sim/engine/check.hpp"
 
 namespace syncdrill {
 

@@ -13,11 +13,11 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "core/engine/check.hpp"
+#include "core/engine/fnv1a.hpp"
 #include "mocks/http/bounded_task_queue.hpp"
 #include "mocks/http/listen_thread.hpp"
 #include "mocks/http/signature.hpp"
-#include "sim/engine/check.hpp"
-#include "sim/engine/fnv1a.hpp"
 
 namespace syncdrill {
 

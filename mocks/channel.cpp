@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "sim/engine/check.hpp"
-#include "sim/engine/saturating.hpp"
+#include "core/engine/check.hpp"
+#include "core/engine/saturating.hpp"
 
 namespace syncdrill {
 namespace {

@@ -42,10 +42,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 #include "mocks/types.hpp"
 #include "mocks/webhook.hpp"
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 

@@ -3,8 +3,8 @@
 
 #include <limits>
 
-#include "sim/engine/check.hpp"
-#include "sim/engine/saturating.hpp"
+#include "core/engine/check.hpp"
+#include "core/engine/saturating.hpp"
 
 namespace syncdrill {
 namespace {

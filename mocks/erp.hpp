@@ -26,9 +26,9 @@
 #include <span>
 #include <vector>
 
+#include "core/engine/time.hpp"
 #include "mocks/sku_change_set.hpp"
 #include "mocks/types.hpp"
-#include "sim/engine/time.hpp"
 
 namespace syncdrill {
 

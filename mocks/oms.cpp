@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 
 namespace syncdrill {
 namespace {

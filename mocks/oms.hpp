@@ -31,9 +31,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/engine/time.hpp"
 #include "mocks/erp.hpp"
 #include "mocks/types.hpp"
-#include "sim/engine/time.hpp"
 
 namespace syncdrill {
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "sim/engine/check.hpp"
-#include "sim/scenario/fault_rules.hpp"
+#include "core/engine/check.hpp"
+#include "core/scenario/fault_rules.hpp"
 
 namespace syncdrill {
 namespace {

@@ -22,16 +22,16 @@
 
 #include <cstdint>
 
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 #include "mocks/types.hpp"
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 
 class RateLimiter {
  public:
   // Starts full of tokens (an empty leaky bucket): the first `burst` requests pass at once.
-  // REQUIRES: spec.rate_per_s > 0, spec.burst within sim/scenario/fault_rules.hpp's bucket sizes
+  // REQUIRES: spec.rate_per_s > 0, spec.burst within core/scenario/fault_rules.hpp's bucket sizes
   // (the loader and the live control API both check them there).
   explicit RateLimiter(const RateLimitSpec& spec);
 

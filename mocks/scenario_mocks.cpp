@@ -1,6 +1,6 @@
 #include "mocks/scenario_mocks.hpp"
 
-#include "sim/engine/random.hpp"
+#include "core/engine/random.hpp"
 
 namespace syncdrill {
 

@@ -12,9 +12,9 @@
 #include <memory>
 #include <vector>
 
+#include "core/scenario/scenario.hpp"
 #include "mocks/channel.hpp"
 #include "mocks/erp.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 

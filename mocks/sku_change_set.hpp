@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/engine/check.hpp"
 #include "mocks/types.hpp"
-#include "sim/engine/check.hpp"
 
 namespace syncdrill {
 

@@ -14,7 +14,7 @@
 #include <optional>
 #include <string_view>
 
-#include "sim/engine/time.hpp"
+#include "core/engine/time.hpp"
 
 namespace syncdrill {
 

@@ -15,8 +15,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 
 namespace syncdrill {
 

@@ -23,9 +23,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 #include "mocks/types.hpp"
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 

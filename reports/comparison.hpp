@@ -3,7 +3,7 @@
 // summary: means with 95% intervals, paired differences against the first variant, a ranking.
 //
 // Every seed is a common random number: each variant sees the same orders, restocks and faults
-// on it (streams are named per component, sim/engine/random.hpp), so a paired difference
+// on it (streams are named per component, core/engine/random.hpp), so a paired difference
 // measures the policy, not luck.
 #pragma once
 
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/scenario/scenario.hpp"
+#include "core/scenario/scenario.hpp"
 #include "sim/score/score.hpp"
 #include "sim/score/stats.hpp"
 #include "sim/world/world.hpp"

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 
 namespace syncdrill {
 

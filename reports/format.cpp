@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/scenario/utf8.hpp"
-#include "sim/scenario/values.hpp"
+#include "core/scenario/utf8.hpp"
+#include "core/scenario/values.hpp"
 
 namespace syncdrill {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/engine/time.hpp"
+#include "core/engine/time.hpp"
 #include "sim/score/score.hpp"
 
 namespace syncdrill {

@@ -13,8 +13,8 @@
 
 #include <string>
 
+#include "core/scenario/scenario.hpp"
 #include "reports/report_json.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/score/score.hpp"
 #include "sim/world/world.hpp"
 

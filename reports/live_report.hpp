@@ -17,8 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/scenario/scenario.hpp"
 #include "reports/report_json.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 

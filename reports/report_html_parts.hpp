@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/scenario/scenario.hpp"
 #include "reports/html_style.hpp"
 #include "reports/report_json.hpp"
 #include "reports/svg_chart.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/score/score.hpp"
 #include "sim/world/world.hpp"
 

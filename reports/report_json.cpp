@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/engine/saturating.hpp"
 #include "reports/format.hpp"
-#include "sim/engine/saturating.hpp"
 
 namespace syncdrill {
 

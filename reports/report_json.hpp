@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/scenario/scenario.hpp"
 #include "reports/telemetry_jsonl.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/score/score.hpp"
 #include "sim/world/world.hpp"
 

@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "core/scenario/fault_kinds.hpp"
+#include "core/scenario/values.hpp"
 #include "reports/format.hpp"
-#include "sim/scenario/fault_kinds.hpp"
-#include "sim/scenario/values.hpp"
 
 namespace syncdrill {
 

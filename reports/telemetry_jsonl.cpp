@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/engine/random.hpp"
-#include "sim/scenario/utf8.hpp"
+#include "core/engine/random.hpp"
+#include "core/scenario/utf8.hpp"
 
 namespace syncdrill {
 

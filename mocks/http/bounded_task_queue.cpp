@@ -1,7 +1,7 @@
 // BoundedTaskQueue: a fixed pool of workers over a bounded queue.
 #include "mocks/http/bounded_task_queue.hpp"
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 
 namespace syncdrill {
 

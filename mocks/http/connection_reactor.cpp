@@ -19,9 +19,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "core/engine/check.hpp"
 #include "mocks/http/bounded_task_queue.hpp"
 #include "mocks/http/server_connection.hpp"
-#include "sim/engine/check.hpp"
 
 namespace syncdrill {
 

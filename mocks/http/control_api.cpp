@@ -10,11 +10,11 @@
 #include <memory>
 #include <utility>
 
+#include "core/engine/check.hpp"
+#include "core/scenario/fault_kinds.hpp"
+#include "core/scenario/fault_rules.hpp"
+#include "core/scenario/values.hpp"
 #include "mocks/http/server_routes.hpp"
-#include "sim/engine/check.hpp"
-#include "sim/scenario/fault_kinds.hpp"
-#include "sim/scenario/fault_rules.hpp"
-#include "sim/scenario/values.hpp"
 
 namespace syncdrill {
 namespace {

@@ -42,7 +42,7 @@ struct ControlHooks {
 
 struct ControlOptions {
   // The drill's scenario: a fault's targets must be names it has, that the kind may target
-  // (the loader's rules, sim/scenario/fault_rules.hpp) and that the live drill serves; 422
+  // (the loader's rules, core/scenario/fault_rules.hpp) and that the live drill serves; 422
   // otherwise. nullptr: targets are not checked. Must outlive the server.
   const Scenario* scenario = nullptr;
   bool metrics_without_token = false;  // let a Prometheus scraper in without the token

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 
 namespace syncdrill {
 

@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-#include "sim/engine/time.hpp"
+#include "core/engine/time.hpp"
 
 namespace syncdrill {
 

@@ -6,12 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "core/engine/check.hpp"
+#include "core/engine/distribution.hpp"
+#include "core/scenario/fault_kinds.hpp"
+#include "core/scenario/fault_rules.hpp"
 #include "mocks/rate_limiter.hpp"
-#include "sim/engine/check.hpp"
-#include "sim/engine/distribution.hpp"
-#include "sim/faults/request_fault.hpp"
-#include "sim/scenario/fault_kinds.hpp"
-#include "sim/scenario/fault_rules.hpp"
+#include "mocks/request_fault.hpp"
 
 namespace syncdrill {
 namespace {
@@ -154,7 +154,7 @@ std::optional<LiveFaultError> LiveFaults::validate(const LiveFaultSpec& s) const
                                        [](const std::string& t) { return t.empty(); })) {
     return LiveFaultError{"target", "at least one non-empty target is required"};
   }
-  // The ranges are sim/scenario/fault_rules.hpp's, shared with the scenario loader and the
+  // The ranges are core/scenario/fault_rules.hpp's, shared with the scenario loader and the
   // control API (which names the JSON key); they bound ad-hoc values so a typo cannot hold a
   // request for years, overflow a clock or trip the rate limiter's checks.
   using namespace scenario;

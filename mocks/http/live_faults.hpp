@@ -27,8 +27,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/engine/random.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/random.hpp"
+#include "core/scenario/scenario.hpp"
 
 namespace syncdrill {
 

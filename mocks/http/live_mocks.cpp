@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/engine/check.hpp"
 #include "mocks/scenario_mocks.hpp"
-#include "sim/engine/check.hpp"
 
 namespace syncdrill {
 

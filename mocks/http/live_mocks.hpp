@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/scenario/scenario.hpp"
 #include "mocks/channel.hpp"
 #include "mocks/erp.hpp"
 #include "mocks/http/live_clock.hpp"
@@ -38,7 +39,6 @@
 #include "mocks/rate_limiter.hpp"
 #include "mocks/types.hpp"
 #include "mocks/wms.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 

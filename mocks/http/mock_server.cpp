@@ -15,12 +15,12 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "core/engine/check.hpp"
+#include "core/engine/fnv1a.hpp"
 #include "mocks/http/listen_thread.hpp"
 #include "mocks/http/request_reader.hpp"
 #include "mocks/http/server_connection.hpp"
 #include "mocks/http/server_routes.hpp"
-#include "sim/engine/check.hpp"
-#include "sim/engine/fnv1a.hpp"
 
 namespace syncdrill {
 

@@ -42,9 +42,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/observe/histogram.hpp"
 #include "mocks/http/connection_reactor.hpp"
 #include "mocks/http/live_mocks.hpp"
-#include "sim/observe/histogram.hpp"
 
 namespace httplib {
 class Server;

@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/engine/fnv1a.hpp"
 #include "mocks/http/server_routes.hpp"
-#include "sim/engine/fnv1a.hpp"
 
 namespace syncdrill::http {
 

@@ -8,7 +8,7 @@
 #include <array>
 #include <cctype>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 
 namespace syncdrill {
 namespace {

@@ -13,10 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include "core/engine/check.hpp"
+#include "core/engine/random.hpp"
 #include "mocks/http/signature.hpp"
 #include "mocks/webhook.hpp"
-#include "sim/engine/check.hpp"
-#include "sim/engine/random.hpp"
 
 namespace syncdrill {
 namespace {

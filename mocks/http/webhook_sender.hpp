@@ -26,8 +26,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/scenario/scenario.hpp"
 #include "mocks/http/live_faults.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "sim/engine/check.hpp"
-#include "sim/faults/fault_window.hpp"
-#include "sim/faults/request_fault.hpp"
-#include "sim/scenario/fault_kinds.hpp"
+#include "core/engine/check.hpp"
+#include "core/scenario/fault_kinds.hpp"
+#include "mocks/fault_window.hpp"
+#include "mocks/request_fault.hpp"
 
 namespace syncdrill {
 

@@ -1,8 +1,8 @@
 // FaultGate: the faults that act on requests where they are made, for one port (a channel's API
 // or a system) or one connector (its own calls, wherever they go).
 //
-// At admission, in the order of the fault-kind table (sim/scenario/fault_kinds.hpp), each
-// fault deciding through decide_request_fault (sim/faults/request_fault.hpp): an outage refuses; an
+// At admission, in the order of the fault-kind table (core/scenario/fault_kinds.hpp), each
+// fault deciding through decide_request_fault (mocks/request_fault.hpp): an outage refuses; an
 // error burst answers 5xx; a malformed payload is rejected as a non-retryable 4xx (the data-model
 // mismatch goes to the dead-letter queue); a rate-limit fault's tighter bucket answers 429 with
 // Retry-After; a timeout fault lets the request in but the client never hears the answer (the
@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "core/engine/random.hpp"
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 #include "mocks/rate_limiter.hpp"
 #include "mocks/types.hpp"
-#include "sim/engine/random.hpp"
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/engine/saturating.hpp"
+#include "core/engine/saturating.hpp"
 #include "sim/score/tier_checks.hpp"
 
 namespace syncdrill {

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/engine/check.hpp"
-#include "sim/scenario/values.hpp"
+#include "core/engine/check.hpp"
+#include "core/scenario/values.hpp"
 #include "sim/score/causes.hpp"
 #include "sim/score/recovery.hpp"
 #include "sim/score/tier_checks.hpp"

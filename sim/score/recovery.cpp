@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "sim/engine/check.hpp"
-#include "sim/engine/saturating.hpp"
-#include "sim/scenario/values.hpp"
+#include "core/engine/check.hpp"
+#include "core/engine/saturating.hpp"
+#include "core/scenario/values.hpp"
 #include "sim/score/tier_checks.hpp"
 
 namespace syncdrill {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 
 namespace syncdrill {
 

@@ -18,11 +18,11 @@
 #include <optional>
 #include <vector>
 
+#include "core/engine/check.hpp"
+#include "core/engine/random.hpp"
+#include "core/observe/histogram.hpp"
+#include "core/scenario/scenario.hpp"
 #include "mocks/channel.hpp"
-#include "sim/engine/check.hpp"
-#include "sim/engine/random.hpp"
-#include "sim/observe/histogram.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/world/policy/dedupe.hpp"
 #include "sim/world/port.hpp"
 #include "sim/world/sync_delay.hpp"

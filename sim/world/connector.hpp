@@ -25,11 +25,11 @@
 #include <variant>
 #include <vector>
 
-#include "sim/engine/check.hpp"
-#include "sim/engine/engine.hpp"
-#include "sim/engine/random.hpp"
-#include "sim/observe/histogram.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/check.hpp"
+#include "core/engine/engine.hpp"
+#include "core/engine/random.hpp"
+#include "core/observe/histogram.hpp"
+#include "core/scenario/scenario.hpp"
 #include "sim/world/outcome.hpp"
 #include "sim/world/policy/backoff.hpp"
 #include "sim/world/policy/circuit_breaker.hpp"

@@ -11,8 +11,8 @@
 
 #include <cstdint>
 
-#include "sim/engine/check.hpp"
-#include "sim/engine/saturating.hpp"
+#include "core/engine/check.hpp"
+#include "core/engine/saturating.hpp"
 
 namespace syncdrill::world {
 

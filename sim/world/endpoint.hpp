@@ -32,11 +32,11 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine/distribution.hpp"
-#include "sim/engine/engine.hpp"
-#include "sim/engine/random.hpp"
-#include "sim/engine/time.hpp"
-#include "sim/observe/histogram.hpp"
+#include "core/engine/distribution.hpp"
+#include "core/engine/engine.hpp"
+#include "core/engine/random.hpp"
+#include "core/engine/time.hpp"
+#include "core/observe/histogram.hpp"
 
 namespace syncdrill {
 

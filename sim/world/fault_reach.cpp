@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/scenario/fault_kinds.hpp"
+#include "core/scenario/fault_kinds.hpp"
 
 namespace syncdrill {
 

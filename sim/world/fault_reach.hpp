@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario/scenario.hpp"
+#include "core/scenario/scenario.hpp"
 
 namespace syncdrill {
 
 // Kinds of the request family, which act through a port's or a connector's FaultGate, and of
-// the webhook family (their rows in sim/scenario/fault_kinds.cpp).
+// the webhook family (their rows in core/scenario/fault_kinds.cpp).
 bool is_gate_kind(FaultKind k);
 bool is_webhook_kind(FaultKind k);
 

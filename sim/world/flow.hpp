@@ -16,8 +16,8 @@
 #include <memory>
 #include <string_view>
 
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 #include "sim/world/connector.hpp"
 #include "sim/world/sync_delay.hpp"
 

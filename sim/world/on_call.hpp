@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/engine/check.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/check.hpp"
+#include "core/scenario/scenario.hpp"
 
 namespace syncdrill::world {
 

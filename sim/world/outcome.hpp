@@ -3,8 +3,8 @@
 
 #include <cstddef>
 
+#include "core/engine/time.hpp"
 #include "mocks/types.hpp"
-#include "sim/engine/time.hpp"
 
 namespace syncdrill {
 

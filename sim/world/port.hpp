@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "core/scenario/scenario.hpp"
 #include "mocks/rate_limiter.hpp"
 #include "mocks/types.hpp"
 #include "sim/faults/fault_gate.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/world/endpoint.hpp"
 #include "sim/world/outcome.hpp"
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/engine/time.hpp"
+#include "core/engine/time.hpp"
 
 namespace syncdrill {
 

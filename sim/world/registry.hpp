@@ -19,10 +19,10 @@
 #include <memory>
 #include <vector>
 
+#include "core/engine/check.hpp"
+#include "core/scenario/scenario.hpp"
 #include "mocks/erp.hpp"
 #include "mocks/oms.hpp"
-#include "sim/engine/check.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/world/channel_state.hpp"
 #include "sim/world/port.hpp"
 #include "sim/world/world.hpp"

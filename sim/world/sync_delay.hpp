@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "sim/scenario/scenario.hpp"
+#include "core/scenario/scenario.hpp"
 
 namespace syncdrill {
 

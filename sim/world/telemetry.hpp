@@ -11,9 +11,9 @@
 #include <span>
 #include <string_view>
 
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 #include "mocks/types.hpp"
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace syncdrill {
 

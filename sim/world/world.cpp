@@ -6,10 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "core/engine/check.hpp"
+#include "core/engine/saturating.hpp"
+#include "core/scenario/estimate.hpp"
 #include "mocks/scenario_mocks.hpp"
-#include "sim/engine/check.hpp"
-#include "sim/engine/saturating.hpp"
-#include "sim/scenario/estimate.hpp"
 #include "sim/world/traffic/schedules.hpp"
 #include "sim/world/world_impl.hpp"
 

@@ -35,9 +35,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine/engine.hpp"
-#include "sim/observe/histogram.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/engine.hpp"
+#include "core/observe/histogram.hpp"
+#include "core/scenario/scenario.hpp"
 #include "sim/world/connector.hpp"
 #include "sim/world/endpoint.hpp"
 #include "sim/world/monitors/monitor_eval.hpp"
@@ -225,7 +225,7 @@ struct WorldResult {
 };
 
 // The engine limits a run of `scenario` gets unless told otherwise: at most
-// run_events_max(scenario) events (sim/scenario/estimate.hpp: a multiple of its expected orders
+// run_events_max(scenario) events (core/scenario/estimate.hpp: a multiple of its expected orders
 // and periodic work) and the engine's default pending limit. A run that reaches one stops with
 // WorldResult::status and limit_message set; it is not a result (`syncdrill run` writes no
 // report).

@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/engine/check.hpp"
+#include "core/scenario/fault_kinds.hpp"
+#include "mocks/fault_window.hpp"
 #include "mocks/webhook.hpp"
-#include "sim/engine/check.hpp"
-#include "sim/faults/fault_window.hpp"
-#include "sim/scenario/fault_kinds.hpp"
 #include "sim/world/fault_reach.hpp"
 #include "sim/world/world_impl.hpp"
 

@@ -4,8 +4,8 @@
 #include <optional>
 #include <vector>
 
+#include "core/engine/check.hpp"
 #include "mocks/wms.hpp"
-#include "sim/engine/check.hpp"
 #include "sim/world/world_impl.hpp"
 
 namespace syncdrill::world {

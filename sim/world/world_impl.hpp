@@ -29,9 +29,9 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/engine/check.hpp"
-#include "sim/engine/random.hpp"
-#include "sim/faults/fault_window.hpp"
+#include "core/engine/check.hpp"
+#include "core/engine/random.hpp"
+#include "mocks/fault_window.hpp"
 #include "sim/world/channel_state.hpp"
 #include "sim/world/damage_tally.hpp"
 #include "sim/world/flow.hpp"

@@ -2,9 +2,9 @@
 #include <span>
 #include <vector>
 
+#include "core/engine/check.hpp"
+#include "core/engine/saturating.hpp"
 #include "mocks/webhook.hpp"
-#include "sim/engine/check.hpp"
-#include "sim/engine/saturating.hpp"
 #include "sim/world/world_impl.hpp"
 
 namespace syncdrill::world {

@@ -2,7 +2,7 @@
 // jobs that find and repair what the event-driven flows missed.
 #include <algorithm>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 #include "sim/world/world_impl.hpp"
 
 namespace syncdrill::world {

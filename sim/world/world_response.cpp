@@ -7,7 +7,7 @@
 // Every step is logged in WorldResult::response; the scoring maps it to the faults.
 #include <algorithm>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 #include "sim/world/world_impl.hpp"
 
 namespace syncdrill::world {

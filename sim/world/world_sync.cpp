@@ -2,7 +2,7 @@
 #include <limits>
 #include <optional>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 #include "sim/world/world_impl.hpp"
 
 namespace syncdrill::world {

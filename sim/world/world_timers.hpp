@@ -24,9 +24,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "sim/engine/check.hpp"
-#include "sim/engine/engine.hpp"
-#include "sim/engine/time.hpp"
+#include "core/engine/check.hpp"
+#include "core/engine/engine.hpp"
+#include "core/engine/time.hpp"
 
 namespace syncdrill::world {
 

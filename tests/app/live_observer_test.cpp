@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "app/live_observer.hpp"
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 #include "tests/app/cli_run.hpp"
 
 namespace syncdrill {

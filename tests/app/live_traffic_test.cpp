@@ -7,7 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "app/live_traffic.hpp"
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 #include "sim/world/world.hpp"
 
 namespace syncdrill {

@@ -37,9 +37,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/engine/time.hpp"
+#include "core/scenario/loader.hpp"
 #include "reports/report_html.hpp"
-#include "sim/engine/time.hpp"
-#include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
 
 namespace syncdrill {

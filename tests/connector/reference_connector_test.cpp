@@ -15,9 +15,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
 #include "mocks/http/signature.hpp"
-#include "sim/scenario/loader.hpp"
 
 namespace syncdrill {
 namespace {

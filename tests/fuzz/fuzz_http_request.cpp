@@ -25,12 +25,12 @@
 
 #include <httplib.h>
 
+#include "core/scenario/loader.hpp"
 #include "fuzz_support.hpp"
 #include "mocks/http/control_api.hpp"
 #include "mocks/http/live_faults.hpp"
 #include "mocks/http/live_mocks.hpp"
 #include "mocks/http/mock_server.hpp"
-#include "sim/scenario/loader.hpp"
 
 using namespace syncdrill;
 

@@ -12,8 +12,8 @@
 #include <optional>
 
 #include "app/compare_variants.hpp"
+#include "core/scenario/loader.hpp"
 #include "fuzz_support.hpp"
-#include "sim/scenario/loader.hpp"
 
 using namespace syncdrill;
 

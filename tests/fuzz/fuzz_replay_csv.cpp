@@ -1,4 +1,4 @@
-// Fuzz target: the replay CSV reader (sim/scenario/replay.hpp) on arbitrary text.
+// Fuzz target: the replay CSV reader (core/scenario/replay.hpp) on arbitrary text.
 //
 // The input is a CSV file, parsed under three option sets (real time from the first row; run
 // start origin with strong compression; slowed down ten thousand times, which pushes times
@@ -8,8 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/scenario/replay.hpp"
 #include "fuzz_support.hpp"
-#include "sim/scenario/replay.hpp"
 
 using namespace syncdrill;
 

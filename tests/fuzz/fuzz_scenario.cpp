@@ -1,4 +1,4 @@
-// Fuzz target: the scenario loader on arbitrary text (sim/scenario/loader.hpp).
+// Fuzz target: the scenario loader on arbitrary text (core/scenario/loader.hpp).
 //
 // The input is a scenario file, loaded as "input.yaml" in the fixture folder so `extends:` may
 // name the fixtures' bases (the shipped base/topology.yaml among them) and `replay` their
@@ -8,8 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/scenario/loader.hpp"
 #include "fuzz_support.hpp"
-#include "sim/scenario/loader.hpp"
 
 using namespace syncdrill;
 

@@ -10,8 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/scenario/loader.hpp"
 #include "fuzz_support.hpp"
-#include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
 #include "sim/world/world.hpp"
 

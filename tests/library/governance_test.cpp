@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
 #include "sim/score/tier_checks.hpp"
 #include "tests/library/library_run.hpp"

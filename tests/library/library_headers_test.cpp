@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 #include "tests/library/library_run.hpp"
 
 namespace syncdrill {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 #include "sim/score/score.hpp"
 #include "sim/world/world.hpp"
 

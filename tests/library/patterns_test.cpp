@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/scenario/loader.hpp"
 #include "reports/report_json.hpp"
-#include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
 #include "sim/score/tier_checks.hpp"
 #include "tests/library/library_run.hpp"

@@ -6,7 +6,7 @@
 
 #include <doctest/doctest.h>
 
-#include "sim/engine/random.hpp"
+#include "core/engine/random.hpp"
 
 namespace syncdrill {
 namespace {

@@ -7,10 +7,10 @@
 
 #include <string>
 
+#include "core/scenario/loader.hpp"
 #include "reports/compare_html.hpp"
 #include "reports/compare_report.hpp"
 #include "reports/format.hpp"
-#include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
 #include "tests/reports/report_fixture.hpp"
 #include "tests/reports/xmllint.hpp"

@@ -11,8 +11,8 @@
 
 #include <doctest/doctest.h>
 
+#include "core/scenario/loader.hpp"
 #include "reports/format.hpp"
-#include "sim/scenario/loader.hpp"
 #include "tests/reports/report_fixture.hpp"
 #include "tests/reports/xmllint.hpp"
 

@@ -7,8 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include "core/scenario/loader.hpp"
 #include "reports/report_html.hpp"
-#include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
 #include "tests/reports/figure_ids.hpp"
 #include "tests/reports/xmllint.hpp"

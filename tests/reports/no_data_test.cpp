@@ -5,11 +5,11 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/scenario/loader.hpp"
 #include "reports/junit_xml.hpp"
 #include "reports/report_html.hpp"
 #include "reports/report_json.hpp"
 #include "reports/report_md.hpp"
-#include "sim/scenario/loader.hpp"
 #include "tests/reports/report_fixture.hpp"
 
 namespace syncdrill {

@@ -11,8 +11,8 @@
 
 #include <doctest/doctest.h>
 
+#include "core/scenario/loader.hpp"
 #include "reports/report_json.hpp"
-#include "sim/scenario/loader.hpp"
 #include "sim/score/score.hpp"
 
 namespace syncdrill::testing {

@@ -21,9 +21,9 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "core/scenario/loader.hpp"
 #include "reports/chart_scale.hpp"
 #include "reports/format.hpp"
-#include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
 #include "tests/reports/report_fixture.hpp"
 #include "tests/reports/xmllint.hpp"

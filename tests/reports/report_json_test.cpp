@@ -9,7 +9,7 @@
 
 #include <doctest/doctest.h>
 
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
 #include "tests/reports/report_fixture.hpp"
 

@@ -8,8 +8,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "core/scenario/loader.hpp"
 #include "reports/format.hpp"
-#include "sim/scenario/loader.hpp"
 #include "tests/reports/report_fixture.hpp"
 
 namespace syncdrill {

@@ -82,8 +82,8 @@
 #include <optional>
 #include <vector>
 
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 
 namespace syncdrill {
 

@@ -16,8 +16,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/engine/check.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/check.hpp"
+#include "core/scenario/scenario.hpp"
 #include "sim/world/connector.hpp"
 #include "sim/world/monitors/monitor_eval.hpp"
 

@@ -28,9 +28,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "sim/engine/random.hpp"
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/random.hpp"
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 
 namespace syncdrill {
 

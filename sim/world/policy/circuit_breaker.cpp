@@ -4,7 +4,7 @@
 #include <cmath>
 #include <utility>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 
 namespace syncdrill {
 

@@ -26,8 +26,8 @@
 #include <functional>
 #include <string_view>
 
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 #include "sim/world/policy/sliding_window.hpp"
 
 namespace syncdrill {

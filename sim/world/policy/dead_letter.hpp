@@ -18,8 +18,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "sim/engine/check.hpp"
-#include "sim/engine/time.hpp"
+#include "core/engine/check.hpp"
+#include "core/engine/time.hpp"
 
 namespace syncdrill {
 

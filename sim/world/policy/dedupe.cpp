@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "sim/engine/check.hpp"
-#include "sim/engine/random.hpp"
+#include "core/engine/check.hpp"
+#include "core/engine/random.hpp"
 
 namespace syncdrill {
 

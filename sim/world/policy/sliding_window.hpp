@@ -15,8 +15,8 @@
 #include <array>
 #include <cstdint>
 
-#include "sim/engine/check.hpp"
-#include "sim/engine/time.hpp"
+#include "core/engine/check.hpp"
+#include "core/engine/time.hpp"
 
 namespace syncdrill {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 
 namespace syncdrill {
 

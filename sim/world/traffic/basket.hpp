@@ -19,8 +19,8 @@
 #include <span>
 #include <vector>
 
-#include "sim/engine/random.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/random.hpp"
+#include "core/scenario/scenario.hpp"
 #include "sim/world/traffic/zipf.hpp"
 
 namespace syncdrill {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "sim/faults/fault_window.hpp"
+#include "mocks/fault_window.hpp"
 
 namespace syncdrill {
 

@@ -9,7 +9,7 @@
 // the fault's window.
 #pragma once
 
-#include "sim/scenario/scenario.hpp"
+#include "core/scenario/scenario.hpp"
 #include "sim/world/traffic/arrivals.hpp"
 
 namespace syncdrill {

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 #include "sim/world/traffic/peak.hpp"
 
 namespace syncdrill {

@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine/random.hpp"
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/random.hpp"
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 #include "sim/world/traffic/arrivals.hpp"
 #include "sim/world/traffic/basket.hpp"
 #include "sim/world/traffic/replay.hpp"

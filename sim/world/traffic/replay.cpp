@@ -1,6 +1,6 @@
 #include "sim/world/traffic/replay.hpp"
 
-#include "sim/engine/check.hpp"
+#include "core/engine/check.hpp"
 
 namespace syncdrill {
 

@@ -1,5 +1,5 @@
 // ReplaySchedule: a traffic entry's order arrivals replayed from the times its scenario holds
-// (ReplaySpec::times, parsed from the CSV by the loader: sim/scenario/replay.hpp), instead of
+// (ReplaySpec::times, parsed from the CSV by the loader: core/scenario/replay.hpp), instead of
 // drawn from the Poisson model (ArrivalProcess).
 //
 // A cursor over those times: next() hands them out in order, equal times included (rows with
@@ -12,7 +12,7 @@
 #include <cstddef>
 #include <span>
 
-#include "sim/engine/time.hpp"
+#include "core/engine/time.hpp"
 #include "sim/world/traffic/arrivals.hpp"
 
 namespace syncdrill {

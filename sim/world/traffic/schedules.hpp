@@ -13,10 +13,10 @@
 #include <span>
 #include <vector>
 
-#include "sim/engine/distribution.hpp"
-#include "sim/engine/random.hpp"
-#include "sim/engine/time.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "core/engine/distribution.hpp"
+#include "core/engine/random.hpp"
+#include "core/engine/time.hpp"
+#include "core/scenario/scenario.hpp"
 
 namespace syncdrill {
 

@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/engine/random.hpp"
+#include "core/engine/random.hpp"
 
 namespace syncdrill {
 

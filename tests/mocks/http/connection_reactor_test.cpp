@@ -22,8 +22,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
-#include "sim/scenario/loader.hpp"
 
 namespace syncdrill {
 namespace {

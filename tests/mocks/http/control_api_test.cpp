@@ -14,8 +14,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "sim/scenario/fault_kinds.hpp"
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/fault_kinds.hpp"
+#include "core/scenario/loader.hpp"
 
 namespace syncdrill {
 namespace {

@@ -9,7 +9,7 @@
 
 #include <doctest/doctest.h>
 
-#include "sim/engine/distribution.hpp"
+#include "core/engine/distribution.hpp"
 
 namespace syncdrill {
 namespace {

@@ -12,7 +12,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 
 namespace syncdrill {
 namespace {

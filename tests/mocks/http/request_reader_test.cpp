@@ -8,7 +8,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "sim/engine/random.hpp"
+#include "core/engine/random.hpp"
 
 namespace syncdrill::http {
 namespace {

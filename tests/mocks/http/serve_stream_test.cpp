@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
-#include "sim/scenario/loader.hpp"
 
 namespace syncdrill {
 namespace {

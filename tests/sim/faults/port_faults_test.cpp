@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "sim/faults/fault_window.hpp"
+#include "mocks/fault_window.hpp"
 #include "sim/world/world.hpp"
 #include "tests/sim/world/scenario_text.hpp"
 

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <vector>
 
-#include "sim/engine/random.hpp"
+#include "core/engine/random.hpp"
 
 namespace syncdrill {
 namespace {

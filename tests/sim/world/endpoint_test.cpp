@@ -7,7 +7,7 @@
 
 #include <doctest/doctest.h>
 
-#include "sim/engine/engine.hpp"
+#include "core/engine/engine.hpp"
 
 namespace syncdrill {
 namespace {

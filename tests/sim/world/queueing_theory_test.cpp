@@ -42,9 +42,9 @@
 
 #include <doctest/doctest.h>
 
-#include "sim/engine/distribution.hpp"
-#include "sim/engine/engine.hpp"
-#include "sim/engine/random.hpp"
+#include "core/engine/distribution.hpp"
+#include "core/engine/engine.hpp"
+#include "core/engine/random.hpp"
 #include "sim/world/endpoint.hpp"
 
 namespace syncdrill {

@@ -1,12 +1,12 @@
 // What the loader admits, the world runs to the end: the edges of the admitted ranges (the
 // smallest SKU fraction and price change, the largest price) on short runs, and the event limit a
-// run gets by default (sim/scenario/estimate.hpp), which stops a runaway cleanly.
+// run gets by default (core/scenario/estimate.hpp), which stops a runaway cleanly.
 #include <algorithm>
 #include <string>
 
 #include <doctest/doctest.h>
 
-#include "sim/scenario/estimate.hpp"
+#include "core/scenario/estimate.hpp"
 #include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill {

@@ -6,7 +6,7 @@
 
 #include <doctest/doctest.h>
 
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 #include "sim/world/world.hpp"
 #include "tests/lookups.hpp"
 

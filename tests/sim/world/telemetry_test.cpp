@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/faults/fault_window.hpp"
+#include "mocks/fault_window.hpp"
 #include "sim/world/world.hpp"
 #include "tests/sim/world/scenario_text.hpp"
 

@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine/random.hpp"
-#include "sim/scenario/loader.hpp"
+#include "core/engine/random.hpp"
+#include "core/scenario/loader.hpp"
 #include "sim/world/world.hpp"
 #include "tests/lookups.hpp"
 

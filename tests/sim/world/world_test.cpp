@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 
 namespace syncdrill {
 namespace {

@@ -10,7 +10,7 @@
 
 #include <doctest/doctest.h>
 
-#include "sim/engine/random.hpp"
+#include "core/engine/random.hpp"
 
 namespace syncdrill {
 namespace {

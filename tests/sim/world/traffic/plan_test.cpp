@@ -8,8 +8,8 @@
 
 #include <doctest/doctest.h>
 
-#include "sim/faults/fault_window.hpp"
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
+#include "mocks/fault_window.hpp"
 #include "sim/world/traffic/peak.hpp"
 #include "sim/world/world.hpp"
 

@@ -9,7 +9,7 @@
 
 #include <doctest/doctest.h>
 
-#include "sim/scenario/loader.hpp"
+#include "core/scenario/loader.hpp"
 #include "sim/world/traffic/arrivals.hpp"
 #include "sim/world/world.hpp"
 

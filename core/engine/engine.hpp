@@ -1,0 +1,154 @@
+// The discrete-event engine: a virtual clock and one event queue.
+//
+// Events are ordered by (time, sequence): equal times run in the order they were scheduled.
+// Time only moves forward, to the next event; scheduling in the past is a bug (SD_CHECK).
+// Scheduled events can be cancelled (a timeout that did not fire is the common case).
+//
+// Hot path: callbacks are stored inline (no allocation per event) and invoked through one
+// function pointer. A callback must be trivially copyable and at most kCallbackBytes: capture
+// pointers and small values, not strings or vectors. The queue's storage grows to the largest
+// number of pending events and is then reused.
+//
+// Limits: at most Limits::pending_events_max events stored in the queue (cancelled events count
+// until their time comes) and Limits::events_max processed per engine. Reaching either stops the
+// run with a status saying which, never a hang or an OOM.
+//
+// Not thread-safe: one engine per thread; runs on different engines are independent.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "core/engine/check.hpp"
+#include "core/engine/time.hpp"
+
+namespace syncdrill {
+
+// Names a scheduled event so it can be cancelled. A default EventId names nothing.
+struct EventId {
+  uint64_t value = 0;  // slot index + 1 in the low 32 bits, slot generation in the high 32.
+  constexpr bool valid() const { return value != 0; }
+  constexpr bool operator==(const EventId&) const = default;
+};
+
+enum class RunStatus {
+  drained,        // no events left
+  reached_time,   // stopped at the requested end time
+  event_limit,    // Limits::events_max processed
+  pending_limit,  // an event was refused: Limits::pending_events_max pending
+};
+
+const char* to_string(RunStatus status);
+
+class Engine {
+ public:
+  static constexpr size_t kCallbackBytes = 48;
+
+  struct Limits {
+    // Events stored in the queue at once, cancelled ones included until their time is reached.
+    // Default 8 M: at most about 0.8 GiB of queue storage.
+    size_t pending_events_max = size_t{1} << 23;
+    // Events processed over the engine's life. Default 2^40 (the sequence-number space).
+    uint64_t events_max = uint64_t{1} << 40;
+  };
+
+  Engine() : Engine(Limits{}) {}
+  explicit Engine(Limits limits);
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  SimTime now() const { return now_; }
+
+  // Schedules fn() to run at time `at`. REQUIRES: at >= now().
+  // Returns an invalid EventId if the pending limit refused the event; the engine then stops
+  // at the next step with RunStatus::pending_limit.
+  template <typename F>
+  EventId schedule_at(SimTime at, F fn) {
+    static_assert(std::is_trivially_copyable_v<F> && std::is_trivially_destructible_v<F>,
+                  "an event callback must be trivially copyable: capture pointers and values");
+    static_assert(sizeof(F) <= kCallbackBytes, "an event callback captures too much");
+    static_assert(alignof(F) <= alignof(std::max_align_t));
+    SD_CHECK(at >= now_, "an event was scheduled in the past");
+    Callback cb;
+    cb.invoke = [](void* storage) { (*static_cast<F*>(storage))(); };
+    ::new (static_cast<void*>(cb.storage)) F(fn);
+    return push(at, cb);
+  }
+
+  template <typename F>
+  EventId schedule_after(Duration delay, F fn) {
+    return schedule_at(now_ + delay, fn);
+  }
+
+  // Cancels a pending event. Returns false when the event already ran, was already cancelled,
+  // or the id names nothing.
+  bool cancel(EventId id);
+
+  // Runs events with time <= end, then sets the clock to `end`. Returns reached_time, or the
+  // limit that stopped it early.
+  RunStatus run_until(SimTime end);
+  // Runs until no events are left (or a limit is reached).
+  RunStatus run();
+
+  // Events scheduled and not yet run or cancelled.
+  size_t pending() const { return pending_; }
+  uint64_t events_processed() const { return processed_; }
+  const Limits& limits() const { return limits_; }
+  // Callback slots ever allocated: the high-water mark of stored events (for tests and benches).
+  size_t slots_allocated() const { return slots_.size(); }
+
+ private:
+  struct Callback {
+    alignas(std::max_align_t) std::byte storage[kCallbackBytes];
+    void (*invoke)(void* storage) = nullptr;
+  };
+  // Exactly one cache line: reading an event's callback and state costs one miss. (Holding a
+  // Callback member would pad it to 64 bytes and the slot to 80, spanning two lines.)
+  struct alignas(64) Slot {
+    alignas(std::max_align_t) std::byte storage[kCallbackBytes];
+    void (*invoke)(void* storage) = nullptr;
+    uint32_t generation = 1;
+    bool cancelled = false;
+  };
+  static_assert(sizeof(Slot) == 64);
+  // 16 bytes: sorted by time, then by sequence number. The low 24 bits of seq_slot hold the
+  // slot index, the high 40 bits the sequence number; since sequence numbers are unique, the
+  // packed value orders exactly like the sequence number.
+  struct Entry {
+    int64_t time_us;
+    uint64_t seq_slot;
+    // Event times are never negative (the clock starts at 0 and only moves forward), so
+    // (time, seq_slot) orders like one unsigned 128-bit number: a single compare without a
+    // branch, which lets the heap pick the smallest child with conditional moves.
+    __uint128_t key() const {
+      return (static_cast<__uint128_t>(static_cast<uint64_t>(time_us)) << 64) | seq_slot;
+    }
+    bool operator<(const Entry& o) const { return key() < o.key(); }
+  };
+  static constexpr int kSlotBits = 24;
+  static constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
+  static constexpr int kArity = 4;
+
+  EventId push(SimTime at, const Callback& cb);
+  RunStatus run_loop(int64_t end_us);
+  void heap_push(Entry e);
+  Entry heap_pop();
+  void free_slot(uint32_t index);
+
+  Limits limits_;
+  SimTime now_{};
+  uint64_t next_seq_ = 0;
+  uint64_t processed_ = 0;
+  size_t pending_ = 0;
+  bool refused_ = false;
+  std::vector<Entry> heap_;
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
+};
+
+}  // namespace syncdrill

@@ -1,0 +1,283 @@
+// Section readers for the world: catalog, channels, systems and traffic.
+#include <cmath>
+#include <filesystem>
+
+#include "core/scenario/fault_rules.hpp"
+#include "core/scenario/replay.hpp"
+#include "core/scenario/sections.hpp"
+
+namespace syncdrill::scenario {
+
+std::optional<RateLimitSpec> read_rate_limit(Ctx& ctx, const YNode& n, const std::string& path) {
+  RateLimitSpec rl;
+  MapReader r(ctx, n, path);
+  r.choice("kind", rl.kind);
+  bool has_rate = r.rate("rate", rl.rate_per_s, Need::required);
+  if (has_rate && !valid_rate(rl.rate_per_s)) {
+    r.error("rate", fmt::format("expected a finite rate above zero, got '{}'", rl.rate_per_s));
+    has_rate = false;
+  }
+  // The ranges are fault_rules.hpp's, shared with the live control API.
+  rl.burst = has_rate ? default_bucket_size(rl.rate_per_s) : kBucketSizeMin;
+  const bool token = rl.kind == RateLimitSpec::Kind::token_bucket;
+  const std::string_view size_key = token ? "burst" : "capacity";
+  const std::string_view other_key = token ? "capacity" : "burst";
+  r.number(size_key, rl.burst, kBucketSizeMin, kBucketSizeMax);
+  if (r.get(other_key) != nullptr) {
+    r.error(other_key, fmt::format("'{}' applies to a {}; use '{}'", other_key,
+                                   token ? "leaky_bucket" : "token_bucket", size_key));
+  }
+  r.finish();
+  return has_rate ? std::optional(rl) : std::nullopt;
+}
+
+namespace {
+
+// The canonical order states a channel's `statuses` may respell.
+const std::vector<std::string_view> kCanonicalStates{
+    "pending", "confirmed", "picking", "shipped", "delivered", "cancelled", "returned", "refunded"};
+
+EndpointSpec read_endpoint(Ctx& ctx, const YNode& n, const std::string& path) {
+  EndpointSpec e;
+  MapReader r(ctx, n, path);
+  r.u32("workers", e.workers, 1, ctx.limits.workers_max);
+  r.u32("queue_max", e.queue_max, 0, ctx.limits.queue_max);
+  r.distribution("service_time", e.service_time);
+  if (const YNode* rl = r.get("rate_limit")) {
+    e.rate_limit = read_rate_limit(ctx, *rl, r.child("rate_limit"));
+  }
+  r.finish();
+  return e;
+}
+
+WebhookSpec read_webhooks(Ctx& ctx, const YNode& n, const std::string& path) {
+  WebhookSpec w;
+  MapReader r(ctx, n, path);
+  r.flag("enabled", w.enabled);
+  r.duration("timeout", w.timeout, Need::optional, microseconds(1));
+  r.u32("retries", w.retries, 0, 100);
+  r.choice("backoff", w.backoff);
+  r.duration("base", w.base);
+  if (r.duration("cap", w.cap) && w.cap < w.base) {
+    r.error("cap", "expected cap >= base");
+  }
+  r.finish();
+  return w;
+}
+
+}  // namespace
+
+void read_catalog(Ctx& ctx, MapReader& top, Scenario& s) {
+  s.catalog.price_min.currency = s.currency;
+  s.catalog.price_max.currency = s.currency;
+  const YNode* n = top.get("catalog");
+  if (n == nullptr) {
+    return;
+  }
+  MapReader r(ctx, *n, "catalog");
+  CatalogSpec& c = s.catalog;
+  r.u32("skus", c.skus, 1, ctx.limits.skus_max);
+  r.u32("stock_per_sku", c.stock_per_sku, 0, 1'000'000'000);
+  r.money("price_min", c.price_min, s.currency);
+  if (r.money("price_max", c.price_max, s.currency) && c.price_max.minor < c.price_min.minor) {
+    r.error("price_max", "expected price_max >= price_min");
+  }
+  r.finish();
+}
+
+void read_channels(Ctx& ctx, MapReader& top, Scenario& s) {
+  UniqueNames unique("channel");
+  top.list("channels", [&](const YNode& item, const std::string& path) {
+    ChannelSpec c;
+    MapReader r(ctx, item, path);
+    if (r.name("name", c.name, Need::required)) {
+      unique.add(r, "name", c.name);
+    }
+    r.choice("kind", c.kind, Need::required);
+    if (const YNode* e = r.get("endpoint")) {
+      c.endpoint = read_endpoint(ctx, *e, r.child("endpoint"));
+    }
+    if (const YNode* w = r.get("webhooks")) {
+      c.webhooks = read_webhooks(ctx, *w, r.child("webhooks"));
+    }
+    r.u32("safety_buffer", c.safety_buffer, 0, 1'000'000'000);
+    r.flag("inventory_cas", c.inventory_cas);
+    read_status_map(ctx, r, "statuses", c.statuses, &kCanonicalStates);
+    r.finish();
+    s.channels.push_back(std::move(c));
+  });
+}
+
+namespace {
+
+// A schedule's `sku_fraction`: a round touches at least one SKU, so 0% would still touch one;
+// it is refused rather than silently rounded up (leave the schedule out to have none).
+void read_sku_fraction(MapReader& r, const YNode& schedule, double& out) {
+  double f = out;
+  if (!r.fraction("sku_fraction", f)) return;
+  if (!(f > 0)) {
+    r.error("sku_fraction",
+            fmt::format("expected a fraction above 0%, got '{}' (leave the schedule out for none)",
+                        schedule.find("sku_fraction")->scalar));
+    return;
+  }
+  out = f;
+}
+
+void read_erp_schedules(Ctx& ctx, MapReader& r, SystemSpec& sys) {
+  const bool erp = sys.kind == SystemKind::erp;
+  for (std::string_view key : {"batch_import", "restocks", "price_changes"}) {
+    if (!erp && r.get(key) != nullptr) {
+      r.error(key, fmt::format("'{}' applies only to a system of kind erp", key));
+    }
+  }
+  if (!erp) {
+    return;
+  }
+  if (const YNode* b = r.get("batch_import")) {
+    MapReader br(ctx, *b, r.child("batch_import"));
+    Duration interval = minutes(15);
+    br.duration("interval", interval, Need::required, kPeriodMin);
+    sys.batch_import_interval = interval;
+    br.finish();
+  }
+  if (const YNode* n = r.get("restocks")) {
+    RestockSpec rs;
+    MapReader rr(ctx, *n, r.child("restocks"));
+    rr.duration("interval", rs.interval, Need::optional, kPeriodMin);
+    rr.u32("units", rs.units, 1, 1'000'000'000);
+    read_sku_fraction(rr, *n, rs.sku_fraction);
+    rr.finish();
+    sys.restocks = rs;
+  }
+  if (const YNode* n = r.get("price_changes")) {
+    PriceChangeSpec pc;
+    MapReader pr(ctx, *n, r.child("price_changes"));
+    pr.duration("interval", pc.interval, Need::optional, kPeriodMin);
+    read_sku_fraction(pr, *n, pc.sku_fraction);
+    if (pr.fraction("change_max", pc.change_max) && !(pc.change_max > 0)) {
+      // A change of at most 0% changes nothing; the schedule needs a range to draw from.
+      pr.error("change_max", fmt::format("expected a fraction above 0%, got '{}'",
+                                         n->find("change_max")->scalar));
+      pc.change_max = PriceChangeSpec{}.change_max;
+    }
+    pr.finish();
+    sys.price_changes = pc;
+  }
+}
+
+}  // namespace
+
+void read_systems(Ctx& ctx, MapReader& top, Scenario& s) {
+  UniqueNames unique("system");
+  top.list("systems", [&](const YNode& item, const std::string& path) {
+    SystemSpec sys;
+    MapReader r(ctx, item, path);
+    if (r.name("name", sys.name, Need::required)) {
+      unique.add(r, "name", sys.name);
+      if (find_channel(s, sys.name) != nullptr) {
+        r.error("name", fmt::format("'{}' is already the name of a channel", sys.name));
+      }
+    }
+    r.choice("kind", sys.kind, Need::required);
+    if (const YNode* e = r.get("endpoint")) {
+      sys.endpoint = read_endpoint(ctx, *e, r.child("endpoint"));
+    }
+    uint32_t limit = 0;
+    if (r.u32("concurrency_limit", limit, 1, ctx.limits.workers_max)) {
+      sys.concurrency_limit = limit;
+    }
+    read_erp_schedules(ctx, r, sys);
+    r.finish();
+    s.systems.push_back(std::move(sys));
+  });
+}
+
+namespace {
+
+void read_shape(Ctx& ctx, MapReader& r, const Scenario& s, TrafficSpec& t) {
+  r.list("shape", [&](const YNode& item, const std::string& path) {
+    ShapePoint p{};
+    MapReader pr(ctx, item, path);
+    const bool at_ok = pr.duration("at", p.at, Need::required);
+    pr.number("multiplier", p.multiplier, 0, 1000, Need::required);
+    pr.finish();
+    if (at_ok && p.at > s.duration) {
+      pr.error("at", "expected a time within the scenario's duration");
+    } else if (at_ok && !t.shape.empty() && p.at <= t.shape.back().at) {
+      pr.error("at", "expected shape points in increasing time order");
+    }
+    t.shape.push_back(p);
+  });
+}
+
+// Parses the replay CSV now, so a bad row is a scenario error at the `csv` key naming the CSV's
+// own line ("s.yaml:9:12: traffic[0].replay.csv: orders.csv:3: expected seconds ..."). The row
+// limit is the scenario's order limit: each row is an order.
+void read_replay_csv(Ctx& ctx, MapReader& rr, ReplaySpec& rp) {
+  ReplayOptions options;
+  options.compression = rp.compression;
+  options.rows_max = static_cast<uint64_t>(ctx.limits.expected_orders_max);
+  ReplayLoad load = load_replay_csv(rp.csv, options);
+  if (!load.ok()) {
+    rr.error("csv", load.error);
+    return;
+  }
+  rp.times = std::move(load.times);
+}
+
+void read_traffic_extras(Ctx& ctx, MapReader& r, TrafficSpec& t) {
+  if (const YNode* b = r.get("basket_lines")) {
+    MapReader br(ctx, *b, r.child("basket_lines"));
+    br.u32("min", t.basket_lines_min, 1, 1000);
+    if (br.u32("max", t.basket_lines_max, 1, 1000) && t.basket_lines_max < t.basket_lines_min) {
+      br.error("max", "expected max >= min");
+    }
+    br.finish();
+  }
+  r.number("sku_skew", t.sku_skew, 0, 10);
+  if (const YNode* n = r.get("returns")) {
+    MapReader rr(ctx, *n, r.child("returns"));
+    rr.fraction("fraction", t.returns.fraction);
+    rr.distribution("delay", t.returns.delay);
+    rr.finish();
+  }
+  if (const YNode* n = r.get("replay")) {
+    ReplaySpec rp;
+    MapReader rr(ctx, *n, r.child("replay"));
+    bool csv_ok = false;
+    if (rr.text("csv", rp.csv, Need::required)) {
+      // Relative to the file that names the CSV (a base file's CSV sits next to the base).
+      const Loc at = rr.loc("csv");
+      const auto dir =
+          std::filesystem::path(ctx.files[static_cast<size_t>(at.file)].path).parent_path();
+      rp.csv = (dir / rp.csv).lexically_normal().string();
+      std::error_code ec;
+      csv_ok = std::filesystem::is_regular_file(rp.csv, ec);
+      if (!csv_ok) rr.error("csv", fmt::format("replay file '{}' not found", rp.csv));
+    }
+    const bool compression_ok = rr.number("compression", rp.compression, 1e-6, 1e6);
+    if (csv_ok && (compression_ok || rr.get("compression") == nullptr))
+      read_replay_csv(ctx, rr, rp);
+    rr.finish();
+    t.replay = std::move(rp);
+  }
+}
+
+}  // namespace
+
+void read_traffic(Ctx& ctx, MapReader& top, Scenario& s) {
+  top.list("traffic", [&](const YNode& item, const std::string& path) {
+    TrafficSpec t;
+    MapReader r(ctx, item, path);
+    read_ref(r, "channel", t.channel, names_of(s.channels), "channel", Need::required);
+    const bool replay = r.is_mapping() && item.find("replay") != nullptr;
+    r.rate("rate", t.orders_per_s, replay ? Need::optional : Need::required, kRateMaxPerS);
+    read_shape(ctx, r, s, t);
+    read_traffic_extras(ctx, r, t);
+    r.finish();
+    s.traffic.push_back(std::move(t));
+  });
+}
+
+}  // namespace syncdrill::scenario
