@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
 #include "app/command_line.hpp"

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "reports/format.hpp"
 #include "sim/engine/saturating.hpp"

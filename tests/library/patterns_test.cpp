@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "reports/report_json.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
