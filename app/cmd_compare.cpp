@@ -4,15 +4,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <iostream>
 #include <thread>
 
 #include <fmt/format.h>
-#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/compare_runner.hpp"
 #include "app/compare_variants.hpp"
@@ -62,15 +62,6 @@ std::vector<std::string> split_commas(const std::string& text) {
   return out;
 }
 
-// Digits only: boost would read "-1" as 2^64 - 1.
-std::optional<uint64_t> whole_number(const std::string& text) {
-  uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end) return std::nullopt;
-  return value;
-}
-
 unsigned default_jobs() {
   const unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : std::min(n, kJobsMax);
@@ -78,7 +69,8 @@ unsigned default_jobs() {
 
 std::optional<int> parse_compare_args(const std::vector<std::string>& args, CompareArgs& parsed) {
   const bool sweep = parsed.command == "sweep";
-  po::options_description visible(
+  CommandLine line(
+      parsed.command,
       sweep ? "usage: syncdrill sweep SCENARIO --grid KEY=V1,V2,... [--grid ...] [--policy NAME]\n"
               "                       [--connectors LIST] [--seeds N] [--seed S] [--jobs J]\n"
               "                       [--out DIR] [--format LIST] [--quiet]\n\noptions"
@@ -86,8 +78,7 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
               "                         [--policies FILE] [--connectors LIST] [--seeds N]\n"
               "                         [--seed S] [--jobs J] [--out DIR] [--format LIST]\n"
               "                         [--quiet]\n\noptions");
-  auto add = visible.add_options();
-  add("help,h", "show this help");
+  auto add = line.add();
   if (sweep) {
     add("grid", po::value<std::vector<std::string>>()->value_name("KEY=V1,V2,..."),
         "a policy key and the values to sweep it over (repeatable; the grid is every "
@@ -113,77 +104,49 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
       "are left out, so each policy stays in force for the whole run)");
   add("jobs,j", po::value<unsigned>()->value_name("J"),
       "runs at once, on J threads (default: the number of cores); results do not depend on it");
-  add("out", po::value<std::string>()->value_name("DIR"),
-      sweep ? "output folder (default: out/<scenario name>-sweep)"
-            : "output folder (default: out/<scenario name>-compare)");
-  add("format", po::value<std::string>()->value_name("LIST"),
-      "files to write, comma-separated: json, md, html (default: all)");
-  add("quiet,q", "print nothing on success");
-  po::options_description all;
-  all.add(visible).add_options()("scenario", po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  } catch (const po::error& e) {
-    return usage_error(fmt::format("{} (see 'syncdrill {} --help')", e.what(), parsed.command));
-  }
-  if (vm.count("help")) {
-    std::cout << visible << "\n";
-    std::cout << (sweep ? "Runs the scenario for every point of the grid, each a copy of the "
+  line.add_out(sweep ? "output folder (default: out/<scenario name>-sweep)"
+                     : "output folder (default: out/<scenario name>-compare)");
+  line.add_formats("files to write, comma-separated: json, md, html (default: all)");
+  line.add_quiet("print nothing on success");
+  line.take_scenarios(1);
+  const std::string about =
+      std::string(sweep ? "Runs the scenario for every point of the grid, each a copy of the "
                           "policy with the grid's\nvalues, on the same seeds; writes "
                           "DIR/compare.json, compare.md and compare.html.\n"
                           "Example: --grid retry.base=100ms,1s --grid retry.max_attempts=2,4,8\n"
                         : "Runs the scenario with each policy on the same seeds (common random "
                           "numbers), so the\ndifferences come from the policies, not from "
-                          "luck; writes DIR/compare.json, compare.md and\ncompare.html.\n");
-    std::cout << "Exit codes: 0 done, 2 bad input, 3 internal error (the runs' verdicts are in "
-                 "the files).\n";
-    return kExitOk;
-  }
-  if (!vm.count("scenario")) {
-    return usage_error(fmt::format("{} needs a scenario file", parsed.command));
-  }
-  parsed.scenario = vm["scenario"].as<std::string>();
-  if (vm.count("policy")) parsed.policies = vm["policy"].as<std::vector<std::string>>();
-  if (vm.count("policies")) parsed.policies_file = vm["policies"].as<std::string>();
-  if (vm.count("grid")) parsed.grid = vm["grid"].as<std::vector<std::string>>();
-  if (vm.count("connectors")) {
-    parsed.connectors = split_commas(vm["connectors"].as<std::string>());
+                          "luck; writes DIR/compare.json, compare.md and\ncompare.html.\n") +
+      "Exit codes: 0 done, 2 bad input, 3 internal error (the runs' verdicts are in the files).\n";
+  if (auto stop = line.parse(args, about)) return stop;
+  if (auto stop = line.scenario(parsed.scenario)) return stop;
+  if (line.has("policy")) parsed.policies = line.get<std::vector<std::string>>("policy");
+  if (line.has("policies")) parsed.policies_file = line.text("policies");
+  if (line.has("grid")) parsed.grid = line.get<std::vector<std::string>>("grid");
+  if (line.has("connectors")) {
+    parsed.connectors = split_commas(line.text("connectors"));
     if (parsed.connectors.empty()) return usage_error("--connectors needs at least one name");
   }
-  if (vm.count("seeds")) parsed.seeds = whole_number(vm["seeds"].as<std::string>()).value_or(0);
+  if (line.has("seeds")) parsed.seeds = whole_number(line.text("seeds")).value_or(0);
   if (parsed.seeds < 2 || parsed.seeds > kSeedsMax) {
     return usage_error(
         fmt::format("--seeds must be 2 to {} (an interval needs at least two runs)", kSeedsMax));
   }
-  if (vm.count("seed")) {
-    parsed.seed = whole_number(vm["seed"].as<std::string>());
+  if (line.has("seed")) {
+    parsed.seed = whole_number(line.text("seed"));
     if (!parsed.seed || *parsed.seed > UINT64_MAX - kSeedsMax) {
       return usage_error(
           fmt::format("--seed must be a whole number from 0 to {}", UINT64_MAX - kSeedsMax));
     }
   }
-  parsed.keep_policy_switches = vm.count("keep-policy-switches") > 0;
-  parsed.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>() : default_jobs();
+  parsed.keep_policy_switches = line.has("keep-policy-switches");
+  parsed.jobs = line.has("jobs") ? line.get<unsigned>("jobs") : default_jobs();
   if (parsed.jobs < 1 || parsed.jobs > kJobsMax) {
     return usage_error(fmt::format("--jobs must be 1 to {}", kJobsMax));
   }
-  if (vm.count("out")) parsed.out_dir = vm["out"].as<std::string>();
-  parsed.quiet = vm.count("quiet") > 0;
-  if (vm.count("format")) {
-    parsed.formats.clear();
-    for (const std::string& f : split_commas(vm["format"].as<std::string>())) {
-      if (f != "json" && f != "md" && f != "html") {
-        return usage_error(fmt::format(
-            "--format takes json, md and html, comma-separated; '{}' is none of them", f));
-      }
-      if (std::find(parsed.formats.begin(), parsed.formats.end(), f) == parsed.formats.end())
-        parsed.formats.push_back(f);
-    }
-    if (parsed.formats.empty()) return usage_error("--format needs at least one of json, md, html");
-  }
+  parsed.out_dir = line.out_dir();
+  parsed.quiet = line.quiet();
+  if (auto stop = line.formats(parsed.formats, {"json", "md", "html"}, true)) return stop;
   if (sweep) {
     if (parsed.grid.empty()) return usage_error("sweep needs at least one --grid KEY=V1,V2,...");
     if (parsed.policies.size() > 1) return usage_error("sweep varies one --policy");

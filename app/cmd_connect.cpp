@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -13,9 +12,10 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 #include "app/scenario_input.hpp"
@@ -37,14 +37,6 @@ struct ConnectArgs {
   std::string stats_path;                             // empty = stdout only
 };
 
-std::optional<double> parse_positive(const std::string& text) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc{} || ptr != end || !std::isfinite(value) || value <= 0) return std::nullopt;
-  return value;
-}
-
 // "HOST:PORT" with PORT 0..65535 (0 = any free port).
 bool parse_listen(const std::string& text, ConnectorOptions& o) {
   const size_t colon = text.rfind(':');
@@ -61,16 +53,16 @@ bool parse_listen(const std::string& text, ConnectorOptions& o) {
 
 // --scenario FILE --policy NAME: the policy, and every channel (with its safety buffer) as a
 // stock target. Returns the exit code to stop with, or nothing.
-std::optional<int> apply_scenario(const po::variables_map& vm, ConnectorOptions& o) {
-  if (vm.count("policy") && !vm.count("scenario")) {
+std::optional<int> apply_scenario(const CommandLine& line, ConnectorOptions& o) {
+  if (line.has("policy") && !line.has("scenario")) {
     return usage_error("--policy names a policy of a scenario: pass --scenario FILE too");
   }
-  if (!vm.count("scenario")) return std::nullopt;
-  const std::string path = vm["scenario"].as<std::string>();
+  if (!line.has("scenario")) return std::nullopt;
+  const std::string path = line.text("scenario");
   const std::optional<Scenario> scenario = load_scenario_or_report(path);
   if (!scenario) return kExitUsage;
-  if (vm.count("policy")) {
-    const std::string name = vm["policy"].as<std::string>();
+  if (line.has("policy")) {
+    const std::string name = line.text("policy");
     const PolicySpec* policy = find_policy(*scenario, name);
     if (policy == nullptr) {
       std::string known;
@@ -88,85 +80,73 @@ std::optional<int> apply_scenario(const po::variables_map& vm, ConnectorOptions&
 }
 
 // The secret from --secret, else the environment variable --secret-env names.
-std::optional<int> apply_secret(const po::variables_map& vm, ConnectorOptions& o) {
-  o.verify_signatures = vm.count("no-signature-check") == 0;
-  if (vm.count("secret")) {
-    o.secret = vm["secret"].as<std::string>();
+std::optional<int> apply_secret(const CommandLine& line, ConnectorOptions& o) {
+  o.verify_signatures = !line.has("no-signature-check");
+  if (line.has("secret")) {
+    o.secret = line.text("secret");
   } else {
-    const std::string env = vm.count("secret-env") ? vm["secret-env"].as<std::string>()
-                                                   : std::string(kDefaultSecretEnv);
+    const std::string env =
+        line.has("secret-env") ? line.text("secret-env") : std::string(kDefaultSecretEnv);
     if (const char* value = std::getenv(env.c_str()); value != nullptr) o.secret = value;
   }
   if (o.verify_signatures && o.secret.empty()) {
     return usage_error(fmt::format(
         "no webhook secret: pass --secret S or set ${} (the one `syncdrill serve` signs with), "
         "or --no-signature-check to accept unsigned webhooks",
-        vm.count("secret-env") ? vm["secret-env"].as<std::string>() : kDefaultSecretEnv));
+        line.has("secret-env") ? line.text("secret-env") : kDefaultSecretEnv));
   }
   return std::nullopt;
 }
 
-std::optional<int> parse_values(const po::variables_map& vm, ConnectArgs& a) {
+std::optional<int> parse_values(const CommandLine& line, ConnectArgs& a) {
   ConnectorOptions& o = a.options;
-  if (!vm.count("target")) return usage_error("connect needs --target http://HOST:PORT");
-  o.target_url = vm["target"].as<std::string>();
+  if (!line.has("target")) return usage_error("connect needs --target http://HOST:PORT");
+  o.target_url = line.text("target");
   while (o.target_url.ends_with('/'))
     o.target_url.pop_back();
   if (!o.target_url.starts_with("http://")) {
     return usage_error(fmt::format("--target takes an http:// URL, not '{}'", o.target_url));
   }
-  const std::string listen = vm["listen"].as<std::string>();
+  const std::string listen = line.text("listen");
   if (!parse_listen(listen, o)) {
     return usage_error(fmt::format("--listen takes HOST:PORT (PORT 0..65535), not '{}'", listen));
   }
-  if (vm.count("time-scale")) {
-    const std::string text = vm["time-scale"].as<std::string>();
-    const std::optional<double> scale = parse_positive(text);
-    if (!scale || *scale > 1e6) {
-      return usage_error(
-          fmt::format("--time-scale takes a number with 0 < X <= 1000000, not '{}'", text));
-    }
-    o.time_scale = *scale;
+  if (line.has("time-scale")) {
+    if (auto stop = read_time_scale(line.text("time-scale"), o.time_scale)) return stop;
   }
-  if (vm.count("duration")) {
-    const std::string text = vm["duration"].as<std::string>();
-    const scenario::Parsed<Duration> d = scenario::parse_duration(text);
-    if (!d.value || d.value->us <= 0) {
-      return usage_error(fmt::format(
-          "--duration takes a positive duration such as 30s, 5m or 250ms, not '{}'", text));
-    }
-    a.duration = std::chrono::milliseconds(std::max<int64_t>(1, d.value->us / 1000));
+  if (line.has("duration")) {
+    Duration d;
+    if (auto stop = read_wall_duration("--duration", line.text("duration"), d)) return stop;
+    a.duration = std::chrono::milliseconds(std::max<int64_t>(1, d.us / 1000));
   }
-  if (vm.count("workers")) {
-    const std::string text = vm["workers"].as<std::string>();
-    size_t workers = 0;
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, workers);
-    if (ec != std::errc{} || ptr != end || workers < 1 || workers > 64) {
+  if (line.has("workers")) {
+    const std::string& text = line.text("workers");
+    const std::optional<uint64_t> workers = whole_number(text);
+    if (!workers || *workers < 1 || *workers > 64) {
       return usage_error(fmt::format("--workers takes a whole number 1..64, not '{}'", text));
     }
-    o.worker_threads = workers;
+    o.worker_threads = *workers;
   }
-  if (vm.count("stats")) a.stats_path = vm["stats"].as<std::string>();
-  if (auto stop = apply_scenario(vm, o)) return stop;
+  if (line.has("stats")) a.stats_path = line.text("stats");
+  if (auto stop = apply_scenario(line, o)) return stop;
   // A reference connector is well-behaved by default: keys and dedupe on whatever the policy.
-  o.policy.idempotency_keys = vm.count("no-idempotency-keys") == 0;
-  o.policy.webhook_dedupe = vm.count("no-dedupe") == 0;
-  if (auto stop = apply_secret(vm, o)) return stop;
+  o.policy.idempotency_keys = !line.has("no-idempotency-keys");
+  o.policy.webhook_dedupe = !line.has("no-dedupe");
+  if (auto stop = apply_secret(line, o)) return stop;
   if (auto error = ReferenceConnector::check_options(o)) return usage_error(*error);
   return std::nullopt;
 }
 
 // Returns the exit code to stop with, or nothing to go on.
 std::optional<int> parse_connect_args(const std::vector<std::string>& args, ConnectArgs& a) {
-  po::options_description visible(
+  CommandLine line(
+      "connect",
       "usage: syncdrill connect --target http://HOST:PORT [--listen HOST:PORT]\n"
       "                         [--secret S | --secret-env NAME] [--scenario FILE --policy NAME]\n"
       "                         [--no-idempotency-keys] [--no-dedupe] [--time-scale X]\n"
       "                         [--workers N] [--duration D] [--stats FILE]\n\noptions");
-  visible.add_options()("help,h", "show this help")(
-      "target", po::value<std::string>()->value_name("URL"),
-      "the drill's base URL, e.g. http://127.0.0.1:8080 (required)")(
+  line.add()("target", po::value<std::string>()->value_name("URL"),
+             "the drill's base URL, e.g. http://127.0.0.1:8080 (required)")(
       "listen", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:8081"),
       "where webhooks are received (POST /webhooks); port 0 = any free one, printed")(
       "secret", po::value<std::string>()->value_name("S"), "HMAC-SHA256 key of webhook signatures")(
@@ -186,23 +166,16 @@ std::optional<int> parse_connect_args(const std::vector<std::string>& args, Conn
       "workers", po::value<std::string>()->value_name("N"),
       "orders processed at once, 1..64 (default 4)")(
       "stats", po::value<std::string>()->value_name("FILE"), "also write the final stats here");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(visible).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(fmt::format("{} (see 'syncdrill connect --help')", e.what()));
+  if (auto stop = line.parse(
+          args,
+          "Runs the reference connector against `syncdrill serve`: it takes the drill's\n"
+          "orders/create webhooks, creates each order in the OMS and pushes the SKUs'\n"
+          "ERP stock to the channels, under the policy's timeout, retries, budget and\n"
+          "breaker. On SIGINT, SIGTERM or --duration it stops and prints its stats as\n"
+          "JSON. docs/reference-connector.md explains what it does and why.\n")) {
+    return stop;
   }
-  if (vm.count("help")) {
-    std::cout << visible
-              << "\nRuns the reference connector against `syncdrill serve`: it takes the drill's\n"
-                 "orders/create webhooks, creates each order in the OMS and pushes the SKUs'\n"
-                 "ERP stock to the channels, under the policy's timeout, retries, budget and\n"
-                 "breaker. On SIGINT, SIGTERM or --duration it stops and prints its stats as\n"
-                 "JSON. docs/reference-connector.md explains what it does and why.\n";
-    return kExitOk;
-  }
-  return parse_values(vm, a);
+  return parse_values(line, a);
 }
 
 // Waits for SIGINT, SIGTERM or the end of `duration`. REQUIRES: both signals blocked.

@@ -5,9 +5,9 @@
 #include <iostream>
 
 #include <fmt/format.h>
-#include <boost/program_options.hpp>
 
 #include "app/cli.hpp"
+#include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 #include "core/scenario/loader.hpp"
@@ -34,21 +34,14 @@ std::string first_line(const std::string& text) {
 }  // namespace
 
 int list_command(const std::vector<std::string>& args) {
-  po::options_description visible("usage: syncdrill list [--dir DIR]\n\noptions");
-  visible.add_options()("help,h", "show this help")(
-      "dir", po::value<std::string>()->default_value(default_scenario_dir()),
-      "scenario folder (also $SYNCDRILL_SCENARIO_DIR)");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(visible).run(), vm);
-  } catch (const po::error& e) {
-    return usage_error(fmt::format("{} (see 'syncdrill list --help')", e.what()));
+  CommandLine line("list", "usage: syncdrill list [--dir DIR]\n\noptions");
+  line.add()("dir", po::value<std::string>()->default_value(default_scenario_dir()),
+             "scenario folder (also $SYNCDRILL_SCENARIO_DIR)");
+  if (auto stop =
+          line.parse(args, "Lists the drills in the scenario folder (not its base files).\n")) {
+    return *stop;
   }
-  if (vm.count("help")) {
-    std::cout << visible << "\nLists the drills in the scenario folder (not its base files).\n";
-    return kExitOk;
-  }
-  const std::string dir = vm["dir"].as<std::string>();
+  const std::string dir = line.text("dir");
   std::error_code ec;
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {

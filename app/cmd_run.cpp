@@ -1,8 +1,6 @@
 // syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry...]: runs a drill and writes its
 // reports.
 #include <unistd.h>
-#include <charconv>
-#include <cmath>
 #include <filesystem>
 
 #include <algorithm>
@@ -11,9 +9,10 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 #include "app/output_folder.hpp"
@@ -50,38 +49,19 @@ struct RunArgs {
 // The engine's own ceiling on events (its sequence-number space).
 constexpr uint64_t kEventsCeiling = uint64_t{1} << 40;
 
-// A fraction in (0, 1], written in full ("0.1", "1e-3"); nothing else.
-std::optional<double> parse_fraction(const std::string& text) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc{} || ptr != end || !std::isfinite(value) || value <= 0 || value > 1) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-// A whole number >= 1, digits only.
-std::optional<uint64_t> parse_count(const std::string& text) {
-  uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc{} || ptr != end || value == 0) return std::nullopt;
-  return value;
-}
-
 // Returns the exit code to stop with, or nothing to go on.
 std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& parsed) {
-  po::options_description visible(
-      "usage: syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry]\n"
-      "                     [--telemetry-sample FRACTION] [--telemetry-max-records N]\n\noptions");
-  visible.add_options()("help,h", "show this help")("seed", po::value<uint64_t>(),
-                                                    "root seed (default: the scenario's `seed`)")(
-      "out", po::value<std::string>(), "report folder (default: out/<scenario name>)")(
-      "quiet,q", "print nothing on success but warnings (to stderr)")(
-      "format", po::value<std::string>()->value_name("LIST"),
-      "report files to write, comma-separated: json, md, junit, html (default: all)")(
-      "telemetry", "also write DIR/telemetry.jsonl: one line per request and webhook delivery")(
+  CommandLine line("run",
+                   "usage: syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry]\n"
+                   "                     [--telemetry-sample FRACTION] [--telemetry-max-records "
+                   "N]\n\noptions");
+  // --seed stays boost's own number: its errors and its reading of "-1" are run's since 0.1.
+  line.add()("seed", po::value<uint64_t>(), "root seed (default: the scenario's `seed`)");
+  line.add_out("report folder (default: out/<scenario name>)", "arg");
+  line.add_quiet("print nothing on success but warnings (to stderr)");
+  line.add_formats("report files to write, comma-separated: json, md, junit, html (default: all)");
+  line.add()("telemetry",
+             "also write DIR/telemetry.jsonl: one line per request and webhook delivery")(
       "telemetry-sample", po::value<std::string>()->value_name("FRACTION"),
       "keep this fraction of requests, 0 < FRACTION <= 1 (default 1; implies --telemetry)")(
       "telemetry-max-records", po::value<std::string>()->value_name("N"),
@@ -89,75 +69,48 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       "events-max", po::value<std::string>()->value_name("N"),
       "stop the run as a runaway after N events, writing no report (default: derived from the "
       "scenario's orders and periodic jobs; docs/scenario-format.md, Limits)");
-  po::options_description all;
-  all.add(visible).add_options()("scenario", po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  } catch (const po::error& e) {
-    return usage_error(fmt::format("{} (see 'syncdrill run --help')", e.what()));
+  line.take_scenarios(1);
+  if (auto stop = line.parse(
+          args,
+          "Runs the scenario in simulated time and writes DIR/report.json. The same\n"
+          "scenario, seed and syncdrill version always give the same report bytes.\n"
+          "With --telemetry, DIR/telemetry.jsonl holds one JSON object per request and\n"
+          "webhook delivery (docs/telemetry.md); it is capped at N records and 256 MiB,\n"
+          "and a cap reached is reported. Neither file is written when the run fails.\n")) {
+    return stop;
   }
-  if (vm.count("help")) {
-    std::cout << visible
-              << "\nRuns the scenario in simulated time and writes DIR/report.json. The same\n"
-                 "scenario, seed and syncdrill version always give the same report bytes.\n"
-                 "With --telemetry, DIR/telemetry.jsonl holds one JSON object per request and\n"
-                 "webhook delivery (docs/telemetry.md); it is capped at N records and 256 MiB,\n"
-                 "and a cap reached is reported. Neither file is written when the run fails.\n";
-    return kExitOk;
+  if (auto stop = line.scenario(parsed.scenario)) return stop;
+  if (line.has("seed")) parsed.seed = line.get<uint64_t>("seed");
+  parsed.out_dir = line.out_dir();
+  parsed.quiet = line.quiet();
+  if (auto stop = line.formats(parsed.formats, {"json", "md", "junit", "html"}, false)) {
+    return stop;
   }
-  if (!vm.count("scenario")) return usage_error("run needs a scenario file");
-  parsed.scenario = vm["scenario"].as<std::string>();
-  if (vm.count("seed")) parsed.seed = vm["seed"].as<uint64_t>();
-  if (vm.count("out")) parsed.out_dir = vm["out"].as<std::string>();
-  parsed.quiet = vm.count("quiet") > 0;
-  if (vm.count("format")) {
-    parsed.formats.clear();
-    std::string_view list = vm["format"].as<std::string>();
-    while (!list.empty()) {
-      const size_t comma = list.find(',');
-      const std::string_view name = list.substr(0, comma);
-      if (name != "json" && name != "md" && name != "junit" && name != "html") {
-        return usage_error(fmt::format(
-            "--format takes json, md, junit and html, comma-separated; '{}' is none of them",
-            name));
-      }
-      if (std::find(parsed.formats.begin(), parsed.formats.end(), name) == parsed.formats.end()) {
-        parsed.formats.emplace_back(name);
-      }
-      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    }
-    if (parsed.formats.empty()) {
-      return usage_error("--format needs at least one of json, md, junit, html");
-    }
-  }
-  parsed.telemetry = vm.count("telemetry") > 0;
-  if (vm.count("telemetry-sample")) {
-    const std::string& text = vm["telemetry-sample"].as<std::string>();
-    const std::optional<double> sample = parse_fraction(text);
-    if (!sample) {
+  parsed.telemetry = line.has("telemetry");
+  if (line.has("telemetry-sample")) {
+    const std::string& text = line.text("telemetry-sample");
+    const std::optional<double> sample = positive_number(text);
+    if (!sample || *sample > 1) {
       return usage_error(fmt::format(
           "--telemetry-sample must be a fraction with 0 < FRACTION <= 1, not '{}'", text));
     }
     parsed.telemetry_options.sample = *sample;
     parsed.telemetry = true;
   }
-  if (vm.count("telemetry-max-records")) {
-    const std::string& text = vm["telemetry-max-records"].as<std::string>();
-    const std::optional<uint64_t> max = parse_count(text);
-    if (!max) {
+  if (line.has("telemetry-max-records")) {
+    const std::string& text = line.text("telemetry-max-records");
+    const std::optional<uint64_t> max = whole_number(text);
+    if (!max || *max == 0) {
       return usage_error(
           fmt::format("--telemetry-max-records must be a whole number >= 1, not '{}'", text));
     }
     parsed.telemetry_options.max_records = *max;
     parsed.telemetry = true;
   }
-  if (vm.count("events-max")) {
-    const std::string& text = vm["events-max"].as<std::string>();
-    const std::optional<uint64_t> max = parse_count(text);
-    if (!max || *max > kEventsCeiling) {
+  if (line.has("events-max")) {
+    const std::string& text = line.text("events-max");
+    const std::optional<uint64_t> max = whole_number(text);
+    if (!max || *max == 0 || *max > kEventsCeiling) {
       return usage_error(fmt::format(
           "--events-max must be a whole number between 1 and {}, not '{}'", kEventsCeiling, text));
     }

@@ -16,9 +16,9 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <boost/program_options.hpp>
 
 #include "app/cli.hpp"
+#include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 #include "app/live_drill.hpp"
@@ -55,34 +55,22 @@ std::string random_hex() {
   return out;
 }
 
-std::optional<double> parse_positive(const std::string& text) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc{} || ptr != end || !std::isfinite(value) || value <= 0) return std::nullopt;
-  return value;
-}
-
-std::optional<int> wall_duration_error(const std::string& flag, const std::string& text,
-                                       double& seconds) {
-  const scenario::Parsed<Duration> d = scenario::parse_duration(text);
-  if (!d.value || d.value->us <= 0) {
-    return usage_error(
-        fmt::format("{} takes a positive duration such as 30s, 5m or 250ms, not "
-                    "'{}'",
-                    flag, text));
-  }
-  seconds = static_cast<double>(d.value->us) / 1e6;
+// A wall duration flag in seconds.
+std::optional<int> read_wall_seconds(std::string_view flag, const std::string& text,
+                                     double& seconds) {
+  Duration d;
+  if (auto stop = read_wall_duration(flag, text, d)) return stop;
+  seconds = static_cast<double>(d.us) / 1e6;
   return std::nullopt;
 }
 
 std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeArgs& a) {
-  po::options_description visible(
+  CommandLine line(
+      "serve",
       "usage: syncdrill serve SCENARIO [--listen HOST:PORT] [--time-scale X]\n"
       "                       [--webhook-url URL] [--duration D] [--out DIR]\n\noptions");
-  visible.add_options()("help,h", "show this help")(
-      "listen", po::value<std::string>()->value_name("HOST:PORT"),
-      "address to serve on (default 127.0.0.1:8080; port 0 picks a free one)")(
+  line.add()("listen", po::value<std::string>()->value_name("HOST:PORT"),
+             "address to serve on (default 127.0.0.1:8080; port 0 picks a free one)")(
       "time-scale", po::value<std::string>()->value_name("X"),
       "scenario seconds per wall second (default 1; 60 plays an hour in a minute)")(
       "webhook-url", po::value<std::string>()->value_name("URL"),
@@ -93,44 +81,33 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
       "token", po::value<std::string>()->value_name("T"),
       "bearer token of the /_drill control API (default: $SYNCDRILL_DRILL_TOKEN, else a random "
       "one, printed)")("duration", po::value<std::string>()->value_name("D"),
-                       "wall time the drill runs (default: the scenario's duration / X)")(
-      "out", po::value<std::string>()->value_name("DIR"),
-      "report folder (default: out/<scenario name>-live)")(
-      "seed", po::value<std::string>()->value_name("N"),
-      "root seed, a whole number >= 0 (default: the scenario's `seed`)")(
+                       "wall time the drill runs (default: the scenario's duration / X)");
+  line.add_out("report folder (default: out/<scenario name>-live)");
+  line.add()("seed", po::value<std::string>()->value_name("N"),
+             "root seed, a whole number >= 0 (default: the scenario's `seed`)")(
       "hang", po::value<std::string>()->value_name("D"),
       "how long a timeout fault holds a request, wall time (default 30s, at most 60s)")(
       "grace", po::value<std::string>()->value_name("D"),
       "wall time the drill keeps serving after its traffic stops, so the connector's work in "
       "hand can land, before it scores (default 2s, at most 60s)")(
       "sample-interval", po::value<std::string>()->value_name("D"),
-      "wall time between sweeps of the channel listings against the ERP (default 100ms)")(
-      "quiet,q", "print only the listening line, warnings and errors");
-  po::options_description all;
-  all.add(visible).add_options()("scenario", po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  } catch (const po::error& e) {
-    return usage_error(fmt::format("{} (see 'syncdrill serve --help')", e.what()));
+      "wall time between sweeps of the channel listings against the ERP (default 100ms)");
+  line.add_quiet("print only the listening line, warnings and errors");
+  line.take_scenarios(1);
+  if (auto stop = line.parse(
+          args,
+          "Serves the scenario's channels, ERP, OMS and WMS over HTTP (docs/live-api.md)\n"
+          "while its orders, restocks, price changes and faults play out in wall-clock\n"
+          "time, sped up X times. The team's connector is the system under test. The\n"
+          "control API (docs/live-control.md) adds and removes faults, records acks\n"
+          "(POST /_drill/ack: the live MTTD) and finishes the drill. On finish, SIGINT,\n"
+          "SIGTERM or --duration the drill writes DIR/report.json, report.md,\n"
+          "junit.xml and report.html and exits 0 if every check held, 1 if one failed.\n")) {
+    return stop;
   }
-  if (vm.count("help")) {
-    std::cout << visible
-              << "\nServes the scenario's channels, ERP, OMS and WMS over HTTP (docs/live-api.md)\n"
-                 "while its orders, restocks, price changes and faults play out in wall-clock\n"
-                 "time, sped up X times. The team's connector is the system under test. The\n"
-                 "control API (docs/live-control.md) adds and removes faults, records acks\n"
-                 "(POST /_drill/ack: the live MTTD) and finishes the drill. On finish, SIGINT,\n"
-                 "SIGTERM or --duration the drill writes DIR/report.json, report.md,\n"
-                 "junit.xml and report.html and exits 0 if every check held, 1 if one failed.\n";
-    return kExitOk;
-  }
-  if (!vm.count("scenario")) return usage_error("serve needs a scenario file");
-  a.drill.scenario_path = vm["scenario"].as<std::string>();
-  if (vm.count("listen")) {
-    const std::string listen = vm["listen"].as<std::string>();
+  if (auto stop = line.scenario(a.drill.scenario_path)) return stop;
+  if (line.has("listen")) {
+    const std::string listen = line.text("listen");
     const size_t colon = listen.rfind(':');
     int port = -1;
     if (colon != std::string::npos && colon > 0) {
@@ -148,23 +125,17 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
     }
     a.drill.port = port;
   }
-  if (vm.count("time-scale")) {
-    const std::string text = vm["time-scale"].as<std::string>();
-    const auto x = parse_positive(text);
-    if (!x || *x > 1e6) {
-      return usage_error(
-          fmt::format("--time-scale takes a number with 0 < X <= 1000000, not '{}'", text));
-    }
-    a.drill.time_scale = *x;
+  if (line.has("time-scale")) {
+    if (auto stop = read_time_scale(line.text("time-scale"), a.drill.time_scale)) return stop;
   }
-  if (vm.count("webhook-url")) {
-    a.drill.webhook_url = vm["webhook-url"].as<std::string>();
+  if (line.has("webhook-url")) {
+    a.drill.webhook_url = line.text("webhook-url");
     if (auto error = WebhookSender::check_url(a.drill.webhook_url)) {
       return usage_error("--webhook-url: " + *error);
     }
   }
-  if (vm.count("webhook-secret")) {
-    a.drill.webhook_secret = vm["webhook-secret"].as<std::string>();
+  if (line.has("webhook-secret")) {
+    a.drill.webhook_secret = line.text("webhook-secret");
     if (a.drill.webhook_secret.empty()) return usage_error("--webhook-secret must not be empty");
   } else if (const char* env = std::getenv("SYNCDRILL_WEBHOOK_SECRET"); env && *env) {
     a.drill.webhook_secret = env;
@@ -173,8 +144,8 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
     a.drill.webhook_secret = random_hex();
     a.secret_source = "generated";
   }
-  if (vm.count("token")) {
-    a.drill.token = vm["token"].as<std::string>();
+  if (line.has("token")) {
+    a.drill.token = line.text("token");
     if (a.drill.token.empty()) return usage_error("--token must not be empty");
   } else if (const char* env = std::getenv("SYNCDRILL_DRILL_TOKEN"); env && *env) {
     a.drill.token = env;
@@ -184,41 +155,34 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
     a.token_source = "generated";
   }
   double seconds = 0;
-  if (vm.count("duration")) {
-    if (auto stop = wall_duration_error("--duration", vm["duration"].as<std::string>(), seconds))
-      return stop;
+  if (line.has("duration")) {
+    if (auto stop = read_wall_seconds("--duration", line.text("duration"), seconds)) return stop;
     a.drill.duration_s = seconds;
   }
-  if (vm.count("hang")) {
-    if (auto stop = wall_duration_error("--hang", vm["hang"].as<std::string>(), seconds))
-      return stop;
+  if (line.has("hang")) {
+    if (auto stop = read_wall_seconds("--hang", line.text("hang"), seconds)) return stop;
     if (seconds > 60) return usage_error("--hang is at most 60s (a held request ties a worker)");
     a.drill.hang_ms = std::max<int64_t>(1, std::llround(seconds * 1e3));
   }
-  if (vm.count("grace")) {
-    if (auto stop = wall_duration_error("--grace", vm["grace"].as<std::string>(), seconds))
-      return stop;
+  if (line.has("grace")) {
+    if (auto stop = read_wall_seconds("--grace", line.text("grace"), seconds)) return stop;
     if (seconds > 60) return usage_error("--grace is at most 60s");
     a.drill.grace_s = seconds;
   }
-  if (vm.count("sample-interval")) {
-    if (auto stop = wall_duration_error("--sample-interval",
-                                        vm["sample-interval"].as<std::string>(), seconds))
+  if (line.has("sample-interval")) {
+    if (auto stop = read_wall_seconds("--sample-interval", line.text("sample-interval"), seconds))
       return stop;
     if (seconds < 0.01) return usage_error("--sample-interval is at least 10ms");
     a.drill.sample_interval_s = seconds;
   }
-  if (vm.count("out")) a.out_dir = vm["out"].as<std::string>();
-  if (vm.count("seed")) {
-    const std::string text = vm["seed"].as<std::string>();
-    uint64_t seed = 0;
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
-    if (ec != std::errc{} || ptr != text.data() + text.size() || text.empty()) {
+  a.out_dir = line.out_dir();
+  if (line.has("seed")) {
+    const std::string text = line.text("seed");
+    a.seed = whole_number(text);
+    if (!a.seed)
       return usage_error(fmt::format("--seed takes a whole number >= 0, not '{}'", text));
-    }
-    a.seed = seed;
   }
-  a.quiet = vm.count("quiet") > 0;
+  a.quiet = line.quiet();
   return std::nullopt;
 }
 

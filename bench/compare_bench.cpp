@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "app/compare_runner.hpp"
 #include "app/compare_variants.hpp"
 #include "core/scenario/loader.hpp"

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "core/engine/check.hpp"
 
 namespace syncdrill {

@@ -16,7 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+// The declaration alone: nlohmann/json.hpp costs every includer about 2 s of compile time,
+// so only the files that build or read the JSON include it.
+#include <nlohmann/json_fwd.hpp>
 
 namespace syncdrill {
 

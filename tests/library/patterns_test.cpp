@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/scenario/loader.hpp"
 #include "reports/report_json.hpp"
 #include "sim/score/detection.hpp"

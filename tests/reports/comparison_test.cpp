@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "core/scenario/loader.hpp"
 #include "reports/compare_html.hpp"
 #include "reports/compare_report.hpp"

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include "core/scenario/loader.hpp"
 #include "sim/score/detection.hpp"
