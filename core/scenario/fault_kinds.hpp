@@ -18,7 +18,7 @@
 namespace syncdrill::scenario {
 
 class MapReader;
-struct Ctx;
+class Ctx;
 
 // Where a kind acts, which decides who applies it.
 enum class FaultFamily : uint8_t {
