@@ -29,7 +29,9 @@
 #include "mocks/http/webhook_sender.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/content_hash.hpp"
+#include "reports/junit_xml.hpp"
 #include "reports/live_report.hpp"
+#include "reports/report_md.hpp"
 
 namespace syncdrill {
 
@@ -263,9 +265,9 @@ int serve_command(const std::vector<std::string>& args) {
 
   CreatedFolders created(out_dir);
   std::vector<std::pair<std::string, std::string>> files{
-      {"report.json", live_report_json(result).dump(2) + "\n"},
-      {"report.md", live_report_markdown(result)},
-      {"junit.xml", live_report_junit(result)},
+      {"report.json", live_report_json(*scenario, result).dump(2) + "\n"},
+      {"report.md", live_report_markdown(*scenario, result)},
+      {"junit.xml", live_report_junit(*scenario, result)},
       {"report.html", live_report_html(result)}};
   std::vector<std::string> written;
   error = make_directories(out_dir);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/engine/check.hpp"
 #include "reports/format.hpp"
 #include "sim/score/tier_checks.hpp"
 #include "sim/world/fault_reach.hpp"
@@ -57,31 +58,30 @@ bool reaches_live_target(const Scenario& s, const std::vector<std::string>& targ
   return false;
 }
 
-std::string flow_name(FlowKind f) {
-  return std::string(to_string(f));
-}
-
 std::string secs(Duration d) {
   return plain_number(d.seconds(), 1) + " s";
 }
 
 // Each ack detects the earliest uncaught fault in force at it; else the latest that began
 // before it. Only faults that acted here can be caught. REQUIRES: faults sorted by start.
-void match_acks(std::vector<LiveAck>& acks, std::vector<LiveFaultOutcome>& faults) {
+void match_acks(std::vector<LiveAck>& acks, std::vector<LiveObserver::ScoredFault>& faults) {
   for (LiveAck& a : acks) {
-    LiveFaultOutcome* match = nullptr;
-    for (LiveFaultOutcome& f : faults) {
-      if (f.mttd || !f.exercised || !f.applied || f.start > a.at) continue;
+    LiveObserver::ScoredFault* match = nullptr;
+    for (LiveObserver::ScoredFault& s : faults) {
+      const LiveFaultOutcome& f = s.outcome;
+      if (!s.incident || s.incident->detected || f.start > a.at) continue;
       const bool in_force = !f.end || a.at < *f.end;
-      const bool match_in_force = match && (!match->end || a.at < *match->end);
+      const bool match_in_force = match && (!match->outcome.end || a.at < *match->outcome.end);
       if (match == nullptr || (in_force && !match_in_force) ||
-          (in_force == match_in_force && !in_force && f.start > match->start)) {
-        match = &f;
+          (in_force == match_in_force && !in_force && f.start > match->outcome.start)) {
+        match = &s;
       }
     }
     if (match == nullptr) continue;
-    match->mttd = a.at - match->start;
-    a.fault_id = match->id;
+    FaultIncident& incident = *match->incident;
+    incident.detected = incident.acknowledged = a.at;
+    incident.mttd = a.at - incident.onset;
+    a.fault_id = match->outcome.id;
   }
 }
 
@@ -97,47 +97,130 @@ LiveFaultOutcome not_applied_outcome(const FaultSpec& spec) {
   return r;
 }
 
-// The verdict: orders lost and duplicated, Retry-After, stock staleness against the stock tier,
-// and each fault that acted against its tier's MTTD and MTTR targets.
-std::vector<LiveCheck> judge(const Scenario& scenario, const LiveResult& r) {
-  std::vector<LiveCheck> checks;
+// The verdict of the scenario's tiers, as a run's (sim/score): each flow is judged by its first
+// tier (tier_of) on what a live drill measures of it.
+class TierJudge {
+ public:
+  TierJudge(const Scenario& s, Score& score) : scenario_(s), score_(score) {
+    score_.tiers.clear();
+    for (const SlaTierSpec& t : s.sla_tiers)
+      score_.tiers.push_back(TierVerdict{t.name, {}});
+    score_.scored = !s.sla_tiers.empty();
+  }
+  const SlaTierSpec* tier(FlowKind flow) const { return tier_of(scenario_, flow); }
+  // REQUIRES: tier(c.flow) is not nullptr.
+  void add(TierCheck c) {
+    const SlaTierSpec* t = tier(c.flow);
+    SD_CHECK(t != nullptr, "a live check for a flow no tier judges");
+    score_.tiers[static_cast<size_t>(t - scenario_.sla_tiers.data())].checks.push_back(
+        std::move(c));
+  }
+
+ private:
+  const Scenario& scenario_;
+  Score& score_;
+};
+
+// Orders lost against the order-ingest tier's data_loss_max, when it sets one; the drill's own
+// check (none allowed) when it does not.
+void judge_lost(TierJudge& tiers, const LiveOrders& o, std::vector<TierCheck>& live) {
+  const SlaTierSpec* ingest = tiers.tier(FlowKind::order_ingest);
+  const bool tiered = ingest != nullptr && ingest->data_loss_max;
+  TierCheck c = tier_check(tiered ? "data_loss" : "orders lost", FlowKind::order_ingest,
+                           tiered ? static_cast<double>(*ingest->data_loss_max) : 0, "orders");
+  c = decided_check(c, static_cast<double>(o.lost), [&] {
+    return fmt::format("{} of {} placed orders never reached the OMS, even after the drain",
+                       count_text(o.lost), count_text(o.placed));
+  });
+  if (tiered) {
+    tiers.add(std::move(c));
+  } else {
+    live.push_back(std::move(c));
+  }
+}
+
+// Stock staleness p95 against the stock-sync tier's freshness_p95: no episode, no data.
+void judge_staleness(TierJudge& tiers, const LiveStock& s) {
+  const SlaTierSpec* stock = tiers.tier(FlowKind::stock_sync);
+  if (stock == nullptr || !stock->freshness_p95) return;
+  const Duration limit = *stock->freshness_p95;
+  TierCheck c = tier_check("freshness_p95", FlowKind::stock_sync, limit.seconds(), "s");
+  if (!s.staleness_p95) {
+    tiers.add(no_data_check(c, s.samples == 0
+                                   ? std::string("no stock sweep was taken")
+                                   : fmt::format("no listing left the ERP's figure in {} sweeps",
+                                                 count_text(s.samples))));
+    return;
+  }
+  tiers.add(decided_check(c, s.staleness_p95->seconds(), [&] {
+    return fmt::format("the p95 of {} stale-listing episodes was {}, over the {} target",
+                       count_text(s.stale_episodes), secs(*s.staleness_p95), secs(limit));
+  }));
+}
+
+// MTTD, then MTTR, of each fault that acted, against its flow's tier.
+void judge_faults(TierJudge& tiers, const LiveResult& r) {
+  for (const bool detection : {true, false}) {
+    for (const LiveFaultOutcome& f : r.faults) {
+      const FaultIncident* incident = r.incident(f.id);
+      const SlaTierSpec* tier = tiers.tier(f.flow);
+      if (incident == nullptr || tier == nullptr) continue;
+      const std::optional<Duration> target = detection ? tier->mttd_max : tier->mttr_max;
+      const std::optional<Duration> actual = detection ? incident->mttd : incident->mttr;
+      if (!target) continue;
+      TierCheck c = tier_check(detection ? "mttd" : "mttr", f.flow, target->seconds(), "s");
+      c.subject = f.id;
+      if (actual) {
+        tiers.add(decided_check(c, actual->seconds(), [&] {
+          return fmt::format("fault {} was {} after {}, over the {} target", f.id,
+                             detection ? "acknowledged" : "served again", secs(*actual),
+                             secs(*target));
+        }));
+        continue;
+      }
+      c.held = false;
+      c.reason = detection
+                     ? fmt::format(
+                           "fault {} was never acknowledged: no ack caught it while "
+                           "it acted on {} requests or deliveries",
+                           f.id, count_text(f.hits))
+                     : fmt::format("fault {} never recovered: {}", f.id, incident->recovery_note);
+      tiers.add(std::move(c));
+    }
+  }
+}
+
+// The drill's own checks, which no tier sets: orders duplicated (none allowed) and retries
+// before Retry-After (none allowed; no data when no answer carried it).
+void judge_live(const LiveResult& r, std::vector<TierCheck>& live) {
   const LiveOrders& o = r.orders;
+  live.push_back(decided_check(tier_check("orders duplicated", FlowKind::order_ingest, 0, "orders"),
+                               static_cast<double>(o.duplicated), [&] {
+                                 return fmt::format(
+                                     "{} orders were duplicated in the OMS ({} extra copies)",
+                                     count_text(o.duplicated), count_text(o.duplicate_copies));
+                               }));
   const LiveBehaviour& b = r.behaviour;
-  const SlaTierSpec* ingest = tier_of(scenario, FlowKind::order_ingest);
-  const uint64_t loss_max = ingest && ingest->data_loss_max ? *ingest->data_loss_max : 0;
-  checks.push_back(LiveCheck{"orders lost", o.lost <= loss_max,
-                             fmt::format("{} orders", grouped(o.lost)),
-                             fmt::format("<= {}", grouped(loss_max))});
-  checks.push_back(LiveCheck{"orders duplicated", o.duplicated == 0,
-                             fmt::format("{} orders", grouped(o.duplicated)), "0"});
-  checks.push_back(LiveCheck{"Retry-After honoured", b.retry_after_early == 0,
-                             b.retry_after_sent == 0
-                                 ? std::string("none sent")
-                                 : fmt::format("{} of {} retries early", b.retry_after_early,
-                                               b.retry_after_early + b.retry_after_honoured),
-                             "0 early"});
-  if (const SlaTierSpec* stock = tier_of(scenario, FlowKind::stock_sync);
-      stock && stock->freshness_p95) {
-    const Duration limit = *stock->freshness_p95;
-    checks.push_back(LiveCheck{"stock staleness p95 [" + stock->name + "]",
-                               r.stock.staleness_p95 <= limit, secs(r.stock.staleness_p95),
-                               "<= " + secs(limit)});
+  TierCheck c = tier_check("Retry-After honoured", FlowKind::order_ingest, 0, "retries");
+  if (b.retry_after_sent == 0) {
+    live.push_back(no_data_check(c, "no answer carried Retry-After"));
+    return;
   }
-  for (const LiveFaultOutcome& f : r.faults) {
-    // A fault that never acted (or cannot act here) has nothing to detect or recover from.
-    if (!f.applied || !f.exercised) continue;
-    if (f.mttd_max) {
-      checks.push_back(LiveCheck{
-          fmt::format("mttd {} [{}]", f.flow, f.id), f.mttd && *f.mttd <= *f.mttd_max,
-          f.mttd ? secs(*f.mttd) : std::string("not acknowledged"), "<= " + secs(*f.mttd_max)});
-    }
-    if (f.mttr_max) {
-      checks.push_back(LiveCheck{
-          fmt::format("mttr {} [{}]", f.flow, f.id), f.mttr && *f.mttr <= *f.mttr_max,
-          f.mttr ? secs(*f.mttr) : std::string("not recovered"), "<= " + secs(*f.mttr_max)});
-    }
-  }
-  return checks;
+  live.push_back(decided_check(c, static_cast<double>(b.retry_after_early), [&] {
+    return fmt::format("{} of {} retries early", b.retry_after_early,
+                       b.retry_after_early + b.retry_after_honoured);
+  }));
+}
+
+// The verdict: the tiers' checks (orders lost, stock staleness, each fault that acted against
+// its tier's MTTD and MTTR targets), then the drill's own.
+void judge(const Scenario& scenario, LiveResult& r) {
+  r.live_checks.clear();
+  TierJudge tiers(scenario, r.score);
+  judge_lost(tiers, r.orders, r.live_checks);
+  judge_staleness(tiers, r.stock);
+  judge_faults(tiers, r);
+  judge_live(r, r.live_checks);
 }
 
 }  // namespace
@@ -309,22 +392,26 @@ void LiveObserver::score_stock(LiveStock& s) const {
     if (e.open) lengths.push_back(last_sample_ - e.since);
   }
   s.stale_episodes = lengths.size();
-  s.staleness_p95 = percentile(lengths, 0.95);
-  s.staleness_max =
-      lengths.empty() ? Duration{} : *std::max_element(lengths.begin(), lengths.end());
-  s.stale_share = stock_samples_ == 0 || episodes_.empty()
-                      ? 0
-                      : static_cast<double>(stale_listing_samples_) /
-                            (static_cast<double>(stock_samples_) * episodes_.size());
+  // No episode: nothing to take a p95 of (absent, never 0).
+  if (!lengths.empty()) {
+    s.staleness_p95 = percentile(lengths, 0.95);
+    s.staleness_max = *std::max_element(lengths.begin(), lengths.end());
+  }
+  if (stock_samples_ > 0 && !episodes_.empty()) {
+    s.stale_share = static_cast<double>(stale_listing_samples_) /
+                    (static_cast<double>(stock_samples_) * static_cast<double>(episodes_.size()));
+  }
   s.final_overlisted_units = last_overlisted_;
 }
 
-// A fault's window, tier and recovery: the first success of its system after the window.
-std::optional<LiveFaultOutcome> LiveObserver::fault_outcome(const LiveMocks& mocks,
-                                                            const LiveFaultView& f,
-                                                            SimTime end) const {
+// A fault's window and flow, and, when it was applied and acted, its incident: recovered at the
+// first success of its system after the window (detection comes from the acks, match_acks).
+std::optional<LiveObserver::ScoredFault> LiveObserver::fault_outcome(const LiveMocks& mocks,
+                                                                     const LiveFaultView& f,
+                                                                     SimTime end) const {
   const Scenario& scenario = mocks.scenario();
-  LiveFaultOutcome r;
+  ScoredFault scored;
+  LiveFaultOutcome& r = scored.outcome;
   r.id = f.id;
   r.kind = std::string(to_string(f.kind));
   r.targets = f.targets;
@@ -338,21 +425,30 @@ std::optional<LiveFaultOutcome> LiveObserver::fault_outcome(const LiveMocks& moc
   r.exercised = f.hits > 0;
   r.applied = reaches_live_target(scenario, f.targets);
   const std::string first_target = f.targets.empty() ? "" : f.targets.front();
-  const FlowKind flow = flow_of(scenario, f.kind, first_target);
-  r.flow = flow_name(flow);
-  if (const SlaTierSpec* tier = tier_of(scenario, flow)) {
-    r.tier = tier->name;
-    r.mttd_max = tier->mttd_max;
-    r.mttr_max = tier->mttr_max;
-  }
-  if (r.exercised && r.end && !f.targets.empty()) {
-    const auto it = successes_.find(recovery_system(mocks, f.kind, first_target));
-    if (it != successes_.end()) {
-      const auto first = std::lower_bound(it->second.begin(), it->second.end(), *r.end);
-      if (first != it->second.end()) r.mttr = *first - r.start;
+  r.flow = flow_of(scenario, f.kind, first_target);
+  if (const SlaTierSpec* tier = tier_of(scenario, r.flow)) r.tier = tier->name;
+  if (!r.judged()) return scored;
+  FaultIncident& incident = scored.incident.emplace();
+  incident.fault_id = r.id;
+  incident.onset = r.start;
+  incident.ended = r.end.value_or(end);
+  const std::string system =
+      first_target.empty() ? "" : recovery_system(mocks, f.kind, first_target);
+  if (!r.end) {
+    incident.recovery_note = "the fault was still in force when the drill ended";
+  } else if (const auto it = successes_.find(system); it != successes_.end()) {
+    const auto first = std::lower_bound(it->second.begin(), it->second.end(), *r.end);
+    if (first != it->second.end()) {
+      // The live drill sees service come back, not the backlog cleared: restored is recovered.
+      incident.restored = incident.repaired = incident.recovered = *first;
+      incident.mttr = *first - r.start;
     }
   }
-  return r;
+  if (r.end && !incident.recovered) {
+    incident.recovery_note =
+        fmt::format("{} answered no request with a 2xx after the fault ended", system);
+  }
+  return scored;
 }
 
 LiveSeries LiveObserver::series(const Scenario& scenario) const {
@@ -390,20 +486,26 @@ void LiveObserver::score(LiveMocks& mocks, const std::vector<LiveFaultView>& fau
   if (!gaps_ms_.empty()) out.behaviour.gap_after_error_p50_ms = percentile(gaps_ms_, 0.5);
 
   // Faults: detection from acks, recovery from the first success after the window.
-  out.faults.clear();
+  std::vector<ScoredFault> scored;
   for (const LiveFaultView& f : faults) {
-    if (auto r = fault_outcome(mocks, f, end)) out.faults.push_back(std::move(*r));
+    if (auto r = fault_outcome(mocks, f, end)) scored.push_back(std::move(*r));
   }
-  std::stable_sort(out.faults.begin(), out.faults.end(),
-                   [](const auto& a, const auto& b) { return a.start < b.start; });
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.outcome.start < b.outcome.start; });
   out.acks = acks_;
-  match_acks(out.acks, out.faults);
+  match_acks(out.acks, scored);
+  out.faults.clear();
+  out.score = Score{};
+  for (ScoredFault& f : scored) {
+    out.faults.push_back(std::move(f.outcome));
+    if (f.incident) out.score.incidents.push_back(std::move(*f.incident));
+  }
   for (const std::string& id : not_applied) {
     for (const FaultSpec& spec : scenario.faults) {
       if (spec.id == id) out.faults.push_back(not_applied_outcome(spec));
     }
   }
-  out.checks = judge(scenario, out);
+  judge(scenario, out);
   out.series = series(scenario);
 }
 

@@ -14,9 +14,12 @@
 //   right again.
 // - Acks: POST /_drill/ack, matched at the end to a fault that acted (hits > 0) and was not yet
 //   caught: the earliest one in force at the ack, else the latest that began before it (the
-//   live MTTD).
+//   live MTTD: the incident's detection).
 // - Recovery: the first 2xx answered by a fault's system after the fault ended (the live MTTR;
 //   a webhook fault: the OMS's). Hung requests answered late never count.
+// - The verdict, in the simulation's types (sim/score/score.hpp): a FaultIncident per fault that
+//   acted, the scenario's tiers with the checks a live drill measures, and the drill's own
+//   checks (LiveResult::live_checks).
 //
 // - Series for report.html's charts, per interval of scenario time (`sample_step`, integer
 //   simulated time): per system, failed and other answers (the error rate); per listing, the
@@ -70,6 +73,12 @@ class LiveObserver {
   uint64_t requests() const;
   size_t acks() const;
 
+  // A fault as scored: the live facts, and its incident when it was applied and acted.
+  struct ScoredFault {
+    LiveFaultOutcome outcome;
+    std::optional<FaultIncident> incident;
+  };
+
   // The scoring. `faults`: the fault table's final list (scenario and ad-hoc), plus the ids of
   // scenario faults the live drill did not apply; `end`: when the drill ended (before its
   // drain). REQUIRES: the drill has stopped.
@@ -105,8 +114,8 @@ class LiveObserver {
   void score_orders(LiveMocks& mocks, LiveOrders& o) const;
   void score_stock(LiveStock& s) const;
   // None: the fault's window had not begun at `end`.
-  std::optional<LiveFaultOutcome> fault_outcome(const LiveMocks& mocks, const LiveFaultView& f,
-                                                SimTime end) const;
+  std::optional<ScoredFault> fault_outcome(const LiveMocks& mocks, const LiveFaultView& f,
+                                           SimTime end) const;
 
   const LiveClock& clock_;
   SteadyTime start_;

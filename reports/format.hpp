@@ -16,6 +16,10 @@
 
 namespace syncdrill {
 
+// What every writer says of a figure a live drill (`syncdrill serve`) cannot measure, where a run
+// would give a number: never a 0.
+inline constexpr const char* kNotMeasuredLive = "not measured in a live drill";
+
 // 1234567 -> "1,234,567". (Also declared in reports/scorecard.hpp, its first home.)
 std::string grouped(uint64_t n);
 

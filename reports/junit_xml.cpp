@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "reports/format.hpp"
+#include "reports/live_report.hpp"
 
 namespace syncdrill {
 
@@ -86,16 +87,13 @@ std::string timeline(const FaultIncident& f, const FaultSpec* spec) {
   return out;
 }
 
-Suite tier_suite(const std::string& drill, const TierVerdict& t) {
-  Suite suite;
-  suite.name = "tier:" + t.tier;
-  const std::string classname = fmt::format("syncdrill.{}.{}", drill, t.tier);
-  for (const TierCheck& c : t.checks) {
-    // The test case's name leaves out the worst channel, which can change from seed to seed: CI
-    // keeps one history per check. The channel is in the text.
-    TierCheck unnamed = c;
-    unnamed.channel.clear();
-    const std::string name = check_label(unnamed);
+// One test case per check. scope: "tier <name>" or "live drill", for the failure's text; name_of:
+// the test case's name of a check.
+template <typename NameOf>
+void add_checks(Suite& suite, const std::string& classname, const std::string& scope,
+                const std::vector<TierCheck>& checks, NameOf name_of) {
+  for (const TierCheck& c : checks) {
+    const std::string name = name_of(c);
     const std::string where = c.channel.empty() ? "" : fmt::format(" on {}", c.channel);
     const std::string numbers =
         fmt::format("actual {}{}, limit {}", check_actual(c), where, check_value(c.limit, c.unit));
@@ -113,10 +111,23 @@ Suite tier_suite(const std::string& drill, const TierVerdict& t) {
     }
     ++suite.failures;
     const std::string message = c.reason.empty() ? fmt::format("{}: {}", name, numbers) : c.reason;
-    const std::string body = fmt::format("tier {}, {}: {}\n{}\n", t.tier, name, numbers,
+    const std::string body = fmt::format("{}, {}: {}\n{}\n", scope, name, numbers,
                                          c.reason.empty() ? "breached" : c.reason);
     add_case(suite, classname, name, failure("sla_breach", message, body));
   }
+}
+
+Suite tier_suite(const std::string& drill, const TierVerdict& t) {
+  Suite suite;
+  suite.name = "tier:" + t.tier;
+  // The test case's name leaves out the worst channel, which can change from seed to seed: CI
+  // keeps one history per check. The channel is in the text.
+  add_checks(suite, fmt::format("syncdrill.{}.{}", drill, t.tier), "tier " + t.tier, t.checks,
+             [](const TierCheck& c) {
+               TierCheck unnamed = c;
+               unnamed.channel.clear();
+               return check_label(unnamed);
+             });
   return suite;
 }
 
@@ -129,18 +140,21 @@ Suite skipped_tiers_suite(const std::string& drill) {
   return suite;
 }
 
-Suite fault_suite(const Scenario& scenario, const Score& score) {
+// kind_of(fault id): its kind ("?" when unknown). missed_why: why a missed fault was missed.
+template <typename KindOf>
+Suite fault_suite(const Scenario& scenario, const Score& score, KindOf kind_of,
+                  std::string_view missed_why) {
   Suite suite;
   suite.name = "faults";
   const std::string classname = fmt::format("syncdrill.{}.faults", scenario.name);
   for (const FaultIncident& f : score.incidents) {
     const FaultSpec* spec = find_fault(scenario, f.fault_id);
-    const std::string kind = spec != nullptr ? std::string(to_string(spec->kind)) : "?";
+    const std::string kind = kind_of(f.fault_id);
     const std::string name = fmt::format("{} ({})", f.fault_id, kind);
     if (f.missed()) {
       ++suite.failures;
-      const std::string message = fmt::format(
-          "fault {} ({}) was never detected: no monitor fired for it", f.fault_id, kind);
+      const std::string message =
+          fmt::format("fault {} ({}) was never detected: {}", f.fault_id, kind, missed_why);
       add_case(suite, classname, name, failure("missed", message, timeline(f, spec)));
     } else {
       add_case(suite, classname, name, system_out(timeline(f, spec)));
@@ -149,9 +163,22 @@ Suite fault_suite(const Scenario& scenario, const Score& score) {
   return suite;
 }
 
+std::string scenario_kind(const Scenario& scenario, const std::string& id) {
+  const FaultSpec* spec = find_fault(scenario, id);
+  return spec != nullptr ? std::string(to_string(spec->kind)) : "?";
+}
+
+std::string properties_xml(const std::vector<std::pair<std::string_view, std::string>>& props) {
+  std::string out = "    <properties>\n";
+  for (const auto& [name, value] : props) {
+    out += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xml_attr(value));
+  }
+  return out + "    </properties>\n";
+}
+
 std::string properties(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
                        const Score& score) {
-  const std::pair<std::string_view, std::string> props[] = {
+  return properties_xml({
       {"drill", scenario.name},
       {"verdict", std::string(verdict_text(score))},
       {"scenario", id.scenario_path},
@@ -161,12 +188,34 @@ std::string properties(const Scenario& scenario, const RunIdentity& id, const Wo
       {"simulated_s", plain_number(result.simulated.seconds(), 6)},
       {"run_status", to_string(result.status)},
       {"syncdrill_version", SYNCDRILL_VERSION},
-  };
-  std::string out = "    <properties>\n";
-  for (const auto& [name, value] : props) {
-    out += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xml_attr(value));
+  });
+}
+
+// The document: <testsuites> named `name` around every suite, each with the properties.
+std::string junit_document(std::string_view name, const std::vector<Suite>& suites,
+                           const std::string& props) {
+  Suite total;
+  for (const Suite& s : suites) {
+    total.tests += s.tests;
+    total.failures += s.failures;
+    total.skipped += s.skipped;
   }
-  return out + "    </properties>\n";
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format(
+      "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
+      "time=\"0\">\n",
+      name, total.tests, total.failures, total.skipped);
+  for (const Suite& s : suites) {
+    out += fmt::format(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
+        "time=\"0\">\n",
+        xml_attr(s.name), s.tests, s.failures, s.skipped);
+    out += props;
+    out += s.cases;
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
 }
 
 }  // namespace
@@ -180,31 +229,45 @@ std::string report_junit(const Scenario& scenario, const RunIdentity& id, const 
   } else {
     suites.push_back(skipped_tiers_suite(scenario.name));
   }
-  suites.push_back(fault_suite(scenario, score));
+  suites.push_back(fault_suite(
+      scenario, score, [&](const std::string& fault) { return scenario_kind(scenario, fault); },
+      "no monitor fired for it"));
+  return junit_document("syncdrill", suites, properties(scenario, id, result, score));
+}
 
-  Suite total;
-  for (const Suite& s : suites) {
-    total.tests += s.tests;
-    total.failures += s.failures;
-    total.skipped += s.skipped;
+std::string live_report_junit(const Scenario& scenario, const LiveResult& r) {
+  std::vector<Suite> suites;
+  if (r.score.scored) {
+    for (const TierVerdict& t : r.score.tiers)
+      suites.push_back(tier_suite(scenario.name, t));
   }
-  const std::string props = properties(scenario, id, result, score);
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format(
-      "<testsuites name=\"syncdrill\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
-      "time=\"0\">\n",
-      total.tests, total.failures, total.skipped);
-  for (const Suite& s : suites) {
-    out += fmt::format(
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
-        "time=\"0\">\n",
-        xml_attr(s.name), s.tests, s.failures, s.skipped);
-    out += props;
-    out += s.cases;
-    out += "  </testsuite>\n";
-  }
-  out += "</testsuites>\n";
-  return out;
+  const auto kind_of = [&](const std::string& id) {
+    for (const LiveFaultOutcome& f : r.faults) {
+      if (f.id == id) return f.kind;
+    }
+    return std::string("?");
+  };
+  suites.push_back(fault_suite(scenario, r.score, kind_of, "no ack caught it"));
+  Suite live;
+  live.name = "live";
+  add_checks(live, fmt::format("syncdrill.{}.live", scenario.name), "live drill", r.live_checks,
+             [](const TierCheck& c) { return c.check; });
+  suites.push_back(live);
+  const std::string props = properties_xml({
+      {"drill", scenario.name},
+      {"mode", "live"},
+      {"verdict", live_verdict_text(r)},
+      {"scenario", r.id.scenario_path},
+      {"scenario_hash", r.id.scenario_hash},
+      {"seed", std::to_string(r.id.seed)},
+      {"listen", r.listen},
+      {"time_scale", plain_number(r.time_scale)},
+      {"wall_s", plain_number(r.wall_s, 3)},
+      {"scenario_s", plain_number(r.scenario_s, 3)},
+      {"ended_by", r.ended_by},
+      {"syncdrill_version", r.version},
+  });
+  return junit_document("syncdrill live", suites, props);
 }
 
 }  // namespace syncdrill

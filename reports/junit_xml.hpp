@@ -23,4 +23,13 @@ namespace syncdrill {
 std::string report_junit(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
                          const Score& score);
 
+struct LiveResult;
+
+// A live drill's junit.xml (`syncdrill serve`): <testsuites name="syncdrill live"> with the same
+// tier suites (when the scenario has tiers) and faults suite as a run's (a fault that acted and
+// no ack caught is missed), then <testsuite name="live">: one test case per live check, named
+// by it ("orders duplicated", "Retry-After honoured"). The properties name the drill's listen
+// address, time scale and wall time instead of a replay command.
+std::string live_report_junit(const Scenario& scenario, const LiveResult& live);
+
 }  // namespace syncdrill

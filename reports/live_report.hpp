@@ -1,24 +1,34 @@
-// The reports of a live drill (`syncdrill serve`): what the team's real connector did while the
-// scenario's traffic and faults played out in scaled wall-clock time. The same files as `run`
-// writes (report.json, report.md, junit.xml, report.html) and a terminal scorecard, from a
-// LiveResult the drill fills in (app/live_drill.cpp). Unlike a simulated run, a live drill is not
-// replayable to the byte: the connector's timing is real. The report records the seed, scenario
-// hash and version anyway, so the same traffic and fault timeline can be played again.
+// What a live drill (`syncdrill serve`) measured: what the team's real connector did while the
+// scenario's traffic and faults played out in scaled wall-clock time. The drill fills in a
+// LiveResult (app/live_drill.cpp, app/live_observer.cpp); the same writers as `run`'s write it
+// (report.json: live_report_json in reports/report_json.hpp, report.md: report_md.hpp,
+// junit.xml: junit_xml.hpp, report.html and the terminal scorecard: below). Unlike a simulated
+// run, a live drill is not replayable to the byte: the connector's timing is real. The report
+// records the seed, scenario hash and version anyway, so the same traffic and fault timeline can
+// be played again.
+//
+// The verdict is the simulation's: `score` holds one TierVerdict per scenario tier with the
+// checks a live drill can measure (data_loss, freshness_p95, mttd, mttr), and one FaultIncident
+// per fault that acted (detected: the ack that caught it; recovered: the first success after
+// it). `live_checks` are the drill's own checks, which no tier sets.
 //
 // Times in the result are SCENARIO time since the drill began (wall time x time_scale), in the
 // simulation's integer SimTime / Duration, so they read against the scenario's SLA targets as a
-// run's do; the reports print them in seconds. Wall-clock figures say so in their names.
+// run's do; the reports print them in seconds. Wall-clock figures say so in their names. A
+// figure the drill could not measure is empty (std::nullopt), never 0.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/scenario/scenario.hpp"
 #include "reports/report_json.hpp"
+#include "sim/score/score.hpp"
 
 namespace syncdrill {
 
@@ -39,9 +49,10 @@ struct LiveStock {
   double sample_interval_s = 0;  // scenario seconds between sweeps
   uint64_t listings = 0;         // channels x SKUs
   uint64_t stale_episodes = 0;   // times a listing left the ERP's figure (and came back, or not)
-  Duration staleness_p95{};      // of those episodes' lengths (open ones: to the end)
-  Duration staleness_max{};
-  double stale_share = 0;              // fraction of listing samples out of sync
+  // Of those episodes' lengths (open ones: to the end); none: no episode, nothing to measure.
+  std::optional<Duration> staleness_p95;
+  std::optional<Duration> staleness_max;
+  std::optional<double> stale_share;   // fraction of listing samples out of sync; none: no sweep
   int64_t final_overlisted_units = 0;  // units listed beyond what the ERP can cover, at the end
 };
 
@@ -74,28 +85,18 @@ struct LiveFaultOutcome {
   bool applied = true;     // false: it acts on the simulated connector, which a live drill lacks
   bool exercised = false;  // it acted at least once (hits > 0); only those are judged
   SimTime start{};
-  std::optional<SimTime> end;        // none: still in force at the end
-  uint64_t hits = 0;                 // requests or deliveries it acted on
-  std::string flow;                  // the flow whose SLA tier judges it ("order_ingest", ...)
-  std::string tier;                  // empty: no tier covers that flow
-  std::optional<Duration> mttd;      // from the fault's start to the ack that caught it
-  std::optional<Duration> mttd_max;  // the tier's target
-  std::optional<Duration> mttr;      // from the fault's start to the first success after it
-  std::optional<Duration> mttr_max;
+  std::optional<SimTime> end;              // none: still in force at the end
+  uint64_t hits = 0;                       // requests or deliveries it acted on
+  FlowKind flow = FlowKind::order_ingest;  // the flow whose SLA tier judges it
+  std::string tier;                        // empty: no tier covers that flow
+  // A fault that was applied and acted has an incident in LiveResult::score (its MTTD, MTTR).
+  bool judged() const { return applied && exercised; }
 };
 
 struct LiveAck {
   SimTime at{};
   std::string note;
   std::string fault_id;  // the fault it was matched to; empty when none was waiting
-};
-
-// One pass/fail line of the verdict: a JUnit test case.
-struct LiveCheck {
-  std::string name;  // "orders lost", "mttd order_ingest [oms-timeout]"
-  bool passed = true;
-  std::string actual;  // for people: "3 orders", "95 s"
-  std::string limit;   // "0", "<= 5m"
 };
 
 // The drill's figures per interval of scenario time, for report.html's charts: interval i covers
@@ -132,18 +133,41 @@ struct LiveResult {
   LiveOrders orders;
   LiveStock stock;
   LiveBehaviour behaviour;
-  std::vector<LiveFaultOutcome> faults;
+  std::vector<LiveFaultOutcome> faults;  // by start; then the scenario's faults not applied
   std::vector<LiveAck> acks;
   nlohmann::json webhooks;  // the webhook sender's counts
   nlohmann::json routes;    // per (system, route) counters
-  std::vector<LiveCheck> checks;
+  // The tiers' checks and the incidents (scored: the scenario has tiers), as a run's.
+  Score score;
+  // The live drill's own checks, which no tier sets; `check` is the check's name ("orders
+  // duplicated", "Retry-After honoured", "orders lost" when no tier sets data_loss_max) and
+  // `flow` is not used. Same units and states as a tier check.
+  std::vector<TierCheck> live_checks;
   LiveSeries series;
-  bool failed() const;  // a check failed
+  bool failed() const;  // a tier check or a live check was breached
+  // The incident of fault `id`; nullptr: it has none (not applied live, or it never acted).
+  const FaultIncident* incident(const std::string& id) const;
 };
 
-nlohmann::json live_report_json(const LiveResult& r);
-std::string live_report_markdown(const LiveResult& r);
-std::string live_report_junit(const LiveResult& r);
+// The order figures of the business impact, as a run's (report_json.hpp): what a live drill
+// measures of them. The rest of Impact stays 0 and is written "not measured".
+Impact live_impact(const LiveOrders& orders);
+
+// The live section's tables, shared by report.md and report.html: a title and (label, value)
+// cells, values in plain text ("not measured" where the drill had nothing to measure).
+struct LiveSummaryTable {
+  std::string title;
+  std::vector<std::pair<std::string, std::string>> cells;
+};
+std::vector<LiveSummaryTable> live_summary_tables(const LiveResult& r);
+
+// A fault's window for a table cell: "10 s – 20 s", "30 s – end", "not applied live", with
+// " (never acted)" for a fault that did not act.
+std::string live_fault_window(const LiveFaultOutcome& f);
+
+// "PASS" or "FAIL".
+std::string live_verdict_text(const LiveResult& r);
+
 // One self-contained page (no script, no external file): the checks, every table of report.md
 // and report.html's chart section (the same charts as a run's; what a live drill does not
 // measure says so in its chart).

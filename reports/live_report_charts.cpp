@@ -27,8 +27,6 @@ using svg::TimelineRow;
 
 namespace {
 
-constexpr const char* kNotMeasured = "not measured in a live drill";
-
 // The axis runs to the end of the drill's scenario time, or of the last sampled interval.
 TimeAxis time_axis_of(const LiveResult& r) {
   TimeAxis tx;
@@ -51,19 +49,15 @@ std::vector<FaultWindow> fault_windows(const LiveResult& r, const TimeAxis& tx) 
   return out;
 }
 
-// A fault's incident in the simulation's terms, for the timeline: detected by the ack that caught
-// it, recovered at the first success after it. None for a fault with nothing to detect (not
-// applied live, or it never acted), whose row is its window alone.
-std::optional<FaultIncident> incident_of(const LiveFaultOutcome& f, const FaultWindow& w) {
-  if (!f.applied || !f.exercised) return std::nullopt;
-  FaultIncident inc;
-  inc.fault_id = f.id;
-  inc.onset = f.start;
+// A fault's incident (LiveResult::score), for the timeline: detected by the ack that caught it,
+// recovered at the first success after it; one still in force ends with the axis. None for a
+// fault with nothing to detect (not applied live, or it never acted), whose row is its window.
+std::optional<FaultIncident> incident_of(const LiveResult& r, const LiveFaultOutcome& f,
+                                         const FaultWindow& w) {
+  const FaultIncident* scored = r.incident(f.id);
+  if (scored == nullptr) return std::nullopt;
+  FaultIncident inc = *scored;
   inc.ended = SimTime{} + Duration{w.end_us};
-  inc.mttd = f.mttd;
-  inc.mttr = f.mttr;
-  if (f.mttd) inc.detected = f.start + *f.mttd;
-  if (f.mttr) inc.recovered = inc.repaired = f.start + *f.mttr;
   return inc;
 }
 
@@ -88,7 +82,7 @@ svg::Timeline timeline(const LiveResult& r, const TimeAxis& tx,
   TimelineMarks drawn;
   for (size_t i = 0; i < r.faults.size(); ++i) {
     const LiveFaultOutcome& f = r.faults[i];
-    const std::optional<FaultIncident> inc = incident_of(f, windows[i]);
+    const std::optional<FaultIncident> inc = incident_of(r, f, windows[i]);
     t.rows.push_back(fault_row(inc ? &*inc : nullptr,
                                f.applied ? f.kind : f.kind + ", not applied live", tx, windows[i],
                                t.rows.size(), drawn));
@@ -131,7 +125,7 @@ LineChart queue_chart(const LiveResult& r) {
   // No series and no sampling note: nothing was sampled.
   LineChart c = chart_frame(ChartKind::queue_depth, r.series.step.us);
   c.axis = symlog_axis_of(c, ValueKind::jobs);
-  c.empty_text = kNotMeasured;
+  c.empty_text = kNotMeasuredLive;
   c.caption =
       "The connector's queue is inside the team's connector, which a live drill sees only "
       "through its requests: not measured in a live drill.";

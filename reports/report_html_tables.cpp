@@ -102,7 +102,7 @@ void append_impact(std::string& out, const Impact& i, const WorldResult& r,
   out += "<thead><tr><th>Measure</th><th>Count</th><th>Note</th></tr></thead>\n<tbody>\n";
   for (const ImpactRow& row : impact_rows(i, r, currency)) {
     out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n", row.measure,
-                       grouped(row.count), xml_text(row.note));
+                       impact_count_text(row), xml_text(row.note));
   }
   out += "</tbody>\n</table></div>\n</section>\n";
 }

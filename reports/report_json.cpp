@@ -7,6 +7,7 @@
 
 #include "core/engine/saturating.hpp"
 #include "reports/format.hpp"
+#include "reports/live_report.hpp"
 
 namespace syncdrill {
 
@@ -42,7 +43,8 @@ Json latency_ms(const LatencyHistogram& h) {
   return j;
 }
 
-Json impact_json(const Impact& i, const WorldResult& r, const std::string& currency) {
+// r: nullptr for a live drill, whose figures beyond the orders are null (not measured).
+Json impact_json(const Impact& i, const WorldResult* r, const std::string& currency) {
   Json j;
   j["orders_placed"] = i.orders_placed;
   j["orders_sold_out"] = i.orders_sold_out;
@@ -51,17 +53,22 @@ Json impact_json(const Impact& i, const WorldResult& r, const std::string& curre
   j["duplicate_oms_orders"] = i.duplicate_oms_orders;
   j["lost"] = i.lost;
   j["oversold"] = i.oversold;
-  j["in_flight"] = i.in_flight;
-  j["price_mismatches"] = i.price_mismatches;
-  j["price_mismatch"] = money(i.price_mismatch_minor, currency);
-  j["returns_requested"] = i.returns_requested;
-  j["returns_out_of_sync"] = i.returns_requested - i.returns_synced;
-  j["unmapped_states"] = r.unmapped_states;
-  j["unmatched_entries"] = i.unmatched_entries;
-  j["skus_not_conserved"] = r.skus_not_conserved;
-  j["jobs_dropped_queue_full"] = i.jobs_dropped;
+  const auto measured = [r](auto value) { return r != nullptr ? Json(value) : Json(nullptr); };
+  j["in_flight"] = measured(i.in_flight);
+  j["price_mismatches"] = measured(i.price_mismatches);
+  j["price_mismatch"] = r != nullptr ? money(i.price_mismatch_minor, currency) : Json(nullptr);
+  j["returns_requested"] = measured(i.returns_requested);
+  j["returns_out_of_sync"] = measured(i.returns_requested - i.returns_synced);
+  j["unmapped_states"] = r != nullptr ? Json(r->unmapped_states) : Json(nullptr);
+  j["unmatched_entries"] = measured(i.unmatched_entries);
+  j["skus_not_conserved"] = r != nullptr ? Json(r->skus_not_conserved) : Json(nullptr);
+  j["jobs_dropped_queue_full"] = measured(i.jobs_dropped);
+  if (r == nullptr) {
+    j["jobs_dropped_by_flow"] = nullptr;
+    return j;
+  }
   Json dropped = Json::object();
-  for (const auto& [flow, n] : dropped_by_flow(r))
+  for (const auto& [flow, n] : dropped_by_flow(*r))
     dropped[std::string(to_string(flow))] = n;
   j["jobs_dropped_by_flow"] = dropped;
   return j;
@@ -182,8 +189,9 @@ Json duration_or_null(const std::optional<Duration>& d) {
   return d ? Json(rounded(d->seconds(), 6)) : Json(nullptr);
 }
 
-// What the drill made of a fault: its timeline and scores.
-void add_incident(Json& j, const FaultIncident& incident) {
+// What the drill made of a fault: its timeline and scores. damage_measured: false for a live
+// drill, which writes `damage` null.
+void add_incident(Json& j, const FaultIncident& incident, bool damage_measured = true) {
   j["onset_s"] = rounded(incident.onset.seconds(), 6);
   j["ended_s"] = rounded(incident.ended.seconds(), 6);
   j["detected_s"] = seconds_or_null(incident.detected);
@@ -204,6 +212,10 @@ void add_incident(Json& j, const FaultIncident& incident) {
   j["missed"] = incident.missed();
   j["recovery_note"] =
       incident.recovery_note.empty() ? Json(nullptr) : Json(incident.recovery_note);
+  if (!damage_measured) {
+    j["damage"] = nullptr;
+    return;
+  }
   const FaultDamage& d = incident.damage;
   j["damage"] = {{"orders_missing", d.orders_missing},
                  {"extra_oms_orders", d.extra_oms_orders},
@@ -235,23 +247,30 @@ Json causes_json(const std::vector<CauseSummary>& causes, const std::string& cur
   return out;
 }
 
-Json tier_json(const TierVerdict& t) {
-  Json checks = Json::array();
-  for (const TierCheck& c : t.checks) {
-    Json cj;
-    cj["check"] = c.check;
+// One check; with_scope: its flow, channel and subject too (a tier's check; a live drill's own
+// check has none).
+Json check_json(const TierCheck& c, bool with_scope) {
+  Json cj;
+  cj["check"] = c.check;
+  if (with_scope) {
     cj["flow"] = to_string(c.flow);
     cj["channel"] = c.channel.empty() ? Json(nullptr) : Json(c.channel);
     cj["subject"] = c.subject.empty() ? Json(nullptr) : Json(c.subject);
-    cj["actual"] = c.actual ? Json(rounded(*c.actual, 6)) : Json(nullptr);
-    if (c.merged) cj["merged"] = rounded(*c.merged, 6);
-    cj["limit"] = rounded(c.limit, 6);
-    cj["unit"] = c.unit;
-    cj["status"] = c.no_data ? "no_data" : c.held ? "held" : "breached";
-    cj["held"] = c.held;
-    cj["reason"] = c.reason.empty() ? Json(nullptr) : Json(c.reason);
-    checks.push_back(cj);
   }
+  cj["actual"] = c.actual ? Json(rounded(*c.actual, 6)) : Json(nullptr);
+  if (c.merged) cj["merged"] = rounded(*c.merged, 6);
+  cj["limit"] = rounded(c.limit, 6);
+  cj["unit"] = c.unit;
+  cj["status"] = c.no_data ? "no_data" : c.held ? "held" : "breached";
+  cj["held"] = c.held;
+  cj["reason"] = c.reason.empty() ? Json(nullptr) : Json(c.reason);
+  return cj;
+}
+
+Json tier_json(const TierVerdict& t) {
+  Json checks = Json::array();
+  for (const TierCheck& c : t.checks)
+    checks.push_back(check_json(c, true));
   return Json{{"name", t.tier}, {"held", t.held()}, {"no_data", t.no_data()}, {"checks", checks}};
 }
 
@@ -394,7 +413,7 @@ std::vector<std::pair<FlowKind, uint64_t>> dropped_by_flow(const WorldResult& r)
   return out;
 }
 
-std::vector<ImpactRow> impact_rows(const Impact& i, const WorldResult& r,
+std::vector<ImpactRow> impact_rows(const Impact& i, const WorldResult* result,
                                    const std::string& currency) {
   std::vector<ImpactRow> rows{
       {"Orders placed", i.orders_placed,
@@ -403,15 +422,26 @@ std::vector<ImpactRow> impact_rows(const Impact& i, const WorldResult& r,
       {"Duplicated in the OMS", i.duplicated,
        i.duplicated > 0 ? fmt::format("{} extra OMS orders", grouped(i.duplicate_oms_orders)) : ""},
       {"Lost (never reached the OMS)", i.lost, ""},
-      {"Oversold, then cancelled", i.oversold, ""},
-      {"Still in flight at the end", i.in_flight, ""},
-      {"Lines sold at a stale price", i.price_mismatches,
-       i.price_mismatches > 0 ? money_text(i.price_mismatch_minor, currency) + " off" : ""},
-      {"Returns not synced", i.returns_requested - i.returns_synced,
-       fmt::format("of {}", grouped(i.returns_requested))},
-      {"Shipment states unmapped", r.unmapped_states,
-       r.status_updates > 0 ? fmt::format("of {} status updates", grouped(r.status_updates)) : ""},
-      {"Work dropped on a full queue", i.jobs_dropped, dropped_note(r)}};
+      {"Oversold, then cancelled", i.oversold, ""}};
+  if (result == nullptr) {
+    for (const char* measure :
+         {"Still in flight at the end", "Lines sold at a stale price", "Returns not synced",
+          "Shipment states unmapped", "Work dropped on a full queue"}) {
+      rows.push_back({measure, std::nullopt, kNotMeasuredLive});
+    }
+    return rows;
+  }
+  const WorldResult& r = *result;
+  rows.insert(
+      rows.end(),
+      {{"Still in flight at the end", i.in_flight, ""},
+       {"Lines sold at a stale price", i.price_mismatches,
+        i.price_mismatches > 0 ? money_text(i.price_mismatch_minor, currency) + " off" : ""},
+       {"Returns not synced", i.returns_requested - i.returns_synced,
+        fmt::format("of {}", grouped(i.returns_requested))},
+       {"Shipment states unmapped", r.unmapped_states,
+        r.status_updates > 0 ? fmt::format("of {} status updates", grouped(r.status_updates)) : ""},
+       {"Work dropped on a full queue", i.jobs_dropped, dropped_note(r)}});
   if (!r.reconciliation.empty()) {
     const ReconciliationRun& last = r.reconciliation.back();
     rows.push_back(
@@ -421,6 +451,10 @@ std::vector<ImpactRow> impact_rows(const Impact& i, const WorldResult& r,
                      grouped(last.revenue_mismatched), grouped(last.returns_out_of_sync))});
   }
   return rows;
+}
+
+std::string impact_count_text(const ImpactRow& row) {
+  return row.count ? grouped(*row.count) : std::string("-");
 }
 
 Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
@@ -465,7 +499,7 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldRes
   j["causes"] = score != nullptr ? causes_json(score->causes, scenario.currency) : Json::array();
   j["monitors"] = monitors;
   j["flows"] = flows_json(scenario, result);
-  j["impact"] = impact_json(total_impact(result), result, scenario.currency);
+  j["impact"] = impact_json(total_impact(result), &result, scenario.currency);
   j["damage_series"] = damage_series_json(result.damage, result.sample_interval);
   Json channels = Json::array();
   for (const ChannelOutcome& c : result.channels)
@@ -490,6 +524,126 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldRes
               {"price_changes", result.price_changes},
               {"skus_not_conserved", result.skus_not_conserved}};
   if (telemetry != nullptr) j["telemetry"] = telemetry_json(*telemetry);
+  return j;
+}
+
+// ---- A live drill's report.json ------------------------------------------------------------
+
+namespace {
+
+Json live_fault_json(const Scenario& scenario, const LiveResult& live, const LiveFaultOutcome& f) {
+  Json j;
+  j["id"] = f.id;
+  j["kind"] = f.kind;
+  j["targets"] = f.targets;
+  const FaultSpec* spec = f.from_scenario ? find_fault(scenario, f.id) : nullptr;
+  j["cause"] = spec != nullptr ? Json(to_string(spec->cause)) : Json(nullptr);
+  j["at_s"] = rounded(f.start.seconds(), 6);
+  j["for_s"] = f.end ? Json(rounded((*f.end - f.start).seconds(), 6)) : Json(nullptr);
+  j["hits"] = f.hits;
+  j["from_scenario"] = f.from_scenario;
+  j["applied"] = f.applied;
+  j["exercised"] = f.exercised;
+  j["flow"] = to_string(f.flow);
+  j["tier"] = f.tier.empty() ? Json(nullptr) : Json(f.tier);
+  if (const FaultIncident* incident = live.incident(f.id); incident != nullptr) {
+    add_incident(j, *incident, false);
+  } else {
+    j["mttd_s"] = nullptr;  // not judged: nothing to detect or recover from
+    j["mttr_s"] = nullptr;
+  }
+  return j;
+}
+
+Json optional_number(const std::optional<double>& v, int decimals) {
+  return v ? Json(rounded(*v, decimals)) : Json(nullptr);
+}
+
+// What only a live drill has: how it ran, its own checks, what the connector did under the
+// faults, the stock sweeps, the acks and the mock servers' counters.
+Json live_section_json(const LiveResult& r) {
+  Json j;
+  j["drill"] = {{"listen", r.listen}, {"webhook_url", r.webhook_url}, {"time_scale", r.time_scale},
+                {"wall_s", r.wall_s}, {"scenario_s", r.scenario_s},   {"ended_by", r.ended_by}};
+  Json checks = Json::array();
+  for (const TierCheck& c : r.live_checks)
+    checks.push_back(check_json(c, false));
+  j["checks"] = checks;
+  j["orders"] = {{"drain_s", r.orders.drain_s}, {"oms_orders", r.orders.oms_orders}};
+  const LiveStock& s = r.stock;
+  const auto seconds_of = [](const std::optional<Duration>& d) { return duration_or_null(d); };
+  j["stock"] = {{"samples", s.samples},
+                {"sample_interval_s", s.sample_interval_s},
+                {"listings", s.listings},
+                {"stale_episodes", s.stale_episodes},
+                {"staleness_p95_s", seconds_of(s.staleness_p95)},
+                {"staleness_max_s", seconds_of(s.staleness_max)},
+                {"stale_share", optional_number(s.stale_share, 6)},
+                {"final_overlisted_units", s.final_overlisted_units}};
+  const LiveBehaviour& b = r.behaviour;
+  j["behaviour"] = {{"requests", b.requests},
+                    {"answered_2xx", b.answered_2xx},
+                    {"answered_4xx", b.answered_4xx},
+                    {"answered_5xx", b.answered_5xx},
+                    {"answered_429", b.answered_429},
+                    {"dropped", b.dropped},
+                    {"hung", b.hung},
+                    {"attempts_in_error_windows", b.attempts_in_error_windows},
+                    {"retry_after_sent", b.retry_after_sent},
+                    {"retry_after_honoured", b.retry_after_honoured},
+                    {"retry_after_early", b.retry_after_early},
+                    {"gaps_after_error", b.gaps_after_error},
+                    {"gap_after_error_p50_ms", optional_number(b.gap_after_error_p50_ms, 3)},
+                    {"gap_after_error_min_ms", optional_number(b.gap_after_error_min_ms, 3)},
+                    {"hot_retries", b.hot_retries}};
+  Json acks = Json::array();
+  for (const LiveAck& a : r.acks) {
+    acks.push_back({{"at_s", rounded(a.at.seconds(), 6)},
+                    {"note", a.note},
+                    {"fault_id", a.fault_id.empty() ? Json(nullptr) : Json(a.fault_id)}});
+  }
+  j["acks"] = acks;
+  j["webhooks"] = Json::parse(r.webhooks.dump());
+  j["routes"] = Json::parse(r.routes.dump());
+  return j;
+}
+
+}  // namespace
+
+Json live_report_json(const Scenario& scenario, const LiveResult& r) {
+  Json j;
+  j["schema_version"] = kReportSchemaVersion;
+  j["mode"] = "live";
+  j["syncdrill_version"] = r.version;
+  Json files = Json::array();
+  for (const SourceFile& f : scenario.sources)
+    files.push_back(f.path);
+  j["scenario"] = {{"name", scenario.name},
+                   {"description", scenario.description},
+                   {"path", r.id.scenario_path},
+                   {"hash", r.id.scenario_hash},
+                   {"files", files}};
+  j["seed"] = r.id.seed;
+  j["replay"] = nullptr;  // the connector's timing is real: not replayable to the byte
+  j["verdict"] = r.failed() ? "fail" : "pass";
+  j["warnings"] = r.score.warnings;
+  j["run"] = nullptr;
+  Json faults = Json::array();
+  for (const LiveFaultOutcome& f : r.faults)
+    faults.push_back(live_fault_json(scenario, r, f));
+  j["faults"] = faults;
+  Json tiers = Json::array();
+  for (const TierVerdict& t : r.score.tiers)
+    tiers.push_back(tier_json(t));
+  j["tiers"] = tiers;
+  for (const char* key : {"causes", "monitors", "flows"})
+    j[key] = nullptr;
+  j["impact"] = impact_json(live_impact(r.orders), nullptr, scenario.currency);
+  for (const char* key : {"damage_series", "channels", "connectors", "endpoints", "reconciliation",
+                          "repairs", "erp"}) {
+    j[key] = nullptr;
+  }
+  j["live"] = live_section_json(r);
   return j;
 }
 

@@ -5,6 +5,8 @@
 // is versioned by `schema_version`; docs/report-json.md documents every field.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,8 @@
 #include "sim/world/world.hpp"
 
 namespace syncdrill {
+
+struct LiveResult;
 
 inline constexpr int kReportSchemaVersion = 2;
 
@@ -57,11 +61,19 @@ std::vector<std::pair<FlowKind, uint64_t>> dropped_by_flow(const WorldResult& re
 // each writer escapes it for its format).
 struct ImpactRow {
   std::string measure;
-  uint64_t count = 0;
+  std::optional<uint64_t> count;  // none: not measured (a live drill's row, noted so)
   std::string note;
 };
-std::vector<ImpactRow> impact_rows(const Impact& impact, const WorldResult& result,
+// `result`: the run's; nullptr for a live drill, which measures only the order figures of
+// `impact` (its other rows say "not measured in a live drill", with no count).
+std::vector<ImpactRow> impact_rows(const Impact& impact, const WorldResult* result,
                                    const std::string& currency);
+inline std::vector<ImpactRow> impact_rows(const Impact& impact, const WorldResult& result,
+                                          const std::string& currency) {
+  return impact_rows(impact, &result, currency);
+}
+// A row's count for a table cell: "1,234", or "-" when not measured.
+std::string impact_count_text(const ImpactRow& row);
 
 // What report.json and the scorecard say of a run's telemetry.jsonl, when one was written.
 struct TelemetrySummary {
@@ -76,5 +88,13 @@ nlohmann::ordered_json report_json(const Scenario& scenario, const RunIdentity& 
                                    const WorldResult& result,
                                    const TelemetrySummary* telemetry = nullptr,
                                    const Score* score = nullptr);
+
+// A live drill's report.json (`syncdrill serve`, docs/live-drill.md#reportjson): the same
+// document as a run's, with "mode": "live" after schema_version; the sections a live drill has
+// (scenario, seed, verdict, faults with their incidents, tiers, impact) written by the same
+// code, what it cannot measure null (`run`, `monitors`, `causes`, `flows`, `damage_series`,
+// `channels`, `connectors`, `endpoints`, `reconciliation`, `repairs`, `erp`, each fault's
+// `damage`, the impact's figures beyond orders), and its own figures in a last `live` section.
+nlohmann::ordered_json live_report_json(const Scenario& scenario, const LiveResult& live);
 
 }  // namespace syncdrill

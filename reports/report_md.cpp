@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "reports/format.hpp"
+#include "reports/live_report.hpp"
 
 namespace syncdrill {
 
@@ -68,10 +69,11 @@ void append_warnings(std::string& out, const Score& score) {
     out += fmt::format("- {}\n", md_text(w));
 }
 
-void append_tiers(std::string& out, const Score& score) {
+void append_tiers(std::string& out, const Score& score,
+                  std::string_view unscored = "No SLA tiers in the scenario: nothing was judged.") {
   out += "\n## SLA tiers\n\n";
   if (!score.scored) {
-    out += "No SLA tiers in the scenario: nothing was judged.\n";
+    out += fmt::format("{}\n", unscored);
     return;
   }
   for (const TierVerdict& t : score.tiers) {
@@ -117,10 +119,24 @@ void append_tiers(std::string& out, const Score& score) {
   list("No data", [](const TierCheck& c) { return c.no_data; });
 }
 
-void append_faults(std::string& out, const Scenario& scenario, const Score& score) {
+// A fault's kind and cause for the tables; "?" when unknown.
+struct FaultNames {
+  std::string kind = "?";
+  std::string cause = "?";
+};
+
+FaultNames scenario_names(const Scenario& scenario, const std::string& id) {
+  const FaultSpec* spec = find_fault(scenario, id);
+  if (spec == nullptr) return {};
+  return {std::string(to_string(spec->kind)), std::string(to_string(spec->cause))};
+}
+
+// names_of(fault id): its kind and cause. empty: the sentence when there is no incident.
+template <typename NamesOf>
+void append_faults(std::string& out, const Score& score, NamesOf names_of, std::string_view empty) {
   out += "\n## Faults\n\n";
   if (score.incidents.empty()) {
-    out += scenario.faults.empty() ? "No faults injected.\n" : "No fault incidents recorded.\n";
+    out += fmt::format("{}\n", empty);
     return;
   }
   out +=
@@ -128,7 +144,7 @@ void append_faults(std::string& out, const Scenario& scenario, const Score& scor
       "restored | Damage repaired (MTTR) | Missed |\n";
   out += "|---|---|---|---:|---|---:|---|---:|---|---|\n";
   for (const FaultIncident& f : score.incidents) {
-    const FaultSpec* spec = find_fault(scenario, f.fault_id);
+    const FaultNames names = names_of(f.fault_id);
     std::string detected = "-";
     if (f.detected) {
       detected = at(*f.detected);
@@ -148,8 +164,7 @@ void append_faults(std::string& out, const Scenario& scenario, const Score& scor
     }
     out += fmt::format(
         "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_text(f.fault_id),
-        spec != nullptr ? to_string(spec->kind) : "?",
-        spec != nullptr ? to_string(spec->cause) : "?", at(f.onset), detected,
+        md_text(names.kind), md_text(names.cause), at(f.onset), detected,
         f.acknowledged ? at(*f.acknowledged) : "-", actions.empty() ? "-" : joined(actions, "<br>"),
         f.restored ? at(*f.restored) : "not restored", recovered, f.missed() ? "**missed**" : "no");
   }
@@ -206,13 +221,15 @@ void append_monitors(std::string& out, const Score& score) {
 }
 
 // The rows of the scorecard's "Business impact", as a table.
-void append_impact(std::string& out, const Impact& i, const WorldResult& r,
+// r: nullptr for a live drill (its rows beyond the orders: not measured).
+void append_impact(std::string& out, const Impact& i, const WorldResult* r,
                    const std::string& currency) {
   out += "\n## Business impact\n\n";
   out += "| Measure | Count | Note |\n";
   out += "|---|---:|---|\n";
   for (const ImpactRow& row : impact_rows(i, r, currency)) {
-    out += fmt::format("| {} | {} | {} |\n", row.measure, grouped(row.count), md_text(row.note));
+    out +=
+        fmt::format("| {} | {} | {} |\n", row.measure, impact_count_text(row), md_text(row.note));
   }
 }
 
@@ -224,12 +241,88 @@ std::string report_markdown(const Scenario& scenario, const RunIdentity& id,
   append_header(out, scenario, id, result, score);
   append_warnings(out, score);
   append_tiers(out, score);
-  append_faults(out, scenario, score);
+  append_faults(
+      out, score, [&](const std::string& fault) { return scenario_names(scenario, fault); },
+      scenario.faults.empty() ? "No faults injected." : "No fault incidents recorded.");
   append_monitors(out, score);
-  append_impact(out, total_impact(result), result, scenario.currency);
+  append_impact(out, total_impact(result), &result, scenario.currency);
   append_causes(out, score, scenario.currency);
   out += fmt::format("\n---\nsyncdrill {}; simulated times since the start of the run.\n",
                      SYNCDRILL_VERSION);
+  return out;
+}
+
+// ---- A live drill's report.md ---------------------------------------------------------------
+
+namespace {
+
+void append_live_header(std::string& out, const LiveResult& r) {
+  out += fmt::format("# Live drill: {} — {}\n\n", md_text(r.scenario_name), live_verdict_text(r));
+  out += fmt::format(
+      "Served on `{}` at time scale {} for {} wall ({} of scenario time), ended by {}. Seed {}, "
+      "scenario hash `{}`, syncdrill {}.\n",
+      r.listen, plain_number(r.time_scale), plain_number(r.wall_s, 1) + " s",
+      human_duration(Duration{static_cast<int64_t>(r.scenario_s * 1e6)}), r.ended_by, r.id.seed,
+      r.id.scenario_hash, r.version);
+}
+
+// The live section: the drill's own checks, what the connector did, every fault's window and
+// hits, and the acks.
+void append_live_section(std::string& out, const LiveResult& r) {
+  out += "\n## Live drill\n\n### Live drill checks\n\n";
+  out += "| Check | Actual | Limit | Result | Reason |\n|---|---:|---:|---|---|\n";
+  for (const TierCheck& c : r.live_checks) {
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", md_text(c.check), md_text(check_actual(c)),
+                       md_text(check_value(c.limit, c.unit)),
+                       c.no_data ? "no data"
+                       : c.held  ? "held"
+                                 : "**breached**",
+                       c.reason.empty() ? "-" : md_text(c.reason));
+  }
+  for (const LiveSummaryTable& t : live_summary_tables(r)) {
+    std::string head = "|", rule = "|", row = "|";
+    for (const auto& [label, value] : t.cells) {
+      head += " " + md_text(label) + " |";
+      rule += "---|";
+      row += " " + md_text(value) + " |";
+    }
+    out += fmt::format("\n### {}\n\n{}\n{}\n{}\n", t.title, head, rule, row);
+  }
+  out +=
+      "\n### Fault windows\n\n| Fault | Kind | Targets | Window | Hits |\n|---|---|---|---|---:|\n";
+  for (const LiveFaultOutcome& f : r.faults) {
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", md_text(f.id), md_text(f.kind),
+                       md_text(joined(f.targets, ", ")), live_fault_window(f), grouped(f.hits));
+  }
+  out += "\n### Acknowledgements\n\n";
+  if (r.acks.empty()) out += "None: no `POST /_drill/ack` came in.\n";
+  for (const LiveAck& a : r.acks) {
+    out += fmt::format("- at {} s: {}{}\n", plain_number(a.at.seconds(), 1), md_text(a.note),
+                       a.fault_id.empty() ? "" : " (caught " + md_text(a.fault_id) + ")");
+  }
+}
+
+}  // namespace
+
+std::string live_report_markdown(const Scenario& scenario, const LiveResult& r) {
+  std::string out;
+  append_live_header(out, r);
+  append_tiers(out, r.score,
+               "No SLA tiers in the scenario: only the live drill's own checks were judged.");
+  const auto names_of = [&](const std::string& id) {
+    FaultNames names = scenario_names(scenario, id);
+    for (const LiveFaultOutcome& f : r.faults) {
+      if (f.id == id && !f.from_scenario) names = {f.kind, "-"};  // ad hoc: no cause
+    }
+    return names;
+  };
+  append_faults(out, r.score, names_of, "No fault acted in this drill.");
+  append_impact(out, live_impact(r.orders), nullptr, scenario.currency);
+  append_live_section(out, r);
+  out += fmt::format(
+      "\n---\nsyncdrill {}; scenario times since the start of the drill (wall time x the time "
+      "scale).\n",
+      r.version);
   return out;
 }
 

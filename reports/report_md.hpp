@@ -22,4 +22,12 @@ namespace syncdrill {
 std::string report_markdown(const Scenario& scenario, const RunIdentity& id,
                             const WorldResult& result, const Score& score);
 
+struct LiveResult;
+
+// A live drill's report.md (`syncdrill serve`): a live title and header, the same SLA tier,
+// fault and business-impact sections as a run's (the impact's figures a live drill cannot
+// measure read "not measured in a live drill"), then a "Live drill" section: the drill's own
+// checks, the orders, stock and connector tables, every fault's window and hits, the acks.
+std::string live_report_markdown(const Scenario& scenario, const LiveResult& live);
+
 }  // namespace syncdrill

@@ -27,7 +27,7 @@ void append_impact(std::string& out, const Impact& i, const WorldResult& r,
     if (!what.empty())
       what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
     const std::string note = row.note.empty() ? "" : "(" + row.note + ")";
-    out += fmt::format("  {:<34} {:>14}  {}\n", what, grouped(row.count), note);
+    out += fmt::format("  {:<34} {:>14}  {}\n", what, impact_count_text(row), note);
   }
 }
 

@@ -35,31 +35,6 @@ double p95_s(const LatencyHistogram& h) {
   return static_cast<double>(h.quantile(0.95)) / 1e6;
 }
 
-TierCheck make(std::string_view name, FlowKind flow, double limit, std::string unit) {
-  TierCheck c;
-  c.check = std::string(name);
-  c.flow = flow;
-  c.limit = limit;
-  c.unit = std::move(unit);
-  return c;
-}
-
-// Decides a check on a measured figure; `why` gives the breach sentence.
-template <typename Why>
-TierCheck decided(TierCheck c, double actual, Why why) {
-  c.actual = actual;
-  c.held = actual <= c.limit;
-  if (!c.held) c.reason = why();
-  return c;
-}
-
-TierCheck no_data(TierCheck c, std::string why) {
-  c.no_data = true;
-  c.held = true;
-  c.reason = std::move(why);
-  return c;
-}
-
 // ---- Per channel -------------------------------------------------------------------------------
 
 // The first series sample of the channel over the target, as "from 3h12m", or empty.
@@ -92,7 +67,7 @@ uint64_t jobs_for(const Scenario& s, const WorldResult& r, FlowKind flow,
 }
 
 TierCheck freshness(const Scenario& s, const WorldResult& r, FlowKind flow, Duration target) {
-  TierCheck c = make("freshness_p95", flow, target.seconds(), "s");
+  TierCheck c = tier_check("freshness_p95", flow, target.seconds(), "s");
   LatencyHistogram merged;
   const ChannelOutcome* worst = nullptr;
   double worst_s = -1;
@@ -120,7 +95,7 @@ TierCheck freshness(const Scenario& s, const WorldResult& r, FlowKind flow, Dura
     c.channel = starved->channel;
     if (!merged.empty()) c.merged = p95_s(merged);
     const double at_least_s = r.simulated.seconds();
-    return decided(c, at_least_s, [&] {
+    return decided_check(c, at_least_s, [&] {
       return fmt::format(
           "no {} update reached {} in the whole run ({} jobs offered, none "
           "delivered): its data is at least {} old, over the {} target",
@@ -129,11 +104,12 @@ TierCheck freshness(const Scenario& s, const WorldResult& r, FlowKind flow, Dura
     });
   }
   if (worst == nullptr) {
-    return no_data(c, fmt::format("no {} sync delay was measured on any channel", to_string(flow)));
+    return no_data_check(
+        c, fmt::format("no {} sync delay was measured on any channel", to_string(flow)));
   }
   c.channel = worst->channel;
   c.merged = p95_s(merged);
-  return decided(c, worst_s, [&] {
+  return decided_check(c, worst_s, [&] {
     return fmt::format("{} freshness p95 on {} was {}, over the {} target{} (all channels: {})",
                        to_string(flow), worst->channel, seconds_text(worst_s),
                        seconds_text(c.limit), first_over(*worst, flow, c.limit, r.sample_interval),
@@ -171,7 +147,7 @@ struct Attempts {
 };
 
 TierCheck error_rate(const Scenario& s, const WorldResult& r, FlowKind flow, double limit) {
-  TierCheck c = make("error_rate", flow, limit, "ratio");
+  TierCheck c = tier_check("error_rate", flow, limit, "ratio");
   std::vector<std::pair<std::string, Attempts>> by_channel;  // first seen first
   Attempts all;
   for (const ConnectorOutcome& co : r.connectors) {
@@ -201,7 +177,7 @@ TierCheck error_rate(const Scenario& s, const WorldResult& r, FlowKind flow, dou
     if (worst == nullptr || e.second.ratio() > worst->second.ratio()) worst = &e;
   }
   if (all.ok + all.failed == 0) {
-    return no_data(c, fmt::format("the {} connectors made no attempt", to_string(flow)));
+    return no_data_check(c, fmt::format("the {} connectors made no attempt", to_string(flow)));
   }
   const std::pair<std::string, Attempts> pooled{"", all};
   if (worst == nullptr || all.ratio() > worst->second.ratio()) worst = &pooled;
@@ -209,7 +185,7 @@ TierCheck error_rate(const Scenario& s, const WorldResult& r, FlowKind flow, dou
   c.channel = worst->first;
   c.merged = all.ratio();
   const double actual = worst->second.ratio();
-  return decided(c, actual, [&] {
+  return decided_check(c, actual, [&] {
     std::string names;
     for (const std::string& n : worst->second.connectors)
       names += (names.empty() ? "" : ", ") + n;
@@ -253,8 +229,8 @@ uint64_t total(const WorldResult& r, Count count) {
 
 TierCheck counted(std::string_view name, FlowKind flow, uint64_t limit, std::string unit,
                   uint64_t actual, std::string why) {
-  TierCheck c = make(name, flow, static_cast<double>(limit), std::move(unit));
-  return decided(c, static_cast<double>(actual), [&] { return why; });
+  TierCheck c = tier_check(name, flow, static_cast<double>(limit), std::move(unit));
+  return decided_check(c, static_cast<double>(actual), [&] { return why; });
 }
 
 void data_loss(const WorldResult& r, FlowKind flow, uint64_t limit, TierVerdict& v) {
@@ -321,8 +297,8 @@ void stale_prices(const Scenario& s, const WorldResult& r, const SlaTierSpec& ti
   if (tier.stale_price_amount_max) {
     const double limit = static_cast<double>(tier.stale_price_amount_max->minor) / 100;
     const double actual = static_cast<double>(minor) / 100;
-    TierCheck c = make("stale_price_amount", FlowKind::price_sync, limit, s.currency);
-    v.checks.push_back(decided(c, actual, [&] {
+    TierCheck c = tier_check("stale_price_amount", FlowKind::price_sync, limit, s.currency);
+    v.checks.push_back(decided_check(c, actual, [&] {
       return fmt::format(
           "{} order lines sold at a stale price were {:.2f} {} off, over the "
           "limit of {:.2f} {}",
@@ -332,14 +308,14 @@ void stale_prices(const Scenario& s, const WorldResult& r, const SlaTierSpec& ti
 }
 
 void unmapped(const WorldResult& r, double limit, TierVerdict& v) {
-  TierCheck c = make("unmapped_rate", FlowKind::fulfillment, limit, "ratio");
+  TierCheck c = tier_check("unmapped_rate", FlowKind::fulfillment, limit, "ratio");
   if (r.status_updates == 0) {
-    v.checks.push_back(no_data(c, "no shipment state was sent to a channel"));
+    v.checks.push_back(no_data_check(c, "no shipment state was sent to a channel"));
     return;
   }
   const double rate =
       static_cast<double>(r.unmapped_states) / static_cast<double>(r.status_updates);
-  v.checks.push_back(decided(c, rate, [&] {
+  v.checks.push_back(decided_check(c, rate, [&] {
     return fmt::format(
         "{} of {} shipment states ({}) could not be mapped to the channel's "
         "vocabulary, over {}",
@@ -350,7 +326,7 @@ void unmapped(const WorldResult& r, double limit, TierVerdict& v) {
 
 void unmatched(const WorldResult& r, const SlaTierSpec& tier, TierVerdict& v) {
   const auto check = [&](std::string_view name, uint64_t limit) {
-    return make(name, FlowKind::reconciliation, static_cast<double>(limit), "entries");
+    return tier_check(name, FlowKind::reconciliation, static_cast<double>(limit), "entries");
   };
   const auto detail = [](const ReconciliationRun& run) {
     return fmt::format("missing {}, duplicated {}, revenue entries not one {}, returns {}",
@@ -360,10 +336,10 @@ void unmatched(const WorldResult& r, const SlaTierSpec& tier, TierVerdict& v) {
   if (tier.unmatched_max) {
     TierCheck c = check("unmatched_end", *tier.unmatched_max);
     if (r.reconciliation.empty()) {
-      v.checks.push_back(no_data(c, "reconciliation never ran"));
+      v.checks.push_back(no_data_check(c, "reconciliation never ran"));
     } else {
       const ReconciliationRun& last = r.reconciliation.back();
-      v.checks.push_back(decided(c, static_cast<double>(last.unmatched()), [&] {
+      v.checks.push_back(decided_check(c, static_cast<double>(last.unmatched()), [&] {
         return fmt::format(
             "the last reconciliation run (at {}) found {} entries unmatched ({}), "
             "over the limit of {}",
@@ -375,13 +351,13 @@ void unmatched(const WorldResult& r, const SlaTierSpec& tier, TierVerdict& v) {
   if (tier.unmatched_peak_max) {
     TierCheck c = check("unmatched_peak", *tier.unmatched_peak_max);
     if (r.reconciliation.empty()) {
-      v.checks.push_back(no_data(c, "reconciliation never ran"));
+      v.checks.push_back(no_data_check(c, "reconciliation never ran"));
     } else {
       const ReconciliationRun* worst = &r.reconciliation.front();
       for (const ReconciliationRun& run : r.reconciliation) {
         if (run.unmatched() > worst->unmatched()) worst = &run;
       }
-      v.checks.push_back(decided(c, static_cast<double>(worst->unmatched()), [&] {
+      v.checks.push_back(decided_check(c, static_cast<double>(worst->unmatched()), [&] {
         return fmt::format(
             "reconciliation found {} entries unmatched at its worst run (at {}: "
             "{}), over the limit of {}",
@@ -394,7 +370,7 @@ void unmatched(const WorldResult& r, const SlaTierSpec& tier, TierVerdict& v) {
 
 void dropped(const Scenario& s, const WorldResult& r, FlowKind flow, uint64_t limit,
              TierVerdict& v) {
-  TierCheck c = make("dropped", flow, static_cast<double>(limit), "jobs");
+  TierCheck c = tier_check("dropped", flow, static_cast<double>(limit), "jobs");
   uint64_t offered = 0;
   uint64_t n = 0;
   std::string names;
@@ -411,10 +387,10 @@ void dropped(const Scenario& s, const WorldResult& r, FlowKind flow, uint64_t li
   }
   if (offered == 0) {
     v.checks.push_back(
-        no_data(c, fmt::format("the {} connectors were offered no job", to_string(flow))));
+        no_data_check(c, fmt::format("the {} connectors were offered no job", to_string(flow))));
     return;
   }
-  v.checks.push_back(decided(c, static_cast<double>(n), [&] {
+  v.checks.push_back(decided_check(c, static_cast<double>(n), [&] {
     return fmt::format("{} connectors dropped {} jobs on a full queue ({}), over the limit of {}",
                        to_string(flow), count_text(n), names, count_text(limit));
   }));
@@ -441,10 +417,10 @@ void mttd(const Scenario& s, const WorldResult& r, const Score& score, FlowKind 
   for (size_t f = 0; f < score.incidents.size(); ++f) {
     const FaultIncident& incident = score.incidents[f];
     if (!touches_flow(s, r, f, flow) || has_check(v, "mttd", incident.fault_id)) continue;
-    TierCheck c = make("mttd", flow, target.seconds(), "s");
+    TierCheck c = tier_check("mttd", flow, target.seconds(), "s");
     c.subject = incident.fault_id;
     if (incident.mttd) {
-      v.checks.push_back(decided(c, incident.mttd->seconds(), [&] {
+      v.checks.push_back(decided_check(c, incident.mttd->seconds(), [&] {
         return fmt::format("fault {} was detected after {} (by {}), over the {} target",
                            incident.fault_id, scenario::format_duration(*incident.mttd),
                            incident.detected_by.empty() ? "?" : incident.detected_by.front(),
@@ -468,10 +444,10 @@ void mttr(const Scenario& s, const WorldResult& r, const Score& score, const Sla
     for (size_t f = 0; f < score.incidents.size(); ++f) {
       const FaultIncident& incident = score.incidents[f];
       if (!touches_flow(s, r, f, flow) || has_check(v, "mttr", incident.fault_id)) continue;
-      TierCheck c = make("mttr", flow, tier.mttr_max->seconds(), "s");
+      TierCheck c = tier_check("mttr", flow, tier.mttr_max->seconds(), "s");
       c.subject = incident.fault_id;
       if (incident.mttr) {
-        v.checks.push_back(decided(c, incident.mttr->seconds(), [&] {
+        v.checks.push_back(decided_check(c, incident.mttr->seconds(), [&] {
           const std::string restored =
               incident.restored ? scenario::format_duration(*incident.restored - incident.onset)
                                 : "?";
@@ -519,6 +495,22 @@ TierVerdict judge_tier(const Scenario& s, const WorldResult& r, const Score& sco
 }
 
 }  // namespace
+
+TierCheck tier_check(std::string_view check, FlowKind flow, double limit, std::string unit) {
+  TierCheck c;
+  c.check = std::string(check);
+  c.flow = flow;
+  c.limit = limit;
+  c.unit = std::move(unit);
+  return c;
+}
+
+TierCheck no_data_check(TierCheck c, std::string why) {
+  c.no_data = true;
+  c.held = true;
+  c.reason = std::move(why);
+  return c;
+}
 
 const SlaTierSpec* tier_of(const Scenario& s, FlowKind flow) {
   for (const SlaTierSpec& t : s.sla_tiers) {

@@ -25,6 +25,10 @@
 // carries a sentence computed from the data.
 #pragma once
 
+#include <string>
+#include <string_view>
+#include <utility>
+
 #include "sim/score/score.hpp"
 #include "sim/world/world.hpp"
 
@@ -35,6 +39,23 @@ void judge_tiers(const Scenario& scenario, const WorldResult& result, Score& sco
 // The tier that judges `flow`: the first tier listing it; nullptr when none does. The live drill
 // (app/live_observer.cpp) judges its faults by the same tier.
 const SlaTierSpec* tier_of(const Scenario& scenario, FlowKind flow);
+
+// A check's frame: its name, flow, limit and unit, neither decided nor without data yet. Every
+// check of judge_tiers and of the live drill (app/live_observer.cpp) is built with these three.
+TierCheck tier_check(std::string_view check, FlowKind flow, double limit, std::string unit);
+
+// Decides `c` on a measured figure: held when actual <= limit; else `why()` is the breach's
+// sentence, computed from the data.
+template <typename Why>
+TierCheck decided_check(TierCheck c, double actual, Why why) {
+  c.actual = actual;
+  c.held = actual <= c.limit;
+  if (!c.held) c.reason = why();
+  return c;
+}
+
+// Nothing to measure: neither held nor breached; `why` says why there is no data.
+TierCheck no_data_check(TierCheck c, std::string why);
 
 // 1234567 -> "1,234,567", as every reason writes counts.
 std::string count_text(uint64_t n);

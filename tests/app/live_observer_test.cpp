@@ -6,6 +6,7 @@
 
 #include "app/live_observer.hpp"
 #include "core/scenario/loader.hpp"
+#include "reports/format.hpp"
 #include "tests/app/cli_run.hpp"
 
 namespace syncdrill {
@@ -89,13 +90,15 @@ TEST_CASE("live observer: Retry-After is honoured or early, and old failures are
   CHECK(r.behaviour.retry_after_honoured == 1);
   CHECK(r.behaviour.gaps_after_error == 2);
   bool checked = false;
-  for (const LiveCheck& c : r.checks) {
-    if (c.name != "Retry-After honoured") continue;
+  for (const TierCheck& c : r.live_checks) {
+    if (c.check != "Retry-After honoured") continue;
     checked = true;
-    CHECK_FALSE(c.passed);
-    CHECK(c.actual == "1 of 2 retries early");
+    CHECK_FALSE(c.held);
+    CHECK(c.actual == 1.0);
+    CHECK(c.reason == "1 of 2 retries early");
   }
   CHECK(checked);
+  CHECK(r.failed());
 }
 
 LiveFaultView fault(const std::string& id, int64_t start_ms, std::optional<int64_t> end_ms,
@@ -121,22 +124,32 @@ TEST_CASE(
   REQUIRE(r.acks.size() == 1);
   CHECK(r.acks[0].fault_id == "current");
   for (const LiveFaultOutcome& o : r.faults) {
+    const FaultIncident* incident = r.incident(o.id);
     if (o.id == "current") {
       // Integer simulated time: exactly the ack's time minus the fault's start.
-      REQUIRE(o.mttd);
-      CHECK(*o.mttd == seconds(5));
-    } else {
-      CHECK_FALSE(o.mttd);
+      REQUIRE(incident != nullptr);
+      REQUIRE(incident->mttd);
+      CHECK(*incident->mttd == seconds(5));
+      CHECK(incident->acknowledged == SimTime{} + seconds(25));
+    } else if (incident != nullptr) {
+      CHECK_FALSE(incident->mttd);
     }
-    if (o.id == "idle") CHECK_FALSE(o.exercised);
+    if (o.id == "idle") {
+      CHECK_FALSE(o.exercised);
+      CHECK(incident == nullptr);  // it never acted: no incident, nothing judged
+    }
   }
-  for (const LiveCheck& c : r.checks)
-    CHECK(c.name.find("idle") == std::string::npos);
+  // One tier (orders), as the scenario's, with the simulation's check labels.
+  REQUIRE(r.score.tiers.size() == 1);
+  CHECK(r.score.tiers[0].tier == "orders");
+  for (const TierCheck& c : r.score.tiers[0].checks)
+    CHECK(c.subject != "idle");
   // The old fault is judged and missed: its tier (orders) has an MTTD target.
   bool old_missed = false;
-  for (const LiveCheck& c : r.checks)
-    old_missed |= c.name == "mttd order_ingest [old]" && !c.passed;
+  for (const TierCheck& c : r.score.tiers[0].checks)
+    old_missed |= check_label(c) == "mttd order_ingest [old]" && !c.held;
   CHECK(old_missed);
+  CHECK(r.incident("old")->missed());
 }
 
 TEST_CASE("live observer: every order the OMS lacks after the drain is lost") {
@@ -210,6 +223,71 @@ TEST_CASE("live observer: a stale listing's episode counts in the interval where
   CHECK_FALSE(d.p95[3]);
   CHECK(d.p95[4] == seconds(3));
   CHECK(r.stock.stale_episodes == 2);  // the verdict's figures are the same episodes
+}
+
+TEST_CASE("live observer: a drill without a stale listing has no staleness p95, never 0") {
+  ObserverFixture f;
+  const Scenario scenario =
+      *load_scenario_file(testing::source_path("tests/scenarios/valid/live-drill.yaml")).scenario;
+  LiveMocks mocks(scenario, 1, f.clock);
+  std::vector<int64_t> gaps;
+  mocks.listing_gaps(gaps);
+  // No sweep at all, then sweeps that find every listing right: no episode either way.
+  for (const bool swept : {false, true}) {
+    if (swept) f.observer.sample_stock(gaps, SimTime{} + seconds(1));
+    LiveResult r;
+    f.observer.score(mocks, {}, {}, SimTime{} + seconds(60), r);
+    CHECK(r.stock.stale_episodes == 0);
+    CHECK_FALSE(r.stock.staleness_p95);
+    CHECK_FALSE(r.stock.staleness_max);
+    CHECK(r.stock.stale_share.has_value() == swept);
+    if (swept) CHECK(*r.stock.stale_share == 0.0);
+  }
+}
+
+TEST_CASE("live observer: a stale episode gives a staleness p95 the stock tier judges") {
+  ObserverFixture f;
+  Scenario scenario =
+      *load_scenario_file(testing::source_path("tests/scenarios/valid/live-drill.yaml")).scenario;
+  SlaTierSpec stock;
+  stock.name = "stock";
+  stock.flows = {FlowKind::stock_sync};
+  stock.freshness_p95 = seconds(2);
+  scenario.sla_tiers.push_back(stock);
+  LiveMocks mocks(scenario, 1, f.clock);
+  std::vector<int64_t> gaps;
+  mocks.listing_gaps(gaps);
+  const auto freshness = [&](LiveResult& r) -> const TierCheck* {
+    f.observer.score(mocks, {}, {}, SimTime{} + seconds(60), r);
+    REQUIRE(r.score.tiers.size() == 2);
+    CHECK(r.score.tiers[1].tier == "stock");
+    for (const TierCheck& c : r.score.tiers[1].checks) {
+      if (c.check == "freshness_p95") return &c;
+    }
+    return nullptr;
+  };
+  {
+    // Nothing to measure: no data, neither held nor breached, and no actual.
+    LiveResult r;
+    const TierCheck* c = freshness(r);
+    REQUIRE(c != nullptr);
+    CHECK(c->no_data);
+    CHECK_FALSE(c->actual);
+    CHECK(c->reason == "no stock sweep was taken");
+  }
+  std::vector<int64_t> stale = gaps;
+  stale[0] = 1;
+  f.observer.sample_stock(stale, SimTime{} + seconds(1));
+  f.observer.sample_stock(gaps, SimTime{} + seconds(4));  // 3 s out of sync: over the 2 s target
+  LiveResult r;
+  const TierCheck* c = freshness(r);
+  REQUIRE(c != nullptr);
+  REQUIRE(c->actual);
+  CHECK(*c->actual == 3.0);
+  CHECK_FALSE(c->held);
+  CHECK(r.failed());
+  REQUIRE(r.stock.staleness_p95);
+  CHECK(*r.stock.staleness_p95 == seconds(3));
 }
 
 }  // namespace

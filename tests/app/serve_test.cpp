@@ -53,7 +53,7 @@ struct LiveServe {
 
 const nlohmann::json* route(const nlohmann::json& report, const std::string& system,
                             const std::string& name) {
-  for (const nlohmann::json& r : report["routes"]) {
+  for (const nlohmann::json& r : report["live"]["routes"]) {
     if (r["system"] == system && r["route"] == name) return &r;
   }
   return nullptr;
@@ -79,13 +79,13 @@ TEST_CASE("serve: curl --retry against an injected error burst is recorded with 
   REQUIRE(stock != nullptr);
   CHECK((*stock)["requests"] == 4);
   CHECK((*stock)["by_status"]["503"] == 4);
-  const nlohmann::json& b = report["behaviour"];
+  const nlohmann::json& b = report["live"]["behaviour"];
   CHECK(b["answered_5xx"] == 4);
   CHECK(b["gaps_after_error"] == 3);  // three retries, recognised as the same request
   CHECK(b["gap_after_error_min_ms"].get<double>() >= 900.0);
   CHECK(b["hot_retries"] == 0);
   CHECK(b["attempts_in_error_windows"] == 4);
-  CHECK(report["drill"]["ended_by"] == "finish");
+  CHECK(report["live"]["drill"]["ended_by"] == "finish");
   // The ad-hoc fault is in the report with its hits.
   bool listed = false;
   for (const nlohmann::json& f : report["faults"]) {
@@ -113,14 +113,14 @@ TEST_CASE("serve: 429s and Retry-After are counted, and a retry that does not wa
   scratch.shell("sleep 1.2");
   scratch.shell(get);  // after the wait: honoured
   const nlohmann::json report = drill.finish();
-  const nlohmann::json& b = report["behaviour"];
+  const nlohmann::json& b = report["live"]["behaviour"];
   CHECK(b["answered_429"] == 3);
   CHECK(b["retry_after_sent"] == 3);
   CHECK(b["retry_after_early"] == 1);
   CHECK(b["retry_after_honoured"] == 1);
   bool failed_check = false;
-  for (const nlohmann::json& c : report["checks"]) {
-    if (c["name"] == "Retry-After honoured") failed_check = !c["passed"].get<bool>();
+  for (const nlohmann::json& c : report["live"]["checks"]) {
+    if (c["check"] == "Retry-After honoured") failed_check = !c["held"].get<bool>();
   }
   CHECK(failed_check);
 }
@@ -135,14 +135,18 @@ TEST_CASE("serve: SIGTERM ends the drill and still writes every report") {
   REQUIRE(code);
   CHECK(*code == 1);  // no connector ran: the orders placed are lost
   const nlohmann::json report = nlohmann::json::parse(read_file(scratch / "out/report.json"));
-  CHECK(report["drill"]["ended_by"] == "signal");
-  CHECK(report["orders"]["placed"].get<uint64_t>() > 0);
+  CHECK(report["live"]["drill"]["ended_by"] == "signal");
+  CHECK(report["impact"]["orders_placed"].get<uint64_t>() > 0);
   CHECK(read_file(scratch / "out/report.md").find("# Live drill: live-drill") == 0);
   CHECK(read_file(scratch / "out/report.html").find("<h1>Live drill: live-drill") !=
         std::string::npos);
   const CliRun lint = scratch.shell("xmllint --noout out/junit.xml out/report.html");
   CHECK_MESSAGE(lint.exit_code == 0, lint.err);
-  CHECK(read_file(scratch / "out/junit.xml").find("name=\"orders lost\"") != std::string::npos);
+  // Orders lost: the orders tier's data_loss check (live-drill.yaml sets data_loss_max).
+  CHECK(read_file(scratch / "out/junit.xml").find("name=\"data_loss order_ingest\"") !=
+        std::string::npos);
+  CHECK(report["tiers"][0]["checks"][0]["check"] == "data_loss");
+  CHECK(report["tiers"][0]["checks"][0]["status"] == "breached");
 }
 
 TEST_CASE("serve: report.html has a run's charts; what a live drill cannot measure says so") {
@@ -228,7 +232,7 @@ TEST_CASE("serve: an IPv6 address is bracketed in the URLs; a failed listen says
   const auto code = server.wait_exit(30s);
   REQUIRE(code);
   const nlohmann::json report = nlohmann::json::parse(read_file(scratch / "out/report.json"));
-  CHECK(report["drill"]["listen"] == "[::1]:" + *port);
+  CHECK(report["live"]["drill"]["listen"] == "[::1]:" + *port);
 }
 
 // `syncdrill serve` with the reference connector (`syncdrill connect`) receiving its webhooks:
@@ -282,8 +286,8 @@ ConnectedDrill run_connected(Scratch& scratch, const std::string& connect_args,
 }
 
 const nlohmann::json* check(const nlohmann::json& report, const std::string& name) {
-  for (const nlohmann::json& c : report["checks"]) {
-    if (c["name"] == name) return &c;
+  for (const nlohmann::json& c : report["live"]["checks"]) {
+    if (c["check"] == name) return &c;
   }
   return nullptr;
 }
@@ -291,16 +295,16 @@ const nlohmann::json* check(const nlohmann::json& report, const std::string& nam
 TEST_CASE("serve + connect: OMS timeouts duplicate orders without idempotency keys, not with") {
   Scratch keyed_dir("serve-keyed");
   const ConnectedDrill keyed = run_connected(keyed_dir, "", "s3cret", true);
-  const nlohmann::json& o = keyed.report["orders"];
-  INFO(keyed.report["orders"].dump());
-  CHECK(o["placed"].get<uint64_t>() > 60);  // ~1 order/s for ~2 scenario minutes
+  const nlohmann::json& o = keyed.report["impact"];
+  INFO(keyed.report["impact"].dump());
+  CHECK(o["orders_placed"].get<uint64_t>() > 60);  // ~1 order/s for ~2 scenario minutes
   CHECK(o["duplicated"] == 0);
   CHECK(o["lost"] == 0);
-  CHECK(o["created_once"] == o["placed"]);
+  CHECK(o["in_oms_once"] == o["orders_placed"]);
   // The hangs were met and retried: the key made each retry a replay.
   CHECK(keyed.connector["orders_replayed"].get<uint64_t>() > 0);
   CHECK(keyed.connector["retries"].get<uint64_t>() > 0);
-  CHECK(keyed.report["behaviour"]["attempts_in_error_windows"].get<uint64_t>() > 0);
+  CHECK(keyed.report["live"]["behaviour"]["attempts_in_error_windows"].get<uint64_t>() > 0);
   // The ack caught the OMS fault: MTTD from its start (30 s) to the ack (~50 s of scenario time).
   const nlohmann::json& fault = keyed.report["faults"][0];
   CHECK(fault["id"] == "oms-hang");
@@ -311,22 +315,22 @@ TEST_CASE("serve + connect: OMS timeouts duplicate orders without idempotency ke
   REQUIRE(fault["mttr_s"].is_number());
   CHECK(fault["mttr_s"].get<double>() < 90);
   CHECK(keyed.serve_exit == 0);
-  CHECK(keyed.report["verdict"] == "PASS");
+  CHECK(keyed.report["verdict"] == "pass");
   // Hung requests were seen as failures, and their retries recognised.
-  CHECK(keyed.report["behaviour"]["hung"].get<uint64_t>() > 0);
-  CHECK(keyed.report["behaviour"]["gaps_after_error"].get<uint64_t>() > 0);
+  CHECK(keyed.report["live"]["behaviour"]["hung"].get<uint64_t>() > 0);
+  CHECK(keyed.report["live"]["behaviour"]["gaps_after_error"].get<uint64_t>() > 0);
 
   Scratch unkeyed_dir("serve-unkeyed");
   const ConnectedDrill unkeyed =
       run_connected(unkeyed_dir, "--no-idempotency-keys", "s3cret", false);
-  INFO(unkeyed.report["orders"].dump());
-  CHECK(unkeyed.report["orders"]["duplicated"].get<uint64_t>() > 0);
-  CHECK(unkeyed.report["orders"]["duplicate_copies"].get<uint64_t>() >=
-        unkeyed.report["orders"]["duplicated"].get<uint64_t>());
+  INFO(unkeyed.report["impact"].dump());
+  CHECK(unkeyed.report["impact"]["duplicated"].get<uint64_t>() > 0);
+  CHECK(unkeyed.report["impact"]["duplicate_oms_orders"].get<uint64_t>() >=
+        unkeyed.report["impact"]["duplicated"].get<uint64_t>());
   CHECK(unkeyed.connector["orders_replayed"] == 0);
   const nlohmann::json* dup = check(unkeyed.report, "orders duplicated");
   REQUIRE(dup != nullptr);
-  CHECK_FALSE((*dup)["passed"].get<bool>());
+  CHECK_FALSE((*dup)["held"].get<bool>());
   CHECK(unkeyed.serve_exit == 1);
   // No ack: the fault is not detected.
   CHECK(unkeyed.report["faults"][0]["mttd_s"].is_null());
@@ -337,9 +341,9 @@ TEST_CASE("serve + connect: a webhook signed with another secret is detected and
   const ConnectedDrill drill = run_connected(scratch, "", "not-the-drills-secret", false);
   CHECK(drill.connector["bad_signatures"].get<uint64_t>() > 0);
   CHECK(drill.connector["orders_created"] == 0);
-  CHECK(drill.report["webhooks"]["delivered"] == 0);
-  CHECK(drill.report["webhooks"]["failed_attempts"].get<uint64_t>() > 0);
-  CHECK(drill.report["orders"]["created_once"] == 0);
+  CHECK(drill.report["live"]["webhooks"]["delivered"] == 0);
+  CHECK(drill.report["live"]["webhooks"]["failed_attempts"].get<uint64_t>() > 0);
+  CHECK(drill.report["impact"]["in_oms_once"] == 0);
 }
 
 }  // namespace

@@ -36,17 +36,30 @@ LiveResult drill() {
   oms.hits = 4;
   oms.start = SimTime{} + seconds(10);
   oms.end = SimTime{} + seconds(20);
-  oms.mttd = seconds(5);
-  oms.mttr = seconds(12);
   LiveFaultOutcome erp = oms;
   erp.id = "erp-burst";
   erp.kind = "error_burst";
   erp.targets = {"erp"};
+  erp.flow = FlowKind::stock_sync;
   erp.start = SimTime{} + seconds(30);
   erp.end.reset();  // still in force at the end
-  erp.mttd.reset();
-  erp.mttr.reset();
   r.faults = {oms, erp};
+  // Their incidents, as the observer scores them: oms-hang acknowledged at 15 s and served again
+  // at 22 s; erp-burst never caught.
+  FaultIncident caught;
+  caught.fault_id = "oms-hang";
+  caught.onset = oms.start;
+  caught.ended = *oms.end;
+  caught.detected = caught.acknowledged = SimTime{} + seconds(15);
+  caught.mttd = seconds(5);
+  caught.restored = caught.repaired = caught.recovered = SimTime{} + seconds(22);
+  caught.mttr = seconds(12);
+  FaultIncident missed;
+  missed.fault_id = "erp-burst";
+  missed.onset = erp.start;
+  missed.ended = SimTime{} + seconds(60);
+  missed.recovery_note = "the fault was still in force when the drill ended";
+  r.score.incidents = {caught, missed};
   r.acks = {LiveAck{SimTime{} + seconds(15), "pager <OMS>", "oms-hang"}};
   r.series.step = seconds(1);
   r.series.answers = {LiveAnswers{"erp", {4, 4, 0, 2}, {0, 4, 0, 0}}};
