@@ -79,7 +79,9 @@ void match_acks(std::vector<LiveAck>& acks, std::vector<LiveObserver::ScoredFaul
     }
     if (match == nullptr) continue;
     FaultIncident& incident = *match->incident;
-    incident.detected = incident.acknowledged = a.at;
+    // The ack is how a live drill detects: its time is the detection (there is no monitor, and
+    // no separate acknowledgement to time).
+    incident.detected = a.at;
     incident.mttd = a.at - incident.onset;
     a.fault_id = match->outcome.id;
   }

@@ -35,15 +35,36 @@ struct ObserverFixture {
   }
 };
 
-LiveResult score(ObserverFixture& f, const std::vector<LiveFaultView>& faults = {},
-                 SimTime end = SimTime{} + seconds(60)) {
+// tests/scenarios/valid/live-drill.yaml: one channel (dtc) of 50 SKUs, one tier (orders).
+const Scenario& live_drill_scenario() {
   static const Scenario scenario =
       *load_scenario_file(testing::source_path("tests/scenarios/valid/live-drill.yaml")).scenario;
-  LiveMocks mocks(scenario, 1, f.clock);
+  return scenario;
+}
+
+LiveResult score(ObserverFixture& f, const std::vector<LiveFaultView>& faults = {},
+                 SimTime end = SimTime{} + seconds(60)) {
+  LiveMocks mocks(live_drill_scenario(), 1, f.clock);
   LiveResult r;
   f.observer.score(mocks, faults, {}, end, r);
   return r;
 }
+
+// The observer with a scenario's mocks, and the listings' gaps while every one is in sync.
+struct MocksFixture : ObserverFixture {
+  Scenario scenario;
+  LiveMocks mocks;
+  std::vector<int64_t> gaps;
+  explicit MocksFixture(Scenario s = live_drill_scenario())
+      : scenario(std::move(s)), mocks(scenario, 1, clock) {
+    mocks.listing_gaps(gaps);
+  }
+  LiveResult score() {
+    LiveResult r;
+    observer.score(mocks, {}, {}, SimTime{} + seconds(60), r);
+    return r;
+  }
+};
 
 TEST_CASE("live observer: a retry is the same request after its failed answer") {
   ObserverFixture f;
@@ -130,7 +151,7 @@ TEST_CASE(
       REQUIRE(incident != nullptr);
       REQUIRE(incident->mttd);
       CHECK(*incident->mttd == seconds(5));
-      CHECK(incident->acknowledged == SimTime{} + seconds(25));
+      CHECK(incident->detected == SimTime{} + seconds(25));
     } else if (incident != nullptr) {
       CHECK_FALSE(incident->mttd);
     }
@@ -153,10 +174,8 @@ TEST_CASE(
 }
 
 TEST_CASE("live observer: every order the OMS lacks after the drain is lost") {
-  ObserverFixture f;
-  const Scenario scenario =
-      *load_scenario_file(testing::source_path("tests/scenarios/valid/live-drill.yaml")).scenario;
-  LiveMocks mocks(scenario, 1, f.clock);
+  MocksFixture f;
+  LiveMocks& mocks = f.mocks;
   const std::vector<SkuQuantity> lines{{3, 1}};
   const PlaceResult a = mocks.place_order(0, lines);
   const PlaceResult b = mocks.place_order(0, lines);
@@ -165,13 +184,43 @@ TEST_CASE("live observer: every order the OMS lacks after the drain is lost") {
   OmsCreateRequest req{0, a.order, {{3, 1, 100}}, 100, 1};
   REQUIRE(mocks.create_oms_order(req, "").error == ErrorClass::none);
   REQUIRE(mocks.create_oms_order(req, "").error == ErrorClass::none);  // no key: a duplicate
-  LiveResult r;
-  f.observer.score(mocks, {}, {}, SimTime{} + seconds(60), r);
+  const LiveResult r = f.score();
   CHECK(r.orders.placed == 2);
   CHECK(r.orders.duplicated == 1);
   CHECK(r.orders.duplicate_copies == 1);
   CHECK(r.orders.lost == 1);
   CHECK(r.orders.created_once == 0);
+  // The orders tier sets data_loss_max 0: the lost order breaches its data_loss check; the
+  // duplicate, the drill's own check.
+  REQUIRE(r.score.tiers.size() == 1);
+  REQUIRE_FALSE(r.score.tiers[0].checks.empty());
+  const TierCheck& lost = r.score.tiers[0].checks[0];
+  CHECK(check_label(lost) == "data_loss order_ingest");
+  CHECK(lost.actual == 1.0);
+  CHECK_FALSE(lost.held);
+  REQUIRE_FALSE(r.live_checks.empty());
+  CHECK(r.live_checks[0].check == "orders duplicated");
+  CHECK_FALSE(r.live_checks[0].held);
+  CHECK(r.failed());
+}
+
+TEST_CASE("live observer: without a tier, orders lost is the drill's own check, none allowed") {
+  Scenario untiered = live_drill_scenario();
+  untiered.sla_tiers.clear();
+  MocksFixture f(untiered);
+  f.observer.on_order(0, f.mocks.place_order(0, {{3, 1}}), SimTime{});
+  const LiveResult r = f.score();
+  CHECK_FALSE(r.score.scored);
+  CHECK(r.score.tiers.empty());
+  std::vector<std::string> names;
+  for (const TierCheck& c : r.live_checks)
+    names.push_back(c.check);
+  CHECK(names ==
+        std::vector<std::string>{"orders lost", "orders duplicated", "Retry-After honoured"});
+  CHECK_FALSE(r.live_checks[0].held);  // the order never reached the OMS
+  CHECK(r.live_checks[1].held);
+  CHECK(r.live_checks[2].no_data);  // no answer carried Retry-After
+  CHECK(r.failed());
 }
 
 TEST_CASE("live observer: answers per system and interval of scenario time, for the charts") {
@@ -195,12 +244,8 @@ TEST_CASE("live observer: answers per system and interval of scenario time, for 
 }
 
 TEST_CASE("live observer: a stale listing's episode counts in the interval where it ended") {
-  ObserverFixture f;
-  const Scenario scenario =
-      *load_scenario_file(testing::source_path("tests/scenarios/valid/live-drill.yaml")).scenario;
-  LiveMocks mocks(scenario, 1, f.clock);
-  std::vector<int64_t> gaps;
-  mocks.listing_gaps(gaps);
+  MocksFixture f;
+  const std::vector<int64_t>& gaps = f.gaps;
   REQUIRE(gaps.size() == 50);  // one channel x 50 SKUs
   REQUIRE(std::all_of(gaps.begin(), gaps.end(), [](int64_t g) { return g == 0; }));
   std::vector<int64_t> stale = gaps;
@@ -212,8 +257,7 @@ TEST_CASE("live observer: a stale listing's episode counts in the interval where
   f.observer.sample_stock(stale, SimTime{} + milliseconds(2500));
   stale[3] = 0;  // after 3 s
   f.observer.sample_stock(stale, SimTime{} + milliseconds(4500));
-  LiveResult r;
-  f.observer.score(mocks, {}, {}, SimTime{} + seconds(60), r);
+  const LiveResult r = f.score();
   REQUIRE(r.series.stock_delay.size() == 1);
   const LiveStockDelay& d = r.series.stock_delay[0];
   CHECK(d.channel == "dtc");
@@ -226,17 +270,11 @@ TEST_CASE("live observer: a stale listing's episode counts in the interval where
 }
 
 TEST_CASE("live observer: a drill without a stale listing has no staleness p95, never 0") {
-  ObserverFixture f;
-  const Scenario scenario =
-      *load_scenario_file(testing::source_path("tests/scenarios/valid/live-drill.yaml")).scenario;
-  LiveMocks mocks(scenario, 1, f.clock);
-  std::vector<int64_t> gaps;
-  mocks.listing_gaps(gaps);
+  MocksFixture f;
   // No sweep at all, then sweeps that find every listing right: no episode either way.
   for (const bool swept : {false, true}) {
-    if (swept) f.observer.sample_stock(gaps, SimTime{} + seconds(1));
-    LiveResult r;
-    f.observer.score(mocks, {}, {}, SimTime{} + seconds(60), r);
+    if (swept) f.observer.sample_stock(f.gaps, SimTime{} + seconds(1));
+    const LiveResult r = f.score();
     CHECK(r.stock.stale_episodes == 0);
     CHECK_FALSE(r.stock.staleness_p95);
     CHECK_FALSE(r.stock.staleness_max);
@@ -246,19 +284,16 @@ TEST_CASE("live observer: a drill without a stale listing has no staleness p95, 
 }
 
 TEST_CASE("live observer: a stale episode gives a staleness p95 the stock tier judges") {
-  ObserverFixture f;
-  Scenario scenario =
-      *load_scenario_file(testing::source_path("tests/scenarios/valid/live-drill.yaml")).scenario;
+  Scenario scenario = live_drill_scenario();
   SlaTierSpec stock;
   stock.name = "stock";
   stock.flows = {FlowKind::stock_sync};
   stock.freshness_p95 = seconds(2);
   scenario.sla_tiers.push_back(stock);
-  LiveMocks mocks(scenario, 1, f.clock);
-  std::vector<int64_t> gaps;
-  mocks.listing_gaps(gaps);
+  MocksFixture f(scenario);
+  const std::vector<int64_t>& gaps = f.gaps;
   const auto freshness = [&](LiveResult& r) -> const TierCheck* {
-    f.observer.score(mocks, {}, {}, SimTime{} + seconds(60), r);
+    r = f.score();
     REQUIRE(r.score.tiers.size() == 2);
     CHECK(r.score.tiers[1].tier == "stock");
     for (const TierCheck& c : r.score.tiers[1].checks) {

@@ -11,6 +11,7 @@
 #include "reports/report_html.hpp"
 #include "sim/world/world.hpp"
 #include "tests/reports/figure_ids.hpp"
+#include "tests/reports/live_fixture.hpp"
 #include "tests/reports/xmllint.hpp"
 
 namespace syncdrill {
@@ -19,48 +20,10 @@ namespace {
 using testing::figure_ids;
 using testing::xmllint;
 
-// A drill of 60 scenario seconds sampled per second: an OMS fault from 10 s to 20 s that acted
-// and was acknowledged and recovered, one on the ERP that acted and nobody caught.
+// The fixture's drill (live_fixture.hpp) sampled per second.
 LiveResult drill() {
-  LiveResult r;
+  LiveResult r = testing::live_fixture();
   r.scenario_name = "live-html";
-  r.version = "test";
-  r.scenario_s = 60;
-  r.wall_s = 3;
-  r.time_scale = 20;
-  LiveFaultOutcome oms;
-  oms.id = "oms-hang";
-  oms.kind = "timeout";
-  oms.targets = {"oms"};
-  oms.exercised = true;
-  oms.hits = 4;
-  oms.start = SimTime{} + seconds(10);
-  oms.end = SimTime{} + seconds(20);
-  LiveFaultOutcome erp = oms;
-  erp.id = "erp-burst";
-  erp.kind = "error_burst";
-  erp.targets = {"erp"};
-  erp.flow = FlowKind::stock_sync;
-  erp.start = SimTime{} + seconds(30);
-  erp.end.reset();  // still in force at the end
-  r.faults = {oms, erp};
-  // Their incidents, as the observer scores them: oms-hang acknowledged at 15 s and served again
-  // at 22 s; erp-burst never caught.
-  FaultIncident caught;
-  caught.fault_id = "oms-hang";
-  caught.onset = oms.start;
-  caught.ended = *oms.end;
-  caught.detected = caught.acknowledged = SimTime{} + seconds(15);
-  caught.mttd = seconds(5);
-  caught.restored = caught.repaired = caught.recovered = SimTime{} + seconds(22);
-  caught.mttr = seconds(12);
-  FaultIncident missed;
-  missed.fault_id = "erp-burst";
-  missed.onset = erp.start;
-  missed.ended = SimTime{} + seconds(60);
-  missed.recovery_note = "the fault was still in force when the drill ended";
-  r.score.incidents = {caught, missed};
-  r.acks = {LiveAck{SimTime{} + seconds(15), "pager <OMS>", "oms-hang"}};
   r.series.step = seconds(1);
   r.series.answers = {LiveAnswers{"erp", {4, 4, 0, 2}, {0, 4, 0, 0}}};
   r.series.stock_delay = {LiveStockDelay{"dtc", {std::nullopt, seconds(2), milliseconds(1500)}}};

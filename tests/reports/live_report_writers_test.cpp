@@ -14,6 +14,7 @@
 #include "reports/report_json.hpp"
 #include "reports/report_md.hpp"
 #include "sim/score/tier_checks.hpp"
+#include "tests/reports/live_fixture.hpp"
 #include "tests/reports/xmllint.hpp"
 
 namespace syncdrill {
@@ -36,18 +37,13 @@ TierCheck decided(std::string check, double actual, double limit, std::string un
   return decided_check(c, actual, [] { return std::string("over its limit in this fixture"); });
 }
 
-// A drill where oms-hang was acknowledged after 5 s and served again after 12 s, erp-burst
-// acted and nobody caught it, `duplicated` orders came in twice, no answer carried Retry-After
-// and no listing went stale (no staleness to measure).
+// The fixture's drill (oms-hang acknowledged after 5 s and served again after 12 s, erp-burst
+// never caught), scored on live-drill.yaml's orders tier, where `duplicated` orders came in
+// twice, no answer carried Retry-After and no listing went stale (no staleness to measure).
 LiveResult drill(uint64_t duplicated) {
-  LiveResult r;
+  LiveResult r = testing::live_fixture();
   r.id = RunIdentity{"tests/scenarios/valid/live-drill.yaml", "sha256:abc", 7};
-  r.scenario_name = scenario().name;
-  r.version = "test";
   r.listen = "127.0.0.1:8080";
-  r.time_scale = 20;
-  r.wall_s = 3;
-  r.scenario_s = 60;
   r.ended_by = "finish";
   r.orders.placed = 40;
   r.orders.created_once = 40 - duplicated;
@@ -56,50 +52,19 @@ LiveResult drill(uint64_t duplicated) {
   r.stock.samples = 30;
   r.stock.listings = 50;
   r.stock.stale_share = 0.0;
-  LiveFaultOutcome oms;
-  oms.id = "oms-hang";
-  oms.kind = "timeout";
-  oms.targets = {"oms"};
-  oms.from_scenario = false;
-  oms.exercised = true;
-  oms.hits = 4;
-  oms.tier = "orders";
-  oms.start = SimTime{} + seconds(10);
-  oms.end = SimTime{} + seconds(20);
-  LiveFaultOutcome erp = oms;
-  erp.id = "erp-burst";
-  erp.kind = "error_burst";
-  erp.start = SimTime{} + seconds(30);
-  erp.end.reset();
-  r.faults = {oms, erp};
-  FaultIncident caught;
-  caught.fault_id = oms.id;
-  caught.onset = oms.start;
-  caught.ended = *oms.end;
-  caught.detected = caught.acknowledged = SimTime{} + seconds(15);
-  caught.mttd = seconds(5);
-  caught.restored = caught.repaired = caught.recovered = SimTime{} + seconds(22);
-  caught.mttr = seconds(12);
-  FaultIncident missed;
-  missed.fault_id = erp.id;
-  missed.onset = erp.start;
-  missed.ended = SimTime{} + seconds(60);
-  missed.recovery_note = "the fault was still in force when the drill ended";
-  r.score.incidents = {caught, missed};
   r.score.scored = true;
   TierCheck not_caught = tier_check("mttd", FlowKind::order_ingest, 300, "s");
-  not_caught.subject = erp.id;
+  not_caught.subject = "erp-burst";
   not_caught.held = false;
   not_caught.reason = "fault erp-burst was never acknowledged";
   r.score.tiers = {
       TierVerdict{"orders",
-                  {decided("data_loss", 0, 0, "orders"), decided("mttd", 5, 300, "s", oms.id),
-                   not_caught, decided("mttr", 12, 600, "s", oms.id)}}};
+                  {decided("data_loss", 0, 0, "orders"), decided("mttd", 5, 300, "s", "oms-hang"),
+                   not_caught, decided("mttr", 12, 600, "s", "oms-hang")}}};
   r.live_checks = {
       decided("orders duplicated", static_cast<double>(duplicated), 0, "orders"),
       no_data_check(tier_check("Retry-After honoured", FlowKind::order_ingest, 0, "retries"),
                     "no answer carried Retry-After")};
-  r.acks = {LiveAck{SimTime{} + seconds(15), "pager", oms.id}};
   r.webhooks = nlohmann::json::object();
   r.routes = nlohmann::json::array();
   return r;
@@ -138,7 +103,8 @@ TEST_CASE(
   REQUIRE(oms != nullptr);
   CHECK((*oms)["mttd_s"] == 5.0);
   CHECK((*oms)["mttr_s"] == 12.0);
-  CHECK((*oms)["acknowledged_s"] == 15.0);
+  CHECK((*oms)["detected_s"] == 15.0);  // the ack that caught it
+  CHECK((*oms)["acknowledged_s"].is_null());
   CHECK((*oms)["missed"] == false);
   CHECK((*oms)["cause"].is_null());  // ad hoc
   CHECK((*oms)["damage"].is_null());
@@ -209,15 +175,15 @@ TEST_CASE("live junit.xml: the run's tier and fault suites, then the live checks
   const std::vector<std::string> got =
       xmllint(xml, {"string(/testsuites/@name)", "string(/testsuites/@tests)",
                     "string(/testsuites/@failures)", "string(/testsuites/@skipped)",
-                    "count(//testsuite[@name='tier:orders']/testcase)",
-                    "count(//testcase[@name='mttd order_ingest [oms-hang]']/failure)",
-                    "string(//testcase[@name='mttd order_ingest [erp-burst]']/failure/@type)",
-                    "string(//testsuite[@name='faults']/testcase[failure]/@name)",
-                    "string(//testsuite[@name='faults']//failure/@message)",
-                    "count(//testsuite[@name='live']/testcase)",
-                    "string(//testsuite[@name='live']/testcase[failure]/@name)",
-                    "string(//testsuite[@name='live']/testcase[skipped]/@name)",
-                    "string(//property[@name='verdict']/@value)"});
+                    "count(//testsuite[@name=\"tier:orders\"]/testcase)",
+                    "count(//testcase[@name=\"mttd order_ingest [oms-hang]\"]/failure)",
+                    "string(//testcase[@name=\"mttd order_ingest [erp-burst]\"]/failure/@type)",
+                    "string(//testsuite[@name=\"faults\"]/testcase[failure]/@name)",
+                    "string(//testsuite[@name=\"faults\"]//failure/@message)",
+                    "count(//testsuite[@name=\"live\"]/testcase)",
+                    "string(//testsuite[@name=\"live\"]/testcase[failure]/@name)",
+                    "string(//testsuite[@name=\"live\"]/testcase[skipped]/@name)",
+                    "string(//property[@name=\"verdict\"]/@value)"});
   CHECK(got.at(0) == "syncdrill live");
   CHECK(got.at(1) == "8");  // 4 tier checks, 2 faults, 2 live checks
   CHECK(got.at(2) == "3");  // the missed mttd, the missed fault, the duplicates
