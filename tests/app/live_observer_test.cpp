@@ -208,7 +208,8 @@ TEST_CASE("live observer: without a tier, orders lost is the drill's own check, 
   Scenario untiered = live_drill_scenario();
   untiered.sla_tiers.clear();
   MocksFixture f(untiered);
-  f.observer.on_order(0, f.mocks.place_order(0, {{3, 1}}), SimTime{});
+  const std::vector<SkuQuantity> lines{{3, 1}};
+  f.observer.on_order(0, f.mocks.place_order(0, lines), SimTime{});
   const LiveResult r = f.score();
   CHECK_FALSE(r.score.scored);
   CHECK(r.score.tiers.empty());
