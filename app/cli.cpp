@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 
@@ -57,11 +58,15 @@ int dispatch(int argc, char** argv) {
     std::cout << "syncdrill " SYNCDRILL_VERSION "\n";
     return kExitOk;
   }
+  std::vector<std::string> names;
   for (const Command& c : commands()) {
     if (c.name == first) return c.handler(std::vector<std::string>(argv + 2, argv + argc));
+    names.emplace_back(c.name);
   }
-  return usage_error(
-      fmt::format("unknown command '{}' (see 'syncdrill --help' for the commands)", first));
+  const std::string near = closest_name(first, names);
+  return usage_error(fmt::format("unknown command '{}'{} (see 'syncdrill --help' for the commands)",
+                                 first,
+                                 near.empty() ? "" : fmt::format("; did you mean '{}'?", near)));
 }
 
 }  // namespace
