@@ -35,7 +35,7 @@ std::vector<std::string> table(const std::string& text, const std::string& title
 // Where `cell` starts in `line` at or after `from` (a word of the header or a row).
 size_t start(const std::string& line, const std::string& cell, size_t from = 2) {
   const size_t at = line.find(cell, from);
-  REQUIRE_MESSAGE(at != std::string::npos, cell + " in: " + line);
+  REQUIRE_MESSAGE(at != std::string::npos, std::string(cell + " in: " + line));
   return at;
 }
 size_t end(const std::string& line, const std::string& cell, size_t from = 2) {
