@@ -13,9 +13,9 @@ namespace syncdrill {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
-      {"run", "run a drill and write its reports", run_command},
+      {"run", "run drills (files, names list shows, a folder) and write reports", run_command},
       {"validate", "check scenario files and report every error", validate_command},
-      {"list", "list the shipped scenarios", list_command},
+      {"list", "list the drills of the scenario library", list_command},
       {"compare", "compare retry policies on the same seeds", compare_command},
       {"sweep", "run a grid over policy parameters", sweep_command},
       {"serve", "serve the mocks over HTTP for a live drill of a real connector", serve_command},

@@ -134,6 +134,24 @@ TEST_CASE("run DIR: a broken scenario is reported, the others write their report
   CHECK(r.out.find("small-drill     NOT SCORED     0  -\n") > broken_row);
 }
 
+TEST_CASE("run DIR: a drill stopped by its event limit gets an errored suite and no folder") {
+  Scratch s("batch-limit");
+  copy_drills(s / "drills");
+  const CliRun r = s.run("run drills --events-max 1000");
+  CHECK(r.exit_code == 2);
+  const std::string junit = read_file(s / "out/junit.xml");
+  for (const char* drill : {"breached-drill", "passing-drill", "small-drill"}) {
+    CAPTURE(drill);
+    CHECK(junit.find(fmt::format("<error type=\"run_error\" message=\"drills/{}.yaml: the run "
+                                 "reached its limit of 1000 events at t=",
+                                 drill)) != std::string::npos);
+    CHECK_FALSE(fs::exists(s / "out" / drill));
+    CHECK(r.out.find(fmt::format("{}", drill)) != std::string::npos);
+  }
+  CHECK(junit.find(" tests=\"3\" failures=\"0\" errors=\"3\" ") != std::string::npos);
+  CHECK(count(r.err, "(set by --events-max); no report written") == 3);
+}
+
 TEST_CASE("run with several scenarios refuses what would stop the whole batch, before any run") {
   Scratch s("batch-refused");
   copy_drills(s / "drills");
