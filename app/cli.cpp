@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 
@@ -12,9 +13,9 @@ namespace syncdrill {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
-      {"run", "run a drill and write its reports", run_command},
+      {"run", "run drills (files, names list shows, a folder) and write reports", run_command},
       {"validate", "check scenario files and report every error", validate_command},
-      {"list", "list the shipped scenarios", list_command},
+      {"list", "list the drills of the scenario library", list_command},
       {"compare", "compare retry policies on the same seeds", compare_command},
       {"sweep", "run a grid over policy parameters", sweep_command},
       {"serve", "serve the mocks over HTTP for a live drill of a real connector", serve_command},
@@ -57,11 +58,15 @@ int dispatch(int argc, char** argv) {
     std::cout << "syncdrill " SYNCDRILL_VERSION "\n";
     return kExitOk;
   }
+  std::vector<std::string> names;
   for (const Command& c : commands()) {
     if (c.name == first) return c.handler(std::vector<std::string>(argv + 2, argv + argc));
+    names.emplace_back(c.name);
   }
-  return usage_error(
-      fmt::format("unknown command '{}' (see 'syncdrill --help' for the commands)", first));
+  const std::string near = closest_name(first, names);
+  return usage_error(fmt::format("unknown command '{}'{} (see 'syncdrill --help' for the commands)",
+                                 first,
+                                 near.empty() ? "" : fmt::format("; did you mean '{}'?", near)));
 }
 
 }  // namespace

@@ -71,13 +71,14 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
   const bool sweep = parsed.command == "sweep";
   CommandLine line(
       parsed.command,
-      sweep ? "usage: syncdrill sweep SCENARIO --grid KEY=V1,V2,... [--grid ...] [--policy NAME]\n"
-              "                       [--connectors LIST] [--seeds N] [--seed S] [--jobs J]\n"
+      sweep ? "usage: syncdrill sweep SCENARIO --grid KEY=V1,V2,... [--grid ...]\n"
+              "                       [--policy NAME] [--connectors LIST] [--seeds N]\n"
+              "                       [--seed N] [--keep-policy-switches] [--jobs J]\n"
               "                       [--out DIR] [--format LIST] [--quiet]\n\noptions"
             : "usage: syncdrill compare SCENARIO --policy NAME --policy NAME [...]\n"
               "                         [--policies FILE] [--connectors LIST] [--seeds N]\n"
-              "                         [--seed S] [--jobs J] [--out DIR] [--format LIST]\n"
-              "                         [--quiet]\n\noptions");
+              "                         [--seed N] [--keep-policy-switches] [--jobs J]\n"
+              "                         [--out DIR] [--format LIST] [--quiet]\n\noptions");
   auto add = line.add();
   if (sweep) {
     add("grid", po::value<std::vector<std::string>>()->value_name("KEY=V1,V2,..."),
@@ -97,8 +98,9 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
       "scenario's faults touch; all when it has none)");
   add("seeds", po::value<std::string>()->value_name("N"),
       "seeds per policy, 2 to 1000 (default 10)");
-  add("seed", po::value<std::string>()->value_name("S"),
-      "the first seed; the others follow it (default: the scenario's `seed`)");
+  line.add_seed(
+      "the first seed, a whole number >= 0; the others follow it (default: the "
+      "scenario's `seed`)");
   add("keep-policy-switches",
       "keep the runbook's switch_policy actions on the compared connectors (by default they "
       "are left out, so each policy stays in force for the whole run)");
@@ -111,13 +113,14 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
   line.take_scenarios(1);
   const std::string about =
       std::string(sweep ? "Runs the scenario for every point of the grid, each a copy of the "
-                          "policy with the grid's\nvalues, on the same seeds; writes "
-                          "DIR/compare.json, compare.md and compare.html.\n"
+                          "policy with\nthe grid's values, on the same seeds; writes "
+                          "DIR/compare.json, compare.md and\ncompare.html.\n"
                           "Example: --grid retry.base=100ms,1s --grid retry.max_attempts=2,4,8\n"
                         : "Runs the scenario with each policy on the same seeds (common random "
-                          "numbers), so the\ndifferences come from the policies, not from "
-                          "luck; writes DIR/compare.json, compare.md and\ncompare.html.\n") +
-      "Exit codes: 0 done, 2 bad input, 3 internal error (the runs' verdicts are in the files).\n";
+                          "numbers),\nso the differences come from the policies, not from "
+                          "luck; writes\nDIR/compare.json, compare.md and compare.html.\n") +
+      "Exit codes: 0 done, 2 bad input, 3 internal error (the runs' verdicts are in\nthe "
+      "files).\n";
   if (auto stop = line.parse(args, about)) return stop;
   if (auto stop = line.scenario(parsed.scenario)) return stop;
   if (line.has("policy")) parsed.policies = line.get<std::vector<std::string>>("policy");
@@ -132,13 +135,7 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
     return usage_error(
         fmt::format("--seeds must be 2 to {} (an interval needs at least two runs)", kSeedsMax));
   }
-  if (line.has("seed")) {
-    parsed.seed = whole_number(line.text("seed"));
-    if (!parsed.seed || *parsed.seed > UINT64_MAX - kSeedsMax) {
-      return usage_error(
-          fmt::format("--seed must be a whole number from 0 to {}", UINT64_MAX - kSeedsMax));
-    }
-  }
+  if (auto stop = line.seed(parsed.seed, UINT64_MAX - kSeedsMax)) return stop;
   parsed.keep_policy_switches = line.has("keep-policy-switches");
   parsed.jobs = line.has("jobs") ? line.get<unsigned>("jobs") : default_jobs();
   if (parsed.jobs < 1 || parsed.jobs > kJobsMax) {

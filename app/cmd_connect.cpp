@@ -107,7 +107,7 @@ std::optional<int> parse_values(const CommandLine& line, ConnectArgs& a) {
   if (!o.target_url.starts_with("http://")) {
     return usage_error(fmt::format("--target takes an http:// URL, not '{}'", o.target_url));
   }
-  const std::string listen = line.text("listen");
+  const std::string listen = line.has("listen") ? line.text("listen") : "127.0.0.1:8081";
   if (!parse_listen(listen, o)) {
     return usage_error(fmt::format("--listen takes HOST:PORT (PORT 0..65535), not '{}'", listen));
   }
@@ -142,16 +142,18 @@ std::optional<int> parse_connect_args(const std::vector<std::string>& args, Conn
   CommandLine line(
       "connect",
       "usage: syncdrill connect --target http://HOST:PORT [--listen HOST:PORT]\n"
-      "                         [--secret S | --secret-env NAME] [--scenario FILE --policy NAME]\n"
+      "                         [--secret S | --secret-env NAME]\n"
+      "                         [--scenario FILE --policy NAME] [--no-signature-check]\n"
       "                         [--no-idempotency-keys] [--no-dedupe] [--time-scale X]\n"
       "                         [--workers N] [--duration D] [--stats FILE]\n\noptions");
   line.add()("target", po::value<std::string>()->value_name("URL"),
              "the drill's base URL, e.g. http://127.0.0.1:8080 (required)")(
-      "listen", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:8081"),
-      "where webhooks are received (POST /webhooks); port 0 = any free one, printed")(
-      "secret", po::value<std::string>()->value_name("S"), "HMAC-SHA256 key of webhook signatures")(
+      "listen", po::value<std::string>()->value_name("HOST:PORT"),
+      "where webhooks are received, POST /webhooks (default 127.0.0.1:8081; port 0 = any free "
+      "one, printed)")("secret", po::value<std::string>()->value_name("S"),
+                       "HMAC-SHA256 key of webhook signatures")(
       "secret-env", po::value<std::string>()->value_name("NAME"),
-      "read the secret from this environment variable (default SYNCDRILL_WEBHOOK_SECRET)")(
+      "read the secret from this environment variable (default: SYNCDRILL_WEBHOOK_SECRET)")(
       "no-signature-check", "accept webhooks without checking their signature")(
       "scenario", po::value<std::string>()->value_name("FILE"),
       "take the policy and the stock channels from this scenario")(

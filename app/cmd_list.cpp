@@ -1,6 +1,5 @@
 // syncdrill list: the shipped scenario library, one line per drill.
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -10,7 +9,7 @@
 #include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
-#include "core/scenario/loader.hpp"
+#include "app/scenario_library.hpp"
 
 namespace syncdrill {
 
@@ -18,13 +17,6 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string default_scenario_dir() {
-  if (const char* env = std::getenv("SYNCDRILL_SCENARIO_DIR"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return SYNCDRILL_SCENARIO_DIR;
-}
 
 std::string first_line(const std::string& text) {
   const size_t end = text.find('\n');
@@ -35,30 +27,27 @@ std::string first_line(const std::string& text) {
 
 int list_command(const std::vector<std::string>& args) {
   CommandLine line("list", "usage: syncdrill list [--dir DIR]\n\noptions");
-  line.add()("dir", po::value<std::string>()->default_value(default_scenario_dir()),
-             "scenario folder (also $SYNCDRILL_SCENARIO_DIR)");
-  if (auto stop =
-          line.parse(args, "Lists the drills in the scenario folder (not its base files).\n")) {
+  line.add()("dir", po::value<std::string>()->value_name("DIR"),
+             "scenario folder (default: $SYNCDRILL_SCENARIO_DIR, else the shipped library)");
+  if (auto stop = line.parse(
+          args,
+          "Lists the drills of the scenario folder, one per line: its *.yaml files, not\n"
+          "those of its subfolders (where base files live, as in scenarios/base/).\n"
+          "'syncdrill run NAME' (and validate, compare, sweep, serve) takes a drill of the\n"
+          "shipped library, or of $SYNCDRILL_SCENARIO_DIR, by the name shown.\n")) {
     return *stop;
   }
-  const std::string dir = line.text("dir");
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry);
-  }
-  if (ec)
-    return usage_error(fmt::format("cannot read scenario folder '{}': {}", dir, ec.message()));
-  std::sort(files.begin(), files.end());
+  const std::string dir = line.has("dir") ? line.text("dir") : default_scenario_dir();
+  std::vector<FolderDrill> drills;
+  if (std::string error = drills_in(dir, drills); !error.empty()) return usage_error(error);
   int exit_code = kExitOk;
   std::vector<std::pair<std::string, std::string>> rows;  // name, what to say of it
-  for (const fs::path& file : files) {
-    const LoadResult result = load_scenario_file(file.string());
-    if (result.ok()) {
-      rows.emplace_back(result.scenario->name, first_line(result.scenario->description));
+  for (const FolderDrill& d : drills) {
+    if (d.load.ok()) {
+      rows.emplace_back(d.load.scenario->name, first_line(d.load.scenario->description));
     } else {
-      rows.emplace_back(file.stem().string(),
-                        fmt::format("invalid: run 'syncdrill validate {}'", file.string()));
+      rows.emplace_back(fs::path(d.path).stem().string(),
+                        fmt::format("invalid: run 'syncdrill validate {}'", d.path));
       exit_code = kExitUsage;
     }
   }
@@ -67,7 +56,7 @@ int list_command(const std::vector<std::string>& args) {
     width = std::max(width, row.first.size());
   for (const auto& [name, text] : rows)
     std::cout << fmt::format("{:<{}}  {}\n", name, width, text);
-  if (files.empty()) std::cout << fmt::format("no scenarios in {}\n", dir);
+  if (drills.empty()) std::cout << fmt::format("no scenarios in {}\n", dir);
   return exit_code;
 }
 

@@ -1,32 +1,25 @@
-// syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry...]: runs a drill and writes its
-// reports.
+// syncdrill run SCENARIO... [--seed N] [--out DIR] [--telemetry...] [--jobs J]: runs drills and
+// writes their reports. One SCENARIO file runs as it always has (app/run_drill.hpp); several, or
+// a folder, run as a batch (app/run_batch.hpp).
 #include <unistd.h>
-#include <filesystem>
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
-#include <memory>
+#include <thread>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
 #include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
-#include "app/output_folder.hpp"
+#include "app/run_batch.hpp"
+#include "app/run_drill.hpp"
+#include "app/run_progress.hpp"
 #include "app/scenario_input.hpp"
-#include "reports/atomic_file.hpp"
-#include "reports/content_hash.hpp"
-#include "reports/junit_xml.hpp"
-#include "reports/report_html.hpp"
-#include "reports/report_json.hpp"
-#include "reports/report_md.hpp"
-#include "reports/scorecard.hpp"
-#include "reports/telemetry_jsonl.hpp"
-#include "sim/score/detection.hpp"
-#include "sim/world/world.hpp"
+#include "app/scenario_library.hpp"
 
 namespace syncdrill {
 
@@ -35,29 +28,34 @@ namespace po = boost::program_options;
 namespace {
 
 struct RunArgs {
-  std::string scenario;
-  std::optional<uint64_t> seed;
-  std::string out_dir;  // empty = out/<scenario name>
-  bool quiet = false;
-  // The report files to write: "json", "md", "junit" (all by default).
-  std::vector<std::string> formats{"json", "md", "junit", "html"};
-  bool telemetry = false;  // write DIR/telemetry.jsonl
-  TelemetryOptions telemetry_options;
-  std::optional<uint64_t> events_max;  // none = run_limits(scenario)
+  std::vector<std::string> scenarios;
+  RunOptions run;
+  std::string out_dir;  // empty = out/<scenario name>, or out/ for several
+  std::optional<unsigned> jobs;
+  bool progress = false;
 };
 
 // The engine's own ceiling on events (its sequence-number space).
 constexpr uint64_t kEventsCeiling = uint64_t{1} << 40;
+constexpr unsigned kJobsMax = 256;
+
+unsigned cores() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
+}
 
 // Returns the exit code to stop with, or nothing to go on.
 std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& parsed) {
-  CommandLine line("run",
-                   "usage: syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry]\n"
-                   "                     [--telemetry-sample FRACTION] [--telemetry-max-records "
-                   "N]\n\noptions");
-  // --seed stays boost's own number: its errors and its reading of "-1" are run's since 0.1.
-  line.add()("seed", po::value<uint64_t>(), "root seed (default: the scenario's `seed`)");
-  line.add_out("report folder (default: out/<scenario name>)", "arg");
+  CommandLine line(
+      "run",
+      "usage: syncdrill run SCENARIO [--seed N] [--out DIR] [--format LIST] [--quiet]\n"
+      "                     [--telemetry] [--telemetry-sample FRACTION]\n"
+      "                     [--telemetry-max-records N] [--events-max N] [--progress]\n"
+      "       syncdrill run SCENARIO SCENARIO... | DIR [--jobs J] [same options]\n\noptions");
+  line.add_seed("root seed, a whole number >= 0 (default: the scenario's `seed`)");
+  line.add_out(
+      "report folder (default: out/<scenario name>); with several scenarios, the folder "
+      "that holds DIR/<scenario name>/ and the combined DIR/junit.xml (default: out)");
   line.add_quiet("print nothing on success but warnings (to stderr)");
   line.add_formats("report files to write, comma-separated: json, md, junit, html (default: all)");
   line.add()("telemetry",
@@ -68,25 +66,40 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       "stop writing telemetry after N records (default 1000000; implies --telemetry)")(
       "events-max", po::value<std::string>()->value_name("N"),
       "stop the run as a runaway after N events, writing no report (default: derived from the "
-      "scenario's orders and periodic jobs; docs/scenario-format.md, Limits)");
-  line.take_scenarios(1);
+      "scenario's orders and periodic jobs; docs/scenario-format.md, Limits)")(
+      "jobs,j", po::value<std::string>()->value_name("J"),
+      "with several scenarios: drills run at once, 1 to 256, at most the number of cores "
+      "(default: the number of cores); the reports do not depend on it");
+  line.add_progress(
+      "show progress on stderr (simulated time reached, events per second, time left) even when "
+      "stderr is no terminal; on a terminal it shows unless --quiet");
+  line.take_scenarios(-1);
   if (auto stop = line.parse(
           args,
-          "Runs the scenario in simulated time and writes DIR/report.json. The same\n"
-          "scenario, seed and syncdrill version always give the same report bytes.\n"
+          "Runs the scenario in simulated time and writes DIR/report.json, report.md,\n"
+          "junit.xml and report.html. The same scenario, seed and syncdrill version always\n"
+          "give the same report bytes. SCENARIO is a file, or a drill's name as\n"
+          "'syncdrill list' prints it.\n"
           "With --telemetry, DIR/telemetry.jsonl holds one JSON object per request and\n"
           "webhook delivery (docs/telemetry.md); it is capped at N records and 256 MiB,\n"
-          "and a cap reached is reported. Neither file is written when the run fails.\n")) {
+          "and a cap reached is reported. Neither file is written when the run fails.\n"
+          "Several scenarios, or a folder (its *.yaml drills, as 'syncdrill list --dir'\n"
+          "shows them), run J at a time: each writes DIR/<scenario name>/,\n"
+          "DIR/junit.xml gets a suite per scenario and tier, and a table sums them up.\n"
+          "A scenario with errors is reported and the others still run.\n"
+          "Exit codes: 0 every tier held, 1 a tier was breached, 2 bad input or a run\n"
+          "stopped by a limit, 3 internal error; with several scenarios, the worst.\n")) {
     return stop;
   }
-  if (auto stop = line.scenario(parsed.scenario)) return stop;
-  if (line.has("seed")) parsed.seed = line.get<uint64_t>("seed");
+  if (!line.has("scenario")) return usage_error("run needs a scenario file");
+  parsed.scenarios = line.get<std::vector<std::string>>("scenario");
+  if (auto stop = line.seed(parsed.run.seed)) return stop;
   parsed.out_dir = line.out_dir();
-  parsed.quiet = line.quiet();
-  if (auto stop = line.formats(parsed.formats, {"json", "md", "junit", "html"}, false)) {
+  parsed.run.quiet = line.quiet();
+  if (auto stop = line.formats(parsed.run.formats, {"json", "md", "junit", "html"}, false)) {
     return stop;
   }
-  parsed.telemetry = line.has("telemetry");
+  parsed.run.telemetry = line.has("telemetry");
   if (line.has("telemetry-sample")) {
     const std::string& text = line.text("telemetry-sample");
     const std::optional<double> sample = positive_number(text);
@@ -94,8 +107,8 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       return usage_error(fmt::format(
           "--telemetry-sample must be a fraction with 0 < FRACTION <= 1, not '{}'", text));
     }
-    parsed.telemetry_options.sample = *sample;
-    parsed.telemetry = true;
+    parsed.run.telemetry_options.sample = *sample;
+    parsed.run.telemetry = true;
   }
   if (line.has("telemetry-max-records")) {
     const std::string& text = line.text("telemetry-max-records");
@@ -104,8 +117,8 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       return usage_error(
           fmt::format("--telemetry-max-records must be a whole number >= 1, not '{}'", text));
     }
-    parsed.telemetry_options.max_records = *max;
-    parsed.telemetry = true;
+    parsed.run.telemetry_options.max_records = *max;
+    parsed.run.telemetry = true;
   }
   if (line.has("events-max")) {
     const std::string& text = line.text("events-max");
@@ -114,9 +127,38 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       return usage_error(fmt::format(
           "--events-max must be a whole number between 1 and {}, not '{}'", kEventsCeiling, text));
     }
-    parsed.events_max = *max;
+    parsed.run.events_max = *max;
   }
+  if (line.has("jobs")) {
+    const std::string& text = line.text("jobs");
+    const std::optional<uint64_t> jobs = whole_number(text);
+    if (!jobs || *jobs == 0 || *jobs > kJobsMax) {
+      return usage_error(
+          fmt::format("--jobs takes a whole number from 1 to {}, not '{}'", kJobsMax, text));
+    }
+    // More threads than cores would only share them: capped, so a pipeline's --jobs works on
+    // any machine.
+    parsed.jobs = std::min(static_cast<unsigned>(*jobs), cores());
+  }
+  parsed.progress = line.progress();
   return std::nullopt;
+}
+
+// `run SCENARIO`: one drill, its folder out/<name> by default, its scorecard on stdout.
+int run_one(const RunArgs& parsed) {
+  std::string path = parsed.scenarios.front();
+  if (auto stop = resolve_scenario(path)) return *stop;
+  const std::optional<Scenario> scenario = load_scenario_or_report(path);
+  if (!scenario) return kExitUsage;
+  const std::string out_dir =
+      parsed.out_dir.empty() ? fmt::format("out/{}", scenario->name) : parsed.out_dir;
+  std::optional<RunProgress> progress;
+  if (parsed.progress) progress.emplace(scenario->name, scenario->duration, isatty(STDERR_FILENO));
+  // Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org).
+  const bool colour = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  return run_drill(parsed.run, path, *scenario, out_dir, std::cerr, &std::cout, colour,
+                   progress ? &*progress : nullptr)
+      .exit_code;
 }
 
 }  // namespace
@@ -124,90 +166,19 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
 int run_command(const std::vector<std::string>& args) {
   RunArgs parsed;
   if (auto stop = parse_run_args(args, parsed)) return *stop;
-  const std::optional<Scenario> scenario = load_scenario_or_report(parsed.scenario);
-  if (!scenario) return kExitUsage;
-
-  const RunIdentity id{parsed.scenario, scenario_hash(*scenario),
-                       parsed.seed.value_or(scenario->seed)};
-  const std::string out_dir =
-      parsed.out_dir.empty() ? fmt::format("out/{}", scenario->name) : parsed.out_dir;
-  if (std::string problem = out_folder_problem(out_dir); !problem.empty()) {
-    std::cerr << "syncdrill: error: " << problem << "\n";
-    return kExitUsage;
+  std::error_code ec;
+  if (parsed.scenarios.size() == 1 && !std::filesystem::is_directory(parsed.scenarios[0], ec)) {
+    return run_one(parsed);
   }
-  const auto internal_error = [](const std::string& error) {
-    std::cerr << "syncdrill: error: " << error << "\n";
-    return kExitInternal;
-  };
-
-  // Telemetry streams into a temporary file in the report folder while the run goes, so the
-  // folder is made first (and removed again if the run fails and it is still empty).
-  CreatedFolders created(out_dir);
-  std::unique_ptr<TelemetryJsonl> telemetry;
-  if (parsed.telemetry) {
-    if (std::string error = make_directories(out_dir); !error.empty()) {
-      return internal_error(error);
-    }
-    TelemetryOptions options = parsed.telemetry_options;
-    options.seed = id.seed;
-    telemetry = std::make_unique<TelemetryJsonl>(out_dir + "/telemetry.jsonl", options);
-    if (!telemetry->error().empty()) return internal_error(telemetry->error());
-  }
-
-  Engine::Limits limits = run_limits(*scenario);
-  if (parsed.events_max) limits.events_max = *parsed.events_max;
-  const WorldResult result = run_world(*scenario, id.seed, limits, telemetry.get());
-  if (!result.limit_message.empty()) {
-    // A run cut short is not a result: write no report rather than a misleading one. The
-    // telemetry's temporary file goes with `telemetry` and the folder with `created`, so nothing
-    // of this run is left behind.
-    std::string why;
-    if (result.status == RunStatus::event_limit) {
-      why = parsed.events_max ? " (set by --events-max)"
-                              : " (derived from the scenario's expected orders and periodic "
-                                "jobs: see Limits in docs/scenario-format.md)";
-    }
-    return usage_error(
-        fmt::format("{}: {}{}; no report written (shorten the scenario or lower its traffic)",
-                    parsed.scenario, result.limit_message, why));
-  }
-
-  const Score score = score_run(*scenario, result);
-  print_warnings(score.warnings, parsed.scenario);
-  auto wanted = [&](std::string_view format) {
-    return std::find(parsed.formats.begin(), parsed.formats.end(), format) != parsed.formats.end();
-  };
-  std::string error = make_directories(out_dir);
-  std::optional<TelemetrySummary> summary;
-  if (error.empty() && telemetry) {
-    // Committed before report.json, which describes it: a report that names telemetry has it.
-    error = telemetry->commit();
-    summary = TelemetrySummary{"telemetry.jsonl", telemetry->options(), telemetry->stats()};
-  }
-  // Each report is written whole or not at all (a temporary file, then a rename), and a run
-  // that could not write every report leaves none of this run's.
-  std::vector<std::pair<std::string, std::string>> files;
-  const TelemetrySummary* t = summary ? &*summary : nullptr;
-  if (wanted("json"))
-    files.emplace_back("report.json", report_json(*scenario, id, result, t, &score).dump(2) + "\n");
-  if (wanted("md")) files.emplace_back("report.md", report_markdown(*scenario, id, result, score));
-  if (wanted("junit")) files.emplace_back("junit.xml", report_junit(*scenario, id, result, score));
-  if (wanted("html")) files.emplace_back("report.html", report_html(*scenario, id, result, score));
-  std::vector<std::string> written;
-  if (error.empty()) error = write_all_or_nothing(out_dir, files, written);
-  if (!error.empty() && telemetry) {
-    std::error_code ignored;
-    std::filesystem::remove(telemetry->path(), ignored);
-  }
-  if (!error.empty()) return internal_error(error);
-  created.dismiss();
-  if (!parsed.quiet) {
-    // Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org).
-    const bool colour = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-    std::cout << scorecard_text(*scenario, id, result, out_dir, summary ? &*summary : nullptr,
-                                &score, colour, written);
-  }
-  return score.scored && !score.held() ? kExitBreached : kExitOk;
+  std::vector<BatchDrill> drills;
+  if (auto stop = batch_drills(parsed.scenarios, drills)) return *stop;
+  BatchOptions options;
+  options.run = parsed.run;
+  options.out_root = parsed.out_dir.empty() ? "out" : parsed.out_dir;
+  options.jobs = parsed.jobs.value_or(cores());
+  options.progress = parsed.progress;
+  options.progress_terminal = isatty(STDERR_FILENO) != 0;
+  return run_batch(options, drills);
 }
 
 }  // namespace syncdrill

@@ -67,10 +67,11 @@ std::optional<int> read_wall_seconds(std::string_view flag, const std::string& t
 }
 
 std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeArgs& a) {
-  CommandLine line(
-      "serve",
-      "usage: syncdrill serve SCENARIO [--listen HOST:PORT] [--time-scale X]\n"
-      "                       [--webhook-url URL] [--duration D] [--out DIR]\n\noptions");
+  CommandLine line("serve",
+                   "usage: syncdrill serve SCENARIO [--listen HOST:PORT] [--time-scale X]\n"
+                   "                       [--webhook-url URL] [--webhook-secret S] [--token T]\n"
+                   "                       [--duration D] [--out DIR] [--seed N] [--hang D]\n"
+                   "                       [--grace D] [--sample-interval D] [--quiet]\n\noptions");
   line.add()("listen", po::value<std::string>()->value_name("HOST:PORT"),
              "address to serve on (default 127.0.0.1:8080; port 0 picks a free one)")(
       "time-scale", po::value<std::string>()->value_name("X"),
@@ -85,10 +86,9 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
       "one, printed)")("duration", po::value<std::string>()->value_name("D"),
                        "wall time the drill runs (default: the scenario's duration / X)");
   line.add_out("report folder (default: out/<scenario name>-live)");
-  line.add()("seed", po::value<std::string>()->value_name("N"),
-             "root seed, a whole number >= 0 (default: the scenario's `seed`)")(
-      "hang", po::value<std::string>()->value_name("D"),
-      "how long a timeout fault holds a request, wall time (default 30s, at most 60s)")(
+  line.add_seed("root seed, a whole number >= 0 (default: the scenario's `seed`)");
+  line.add()("hang", po::value<std::string>()->value_name("D"),
+             "how long a timeout fault holds a request, wall time (default 30s, at most 60s)")(
       "grace", po::value<std::string>()->value_name("D"),
       "wall time the drill keeps serving after its traffic stops, so the connector's work in "
       "hand can land, before it scores (default 2s, at most 60s)")(
@@ -178,12 +178,7 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
     a.drill.sample_interval_s = seconds;
   }
   a.out_dir = line.out_dir();
-  if (line.has("seed")) {
-    const std::string text = line.text("seed");
-    a.seed = whole_number(text);
-    if (!a.seed)
-      return usage_error(fmt::format("--seed takes a whole number >= 0, not '{}'", text));
-  }
+  if (auto stop = line.seed(a.seed)) return stop;
   a.quiet = line.quiet();
   return std::nullopt;
 }

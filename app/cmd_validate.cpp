@@ -8,6 +8,7 @@
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
 #include "app/scenario_input.hpp"
+#include "app/scenario_library.hpp"
 #include "sim/world/fault_reach.hpp"
 
 namespace syncdrill {
@@ -25,8 +26,10 @@ int validate_command(const std::vector<std::string>& args) {
   }
   if (!line.has("scenario")) return usage_error("validate needs at least one scenario file");
   int exit_code = kExitOk;
-  for (const std::string& path : line.get<std::vector<std::string>>("scenario")) {
-    if (auto scenario = load_scenario_or_report(path)) {
+  for (std::string path : line.get<std::vector<std::string>>("scenario")) {
+    if (resolve_scenario(path)) {
+      exit_code = kExitUsage;
+    } else if (auto scenario = load_scenario_or_report(path)) {
       std::cout << fmt::format("ok: {} (scenario '{}')\n", path, scenario->name);
       print_warnings(observability_warnings(*scenario), path);
     } else {

@@ -1,9 +1,11 @@
 // One subcommand's command line, declared and read the same way by every command (boost's
 // program_options underneath). A command states its usage lines and its own options; this file
 // owns what they share: --help and its page, the SCENARIO arguments, the error of a malformed line
-// ("syncdrill: error: ... (see 'syncdrill COMMAND --help')", exit code 2), the shared options
-// (--out, --quiet, --format) and the readers of the values several commands take (whole and
-// positive numbers, wall durations, --time-scale), each with its error message.
+// ("syncdrill: error: ... (see 'syncdrill COMMAND --help')", exit code 2; an unknown flag gets
+// the nearest known one: "did you mean '--seed'?"; a word the command does not take is refused,
+// never passed over), the shared options (--out, --quiet, --format, --seed, --progress) and the
+// readers of the values several commands take (whole and positive numbers, wall durations,
+// --time-scale), each with its error message.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +34,10 @@ class CommandLine {
   void add_out(const char* description, const char* value_name = "DIR");
   void add_quiet(const char* description);
   void add_formats(const char* description);
+  // --seed N, read as a whole number (boost's own reading takes "-3" as 2^64 - 3).
+  void add_seed(const char* description);
+  // --progress: progress on stderr even when it is not a terminal.
+  void add_progress(const char* description);
 
   // Reads `args`. Returns the exit code to stop with (kExitUsage after a malformed line, kExitOk
   // after printing --help: the usage, the options, a blank line, then `about`), or nothing to go
@@ -46,7 +52,9 @@ class CommandLine {
   const std::string& text(const char* name) const { return get<std::string>(name); }
   const boost::program_options::variables_map& values() const { return values_; }
 
-  // The one SCENARIO argument, or kExitUsage with "COMMAND needs a scenario file".
+  // The one SCENARIO argument (a file, or a drill's name as `list` prints it:
+  // resolve_scenario, app/scenario_library.hpp), or kExitUsage with "COMMAND needs a scenario
+  // file" or why the name names nothing.
   std::optional<int> scenario(std::string& path) const;
   // --out's folder, or `fallback` without it; --quiet.
   std::string out_dir(std::string fallback = {}) const;
@@ -55,6 +63,11 @@ class CommandLine {
   // (left as it is without --format). Empty names are refused unless `skip_empty`.
   std::optional<int> formats(std::vector<std::string>& formats,
                              std::initializer_list<std::string_view> known, bool skip_empty) const;
+  // --seed's value, 0 to `max`, into `seed` (left as it is without --seed), or kExitUsage with
+  // "--seed takes a whole number from 0 to MAX, not 'TEXT'".
+  std::optional<int> seed(std::optional<uint64_t>& seed, uint64_t max = UINT64_MAX) const;
+  // Whether to show progress on stderr: --progress, or stderr is a terminal and not --quiet.
+  bool progress() const;
 
  private:
   std::string command_;
@@ -62,6 +75,10 @@ class CommandLine {
   boost::program_options::positional_options_description positional_;
   boost::program_options::variables_map values_;
 };
+
+// The name of `names` nearest to `word` (a typo away: at most 2 edits, fewer than the word's
+// length), or "" when none is that near. Ties go to the first.
+std::string closest_name(std::string_view word, const std::vector<std::string>& names);
 
 // Digits only: boost would read "-1" as 2^64 - 1.
 std::optional<uint64_t> whole_number(std::string_view text);

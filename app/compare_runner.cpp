@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include "app/parallel.hpp"
 #include "sim/score/detection.hpp"
 #include "sim/world/world.hpp"
 
@@ -53,13 +53,7 @@ GridResult run_grid(const RunGrid& grid, unsigned jobs, const GridProgress& prog
       }
     }
   };
-  const unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(total)));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t)
-    pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool)
-    t.join();
+  run_workers(jobs, total, worker);
   for (const std::string& e : errors) {
     if (!e.empty()) {
       out.error = e;  // the first in grid order, whichever thread met it first

@@ -36,8 +36,13 @@ std::optional<Scenario> scenario_or_report(LoadResult result, const std::string&
 }
 
 void print_warnings(const std::vector<std::string>& warnings, const std::string& path) {
+  print_warnings(warnings, path, std::cerr);
+}
+
+void print_warnings(const std::vector<std::string>& warnings, const std::string& path,
+                    std::ostream& out) {
   for (const std::string& w : warnings)
-    std::cerr << fmt::format("syncdrill: warning: {}: {}\n", path, w);
+    out << fmt::format("syncdrill: warning: {}: {}\n", path, w);
 }
 
 }  // namespace syncdrill

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,10 @@ std::optional<Scenario> load_scenario_or_report(const std::string& path);
 // The same for a load already done; `path` names the input in the closing count.
 std::optional<Scenario> scenario_or_report(LoadResult result, const std::string& path);
 
-// Prints each warning to stderr as "syncdrill: warning: PATH: ...". Warnings never fail a command.
+// Prints each warning to stderr (or `out`) as "syncdrill: warning: PATH: ...". Warnings never
+// fail a command.
 void print_warnings(const std::vector<std::string>& warnings, const std::string& path);
+void print_warnings(const std::vector<std::string>& warnings, const std::string& path,
+                    std::ostream& out);
 
 }  // namespace syncdrill

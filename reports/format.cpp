@@ -258,6 +258,20 @@ std::string faults_detected_note(const Score& score) {
   return out;
 }
 
+std::string_view run_status_text(RunStatus status) {
+  switch (status) {
+    case RunStatus::reached_time:
+      return "ran to the scenario's end";
+    case RunStatus::drained:
+      return "nothing left to happen before the scenario's end";
+    case RunStatus::event_limit:
+      return "stopped at its event limit";
+    case RunStatus::pending_limit:
+      return "stopped at its limit of pending events";
+  }
+  return "stopped";
+}
+
 std::string_view verdict_text(const Score& score) {
   if (!score.scored) return "NOT SCORED";
   return score.held() ? "PASS" : "FAIL";

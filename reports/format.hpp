@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/engine/engine.hpp"
 #include "core/engine/time.hpp"
 #include "sim/score/score.hpp"
 
@@ -83,6 +84,10 @@ std::string tiers_outcome_text(const Score& score, bool capital);
 
 // " Faults: 3 of 4 detected, 1 missed." or " Faults: 4 of 4 detected."; "" without incidents.
 std::string faults_detected_note(const Score& score);
+
+// How a run ended, for a reader: "ran to the scenario's end", "stopped at its event limit", ...
+// (report.json keeps the status's own name, to_string(RunStatus)).
+std::string_view run_status_text(RunStatus status);
 
 // "PASS", "FAIL", or "NOT SCORED" when the scenario has no SLA tiers (!score.scored).
 std::string_view verdict_text(const Score& score);

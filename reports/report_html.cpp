@@ -58,7 +58,7 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
                            : "<code>" + xml_text(id.scenario_hash) + "</code>");
   row("Seed", std::to_string(id.seed));
   row("Simulated", fmt::format("{} in {} events ({})", human_duration(result.simulated),
-                               grouped(result.events_processed), to_string(result.status)));
+                               grouped(result.events_processed), run_status_text(result.status)));
   row("syncdrill", SYNCDRILL_VERSION);
   row("Replay", "<pre class=\"replay\">" + xml_text(replay_command(id)) + "</pre>");
   out += "</table></div>\n</header>\n";

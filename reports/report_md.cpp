@@ -55,7 +55,7 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
   out += '\n';
   out += fmt::format("- **Seed:** {}\n", id.seed);
   out += fmt::format("- **Simulated:** {} in {} events ({})\n", human_duration(result.simulated),
-                     grouped(result.events_processed), to_string(result.status));
+                     grouped(result.events_processed), run_status_text(result.status));
   out += fmt::format("- **syncdrill:** {}\n\n", SYNCDRILL_VERSION);
   out += "Replay:\n\n";
   out += code_block("sh", replay_command(id));

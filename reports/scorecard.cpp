@@ -73,15 +73,21 @@ void append_endpoints(std::string& out, const WorldResult& r) {
   }
 }
 
+// The width of a column: its usual `width`, or its longest cell's. A long fault id, a
+// target such as "dtc/returns/create" or an MTTD of "21h10m30s (20h10m30s)" widens its column
+// rather than pushing the rest of its row out of line.
+size_t column_width(size_t width, const std::vector<std::vector<std::string>>& rows,
+                    size_t column) {
+  for (const std::vector<std::string>& row : rows)
+    width = std::max(width, row[column].size());
+  return width;
+}
+
 // The fault timeline as injected: when, where, why, and how much it touched.
 void append_faults(std::string& out, const Scenario& scenario, const WorldResult& r) {
   if (scenario.faults.empty()) return;
   out += fmt::format("\nFaults injected ({})\n", scenario.faults.size());
-  size_t w = 18;  // the longest fault id, so the columns stay aligned
-  for (const FaultSpec& f : scenario.faults)
-    w = std::max(w, f.id.size());
-  out += fmt::format("  {:<{}} {:<19} {:<17} {:>17} {:<12} {}\n", "fault", w, "kind", "target",
-                     "window", "cause", "touched");
+  std::vector<std::vector<std::string>> rows;  // fault, kind, target, window, cause, touched
   for (size_t i = 0; i < scenario.faults.size(); ++i) {
     const FaultSpec& f = scenario.faults[i];
     std::string targets;
@@ -91,10 +97,22 @@ void append_faults(std::string& out, const Scenario& scenario, const WorldResult
         fmt::format("{}-{}{}", scenario::format_duration(f.at),
                     scenario::format_duration(f.at + f.length), f.flap ? " flap" : "");
     const uint64_t hits = i < r.fault_hits.size() ? r.fault_hits[i] : 0;
-    out += fmt::format("  {:<{}} {:<19} {:<17} {:>17} {:<12} {} {}\n", f.id, w, to_string(f.kind),
-                       targets, window, to_string(f.cause), grouped(hits),
-                       scenario::fault_kind_row(f.kind).hit_unit);
+    rows.push_back(
+        {f.id, std::string(to_string(f.kind)), targets, window, std::string(to_string(f.cause)),
+         fmt::format("{} {}", grouped(hits), scenario::fault_kind_row(f.kind).hit_unit)});
   }
+  const size_t id_w = column_width(18, rows, 0);
+  const size_t kind_w = column_width(19, rows, 1);
+  const size_t target_w = column_width(17, rows, 2);
+  const size_t window_w = column_width(17, rows, 3);
+  const size_t cause_w = column_width(12, rows, 4);
+  const auto line = [&](const std::vector<std::string>& c) {
+    return fmt::format("  {:<{}} {:<{}} {:<{}} {:>{}} {:<{}} {}\n", c[0], id_w, c[1], kind_w, c[2],
+                       target_w, c[3], window_w, c[4], cause_w, c[5]);
+  };
+  out += line({"fault", "kind", "target", "window", "cause", "touched"});
+  for (const std::vector<std::string>& row : rows)
+    out += line(row);
 }
 
 std::string when(const std::optional<SimTime>& t) {
@@ -106,27 +124,37 @@ std::string when(const std::optional<SimTime>& t) {
 void append_incidents(std::string& out, const Score& score) {
   if (score.incidents.empty()) return;
   out += "\nIncident timeline (simulated time)\n";
-  size_t w = 18;  // the longest fault id, so the columns stay aligned
-  for (const FaultIncident& i : score.incidents)
-    w = std::max(w, i.fault_id.size());
-  out += fmt::format("  {:<{}} {:>8} {:>20} {:>9} {:>7} {:>9} {:>20}\n", "fault", w, "onset",
-                     "detected (MTTD)", "acked", "actions", "restored", "repaired (MTTR)");
+  // fault, onset, detected (MTTD), acked, actions, restored, repaired (MTTR)
+  std::vector<std::vector<std::string>> rows;
   for (const FaultIncident& i : score.incidents) {
     const std::string detected =
         i.detected ? fmt::format("{} ({})", when(i.detected), human_duration(*i.mttd)) : "MISSED";
     const std::string recovered =
         i.recovered ? fmt::format("{} ({})", when(i.recovered), human_duration(*i.mttr))
                     : "not recovered";
-    out += fmt::format("  {:<{}} {:>8} {:>20} {:>9} {:>7} {:>9} {:>20}\n", i.fault_id, w,
-                       when(i.onset), detected, when(i.acknowledged), i.actions.size(),
-                       when(i.restored), recovered);
+    rows.push_back({i.fault_id, when(i.onset), detected, when(i.acknowledged),
+                    std::to_string(i.actions.size()), when(i.restored), recovered});
+  }
+  const std::vector<size_t> usual{18, 8, 20, 9, 7, 9, 20};
+  std::vector<size_t> w;
+  for (size_t c = 0; c < usual.size(); ++c)
+    w.push_back(column_width(usual[c], rows, c));
+  const auto line = [&](const std::vector<std::string>& c) {
+    return fmt::format("  {:<{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}\n", c[0], w[0], c[1],
+                       w[1], c[2], w[2], c[3], w[3], c[4], w[4], c[5], w[5], c[6], w[6]);
+  };
+  out += line(
+      {"fault", "onset", "detected (MTTD)", "acked", "actions", "restored", "repaired (MTTR)"});
+  for (size_t k = 0; k < score.incidents.size(); ++k) {
+    const FaultIncident& i = score.incidents[k];
+    out += line(rows[k]);
     if (!i.detected_by.empty()) {
       std::string by;
       for (const std::string& m : i.detected_by)
         by += (by.empty() ? "" : ", ") + m;
-      out += fmt::format("  {:<{}} detected by {}\n", "", w, by);
+      out += fmt::format("  {:<{}} detected by {}\n", "", w[0], by);
     }
-    if (!i.recovery_note.empty()) out += fmt::format("  {:<{}} {}\n", "", w, i.recovery_note);
+    if (!i.recovery_note.empty()) out += fmt::format("  {:<{}} {}\n", "", w[0], i.recovery_note);
   }
 }
 

@@ -23,6 +23,22 @@ Engine::Engine(Limits limits) : limits_(limits) {
   SD_CHECK(limits_.pending_events_max <= kSlotMask, "pending limit exceeds the slot index space");
   SD_CHECK(limits_.events_max <= (uint64_t{1} << (64 - kSlotBits)),
            "event limit exceeds the sequence number space");
+  set_check_at();
+}
+
+void Engine::set_check_at() {
+  check_at_ = limits_.events_max;
+  if (limits_.progress != nullptr && limits_.progress_every > 0 &&
+      limits_.events_max - processed_ > limits_.progress_every) {
+    check_at_ = processed_ + limits_.progress_every;
+  }
+}
+
+bool Engine::limit_or_progress() {
+  if (processed_ >= limits_.events_max) return true;
+  limits_.progress(limits_.progress_context, now_, processed_);
+  set_check_at();
+  return false;
 }
 
 EventId Engine::push(SimTime at, const Callback& cb) {
@@ -107,7 +123,7 @@ RunStatus Engine::run_loop(int64_t end_us) {
     now_ = SimTime{e.time_us};
     ++processed_;
     cb.invoke(cb.storage);
-    if (processed_ >= limits_.events_max) return RunStatus::event_limit;
+    if (processed_ >= check_at_ && limit_or_progress()) return RunStatus::event_limit;
   }
   if (refused_) return RunStatus::pending_limit;
   return RunStatus::drained;

@@ -55,6 +55,12 @@ class Engine {
     size_t pending_events_max = size_t{1} << 23;
     // Events processed over the engine's life. Default 2^40 (the sequence-number space).
     uint64_t events_max = uint64_t{1} << 40;
+    // Called after every `progress_every` events with the clock and the events processed so far,
+    // for a progress display. It must not touch the run (no scheduling, no state the run reads):
+    // a run with a hook is the same run as one without. Null: none.
+    void (*progress)(void* context, SimTime now, uint64_t events_processed) = nullptr;
+    void* progress_context = nullptr;
+    uint64_t progress_every = uint64_t{1} << 16;
   };
 
   Engine() : Engine(Limits{}) {}
@@ -136,6 +142,9 @@ class Engine {
 
   EventId push(SimTime at, const Callback& cb);
   RunStatus run_loop(int64_t end_us);
+  // At processed_ == check_at_: the event limit, or the progress hook's turn.
+  bool limit_or_progress();
+  void set_check_at();
   void heap_push(Entry e);
   Entry heap_pop();
   void free_slot(uint32_t index);
@@ -144,6 +153,9 @@ class Engine {
   SimTime now_{};
   uint64_t next_seq_ = 0;
   uint64_t processed_ = 0;
+  // The next count of processed events that needs a look (the limit or the progress hook), so
+  // the hot loop compares one number per event, as it would for the limit alone.
+  uint64_t check_at_ = 0;
   size_t pending_ = 0;
   bool refused_ = false;
   std::vector<Entry> heap_;

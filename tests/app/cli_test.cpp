@@ -48,8 +48,13 @@ TEST_CASE("an unknown command is a usage error with exit code 2") {
   const CliRun r = s.run("rnu");
   CHECK(r.exit_code == 2);
   CHECK(r.err ==
-        "syncdrill: error: unknown command 'rnu' (see 'syncdrill --help' for the "
-        "commands)\n");
+        "syncdrill: error: unknown command 'rnu'; did you mean 'run'? (see 'syncdrill --help' "
+        "for the commands)\n");
+  // A word no command is near gets no guess.
+  const CliRun far = s.run("deploy");
+  CHECK(far.exit_code == 2);
+  CHECK(far.err ==
+        "syncdrill: error: unknown command 'deploy' (see 'syncdrill --help' for the commands)\n");
 }
 
 TEST_CASE("a bad flag value is a usage error with exit code 2") {

@@ -2,7 +2,11 @@
 // messages are checked end to end in cli_test.cpp, compare_test.cpp and serve_test.cpp.
 #include "app/command_line.hpp"
 
+#include <iostream>
+#include <sstream>
+
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "app/exit_codes.hpp"
 
@@ -109,15 +113,121 @@ TEST_CASE("CommandLine: --format keeps known names once, in the order given") {
   CHECK(empty.formats(formats, {"json", "md", "html"}, true) == kExitUsage);
 }
 
-TEST_CASE(
-    "CommandLine without SCENARIO arguments passes stray words over, as list and connect do") {
-  CommandLine line("plain", "usage: syncdrill plain\n\noptions");
-  CHECK_FALSE(line.parse({"stray"}, "").has_value());
+// Runs `parse` with std::cerr captured: the exit code and the message.
+struct Parsed {
+  std::optional<int> stop;
+  std::string err;
+};
+Parsed parse_capturing(CommandLine& line, const std::vector<std::string>& args) {
+  std::ostringstream err;
+  std::streambuf* old = std::cerr.rdbuf(err.rdbuf());
+  Parsed p{line.parse(args, ""), ""};
+  std::cerr.rdbuf(old);
+  p.err = err.str();
+  return p;
+}
+
+TEST_CASE("CommandLine refuses a word it does not take, naming it, with or without SCENARIO") {
+  CommandLine plain("plain", "usage: syncdrill plain\n\noptions");
+  const Parsed p = parse_capturing(plain, {"stray"});
+  CHECK(p.stop == kExitUsage);
+  CHECK(p.err ==
+        "syncdrill: error: unexpected argument 'stray': plain takes no arguments (see "
+        "'syncdrill plain --help')\n");
+  CommandLine one = drill_line();
+  const Parsed q = parse_capturing(one, {"x.yaml", "--level", "2", "y.yaml"});
+  CHECK(q.stop == kExitUsage);
+  CHECK(q.err.find("unexpected argument 'y.yaml': drill takes one scenario") != std::string::npos);
   CommandLine many("many", "usage: syncdrill many SCENARIO...\n\noptions");
   many.take_scenarios(-1);
   REQUIRE_FALSE(many.parse({"a.yaml", "b.yaml"}, "").has_value());
   CHECK(many.get<std::vector<std::string>>("scenario") ==
         std::vector<std::string>{"a.yaml", "b.yaml"});
+  CommandLine helped("plain", "usage: syncdrill plain\n\noptions");
+  std::ostringstream page;
+  std::streambuf* old = std::cout.rdbuf(page.rdbuf());
+  const std::optional<int> help = helped.parse({"stray", "--help"}, "");
+  std::cout.rdbuf(old);
+  CHECK(help == kExitOk);  // --help wins over a stray word
+}
+
+TEST_CASE("CommandLine: an unknown flag gets the nearest known one, a far one none") {
+  CommandLine line = drill_line();
+  const Parsed p = parse_capturing(line, {"x.yaml", "--levle", "3"});
+  CHECK(p.stop == kExitUsage);
+  CHECK(p.err ==
+        "syncdrill: error: unrecognised option '--levle'; did you mean '--level'? (see "
+        "'syncdrill drill --help')\n");
+  CommandLine far = drill_line();
+  const Parsed q = parse_capturing(far, {"x.yaml", "--temperature=3"});
+  CHECK(q.stop == kExitUsage);
+  CHECK(q.err.find("unrecognised option '--temperature=3'") != std::string::npos);
+  CHECK(q.err.find("did you mean") == std::string::npos);
+  CommandLine with_value = drill_line();
+  CHECK(parse_capturing(with_value, {"x.yaml", "--outt=d"}).err.find("did you mean '--out'?") !=
+        std::string::npos);
+}
+
+TEST_CASE("closest_name: a typo away, else nothing") {
+  const std::vector<std::string> flags{"seed", "seeds", "out", "format", "quiet"};
+  CHECK(closest_name("sed", flags) == "seed");
+  CHECK(closest_name("seeds", flags) == "seeds");
+  CHECK(closest_name("fromat", flags) == "format");  // two letters swapped: one edit
+  CHECK(closest_name("qiuet", flags) == "quiet");
+  CHECK(closest_name("ot", flags) == "out");
+  CHECK(closest_name("x", flags).empty());  // one letter is no typo of anything
+  CHECK(closest_name("banana", flags).empty());
+  CHECK(closest_name("", flags).empty());
+  CHECK(closest_name(std::string(100000, 's'), flags).empty());
+  CHECK(closest_name("sed", {}).empty());
+}
+
+TEST_CASE("CommandLine::seed takes a whole number from 0 to its maximum, nothing else") {
+  const auto seed_of = [](const std::string& text, uint64_t max) {
+    CommandLine line("drill", "usage: syncdrill drill\n\noptions");
+    line.add_seed("root seed");
+    REQUIRE_FALSE(line.parse({"--seed", text}, "").has_value());
+    std::optional<uint64_t> seed;
+    std::ostringstream err;
+    std::streambuf* old = std::cerr.rdbuf(err.rdbuf());
+    const std::optional<int> stop = line.seed(seed, max);
+    std::cerr.rdbuf(old);
+    if (stop) {
+      CHECK(*stop == kExitUsage);
+      CHECK(err.str() == fmt::format("syncdrill: error: --seed takes a whole number from 0 to {}, "
+                                     "not '{}'\n",
+                                     max, text));
+      CHECK_FALSE(seed.has_value());
+    }
+    return seed;
+  };
+  CHECK(seed_of("0", UINT64_MAX) == uint64_t{0});
+  CHECK(seed_of("18446744073709551615", UINT64_MAX) == UINT64_MAX);
+  CHECK(seed_of("990", 990) == uint64_t{990});
+  for (const char* bad : {"-3", "-0", "+3", "3.0", "1e3", "", " 3", "0x1f", "991",
+                          "18446744073709551616", "99999999999999999999999999"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(seed_of(bad, 990).has_value());
+  }
+  CommandLine without("drill", "usage: syncdrill drill\n\noptions");
+  without.add_seed("root seed");
+  REQUIRE_FALSE(without.parse({}, "").has_value());
+  std::optional<uint64_t> kept = 5;
+  CHECK_FALSE(without.seed(kept).has_value());
+  CHECK(kept == uint64_t{5});  // left as it was
+}
+
+TEST_CASE("CommandLine::progress: --progress forces it; --quiet or no terminal turns it off") {
+  CommandLine forced("drill", "usage: syncdrill drill\n\noptions");
+  forced.add_quiet("say nothing");
+  forced.add_progress("show progress");
+  REQUIRE_FALSE(forced.parse({"--progress", "-q"}, "").has_value());
+  CHECK(forced.progress());
+  CommandLine quiet("drill", "usage: syncdrill drill\n\noptions");
+  quiet.add_quiet("say nothing");
+  quiet.add_progress("show progress");
+  REQUIRE_FALSE(quiet.parse({"-q"}, "").has_value());
+  CHECK_FALSE(quiet.progress());
 }
 
 }  // namespace

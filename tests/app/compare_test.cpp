@@ -133,7 +133,7 @@ TEST_CASE("compare refuses bad input with exit 2 and writes nothing") {
   refused(fmt::format("compare '{}' --policy once --policy p --policies broken.yaml", kDrill),
           "broken.yaml:3:1: invalid YAML");
   refused(fmt::format("compare '{}' --policy once --policy once --seed -1", kDrill),
-          "--seed must be a whole number");
+          "--seed takes a whole number from 0 to 18446744073709550615, not '-1'");
   refused(fmt::format("compare '{}' --policy once --policy once --seeds -3", kDrill),
           "--seeds must be 2 to 1000");
 }

@@ -120,6 +120,49 @@ TEST_CASE("a self-rescheduling loop stops at the event limit instead of hanging"
   CHECK(engine.events_processed() == 1000);
 }
 
+TEST_CASE("the progress hook sees every Nth event and changes nothing, limit included") {
+  struct Tick {
+    Engine* engine;
+    void operator()() const { engine->schedule_after(Duration{3}, *this); }
+  };
+  struct Seen {
+    std::vector<uint64_t> events;
+    std::vector<int64_t> times_us;
+  };
+  Engine::Limits limits;
+  limits.events_max = 1000;
+  limits.progress_every = 300;
+  Seen seen;
+  limits.progress_context = &seen;
+  limits.progress = [](void* context, SimTime now, uint64_t events) {
+    static_cast<Seen*>(context)->events.push_back(events);
+    static_cast<Seen*>(context)->times_us.push_back(now.us);
+  };
+  Engine watched(limits);
+  watched.schedule_at(SimTime{0}, Tick{&watched});
+  CHECK(watched.run() == RunStatus::event_limit);
+  CHECK(watched.events_processed() == 1000);
+  // At 300, 600 and 900; the limit at 1000 stops the run, with no call for it.
+  CHECK(seen.events == std::vector<uint64_t>{300, 600, 900});
+  CHECK(seen.times_us == std::vector<int64_t>{897, 1797, 2697});
+
+  Engine::Limits plain_limits;
+  plain_limits.events_max = 1000;
+  Engine plain(plain_limits);
+  plain.schedule_at(SimTime{0}, Tick{&plain});
+  CHECK(plain.run() == RunStatus::event_limit);
+  CHECK(plain.now() == watched.now());
+
+  // Across run_until calls the count goes on where it stopped.
+  limits.events_max = uint64_t{1} << 40;
+  seen = {};
+  Engine split(limits);
+  split.schedule_at(SimTime{0}, Tick{&split});
+  CHECK(split.run_until(SimTime{3 * 250}) == RunStatus::reached_time);
+  CHECK(split.run_until(SimTime{3 * 700}) == RunStatus::reached_time);
+  CHECK(seen.events == std::vector<uint64_t>{300, 600});
+}
+
 TEST_CASE("scheduling beyond the pending limit is refused and stops the run") {
   Engine::Limits limits;
   limits.pending_events_max = 10;

@@ -1,0 +1,48 @@
+// One drill of `syncdrill run`: runs a loaded scenario, scores it and writes its reports into
+// its folder, all or nothing. `run SCENARIO` calls it once; `run A B ...` and `run DIR` once per
+// drill, on several threads (app/run_batch.hpp), each with its own streams.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/scenario/scenario.hpp"
+#include "reports/telemetry_jsonl.hpp"
+
+namespace syncdrill {
+
+class RunProgress;
+
+// What run's flags ask of every drill.
+struct RunOptions {
+  std::optional<uint64_t> seed;  // none = the scenario's `seed`
+  bool quiet = false;
+  // The report files to write: "json", "md", "junit", "html" (all by default).
+  std::vector<std::string> formats{"json", "md", "junit", "html"};
+  bool telemetry = false;  // write DIR/telemetry.jsonl
+  TelemetryOptions telemetry_options;
+  std::optional<uint64_t> events_max;  // none = run_limits(scenario)
+  bool wants(std::string_view format) const;
+};
+
+struct DrillOutcome {
+  int exit_code = 0;    // exit_codes.hpp
+  std::string verdict;  // "PASS", "FAIL", "NOT SCORED", or "ERROR" (no report)
+  // "TIER: CHECK" of every check that failed, in report order.
+  std::vector<std::string> breached;
+  std::string junit;  // the junit.xml written, when it was
+  std::string error;  // why an ERROR: one line
+};
+
+// Runs `scenario` (read from `path`) and writes its reports into `out_dir`. Warnings and errors
+// go to `err` ("syncdrill: warning: ...", "syncdrill: error: ..."); the scorecard to `scorecard`
+// unless it is null or options.quiet (`colour`: ANSI colours in it). `progress` (may be null)
+// is shown while the run goes.
+DrillOutcome run_drill(const RunOptions& options, const std::string& path, const Scenario& scenario,
+                       const std::string& out_dir, std::ostream& err, std::ostream* scorecard,
+                       bool colour, RunProgress* progress);
+
+}  // namespace syncdrill
