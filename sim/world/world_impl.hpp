@@ -24,7 +24,6 @@
 #pragma once
 
 #include <array>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -43,11 +42,8 @@
 #include "sim/world/on_call.hpp"
 #include "sim/world/order_flags.hpp"
 #include "sim/world/registry.hpp"
-#include "sim/world/traffic/arrivals.hpp"
+#include "sim/world/result_recorder.hpp"
 #include "sim/world/traffic/basket.hpp"
-#include "sim/world/traffic/replay.hpp"
-#include "sim/world/traffic/schedules.hpp"
-#include "sim/world/traffic/zipf.hpp"
 #include "sim/world/traffic_state.hpp"
 #include "sim/world/world.hpp"
 #include "sim/world/world_timers.hpp"
@@ -103,8 +99,8 @@ class World {
   WorldResult result;
   std::vector<ExtraCopy> extra_copies;  // in creation order, for reconciliation
   DamageTally damage;                   // behind WorldResult::damage (sampled by sample_series)
-  // A duplicate OMS order for this channel order was cancelled (by reconciliation).
-  void duplicate_cancelled(uint32_t channel, uint64_t channel_order);
+  // How the flows record what they did in `result` (result_recorder.hpp).
+  ResultRecorder& recorder() { return recorder_; }
   // The scenario's faults, the world's own copy: a runbook's rollback ends one early. Everything
   // that applies faults points here.
   std::vector<FaultSpec> faults;
@@ -174,12 +170,6 @@ class World {
   const WebhookFault* webhook_fault(ChannelState& ch, FaultKind kind, WebhookTopic topic);
   void record_webhook(uint32_t channel, const WebhookEvent& event, uint32_t attempt,
                       DeliveryResult result);
-  // A sync delay for the channel's freshness monitors (nothing without monitors).
-  void record_freshness(ChannelState& ch, SyncDelay kind, int64_t delay_us) {
-    SD_CHECK(delay_us >= 0, "a sync delay ends after it starts");
-    ch.sample_delay_us[kind].record(delay_us);
-    if (monitoring_.active()) ch.window_delay_us[kind].record(delay_us);
-  }
   void request_return(uint32_t channel, uint64_t order);
   // The OMS takes the order's returned units back and the ERP restocks them; the first success
   // marks the return synced (the returns flow and reconciliation's repair both call it).
@@ -245,6 +235,8 @@ class World {
   std::optional<RandomStream> ack_rng_;
   std::vector<ConnectorStats> sample_prev_;  // each connector's counters at the last sample
   ConnectorFaults connector_faults_;         // stalls and storms (connector_faults.hpp)
+  // The flows' way to record what they did (result_recorder.hpp).
+  ResultRecorder recorder_{result, damage, monitoring_};
 };
 
 inline Flow::Flow(World& world, const ConnectorSpec& spec)

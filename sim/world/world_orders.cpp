@@ -380,8 +380,7 @@ void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& creat
     damage.order_found(ch.mock->order_amount_minor(order));
   }
   ch.set_oms_order(order, created.order);
-  ch.outcome->ingest_delay_us.record(engine.now().us - ch.placed_at_us[order]);
-  record_freshness(ch, SyncDelay::ingest, engine.now().us - ch.placed_at_us[order]);
+  recorder_.sync_delay(ch, SyncDelay::ingest, engine.now().us - ch.placed_at_us[order]);
   if (created.state == OmsState::cancelled) {
     ch.flags[order] |= kOversold;
     ++ch.oversold_so_far;
@@ -389,10 +388,6 @@ void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& creat
     if (registry_.fulfillment() != nullptr)
       fulfillment_cancelled(*registry_.fulfillment(), c, order);
   }
-}
-
-void World::duplicate_cancelled(uint32_t c, uint64_t order) {
-  damage.extra_cancelled(registry_.channel(c).mock->order_amount_minor(order));
 }
 
 }  // namespace syncdrill::world

@@ -53,15 +53,15 @@ class ReconcileFlow final : public Flow {
       const Response r =
           registry_.oms_mock().transition(extra, OmsState::cancelled, registry_.erp_mock(), now);
       if (r.ok()) {
-        ++world_.result.duplicates_cancelled;
-        world_.duplicate_cancelled(job.channel, job.subject);
+        world_.recorder().duplicate_cancelled(
+            registry_.channel(job.channel).mock->order_amount_minor(job.subject));
       }
       return r;
     }
     if (job.op == kRepairRevenue || job.step == 1) {
       while (registry_.erp_mock().revenue_count(job.channel, job.subject) > 1) {
         registry_.erp_mock().reverse_revenue(job.channel, job.subject, amount);
-        ++world_.result.revenue_entries_reversed;
+        world_.recorder().revenue_reversed();
       }
       if (registry_.erp_mock().revenue_count(job.channel, job.subject) == 0) {
         registry_.erp_mock().post_revenue(job.channel, job.subject, amount, now);
@@ -131,7 +131,7 @@ class ReconcileFlow final : public Flow {
     }
     repair_duplicates(found, budget);
     repair_returns(found, budget, now - grace);
-    world_.result.reconciliation.push_back(found);
+    world_.recorder().reconciliation_run(found);
   }
 
   // Returns the channel recorded before `until` that the OMS and ERP never processed: the
