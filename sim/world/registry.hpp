@@ -19,6 +19,8 @@
 //   any fault is attached or event scheduled.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -70,8 +72,7 @@ class Registry {
   Port* add_system_port(SystemKind kind, std::unique_ptr<Port> port, PortOutcome meta) {
     SD_CHECK(ports_.size() >= channels_.size(), "system ports follow every channel's");
     Port* p = add_port(std::move(port), std::move(meta));
-    Port*& slot = system_slot(kind);
-    if (slot == nullptr) slot = p;
+    if (system_ports_[kind_index(kind)] == nullptr) system_ports_[kind_index(kind)] = p;
     return p;
   }
   void set_ingest(uint32_t c, Flow* flow) {
@@ -163,35 +164,18 @@ class Registry {
     SD_CHECK(flow != nullptr && slot == nullptr, "one flow of its kind");
     slot = flow;
   }
-  Port* system_slot(SystemKind kind) const {
-    switch (kind) {
-      case SystemKind::erp:
-        return erp_port_;
-      case SystemKind::oms:
-        return oms_port_;
-      case SystemKind::wms:
-        return wms_port_;
-    }
-    return nullptr;
+  // The first port of each kind of system, by SystemKind (erp, oms, wms), or null.
+  static size_t kind_index(SystemKind kind) {
+    const auto i = static_cast<size_t>(kind);
+    SD_CHECK(i < 3, "a known kind of system");
+    return i;
   }
-  Port*& system_slot(SystemKind kind) {
-    switch (kind) {
-      case SystemKind::erp:
-        return erp_port_;
-      case SystemKind::oms:
-        return oms_port_;
-      case SystemKind::wms:
-        break;
-    }
-    return wms_port_;
-  }
+  Port* system_slot(SystemKind kind) const { return system_ports_[kind_index(kind)]; }
 
   std::vector<ChannelState> channels_;
   std::unique_ptr<ErpMock> erp_;
   std::unique_ptr<OmsMock> oms_;
-  Port* erp_port_ = nullptr;
-  Port* oms_port_ = nullptr;
-  Port* wms_port_ = nullptr;
+  std::array<Port*, 3> system_ports_{};
   std::vector<std::unique_ptr<Port>> ports_;
   std::vector<PortOutcome> port_meta_;
   std::vector<Flow*> stock_flows_;
