@@ -5,6 +5,7 @@
 //
 // Invariants:
 // - A flow reaches channels, mocks and ports through registry_ (Registry's checked interface),
+//   records what it did through World::recorder() (ResultRecorder, never WorldResult's fields),
 //   and the world's order bookkeeping through World's methods; it owns only its own state.
 // - connector is set by the world right after the flow is made, before any job is offered,
 //   and never changes.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -47,24 +48,26 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
       telemetry(sink),
       scenario(s),
       seed(root_seed),
-      erp_changes(s, root_seed),
-      faults(s.faults) {
+      faults(s.faults),
+      traffic_(s, root_seed) {
   result.seed = root_seed;
   ScenarioMocks mocks = build_mocks(s, root_seed);
-  erp = std::move(mocks.erp);
-  oms = std::make_unique<OmsMock>();
+  SD_CHECK(mocks.channels.size() == s.channels.size(), "one mock per channel");
+  registry_.set_mocks(std::move(mocks.erp), std::make_unique<OmsMock>());
   result.channels.resize(s.channels.size());
-  channels.resize(s.channels.size());
-  for (size_t i = 0; i < s.channels.size(); ++i) {
+  registry_.add_channels(s.channels.size());
+  for (uint32_t i = 0; i < registry_.channel_count(); ++i) {
     const ChannelSpec& spec = s.channels[i];
-    channels[i].spec = &spec;
-    channels[i].safety_buffer = spec.safety_buffer;
-    channels[i].mock = std::move(mocks.channels[i]);
-    channels[i].outcome = &result.channels[i];
+    ChannelState& ch = registry_.channel(i);
+    ch.spec = &spec;
+    ch.safety_buffer = spec.safety_buffer;
+    ch.mock = std::move(mocks.channels[i]);
+    ch.outcome = &result.channels[i];
     result.channels[i].channel = spec.name;
   }
   build_ports();
   build_connectors();
+  registry_.seal();
   build_traffic();
   attach_faults();
   build_monitors();
@@ -80,25 +83,26 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
 }
 
 void World::build_ports() {
-  auto add = [&](const std::string& name, const std::string& role, const EndpointSpec& spec,
-                 std::optional<uint32_t> limit) {
-    ports_.push_back(std::make_unique<Port>(engine, name, spec,
-                                            RandomStream(seed, "endpoint/" + name), limit, seed));
+  auto make = [&](const std::string& name, const std::string& role, const EndpointSpec& spec,
+                  std::optional<uint32_t> limit) {
     PortOutcome meta;
     meta.name = name;
     meta.role = role;
     meta.workers = spec.workers;
     meta.queue_max = spec.queue_max;
-    port_meta_.push_back(meta);
-    return ports_.back().get();
+    return std::pair{std::make_unique<Port>(engine, name, spec,
+                                            RandomStream(seed, "endpoint/" + name), limit, seed),
+                     std::move(meta)};
   };
-  for (ChannelState& ch : channels)
-    ch.port = add(ch.spec->name, "channel", ch.spec->endpoint, {});
+  for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
+    const ChannelSpec& spec = *registry_.channel(c).spec;
+    auto [port, meta] = make(spec.name, "channel", spec.endpoint, {});
+    registry_.add_channel_port(c, std::move(port), std::move(meta));
+  }
   for (const SystemSpec& sys : scenario.systems) {
-    Port* p = add(sys.name, std::string(to_string(sys.kind)), sys.endpoint, sys.concurrency_limit);
-    if (sys.kind == SystemKind::erp && erp_port == nullptr) erp_port = p;
-    if (sys.kind == SystemKind::oms && oms_port == nullptr) oms_port = p;
-    if (sys.kind == SystemKind::wms && wms_port == nullptr) wms_port = p;
+    auto [port, meta] =
+        make(sys.name, std::string(to_string(sys.kind)), sys.endpoint, sys.concurrency_limit);
+    registry_.add_system_port(sys.kind, std::move(port), std::move(meta));
   }
 }
 
@@ -111,41 +115,44 @@ void World::build_connectors() {
     const int to = channel_index(scenario, spec.to);
     switch (spec.flow) {
       case FlowKind::order_ingest:
-        if (from >= 0 && oms_port != nullptr) {
-          flow = make_ingest_flow(*this, spec, static_cast<uint32_t>(from));
-          channels[from].ingest = flow.get();
+        if (from >= 0 && registry_.has_system(SystemKind::oms)) {
+          const auto c = static_cast<uint32_t>(from);
+          flow = make_ingest_flow(*this, spec, c);
+          registry_.set_ingest(c, flow.get());
           const PolicySpec& p = policy != nullptr ? *policy : kDefaultPolicy;
-          if (p.webhook_dedupe) channels[from].ingest_dedupe.emplace();
+          if (p.webhook_dedupe) registry_.channel(c).ingest_dedupe.emplace();
         }
         break;
       case FlowKind::returns:
-        if (from >= 0 && oms_port != nullptr) {
+        if (from >= 0 && registry_.has_system(SystemKind::oms)) {
           flow = make_returns_flow(*this, spec, static_cast<uint32_t>(from));
-          channels[from].returns = flow.get();
+          registry_.set_returns(static_cast<uint32_t>(from), flow.get());
         }
         break;
       case FlowKind::stock_sync:
         if (to >= 0) {
           flow = make_stock_flow(*this, spec, static_cast<uint32_t>(to));
-          stock_flows.push_back(flow.get());
+          registry_.add_stock_flow(flow.get());
         }
         break;
       case FlowKind::price_sync:
         if (to >= 0) {
           flow = make_price_flow(*this, spec, static_cast<uint32_t>(to));
-          price_flows.push_back(flow.get());
+          registry_.add_price_flow(flow.get());
         }
         break;
       case FlowKind::fulfillment:
-        if (fulfillment == nullptr && oms_port != nullptr && wms_port != nullptr) {
+        if (registry_.fulfillment() == nullptr && registry_.has_system(SystemKind::oms) &&
+            registry_.has_system(SystemKind::wms)) {
           flow = make_fulfillment_flow(*this, spec);
-          fulfillment = flow.get();
+          registry_.set_fulfillment(flow.get());
         }
         break;
       case FlowKind::reconciliation:
-        if (reconciliation == nullptr && oms_port != nullptr && erp_port != nullptr) {
+        if (registry_.reconciliation() == nullptr && registry_.has_system(SystemKind::oms) &&
+            registry_.has_system(SystemKind::erp)) {
           flow = make_reconcile_flow(*this, spec);
-          reconciliation = flow.get();
+          registry_.set_reconciliation(flow.get());
         }
         break;
     }
@@ -163,8 +170,7 @@ void World::build_connectors() {
 }
 
 void World::build_traffic() {
-  traffic_plan_ = traffic_plan(scenario);
-  for (const TrafficSourcePlan& source : traffic_plan_) {
+  for (const TrafficSourcePlan& source : traffic_.plan()) {
     if (!source.peak_fault) add_traffic(source, nullptr, nullptr);
   }
 }
@@ -173,20 +179,18 @@ void World::build_traffic() {
 // when the fault is attached, with the world's copy of the fault.
 void World::add_traffic(const TrafficSourcePlan& source, const FaultSpec* peak,
                         uint64_t* peak_hits) {
-  auto t = std::make_unique<TrafficState>(scenario, source, peak, seed);
-  t->peak_hits = peak_hits;
-  const SimTime first = next_arrival(*t);
-  TrafficState* ts = t.get();
+  TrafficState* ts = &traffic_.add_source(source, peak, peak_hits);
+  const SimTime first = next_arrival(*ts);
   if (first != kArrivalsEnd) engine.schedule_at(first, [this, ts] { place_order(*ts); });
-  traffic_.push_back(std::move(t));
 }
 
 void World::schedule_erp_changes() {
   repeat(SimTime{} + kChangeFeedPeriod, kChangeFeedPeriod, [this] { read_change_feed(); });
   schedule_erp_rounds();
   // Interval-mode sync connectors send their collected changes once per poll_interval.
-  auto interval_flows = stock_flows;
-  interval_flows.insert(interval_flows.end(), price_flows.begin(), price_flows.end());
+  std::vector<Flow*> interval_flows(registry_.stock_flows().begin(), registry_.stock_flows().end());
+  interval_flows.insert(interval_flows.end(), registry_.price_flows().begin(),
+                        registry_.price_flows().end());
   for (Flow* f : interval_flows) {
     const ConnectorSpec& spec = f->connector->spec();
     if (!spec.poll_interval || spec.poll_interval->us <= 0) continue;
@@ -197,44 +201,43 @@ void World::schedule_erp_changes() {
 // The change feed: stock and price changes reach the sync connectors once a period.
 void World::read_change_feed() {
   const SimTime now = engine.now();
-  changed_skus.clear();
-  erp->take_changed_skus(changed_skus);
-  for (Flow* f : stock_flows) {
-    for (SkuId sku : changed_skus)
+  scratch_.changed_skus.clear();
+  registry_.erp_mock().take_changed_skus(scratch_.changed_skus);
+  for (Flow* f : registry_.stock_flows()) {
+    for (SkuId sku : scratch_.changed_skus)
       notify_sku_changed(*f, sku, now);
   }
-  changed_skus.clear();
-  erp->take_price_changed_skus(changed_skus);
-  for (Flow* f : price_flows) {
-    for (SkuId sku : changed_skus)
+  scratch_.changed_skus.clear();
+  registry_.erp_mock().take_price_changed_skus(scratch_.changed_skus);
+  for (Flow* f : registry_.price_flows()) {
+    for (SkuId sku : scratch_.changed_skus)
       notify_sku_changed(*f, sku, now);
   }
   // Sync connectors without a poll interval send what they heard at once.
-  for (Flow* f : stock_flows) {
+  for (Flow* f : registry_.stock_flows()) {
     if (!f->connector->spec().poll_interval) flush_sync(*f);
   }
-  for (Flow* f : price_flows) {
+  for (Flow* f : registry_.price_flows()) {
     if (!f->connector->spec().poll_interval) flush_sync(*f);
   }
 }
 
 void World::schedule_erp_rounds() {
-  if (const RestockSpec* restocks = erp_changes.restocks) {
+  if (const RestockSpec* restocks = traffic_.restocks()) {
     repeat(SimTime{} + restocks->interval, restocks->interval, [this] {
-      erp_changes.restock_round(restock_buffer);
-      for (const Restock& r : restock_buffer) {
-        const uint32_t units = std::min(r.units, restock_room(erp->stock(r.sku)));
+      for (const Restock& r : traffic_.restock_round()) {
+        const uint32_t units = std::min(r.units, restock_room(registry_.erp_mock().stock(r.sku)));
         if (units == 0) continue;
-        erp->restock(r.sku, units);
+        registry_.erp_mock().restock(r.sku, units);
         result.units_restocked += units;
       }
     });
   }
-  if (const PriceChangeSpec* prices = erp_changes.prices) {
+  if (const PriceChangeSpec* prices = traffic_.prices()) {
     repeat(SimTime{} + prices->interval, prices->interval, [this] {
-      erp_changes.price_round(price_buffer);
-      for (const PriceChange& p : price_buffer) {
-        erp->set_price(p.sku, apply_price_change(erp->price_minor(p.sku), p.change));
+      for (const PriceChange& p : traffic_.price_round()) {
+        registry_.erp_mock().set_price(
+            p.sku, apply_price_change(registry_.erp_mock().price_minor(p.sku), p.change));
         ++result.price_changes;
       }
     });
@@ -269,7 +272,7 @@ void World::sample_series() {
   sample_damage();
   // Channel delays from the first interval on (the sample at time 0 has nothing before it).
   if (engine.now() == SimTime{}) return;
-  for (ChannelState& ch : channels) {
+  for (ChannelState& ch : registry_.channels()) {
     for (const SyncDelay d : kSyncDelays) {
       LatencyHistogram& h = ch.sample_delay_us[d];
       ch.outcome->delay_p95_ms_series[d].push_back(h.empty() ? -1 : h.quantile(0.95) / 1000);
@@ -283,7 +286,7 @@ void World::sample_damage() {
   uint64_t stale_lines = 0;
   int64_t stale_minor = 0;
   uint64_t returns_open = 0;
-  for (ChannelState& ch : channels) {
+  for (ChannelState& ch : registry_.channels()) {
     for (uint64_t& k = ch.missing_cursor; k < ch.flags.size() && ch.placed_at_us[k] <= until_us;
          ++k) {
       if (ch.oms_order[k] == 0) damage.order_missing(ch.mock->order_amount_minor(k));
@@ -323,13 +326,13 @@ WorldResult World::run() {
 }
 
 void World::collect() {
-  for (size_t c = 0; c < channels.size(); ++c) {
-    ChannelState& ch = channels[c];
+  for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
+    ChannelState& ch = registry_.channel(c);
     ChannelOutcome& out = *ch.outcome;
     // Orders at or after the backup poll's cursor are still to be looked at: not given up.
     const bool polled = ch.ingest != nullptr && ch.ingest->connector->spec().poll_interval;
     for (uint64_t order = 0; order < ch.flags.size(); ++order) {
-      const uint32_t copies = oms->copies(static_cast<uint32_t>(c), order);
+      const uint32_t copies = registry_.oms_mock().copies(static_cast<uint32_t>(c), order);
       const uint8_t flags = ch.flags[order];
       const bool poll_pending = polled && order >= ch.poll_cursor;
       if (copies >= 2) {
@@ -359,18 +362,19 @@ void World::collect() {
     out.busy_workers_at_end = connectors_[i]->busy_workers();
     out.dead_letter_size = connectors_[i]->dead_letter_size();
   }
-  for (size_t i = 0; i < ports_.size(); ++i) {
-    PortOutcome out = port_meta_[i];
-    out.endpoint = ports_[i]->endpoint().stats();
-    out.admission = ports_[i]->stats();
-    out.in_system_at_end = ports_[i]->endpoint().in_system();
+  for (size_t i = 0; i < registry_.port_count(); ++i) {
+    const Port& port = registry_.port(i);
+    PortOutcome out = registry_.port_meta(i);
+    out.endpoint = port.endpoint().stats();
+    out.admission = port.stats();
+    out.in_system_at_end = port.endpoint().in_system();
     result.ports.push_back(out);
   }
-  for (SkuId sku = 0; sku < erp->sku_count(); ++sku) {
-    if (!erp->stock_conserved(sku)) ++result.skus_not_conserved;
+  for (SkuId sku = 0; sku < registry_.erp_mock().sku_count(); ++sku) {
+    if (!registry_.erp_mock().stock_conserved(sku)) ++result.skus_not_conserved;
   }
   collect_monitors();
-  close_fault_tallies();
+  connector_faults_.close();
 }
 
 }  // namespace world

@@ -84,21 +84,26 @@ struct ChannelOutcome {
   LatencyHistogram status_sync_delay_us;  // WMS shipped -> channel status updated
 };
 
+// A channel's sync delays of one kind over the run. Outcome: ChannelOutcome, const or not.
+template <typename Outcome>
+auto& sync_delays_of(Outcome& c, SyncDelay d) {
+  switch (d) {
+    case SyncDelay::ingest:
+      return c.ingest_delay_us;
+    case SyncDelay::stock:
+      return c.stock_sync_delay_us;
+    case SyncDelay::price:
+      return c.price_sync_delay_us;
+    case SyncDelay::status:
+      break;
+  }
+  return c.status_sync_delay_us;
+}
+
 // A channel's sync delays of a flow over the run; null for flows without one.
 inline const LatencyHistogram* sync_delays(const ChannelOutcome& c, FlowKind flow) {
   const std::optional<SyncDelay> d = sync_delay_of(flow);
-  if (!d) return nullptr;
-  switch (*d) {
-    case SyncDelay::ingest:
-      return &c.ingest_delay_us;
-    case SyncDelay::stock:
-      return &c.stock_sync_delay_us;
-    case SyncDelay::price:
-      return &c.price_sync_delay_us;
-    case SyncDelay::status:
-      return &c.status_sync_delay_us;
-  }
-  return nullptr;
+  return d ? &sync_delays_of(c, *d) : nullptr;
 }
 
 struct ConnectorOutcome {

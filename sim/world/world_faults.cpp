@@ -6,7 +6,6 @@
 // Every fault counts its hits (WorldResult::fault_hits), so a report and a test can tell a fault
 // that acted from one whose target never saw traffic in its window.
 #include <algorithm>
-#include <cmath>
 
 #include "core/engine/check.hpp"
 #include "core/scenario/fault_kinds.hpp"
@@ -23,19 +22,6 @@ constexpr uint8_t kAllTopics = 0xff;
 
 uint8_t topic_bit(WebhookTopic t) {
   return static_cast<uint8_t>(1u << static_cast<unsigned>(t));
-}
-
-// The policy a bad release turns a connector's into: many attempts, at once, whatever the
-// server says.
-PolicySpec storm_policy(const PolicySpec& base, uint32_t max_attempts) {
-  PolicySpec p = base;
-  p.retry.max_attempts = max_attempts;
-  p.retry.backoff = BackoffKind::none;
-  p.retry.base = Duration{};
-  p.retry.honour_retry_after = false;
-  p.budget.reset();
-  p.breaker.reset();
-  return p;
 }
 
 // The fault's targets, each once: a name listed twice acts once.
@@ -88,8 +74,8 @@ void World::attach_faults() {
 // A channel or a system: its port's gate. A connector: the gate on its own calls.
 void World::attach_gate_fault(const FaultSpec& f, uint64_t* hits) {
   for (const std::string& target : f.targets) {
-    for (size_t i = 0; i < port_meta_.size(); ++i) {
-      if (port_meta_[i].name == target) ports_[i]->faults().add(&f, hits);
+    for (size_t i = 0; i < registry_.port_count(); ++i) {
+      if (registry_.port_meta(i).name == target) registry_.port(i).faults().add(&f, hits);
     }
     for (const auto& c : connectors_) {
       if (c->spec().name == target) c->faults().add(&f, hits);
@@ -100,8 +86,8 @@ void World::attach_gate_fault(const FaultSpec& f, uint64_t* hits) {
 // A channel (all its topics) or one topic, spelled "<channel>/<topic>". Targets on one channel
 // merge: the fault acts once per delivery, on the union of its topics.
 void World::attach_webhook_fault(const FaultSpec& f, uint64_t* hits) {
-  for (size_t c = 0; c < channels.size(); ++c) {
-    ChannelState& ch = channels[c];
+  for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
+    ChannelState& ch = registry_.channel(c);
     const std::string& name = ch.spec->name;
     uint8_t topics = 0;
     for (const std::string& target : f.targets) {
@@ -130,71 +116,11 @@ void World::attach_connector_fault(const FaultSpec& f, uint64_t* hits) {
       if (c->spec().name != target) continue;
       // The connector's own policy, before any fault touched it.
       const PolicySpec* base = find_policy(scenario, c->spec().policy);
-      connector_faults_.push_back(
-          ConnectorFault{&f, hits, c, base != nullptr ? base : &kDefaultPolicy, 0});
-      ConnectorFault* bound = &connector_faults_.back();
-      on_fault_edges_of(f, [this, bound] {
-        tally_connector_fault(*bound);
-        if (bound->fault->kind == FaultKind::consumer_stall) {
-          update_stall(bound->connector);
-        } else {
-          update_storm(bound->connector, bound->base_policy);
-        }
-      });
+      ConnectorFault* entry =
+          &connector_faults_.add(&f, hits, c, base != nullptr ? base : &kDefaultPolicy);
+      on_fault_edges_of(f, [this, entry] { connector_faults_.edge(*entry, engine.now()); });
     }
   }
-}
-
-namespace {
-// What a stall or storm counts as hits: the jobs offered to a stalled connector, the attempts
-// of a storming one.
-uint64_t fault_counter(const ConnectorFault& b) {
-  const ConnectorStats& s = b.connector->stats();
-  return b.fault->kind == FaultKind::consumer_stall ? s.jobs_offered : s.attempts;
-}
-}  // namespace
-
-// At an edge: an onset marks the counter, an end adds what it counted since. Driven by the
-// bound's own on/off state, so an edge that changes nothing (the scheduled end of a window a
-// rollback already closed) counts nothing.
-void World::tally_connector_fault(ConnectorFault& b) {
-  const bool active = fault_active(*b.fault, engine.now());
-  if (active && !b.on) {
-    b.mark = fault_counter(b);
-    b.on = true;
-  } else if (!active && b.on) {
-    SD_CHECK(fault_counter(b) >= b.mark, "a connector's counters only grow");
-    *b.hits += fault_counter(b) - b.mark;
-    b.on = false;
-  }
-}
-
-// The stalls in force on the connector stop the largest share of its workers any one asks for.
-void World::update_stall(Connector* connector) {
-  const uint32_t workers = connector->spec().workers;
-  uint32_t stopped = 0;
-  for (const ConnectorFault& b : connector_faults_) {
-    if (b.connector != connector || b.fault->kind != FaultKind::consumer_stall) continue;
-    if (!fault_active(*b.fault, engine.now())) continue;
-    // The epsilon keeps 7% of 100 at 7 (7.000000000000001 in binary floating point).
-    const auto share =
-        static_cast<uint32_t>(std::ceil(b.fault->intensity * static_cast<double>(workers) - 1e-9));
-    stopped = std::max(stopped, std::min(share, workers));
-  }
-  SD_CHECK(stopped <= workers, "a stall stops at most every worker");
-  connector->set_worker_cap(workers - stopped);
-}
-
-// While any storm is in force the connector runs the most aggressive of them; after, its own.
-void World::update_storm(Connector* connector, const PolicySpec* base_policy) {
-  uint32_t attempts = 0;
-  for (const ConnectorFault& b : connector_faults_) {
-    if (b.connector != connector || b.fault->kind != FaultKind::retry_storm) continue;
-    if (!fault_active(*b.fault, engine.now())) continue;
-    attempts = std::max(attempts, b.fault->settings_as<RetryStormSettings>().max_attempts);
-  }
-  SD_CHECK(base_policy != nullptr, "a storm restores the connector's own policy");
-  connector->set_policy(attempts > 0 ? storm_policy(*base_policy, attempts) : *base_policy);
 }
 
 // A sync connector; a channel (its sync flows); the ERP (every sync flow). `feed` picks stock,
@@ -210,7 +136,7 @@ void World::attach_feed_fault(const FaultSpec& f, uint64_t* hits) {
         scenario.systems.begin(), scenario.systems.end(),
         [&](const SystemSpec& s) { return s.name == target && s.kind == SystemKind::erp; });
     for (int price = 0; price <= 1; ++price) {
-      for (Flow* flow : price != 0 ? price_flows : stock_flows) {
+      for (Flow* flow : price != 0 ? registry_.price_flows() : registry_.stock_flows()) {
         const ConnectorSpec& spec = flow->connector->spec();
         const bool named = spec.name == target;
         const bool to_channel = spec.to == target && feeds(price != 0);
@@ -229,15 +155,15 @@ void World::attach_feed_fault(const FaultSpec& f, uint64_t* hits) {
 
 // The fulfillment connector (every channel) or a channel (its status updates only).
 void World::attach_mapping_fault(const FaultSpec& f, uint64_t* hits) {
-  if (fulfillment == nullptr) return;
+  if (registry_.fulfillment() == nullptr) return;
   for (const std::string& target : f.targets) {
-    if (fulfillment->connector->spec().name == target) {
-      add_mapping_fault(*fulfillment, &f, hits, -1);
+    if (registry_.fulfillment()->connector->spec().name == target) {
+      add_mapping_fault(*registry_.fulfillment(), &f, hits, -1);
       continue;
     }
-    for (size_t c = 0; c < channels.size(); ++c) {
-      if (channels[c].spec->name == target) {
-        add_mapping_fault(*fulfillment, &f, hits, static_cast<int>(c));
+    for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
+      if (registry_.channel(c).spec->name == target) {
+        add_mapping_fault(*registry_.fulfillment(), &f, hits, static_cast<int>(c));
       }
     }
   }
@@ -257,19 +183,9 @@ std::vector<std::string> World::touched_connectors(const FaultSpec& f) const {
   return out;
 }
 
-// Stalls and storms still in force when the run ends count what they held until then.
-void World::close_fault_tallies() {
-  for (ConnectorFault& b : connector_faults_) {
-    if (!b.on) continue;
-    SD_CHECK(fault_counter(b) >= b.mark, "a connector's counters only grow");
-    *b.hits += fault_counter(b) - b.mark;
-    b.mark = fault_counter(b);
-  }
-}
-
 void World::attach_peak_fault(const FaultSpec& f, uint64_t* hits) {
   const size_t index = static_cast<size_t>(&f - faults.data());
-  for (const TrafficSourcePlan& source : traffic_plan_) {
+  for (const TrafficSourcePlan& source : traffic_.plan()) {
     if (source.peak_fault == index) add_traffic(source, &f, hits);
   }
 }

@@ -164,8 +164,7 @@ class FulfillmentFlow final : public Flow {
     if (r.error == ErrorClass::rejected) count_unmapped(job.subject);
     if (r.error == ErrorClass::none) {
       const int64_t delay_us = (now - payload_of<ShippedPayload>(job).left).us;
-      ch.outcome->status_sync_delay_us.record(delay_us);
-      world_.record_freshness(ch, SyncDelay::status, delay_us);
+      world_.recorder().sync_delay(ch, SyncDelay::status, delay_us);
     }
     return Outcome{r.error, Duration{}};
   }
@@ -178,7 +177,11 @@ class FulfillmentFlow final : public Flow {
     if (counted_.size() <= shipment) counted_.resize(shipment + 1, 0);
     if ((counted_[shipment] & bit) != 0) return;
     counted_[shipment] |= bit;
-    ++(bit == kCountedUnmapped ? world_.result.unmapped_states : world_.result.status_updates);
+    if (bit == kCountedUnmapped) {
+      world_.recorder().unmapped_state();
+    } else {
+      world_.recorder().status_update();
+    }
   }
 
   std::optional<std::string> map(std::string_view wms_spelling, const ChannelState& ch) const {

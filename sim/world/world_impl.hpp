@@ -1,16 +1,19 @@
 // The World's insides, shared by its implementation files (world*.cpp). Not a public header.
 //
-// World is assembled from owned parts, each in its own header with its invariants:
+// World is assembled from owned parts (members), each in its own header with its invariants:
 //   Registry (registry.hpp)         the channels (ChannelState, channel_state.hpp), mocks and
-//                                   ports, and which flow serves which; the flows' only way in
+//                                   ports, and which flow serves which; the only way to them,
+//                                   for the flows, the telemetry tap and World's own methods
 //   Flow (flow.hpp)                 one connector's work: ingest, returns, sync, fulfillment,
 //                                   reconciliation (one file each)
+//   Traffic (traffic_state.hpp)     the customers of every traffic source, the ERP's own changes
+//   ConnectorFaults (connector_faults.hpp)  stalls and retry storms, acting at their edges
 //   DamageTally (damage_tally.hpp)  the running damage figures behind WorldResult::damage
 //   OnCall (on_call.hpp)            the response's incident state (world_response.cpp)
 //   MonitorSet (monitors/monitor_set.hpp)  the monitors and their previous tick
 //   FarTimers (world_timers.hpp)    events minutes to hours ahead
-// What stays here is what the world's own methods share: traffic, monitors, the faults acting
-// at their edges, telemetry.
+// What stays here is what the world's own methods share: the engine, the result, the world's
+// copy of the faults and their edge functions, the connectors, telemetry.
 //
 // Invariants of World itself:
 // - result.connectors[i] is the outcome of connectors_[i], and flows_[i] its flow; both are
@@ -21,7 +24,6 @@
 #pragma once
 
 #include <array>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,18 +35,16 @@
 #include "core/engine/random.hpp"
 #include "mocks/fault_window.hpp"
 #include "sim/world/channel_state.hpp"
+#include "sim/world/connector_faults.hpp"
 #include "sim/world/damage_tally.hpp"
 #include "sim/world/flow.hpp"
 #include "sim/world/monitors/monitor_set.hpp"
 #include "sim/world/on_call.hpp"
 #include "sim/world/order_flags.hpp"
 #include "sim/world/registry.hpp"
-#include "sim/world/traffic/arrivals.hpp"
+#include "sim/world/result_recorder.hpp"
 #include "sim/world/traffic/basket.hpp"
-#include "sim/world/traffic/plan.hpp"
-#include "sim/world/traffic/replay.hpp"
-#include "sim/world/traffic/schedules.hpp"
-#include "sim/world/traffic/zipf.hpp"
+#include "sim/world/traffic_state.hpp"
 #include "sim/world/world.hpp"
 #include "sim/world/world_timers.hpp"
 
@@ -54,22 +54,6 @@ class World;
 
 inline constexpr uint8_t kDeliveryDelayed = 1 << 0;
 inline constexpr uint8_t kDeliveryCopy = 1 << 1;
-
-// A traffic source's generators (sim/world/traffic/plan.hpp), and where a peak counts its hits.
-struct TrafficState : Customers {
-  using Customers::Customers;
-  uint64_t* peak_hits = nullptr;  // set with `peak`
-};
-
-// A fault acting on one connector through its on/off edges (consumer_stall, retry_storm).
-struct ConnectorFault {
-  const FaultSpec* fault = nullptr;
-  uint64_t* hits = nullptr;
-  Connector* connector = nullptr;
-  const PolicySpec* base_policy = nullptr;  // the connector's own policy
-  uint64_t mark = 0;  // the connector's counter at the last onset (jobs offered, attempts)
-  bool on = false;    // counting: between an onset and the end that follows it
-};
 
 // An OMS order created for a channel order that already had one.
 struct ExtraCopy {
@@ -95,14 +79,15 @@ class TelemetryTap final : public AttemptObserver {
   std::vector<const FaultSpec*> active_;  // reused
 };
 
-class World : private Registry {
+class World {
  public:
   World(const Scenario& scenario, uint64_t seed, const Engine::Limits& limits,
         TelemetrySink* telemetry);
   WorldResult run();
 
   // The channels and systems, for the flows.
-  Registry& registry() { return *this; }
+  Registry& registry() { return registry_; }
+  const Registry& registry() const { return registry_; }
 
   // Shared by the flows.
   Engine engine;
@@ -114,17 +99,11 @@ class World : private Registry {
   WorldResult result;
   std::vector<ExtraCopy> extra_copies;  // in creation order, for reconciliation
   DamageTally damage;                   // behind WorldResult::damage (sampled by sample_series)
-  // A duplicate OMS order for this channel order was cancelled (by reconciliation).
-  void duplicate_cancelled(uint32_t channel, uint64_t channel_order);
-  std::vector<SkuId> changed_skus;  // the change feed's buffer, reused
-  ErpChanges erp_changes;           // restock rounds and price changes (sim/world/traffic/plan.hpp)
-  std::vector<Restock> restock_buffer;
-  std::vector<PriceChange> price_buffer;
+  // How the flows record what they did in `result` (result_recorder.hpp).
+  ResultRecorder& recorder() { return recorder_; }
   // The scenario's faults, the world's own copy: a runbook's rollback ends one early. Everything
   // that applies faults points here.
   std::vector<FaultSpec> faults;
-  std::vector<BasketLine> basket_buffer;  // place_order's, reused
-  std::vector<SkuQuantity> line_buffer;   // place_order's and request_return's, reused
 
   SimTime end() const { return SimTime{} + scenario.duration; }
 
@@ -191,12 +170,6 @@ class World : private Registry {
   const WebhookFault* webhook_fault(ChannelState& ch, FaultKind kind, WebhookTopic topic);
   void record_webhook(uint32_t channel, const WebhookEvent& event, uint32_t attempt,
                       DeliveryResult result);
-  // A sync delay for the channel's freshness monitors (nothing without monitors).
-  void record_freshness(ChannelState& ch, SyncDelay kind, int64_t delay_us) {
-    SD_CHECK(delay_us >= 0, "a sync delay ends after it starts");
-    ch.sample_delay_us[kind].record(delay_us);
-    if (monitoring_.active()) ch.window_delay_us[kind].record(delay_us);
-  }
   void request_return(uint32_t channel, uint64_t order);
   // The OMS takes the order's returned units back and the ERP restocks them; the first success
   // marks the return synced (the returns flow and reconciliation's repair both call it).
@@ -217,8 +190,6 @@ class World : private Registry {
   void attach_mapping_fault(const FaultSpec& f, uint64_t* hits);
   void attach_peak_fault(const FaultSpec& f, uint64_t* hits);
   void add_traffic(const TrafficSourcePlan& source, const FaultSpec* peak, uint64_t* peak_hits);
-  void update_stall(Connector* connector);
-  void close_fault_tallies();
   // Monitors (world_monitors.cpp): evaluated every scenario.evaluation_interval.
   void build_monitors();
   void evaluate_monitors();
@@ -236,8 +207,6 @@ class World : private Registry {
   void rollback(const std::string& fault_id);
   // The connectors whose work `f` touches (WorldResult::fault_connectors).
   std::vector<std::string> touched_connectors(const FaultSpec& f) const;
-  void update_storm(Connector* connector, const PolicySpec* base_policy);
-  void tally_connector_fault(ConnectorFault& b);
   void build_connectors();
   void build_traffic();
   void schedule_erp_changes();
@@ -249,17 +218,25 @@ class World : private Registry {
   void schedule_sampling();
   void collect();
 
+  Registry registry_;  // the channels, systems and flows (registry.hpp)
   std::vector<std::unique_ptr<Flow>> flows_;
   std::vector<std::unique_ptr<Connector>> connectors_;
-  std::vector<TrafficSourcePlan> traffic_plan_;
-  std::vector<std::unique_ptr<TrafficState>> traffic_;
+  Traffic traffic_;  // customers and the ERP's own changes (traffic_state.hpp)
+  // Scratch space, reused so the hot paths do not allocate; holds nothing between calls.
+  struct Scratch {
+    std::vector<SkuId> changed_skus;  // read_change_feed's
+    std::vector<BasketLine> basket;   // serve_customer's
+    std::vector<SkuQuantity> lines;   // serve_customer's and request_return's
+  } scratch_;
   friend class TelemetryTap;
   MonitorSet monitoring_;
   std::vector<std::vector<std::function<void()>>> fault_edge_fns_;  // per fault
   OnCall on_call_;
   std::optional<RandomStream> ack_rng_;
-  std::vector<ConnectorStats> sample_prev_;      // each connector's counters at the last sample
-  std::deque<ConnectorFault> connector_faults_;  // stable addresses: edge events point here
+  std::vector<ConnectorStats> sample_prev_;  // each connector's counters at the last sample
+  ConnectorFaults connector_faults_;         // stalls and storms (connector_faults.hpp)
+  // The flows' way to record what they did (result_recorder.hpp).
+  ResultRecorder recorder_{result, damage, monitoring_};
 };
 
 inline Flow::Flow(World& world, const ConnectorSpec& spec)

@@ -39,8 +39,8 @@ void World::build_monitors() {
         reached.push_back(std::move(port));
     }
     const bool channel_target = find_channel(scenario, spec.target) != nullptr;
-    for (uint32_t c = 0; c < channels.size(); ++c) {
-      const std::string& name = channels[c].spec->name;
+    for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
+      const std::string& name = registry_.channel(c).spec->name;
       const bool in_scope =
           spec.target.empty() || name == spec.target ||
           (!channel_target && std::find(reached.begin(), reached.end(), name) != reached.end());
@@ -51,7 +51,7 @@ void World::build_monitors() {
     for (uint32_t i : m.connectors)
       run.connectors.push_back(connectors_[i]->spec().name);
     result.monitors.push_back(std::move(run));
-    monitoring_.add(std::move(m), connectors_.size(), channels.size());
+    monitoring_.add(std::move(m), connectors_.size(), registry_.channel_count());
   }
   monitoring_.connector_prev.resize(connectors_.size());
   const Duration every = scenario.evaluation_interval;
@@ -95,7 +95,7 @@ SignalTick World::measure(MonitorState& m) {
     case Signal::freshness_p95: {
       LatencyHistogram merged;
       for (uint32_t c : m.channels)
-        merged.merge(channels[c].window_delay_us[freshness_of(spec)]);
+        merged.merge(registry_.channel(c).window_delay_us[freshness_of(spec)]);
       t.gauge = merged.empty() ? 0 : static_cast<double>(merged.quantile(0.95)) / 1e6;
       break;
     }
@@ -117,7 +117,7 @@ SignalTick World::measure(MonitorState& m) {
       break;
     case Signal::oversells:
       for (uint32_t c : m.channels)
-        t.gauge += static_cast<double>(channels[c].oversold_so_far);
+        t.gauge += static_cast<double>(registry_.channel(c).oversold_so_far);
       break;
     case Signal::breaker_open:
       for (uint32_t i : m.connectors)
@@ -128,11 +128,13 @@ SignalTick World::measure(MonitorState& m) {
       break;
     case Signal::price_mismatches:
       for (uint32_t c : m.channels)
-        t.gauge += static_cast<double>(channels[c].outcome->price_mismatches);
+        t.gauge += static_cast<double>(registry_.channel(c).outcome->price_mismatches);
       break;
     case Signal::webhook_rate:
-      for (uint32_t c : m.channels)
-        t.events += channels[c].webhooks_taken - channels[c].webhooks_taken_at_tick;
+      for (uint32_t c : m.channels) {
+        const ChannelState& ch = registry_.channel(c);
+        t.events += ch.webhooks_taken - ch.webhooks_taken_at_tick;
+      }
       break;
   }
   return t;
@@ -159,7 +161,7 @@ void World::evaluate_monitors() {
     monitoring_.connector_prev[i] = connectors_[i]->stats();
     connectors_[i]->window_latency().reset();
   }
-  for (ChannelState& ch : channels) {
+  for (ChannelState& ch : registry_.channels()) {
     for (LatencyHistogram& h : ch.window_delay_us)
       h.reset();
     ch.webhooks_taken_at_tick = ch.webhooks_taken;

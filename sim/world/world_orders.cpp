@@ -150,10 +150,10 @@ void World::place_order(TrafficState& t) {
 }
 
 void World::serve_customer(TrafficState& t, SimTime now) {
-  ChannelState& ch = channels[t.channel];
+  ChannelState& ch = registry_.channel(t.channel);
   // Baskets may have up to 1000 lines (the loader's limit); the buffers grow to the largest.
-  std::vector<BasketLine>& basket = basket_buffer;
-  std::vector<SkuQuantity>& lines = line_buffer;
+  std::vector<BasketLine>& basket = scratch_.basket;
+  std::vector<SkuQuantity>& lines = scratch_.lines;
   if (basket.size() < t.baskets->lines_max()) basket.resize(t.baskets->lines_max());
   if (lines.size() < basket.size()) lines.resize(basket.size());
   const uint32_t n = t.baskets->sample(t.rng, basket);
@@ -166,7 +166,7 @@ void World::serve_customer(TrafficState& t, SimTime now) {
     ++ch.outcome->orders_placed;
     ch.add_order(placed.order, now.us);
     for (const OrderLine& line : ch.mock->order_lines(placed.order)) {
-      const int64_t truth = erp->price_minor(line.sku);
+      const int64_t truth = registry_.erp_mock().price_minor(line.sku);
       if (line.unit_price_minor != truth) {
         ++ch.outcome->price_mismatches;
         const int64_t diff = line.unit_price_minor - truth;
@@ -190,7 +190,7 @@ SimTime World::next_arrival(TrafficState& t) {
 }
 
 void World::emit_webhook(uint32_t c, const WebhookEvent& event) {
-  ChannelState& ch = channels[c];
+  ChannelState& ch = registry_.channel(c);
   if (!ch.webhook_faults.empty() && webhook_fault(ch, FaultKind::event_drop, event.topic)) {
     // Never sent: nothing retries it. An order's only other way in is the backup poll.
     ++ch.outcome->webhook_events_not_emitted;
@@ -217,9 +217,9 @@ const WebhookFault* World::webhook_fault(ChannelState& ch, FaultKind kind, Webho
 
 void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t attempt,
                             uint8_t marks) {
-  SD_CHECK(c < channels.size(), "a webhook from a known channel");
+  SD_CHECK(c < registry_.channel_count(), "a webhook from a known channel");
   SD_CHECK(attempt >= 1, "delivery attempts count from 1");
-  ChannelState& ch = channels[c];
+  ChannelState& ch = registry_.channel(c);
   SD_CHECK(event.order < ch.flags.size(), "a webhook about a placed order");
   const bool is_return = event.topic == WebhookTopic::returns_create;
   Flow* flow = is_return ? ch.returns : ch.ingest;
@@ -316,25 +316,25 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
 }
 
 bool World::offer_ingest(uint32_t c, const Job& job) {
-  SD_CHECK(c < channels.size() && channels[c].ingest != nullptr,
-           "ingest jobs go to a channel with an ingest flow");
-  SD_CHECK(job.subject < channels[c].flags.size(), "an ingest job names a placed order");
+  ChannelState& ch = registry_.channel(c);
+  SD_CHECK(ch.ingest != nullptr, "ingest jobs go to a channel with an ingest flow");
+  SD_CHECK(job.subject < ch.flags.size(), "an ingest job names a placed order");
   // Held before enqueue(): a job refused at once (a full queue, or a 429 on its last attempt)
   // finishes inside enqueue(), and its on_finished lets go again.
-  add_holder(channels[c].flags[job.subject]);
-  return channels[c].ingest->connector->enqueue(job);
+  add_holder(ch.flags[job.subject]);
+  return ch.ingest->connector->enqueue(job);
 }
 
 void World::request_return(uint32_t c, uint64_t order) {
-  ChannelState& ch = channels[c];
+  ChannelState& ch = registry_.channel(c);
   SD_CHECK(order < ch.oms_order.size(), "a return of a placed order");
   const uint32_t oms_order = ch.oms_order[order];
   // Only a shipped order can come back; an order never shipped is not returned.
   if (oms_order == 0) return;
-  const OmsState state = oms->state(oms_order - 1);
+  const OmsState state = registry_.oms_mock().state(oms_order - 1);
   if (state != OmsState::shipped && state != OmsState::delivered) return;
   const std::span<const OrderLine> ordered = ch.mock->order_lines(order);
-  std::vector<SkuQuantity>& lines = line_buffer;
+  std::vector<SkuQuantity>& lines = scratch_.lines;
   if (lines.size() < ordered.size()) lines.resize(ordered.size());
   uint32_t n = 0;
   for (const OrderLine& line : ordered)
@@ -348,11 +348,12 @@ void World::request_return(uint32_t c, uint64_t order) {
 }
 
 Response World::process_return(uint32_t c, uint64_t order, SimTime now) {
-  ChannelState& ch = channel(c);
+  ChannelState& ch = registry_.channel(c);
   SD_CHECK(order < ch.flags.size(), "a return of a placed order");
   const uint32_t oms_order = ch.oms_order[order];
   if (oms_order == 0) return Response{ErrorClass::not_found, {}};
-  const Response r = oms->receive_return(oms_order - 1, ch.mock->order_lines(order), *erp, now);
+  const Response r = registry_.oms_mock().receive_return(oms_order - 1, ch.mock->order_lines(order),
+                                                         registry_.erp_mock(), now);
   uint8_t& flags = ch.flags[order];
   if (r.ok() && (flags & kReturnSynced) == 0) {
     flags |= kReturnSynced;
@@ -363,11 +364,11 @@ Response World::process_return(uint32_t c, uint64_t order, SimTime now) {
 
 void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& created) {
   if (created.replayed) return;
-  ChannelState& ch = channel(c);
+  ChannelState& ch = registry_.channel(c);
   SD_CHECK(order < ch.orders(), "an OMS order for a placed channel order");
   // A duplicate OMS order takes stock and ships like the first: that is what it costs.
-  if (fulfillment != nullptr && created.state == OmsState::allocated) {
-    fulfillment_released(*fulfillment, created.order);
+  if (registry_.fulfillment() != nullptr && created.state == OmsState::allocated) {
+    fulfillment_released(*registry_.fulfillment(), created.order);
   }
   if (ch.oms_order[order] != 0) {  // ground truth counts duplicates from the OMS
     extra_copies.push_back(ExtraCopy{c, order, created.order});
@@ -379,18 +380,14 @@ void World::on_oms_created(uint32_t c, uint64_t order, const CreateResult& creat
     damage.order_found(ch.mock->order_amount_minor(order));
   }
   ch.set_oms_order(order, created.order);
-  ch.outcome->ingest_delay_us.record(engine.now().us - ch.placed_at_us[order]);
-  record_freshness(ch, SyncDelay::ingest, engine.now().us - ch.placed_at_us[order]);
+  recorder_.sync_delay(ch, SyncDelay::ingest, engine.now().us - ch.placed_at_us[order]);
   if (created.state == OmsState::cancelled) {
     ch.flags[order] |= kOversold;
     ++ch.oversold_so_far;
     damage.order_oversold(ch.mock->order_amount_minor(order));
-    if (fulfillment != nullptr) fulfillment_cancelled(*fulfillment, c, order);
+    if (registry_.fulfillment() != nullptr)
+      fulfillment_cancelled(*registry_.fulfillment(), c, order);
   }
-}
-
-void World::duplicate_cancelled(uint32_t c, uint64_t order) {
-  damage.extra_cancelled(channel(c).mock->order_amount_minor(order));
 }
 
 }  // namespace syncdrill::world

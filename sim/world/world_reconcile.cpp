@@ -53,15 +53,15 @@ class ReconcileFlow final : public Flow {
       const Response r =
           registry_.oms_mock().transition(extra, OmsState::cancelled, registry_.erp_mock(), now);
       if (r.ok()) {
-        ++world_.result.duplicates_cancelled;
-        world_.duplicate_cancelled(job.channel, job.subject);
+        world_.recorder().duplicate_cancelled(
+            registry_.channel(job.channel).mock->order_amount_minor(job.subject));
       }
       return r;
     }
     if (job.op == kRepairRevenue || job.step == 1) {
       while (registry_.erp_mock().revenue_count(job.channel, job.subject) > 1) {
         registry_.erp_mock().reverse_revenue(job.channel, job.subject, amount);
-        ++world_.result.revenue_entries_reversed;
+        world_.recorder().revenue_reversed();
       }
       if (registry_.erp_mock().revenue_count(job.channel, job.subject) == 0) {
         registry_.erp_mock().post_revenue(job.channel, job.subject, amount, now);
@@ -131,7 +131,7 @@ class ReconcileFlow final : public Flow {
     }
     repair_duplicates(found, budget);
     repair_returns(found, budget, now - grace);
-    world_.result.reconciliation.push_back(found);
+    world_.recorder().reconciliation_run(found);
   }
 
   // Returns the channel recorded before `until` that the OMS and ERP never processed: the
@@ -201,13 +201,14 @@ void reconcile_now(Flow& flow, SimTime now, Duration interval) {
 }
 
 void World::schedule_scheduled_jobs() {
-  if (reconciliation != nullptr) {
-    const Duration every = reconciliation->connector->spec().interval.value_or(hours(1));
+  if (registry_.reconciliation() != nullptr) {
+    const Duration every =
+        registry_.reconciliation()->connector->spec().interval.value_or(hours(1));
     repeat(SimTime{} + every, every,
-           [this, every] { reconcile_now(*reconciliation, engine.now(), every); });
+           [this, every] { reconcile_now(*registry_.reconciliation(), engine.now(), every); });
   }
-  for (uint32_t c = 0; c < channels.size(); ++c) {
-    Flow* ingest = channels[c].ingest;
+  for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
+    Flow* ingest = registry_.channel(c).ingest;
     if (ingest == nullptr || !ingest->connector->spec().poll_interval) continue;
     const Duration every = *ingest->connector->spec().poll_interval;
     repeat(SimTime{} + every, every, [this, c] { poll_orders(c); });
@@ -216,7 +217,8 @@ void World::schedule_scheduled_jobs() {
     if (s.kind != SystemKind::erp) continue;
     if (s.batch_import_interval) {
       const Duration every = *s.batch_import_interval;
-      repeat(SimTime{} + every, every, [this] { erp->run_batch_import(engine.now()); });
+      repeat(SimTime{} + every, every,
+             [this] { registry_.erp_mock().run_batch_import(engine.now()); });
     }
     break;  // the first ERP is the one the world runs
   }
@@ -225,7 +227,7 @@ void World::schedule_scheduled_jobs() {
 // The backup poll lists the channel's orders placed since the last poll (at least kPollLag
 // ago) and ingests those the connector has not got: a webhook lost, or not yet retried.
 void World::poll_orders(uint32_t c) {
-  ChannelState& ch = channels[c];
+  ChannelState& ch = registry_.channel(c);
   const int64_t until_us = (engine.now() - kPollLag).us;
   uint64_t& cursor = ch.poll_cursor;
   for (; cursor < ch.flags.size() && ch.placed_at_us[cursor] <= until_us; ++cursor) {

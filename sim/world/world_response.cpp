@@ -57,9 +57,9 @@ void World::monitors_quiet() {
 // Every SKU pushed again to the channel by its stock flows (a resume, a new buffer).
 void World::resync_channel(uint32_t c) {
   const SimTime now = engine.now();
-  for (Flow* f : stock_flows) {
-    if (f->connector->spec().to != channels[c].spec->name) continue;
-    for (SkuId sku = 0; sku < erp->sku_count(); ++sku)
+  for (Flow* f : registry_.stock_flows()) {
+    if (f->connector->spec().to != registry_.channel(c).spec->name) continue;
+    for (SkuId sku = 0; sku < registry_.erp_mock().sku_count(); ++sku)
       notify_sku_changed(*f, sku, now);
     if (!f->connector->spec().poll_interval) flush_sync(*f);
   }
@@ -68,7 +68,7 @@ void World::resync_channel(uint32_t c) {
 // Through the channel's admin, not the connector: every listing hidden now (quantity 0), and
 // what was listed kept for the resume.
 void World::pause_channel(uint32_t c) {
-  ChannelState& ch = channel(c);
+  ChannelState& ch = registry_.channel(c);
   if (ch.paused) return;
   ch.paused = true;
   ch.listed_before_pause.resize(ch.mock->sku_count());
@@ -80,7 +80,7 @@ void World::pause_channel(uint32_t c) {
 
 // The listings come back as they were, then the stock flows push the ERP's current stock.
 void World::resume_channel(uint32_t c) {
-  ChannelState& ch = channel(c);
+  ChannelState& ch = registry_.channel(c);
   if (!ch.paused) return;
   ch.paused = false;
   for (SkuId sku = 0; sku < ch.listed_before_pause.size(); ++sku)
@@ -111,8 +111,8 @@ void World::run_action(size_t a) {
     }
   };
   auto each_channel = [&](auto fn) {
-    for (uint32_t c = 0; c < channels.size(); ++c) {
-      if (channels[c].spec->name == spec.target) fn(c);
+    for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
+      if (registry_.channel(c).spec->name == spec.target) fn(c);
     }
   };
   switch (spec.kind) {
@@ -120,30 +120,30 @@ void World::run_action(size_t a) {
       each_connector([&](Connector& c) { effect += c.replay_dead_letters(); });
       break;
     case ActionKind::run_reconciliation:
-      if (reconciliation != nullptr) {
-        reconcile_now(*reconciliation, now,
-                      reconciliation->connector->spec().interval.value_or(hours(1)));
+      if (registry_.reconciliation() != nullptr) {
+        reconcile_now(*registry_.reconciliation(), now,
+                      registry_.reconciliation()->connector->spec().interval.value_or(hours(1)));
         effect = 1;
       }
       break;
     case ActionKind::raise_safety_buffer:
       each_channel([&](uint32_t c) {
-        channels[c].safety_buffer = spec.units;
+        registry_.channel(c).safety_buffer = spec.units;
         resync_channel(c);
-        effect += erp->sku_count();
+        effect += registry_.erp_mock().sku_count();
       });
       break;
     case ActionKind::pause_channel:
       each_channel([&](uint32_t c) {
         pause_channel(c);
-        effect += channels[c].mock->sku_count();
+        effect += registry_.channel(c).mock->sku_count();
         if (spec.length) engine.schedule_after(*spec.length, [this, c] { resume_channel(c); });
       });
       break;
     case ActionKind::resume_channel:
       each_channel([&](uint32_t c) {
         resume_channel(c);
-        effect += erp->sku_count();
+        effect += registry_.erp_mock().sku_count();
       });
       break;
     case ActionKind::rollback:
@@ -155,9 +155,7 @@ void World::run_action(size_t a) {
         each_connector([&](Connector& c) {
           c.set_policy(*p);
           // A retry storm still in force gives way to the new policy when it ends.
-          for (ConnectorFault& b : connector_faults_) {
-            if (b.connector == &c) b.base_policy = p;
-          }
+          connector_faults_.policy_switched(c, p);
           ++effect;
         });
       }

@@ -137,11 +137,8 @@ class SyncFlow : public Flow {
         continue;
       }
       if (sent_since_us_[sku] >= 0) {
-        LatencyHistogram& h =
-            price_ ? ch.outcome->price_sync_delay_us : ch.outcome->stock_sync_delay_us;
-        h.record(now.us - sent_since_us_[sku]);
-        world_.record_freshness(ch, price_ ? SyncDelay::price : SyncDelay::stock,
-                                now.us - sent_since_us_[sku]);
+        world_.recorder().sync_delay(ch, price_ ? SyncDelay::price : SyncDelay::stock,
+                                     now.us - sent_since_us_[sku]);
         sent_since_us_[sku] = -1;
       }
     }

@@ -32,8 +32,9 @@ void TelemetryTap::on_attempt(const Connector& connector, const Job& job, const 
     if (f->connector == &connector) flow = f.get();
   }
   const JobEntity entity = flow != nullptr ? flow->entity(job) : JobEntity{"job", job.subject};
-  const std::string_view channel = job.channel < world_.channels.size()
-                                       ? std::string_view(world_.channels[job.channel].spec->name)
+  const Registry& registry = world_.registry();
+  const std::string_view channel = job.channel < registry.channel_count()
+                                       ? std::string_view(registry.channel(job.channel).spec->name)
                                        : std::string_view();
   TelemetryRecord r;
   r.kind = TelemetryKind::request;
@@ -55,7 +56,7 @@ void TelemetryTap::on_attempt(const Connector& connector, const Job& job, const 
 void World::record_webhook(uint32_t c, const WebhookEvent& event, uint32_t attempt,
                            DeliveryResult delivery) {
   if (telemetry == nullptr) return;
-  const ChannelState& ch = channels[c];
+  const ChannelState& ch = registry_.channel(c);
   const bool is_return = event.topic == WebhookTopic::returns_create;
   const Flow* flow = is_return ? ch.returns : ch.ingest;
   TelemetryRecord r;

@@ -205,14 +205,13 @@ std::string returns_world(const std::string& fault, bool reconciliation, bool sl
   const std::string oms_time =
       slow_oms ? "lognormal(p50=300ms, p95=2s)" : "lognormal(p50=50ms, p95=150ms)";
   return fmt::format(R"Y(
+extends: base.yaml
 name: returns-reconciliation
 duration: 5h
 catalog: {{skus: 300, stock_per_sku: 100000}}
-channels:
-  - {{name: shop, kind: shopify_like}}
 systems:
-  - {{name: oms, kind: oms, endpoint: {{workers: 64, queue_max: 5000, service_time: "{}"}}}}
-  - {{name: erp, kind: erp}}
+  - {{name: oms, endpoint: {{workers: 64, queue_max: 5000, service_time: "{}"}}}}
+  - {{name: erp, endpoint: {{workers: 4, service_time: 50ms}}}}
   - {{name: wms, kind: wms}}
 traffic:
   - {{channel: shop, rate: 1/s, shape: [{{at: 90m, multiplier: 1}}, {{at: 91m, multiplier: 0}}],
@@ -221,7 +220,7 @@ policies:
   - {{name: p, timeout: 1s, retry: {{max_attempts: 8, backoff: exponential, base: 200ms,
      cap: 5s}}, idempotency_keys: true}}
 connectors:
-  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: p, workers: 32}}
+  - {{name: ingest, policy: p, workers: 32}}
   - {{name: returns, flow: returns, from: shop, to: oms, policy: p, workers: 16}}
   - {{name: fulfil, flow: fulfillment, from: oms, to: wms, policy: p, workers: 64}}
 {}faults:

@@ -1,5 +1,5 @@
 // The world's owned parts on their own: the on-call incident state, the damage tally, a
-// channel's order record, the freshness record and typed job payloads.
+// channel's order record, the freshness record, the result recorder and typed job payloads.
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -7,7 +7,9 @@
 #include "sim/world/channel_state.hpp"
 #include "sim/world/connector.hpp"
 #include "sim/world/damage_tally.hpp"
+#include "sim/world/monitors/monitor_set.hpp"
 #include "sim/world/on_call.hpp"
+#include "sim/world/result_recorder.hpp"
 #include "sim/world/sync_delay.hpp"
 
 namespace syncdrill::world {
@@ -119,6 +121,59 @@ TEST_CASE("freshness record: each sync flow has its own slot, the others none") 
   for (int v : r)
     order.push_back(v);
   CHECK(order == std::vector<int>{1, 11, 21, 31});  // iterates in kSyncDelays order
+}
+
+TEST_CASE("result recorder: a sync delay reaches its kind's histogram and the sample window") {
+  WorldResult result;
+  result.channels.resize(1);
+  DamageTally damage;
+  MonitorSet monitoring;  // no monitors: the monitors' windows are not fed
+  ResultRecorder rec(result, damage, monitoring);
+  ChannelState ch;
+  ch.outcome = &result.channels[0];
+  rec.sync_delay(ch, SyncDelay::stock, 2'000'000);
+  rec.sync_delay(ch, SyncDelay::stock, 4'000'000);
+  rec.sync_delay(ch, SyncDelay::status, 1'000);
+  const ChannelOutcome& out = result.channels[0];
+  CHECK(out.stock_sync_delay_us.count() == 2);
+  CHECK(out.status_sync_delay_us.count() == 1);
+  CHECK(out.ingest_delay_us.count() == 0);
+  CHECK(out.price_sync_delay_us.count() == 0);
+  CHECK(ch.sample_delay_us[SyncDelay::stock].count() == 2);
+  CHECK(ch.sample_delay_us[SyncDelay::status].count() == 1);
+  CHECK(ch.window_delay_us[SyncDelay::stock].count() == 0);
+  // The flow-kind lookup the scorer reads is the same histogram.
+  for (FlowKind f :
+       {FlowKind::order_ingest, FlowKind::stock_sync, FlowKind::price_sync, FlowKind::fulfillment})
+    CHECK(sync_delays(out, f) == &sync_delays_of(out, *sync_delay_of(f)));
+}
+
+TEST_CASE("result recorder: counters, a cancelled duplicate's damage and runs in time order") {
+  WorldResult result;
+  DamageTally damage;
+  MonitorSet monitoring;
+  ResultRecorder rec(result, damage, monitoring);
+  damage.extra_opened(500);
+  damage.extra_opened(700);
+  rec.duplicate_cancelled(700);
+  CHECK(result.duplicates_cancelled == 1);
+  CHECK(damage.extra_open() == 1);
+  CHECK(damage.extra_open_minor() == 500);
+  rec.revenue_reversed();
+  rec.status_update();
+  rec.status_update();
+  rec.unmapped_state();
+  CHECK(result.revenue_entries_reversed == 1);
+  CHECK(result.status_updates == 2);
+  CHECK(result.unmapped_states == 1);
+  ReconciliationRun first;
+  first.at = SimTime{} + minutes(20);
+  ReconciliationRun second = first;  // the same instant is still in order
+  second.missing_in_oms = 3;
+  rec.reconciliation_run(first);
+  rec.reconciliation_run(second);
+  REQUIRE(result.reconciliation.size() == 2);
+  CHECK(result.reconciliation[1].missing_in_oms == 3);
 }
 
 TEST_CASE("job payloads: a job carries the payload its operation set, by type") {

@@ -26,11 +26,13 @@
 #include "core/scenario/loader.hpp"
 #include "sim/world/world.hpp"
 #include "tests/lookups.hpp"
+#include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill {
 namespace {
 
 using testing::connector;
+using testing::from_text;
 
 constexpr uint32_t kScenarios = 60;
 
@@ -534,21 +536,22 @@ Scenario from_yaml(const std::string& yaml) {
 // refused on the spot (503), and with one attempt the job is dead-lettered inside enqueue().
 TEST_CASE(
     "an ingest job refused at once on its only attempt leaves its order lost, not in flight") {
-  const WorldResult r = run_world(from_yaml(R"Y(
+  const WorldResult r = run_world(from_text(R"Y(
+extends: base.yaml
 name: refused-at-once
 duration: 30m
 catalog: {skus: 50, stock_per_sku: 100000}
 channels:
-  - {name: shop, kind: shopify_like, webhooks: {retries: 0}}
+  - {name: shop, webhooks: {retries: 0}}
 systems:
-  - {name: oms, kind: oms, endpoint: {workers: 1, queue_max: 0, service_time: 2s}}
-  - {name: erp, kind: erp}
+  - {name: oms, endpoint: {workers: 1, queue_max: 0, service_time: 2s}}
+  - {name: erp, endpoint: {workers: 4, service_time: 50ms}}
 traffic:
   - {channel: shop, rate: 60/min}
 policies:
   - {name: p, timeout: 5s, idempotency_keys: true, retry: {max_attempts: 1}}
 connectors:
-  - {name: ingest, flow: order_ingest, from: shop, to: oms, policy: p, workers: 3}
+  - {name: ingest, policy: p, workers: 3}
 )Y"),
                                   7);
   const ChannelOutcome& c = r.channels[0];
@@ -621,15 +624,14 @@ connectors:
 }
 
 TEST_CASE("baskets of more than 64 lines are placed, shipped and returned without a crash") {
-  const WorldResult r = run_world(from_yaml(R"Y(
+  const WorldResult r = run_world(from_text(R"Y(
+extends: base.yaml
 name: big-baskets
 duration: 3h
 catalog: {skus: 300, stock_per_sku: 100000}
-channels:
-  - {name: shop, kind: shopify_like}
 systems:
-  - {name: oms, kind: oms}
-  - {name: erp, kind: erp}
+  - {name: oms, endpoint: {workers: 4, service_time: 50ms}}
+  - {name: erp, endpoint: {workers: 4, service_time: 50ms}}
   - {name: wms, kind: wms}
 traffic:
   - channel: shop
@@ -639,7 +641,7 @@ traffic:
 policies:
   - {name: p, idempotency_keys: true}
 connectors:
-  - {name: ingest, flow: order_ingest, from: shop, to: oms, policy: p}
+  - {name: ingest, policy: p, workers: 4}
   - {name: returns, flow: returns, from: shop, to: oms, policy: p}
   - {name: fulfil, flow: fulfillment, from: oms, to: wms, policy: p}
 )Y"),
@@ -741,14 +743,13 @@ connectors:
 // the OMS takes 1 s, so each return is sent three times and the OMS does the work each time.
 std::string retried_returns_scenario(bool keys) {
   return fmt::format(R"Y(
+extends: base.yaml
 name: returns-retried
 duration: 4h
 catalog: {{skus: 50, stock_per_sku: 100000}}
-channels:
-  - {{name: shop, kind: shopify_like}}
 systems:
-  - {{name: oms, kind: oms, endpoint: {{workers: 50, service_time: 1s}}}}
-  - {{name: erp, kind: erp}}
+  - {{name: oms, endpoint: {{workers: 50, service_time: 1s}}}}
+  - {{name: erp, endpoint: {{workers: 4, service_time: 50ms}}}}
   - {{name: wms, kind: wms}}
 traffic:
   - channel: shop
@@ -760,7 +761,7 @@ policies:
   - {{name: impatient, timeout: 200ms, idempotency_keys: {},
      retry: {{max_attempts: 3, backoff: constant, base: 1s}}}}
 connectors:
-  - {{name: ingest, flow: order_ingest, from: shop, to: oms, policy: p}}
+  - {{name: ingest, policy: p, workers: 4}}
   - {{name: fulfil, flow: fulfillment, from: oms, to: wms, policy: p}}
   - {{name: returns, flow: returns, from: shop, to: oms, policy: impatient}}
 )Y",
@@ -770,7 +771,7 @@ connectors:
 TEST_CASE("a return retried after a timeout counts as synced once") {
   for (bool keys : {false, true}) {
     INFO("idempotency keys: " << keys);
-    const WorldResult r = run_world(from_yaml(retried_returns_scenario(keys)), 8);
+    const WorldResult r = run_world(from_text(retried_returns_scenario(keys)), 8);
     const ChannelOutcome& c = r.channels[0];
     CHECK(c.returns_requested > 100);
     CHECK(connector(r, "returns").stats.late_responses > 100);
@@ -998,21 +999,20 @@ TEST_CASE("with room everywhere no order is lost, duplicated, oversold or stuck"
 // wait up to 30 minutes to show, so reconciliation must not "repair" it (the repair would post
 // the revenue a second time and leave a real duplicate behind).
 TEST_CASE("reconciliation leaves revenue waiting for the ERP's batch import alone") {
-  const WorldResult r = run_world(from_yaml(R"Y(
+  const WorldResult r = run_world(from_text(R"Y(
+extends: base.yaml
 name: batch-recon
 duration: 3h
 catalog: {skus: 50, stock_per_sku: 100000}
-channels:
-  - {name: shop, kind: shopify_like}
 systems:
-  - {name: oms, kind: oms}
-  - {name: erp, kind: erp, batch_import: {interval: 30m}}
+  - {name: oms, endpoint: {workers: 4, service_time: 50ms}}
+  - {name: erp, endpoint: {workers: 4, service_time: 50ms}, batch_import: {interval: 30m}}
 traffic:
   - {channel: shop, rate: 10/min}
 policies:
   - {name: p, idempotency_keys: true}
 connectors:
-  - {name: ingest, flow: order_ingest, from: shop, to: oms, policy: p}
+  - {name: ingest, policy: p, workers: 4}
   - {name: recon, flow: reconciliation, from: erp, to: oms, interval: 20m, repair_rate: 10/s}
 )Y"),
                                   1);
