@@ -44,6 +44,7 @@ struct RunArgs {
   bool telemetry = false;  // write DIR/telemetry.jsonl
   TelemetryOptions telemetry_options;
   std::optional<uint64_t> events_max;  // none = run_limits(scenario)
+  Overrides overrides;                 // --set
 };
 
 // The engine's own ceiling on events (its sequence-number space).
@@ -80,6 +81,7 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
     return stop;
   }
   if (auto stop = line.scenario(parsed.scenario)) return stop;
+  parsed.overrides = line.overrides();
   if (line.has("seed")) parsed.seed = line.get<uint64_t>("seed");
   parsed.out_dir = line.out_dir();
   parsed.quiet = line.quiet();
@@ -124,7 +126,8 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
 int run_command(const std::vector<std::string>& args) {
   RunArgs parsed;
   if (auto stop = parse_run_args(args, parsed)) return *stop;
-  const std::optional<Scenario> scenario = load_scenario_or_report(parsed.scenario);
+  const std::optional<Scenario> scenario =
+      load_scenario_or_report(parsed.scenario, parsed.overrides);
   if (!scenario) return kExitUsage;
 
   const RunIdentity id{parsed.scenario, scenario_hash(*scenario),

@@ -26,7 +26,7 @@ int validate_command(const std::vector<std::string>& args) {
   if (!line.has("scenario")) return usage_error("validate needs at least one scenario file");
   int exit_code = kExitOk;
   for (const std::string& path : line.get<std::vector<std::string>>("scenario")) {
-    if (auto scenario = load_scenario_or_report(path)) {
+    if (auto scenario = load_scenario_or_report(path, line.overrides())) {
       std::cout << fmt::format("ok: {} (scenario '{}')\n", path, scenario->name);
       print_warnings(observability_warnings(*scenario), path);
     } else {

@@ -154,10 +154,10 @@ std::string properties(const Scenario& scenario, const RunIdentity& id, const Wo
   const std::pair<std::string_view, std::string> props[] = {
       {"drill", scenario.name},
       {"verdict", std::string(verdict_text(score))},
-      {"scenario", id.scenario_path},
+      {"scenario", scenario_file(id.scenario_path)},
       {"scenario_hash", id.scenario_hash},
       {"seed", std::to_string(id.seed)},
-      {"replay", replay_command(id)},
+      {"replay", replay_command(id, scenario.overrides)},
       {"simulated_s", plain_number(result.simulated.seconds(), 6)},
       {"run_status", to_string(result.status)},
       {"syncdrill_version", SYNCDRILL_VERSION},

@@ -106,7 +106,7 @@ nlohmann::json live_report_json(const LiveResult& r) {
   j["mode"] = "live";
   j["syncdrill_version"] = r.version;
   j["scenario"] = {{"name", r.scenario_name},
-                   {"path", r.id.scenario_path},
+                   {"path", scenario_file(r.id.scenario_path)},
                    {"hash", r.id.scenario_hash},
                    {"seed", r.id.seed}};
   j["drill"] = {{"listen", r.listen}, {"webhook_url", r.webhook_url}, {"time_scale", r.time_scale},

@@ -1,0 +1,40 @@
+// How two scenario trees merge (`extends`, and every --set): mappings merge key by key, the lists
+// of named items merge item by item on their name, anything else is replaced.
+//
+// The named lists and the key that names their items (docs/scenario-format.md, Extends):
+//   channels, systems, policies, connectors, sla_tiers, monitors: `name`
+//   faults, response.runbook: `id` (a runbook action's `id` is optional; one without is new)
+//   traffic: `channel`; a channel's second entry in one list is named "<channel>#2", and so on.
+// In a child, an item whose name the base has merges into that item, a new name is appended, and
+// `{<key>: NAME, remove: true}` removes the base's item. An empty list clears the base's list.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/scenario/tree.hpp"
+
+namespace syncdrill::scenario {
+
+// The key naming the items of the list at `path` ("faults", "response.runbook"), or nullopt for
+// a list that is not named (its child replaces it whole).
+std::optional<std::string_view> item_key(std::string_view path);
+
+// The name of each item of a named list (empty for an item without one), in list order.
+std::vector<std::string> item_names(const YNode& list, std::string_view key);
+
+// "a fault", "a traffic entry", ...: what one item of the named list at `path` is called.
+std::string item_what(std::string_view path);
+
+// True when `item` (an item of a named list whose items `key` names) is `{key: NAME, remove:
+// true}`; a malformed removal is reported (at `path`) and is not one.
+bool is_removal(Ctx& ctx, const YNode& item, std::string_view key, const std::string& path);
+
+// Merges `child` over `base`. `path` names `base` as the lists table above spells it ("" for the
+// root). Errors (a removal of a name the base lacks, a malformed `remove`) are reported at the
+// child's node, so in the child's file.
+void merge_over(Ctx& ctx, YNode& base, YNode&& child, const std::string& path);
+
+}  // namespace syncdrill::scenario
