@@ -357,6 +357,7 @@ std::string dropped_note(const WorldResult& r) {
 
 std::string scenario_relative(const std::string& path, const std::string& scenario_path) {
   namespace fs = std::filesystem;
+  if (path.empty() || scenario_path.empty()) return path;
   const fs::path dir = fs::absolute(fs::path(scenario_path)).lexically_normal().parent_path();
   const fs::path relative = fs::absolute(fs::path(path)).lexically_normal().lexically_relative(dir);
   return relative.empty() ? path : relative.generic_string();

@@ -42,24 +42,12 @@ std::string child_path(const std::string& path, std::string_view key) {
 
 }  // namespace
 
-bool is_removal(Ctx& ctx, const YNode& item, std::string_view key, const std::string& path) {
+bool is_removal(const YNode& item, std::string_view key) {
   if (item.kind != YNode::Kind::mapping) return false;
   const YNode* r = item.find("remove");
-  if (r == nullptr) return false;
-  if (r->kind != YNode::Kind::scalar || r->scalar != "true") {
-    ctx.error(r->loc, path + ".remove",
-              fmt::format("expected true (remove the base's item), got {}", describe(*r)));
-    return false;
-  }
-  for (const YEntry& e : item.entries) {
-    if (e.key != key && e.key != "remove") {
-      ctx.error(e.key_loc, path + "." + e.key,
-                fmt::format("an item with remove: true has no other keys than '{}', got '{}'", key,
-                            e.key));
-      return false;
-    }
-  }
-  return true;
+  if (r == nullptr || r->kind != YNode::Kind::scalar || r->scalar != "true") return false;
+  return std::all_of(item.entries.begin(), item.entries.end(),
+                     [&](const YEntry& e) { return e.key == key || e.key == "remove"; });
 }
 
 namespace {
@@ -75,7 +63,7 @@ void merge_named(Ctx& ctx, YNode& base, YNode&& child, const NamedList& list) {
     const auto at = std::find(base_names.begin(), base_names.end(), name);
     const size_t index = static_cast<size_t>(at - base_names.begin());
     const std::string path = fmt::format("{}[{}]", list.path, name.empty() ? "?" : name);
-    if (!name.empty() && is_removal(ctx, item, list.key, path)) {
+    if (!name.empty() && is_removal(item, list.key)) {
       if (at == base_names.end()) {
         std::vector<std::string_view> known(base_names.begin(), base_names.end());
         ctx.error(item.loc, path,

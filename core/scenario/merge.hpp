@@ -6,7 +6,8 @@
 //   faults, response.runbook: `id` (a runbook action's `id` is optional; one without is new)
 //   traffic: `channel`; a channel's second entry in one list is named "<channel>#2", and so on.
 // In a child, an item whose name the base has merges into that item, a new name is appended, and
-// `{<key>: NAME, remove: true}` removes the base's item. An empty list clears the base's list.
+// exactly `{<key>: NAME, remove: true}` removes the base's item. An empty list clears the base's
+// list.
 #pragma once
 
 #include <optional>
@@ -28,12 +29,13 @@ std::vector<std::string> item_names(const YNode& list, std::string_view key);
 // "a fault", "a traffic entry", ...: what one item of the named list at `path` is called.
 std::string item_what(std::string_view path);
 
-// True when `item` (an item of a named list whose items `key` names) is `{key: NAME, remove:
-// true}`; a malformed removal is reported (at `path`) and is not one.
-bool is_removal(Ctx& ctx, const YNode& item, std::string_view key, const std::string& path);
+// True when `item` (an item of a named list whose items `key` names) is exactly `{key: NAME,
+// remove: true}` (or `{remove: true}`). Anything else with a `remove` key is an item to merge: a
+// mapping_regression fault has a `remove` list of its own, and the reader judges the key.
+bool is_removal(const YNode& item, std::string_view key);
 
 // Merges `child` over `base`. `path` names `base` as the lists table above spells it ("" for the
-// root). Errors (a removal of a name the base lacks, a malformed `remove`) are reported at the
+// root). Errors (a removal of a name the base lacks) are reported at the
 // child's node, so in the child's file.
 void merge_over(Ctx& ctx, YNode& base, YNode&& child, const std::string& path);
 

@@ -206,8 +206,7 @@ class Setter {
     }
     const std::vector<std::string> names = item_names(list, key);
     const auto it = std::find(names.begin(), names.end(), *s.select);
-    if (value.find("remove") != nullptr) {
-      if (!is_removal(ctx_, value, key, path)) return;
+    if (is_removal(value, key)) {
       if (it == names.end()) {
         std::vector<std::string_view> known(names.begin(), names.end());
         std::erase(known, std::string_view());

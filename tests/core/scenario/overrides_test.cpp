@@ -135,11 +135,11 @@ TEST_CASE("hostile values hit the loader's own checks and limits") {
   CHECK(error({"traffic[shop].load=.nan"}).find("--set #1: traffic[shop].load: ") == 0);
   CHECK(error({"traffic[shop].load=1e400"}).find("--set #1: traffic[shop].load: ") == 0);
   LoadLimits small;
-  small.file_bytes_max = 64;
-  const LoadResult huge = load({"description=" + std::string(100, 'x')}, small);
+  small.file_bytes_max = 500;  // the scenario is 442 bytes
+  const LoadResult huge = load({"description=" + std::string(600, 'x')}, small);
   REQUIRE(huge.errors.size() == 1);
   CHECK(format_diagnostic(huge.errors[0]) ==
-        "--set #1: --set is 112 bytes, over the limit of 64 bytes");
+        "--set #1: --set is 612 bytes, over the limit of 500 bytes");
   std::string deep = "response";
   for (int i = 0; i < 40; ++i)
     deep += ".a";
@@ -155,9 +155,10 @@ TEST_CASE("hostile values hit the loader's own checks and limits") {
 TEST_CASE("an error in one flag leaves the others applied and reported in order") {
   const LoadResult r = load({"seed=x", "duration=20m"});
   INFO(messages(r));
-  REQUIRE(r.errors.size() == 2);
-  CHECK(r.errors[0].file == "t.yaml");  // the file's fault now starts after the run ends
-  CHECK(r.errors[1].file == "--set #1");
+  REQUIRE(r.errors.size() == 3);
+  CHECK(r.errors[0].file == "t.yaml");  // the file's shape point and fault now lie after the end
+  CHECK(r.errors[1].file == "t.yaml");
+  CHECK(r.errors[2].file == "--set #1");
 }
 
 TEST_CASE("without flags nothing is recorded") {
