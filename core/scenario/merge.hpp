@@ -35,8 +35,7 @@ std::string item_what(std::string_view path);
 bool is_removal(const YNode& item, std::string_view key);
 
 // Merges `child` over `base`. `path` names `base` as the lists table above spells it ("" for the
-// root). Errors (a removal of a name the base lacks) are reported at the
-// child's node, so in the child's file.
+// root). A removal of a name the base lacks is reported at the child's item, in the child's file.
 void merge_over(Ctx& ctx, YNode& base, YNode&& child, const std::string& path);
 
 }  // namespace syncdrill::scenario
