@@ -46,6 +46,7 @@ struct CompareArgs {
   std::string out_dir;
   bool quiet = false;
   std::vector<std::string> formats{"json", "md", "html"};
+  Overrides overrides;  // --set
 };
 
 std::vector<std::string> split_commas(const std::string& text) {
@@ -123,6 +124,7 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
       "files).\n";
   if (auto stop = line.parse(args, about)) return stop;
   if (auto stop = line.scenario(parsed.scenario)) return stop;
+  parsed.overrides = line.overrides();
   if (line.has("policy")) parsed.policies = line.get<std::vector<std::string>>("policy");
   if (line.has("policies")) parsed.policies_file = line.text("policies");
   if (line.has("grid")) parsed.grid = line.get<std::vector<std::string>>("grid");
@@ -204,7 +206,7 @@ std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario,
       return usage_error(fmt::format("--grid '{}' is given twice", axis->key));
     axes.push_back(std::move(*axis));
   }
-  const auto points = sweep_points(args.scenario, base, axes, kVariantsMax);
+  const auto points = sweep_points(args.scenario, base, axes, kVariantsMax, args.overrides);
   if (!points) return kExitUsage;
   for (const SweepPoint& p : *points) {
     plan.comparison.variants.push_back({p.name, policy_line(p.policy), {}});
@@ -220,12 +222,12 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
   CompareArgs parsed;
   parsed.command = command;
   if (auto stop = parse_compare_args(args, parsed)) return *stop;
-  std::optional<Scenario> scenario = load_scenario_or_report(parsed.scenario);
+  std::optional<Scenario> scenario = load_scenario_or_report(parsed.scenario, parsed.overrides);
   if (!scenario) return kExitUsage;
   std::vector<std::string> notes;
   if (!parsed.policies_file.empty()) {
     std::optional<MergedPolicies> merged =
-        with_policies_file(parsed.scenario, parsed.policies_file, *scenario);
+        with_policies_file(parsed.scenario, parsed.policies_file, *scenario, parsed.overrides);
     if (!merged) return kExitUsage;
     if (!merged->redefined.empty()) {
       notes.push_back(
@@ -244,6 +246,7 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
   c.policies_file = parsed.policies_file;
   c.scenario_name = scenario->name;
   c.scenario_hash = scenario_hash(*scenario);
+  c.overrides = scenario->overrides;
   for (const SlaTierSpec& t : scenario->sla_tiers)
     c.tiers.push_back(t.name);
   const auto connectors = compared_connectors(*scenario, parsed.connectors);

@@ -33,6 +33,7 @@ struct RunArgs {
   std::string out_dir;  // empty = out/<scenario name>, or out/ for several
   std::optional<unsigned> jobs;
   bool progress = false;
+  Overrides overrides;  // --set
 };
 
 // The engine's own ceiling on events (its sequence-number space).
@@ -93,6 +94,7 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
   }
   if (!line.has("scenario")) return usage_error("run needs a scenario file");
   parsed.scenarios = line.get<std::vector<std::string>>("scenario");
+  parsed.overrides = line.overrides();
   if (auto stop = line.seed(parsed.run.seed)) return stop;
   parsed.out_dir = line.out_dir();
   parsed.run.quiet = line.quiet();
@@ -148,7 +150,7 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
 int run_one(const RunArgs& parsed) {
   std::string path = parsed.scenarios.front();
   if (auto stop = resolve_scenario(path)) return *stop;
-  const std::optional<Scenario> scenario = load_scenario_or_report(path);
+  const std::optional<Scenario> scenario = load_scenario_or_report(path, parsed.overrides);
   if (!scenario) return kExitUsage;
   const std::string out_dir =
       parsed.out_dir.empty() ? fmt::format("out/{}", scenario->name) : parsed.out_dir;
@@ -171,7 +173,7 @@ int run_command(const std::vector<std::string>& args) {
     return run_one(parsed);
   }
   std::vector<BatchDrill> drills;
-  if (auto stop = batch_drills(parsed.scenarios, drills)) return *stop;
+  if (auto stop = batch_drills(parsed.scenarios, parsed.overrides, drills)) return *stop;
   BatchOptions options;
   options.run = parsed.run;
   options.out_root = parsed.out_dir.empty() ? "out" : parsed.out_dir;

@@ -46,6 +46,7 @@ struct ServeArgs {
   std::optional<uint64_t> seed;
   std::string token_source = "--token";
   std::string secret_source = "--webhook-secret";
+  Overrides overrides;  // --set
 };
 
 // 32 hex characters from the OS's entropy: a token or secret nobody chose.
@@ -108,6 +109,7 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
     return stop;
   }
   if (auto stop = line.scenario(a.drill.scenario_path)) return stop;
+  a.overrides = line.overrides();
   if (line.has("listen")) {
     const std::string listen = line.text("listen");
     const size_t colon = listen.rfind(':');
@@ -188,7 +190,8 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
 int serve_command(const std::vector<std::string>& args) {
   ServeArgs a;
   if (auto stop = parse_serve_args(args, a)) return *stop;
-  const std::optional<Scenario> scenario = load_scenario_or_report(a.drill.scenario_path);
+  const std::optional<Scenario> scenario =
+      load_scenario_or_report(a.drill.scenario_path, a.overrides);
   if (!scenario) return kExitUsage;
   a.drill.scenario_hash = scenario_hash(*scenario);
   a.drill.seed = a.seed.value_or(scenario->seed);

@@ -29,7 +29,7 @@ int validate_command(const std::vector<std::string>& args) {
   for (std::string path : line.get<std::vector<std::string>>("scenario")) {
     if (resolve_scenario(path)) {
       exit_code = kExitUsage;
-    } else if (auto scenario = load_scenario_or_report(path)) {
+    } else if (auto scenario = load_scenario_or_report(path, line.overrides())) {
       std::cout << fmt::format("ok: {} (scenario '{}')\n", path, scenario->name);
       print_warnings(observability_warnings(*scenario), path);
     } else {

@@ -30,6 +30,16 @@ po::options_description_easy_init CommandLine::add() {
 
 void CommandLine::take_scenarios(int count) {
   positional_.add("scenario", count);
+  add()("set", po::value<std::vector<std::string>>()->value_name("PATH=VALUE"),
+        "change one scenario key before loading (repeatable), e.g. seed=7, "
+        "traffic[amazon-us].load=3, faults[erp-outage].at=18h; VALUE is YAML "
+        "(docs/scenario-format.md, Overrides)");
+}
+
+Overrides CommandLine::overrides() const {
+  Overrides o;
+  if (has("set")) o.sets = get<std::vector<std::string>>("set");
+  return o;
 }
 
 void CommandLine::add_out(const char* description, const char* value_name) {

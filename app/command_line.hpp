@@ -18,6 +18,7 @@
 #include <boost/program_options.hpp>
 
 #include "core/engine/time.hpp"
+#include "core/scenario/loader.hpp"
 
 namespace syncdrill {
 
@@ -29,6 +30,7 @@ class CommandLine {
   // The command's own options, boost's add_options() chain; --help/-h is declared already.
   boost::program_options::options_description_easy_init add();
   // The positional SCENARIO arguments: `count` of them, -1 for any number; none if never called.
+  // Also declares --set PATH=VALUE (repeatable), the scenario overrides: overrides().
   void take_scenarios(int count);
   // The shared options, each with the command's own description.
   void add_out(const char* description, const char* value_name = "DIR");
@@ -56,6 +58,8 @@ class CommandLine {
   // resolve_scenario, app/scenario_library.hpp), or kExitUsage with "COMMAND needs a scenario
   // file" or why the name names nothing.
   std::optional<int> scenario(std::string& path) const;
+  // The --set flags, in order, for the loader (docs/scenario-format.md, Overrides).
+  Overrides overrides() const;
   // --out's folder, or `fallback` without it; --quiet.
   std::string out_dir(std::string fallback = {}) const;
   bool quiet() const { return has("quiet"); }

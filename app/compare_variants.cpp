@@ -49,9 +49,16 @@ bool plain_token(const std::string& s, std::string_view extra) {
 
 }  // namespace
 
+// The overrides, set to change the scenario file at `scenario_path` under a child of it.
+static Overrides under_child(const std::string& scenario_path, Overrides overrides) {
+  overrides.file = fs::absolute(scenario_path).lexically_normal().string();
+  return overrides;
+}
+
 std::optional<MergedPolicies> with_policies_file(const std::string& scenario_path,
                                                  const std::string& policies_path,
-                                                 const Scenario& scenario) {
+                                                 const Scenario& scenario,
+                                                 const Overrides& overrides) {
   std::string text;
   if (!read_text(policies_path, text)) {
     usage_error(fmt::format("cannot read policies file '{}'", policies_path));
@@ -91,8 +98,9 @@ std::optional<MergedPolicies> with_policies_file(const std::string& scenario_pat
   const std::string written = text;
   if (!text.empty() && text.back() != '\n') text += '\n';
   text += "extends: " + yaml_quoted(fs::absolute(scenario_path).lexically_normal().string()) + "\n";
-  std::optional<Scenario> merged =
-      scenario_or_report(load_scenario_text(text, policies_path), policies_path);
+  std::optional<Scenario> merged = scenario_or_report(
+      load_scenario_text(text, policies_path, {}, under_child(scenario_path, overrides)),
+      policies_path);
   if (!merged) return std::nullopt;
   for (SourceFile& f : merged->sources) {
     if (f.path == policies_path) f.content = written;
@@ -214,7 +222,7 @@ std::optional<GridAxis> parse_grid_axis(const std::string& text) {
 std::optional<std::vector<SweepPoint>> sweep_points(const std::string& scenario_path,
                                                     const std::string& base_policy,
                                                     const std::vector<GridAxis>& axes,
-                                                    size_t points_max) {
+                                                    size_t points_max, const Overrides& overrides) {
   size_t total = 1;
   for (const GridAxis& a : axes) {
     total *= a.values.size();
@@ -254,7 +262,8 @@ std::optional<std::vector<SweepPoint>> sweep_points(const std::string& scenario_
     text += "extends: " + extends + "\n";
     const std::string name = fmt::format("{}", fmt::join(parts, " "));
     const std::string display = fmt::format("--grid point ({})", name);
-    LoadResult loaded = load_scenario_text(text, display);
+    LoadResult loaded =
+        load_scenario_text(text, display, {}, under_child(scenario_path, overrides));
     if (!loaded.ok()) {
       for (const Diagnostic& d : loaded.errors) {
         usage_error(d.file == display ? fmt::format("{}: {}{}", display,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/compare_runner.hpp"
+#include "core/scenario/loader.hpp"
 #include "core/scenario/scenario.hpp"
 #include "reports/comparison.hpp"
 
@@ -21,9 +22,11 @@ struct MergedPolicies {
   Scenario scenario;
   std::vector<std::string> redefined;
 };
+// `overrides`: the --set flags, applied to the scenario under the file.
 std::optional<MergedPolicies> with_policies_file(const std::string& scenario_path,
                                                  const std::string& policies_path,
-                                                 const Scenario& scenario);
+                                                 const Scenario& scenario,
+                                                 const Overrides& overrides = {});
 
 // The connectors whose policy each variant replaces: `requested` (checked to exist) or, when
 // empty, every connector a fault of the scenario touches, or every connector when it has none.
@@ -58,9 +61,11 @@ struct SweepPoint {
   std::string name;
   PolicySpec policy;
 };
+// `overrides`: the --set flags, applied to the scenario under each point.
 std::optional<std::vector<SweepPoint>> sweep_points(const std::string& scenario_path,
                                                     const std::string& base_policy,
                                                     const std::vector<GridAxis>& axes,
-                                                    size_t points_max);
+                                                    size_t points_max,
+                                                    const Overrides& overrides = {});
 
 }  // namespace syncdrill

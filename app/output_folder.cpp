@@ -46,6 +46,9 @@ std::string scenario_hash(const Scenario& scenario) {
   std::vector<std::string_view> contents;
   for (const SourceFile& f : scenario.sources)
     contents.push_back(f.content);
+  // The --set flags change what runs, so they are hashed too (a plain run: the files alone).
+  for (const std::string& set : scenario.overrides)
+    contents.push_back(set);
   return content_hash(contents);
 }
 

@@ -30,7 +30,7 @@ class CreatedFolders {
 // a second, not an unwritable output found after the whole simulation.
 std::string out_folder_problem(const std::string& dir);
 
-// content_hash() of every file the scenario was read from, base first.
+// content_hash() of every file the scenario was read from, base first, then its --set flags.
 std::string scenario_hash(const Scenario& scenario);
 
 // Writes each (file name, content) into `dir` (created if missing): all are staged first and

@@ -82,12 +82,12 @@ std::string renamed_suites(const std::string& junit, const std::string& scenario
 }  // namespace
 
 std::optional<int> batch_drills(const std::vector<std::string>& arguments,
-                                std::vector<BatchDrill>& drills) {
+                                const Overrides& overrides, std::vector<BatchDrill>& drills) {
   for (const std::string& argument : arguments) {
     std::error_code ec;
     if (fs::is_directory(argument, ec)) {
       std::vector<FolderDrill> found;
-      if (std::string error = drills_in(argument, found); !error.empty()) {
+      if (std::string error = drills_in(argument, found, overrides); !error.empty()) {
         return usage_error(error);
       }
       if (found.empty()) {
@@ -102,7 +102,7 @@ std::optional<int> batch_drills(const std::vector<std::string>& arguments,
     }
     std::string path = argument;
     if (auto stop = resolve_scenario(path)) return stop;
-    drills.push_back(loaded(path, load_scenario_or_report(path)));
+    drills.push_back(loaded(path, load_scenario_or_report(path, overrides)));
   }
   for (size_t i = 0; i < drills.size(); ++i) {
     for (size_t j = i + 1; j < drills.size(); ++j) {

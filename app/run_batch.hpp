@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/run_drill.hpp"
+#include "core/scenario/loader.hpp"
 #include "core/scenario/scenario.hpp"
 
 namespace syncdrill {
@@ -37,7 +38,7 @@ struct BatchOptions {
 // loaded, in argument order (a folder's sorted by file name). Prints every load error; returns
 // kExitUsage for a problem that stops the whole command (see above).
 std::optional<int> batch_drills(const std::vector<std::string>& arguments,
-                                std::vector<BatchDrill>& drills);
+                                const Overrides& overrides, std::vector<BatchDrill>& drills);
 
 // Runs the drills that loaded, writes their reports and the combined junit.xml, prints the
 // summary table (unless quiet). Returns the exit code.

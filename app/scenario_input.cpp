@@ -22,8 +22,9 @@ void print_diagnostic(const Diagnostic& d) {
 
 }  // namespace
 
-std::optional<Scenario> load_scenario_or_report(const std::string& path) {
-  return scenario_or_report(load_scenario_file(path), path);
+std::optional<Scenario> load_scenario_or_report(const std::string& path,
+                                                const Overrides& overrides) {
+  return scenario_or_report(load_scenario_file(path, {}, overrides), path);
 }
 
 std::optional<Scenario> scenario_or_report(LoadResult result, const std::string& path) {

@@ -12,7 +12,8 @@
 namespace syncdrill {
 
 // Returns the scenario, or prints its errors to stderr and returns nothing.
-std::optional<Scenario> load_scenario_or_report(const std::string& path);
+std::optional<Scenario> load_scenario_or_report(const std::string& path,
+                                                const Overrides& overrides = {});
 
 // The same for a load already done; `path` names the input in the closing count.
 std::optional<Scenario> scenario_or_report(LoadResult result, const std::string& path);

@@ -20,7 +20,8 @@ std::string default_scenario_dir() {
   return SYNCDRILL_SCENARIO_DIR;
 }
 
-std::string drills_in(const std::string& dir, std::vector<FolderDrill>& drills) {
+std::string drills_in(const std::string& dir, std::vector<FolderDrill>& drills,
+                      const Overrides& overrides) {
   drills.clear();
   std::error_code ec;
   std::vector<fs::path> files;
@@ -30,7 +31,7 @@ std::string drills_in(const std::string& dir, std::vector<FolderDrill>& drills) 
   if (ec) return fmt::format("cannot read scenario folder '{}': {}", dir, ec.message());
   std::sort(files.begin(), files.end());
   for (const fs::path& file : files)
-    drills.push_back(FolderDrill{file.string(), load_scenario_file(file.string())});
+    drills.push_back(FolderDrill{file.string(), load_scenario_file(file.string(), {}, overrides)});
   return {};
 }
 

@@ -26,7 +26,9 @@ struct FolderDrill {
 
 // The drills of `dir`, sorted by file name, each loaded. Returns "" or why the folder cannot be
 // read (then `drills` is empty).
-std::string drills_in(const std::string& dir, std::vector<FolderDrill>& drills);
+// `overrides`: the --set flags, applied to each drill.
+std::string drills_in(const std::string& dir, std::vector<FolderDrill>& drills,
+                      const Overrides& overrides = {});
 
 // A SCENARIO argument to the file it names. An existing path, or one with a '/' or a .yaml/.yml
 // ending, is a file and stays as it is (the loader says if it is missing). A bare word that is

@@ -8,6 +8,7 @@
 #include "reports/compare_report.hpp"
 #include "reports/format.hpp"
 #include "reports/html_style.hpp"
+#include "reports/report_json.hpp"
 #include "reports/svg_chart.hpp"
 
 namespace syncdrill {
@@ -201,8 +202,8 @@ std::string compare_html(const Comparison& c, const std::vector<VariantSummary>&
   out += fmt::format(
       "<p>Scenario <code>{}</code> (hash <code>{}</code>), {}. Every policy ran on the same seeds "
       "(common random numbers), swapped onto: {}.</p>\n",
-      xml_text(c.scenario_path), xml_text(c.scenario_hash), xml_text(seeds_text(c.seeds)),
-      xml_text(fmt::format("{}", fmt::join(c.connectors, ", "))));
+      xml_text(scenario_file(c.scenario_path)), xml_text(c.scenario_hash),
+      xml_text(seeds_text(c.seeds)), xml_text(fmt::format("{}", fmt::join(c.connectors, ", "))));
 
   if (!c.policies_file.empty())
     out += fmt::format("<p>Policies also from <code>{}</code>.</p>\n", xml_text(c.policies_file));

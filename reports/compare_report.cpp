@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/format.hpp"
+#include "reports/report_json.hpp"
 
 namespace syncdrill {
 
@@ -325,7 +326,10 @@ nlohmann::ordered_json compare_json(const Comparison& c, const std::vector<Varia
   j["schema_version"] = kCompareSchemaVersion;
   j["syncdrill_version"] = SYNCDRILL_VERSION;
   j["command"] = c.command;
-  j["scenario"] = {{"path", c.scenario_path}, {"name", c.scenario_name}, {"hash", c.scenario_hash}};
+  j["scenario"] = {{"path", scenario_file(c.scenario_path)},
+                   {"name", c.scenario_name},
+                   {"hash", c.scenario_hash}};
+  if (!c.overrides.empty()) j["scenario"]["overrides"] = c.overrides;
   j["policies_file"] = c.policies_file.empty() ? nlohmann::ordered_json(nullptr)
                                                : nlohmann::ordered_json(c.policies_file);
   j["seeds"] = c.seeds;
@@ -414,7 +418,7 @@ std::string compare_markdown(const Comparison& c, const std::vector<VariantSumma
   out += fmt::format(
       "Scenario `{}` (hash `{}`), {}. Every policy ran on the same seeds (common random "
       "numbers), swapped onto: {}.\n\n",
-      c.scenario_path, c.scenario_hash, seeds_text(c.seeds),
+      scenario_file(c.scenario_path), c.scenario_hash, seeds_text(c.seeds),
       md_text(fmt::format("{}", fmt::join(c.connectors, ", "))));
   if (!c.policies_file.empty()) out += fmt::format("Policies also from `{}`.\n\n", c.policies_file);
   for (const std::string& note : c.notes)

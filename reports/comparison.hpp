@@ -83,7 +83,8 @@ struct Comparison {
   std::string scenario_path;
   std::string scenario_name;
   std::string scenario_hash;
-  std::string policies_file;  // --policies, when given
+  std::string policies_file;           // --policies, when given
+  std::vector<std::string> overrides;  // the --set flags the scenario was loaded with
   std::vector<uint64_t> seeds;
   std::vector<std::string> connectors;  // whose policy each variant replaces
   std::vector<std::string> tiers;       // the scenario's tier names

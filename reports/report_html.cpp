@@ -52,7 +52,7 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
   auto row = [&](std::string_view name, const std::string& value_html) {
     out += fmt::format("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", name, value_html);
   };
-  row("Scenario", "<code>" + xml_text(id.scenario_path) + "</code>");
+  row("Scenario", "<code>" + xml_text(scenario_file(id.scenario_path)) + "</code>");
   row("Scenario hash", id.scenario_hash.empty()
                            ? std::string("-")
                            : "<code>" + xml_text(id.scenario_hash) + "</code>");
@@ -60,7 +60,8 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
   row("Simulated", fmt::format("{} in {} events ({})", human_duration(result.simulated),
                                grouped(result.events_processed), run_status_text(result.status)));
   row("syncdrill", SYNCDRILL_VERSION);
-  row("Replay", "<pre class=\"replay\">" + xml_text(replay_command(id)) + "</pre>");
+  row("Replay",
+      "<pre class=\"replay\">" + xml_text(replay_command(id, scenario.overrides)) + "</pre>");
   out += "</table></div>\n</header>\n";
 }
 

@@ -1,6 +1,8 @@
 #include "reports/report_json.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -372,8 +374,36 @@ std::string dropped_note(const WorldResult& r) {
 
 }  // namespace
 
-std::string replay_command(const RunIdentity& id) {
-  return fmt::format("syncdrill run {} --seed {}", id.scenario_path, id.seed);
+std::string scenario_relative(const std::string& path, const std::string& scenario_path) {
+  namespace fs = std::filesystem;
+  if (path.empty() || scenario_path.empty()) return path;
+  const fs::path dir = fs::absolute(fs::path(scenario_path)).lexically_normal().parent_path();
+  const fs::path relative = fs::absolute(fs::path(path)).lexically_normal().lexically_relative(dir);
+  return relative.empty() ? path : relative.generic_string();
+}
+
+std::string scenario_file(const std::string& scenario_path) {
+  return scenario_relative(scenario_path, scenario_path);
+}
+
+std::string shell_quoted(std::string_view word) {
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("_-./:=@%+,").find(c) != std::string_view::npos;
+  });
+  if (plain) return std::string(word);
+  std::string out = "'";
+  for (char c : word)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string replay_command(const RunIdentity& id, const std::vector<std::string>& overrides) {
+  std::string out = fmt::format("syncdrill run {} --seed {}",
+                                shell_quoted(scenario_file(id.scenario_path)), id.seed);
+  for (const std::string& set : overrides)
+    out += " --set " + shell_quoted(set);
+  return out;
 }
 
 Impact total_impact(const WorldResult& r) {
@@ -464,14 +494,16 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldRes
   j["syncdrill_version"] = SYNCDRILL_VERSION;
   Json files = Json::array();
   for (const SourceFile& f : scenario.sources)
-    files.push_back(f.path);
+    files.push_back(scenario_relative(f.path, id.scenario_path));
   j["scenario"] = {{"name", scenario.name},
                    {"description", scenario.description},
-                   {"path", id.scenario_path},
+                   {"path", scenario_file(id.scenario_path)},
                    {"hash", id.scenario_hash},
                    {"files", files}};
+  // Only a run with --set flags has the key, so a plain run's report keeps its bytes.
+  if (!scenario.overrides.empty()) j["scenario"]["overrides"] = scenario.overrides;
   j["seed"] = id.seed;
-  j["replay"] = replay_command(id);
+  j["replay"] = replay_command(id, scenario.overrides);
   j["verdict"] = score == nullptr || !score->scored ? "not_scored"
                  : score->held()                    ? "pass"
                                                     : "fail";
@@ -620,7 +652,7 @@ Json live_report_json(const Scenario& scenario, const LiveResult& r) {
     files.push_back(f.path);
   j["scenario"] = {{"name", scenario.name},
                    {"description", scenario.description},
-                   {"path", r.id.scenario_path},
+                   {"path", scenario_file(r.id.scenario_path)},
                    {"hash", r.id.scenario_hash},
                    {"files", files}};
   j["seed"] = r.id.seed;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // The declaration alone: nlohmann/json.hpp costs every includer about 2 s of compile time,
@@ -27,13 +28,29 @@ inline constexpr int kReportSchemaVersion = 2;
 
 // What identifies a run besides its result: how to replay it.
 struct RunIdentity {
-  std::string scenario_path;  // as given on the command line
-  std::string scenario_hash;  // content_hash() of every file read, base first
+  // As given on the command line; the reports write it relative to its own folder
+  // (scenario_relative), so they do not depend on the working directory.
+  std::string scenario_path;
+  std::string scenario_hash;  // content_hash() of every file read, base first, then the --set flags
   uint64_t seed = 0;
 };
 
-// The replay command for a run, e.g. "syncdrill run scenarios/x.yaml --seed 42".
-std::string replay_command(const RunIdentity& id);
+// `path` relative to the folder of the scenario file `scenario_path`: the scenario's own file is
+// its name ("black-friday-peak.yaml"), a base "base/topology.yaml". The same scenario run from any
+// working directory gives the same text.
+std::string scenario_relative(const std::string& path, const std::string& scenario_path);
+
+// The scenario file as every report names it: scenario_relative(scenario_path, scenario_path).
+std::string scenario_file(const std::string& scenario_path);
+
+// The replay command for a run, run from the scenario's folder, with the scenario's --set flags
+// (Scenario::overrides), every word shell-quoted where it needs to be:
+// "syncdrill run x.yaml --seed 42 --set 'traffic[shop].load=3'".
+std::string replay_command(const RunIdentity& id, const std::vector<std::string>& overrides = {});
+
+// `word` as one POSIX shell word: as it is when it holds only safe characters, else in single
+// quotes (a ' inside written '\'').
+std::string shell_quoted(std::string_view word);
 
 // Totals over channels, as the scorecard and report.json's `impact` show them.
 struct Impact {

@@ -50,7 +50,7 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
                     result.limit_message.empty() ? "" : ": ", md_text(result.limit_message));
   }
 
-  out += fmt::format("- **Scenario:** {}", md_text(id.scenario_path));
+  out += fmt::format("- **Scenario:** {}", md_text(scenario_file(id.scenario_path)));
   if (!id.scenario_hash.empty()) out += fmt::format(" ({})", md_text(id.scenario_hash));
   out += '\n';
   out += fmt::format("- **Seed:** {}\n", id.seed);
@@ -58,7 +58,7 @@ void append_header(std::string& out, const Scenario& scenario, const RunIdentity
                      grouped(result.events_processed), run_status_text(result.status));
   out += fmt::format("- **syncdrill:** {}\n\n", SYNCDRILL_VERSION);
   out += "Replay:\n\n";
-  out += code_block("sh", replay_command(id));
+  out += code_block("sh", replay_command(id, scenario.overrides));
 }
 
 // What the drill cannot see, before the tiers whose verdict rests on it.

@@ -269,7 +269,7 @@ std::string scorecard_text(const Scenario& scenario, const RunIdentity& id,
     names += (names.empty() ? "" : ", ") + f;
   out += fmt::format("Reports: {}/ ({})\n", report_dir, names.empty() ? "report.json" : names);
   if (telemetry != nullptr) append_telemetry(out, *telemetry, report_dir);
-  out += fmt::format("Replay:  {}\n", replay_command(id));
+  out += fmt::format("Replay:  {}\n", replay_command(id, scenario.overrides));
   return out;
 }
 

@@ -11,11 +11,17 @@
 #include <sstream>
 
 #include "core/scenario/estimate.hpp"
+#include "core/scenario/merge.hpp"
+#include "core/scenario/overrides.hpp"
 #include "core/scenario/sections.hpp"
 
 namespace syncdrill {
 
 std::string format_diagnostic(const Diagnostic& d) {
+  if (d.line == 0) {  // a --set flag: no line to name
+    return d.path.empty() ? fmt::format("{}: {}", d.file, d.message)
+                          : fmt::format("{}: {}: {}", d.file, d.path, d.message);
+  }
   if (d.path.empty()) {
     return fmt::format("{}:{}:{}: {}", d.file, d.line, d.column, d.message);
   }
@@ -69,6 +75,9 @@ int read_file(Ctx& ctx, const std::string& path, std::optional<Loc> from) {
 struct Chain {
   std::vector<std::string> paths;  // files of the current extends chain, outermost first
   std::vector<int> order;          // file indexes, base first
+  const Overrides* overrides = nullptr;
+  std::string overrides_at;  // the normalised path of the file whose merged tree they change
+  bool overrides_applied = false;
 };
 
 std::optional<YNode> load_tree(Ctx& ctx, int file, Chain& chain);
@@ -103,8 +112,18 @@ std::optional<YNode> load_base(Ctx& ctx, int file, YNode& root, Chain& chain) {
     return std::nullopt;
   }
   std::erase_if(root.entries, [](const YEntry& e) { return e.key == "extends"; });
-  merge_over(*merged, std::move(root));
+  merge_over(ctx, *merged, std::move(root), "");
   return merged;
+}
+
+// Applies the --set flags to `tree` when `file` is the one they change.
+void apply_overrides_at(Ctx& ctx, int file, std::optional<YNode>& tree, Chain& chain) {
+  if (chain.overrides == nullptr || chain.overrides->sets.empty() || !tree) return;
+  const std::string path =
+      fs::path(ctx.files[static_cast<size_t>(file)].path).lexically_normal().string();
+  if (path != chain.overrides_at) return;
+  apply_overrides(ctx, *tree, chain.overrides->sets);
+  chain.overrides_applied = true;
 }
 
 std::optional<YNode> load_tree(Ctx& ctx, int file, Chain& chain) {
@@ -115,10 +134,12 @@ std::optional<YNode> load_tree(Ctx& ctx, int file, Chain& chain) {
   drop_duplicate_keys(ctx, *root, "");
   if (root->kind != YNode::Kind::mapping || root->find("extends") == nullptr) {
     chain.order.push_back(file);
+    apply_overrides_at(ctx, file, root, chain);
     return root;
   }
   std::optional<YNode> merged = load_base(ctx, file, *root, chain);
   chain.order.push_back(file);
+  apply_overrides_at(ctx, file, merged, chain);
   return merged;
 }
 
@@ -281,14 +302,23 @@ void read_top(Ctx& ctx, const YNode& root, Scenario& s) {
   check_reserved_slots(ctx, root, s);
 }
 
-LoadResult load(Ctx& ctx, int file) {
+LoadResult load(Ctx& ctx, int file, const Overrides& overrides) {
   LoadResult result;
   Chain chain;
   chain.paths.push_back(
       fs::path(ctx.files[static_cast<size_t>(file)].path).lexically_normal().string());
+  chain.overrides = &overrides;
+  chain.overrides_at = overrides.file.empty()
+                           ? chain.paths.front()
+                           : fs::path(overrides.file).lexically_normal().string();
   std::optional<YNode> root = load_tree(ctx, file, chain);
+  if (root && !overrides.sets.empty() && !chain.overrides_applied) {
+    ctx.error(root->loc, "",
+              fmt::format("--set: '{}' is not in the extends chain", overrides.file));
+  }
   Scenario s;
   if (root) {
+    ctx.tree = &*root;
     read_top(ctx, *root, s);
   }
   result.errors = ctx.take_errors();
@@ -298,6 +328,7 @@ LoadResult load(Ctx& ctx, int file) {
   for (int f : chain.order) {
     s.sources.push_back(ctx.files[static_cast<size_t>(f)]);
   }
+  s.overrides = overrides.sets;
   // Replayed traffic is part of what was run: its CSV goes into the sources (and so into the
   // report's scenario hash), after the YAML files.
   for (const TrafficSpec& t : s.traffic) {
@@ -314,14 +345,15 @@ LoadResult load(Ctx& ctx, int file) {
 }  // namespace
 }  // namespace scenario
 
-LoadResult load_scenario_file(const std::string& path, const LoadLimits& limits) {
+LoadResult load_scenario_file(const std::string& path, const LoadLimits& limits,
+                              const Overrides& overrides) {
   try {
     scenario::Ctx ctx(limits);
     const int file = scenario::read_file(ctx, path, std::nullopt);
     if (file < 0) {
       return LoadResult{std::nullopt, ctx.take_errors()};
     }
-    return scenario::load(ctx, file);
+    return scenario::load(ctx, file, overrides);
   } catch (const std::exception& e) {
     return LoadResult{
         std::nullopt,
@@ -330,7 +362,7 @@ LoadResult load_scenario_file(const std::string& path, const LoadLimits& limits)
 }
 
 LoadResult load_scenario_text(std::string_view text, const std::string& display_path,
-                              const LoadLimits& limits) {
+                              const LoadLimits& limits, const Overrides& overrides) {
   try {
     scenario::Ctx ctx(limits);
     ctx.files.push_back({display_path, std::string(text)});
@@ -340,7 +372,7 @@ LoadResult load_scenario_text(std::string_view text, const std::string& display_
                             text.size(), limits.file_bytes_max));
       return LoadResult{std::nullopt, ctx.take_errors()};
     }
-    return scenario::load(ctx, 0);
+    return scenario::load(ctx, 0, overrides);
   } catch (const std::exception& e) {
     return LoadResult{
         std::nullopt,

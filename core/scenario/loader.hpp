@@ -65,13 +65,24 @@ struct LoadLimits {
   int errors_max = 50;             // diagnostics before "too many errors, stopping"
 };
 
+// The command line's --set PATH=VALUE flags (core/scenario/overrides.hpp), applied in order to
+// the merged tree before it is read; recorded in Scenario::overrides.
+struct Overrides {
+  std::vector<std::string> sets;  // "PATH=VALUE" as given; errors name the n-th "--set #n"
+  // The file whose merged tree (it and its bases) they change, as its extends chain names it;
+  // empty: the scenario loaded. A child that extends the scenario (compare's --policies file, a
+  // sweep point) then merges over the changed scenario.
+  std::string file;
+};
+
 // Loads the scenario at `path` (and its extends chain). Diagnostics name files as `path` spells
 // them; bases are named by joining `path`'s directory with the `extends` value.
-LoadResult load_scenario_file(const std::string& path, const LoadLimits& limits = {});
+LoadResult load_scenario_file(const std::string& path, const LoadLimits& limits = {},
+                              const Overrides& overrides = {});
 
 // Loads a scenario from text, naming it `display_path` in diagnostics and in Scenario::sources.
 // `extends` (and replay CSV paths) resolve relative to display_path's directory.
 LoadResult load_scenario_text(std::string_view text, const std::string& display_path,
-                              const LoadLimits& limits = {});
+                              const LoadLimits& limits = {}, const Overrides& overrides = {});
 
 }  // namespace syncdrill

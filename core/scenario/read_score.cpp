@@ -195,9 +195,11 @@ TargetKind target_kind(ActionKind k) {
   }
 }
 
-void read_action(Ctx& ctx, const YNode& item, const std::string& path, Scenario& s) {
+void read_action(Ctx& ctx, const YNode& item, const std::string& path, Scenario& s,
+                 UniqueNames& ids) {
   ActionSpec a;
   MapReader r(ctx, item, path);
+  if (r.name("id", a.id)) ids.add(r, "id", a.id);
   r.choice("action", a.kind, Need::required);
   std::vector<std::string_view> fault_ids;
   for (const FaultSpec& f : s.faults) {
@@ -239,8 +241,9 @@ void read_response(Ctx& ctx, MapReader& top, Scenario& s) {
   MapReader r(ctx, *n, "response");
   r.distribution("ack_delay", s.response.ack_delay);
   r.duration("stable_for", s.response.stable_for);
+  UniqueNames ids("runbook action");
   r.list("runbook",
-         [&](const YNode& item, const std::string& path) { read_action(ctx, item, path, s); });
+         [&](const YNode& item, const std::string& path) { read_action(ctx, item, path, s, ids); });
   r.finish();
 }
 

@@ -226,6 +226,9 @@ void read_replay_csv(Ctx& ctx, MapReader& rr, ReplaySpec& rp) {
   rp.times = std::move(load.times);
 }
 
+// The largest `load` multiplier, as for a shape's multiplier.
+constexpr double kLoadMax = 1000;
+
 void read_traffic_extras(Ctx& ctx, MapReader& r, TrafficSpec& t) {
   if (const YNode* b = r.get("basket_lines")) {
     MapReader br(ctx, *b, r.child("basket_lines"));
@@ -264,6 +267,28 @@ void read_traffic_extras(Ctx& ctx, MapReader& r, TrafficSpec& t) {
   }
 }
 
+// `load`: a planned multiplier of the entry's rate (shape and peak_traffic faults scale with it).
+void read_load(MapReader& r, bool replay, TrafficSpec& t) {
+  if (!r.number("load", t.load, 0, kLoadMax)) return;
+  if (!(t.load > 0)) {
+    r.error("load", "expected a multiplier above 0 (leave the entry out for no traffic)");
+    t.load = 1;
+    return;
+  }
+  if (replay) {
+    r.error("load",
+            "a replayed entry's orders are its CSV's rows: scale it with "
+            "replay.compression instead");
+    return;
+  }
+  if (!(t.orders_per_s * t.load <= kRateMaxPerS)) {
+    r.error("load", fmt::format("rate x load is {:g}/s, over the limit of {:g}/s",
+                                t.orders_per_s * t.load, kRateMaxPerS));
+    return;
+  }
+  t.orders_per_s *= t.load;
+}
+
 }  // namespace
 
 void read_traffic(Ctx& ctx, MapReader& top, Scenario& s) {
@@ -273,6 +298,7 @@ void read_traffic(Ctx& ctx, MapReader& top, Scenario& s) {
     read_ref(r, "channel", t.channel, names_of(s.channels), "channel", Need::required);
     const bool replay = r.is_mapping() && item.find("replay") != nullptr;
     r.rate("rate", t.orders_per_s, replay ? Need::optional : Need::required, kRateMaxPerS);
+    read_load(r, replay, t);
     read_shape(ctx, r, s, t);
     read_traffic_extras(ctx, r, t);
     r.finish();

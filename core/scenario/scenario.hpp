@@ -146,8 +146,12 @@ struct ReplaySpec {
 };
 
 struct TrafficSpec {
-  std::string channel;      // a ChannelSpec name
-  double orders_per_s = 0;  // > 0 unless `replay` is set; ignored when it is
+  std::string channel;  // a ChannelSpec name
+  // `rate` x `load`, orders per second; > 0 unless `replay` is set; ignored when it is.
+  double orders_per_s = 0;
+  // The planned load multiplier (YAML `load`), already applied to orders_per_s: more customers,
+  // not a fault, so nothing scores it as an incident. (0, 1000]; 1 without `load`.
+  double load = 1;
   // Empty = flat 1.0; piecewise linear between points, the first value held before the first
   // point and the last held after the last.
   std::vector<ShapePoint> shape;
@@ -390,6 +394,7 @@ enum class ActionKind {
 };
 
 struct ActionSpec {
+  std::string id;  // optional; unique in the runbook; names the action for extends and --set
   ActionKind kind = ActionKind::run_reconciliation;
   std::string target;              // channel/system/connector name, or fault id (rollback)
   std::optional<Duration> length;  // YAML key `for`: how long the action lasts
@@ -430,6 +435,8 @@ struct Scenario {
   Duration evaluation_interval = seconds(30);  // how often monitors are evaluated; > 0
   ResponseSpec response;
   std::vector<SourceFile> sources;
+  // The --set PATH=VALUE flags the scenario was loaded with, in order (none: as its files say).
+  std::vector<std::string> overrides;
 };
 
 // Lookups by name; nullptr when absent.

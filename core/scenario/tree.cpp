@@ -7,6 +7,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/scenario/overrides.hpp"
 #include "core/scenario/utf8.hpp"
 #include "core/scenario/values.hpp"
 
@@ -51,6 +52,8 @@ void Ctx::error(Loc at, std::string_view path, std::string message) {
   // Messages quote the user's text: never let its bytes reach a terminal or a report raw.
   d.path = printable(path);
   d.message = printable(message);
+  const auto flag = std::find_if(set_files.begin(), set_files.end(),
+                                 [&](const auto& s) { return s.first == at.file; });
   // The offending line's text, for a caret display.
   size_t start = 0;
   for (int line = 1; line < at.line && start != std::string::npos; ++line) {
@@ -65,6 +68,11 @@ void Ctx::error(Loc at, std::string_view path, std::string message) {
       line.remove_suffix(1);
     }
     d.source_line = printable(line.substr(0, 500), true);
+  }
+  if (flag != set_files.end()) {
+    d.line = 0;
+    d.source_line = printable(std::string_view(flag->second).substr(0, 500), true);
+    if (tree != nullptr) d.path = printable(named_path(*tree, path));
   }
   if (static_cast<int>(errors_.size()) >= limits.errors_max) {
     d.path.clear();
@@ -287,30 +295,6 @@ std::optional<YNode> parse_yaml(Ctx& ctx, int file) {
   return std::nullopt;
 }
 
-namespace {
-
-// The merge identity of a sequence item: its `name`, else its `id`; empty if it has neither.
-std::string identity(const YNode& item) {
-  if (item.kind != YNode::Kind::mapping) {
-    return "";
-  }
-  for (std::string_view key : {"name", "id"}) {
-    const YNode* v = item.find(key);
-    if (v != nullptr && v->kind == YNode::Kind::scalar && !v->scalar.empty()) {
-      return v->scalar;
-    }
-  }
-  return "";
-}
-
-bool keyed_list(const YNode& n) {
-  return n.kind == YNode::Kind::sequence &&
-         std::all_of(n.items.begin(), n.items.end(),
-                     [](const YNode& i) { return !identity(i).empty(); });
-}
-
-}  // namespace
-
 void drop_duplicate_keys(Ctx& ctx, YNode& n, const std::string& path) {
   if (n.kind == YNode::Kind::sequence) {
     for (size_t i = 0; i < n.items.size(); ++i) {
@@ -333,34 +317,6 @@ void drop_duplicate_keys(Ctx& ctx, YNode& n, const std::string& path) {
     kept.push_back(std::move(e));
   }
   n.entries = std::move(kept);
-}
-
-void merge_over(YNode& base, YNode&& child) {
-  if (base.kind == YNode::Kind::mapping && child.kind == YNode::Kind::mapping) {
-    for (YEntry& e : child.entries) {
-      YNode* existing = base.find(e.key);
-      if (existing != nullptr) {
-        merge_over(*existing, std::move(e.value));
-      } else {
-        base.entries.push_back(std::move(e));
-      }
-    }
-    return;
-  }
-  if (keyed_list(base) && keyed_list(child) && !child.items.empty()) {
-    for (YNode& item : child.items) {
-      const std::string id = identity(item);
-      auto it = std::find_if(base.items.begin(), base.items.end(),
-                             [&](const YNode& b) { return identity(b) == id; });
-      if (it != base.items.end()) {
-        merge_over(*it, std::move(item));
-      } else {
-        base.items.push_back(std::move(item));
-      }
-    }
-    return;
-  }
-  base = std::move(child);
 }
 
 }  // namespace syncdrill::scenario

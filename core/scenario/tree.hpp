@@ -53,6 +53,11 @@ class Ctx {
   const LoadLimits& limits;
   std::vector<SourceFile> files;  // Loc::file indexes this
   uint64_t nodes = 0;             // YAML nodes converted so far (all files)
+  // The files that hold a --set flag (core/scenario/overrides.hpp): their errors are located at
+  // the flag (line 0), with key paths spelt by item names against `tree`, the merged tree, once
+  // the flags are applied.
+  std::vector<std::pair<int, std::string>> set_files;  // file index, the flag's text
+  const YNode* tree = nullptr;
 
   void error(Loc at, std::string_view path, std::string message);
   bool stopped() const { return stopped_; }
@@ -71,10 +76,5 @@ std::optional<YNode> parse_yaml(Ctx& ctx, int file);
 // Reports each repeated key of a mapping (yaml-cpp keeps both) at its second occurrence and
 // drops the repeats, so merging and reading see each key once. `path` names `n`.
 void drop_duplicate_keys(Ctx& ctx, YNode& n, const std::string& path);
-
-// Merges `child` over `base` (extends): mappings deep-merge with the child winning, sequences
-// whose items are all mappings with a `name` (or `id`) merge item by item on that key (new items
-// appended), anything else is replaced by the child's value.
-void merge_over(YNode& base, YNode&& child);
 
 }  // namespace syncdrill::scenario

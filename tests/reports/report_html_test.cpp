@@ -306,7 +306,7 @@ TEST_CASE("report.html: header, verdict, replay, tier failures and business impa
         std::string::npos);
   CHECK(page.find("<code>sha256:00ff</code>") != std::string::npos);
   CHECK(page.find("<td>11</td>") != std::string::npos);  // the seed
-  CHECK(page.find("syncdrill run drills/drill-html.yaml --seed 11") != std::string::npos);
+  CHECK(page.find("syncdrill run drill-html.yaml --seed 11") != std::string::npos);
   CHECK(page.find("1 of 1 SLA tier breached (1 of 2 checks failed). Faults: 1 of 2 detected, 1 "
                   "missed.") != std::string::npos);
   CHECK(page.find(

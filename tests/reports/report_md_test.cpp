@@ -108,8 +108,8 @@ TEST_CASE("report.md: title, verdict line and replay command") {
   CHECK(md.rfind("# Drill drill-a: FAIL\n", 0) == 0);
   CHECK(md.find("**FAIL**: 1 of 2 SLA tiers breached (2 of 4 checks failed). Faults: 2 of 3 "
                 "detected, 1 missed.") != std::string::npos);
-  CHECK(md.find("```sh\nsyncdrill run drills/drill-a.yaml --seed 7\n```\n") != std::string::npos);
-  CHECK(md.find("- **Scenario:** drills/drill-a.yaml (sha256:00ff)") != std::string::npos);
+  CHECK(md.find("```sh\nsyncdrill run drill-a.yaml --seed 7\n```\n") != std::string::npos);
+  CHECK(md.find("- **Scenario:** drill-a.yaml (sha256:00ff)") != std::string::npos);
   // The description is user text: escaped, on one line.
   CHECK(md.find("> Report writers' drill: a\\<b \\& \"c\" \\| x\n") != std::string::npos);
 }

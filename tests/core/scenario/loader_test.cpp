@@ -278,7 +278,7 @@ TEST_CASE("extends overrides keys, merges lists by name and appends new items") 
   CHECK(p->retry.max_attempts == 6);
   CHECK(p->retry.cap == seconds(5));
   CHECK(p->timeout == seconds(3));
-  REQUIRE(s.traffic.size() == 1);  // traffic items have no name: the list is replaced
+  REQUIRE(s.traffic.size() == 1);  // the shop entry removed by name, amazon appended
   CHECK(s.traffic[0].channel == "amazon");
   REQUIRE(s.faults.size() == 1);
   CHECK(s.faults[0].cause == FaultCause::release);
