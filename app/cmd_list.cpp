@@ -1,6 +1,5 @@
 // syncdrill list: the shipped scenario library, one line per drill.
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -10,6 +9,7 @@
 #include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/scenario_library.hpp"
 #include "core/scenario/loader.hpp"
 
 namespace syncdrill {
@@ -18,13 +18,6 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string default_scenario_dir() {
-  if (const char* env = std::getenv("SYNCDRILL_SCENARIO_DIR"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return SYNCDRILL_SCENARIO_DIR;
-}
 
 std::string first_line(const std::string& text) {
   const size_t end = text.find('\n');
@@ -35,7 +28,7 @@ std::string first_line(const std::string& text) {
 
 int list_command(const std::vector<std::string>& args) {
   CommandLine line("list", "usage: syncdrill list [--dir DIR]\n\noptions");
-  line.add()("dir", po::value<std::string>()->default_value(default_scenario_dir()),
+  line.add()("dir", po::value<std::string>()->default_value(scenario_library_dir()),
              "scenario folder (also $SYNCDRILL_SCENARIO_DIR)");
   if (auto stop =
           line.parse(args, "Lists the drills in the scenario folder (not its base files).\n")) {

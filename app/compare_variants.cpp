@@ -12,6 +12,7 @@
 
 #include "app/cli.hpp"
 #include "app/scenario_input.hpp"
+#include "app/scenario_library.hpp"
 #include "core/scenario/loader.hpp"
 #include "sim/world/fault_reach.hpp"
 
@@ -90,7 +91,8 @@ std::optional<MergedPolicies> with_policies_file(const std::string& scenario_pat
   // Merged as a child of the scenario: `extends` goes last so every line keeps its number.
   const std::string written = text;
   if (!text.empty() && text.back() != '\n') text += '\n';
-  text += "extends: " + yaml_quoted(fs::absolute(scenario_path).lexically_normal().string()) + "\n";
+  const fs::path base = fs::absolute(resolve_scenario_path(scenario_path)).lexically_normal();
+  text += "extends: " + yaml_quoted(base.string()) + "\n";
   std::optional<Scenario> merged =
       scenario_or_report(load_scenario_text(text, policies_path), policies_path);
   if (!merged) return std::nullopt;
@@ -223,7 +225,8 @@ std::optional<std::vector<SweepPoint>> sweep_points(const std::string& scenario_
       return std::nullopt;
     }
   }
-  const std::string extends = yaml_quoted(fs::absolute(scenario_path).lexically_normal().string());
+  const std::string extends =
+      yaml_quoted(fs::absolute(resolve_scenario_path(scenario_path)).lexically_normal().string());
   std::vector<SweepPoint> points;
   std::vector<size_t> at(axes.size(), 0);  // the current value of each axis, odometer order
   for (size_t k = 0; k < total; ++k) {

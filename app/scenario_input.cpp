@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "app/scenario_library.hpp"
+
 namespace syncdrill {
 
 namespace {
@@ -23,7 +25,7 @@ void print_diagnostic(const Diagnostic& d) {
 }  // namespace
 
 std::optional<Scenario> load_scenario_or_report(const std::string& path) {
-  return scenario_or_report(load_scenario_file(path), path);
+  return scenario_or_report(load_scenario_file(resolve_scenario_path(path)), path);
 }
 
 std::optional<Scenario> scenario_or_report(LoadResult result, const std::string& path) {

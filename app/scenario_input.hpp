@@ -10,7 +10,8 @@
 
 namespace syncdrill {
 
-// Returns the scenario, or prints its errors to stderr and returns nothing.
+// Returns the scenario, or prints its errors to stderr and returns nothing. PATH may also name a
+// drill of the library (resolve_scenario_path); messages keep PATH as given.
 std::optional<Scenario> load_scenario_or_report(const std::string& path);
 
 // The same for a load already done; `path` names the input in the closing count.
