@@ -4,16 +4,7 @@
 # install rules put them, `list` and `run NAME` read the installed scenario library (not the
 # source tree the binary was built from), a report's replay line replays the same report, and
 # `validate` takes library names. Usage: install_test.sh BUILD_DIR SOURCE_DIR.
-set -euo pipefail
-build=$1
-source=$2
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() {
-  echo "install_test: FAIL: $*" >&2
-  exit 1
-}
+source "$(dirname "$0")/common.sh"
 
 stage=$work/stage
 cmake --install "$build" --prefix "$stage/usr" >/dev/null
@@ -36,10 +27,7 @@ done
 
 # A drill only the installed library has: if `list` or `run NAME` read the source tree (whose
 # path is compiled into the binary), they would not find it.
-library=$stage/usr/share/syncdrill/scenarios
-sed 's/^name: duplicate-orders$/name: staged-only/' "$library/duplicate-orders.yaml" \
-  >"$library/staged-only.yaml"
-grep -q '^name: staged-only$' "$library/staged-only.yaml" || fail "could not write staged-only"
+add_drill "$stage/usr/share/syncdrill/scenarios" staged-only
 
 unset SYNCDRILL_SCENARIO_DIR
 export PATH=$stage/usr/bin:$PATH

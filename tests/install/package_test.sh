@@ -4,16 +4,7 @@
 # a Depends naming the Debian package of every shared library the binary links), its contents
 # (the binary, the whole scenario library, the docs, the man page), and the binary unpacked from
 # it finding its library. Usage: package_test.sh BUILD_DIR SOURCE_DIR.
-set -euo pipefail
-build=$1
-source=$2
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() {
-  echo "package_test: FAIL: $*" >&2
-  exit 1
-}
+source "$(dirname "$0")/common.sh"
 
 (cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) ||
   fail "cpack failed: $(cat "$work/cpack.log")"
@@ -69,9 +60,7 @@ done
 # Unpacked anywhere, the binary finds the library it came with (and not the source tree's: the
 # drill added here is in no other library).
 dpkg-deb -x "$deb" "$work/root"
-library=$work/root/usr/share/syncdrill/scenarios
-sed 's/^name: duplicate-orders$/name: unpacked-only/' "$library/duplicate-orders.yaml" \
-  >"$library/unpacked-only.yaml"
+add_drill "$work/root/usr/share/syncdrill/scenarios" unpacked-only
 listing=$(env -u SYNCDRILL_SCENARIO_DIR "$work/root/usr/bin/syncdrill" list) ||
   fail "the unpacked binary's list failed"
 grep -q '^unpacked-only ' <<<"$listing" || fail "the unpacked binary lists another library"
