@@ -1,5 +1,7 @@
 # syncdrill: the two commands a new user needs are `make demo` and `make test`.
-# Both install missing Debian packages first (scripts/install-deps), then build with CMake.
+# Both install missing Debian packages first (scripts/install-deps), then build with CMake:
+# `make demo` only the syncdrill binary and its libraries, `make test` everything (the tests and
+# benchmarks too). `make install` and `make package` install it like any tool (docs/install.md).
 # The tests also need packages the demo does not (Chromium for the browser test):
 # scripts/install-test-deps adds them for `make test` and `make test-sanitize` only.
 
@@ -9,8 +11,10 @@ FUZZ_SECONDS   ?= 60
 JOBS           ?= 2
 DEMO_SCENARIO  ?= scenarios/black-friday-peak.yaml
 DEMO_OUT       ?= out/demo
+PREFIX         ?= /usr/local
 
-.PHONY: all deps test-deps bench-deps fuzz-deps build demo test test-sanitize bench fuzz format clean
+.PHONY: all deps test-deps bench-deps fuzz-deps build build-tool demo test test-sanitize bench fuzz \
+        install package format clean
 
 all: build
 
@@ -31,12 +35,19 @@ fuzz-deps: deps
 $(BUILD_DIR)/CMakeCache.txt: | deps
 	cmake --preset release
 
+# Everything: the binary, its man page, the tests and the benchmarks.
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build --preset release
 
+# What is installed: the binary and its man page (no tests, no benchmarks).
+build-tool: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build --preset release --target syncdrill syncdrill_manpage
+
 # Runs the default drill and prints its scorecard; the reports land in $(DEMO_OUT).
+# It builds the binary and its libraries alone, none of the tests: the first scorecard comes sooner.
 # Exit code 1 is a verdict (a tier was breached), not a failure of the demo.
-demo: build
+demo: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build --preset release --target syncdrill
 	$(BUILD_DIR)/syncdrill run $(DEMO_SCENARIO) --out $(DEMO_OUT) || [ $$? -eq 1 ]
 
 test: test-deps build
@@ -50,6 +61,16 @@ test-sanitize: deps test-deps
 
 bench: bench-deps build
 	cmake --build --preset release --target bench
+
+# Installs the binary, the scenario library, the docs and the man page under PREFIX
+# (default /usr/local; `make install PREFIX=$$HOME/.local`). DESTDIR stages it elsewhere.
+install: build-tool
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+# The Debian package, $(BUILD_DIR)/syncdrill_VERSION_ARCH.deb (`sudo apt install ./FILE.deb`).
+# cpack is called directly: CMake's own `package` target would build the tests first.
+package: build-tool
+	cd $(BUILD_DIR) && cpack -G DEB
 
 # Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for FUZZ_SECONDS (default 60):
 # `make fuzz FUZZ_SECONDS=1800`. Crashes land in build-fuzz/artifacts/ (docs/fuzzing.md).

@@ -37,7 +37,7 @@ int list_command(const std::vector<std::string>& args) {
           "shipped library, or of $SYNCDRILL_SCENARIO_DIR, by the name shown.\n")) {
     return *stop;
   }
-  const std::string dir = line.has("dir") ? line.text("dir") : default_scenario_dir();
+  const std::string dir = line.has("dir") ? line.text("dir") : scenario_library_dir();
   std::vector<FolderDrill> drills;
   if (std::string error = drills_in(dir, drills); !error.empty()) return usage_error(error);
   int exit_code = kExitOk;

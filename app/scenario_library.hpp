@@ -16,8 +16,15 @@
 
 namespace syncdrill {
 
-// $SYNCDRILL_SCENARIO_DIR, else the library shipped with syncdrill.
-std::string default_scenario_dir();
+// The library folder: $SYNCDRILL_SCENARIO_DIR when set; else ../share/syncdrill/scenarios
+// beside the running binary when that folder exists (an installed syncdrill); else the
+// scenarios/ of the source tree this binary was built from.
+std::string scenario_library_dir();
+
+// The file a SCENARIO argument names. ARG itself when it exists. Otherwise, from the library: a
+// bare NAME or NAME.yaml is the library's NAME.yaml, and scenarios/REST (the path a report run
+// in a source tree prints) is the library's REST. When none of these exists, ARG unchanged.
+std::string resolve_scenario_path(const std::string& arg);
 
 struct FolderDrill {
   std::string path;  // as `dir` spells it, joined with the file name
@@ -33,7 +40,7 @@ std::string drills_in(const std::string& dir, std::vector<FolderDrill>& drills,
 // A SCENARIO argument to the file it names. An existing path, or one with a '/' or a .yaml/.yml
 // ending, is a file and stays as it is (the loader says if it is missing). A bare word that is
 // no file is a name `list` prints: it becomes the path of the drill of that name in the library
-// (default_scenario_dir()), or the call prints "no scenario file or library drill named
+// (scenario_library_dir()), or the call prints "no scenario file or library drill named
 // 'WORD'" (with the nearest name) and returns kExitUsage.
 std::optional<int> resolve_scenario(std::string& argument);
 
