@@ -289,13 +289,15 @@ void Connector::finish_job(uint32_t w, JobEnd end, ErrorClass last_error) {
   const SimTime now = engine_.now();
   ++worker.generation;  // anything still scheduled for the old job is now stale
   worker.state = WorkerState::idle;
+  bool kept = true;  // a dead letter the queue took (or a job that is none)
   if (end == JobEnd::succeeded) {
     ++stats_.jobs_succeeded;
     stats_.job_latency_us.record((now - worker.job.created).us);
     window_latency_us_.record((now - worker.job.created).us);
   } else {
     ++stats_.jobs_dead_lettered;
-    if (!dead_letters_.push(worker.job)) ++stats_.dead_letter_overflow;
+    kept = dead_letters_.push(worker.job);
+    if (!kept) ++stats_.dead_letter_overflow;
   }
   const Job finished = worker.job;
   // Take the next queued job before telling the flow, so a job the flow offers from
@@ -307,6 +309,7 @@ void Connector::finish_job(uint32_t w, JobEnd end, ErrorClass last_error) {
     idle_.push_back(w);
   }
   flow_->on_finished(finished, end, last_error, now);
+  if (!kept) flow_->on_dead_letter_lost(finished);
 }
 
 }  // namespace syncdrill
@@ -316,7 +319,7 @@ namespace syncdrill {
 uint64_t Connector::replay_dead_letters() {
   std::vector<Job> jobs;
   dead_letters_.replay([&](const Job& job) { jobs.push_back(job); });
-  for (const Job& job : jobs) {
+  for (Job& job : jobs) {
     flow_->on_replay(job);
     enqueue(job);
   }

@@ -105,8 +105,12 @@ class ConnectorFlow {
   virtual bool advance(Job& /*job*/, SimTime /*now*/) { return false; }
   // The job ended.
   virtual void on_finished(const Job& job, JobEnd end, ErrorClass last_error, SimTime now) = 0;
-  // A dead-lettered job is about to be offered again (a runbook's replay).
-  virtual void on_replay(const Job& /*job*/) {}
+  // A dead-lettered job is about to be offered again (a runbook's replay). The flow may rewrite
+  // the job (its own fields) first: the replay is a new job carrying the dead letter's work.
+  virtual void on_replay(Job& /*job*/) {}
+  // The job just ended dead-lettered (on_finished came first) but the dead-letter queue was full:
+  // it is lost, and will never be replayed; the flow lets go of what it kept for a replay.
+  virtual void on_dead_letter_lost(const Job& /*job*/) {}
 
  protected:
   ~ConnectorFlow() = default;
@@ -164,7 +168,7 @@ class Connector final : public EndpointClient {
   void set_observer(AttemptObserver* observer) { observer_ = observer; }
 
   // A runbook's replay: every dead-lettered job is offered again (the flow told first through
-  // ConnectorFlow::on_replay). Returns how many were offered.
+  // ConnectorFlow::on_replay, which may rewrite it). Returns how many were offered.
   uint64_t replay_dead_letters();
   // A runbook's manual breaker: while forced open every attempt fails fast as an open breaker's
   // would; closing it also resets the policy's breaker to closed.

@@ -70,9 +70,7 @@ class IngestFlow final : public Flow {
   }
 
   // A replayed dead letter holds its order again, as an offered job does.
-  void on_replay(const Job& job) override {
-    add_holder(registry_.channel(channel_).flags[job.subject]);
-  }
+  void on_replay(Job& job) override { add_holder(registry_.channel(channel_).flags[job.subject]); }
 
   void on_finished(const Job& job, JobEnd end, ErrorClass, SimTime) override {
     uint8_t& flags = registry_.channel(channel_).flags[job.subject];
@@ -106,7 +104,7 @@ class ReturnsFlow final : public Flow {
   }
 
   // A job holds its return until it ends, so reconciliation leaves the return to it.
-  void on_replay(const Job& job) override {
+  void on_replay(Job& job) override {
     registry_.channel(channel_).flags[job.subject] |= kReturnHeld;
   }
 

@@ -12,10 +12,26 @@ namespace {
 // Job::op of a sync call once prepare() has read the ERP for an attempt of it.
 constexpr uint8_t kSent = 1;
 
+// Job::subject of a sync call: its batch's index (low 32 bits) and the batch's generation when
+// the call was made (high 32 bits). A batch's generation moves on each time a call of it ends,
+// so an attempt the server finishes after its call ended finds it is no longer the batch's.
+constexpr uint64_t subject_of(uint32_t index, uint32_t generation) {
+  return uint64_t{generation} << 32 | index;
+}
+constexpr uint32_t index_of(uint64_t subject) {
+  return static_cast<uint32_t>(subject);
+}
+constexpr uint32_t generation_of(uint64_t subject) {
+  return static_cast<uint32_t>(subject >> 32);
+}
+
 // Pushes ERP values for changed SKUs to one channel. Changes are collected and sent together:
 // every poll_interval when one is set, else each time the ERP's change feed is read (every
 // second). One call carries up to batch_max SKUs. A SKU changed again while its call waits is
 // not queued twice: the call reads the ERP when it is sent, so it carries the latest value.
+// A dead-lettered call keeps its batch (its SKUs) until a runbook replays it, which pushes those
+// SKUs again with values read when the replay is sent, or until the full dead-letter queue
+// loses it.
 class SyncFlow : public Flow {
  public:
   SyncFlow(World& world, const ConnectorSpec& spec, uint32_t channel, bool price)
@@ -85,8 +101,8 @@ class SyncFlow : public Flow {
   }
 
   JobEntity entity(const Job& job) const override {
-    const Batch& b = batch_of(job);
-    return JobEntity{"sku", b.skus.empty() ? 0 : b.skus.front()};
+    const Batch* b = current_batch(job);
+    return JobEntity{"sku", b == nullptr || b->skus.empty() ? 0 : b->skus.front()};
   }
 
   Port& target(const Job&) override { return *registry_.channel(channel_).port; }
@@ -119,7 +135,11 @@ class SyncFlow : public Flow {
 
   Outcome execute(const Job& job, SimTime now) override {
     ChannelState& ch = registry_.channel(channel_);
-    const Batch& b = batch_of(job);
+    // An attempt the server finishes after its call ended (the client timed out): the call's
+    // SKUs and values are gone with it, and the batch may carry another call's by now.
+    const Batch* current = current_batch(job);
+    if (current == nullptr) return Outcome{};
+    const Batch& b = *current;
     Outcome batch_outcome;
     for (size_t i = 0; i < b.skus.size(); ++i) {
       const SkuId sku = b.skus[i];
@@ -161,44 +181,101 @@ class SyncFlow : public Flow {
       // Not waiting_: a refusal inside flush() lands here while flush() walks waiting_.
       if (spec_.poll_interval) failed_.push_back(sku);
     }
-    b.skus.clear();
-    free_.push_back(static_cast<uint32_t>(job.subject));
+    ++b.generation;  // attempts of this call still at the server are now stale
+    if (end == JobEnd::dead_lettered) {
+      b.state = BatchState::parked;  // the dead letter keeps its SKUs for a replay
+      return;
+    }
+    free_batch(index_of(job.subject));
+  }
+
+  // The replay is a new call of the dead letter's batch: its SKUs go out again, read fresh when
+  // it is sent. They wait in a call again, so a change meanwhile does not queue them twice.
+  void on_replay(Job& job) override {
+    Batch& b = batch_at(index_of(job.subject));
+    SD_CHECK(b.state == BatchState::parked && generation_of(job.subject) + 1 == b.generation,
+             "a replayed sync call is the dead letter its batch was kept for");
+    b.state = BatchState::live;
+    job.subject = subject_of(index_of(job.subject), b.generation);
+    job.op = 0;  // not sent yet
+    for (SkuId sku : b.skus)
+      queued_[sku] = 1;
+  }
+
+  // A dead letter the full queue lost is never replayed: its SKUs stay stale (see on_finished)
+  // and the batch goes back to the pool.
+  void on_dead_letter_lost(const Job& job) override {
+    const uint32_t index = index_of(job.subject);
+    SD_CHECK(batch_at(index).state == BatchState::parked,
+             "a lost dead letter's batch was kept for it");
+    free_batch(index);
   }
 
  private:
   static constexpr uint32_t kNoBatch = ~uint32_t{0};
+  // free: in the pool; live: one call (queued or at work) carries it; parked: a dead letter
+  // holds it for a replay.
+  enum class BatchState : uint8_t { free, live, parked };
   // The SKUs of one call and what the call read when it was sent. Reused: no allocation per call
-  // once the vectors have grown.
+  // once the vectors have grown; one call at a time has it.
   struct Batch {
     std::vector<SkuId> skus;
     std::vector<int64_t> values;
     std::vector<uint32_t> versions;
+    uint32_t generation = 0;  // calls of this batch that ended
+    BatchState state = BatchState::free;
   };
 
-  // The batch a job carries (its subject). A server may finish an attempt after its job ended
-  // (the client timed out), so the batch may be empty or reused by then.
-  Batch& batch_of(const Job& job) {
-    SD_CHECK(job.subject < batches_.size(), "a sync job carries one of its flow's batches");
-    return batches_[job.subject];
+  Batch& batch_at(uint32_t index) {
+    SD_CHECK(index < batches_.size(), "a sync job carries one of its flow's batches");
+    return batches_[index];
   }
-  const Batch& batch_of(const Job& job) const {
-    SD_CHECK(job.subject < batches_.size(), "a sync job carries one of its flow's batches");
-    return batches_[job.subject];
+
+  // The batch of a call that has not ended (prepare, on_finished).
+  Batch& batch_of(const Job& job) {
+    Batch& b = batch_at(index_of(job.subject));
+    SD_CHECK(b.state == BatchState::live && b.generation == generation_of(job.subject),
+             "a sync call in progress has its batch to itself");
+    return b;
+  }
+
+  // The job's batch while its call has not ended, else null: a server may finish an attempt
+  // after its call ended (the client timed out).
+  const Batch* current_batch(const Job& job) const {
+    const uint32_t index = index_of(job.subject);
+    SD_CHECK(index < batches_.size(), "a sync job carries one of its flow's batches");
+    const Batch& b = batches_[index];
+    if (b.state != BatchState::live || b.generation != generation_of(job.subject)) return nullptr;
+    return &b;
   }
 
   uint32_t new_batch() {
+    uint32_t index;
     if (!free_.empty()) {
-      const uint32_t b = free_.back();
+      index = free_.back();
       free_.pop_back();
-      return b;
+    } else {
+      batches_.emplace_back();
+      index = static_cast<uint32_t>(batches_.size() - 1);
     }
-    batches_.emplace_back();
-    return static_cast<uint32_t>(batches_.size() - 1);
+    Batch& b = batches_[index];
+    SD_CHECK(b.state == BatchState::free && b.skus.empty(), "a new batch comes from the pool");
+    b.state = BatchState::live;
+    return index;
+  }
+
+  // Back to the pool, once: a batch two calls shared would send one call's SKUs for the other.
+  void free_batch(uint32_t index) {
+    Batch& b = batch_at(index);
+    SD_CHECK(b.state != BatchState::free, "a sync batch is freed once");
+    b.state = BatchState::free;
+    b.skus.clear();
+    free_.push_back(index);
   }
 
   void enqueue(uint32_t batch) {
     Job job;
-    job.subject = batch;
+    job.subject = subject_of(batch, batches_[batch].generation);
     job.channel = static_cast<uint16_t>(channel_);
     // A refused job (full queue) comes back through on_finished, which frees the batch.
     connector->enqueue(job);

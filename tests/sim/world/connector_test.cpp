@@ -24,6 +24,16 @@ struct ScriptedFlow final : ConnectorFlow {
   void on_finished(const Job& job, JobEnd end, ErrorClass error, SimTime now) override {
     ends.push_back({job.subject, end, error, now});
   }
+  // A replay may rewrite the job: here it moves the subject by replay_shift.
+  void on_replay(Job& job) override {
+    replays.push_back(job.subject);
+    job.subject += replay_shift;
+  }
+  void on_dead_letter_lost(const Job& job) override {
+    // Told after the job's ending.
+    CHECK((!ends.empty() && ends.back().subject == job.subject));
+    lost.push_back(job.subject);
+  }
   struct Exec {
     uint64_t subject;
     SimTime at;
@@ -35,6 +45,9 @@ struct ScriptedFlow final : ConnectorFlow {
     SimTime at;
   };
   Port* port;
+  uint64_t replay_shift = 0;
+  std::vector<uint64_t> replays;
+  std::vector<uint64_t> lost;
   std::deque<Outcome> script;
   std::vector<Exec> executed;
   std::vector<End> ends;
@@ -182,6 +195,35 @@ TEST_CASE("a retry budget stops a storm of retries that the policy alone would m
   CHECK(rig.connector.stats().retries < 10);
   CHECK(rig.connector.stats().retries_denied_by_budget > 0);
   CHECK(rig.connector.stats().jobs_dead_lettered == 100);
+}
+
+// A dead-letter queue of 2: the third dead letter is lost and the flow is told (after the
+// ending), once; a replay offers the two kept, as the flow rewrote them.
+TEST_CASE("a lost dead letter is reported to the flow, and a replay offers the rewritten job") {
+  ConnectorSpec spec = connector_spec();
+  spec.dead_letter_max = 2;
+  Rig rig(constant_server(milliseconds(10)), spec,
+          policy(seconds(1), 1, BackoffKind::none, Duration{}));
+  rig.flow.script = {Outcome{ErrorClass::rejected, {}}, Outcome{ErrorClass::rejected, {}},
+                     Outcome{ErrorClass::rejected, {}}};
+  for (uint64_t s : {1, 2, 3})
+    rig.connector.enqueue(job(s));
+  rig.engine.run();
+  REQUIRE(rig.flow.ends.size() == 3);
+  CHECK(rig.connector.stats().dead_letter_overflow == 1);
+  CHECK(rig.flow.lost == std::vector<uint64_t>{3});
+  CHECK(rig.connector.dead_letter_size() == 2);
+
+  rig.flow.replay_shift = 100;
+  CHECK(rig.connector.replay_dead_letters() == 2);
+  rig.engine.run();
+  CHECK(rig.flow.replays == std::vector<uint64_t>{1, 2});
+  REQUIRE(rig.flow.ends.size() == 5);
+  CHECK(rig.flow.ends[3].subject == 101);
+  CHECK(rig.flow.ends[3].end == JobEnd::succeeded);
+  CHECK(rig.flow.ends[4].subject == 102);
+  CHECK(rig.flow.lost.size() == 1);  // a success loses nothing
+  CHECK(rig.connector.dead_letter_size() == 0);
 }
 
 }  // namespace
