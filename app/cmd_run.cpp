@@ -1,5 +1,5 @@
-// syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry...]: runs a drill and writes its
-// reports.
+// syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry...] [--expect]: runs a drill and
+// writes its reports; with --expect, judges it by the scenario's `expect:` block.
 #include <unistd.h>
 #include <filesystem>
 
@@ -19,6 +19,7 @@
 #include "app/scenario_input.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/content_hash.hpp"
+#include "reports/expect_check.hpp"
 #include "reports/junit_xml.hpp"
 #include "reports/report_html.hpp"
 #include "reports/report_json.hpp"
@@ -44,6 +45,8 @@ struct RunArgs {
   bool telemetry = false;  // write DIR/telemetry.jsonl
   TelemetryOptions telemetry_options;
   std::optional<uint64_t> events_max;  // none = run_limits(scenario)
+  // Judge the run by the scenario's `expect:` block instead of its tiers (docs/expectations.md).
+  bool expect = false;
 };
 
 // The engine's own ceiling on events (its sequence-number space).
@@ -52,7 +55,7 @@ constexpr uint64_t kEventsCeiling = uint64_t{1} << 40;
 // Returns the exit code to stop with, or nothing to go on.
 std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& parsed) {
   CommandLine line("run",
-                   "usage: syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry]\n"
+                   "usage: syncdrill run SCENARIO [--seed N] [--out DIR] [--telemetry] [--expect]\n"
                    "                     [--telemetry-sample FRACTION] [--telemetry-max-records "
                    "N]\n\noptions");
   // --seed stays boost's own number: its errors and its reading of "-1" are run's since 0.1.
@@ -69,6 +72,10 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       "events-max", po::value<std::string>()->value_name("N"),
       "stop the run as a runaway after N events, writing no report (default: derived from the "
       "scenario's orders and periodic jobs; docs/scenario-format.md, Limits)");
+  line.add()("expect",
+             "exit 0 when the run does what the scenario's `expect:` block says (verdict, "
+             "checks held or breached, figures in range) and 1 when not, with a line per "
+             "difference (docs/expectations.md)");
   line.take_scenarios(1);
   if (auto stop = line.parse(
           args,
@@ -87,6 +94,7 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
     return stop;
   }
   parsed.telemetry = line.has("telemetry");
+  parsed.expect = line.has("expect");
   if (line.has("telemetry-sample")) {
     const std::string& text = line.text("telemetry-sample");
     const std::optional<double> sample = positive_number(text);
@@ -126,6 +134,11 @@ int run_command(const std::vector<std::string>& args) {
   if (auto stop = parse_run_args(args, parsed)) return *stop;
   const std::optional<Scenario> scenario = load_scenario_or_report(parsed.scenario);
   if (!scenario) return kExitUsage;
+  if (parsed.expect && !scenario->expect) {
+    return usage_error(
+        fmt::format("{}: --expect needs an `expect:` block in the scenario (docs/expectations.md)",
+                    parsed.scenario));
+  }
 
   const RunIdentity id{parsed.scenario, scenario_hash(*scenario),
                        parsed.seed.value_or(scenario->seed)};
@@ -188,8 +201,12 @@ int run_command(const std::vector<std::string>& args) {
   // that could not write every report leaves none of this run's.
   std::vector<std::pair<std::string, std::string>> files;
   const TelemetrySummary* t = summary ? &*summary : nullptr;
-  if (wanted("json"))
-    files.emplace_back("report.json", report_json(*scenario, id, result, t, &score).dump(2) + "\n");
+  std::optional<ExpectResult> expected;
+  if (wanted("json") || parsed.expect) {
+    const nlohmann::json report = report_json(*scenario, id, result, t, &score);
+    if (parsed.expect) expected = check_expectations(*scenario->expect, report);
+    if (wanted("json")) files.emplace_back("report.json", report.dump(2) + "\n");
+  }
   if (wanted("md")) files.emplace_back("report.md", report_markdown(*scenario, id, result, score));
   if (wanted("junit")) files.emplace_back("junit.xml", report_junit(*scenario, id, result, score));
   if (wanted("html")) files.emplace_back("report.html", report_html(*scenario, id, result, score));
@@ -206,6 +223,12 @@ int run_command(const std::vector<std::string>& args) {
     const bool colour = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
     std::cout << scorecard_text(*scenario, id, result, out_dir, summary ? &*summary : nullptr,
                                 &score, colour, written);
+  }
+  if (expected) {
+    // The run is judged by its expectations: a drill that fails by design and does so passes.
+    if (!parsed.quiet || !expected->met())
+      (parsed.quiet ? std::cerr : std::cout) << expect_summary(*expected);
+    return expected->met() ? kExitOk : kExitBreached;
   }
   return score.scored && !score.held() ? kExitBreached : kExitOk;
 }
