@@ -203,7 +203,7 @@ int run_command(const std::vector<std::string>& args) {
   const TelemetrySummary* t = summary ? &*summary : nullptr;
   std::optional<ExpectResult> expected;
   if (wanted("json") || parsed.expect) {
-    const nlohmann::json report = report_json(*scenario, id, result, t, &score);
+    const nlohmann::ordered_json report = report_json(*scenario, id, result, t, &score);
     if (parsed.expect) expected = check_expectations(*scenario->expect, report);
     if (wanted("json")) files.emplace_back("report.json", report.dump(2) + "\n");
   }

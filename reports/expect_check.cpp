@@ -8,7 +8,7 @@
 namespace syncdrill {
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 
 const Json* find_tier(const Json& report, const std::string& name) {
   if (!report.contains("tiers") || !report["tiers"].is_array()) return nullptr;

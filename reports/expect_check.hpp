@@ -21,7 +21,8 @@ struct ExpectResult {
   bool met() const { return differences.empty(); }
 };
 
-ExpectResult check_expectations(const ExpectSpec& expect, const nlohmann::json& report);
+// `report` as report_json() builds it (or report.json parsed as an ordered_json).
+ExpectResult check_expectations(const ExpectSpec& expect, const nlohmann::ordered_json& report);
 
 // The lines `run --expect` prints: "expect: all 5 expectations met" or
 // "expect: 2 of 5 expectations not met" and one "  - ..." line per difference.

@@ -234,9 +234,8 @@ int64_t TimeZone::to_utc(int64_t local_s) const {
   // In a gap (the clocks went forward over it): the instant of the change, so that local times
   // in order stay in order.
   const int64_t probe = local_s - std::max(around[0], around[2]);
-  const auto after = std::upper_bound(
-      transitions_.begin(), transitions_.end(), probe,
-      [](int64_t t, const Transition& tr) { return t < tr.utc_s; });
+  const auto after = std::upper_bound(transitions_.begin(), transitions_.end(), probe,
+                                      [](int64_t t, const Transition& tr) { return t < tr.utc_s; });
   return after == transitions_.end() ? probe : after->utc_s;
 }
 

@@ -49,8 +49,7 @@ TEST_CASE("run --expect exits 0 on a drill that fails as expected, and keeps the
 
 TEST_CASE("run --expect exits 1 with one located line per difference") {
   Scratch s("expect-unmet");
-  const std::string file =
-      edited_copy(s, "  verdict: fail\n", "  verdict: pass\n");
+  const std::string file = edited_copy(s, "  verdict: fail\n", "  verdict: pass\n");
   const CliRun r = s.run(fmt::format("run {} --out o --expect", file));
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("\nexpect: 1 of 7 expectations not met\n"

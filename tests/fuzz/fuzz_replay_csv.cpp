@@ -2,8 +2,9 @@
 //
 // The input is a CSV file, parsed under four option sets (real time from the first row; run
 // start origin with strong compression; slowed down ten thousand times, which pushes times
-// towards the reader's limit; a named column, ';' between fields, a fixed zone and a start_at). Checks its contract: either an error and no times, or times
-// that never decrease, none negative, one per data row at most.
+// towards the reader's limit; a named column, ';' between fields, a fixed zone and a start_at).
+// Checks its contract: either an error and no times, or times that never decrease, none negative,
+// one per data row at most.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

@@ -88,8 +88,8 @@ TEST_CASE(
     const testing::LibraryRun first = testing::run_library(name);
     // What `syncdrill run --expect` judges: the drill's expect block against its report.json.
     REQUIRE(first.scenario.expect.has_value());
-    const ExpectResult expected =
-        check_expectations(*first.scenario.expect, nlohmann::json::parse(first.report_json));
+    const ExpectResult expected = check_expectations(
+        *first.scenario.expect, nlohmann::ordered_json::parse(first.report_json));
     CHECK_MESSAGE(expected.met(), expect_summary(expected));
     CHECK(expected.expectations >= 3);
     const testing::LibraryRun again = testing::run_library(name);

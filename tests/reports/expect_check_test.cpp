@@ -8,8 +8,8 @@
 namespace syncdrill {
 namespace {
 
-nlohmann::json report() {
-  return nlohmann::json::parse(R"({
+nlohmann::ordered_json report() {
+  return nlohmann::ordered_json::parse(R"({
     "verdict": "fail",
     "tiers": [
       {"name": "critical", "held": false, "no_data": false, "checks": [

@@ -25,7 +25,7 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
-std::vector<int64_t> seconds_of(const ReplayLoad& load) {
+std::vector<int64_t> micros_of(const ReplayLoad& load) {
   std::vector<int64_t> out;
   for (const SimTime t : load.times)
     out.push_back(t.us);
@@ -66,7 +66,7 @@ TEST_CASE("replay timestamps: ISO 8601 and 'YYYY-MM-DD HH:MM:SS', with offsets a
   CHECK(epoch_us("2017-11-24T00:43:01.25Z") == base + 250'000);
   CHECK(epoch_us("2017-11-24T00:43:01,0000005Z") == base + 1);  // rounded half up
   CHECK(epoch_us("2017-11-24 00:43") == base - 1'000'000);
-  CHECK(epoch_us("2017-11-24") == base - (43 * 60 + 1) * 1'000'000);
+  CHECK(epoch_us("2017-11-24") == base - (43 * 60 + 1) * int64_t{1'000'000});
   CHECK(epoch_us("2016-02-29 00:00:00") == 1'456'704'000'000'000);
   CHECK(epoch_us("1970-01-01T00:00:00Z") == 0);
   CHECK(epoch_us("12.5") == 12'500'000);  // decimal seconds, as before
@@ -134,32 +134,35 @@ TEST_CASE("time zones: unknown names and hostile spellings are refused, naming t
   CHECK(TimeZone::parse("iso3166", z).find("TZif") != std::string::npos);
 }
 
-TEST_CASE("a Shopify orders export replays by its 'Created at' column, quotes and all") {
+// An export's options: its timestamp column, read in New York and aligned to its midnight.
+ReplayOptions new_york_export(std::string column, char delimiter) {
   ReplayOptions options;
-  options.column = "Created at";
+  options.column = std::move(column);
+  options.delimiter = delimiter;
   options.zone = zone("America/New_York");
   options.start_at_us = epoch_us("2017-11-24 00:00:00", options.zone);
-  const ReplayLoad load =
-      parse_replay_csv(read_text(kDir + "shopify-orders.csv"), "shopify-orders.csv", options);
+  return options;
+}
+
+ReplayLoad load_fixture(const std::string& file, const ReplayOptions& options) {
+  ReplayLoad load = parse_replay_csv(read_text(kDir + file), file, options);
   INFO(load.error);
-  REQUIRE(load.ok());
+  CHECK(load.ok());
+  return load;
+}
+
+TEST_CASE("a Shopify orders export replays by its 'Created at' column, quotes and all") {
+  const ReplayLoad load = load_fixture("shopify-orders.csv", new_york_export("Created at", ','));
   // The row at 23:59:58 the evening before is skipped; 00:43:01 replays at 43m01s.
   CHECK(load.rows_skipped == 1);
-  CHECK(seconds_of(load) == std::vector<int64_t>{2'581'000'000, 2'581'000'000, 3'600'500'000});
+  CHECK(micros_of(load) == std::vector<int64_t>{2'581'000'000, 2'581'000'000, 3'600'500'000});
 }
 
 TEST_CASE("an Amazon order report flat file replays by 'purchase-date', tab-separated") {
-  ReplayOptions options;
-  options.column = "purchase-date";
-  options.delimiter = '\t';
-  options.zone = zone("America/New_York");
-  options.start_at_us = epoch_us("2017-11-24 00:00:00", options.zone);
-  const ReplayLoad load =
-      parse_replay_csv(read_text(kDir + "amazon-orders.txt"), "amazon-orders.txt", options);
-  INFO(load.error);
-  REQUIRE(load.ok());
+  ReplayOptions options = new_york_export("purchase-date", '\t');
+  const ReplayLoad load = load_fixture("amazon-orders.txt", options);
   CHECK(load.rows_skipped == 0);
-  CHECK(seconds_of(load) == std::vector<int64_t>{0, 2'581'000'000, 4'530'250'000});
+  CHECK(micros_of(load) == std::vector<int64_t>{0, 2'581'000'000, 4'530'250'000});
   // Read with commas it has one column, and says which it has.
   options.delimiter = ',';
   CHECK(parse_replay_csv(read_text(kDir + "amazon-orders.txt"), "a.txt", options).error ==
@@ -173,8 +176,8 @@ TEST_CASE("replay CSV: quoting, delimiters and located errors") {
   const auto error = [](std::string_view text, const ReplayOptions& o) {
     return parse_replay_csv(text, "o.csv", o).error;
   };
-  CHECK(seconds_of(parse_replay_csv("id,at\n\"a,1\",5\n\"b\"\"2\" , \" 7 \"\r\n", "o.csv",
-                                    named)) == std::vector<int64_t>{0, 2'000'000});
+  CHECK(micros_of(parse_replay_csv("id,at\n\"a,1\",5\n\"b\"\"2\" , \" 7 \"\r\n", "o.csv", named)) ==
+        std::vector<int64_t>{0, 2'000'000});
   CHECK(error("id,at\n\"a,1\",5\n\"b,2\n", named) == "o.csv:3:1: a quoted field is not closed");
   CHECK(error("id,at\nx,5\n\"b\"x,7\n", named) ==
         "o.csv:3:4: unexpected text after a quoted field (a quote inside a quoted field is "
@@ -206,7 +209,7 @@ TEST_CASE("replay start_at: rows before it are skipped, and a file with none aft
   const ReplayLoad load = parse_replay_csv("5\n9.5\n10\n12\n", "o.csv", options);
   REQUIRE(load.ok());
   CHECK(load.rows_skipped == 2);
-  CHECK(seconds_of(load) == std::vector<int64_t>{0, 2'000'000});
+  CHECK(micros_of(load) == std::vector<int64_t>{0, 2'000'000});
   CHECK(parse_replay_csv("5\n9\n", "o.csv", options).error ==
         "o.csv: no timestamps at or after start_at (2 rows before it)");
   // Skipped rows must be in order too: a broken export is broken before start_at as well.
