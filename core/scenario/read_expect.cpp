@@ -51,11 +51,11 @@ std::string parse_check(const Scenario& s, std::string_view text, ExpectCheck& c
   for (const auto& [name, is_set] : tier_check_names(*tier)) {
     all.push_back(name);
     if (is_set) set.push_back(name);
-    if (name == c.check) {
-      if (is_set) return {};
-      return fmt::format("tier '{}' sets no {} check (its checks: {})", c.tier, c.check,
-                         fmt::join(set, ", "));
-    }
+  }
+  if (std::find(set.begin(), set.end(), c.check) != set.end()) return {};
+  if (std::find(all.begin(), all.end(), c.check) != all.end()) {
+    return fmt::format("tier '{}' sets no {} check (its checks: {})", c.tier, c.check,
+                       fmt::join(set, ", "));
   }
   return unknown_value("check", c.check, all) +
          fmt::format(" (tier '{}' checks: {})", c.tier, fmt::join(set, ", "));

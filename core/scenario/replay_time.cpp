@@ -250,7 +250,8 @@ std::string TimeZone::read_tzif(std::string_view b, TimeZone& out) {
   counts(0, c);
   const uint64_t v1 =
       uint64_t{c[3]} * 5 + uint64_t{c[4]} * 6 + c[5] + uint64_t{c[2]} * 8 + c[1] + c[0];
-  if (b[4] < '2' || 44 + v1 + 44 > b.size()) return "not a version 2+ TZif file";
+  if (b[4] < '2') return "not a version 2+ TZif file";
+  if (44 + v1 + 44 > b.size()) return "a damaged TZif file";
   const size_t h2 = 44 + static_cast<size_t>(v1);
   if (b.substr(h2, 4) != "TZif") return "a damaged TZif file";
   counts(h2, c);
@@ -295,10 +296,15 @@ std::string TimeZone::parse(std::string_view spec, TimeZone& out) {
   std::string text(static_cast<size_t>(bytes), '\0');
   if (!in.read(text.data(), static_cast<std::streamsize>(bytes)))
     return fmt::format("cannot read the time zone file {}", path.string());
-  TimeZone zone;
-  zone.name_ = std::string(spec);
-  if (const std::string why = read_tzif(text, zone); !why.empty())
+  if (const std::string why = from_tzif(text, std::string(spec), out); !why.empty())
     return fmt::format("time zone '{}': {} is {}", spec, path.string(), why);
+  return {};
+}
+
+std::string TimeZone::from_tzif(std::string_view bytes, std::string name, TimeZone& out) {
+  TimeZone zone;
+  zone.name_ = std::move(name);
+  if (std::string why = read_tzif(bytes, zone); !why.empty()) return why;
   out = std::move(zone);
   return {};
 }

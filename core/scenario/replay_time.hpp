@@ -43,8 +43,10 @@ class TimeZone {
   // The instant a local wall-clock time (seconds since the epoch as if local were UTC) denotes.
   int64_t to_utc(int64_t local_s) const;
 
-  // For tests: a zone of fixed offset or of transitions (utc_s, offset after).
+  // A zone of fixed offset.
   static TimeZone fixed(std::string name, int64_t offset_s);
+  // A zone from the bytes of a TZif file (RFC 8536, version 2 or later); an error or empty.
+  static std::string from_tzif(std::string_view bytes, std::string name, TimeZone& out);
 
  private:
   struct Transition {

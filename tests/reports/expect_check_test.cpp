@@ -64,7 +64,7 @@ TEST_CASE("each expectation not met is one located line") {
   const ExpectResult r = check_expectations(e, report());
   CHECK(!r.met());
   CHECK(expect_summary(r) ==
-        "expect: 11 of 12 expectations not met\n"
+        "expect: 12 of 12 expectations not met\n"
         "  - s.yaml:2:12: verdict: expected pass, got fail\n"
         "  - s.yaml:3:9: critical.mttr: expected held, got breached\n"
         "  - s.yaml:4:9: critical.error_rate: expected breached, got held\n"

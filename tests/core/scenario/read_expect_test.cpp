@@ -75,15 +75,15 @@ TEST_CASE("expect: a scenario without the block has none, and loads as before") 
 
 TEST_CASE("expect: unknown tiers, checks and figures say which exist") {
   CHECK(error_of("expect: {breached: [order.data_loss]}\n") ==
-        "3:20: expect.breached[0]: unknown tier 'order' (did you mean 'orders'?)");
+        "3:21: expect.breached[0]: unknown tier 'order' (did you mean 'orders'?)");
   CHECK(error_of("expect: {breached: [orders.dataloss]}\n") ==
-        "3:20: expect.breached[0]: unknown check 'dataloss' (did you mean 'data_loss'?) (tier "
+        "3:21: expect.breached[0]: unknown check 'dataloss' (did you mean 'data_loss'?) (tier "
         "'orders' checks: mttd, data_loss, dropped)");
   CHECK(error_of("expect: {held: [orders.freshness_p95]}\n") ==
-        "3:16: expect.held[0]: tier 'orders' sets no freshness_p95 check (its checks: mttd, "
+        "3:17: expect.held[0]: tier 'orders' sets no freshness_p95 check (its checks: mttd, "
         "data_loss, dropped)");
   CHECK(error_of("expect: {figures: [orders.lst <= 3]}\n") ==
-        "3:19: expect.figures[0]: unknown figure 'orders.lst' (did you mean 'orders.lost'?); the "
+        "3:20: expect.figures[0]: unknown figure 'orders.lst' (did you mean 'orders.lost'?); the "
         "figures are orders.placed, orders.sold_out, orders.in_oms_once, orders.lost, "
         "orders.duplicated, orders.duplicate_oms_orders, orders.oversold, orders.in_flight, "
         "price.mismatches, price.mismatch_amount, returns.requested, returns.out_of_sync, "
@@ -94,11 +94,11 @@ TEST_CASE("expect: unknown tiers, checks and figures say which exist") {
         "orders.lost,orders.oversold,orders.in_flight,price_mismatches,returns.requested,"
         "returns.out_of_sync} (or give a JSON pointer into report.json as `path`)");
   CHECK(error_of("expect: {figures: [\"faults[oms-dwn].mttd_s <= 3\"]}\n") ==
-        "3:19: expect.figures[0]: unknown fault 'oms-dwn' (did you mean 'oms-down'?)");
+        "3:20: expect.figures[0]: unknown fault 'oms-dwn' (did you mean 'oms-down'?)");
   CHECK(error_of("expect: {figures: [\"faults[oms-down].mtd_s <= 3\"]}\n") ==
-        "3:19: expect.figures[0]: unknown fault figure 'mtd_s' (did you mean 'mttd_s'?)");
+        "3:20: expect.figures[0]: unknown fault figure 'mtd_s' (did you mean 'mttd_s'?)");
   CHECK(error_of("expect: {figures: [\"channels[web].orders.lost <= 3\"]}\n") ==
-        "3:19: expect.figures[0]: unknown channel 'web' (expected one of: dtc)");
+        "3:20: expect.figures[0]: unknown channel 'web' (expected one of: dtc)");
 }
 
 TEST_CASE("expect: malformed values are refused at the value") {
@@ -111,18 +111,18 @@ TEST_CASE("expect: malformed values are refused at the value") {
   CHECK(error_of("expect: {verdikt: fail}\n") ==
         "3:10: expect.verdikt: unknown key 'verdikt' (did you mean 'verdict'?)");
   CHECK(error_of("expect: {figures: [orders.lost < 3]}\n") ==
-        "3:19: expect.figures[0]: expected FIGURE <= N, FIGURE >= N or FIGURE == N (like "
+        "3:20: expect.figures[0]: expected FIGURE <= N, FIGURE >= N or FIGURE == N (like "
         "'orders.lost <= 10'), got 'orders.lost < 3'");
   CHECK(
       error_of("expect: {figures: [orders.lost <= nan]}\n").ends_with("got 'orders.lost <= nan'"));
   CHECK(error_of("expect: {figures: [orders.lost <= 1e999]}\n")
             .ends_with("got 'orders.lost <= 1e999'"));
   CHECK(error_of("expect: {figures: [{figure: orders.lost}]}\n") ==
-        "3:19: expect.figures[0]: expected `min`, `max` or both");
+        "3:20: expect.figures[0]: expected `min`, `max` or both");
   CHECK(error_of("expect: {figures: [{figure: orders.lost, min: 5, max: 1}]}\n") ==
-        "3:49: expect.figures[0].max: expected max >= min");
+        "3:55: expect.figures[0].max: expected max >= min");
   CHECK(error_of("expect: {figures: [{figure: orders.lost, path: /impact/lost, min: 1}]}\n") ==
-        "3:19: expect.figures[0]: expected either `figure` or `path` (a JSON pointer into "
+        "3:20: expect.figures[0]: expected either `figure` or `path` (a JSON pointer into "
         "report.json)");
   CHECK(error_of("expect: {figures: [{path: impact/lost, min: 1}]}\n") ==
         "3:27: expect.figures[0].path: expected a JSON pointer like /impact/lost, got "
