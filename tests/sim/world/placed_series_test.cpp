@@ -11,7 +11,7 @@
 namespace syncdrill {
 namespace {
 
-TEST_CASE("orders placed are counted in [(k-1) x interval, k x interval), sample 0 empty") {
+TEST_CASE("orders placed are counted per interval before each sample, sample 0 empty") {
   const std::vector<int64_t> placed = {0, 59'999'999, 60'000'000, 119'000'000, 200'000'000};
   CHECK(orders_placed_series(placed, seconds(60), 4) == std::vector<uint32_t>{0, 2, 2, 0});
   // Past the last sample nothing is counted; no sample, no series.
