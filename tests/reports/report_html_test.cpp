@@ -249,7 +249,7 @@ std::string section(const std::string& page, const std::string& id) {
 // ---- Tests --------------------------------------------------------------------------------------
 
 TEST_CASE(
-    "report.html: xmllint parses it as XML, with four charts and one line per series present") {
+    "report.html: xmllint parses it as XML, with five charts and one line per series present") {
   const WorldResult& r = world();
   const std::string page = report_html(scenario(), identity(), r, real_score());
   REQUIRE(page.rfind("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"", 0) == 0);
@@ -273,9 +273,12 @@ TEST_CASE(
        "count(" + in_chart("queue-depth", "*[@class=\"fault-window\"]") + ")",
        "count(//*[local-name()=\"table\"][@class=\"tiers\"]//*[local-name()=\"tr\"])",
        "string(" + in_chart("queue-depth", "*[@data-series][1]/@data-series") + ")",
-       "string(" + in_chart("queue-depth", "*[@data-series][1]/@data-points") + ")"});
-  CHECK(got.at(0) == "4");
-  CHECK(got.at(1) == "4");  // each <svg> starts with its <title>
+       "string(" + in_chart("queue-depth", "*[@data-series][1]/@data-points") + ")",
+       "count(" + in_chart("orders-placed", "*[local-name()=\"path\"][@data-series]") + ")",
+       "string(" + in_chart("orders-placed", "*[@data-series][1]/@data-series") + ")",
+       "string(" + in_chart("orders-placed", "*[@data-series][1]/@data-points") + ")"});
+  CHECK(got.at(0) == "5");
+  CHECK(got.at(1) == "5");  // each <svg> starts with its <title>
   CHECK(got.at(2) == std::to_string(delay_series(r)));
   CHECK(got.at(3) == "4");
   CHECK(got.at(4) == std::to_string(error_series(r)));
@@ -286,6 +289,12 @@ TEST_CASE(
   CHECK(got.at(9) == std::to_string(1 + real_score().tiers.at(0).checks.size()));
   CHECK(got.at(10) == "ingest-dtc");
   CHECK(got.at(11) == std::to_string(r.connectors[0].queue_depth_series.size()));
+  // Orders placed: one line per channel that took orders, a point per interval after the first
+  // sample (which has no interval before it).
+  REQUIRE(r.channels.size() == 2);
+  CHECK(got.at(12) == "2");
+  CHECK(got.at(13) == "orders:dtc");
+  CHECK(got.at(14) == std::to_string(r.channels[0].orders_placed_series.size() - 1));
 
   // The stock sync line of dtc is there, named CHANNEL/FLOW.
   CHECK(page.find("data-series=\"dtc/stock_sync\"") != std::string::npos);
