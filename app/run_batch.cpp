@@ -216,8 +216,10 @@ int run_batch(const BatchOptions& options, std::vector<BatchDrill>& drills) {
   size_t done = 0;
   const auto report_progress = [&](const BatchDrill& d) {
     if (!options.progress) return;
-    const std::string line = fmt::format("syncdrill: {}/{} drills done ({}: {})", ++done,
-                                         runnable.size(), d.name, d.outcome.verdict);
+    // With --expect, whether it met its block: a FAIL by design is no failure in a CI log.
+    const std::string line = fmt::format(
+        "syncdrill: {}/{} drills done ({}: {}{})", ++done, runnable.size(), d.name,
+        d.outcome.verdict, d.outcome.expected ? ", expect: " + expect_cell(d.outcome) : "");
     if (options.progress_terminal) {
       std::cerr << "\r" << line << "\x1b[K" << (done == runnable.size() ? "\r\x1b[K" : "")
                 << std::flush;

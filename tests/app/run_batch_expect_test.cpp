@@ -88,10 +88,13 @@ TEST_CASE(
     "run DIR --expect: a figure out of range fails its own test case; quiet says it on stderr") {
   Scratch s("batch-expect-dir");
   copy_expect_drills(s, "range-drill", "orders.lost >= 1", "orders.lost <= 0");
-  const CliRun r = s.run("run d --expect -q --out o");
+  const CliRun r = s.run("run d --expect -q --out o --progress --jobs 1");
   INFO(r.out, r.err);
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
+  CHECK(r.err.find("syncdrill: 1/2 drills done (expect-drill: FAIL, expect: all 7 met)\n"
+                   "syncdrill: 2/2 drills done (range-drill: FAIL, expect: 1 of 7 not met)\n") !=
+        std::string::npos);
   CHECK(r.err.find("range-drill: expect: 1 of 7 expectations not met\n  - d/range-drill.yaml:") !=
         std::string::npos);
   CHECK(r.err.find(": orders.lost: expected <= 0, got ") != std::string::npos);
