@@ -378,7 +378,7 @@ TEST_CASE("report.html: axes carry units, time ticks in simulated minutes") {
   // Legends: one entry per line plus the fault window.
   CHECK(page.find(">dtc stock sync<title>") != std::string::npos);
   CHECK(page.find(">ingest-dtc (order_ingest)<title>") != std::string::npos);
-  CHECK(count(page, ">fault window<title>") == 4);
+  CHECK(count(page, ">fault window<title>") == 5);
 }
 
 TEST_CASE("report.html: a gap breaks the line, all-gap series are left out, long series shrink") {
@@ -650,7 +650,7 @@ TEST_CASE("report.html: hostile names are escaped and the page still parses") {
   CHECK(page.find("<!--") == std::string::npos);
   CHECK(page.find("\x01") == std::string::npos);
   CHECK(page.find("onload=\"") == std::string::npos);
-  CHECK(count(page, "<svg ") == 4);
+  CHECK(count(page, "<svg ") == 5);
   const std::vector<std::string> got = xmllint(
       page, {"string(//*[local-name()=\"h1\"])",
              "string(" + in_chart("timeline", "*[@class=\"fault\"][1]/@data-series") + ")",
@@ -658,11 +658,11 @@ TEST_CASE("report.html: hostile names are escaped and the page still parses") {
              "string(" + in_chart("timeline", "*[@class=\"firing\"][1]/@data-series") + ")"});
   CHECK(got.at(0) == "Drill <script>alert(\"x\")</script> & 'co' FAIL");
   CHECK(got.at(1) == "fault:f\"<b>&'x");
-  CHECK(got.at(2) == "4");
+  CHECK(got.at(2) == "5");
   CHECK(got.at(3) == "monitor:m</title><svg onload=\"x\">");
 }
 
-TEST_CASE("report.html: the same run gives the same bytes, an empty run still has four charts") {
+TEST_CASE("report.html: the same run gives the same bytes, an empty run still has five charts") {
   const std::string a = report_html(scenario(), identity(), world(), real_score());
   const WorldResult again = run_world(scenario(), 11);
   CHECK(report_html(scenario(), identity(), again, score_run(scenario(), again)) == a);
@@ -671,12 +671,12 @@ TEST_CASE("report.html: the same run gives the same bytes, an empty run still ha
   Scenario bare = scenario();
   bare.faults.clear();
   const std::string empty = report_html(bare, identity(), WorldResult{}, Score{});
-  CHECK(count(empty, "<svg ") == 4);
+  CHECK(count(empty, "<svg ") == 5);
   CHECK(count(empty, "data-series=") == 0);
-  CHECK(count(empty, ">no data in this run</text>") == 3);
+  CHECK(count(empty, ">no data in this run</text>") == 4);
   CHECK(empty.find(">no faults and no monitors in this drill</text>") != std::string::npos);
   const std::vector<std::string> got = xmllint(empty, {"count(//*[local-name()=\"svg\"])"});
-  CHECK(got.at(0) == "4");
+  CHECK(got.at(0) == "5");
 }
 
 TEST_CASE("report.html: the warnings head the verdict, escaped, and only when there are some") {
