@@ -85,7 +85,7 @@ TEST_CASE("run A B --expect: one drill met, one not: exit 1, the failure located
 }
 
 TEST_CASE(
-    "run DIR --expect: a figure out of range fails its own test case; quiet says it on stderr") {
+    "run DIR --expect: a figure out of range fails its own test case, quiet says it on stderr") {
   Scratch s("batch-expect-dir");
   copy_expect_drills(s, "range-drill", "orders.lost >= 1", "orders.lost <= 0");
   const CliRun r = s.run("run d --expect -q --out o --progress --jobs 1");
