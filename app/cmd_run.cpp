@@ -1,6 +1,7 @@
-// syncdrill run SCENARIO... [--seed N] [--out DIR] [--telemetry...] [--jobs J]: runs drills and
-// writes their reports. One SCENARIO file runs as it always has (app/run_drill.hpp); several, or
-// a folder, run as a batch (app/run_batch.hpp).
+// syncdrill run SCENARIO... [--seed N] [--out DIR] [--telemetry...] [--jobs J] [--expect]: runs
+// drills and writes their reports; with --expect, judges each by its scenario's `expect:` block.
+// One SCENARIO file runs as it always has (app/run_drill.hpp); several, or a folder, run as a
+// batch (app/run_batch.hpp).
 #include <unistd.h>
 
 #include <algorithm>
@@ -52,6 +53,7 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       "usage: syncdrill run SCENARIO [--seed N] [--out DIR] [--format LIST] [--quiet]\n"
       "                     [--telemetry] [--telemetry-sample FRACTION]\n"
       "                     [--telemetry-max-records N] [--events-max N] [--progress]\n"
+      "                     [--expect]\n"
       "       syncdrill run SCENARIO SCENARIO... | DIR [--jobs J] [same options]\n\noptions");
   line.add_seed("root seed, a whole number >= 0 (default: the scenario's `seed`)");
   line.add_out(
@@ -70,7 +72,11 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       "scenario's orders and periodic jobs; docs/scenario-format.md, Limits)")(
       "jobs,j", po::value<std::string>()->value_name("J"),
       "with several scenarios: drills run at once, 1 to 256, at most the number of cores "
-      "(default: the number of cores); the reports do not depend on it");
+      "(default: the number of cores); the reports do not depend on it")(
+      "expect",
+      "exit 0 when the run does what the scenario's `expect:` block says (verdict, checks held "
+      "or breached, figures in range) and 1 when not, with a line per difference; with several "
+      "scenarios, each by its own block (docs/expectations.md)");
   line.add_progress(
       "show progress on stderr (simulated time reached, events per second, time left) even when "
       "stderr is no terminal; on a terminal it shows unless --quiet");
@@ -88,8 +94,12 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
           "shows them), run J at a time: each writes DIR/<scenario name>/,\n"
           "DIR/junit.xml gets a suite per scenario and tier, and a table sums them up.\n"
           "A scenario with errors is reported and the others still run.\n"
+          "With --expect, each drill is judged by its `expect:` block instead of its\n"
+          "tiers, and the combined junit.xml holds a test case per expectation.\n"
           "Exit codes: 0 every tier held, 1 a tier was breached, 2 bad input or a run\n"
-          "stopped by a limit, 3 internal error; with several scenarios, the worst.\n")) {
+          "stopped by a limit, 3 internal error; with --expect, 0 every expectation met,\n"
+          "1 one not met, 2 also a scenario without an `expect:` block; with several\n"
+          "scenarios, the worst.\n")) {
     return stop;
   }
   if (!line.has("scenario")) return usage_error("run needs a scenario file");
@@ -143,6 +153,7 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
     parsed.jobs = std::min(static_cast<unsigned>(*jobs), cores());
   }
   parsed.progress = line.progress();
+  parsed.run.expect = line.has("expect");
   return std::nullopt;
 }
 
@@ -152,15 +163,20 @@ int run_one(const RunArgs& parsed) {
   if (auto stop = resolve_scenario(path)) return *stop;
   const std::optional<Scenario> scenario = load_scenario_or_report(path, parsed.overrides);
   if (!scenario) return kExitUsage;
+  if (parsed.run.expect && !scenario->expect) return usage_error(no_expect_block(path));
   const std::string out_dir =
       parsed.out_dir.empty() ? fmt::format("out/{}", scenario->name) : parsed.out_dir;
   std::optional<RunProgress> progress;
   if (parsed.progress) progress.emplace(scenario->name, scenario->duration, isatty(STDERR_FILENO));
   // Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org).
   const bool colour = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-  return run_drill(parsed.run, path, *scenario, out_dir, std::cerr, &std::cout, colour,
-                   progress ? &*progress : nullptr)
-      .exit_code;
+  const DrillOutcome outcome = run_drill(parsed.run, path, *scenario, out_dir, std::cerr,
+                                         &std::cout, colour, progress ? &*progress : nullptr);
+  if (outcome.expected && (!parsed.run.quiet || !outcome.expected->met())) {
+    // Quiet still says why it failed, on stderr.
+    (parsed.run.quiet ? std::cerr : std::cout) << expect_summary(*outcome.expected);
+  }
+  return outcome.exit_code;
 }
 
 }  // namespace

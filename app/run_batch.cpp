@@ -79,6 +79,81 @@ std::string renamed_suites(const std::string& junit, const std::string& scenario
   return out;
 }
 
+// One expectation of a block: its test case name and where it is written (its differences start
+// with "WHERE: ", reports/expect_check.cpp).
+struct ExpectCase {
+  std::string name;
+  std::string where;
+};
+
+std::vector<ExpectCase> expect_cases(const ExpectSpec& expect) {
+  std::vector<ExpectCase> cases;
+  if (expect.pass) {
+    cases.push_back(
+        {fmt::format("verdict {}", *expect.pass ? "pass" : "fail"), expect.verdict_where});
+  }
+  for (const ExpectCheck& c : expect.checks) {
+    cases.push_back({fmt::format("{} {}{}{}", c.held ? "held" : "breached", c.tier,
+                                 c.check.empty() ? "" : ".", c.check),
+                     c.where});
+  }
+  for (const ExpectRange& f : expect.figures)
+    cases.push_back({fmt::format("figure {}", f.figure), f.where});
+  return cases;
+}
+
+// The suite "<scenario>/expect": a test case per expectation, a <failure> for each one not met
+// (its message the difference, located at the expectation).
+std::string expect_suite(const BatchDrill& d, Totals& totals) {
+  const ExpectResult& r = *d.outcome.expected;
+  std::vector<std::string> left = r.differences;  // each matched to its expectation once
+  std::string cases;
+  size_t tests = 0;
+  const auto add_case = [&](const std::string& name, const std::vector<std::string>& failures) {
+    ++tests;
+    if (failures.empty()) {
+      cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\"/>\n",
+                           xml_attr(d.name), xml_attr(name));
+      return;
+    }
+    cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\">\n",
+                         xml_attr(d.name), xml_attr(name));
+    for (const std::string& f : failures) {
+      cases +=
+          fmt::format("      <failure message=\"{0}\" type=\"expectation_not_met\">{0}</failure>\n",
+                      xml_attr(f));
+    }
+    cases += "    </testcase>\n";
+  };
+  size_t failed = 0;
+  for (const ExpectCase& c : expect_cases(*d.scenario->expect)) {
+    std::vector<std::string> mine;
+    const auto is_mine = [&](const std::string& diff) { return diff.starts_with(c.where + ": "); };
+    std::copy_if(left.begin(), left.end(), std::back_inserter(mine), is_mine);
+    std::erase_if(left, is_mine);
+    failed += mine.empty() ? 0 : 1;
+    add_case(c.name, mine);
+  }
+  // A difference no expectation claims still fails the suite rather than vanish.
+  if (!left.empty()) {
+    ++failed;
+    add_case("expect", left);
+  }
+  totals.tests += tests;
+  totals.failures += failed;
+  return fmt::format(
+      "  <testsuite name=\"{}/expect\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
+      "skipped=\"0\" time=\"0\">\n{}  </testsuite>\n",
+      xml_attr(d.name), tests, failed, cases);
+}
+
+// The summary's expect cell: "all 7 met", "2 of 7 not met", "-" without a judgement.
+std::string expect_cell(const DrillOutcome& o) {
+  if (!o.expected) return "-";
+  if (o.expected->met()) return fmt::format("all {} met", o.expected->expectations);
+  return fmt::format("{} of {} not met", o.expected->differences.size(), o.expected->expectations);
+}
+
 }  // namespace
 
 std::optional<int> batch_drills(const std::vector<std::string>& arguments,
@@ -123,7 +198,16 @@ int run_batch(const BatchOptions& options, std::vector<BatchDrill>& drills) {
   }
   std::vector<size_t> runnable;
   for (size_t i = 0; i < drills.size(); ++i) {
-    if (drills[i].scenario) runnable.push_back(i);
+    BatchDrill& d = drills[i];
+    if (d.scenario && options.run.expect && !d.scenario->expect) {
+      // Nothing to judge it by: reported like a scenario error, and the others still run.
+      d.outcome.exit_code = kExitUsage;
+      d.outcome.verdict = "ERROR";
+      d.outcome.error = no_expect_block(d.path);
+      std::cerr << "syncdrill: error: " << d.outcome.error << "\n";
+      continue;
+    }
+    if (d.scenario) runnable.push_back(i);
   }
   std::vector<std::string> messages(drills.size());  // each drill's stderr, printed in order
   std::atomic<size_t> next{0};
@@ -132,8 +216,10 @@ int run_batch(const BatchOptions& options, std::vector<BatchDrill>& drills) {
   size_t done = 0;
   const auto report_progress = [&](const BatchDrill& d) {
     if (!options.progress) return;
-    const std::string line = fmt::format("syncdrill: {}/{} drills done ({}: {})", ++done,
-                                         runnable.size(), d.name, d.outcome.verdict);
+    // With --expect, whether it met its block: a FAIL by design is no failure in a CI log.
+    const std::string line = fmt::format(
+        "syncdrill: {}/{} drills done ({}: {}{})", ++done, runnable.size(), d.name,
+        d.outcome.verdict, d.outcome.expected ? ", expect: " + expect_cell(d.outcome) : "");
     if (options.progress_terminal) {
       std::cerr << "\r" << line << "\x1b[K" << (done == runnable.size() ? "\r\x1b[K" : "")
                 << std::flush;
@@ -172,23 +258,37 @@ int run_batch(const BatchOptions& options, std::vector<BatchDrill>& drills) {
   if (junit) {
     CreatedFolders created(options.out_root);
     std::vector<std::string> written;
-    const std::string error =
-        write_all_or_nothing(options.out_root, {{"junit.xml", combined_junit(drills)}}, written);
+    const std::string error = write_all_or_nothing(
+        options.out_root, {{"junit.xml", combined_junit(drills, options.run.expect)}}, written);
     if (!error.empty()) {
       std::cerr << "syncdrill: error: " << error << "\n";
       return kExitInternal;
     }
     created.dismiss();
   }
-  if (!options.run.quiet) std::cout << summary_table(drills, options.out_root, junit);
+  if (!options.run.quiet) {
+    std::cout << summary_table(drills, options.out_root, junit, options.run.expect);
+  }
+  if (options.run.expect) {
+    // Every difference, located: on stdout under the table, on stderr alone when quiet.
+    std::ostream& out = options.run.quiet ? std::cerr : std::cout;
+    for (const BatchDrill& d : drills) {
+      if (d.outcome.expected && !d.outcome.expected->met())
+        out << d.name << ": " << expect_summary(*d.outcome.expected);
+    }
+  }
   return exit_code;
 }
 
-std::string combined_junit(const std::vector<BatchDrill>& drills) {
+std::string combined_junit(const std::vector<BatchDrill>& drills, bool expect) {
   Totals totals;
   std::string suites;
   for (const BatchDrill& d : drills) {
-    if (!d.outcome.junit.empty()) {
+    if (expect && d.outcome.expected) {
+      suites += expect_suite(d, totals);
+      continue;
+    }
+    if (!expect && !d.outcome.junit.empty()) {
       suites += renamed_suites(d.outcome.junit, d.name, totals);
       continue;
     }
@@ -202,7 +302,9 @@ std::string combined_junit(const std::vector<BatchDrill>& drills) {
         "      <error type=\"{1}\" message=\"{2}\"/>\n"
         "    </testcase>\n"
         "  </testsuite>\n",
-        xml_attr(d.name), d.scenario ? "run_error" : "scenario_error", xml_attr(d.outcome.error));
+        xml_attr(d.name),
+        d.scenario && (!expect || d.scenario->expect) ? "run_error" : "scenario_error",
+        xml_attr(d.outcome.error));
   }
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -212,14 +314,21 @@ std::string combined_junit(const std::vector<BatchDrill>& drills) {
 }
 
 std::string summary_table(const std::vector<BatchDrill>& drills, const std::string& out_root,
-                          bool junit_written) {
+                          bool junit_written, bool expect) {
   // The first few breached checks; the drill's report.md has them all.
   constexpr size_t kChecksShown = 3;
   size_t width = std::string_view("scenario").size();
-  for (const BatchDrill& d : drills)
+  size_t expect_width = std::string_view("expect").size();
+  for (const BatchDrill& d : drills) {
     width = std::max(width, d.name.size());
-  std::string out = fmt::format("\n{:<{}}  {:<10}  {:>4}  {}\n", "scenario", width, "verdict",
-                                "exit", "breached checks");
+    expect_width = std::max(expect_width, expect_cell(d.outcome).size());
+  }
+  // With --expect, a column of expectations met between the exit code and the checks.
+  const auto expect_column = [&](const std::string& cell) {
+    return expect ? fmt::format("{:<{}}  ", cell, expect_width) : std::string();
+  };
+  std::string out = fmt::format("\n{:<{}}  {:<10}  {:>4}  {}{}\n", "scenario", width, "verdict",
+                                "exit", expect_column("expect"), "breached checks");
   for (const BatchDrill& d : drills) {
     const DrillOutcome& o = d.outcome;
     std::string checks;
@@ -234,11 +343,13 @@ std::string summary_table(const std::vector<BatchDrill>& drills, const std::stri
         checks += fmt::format("; and {} more", o.breached.size() - shown);
       }
     }
-    out +=
-        fmt::format("{:<{}}  {:<10}  {:>4}  {}\n", d.name, width, o.verdict, o.exit_code, checks);
+    out += fmt::format("{:<{}}  {:<10}  {:>4}  {}{}\n", d.name, width, o.verdict, o.exit_code,
+                       expect_column(expect_cell(o)), checks);
   }
   out += fmt::format("Reports: {}/<scenario>/{}\n", out_root,
-                     junit_written ? fmt::format("; all verdicts in {}/junit.xml", out_root) : "");
+                     junit_written ? fmt::format("; all {} in {}/junit.xml",
+                                                 expect ? "expectations" : "verdicts", out_root)
+                                   : "");
   return out;
 }
 

@@ -3,6 +3,10 @@
 // alone would; OUT/junit.xml combines their verdicts (one <testsuite> per scenario and tier);
 // stdout gets a summary table. The exit code is the worst of the drills' (3 > 2 > 1 > 0).
 //
+// With --expect, each drill is judged by its own `expect:` block (docs/expectations.md): its exit
+// code is 0 when every expectation is met and 1 when not, and a drill without a block is an
+// ERROR (exit code 2) like a scenario that does not load.
+//
 // A scenario that does not load (or whose run hits a limit) is reported, gets an ERROR row and
 // an errored <testsuite>, and makes the exit code 2; the other drills still run and write their
 // reports, so one broken file does not hide the verdicts of the rest. A bad command line, an
@@ -45,11 +49,13 @@ std::optional<int> batch_drills(const std::vector<std::string>& arguments,
 int run_batch(const BatchOptions& options, std::vector<BatchDrill>& drills);
 
 // The combined junit.xml: every drill's suites, each renamed "<scenario>/<suite>", and one
-// errored suite for a drill that has no report.
-std::string combined_junit(const std::vector<BatchDrill>& drills);
+// errored suite for a drill that has no report. With `expect` (run --expect), a drill's suites
+// are replaced by one, "<scenario>/expect": a test case per expectation, failed when not met.
+std::string combined_junit(const std::vector<BatchDrill>& drills, bool expect = false);
 
-// The summary table: scenario, verdict, exit code, breached checks.
+// The summary table: scenario, verdict, exit code, (with `expect`: expectations met,) breached
+// checks.
 std::string summary_table(const std::vector<BatchDrill>& drills, const std::string& out_root,
-                          bool junit_written);
+                          bool junit_written, bool expect = false);
 
 }  // namespace syncdrill

@@ -39,6 +39,11 @@ DrillOutcome failed(std::ostream& err, int exit_code, const std::string& message
 
 }  // namespace
 
+std::string no_expect_block(const std::string& path) {
+  return fmt::format("{}: --expect needs an `expect:` block in the scenario (docs/expectations.md)",
+                     path);
+}
+
 DrillOutcome run_drill(const RunOptions& options, const std::string& path, const Scenario& scenario,
                        const std::string& out_dir, std::ostream& err, std::ostream* scorecard,
                        bool colour, RunProgress* progress) {
@@ -95,8 +100,13 @@ DrillOutcome run_drill(const RunOptions& options, const std::string& path, const
   // that could not write every report leaves none of this run's.
   std::vector<std::pair<std::string, std::string>> files;
   const TelemetrySummary* t = summary ? &*summary : nullptr;
-  if (options.wants("json"))
-    files.emplace_back("report.json", report_json(scenario, id, result, t, &score).dump(2) + "\n");
+  std::optional<ExpectResult> expected;
+  if (options.wants("json") || options.expect) {
+    // Judged on the very report.json this run writes (or would write): what the file says.
+    const nlohmann::ordered_json report = report_json(scenario, id, result, t, &score);
+    if (options.expect && scenario.expect) expected = check_expectations(*scenario.expect, report);
+    if (options.wants("json")) files.emplace_back("report.json", report.dump(2) + "\n");
+  }
   if (options.wants("md"))
     files.emplace_back("report.md", report_markdown(scenario, id, result, score));
   if (options.wants("junit"))
@@ -117,6 +127,11 @@ DrillOutcome run_drill(const RunOptions& options, const std::string& path, const
 
   DrillOutcome outcome;
   outcome.exit_code = score.scored && !score.held() ? kExitBreached : kExitOk;
+  if (expected) {
+    // A drill that fails by design, and does so, passes.
+    outcome.exit_code = expected->met() ? kExitOk : kExitBreached;
+    outcome.expected = std::move(expected);
+  }
   outcome.verdict = std::string(verdict_text(score));
   for (const TierVerdict& tier : score.tiers) {
     for (const TierCheck& c : tier.checks) {

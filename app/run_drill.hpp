@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/scenario/scenario.hpp"
+#include "reports/expect_check.hpp"
 #include "reports/telemetry_jsonl.hpp"
 
 namespace syncdrill {
@@ -25,22 +26,31 @@ struct RunOptions {
   bool telemetry = false;  // write DIR/telemetry.jsonl
   TelemetryOptions telemetry_options;
   std::optional<uint64_t> events_max;  // none = run_limits(scenario)
+  // Judge each drill by its scenario's `expect:` block rather than its tiers
+  // (docs/expectations.md); the caller refuses a scenario without one.
+  bool expect = false;
   bool wants(std::string_view format) const;
 };
 
 struct DrillOutcome {
-  int exit_code = 0;    // exit_codes.hpp
+  // exit_codes.hpp; with RunOptions::expect, 0 when every expectation is met and 1 when not.
+  int exit_code = 0;
   std::string verdict;  // "PASS", "FAIL", "NOT SCORED", or "ERROR" (no report)
   // "TIER: CHECK" of every check that failed, in report order.
   std::vector<std::string> breached;
   std::string junit;  // the junit.xml written, when it was
   std::string error;  // why an ERROR: one line
+  // With RunOptions::expect, the run judged by its `expect:` block (none for an ERROR).
+  std::optional<ExpectResult> expected;
 };
 
 // Runs `scenario` (read from `path`) and writes its reports into `out_dir`. Warnings and errors
 // go to `err` ("syncdrill: warning: ...", "syncdrill: error: ..."); the scorecard to `scorecard`
 // unless it is null or options.quiet (`colour`: ANSI colours in it). `progress` (may be null)
 // is shown while the run goes.
+// Why --expect refuses `path`: "PATH: --expect needs an `expect:` block in the scenario ...".
+std::string no_expect_block(const std::string& path);
+
 DrillOutcome run_drill(const RunOptions& options, const std::string& path, const Scenario& scenario,
                        const std::string& out_dir, std::ostream& err, std::ostream* scorecard,
                        bool colour, RunProgress* progress);

@@ -126,6 +126,29 @@ LineChart error_chart(const WorldResult& r) {
   return c;
 }
 
+// Orders placed per channel and interval: the traffic the drill ran, replayed or modelled.
+LineChart orders_chart(const WorldResult& r) {
+  LineChart c = chart_frame(ChartKind::orders_placed, r.sample_interval.us);
+  for (const ChannelOutcome& ch : r.channels) {
+    if (ch.orders_placed == 0) continue;
+    Series s;
+    s.key = "orders:" + ch.channel;
+    s.label = ch.channel;
+    s.t0_us = 0;
+    s.step_us = r.sample_interval.us;
+    for (size_t i = 0; i < ch.orders_placed_series.size(); ++i) {
+      // Sample 0 has no interval before it.
+      s.values.push_back(i == 0 ? std::nullopt : std::optional<double>(ch.orders_placed_series[i]));
+    }
+    c.series.push_back(std::move(s));
+  }
+  finish_chart(ChartKind::orders_placed, c,
+               "Orders placed on each channel in each interval, the traffic the drill ran "
+               "(modelled or replayed), before any fault could lose them. Channels with no order "
+               "are left out.");
+  return c;
+}
+
 // ---- The timeline -------------------------------------------------------------------------------
 
 const FaultIncident* find_incident(const Score& score, const std::string& fault_id) {
@@ -298,6 +321,11 @@ LineChart chart_frame(ChartKind kind, int64_t sample_us) {
       c.title = "Connector error rate over time";
       c.y_title = "failed attempts (%)";
       break;
+    case ChartKind::orders_placed:
+      c.id = "orders-placed";
+      c.title = "Orders placed per channel over time";
+      c.y_title = "orders per interval";
+      break;
   }
   return c;
 }
@@ -313,6 +341,9 @@ void finish_chart(ChartKind kind, LineChart& c, std::string caption) {
       break;
     case ChartKind::error_rate:
       c.axis = linear_axis(std::min(svg::series_max(c.series), 100.0), ValueKind::percent);
+      break;
+    case ChartKind::orders_placed:
+      c.axis = linear_axis(svg::series_max(c.series), ValueKind::jobs);
       break;
   }
   c.caption = std::move(caption) + sampling_note(c);
@@ -342,7 +373,7 @@ void append_charts(std::string& out, const Scenario& scenario, const WorldResult
       "Per fault, its window from onset to end, with the first attributed alert (detected), the "
       "acknowledgement, each runbook action and the recovery; per monitor, its alert episodes "
       "(grey: no fault to blame).";
-  s.charts = {delay_chart(result), queue_chart(result), error_chart(result)};
+  s.charts = {delay_chart(result), queue_chart(result), error_chart(result), orders_chart(result)};
   append_chart_section(out, s);
 }
 

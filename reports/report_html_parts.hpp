@@ -86,7 +86,7 @@ std::string missed_label(const svg::TimeAxis& tx, const svg::FaultWindow& w, siz
 // takes a frame, fills its series, then finish_chart() downsamples series longer than
 // kHtmlMaxPoints, sets the value axis and the caption (with the sampling interval and any
 // downsampling).
-enum class ChartKind { sync_delay, queue_depth, error_rate };
+enum class ChartKind { sync_delay, queue_depth, error_rate, orders_placed };
 svg::LineChart chart_frame(ChartKind kind, int64_t sample_us);
 void finish_chart(ChartKind kind, svg::LineChart& c, std::string caption);
 

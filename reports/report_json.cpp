@@ -76,7 +76,7 @@ Json impact_json(const Impact& i, const WorldResult* r, const std::string& curre
   return j;
 }
 
-Json channel_json(const ChannelOutcome& c, const std::string& currency) {
+Json channel_json(const ChannelOutcome& c, const std::string& currency, Duration sample_interval) {
   Json j;
   j["channel"] = c.channel;
   j["orders"] = {{"placed", c.orders_placed},
@@ -103,6 +103,9 @@ Json channel_json(const ChannelOutcome& c, const std::string& currency) {
                        {"stock_sync", latency_ms(c.stock_sync_delay_us)},
                        {"price_sync", latency_ms(c.price_sync_delay_us)},
                        {"status_sync", latency_ms(c.status_sync_delay_us)}};
+  // Orders placed per interval, on the clock of the connectors' series.
+  j["series"] = {{"interval_s", sample_interval.seconds()},
+                 {"orders_placed", c.orders_placed_series}};
   return j;
 }
 
@@ -535,7 +538,7 @@ Json report_json(const Scenario& scenario, const RunIdentity& id, const WorldRes
   j["damage_series"] = damage_series_json(result.damage, result.sample_interval);
   Json channels = Json::array();
   for (const ChannelOutcome& c : result.channels)
-    channels.push_back(channel_json(c, scenario.currency));
+    channels.push_back(channel_json(c, scenario.currency, result.sample_interval));
   j["channels"] = channels;
   Json connectors = Json::array();
   for (const ConnectorOutcome& c : result.connectors) {

@@ -292,6 +292,8 @@ void read_top(Ctx& ctx, const YNode& root, Scenario& s) {
   read_monitors(ctx, top, s);
   top.duration("evaluation_interval", s.evaluation_interval, Need::optional, kPeriodMin);
   read_response(ctx, top, s);
+  read_series_interval(ctx, top, s);
+  read_expect(ctx, top, s);
   top.finish();
   if (s.channels.empty() && s.systems.empty() && root.find("channels") == nullptr &&
       root.find("systems") == nullptr) {

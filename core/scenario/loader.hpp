@@ -55,6 +55,7 @@ struct LoadLimits {
   double periodic_work_max = 100'000'000;
   // Series points, monitor values and reconciliation runs the report keeps: a memory bound.
   double stored_values_max = 20'000'000;
+  uint64_t series_samples_max = 100'000;  // duration / series_interval + 1 (1d at 1 s fits)
   // Request and worker slots allocated when a run starts: every endpoint's queue_max + workers
   // and every connector's workers (24 to 64 bytes each).
   uint64_t reserved_slots_max = 10'000'000;

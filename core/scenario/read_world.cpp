@@ -4,6 +4,7 @@
 
 #include "core/scenario/fault_rules.hpp"
 #include "core/scenario/replay.hpp"
+#include "core/scenario/replay_keys.hpp"
 #include "core/scenario/sections.hpp"
 
 namespace syncdrill::scenario {
@@ -212,10 +213,9 @@ void read_shape(Ctx& ctx, MapReader& r, const Scenario& s, TrafficSpec& t) {
 }
 
 // Parses the replay CSV now, so a bad row is a scenario error at the `csv` key naming the CSV's
-// own line ("s.yaml:9:12: traffic[0].replay.csv: orders.csv:3: expected seconds ..."). The row
-// limit is the scenario's order limit: each row is an order.
-void read_replay_csv(Ctx& ctx, MapReader& rr, ReplaySpec& rp) {
-  ReplayOptions options;
+// own line ("s.yaml:9:12: traffic[0].replay.csv: orders.csv:3:1: expected a timestamp ..."). The
+// row limit is the scenario's order limit: each row is an order.
+void read_replay_csv(Ctx& ctx, MapReader& rr, ReplaySpec& rp, ReplayOptions& options) {
   options.compression = rp.compression;
   options.rows_max = static_cast<uint64_t>(ctx.limits.expected_orders_max);
   ReplayLoad load = load_replay_csv(rp.csv, options);
@@ -224,6 +224,7 @@ void read_replay_csv(Ctx& ctx, MapReader& rr, ReplaySpec& rp) {
     return;
   }
   rp.times = std::move(load.times);
+  rp.rows_skipped = load.rows_skipped;
 }
 
 // The largest `load` multiplier, as for a shape's multiplier.
@@ -260,8 +261,10 @@ void read_traffic_extras(Ctx& ctx, MapReader& r, TrafficSpec& t) {
       if (!csv_ok) rr.error("csv", fmt::format("replay file '{}' not found", rp.csv));
     }
     const bool compression_ok = rr.number("compression", rp.compression, 1e-6, 1e6);
-    if (csv_ok && (compression_ok || rr.get("compression") == nullptr))
-      read_replay_csv(ctx, rr, rp);
+    ReplayOptions options;
+    const bool format_ok = read_replay_format(rr, rp, options);
+    if (csv_ok && format_ok && (compression_ok || rr.get("compression") == nullptr))
+      read_replay_csv(ctx, rr, rp, options);
     rr.finish();
     t.replay = std::move(rp);
   }

@@ -140,6 +140,11 @@ struct ReturnsSpec {
 struct ReplaySpec {
   std::string csv;         // resolved path (relative to the scenario file that named it)
   double compression = 1;  // replay time = csv time / compression; > 0
+  std::string column;      // the timestamp's header name; empty: the first field
+  char delimiter = ',';
+  std::string timezone = "UTC";  // for timestamps without a zone (core/scenario/replay_time.hpp)
+  std::string start_at;          // as written; empty: the first row starts the run
+  uint64_t rows_skipped = 0;     // rows before start_at
   // The CSV's rows as replay times, compression applied, non-decreasing (core/scenario/replay.hpp);
   // the loader reads them while validating. Rows at or after `duration` are kept but never run.
   std::vector<SimTime> times;
@@ -417,6 +422,33 @@ struct SourceFile {
   std::string content;
 };
 
+// ---- Expectations (`expect:`, docs/expectations.md) -------------------------------------------
+
+// A range on one number of report.json, named by a figure (core/scenario/expect_figures.hpp) or
+// given as a JSON pointer; min and max inclusive, at least one set.
+struct ExpectRange {
+  std::string figure;   // "orders.lost", "faults[erp-outage].mttd_s"; or the pointer as written
+  std::string pointer;  // RFC 6901 JSON pointer into report.json ("/impact/lost")
+  std::optional<double> min;
+  std::optional<double> max;
+  std::string where;  // "file:line:column" of the expectation, for the differences
+};
+
+// A tier (`critical`) or one of its checks (`critical.mttr`) expected to hold or breach.
+struct ExpectCheck {
+  std::string tier;
+  std::string check;  // empty: the tier as a whole
+  bool held = false;  // true: expected held; false: expected breached
+  std::string where;
+};
+
+struct ExpectSpec {
+  std::optional<bool> pass;  // the expected verdict: pass (true) or fail (false)
+  std::string verdict_where;
+  std::vector<ExpectCheck> checks;
+  std::vector<ExpectRange> figures;
+};
+
 struct Scenario {
   std::string name;         // required
   std::string description;  // default empty
@@ -433,7 +465,12 @@ struct Scenario {
   std::vector<SlaTierSpec> sla_tiers;
   std::vector<MonitorSpec> monitors;
   Duration evaluation_interval = seconds(30);  // how often monitors are evaluated; > 0
+  // How often the world samples its series (report.json `series`, `damage_series`, the charts,
+  // recovery's samples); >= 1 s, at most LoadLimits::series_samples_max samples.
+  Duration series_interval = minutes(1);
   ResponseSpec response;
+  // What the drill is expected to do (`syncdrill run --expect`); none when absent.
+  std::optional<ExpectSpec> expect;
   std::vector<SourceFile> sources;
   // The --set PATH=VALUE flags the scenario was loaded with, in order (none: as its files say).
   std::vector<std::string> overrides;

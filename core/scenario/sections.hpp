@@ -24,6 +24,10 @@ void read_faults(Ctx& ctx, MapReader& top, Scenario& s);
 void read_sla_tiers(Ctx& ctx, MapReader& top, Scenario& s);
 void read_monitors(Ctx& ctx, MapReader& top, Scenario& s);
 void read_response(Ctx& ctx, MapReader& top, Scenario& s);
+// read_expect.cpp: `series_interval` (after `duration`) and `expect` (last: it names tiers,
+// faults and channels).
+void read_series_interval(Ctx& ctx, MapReader& top, Scenario& s);
+void read_expect(Ctx& ctx, MapReader& top, Scenario& s);
 
 // Names seen so far in one section, to report duplicates at the second occurrence.
 class UniqueNames {

@@ -11,6 +11,7 @@
 #include "core/engine/saturating.hpp"
 #include "core/scenario/estimate.hpp"
 #include "mocks/scenario_mocks.hpp"
+#include "sim/world/placed_series.hpp"
 #include "sim/world/traffic/schedules.hpp"
 #include "sim/world/world_impl.hpp"
 
@@ -51,6 +52,7 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
       faults(s.faults),
       traffic_(s, root_seed) {
   result.seed = root_seed;
+  result.sample_interval = s.series_interval;
   ScenarioMocks mocks = build_mocks(s, root_seed);
   SD_CHECK(mocks.channels.size() == s.channels.size(), "one mock per channel");
   registry_.set_mocks(std::move(mocks.erp), std::make_unique<OmsMock>());
@@ -354,6 +356,8 @@ void World::collect() {
     SD_CHECK(out.in_oms_once + out.duplicated + out.lost + out.oversold + out.in_flight ==
                  out.orders_placed,
              "every channel order ends in exactly one class");
+    out.orders_placed_series = orders_placed_series(ch.placed_at_us, result.sample_interval,
+                                                    result.damage.orders_missing.size());
   }
   for (size_t i = 0; i < connectors_.size(); ++i) {
     ConnectorOutcome& out = result.connectors[i];

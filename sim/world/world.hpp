@@ -77,6 +77,9 @@ struct ChannelOutcome {
   // Sampled every WorldResult::sample_interval from the first interval on: the p95 of the sync
   // delays delivered in the interval, milliseconds, -1 when none was; one series per sync delay.
   SyncDelays<std::vector<int64_t>> delay_p95_ms_series;
+  // Sampled with the connector series: sample k counts the orders placed in
+  // [(k-1) x sample_interval, k x sample_interval), sample 0 none (sim/world/placed_series.hpp).
+  std::vector<uint32_t> orders_placed_series;
   uint64_t orders_polled = 0;             // orders the backup poll ingested
   LatencyHistogram ingest_delay_us;       // order placed -> created in the OMS
   LatencyHistogram stock_sync_delay_us;   // ERP stock change -> channel listing updated

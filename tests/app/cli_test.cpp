@@ -8,6 +8,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/scenario/loader.hpp"
+#include "reports/expect_check.hpp"
 #include "tests/app/cli_run.hpp"
 
 namespace syncdrill::testing {
@@ -252,6 +254,14 @@ TEST_CASE("the default drill runs and prints a scorecard") {
   CHECK(impact["lost"] == 0);
   CHECK(impact["duplicated"] == 0);
   CHECK(impact["skus_not_conserved"] == 0);
+  // Its expect block holds on this very report: what `run --expect` would judge, without a
+  // second day-long run (the short drills are judged in tests/library).
+  const LoadResult loaded = load_scenario_file(kDemo);
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded.scenario->expect.has_value());
+  const ExpectResult expected = check_expectations(
+      *loaded.scenario->expect, nlohmann::ordered_json::parse(read_file(s / "demo/report.json")));
+  CHECK_MESSAGE(expected.met(), expect_summary(expected));
 }
 
 TEST_CASE("run --telemetry writes telemetry.jsonl next to report.json, one object per line") {

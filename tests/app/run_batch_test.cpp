@@ -212,9 +212,9 @@ TEST_CASE("combined_junit renames each drill's suites and gives a drill without 
 TEST_CASE("summary_table lines up long names and shortens long lists of breached checks") {
   std::vector<BatchDrill> drills(2);
   drills[0].name = "a-scenario-name-of-forty-characters-long";
-  drills[0].outcome = {1, "FAIL", {"t: c1", "t: c2", "t: c3", "t: c4", "t: c5"}, "", ""};
+  drills[0].outcome = {1, "FAIL", {"t: c1", "t: c2", "t: c3", "t: c4", "t: c5"}, "", "", {}};
   drills[1].name = "b";
-  drills[1].outcome = {0, "PASS", {}, "", ""};
+  drills[1].outcome = {0, "PASS", {}, "", "", {}};
   const std::string table = summary_table(drills, "out", false);
   CHECK(table ==
         "\nscenario                                  verdict     exit  breached checks\n"

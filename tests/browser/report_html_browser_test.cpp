@@ -337,6 +337,12 @@ std::map<std::string, Expected> expected_lines(const std::string& chart) {
         p.push_back(i > 0 && c.attempts_ok_series[i] + c.attempts_failed_series[i] > 0);
       present[c.name] = p;
     }
+  } else if (chart == "orders-placed") {
+    for (const ChannelOutcome& c : r.channels) {
+      std::vector<bool> p(c.orders_placed_series.size(), true);
+      if (!p.empty()) p[0] = false;  // the sample at t = 0 has no interval before it
+      if (c.orders_placed > 0) present["orders:" + c.channel] = p;
+    }
   }
   std::map<std::string, Expected> out;
   for (const auto& [series, p] : present) {
@@ -367,13 +373,14 @@ double box(const Json& m, int i) {
 
 // ---- Tests --------------------------------------------------------------------------------------
 
-TEST_CASE("report.html in Chromium: four SVG charts, every series drawn inside its plot") {
+TEST_CASE("report.html in Chromium: five SVG charts, every series drawn inside its plot") {
   TempDir dir;
   const Measured m = measure(dir);
   const Json& data = m.data;
 
-  REQUIRE(data["charts"].size() == 4);
-  const std::vector<std::string> names = {"timeline", "sync-delay", "queue-depth", "error-rate"};
+  REQUIRE(data["charts"].size() == 5);
+  const std::vector<std::string> names = {"timeline", "sync-delay", "queue-depth", "error-rate",
+                                          "orders-placed"};
   for (size_t i = 0; i < names.size(); ++i) {
     const Json& c = data["charts"][i];
     INFO("chart ", names[i]);
@@ -385,7 +392,7 @@ TEST_CASE("report.html in Chromium: four SVG charts, every series drawn inside i
   }
 
   size_t lone_total = 0;
-  for (const std::string chart : {"sync-delay", "queue-depth", "error-rate"}) {
+  for (const std::string chart : {"sync-delay", "queue-depth", "error-rate", "orders-placed"}) {
     INFO("chart ", chart);
     const std::map<std::string, Expected> want = expected_lines(chart);
     REQUIRE(!want.empty());

@@ -1,9 +1,10 @@
 // Fuzz target: the replay CSV reader (core/scenario/replay.hpp) on arbitrary text.
 //
-// The input is a CSV file, parsed under three option sets (real time from the first row; run
+// The input is a CSV file, parsed under four option sets (real time from the first row; run
 // start origin with strong compression; slowed down ten thousand times, which pushes times
-// towards the reader's limit). Checks its contract: either an error and no times, or times
-// that never decrease, none negative, one per data row at most.
+// towards the reader's limit; a named column, ';' between fields, a fixed zone and a start_at).
+// Checks its contract: either an error and no times, or times that never decrease, none negative,
+// one per data row at most.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -15,10 +16,7 @@ using namespace syncdrill;
 
 namespace {
 
-void parse(std::string_view text, double compression, bool relative_to_first_row) {
-  ReplayOptions options;
-  options.compression = compression;
-  options.relative_to_first_row = relative_to_first_row;
+void check(std::string_view text, const ReplayOptions& options) {
   const ReplayLoad load = parse_replay_csv(text, "orders.csv", options);
   if (!load.ok()) {
     FUZZ_ASSERT(load.times.empty());
@@ -34,6 +32,13 @@ void parse(std::string_view text, double compression, bool relative_to_first_row
   }
 }
 
+void parse(std::string_view text, double compression, bool relative_to_first_row) {
+  ReplayOptions options;
+  options.compression = compression;
+  options.relative_to_first_row = relative_to_first_row;
+  check(text, options);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -41,5 +46,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   parse(text, 1, true);
   parse(text, 60, false);
   parse(text, 1e-4, true);
+  ReplayOptions exported;
+  exported.column = "at";
+  exported.delimiter = ';';
+  exported.zone = TimeZone::fixed("+05:30", 19'800);
+  exported.start_at_us = 1'000'000;
+  check(text, exported);
   return 0;
 }

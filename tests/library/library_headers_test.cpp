@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/scenario/loader.hpp"
+#include "reports/expect_check.hpp"
 #include "tests/library/library_run.hpp"
 
 namespace syncdrill {
@@ -55,6 +58,8 @@ TEST_CASE("each drill validates, extends the shared topology and opens with its 
     const LoadResult loaded = load_scenario_file(file.string());
     REQUIRE(loaded.ok());
     CHECK(loaded.scenario->name == file.stem().string());
+    // What it does, checkable: `syncdrill run --expect` (docs/expectations.md).
+    CHECK(loaded.scenario->expect.has_value());
     // `syncdrill list` shows the description as the drill's one line.
     CHECK(!loaded.scenario->description.empty());
     CHECK(loaded.scenario->description.find('\n') == std::string::npos);
@@ -70,14 +75,23 @@ TEST_CASE("each drill validates, extends the shared topology and opens with its 
   }
 }
 
-TEST_CASE("each short drill reruns to a byte-identical report, and another seed changes it") {
-  // black-friday-peak (24 simulated hours) is left to the end-to-end demo test: rerunning it
-  // here would add minutes under the sanitizers.
+TEST_CASE(
+    "each short drill meets its expectations, reruns to a byte-identical report, and "
+    "another seed changes it") {
+  // black-friday-peak (24 simulated hours) is left to the end-to-end demo test (tests/app/
+  // cli_test.cpp), which checks its expectations on the one run it makes: rerunning it here
+  // would add minutes under the sanitizers.
   for (const fs::path& file : library_drills()) {
     const std::string name = file.filename().string();
     if (name == "black-friday-peak.yaml") continue;
     CAPTURE(name);
     const testing::LibraryRun first = testing::run_library(name);
+    // What `syncdrill run --expect` judges: the drill's expect block against its report.json.
+    REQUIRE(first.scenario.expect.has_value());
+    const ExpectResult expected = check_expectations(
+        *first.scenario.expect, nlohmann::ordered_json::parse(first.report_json));
+    CHECK_MESSAGE(expected.met(), expect_summary(expected));
+    CHECK(expected.expectations >= 3);
     const testing::LibraryRun again = testing::run_library(name);
     CHECK(first.report_json.size() > 10000);
     CHECK(first.report_json == again.report_json);

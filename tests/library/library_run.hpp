@@ -37,7 +37,7 @@ std::string drill_path(const std::string& file);
 std::string drill_text(const std::string& file);
 
 // A drill's text, edited, loaded at the drill's own path (so `extends` resolves), run on the
-// drill's seed and scored.
+// drill's seed and scored. Its `expect:` block is left out: a variant is another drill.
 struct Variant {
   Scenario scenario;
   WorldResult result;

@@ -249,7 +249,7 @@ std::string section(const std::string& page, const std::string& id) {
 // ---- Tests --------------------------------------------------------------------------------------
 
 TEST_CASE(
-    "report.html: xmllint parses it as XML, with four charts and one line per series present") {
+    "report.html: xmllint parses it as XML, with five charts and one line per series present") {
   const WorldResult& r = world();
   const std::string page = report_html(scenario(), identity(), r, real_score());
   REQUIRE(page.rfind("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"", 0) == 0);
@@ -273,9 +273,12 @@ TEST_CASE(
        "count(" + in_chart("queue-depth", "*[@class=\"fault-window\"]") + ")",
        "count(//*[local-name()=\"table\"][@class=\"tiers\"]//*[local-name()=\"tr\"])",
        "string(" + in_chart("queue-depth", "*[@data-series][1]/@data-series") + ")",
-       "string(" + in_chart("queue-depth", "*[@data-series][1]/@data-points") + ")"});
-  CHECK(got.at(0) == "4");
-  CHECK(got.at(1) == "4");  // each <svg> starts with its <title>
+       "string(" + in_chart("queue-depth", "*[@data-series][1]/@data-points") + ")",
+       "count(" + in_chart("orders-placed", "*[local-name()=\"path\"][@data-series]") + ")",
+       "string(" + in_chart("orders-placed", "*[@data-series][1]/@data-series") + ")",
+       "string(" + in_chart("orders-placed", "*[@data-series][1]/@data-points") + ")"});
+  CHECK(got.at(0) == "5");
+  CHECK(got.at(1) == "5");  // each <svg> starts with its <title>
   CHECK(got.at(2) == std::to_string(delay_series(r)));
   CHECK(got.at(3) == "4");
   CHECK(got.at(4) == std::to_string(error_series(r)));
@@ -286,6 +289,12 @@ TEST_CASE(
   CHECK(got.at(9) == std::to_string(1 + real_score().tiers.at(0).checks.size()));
   CHECK(got.at(10) == "ingest-dtc");
   CHECK(got.at(11) == std::to_string(r.connectors[0].queue_depth_series.size()));
+  // Orders placed: one line per channel that took orders, a point per interval after the first
+  // sample (which has no interval before it).
+  REQUIRE(r.channels.size() == 2);
+  CHECK(got.at(12) == "2");
+  CHECK(got.at(13) == "orders:dtc");
+  CHECK(got.at(14) == std::to_string(r.channels[0].orders_placed_series.size() - 1));
 
   // The stock sync line of dtc is there, named CHANNEL/FLOW.
   CHECK(page.find("data-series=\"dtc/stock_sync\"") != std::string::npos);
@@ -369,7 +378,7 @@ TEST_CASE("report.html: axes carry units, time ticks in simulated minutes") {
   // Legends: one entry per line plus the fault window.
   CHECK(page.find(">dtc stock sync<title>") != std::string::npos);
   CHECK(page.find(">ingest-dtc (order_ingest)<title>") != std::string::npos);
-  CHECK(count(page, ">fault window<title>") == 4);
+  CHECK(count(page, ">fault window<title>") == 5);
 }
 
 TEST_CASE("report.html: a gap breaks the line, all-gap series are left out, long series shrink") {
@@ -641,7 +650,7 @@ TEST_CASE("report.html: hostile names are escaped and the page still parses") {
   CHECK(page.find("<!--") == std::string::npos);
   CHECK(page.find("\x01") == std::string::npos);
   CHECK(page.find("onload=\"") == std::string::npos);
-  CHECK(count(page, "<svg ") == 4);
+  CHECK(count(page, "<svg ") == 5);
   const std::vector<std::string> got = xmllint(
       page, {"string(//*[local-name()=\"h1\"])",
              "string(" + in_chart("timeline", "*[@class=\"fault\"][1]/@data-series") + ")",
@@ -649,11 +658,11 @@ TEST_CASE("report.html: hostile names are escaped and the page still parses") {
              "string(" + in_chart("timeline", "*[@class=\"firing\"][1]/@data-series") + ")"});
   CHECK(got.at(0) == "Drill <script>alert(\"x\")</script> & 'co' FAIL");
   CHECK(got.at(1) == "fault:f\"<b>&'x");
-  CHECK(got.at(2) == "4");
+  CHECK(got.at(2) == "5");
   CHECK(got.at(3) == "monitor:m</title><svg onload=\"x\">");
 }
 
-TEST_CASE("report.html: the same run gives the same bytes, an empty run still has four charts") {
+TEST_CASE("report.html: the same run gives the same bytes, an empty run still has five charts") {
   const std::string a = report_html(scenario(), identity(), world(), real_score());
   const WorldResult again = run_world(scenario(), 11);
   CHECK(report_html(scenario(), identity(), again, score_run(scenario(), again)) == a);
@@ -662,12 +671,12 @@ TEST_CASE("report.html: the same run gives the same bytes, an empty run still ha
   Scenario bare = scenario();
   bare.faults.clear();
   const std::string empty = report_html(bare, identity(), WorldResult{}, Score{});
-  CHECK(count(empty, "<svg ") == 4);
+  CHECK(count(empty, "<svg ") == 5);
   CHECK(count(empty, "data-series=") == 0);
-  CHECK(count(empty, ">no data in this run</text>") == 3);
+  CHECK(count(empty, ">no data in this run</text>") == 4);
   CHECK(empty.find(">no faults and no monitors in this drill</text>") != std::string::npos);
   const std::vector<std::string> got = xmllint(empty, {"count(//*[local-name()=\"svg\"])"});
-  CHECK(got.at(0) == "4");
+  CHECK(got.at(0) == "5");
 }
 
 TEST_CASE("report.html: the warnings head the verdict, escaped, and only when there are some") {

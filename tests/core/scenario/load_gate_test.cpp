@@ -125,10 +125,10 @@ TEST_CASE("periodic work over the limit is refused at the key of the job that do
   small_memory.stored_values_max = 1000;
   INFO(errors(watched, small_memory));
   CHECK(errors(watched, small_memory)
-            .starts_with("t.yaml:2:11: duration: about 1523 stored values in the run's periodic "
+            .starts_with("t.yaml:2:11: duration: about 1584 stored values in the run's periodic "
                          "jobs, over the limit of 1000 (see Limits in docs/scenario-format.md); "
                          "the largest: series sampling: 61 samples of 1 connectors and 1 "
-                         "channels (1403)"));
+                         "channels (1464)"));
 }
 
 TEST_CASE("the estimates grow with what drives them") {

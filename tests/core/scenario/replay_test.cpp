@@ -47,7 +47,9 @@ TEST_CASE("replay skips a header, blank lines, extra columns, quotes, CRLF and a
   const ReplayLoad load = parse_replay_csv(good, "orders.csv");
   REQUIRE(load.ok());
   CHECK(micros(load) == std::vector<int64_t>{0, 499'999, 999'999});
-  CHECK(error_of(text) == "orders.csv:5: expected seconds as a decimal number like 12.5, got '.'");
+  CHECK(error_of(text) ==
+        "orders.csv:5:1: expected a timestamp: seconds like 12.5 or a date and time like "
+        "2017-11-24 00:43:01, got '.'");
 }
 
 TEST_CASE("replay keeps equal timestamps and rounds past microseconds half up") {
@@ -82,28 +84,34 @@ TEST_CASE("replay compression divides csv time") {
 
 TEST_CASE("replay rejects rows out of time order, naming both lines") {
   CHECK(error_of("time\n1\n3\n2.5\n") ==
-        "orders.csv:4: timestamp 2.5 is earlier than 3 on line 3; rows must be in time order");
+        "orders.csv:4:1: timestamp 2.5 is earlier than 3 on line 3; rows must be in time order");
 }
 
 TEST_CASE("replay rejects malformed timestamps with their line") {
   CHECK(error_of("1\n2\nabc\n") ==
-        "orders.csv:3: expected seconds as a decimal number like 12.5, got 'abc'");
+        "orders.csv:3:1: expected a timestamp: seconds like 12.5 or a date and time like "
+        "2017-11-24 00:43:01, got 'abc'");
   CHECK(error_of("1\n-2\n") ==
-        "orders.csv:2: timestamp '-2' is negative; timestamps are seconds >= 0");
+        "orders.csv:2:1: timestamp '-2' is negative; timestamps are seconds >= 0");
   CHECK(error_of("-2\n") ==
-        "orders.csv:1: timestamp '-2' is negative; timestamps are seconds >= 0");
+        "orders.csv:1:1: timestamp '-2' is negative; timestamps are seconds >= 0");
   CHECK(error_of("1e3\n") ==
-        "orders.csv:1: expected seconds as a decimal number like 12.5, got '1e3'");
+        "orders.csv:1:1: expected a timestamp: seconds like 12.5 or a date and time like "
+        "2017-11-24 00:43:01, got '1e3'");
   CHECK(error_of("1\n+2\n") ==
-        "orders.csv:2: expected seconds as a decimal number like 12.5, got '+2'");
+        "orders.csv:2:1: expected a timestamp: seconds like 12.5 or a date and time like "
+        "2017-11-24 00:43:01, got '+2'");
   CHECK(error_of("1\n2.5.1\n") ==
-        "orders.csv:2: expected seconds as a decimal number like 12.5, got '2.5.1'");
+        "orders.csv:2:1: expected a timestamp: seconds like 12.5 or a date and time like "
+        "2017-11-24 00:43:01, got '2.5.1'");
   CHECK(error_of("1\n,A-7\n") ==
-        "orders.csv:2: expected seconds as a decimal number like 12.5, got ''");
+        "orders.csv:2:1: expected a timestamp: seconds like 12.5 or a date and time like "
+        "2017-11-24 00:43:01, got ''");
   CHECK(error_of("1\n10000000000000\n") ==
-        "orders.csv:2: timestamp '10000000000000' is too large (at most 1000000000000 seconds)");
+        "orders.csv:2:1: timestamp '10000000000000' is too large (at most 1000000000000 seconds)");
   CHECK(error_of("1\n2\ntimestamp\n") ==  // a header is only allowed on line 1
-        "orders.csv:3: expected seconds as a decimal number like 12.5, got 'timestamp'");
+        "orders.csv:3:1: expected a timestamp: seconds like 12.5 or a date and time like "
+        "2017-11-24 00:43:01, got 'timestamp'");
 }
 
 TEST_CASE("replay reports an empty file") {
@@ -116,14 +124,14 @@ TEST_CASE("replay reports its size limits when hit") {
   options.rows_max = 3;
   CHECK(parse_replay_csv("t\n1\n2\n3\n", "orders.csv", options).ok());
   CHECK(error_of("t\n1\n2\n3\n4\n", options) ==
-        "orders.csv:5: more than 3 rows, the replay row limit");
+        "orders.csv:5:1: more than 3 rows, the replay row limit");
   options.bytes_max = 8;
   CHECK(error_of("1\n2\n3\n4.25\n", options) ==
         "orders.csv: the file is 11 bytes, more than the replay limit of 8 bytes");
   ReplayOptions squeeze;
   squeeze.compression = 1e-6;
   CHECK(error_of("0\n999999999999\n", squeeze) ==
-        "orders.csv:2: timestamp 999999999999 divided by compression 1e-06 is beyond the "
+        "orders.csv:2:1: timestamp 999999999999 divided by compression 1e-06 is beyond the "
         "simulator's time range");
 }
 
@@ -138,7 +146,7 @@ TEST_CASE("replay loads a file and names it in errors") {
   REQUIRE(load.ok());
   CHECK(micros(load) == std::vector<int64_t>{0, 500'000});
   CHECK(load_replay_csv(bad).error ==
-        bad + ":3: timestamp 3 is earlier than 4 on line 2; rows must be in time order");
+        bad + ":3:1: timestamp 3 is earlier than 4 on line 2; rows must be in time order");
   ReplayOptions tiny;
   tiny.bytes_max = 4;
   CHECK(load_replay_csv(good, tiny).error ==
@@ -197,9 +205,10 @@ TEST_CASE("a malformed replay CSV is a scenario error naming the scenario key an
   const LoadResult r = load_scenario_file(f.yaml_path);
   CHECK(!r.ok());
   REQUIRE(r.errors.size() == 1);
-  CHECK(format_diagnostic(r.errors[0]) ==
-        f.yaml_path + ":7:19: traffic[0].replay.csv: " + f.csv_path +
-            ":4: expected seconds as a decimal number like 12.5, got 'abc'");
+  CHECK(format_diagnostic(r.errors[0]) == f.yaml_path +
+                                              ":7:19: traffic[0].replay.csv: " + f.csv_path +
+                                              ":4:1: expected a timestamp: seconds like 12.5 or a "
+                                              "date and time like 2017-11-24 00:43:01, got 'abc'");
 }
 
 TEST_CASE("replay rows count toward the scenario's order limit") {
@@ -210,7 +219,7 @@ TEST_CASE("replay rows count toward the scenario's order limit") {
   REQUIRE(r.errors.size() == 1);
   CHECK(format_diagnostic(r.errors[0]) == f.yaml_path +
                                               ":7:19: traffic[0].replay.csv: " + f.csv_path +
-                                              ":4: more than 3 rows, the replay row limit");
+                                              ":4:1: more than 3 rows, the replay row limit");
 }
 
 }  // namespace
