@@ -111,6 +111,9 @@ std::optional<YNode> load_base(Ctx& ctx, int file, YNode& root, Chain& chain) {
   if (!merged) {
     return std::nullopt;
   }
+  // Expectations describe the file that states them: a drill extending another changes what it
+  // does (faults removed, load raised), so it states its own or none (docs/expectations.md).
+  std::erase_if(merged->entries, [](const YEntry& e) { return e.key == "expect"; });
   std::erase_if(root.entries, [](const YEntry& e) { return e.key == "extends"; });
   merge_over(ctx, *merged, std::move(root), "");
   return merged;
