@@ -153,7 +153,8 @@ TEST_CASE("run, validate and compare take every name list prints, and only those
       "SYNCDRILL_SCENARIO_DIR='{}' NO_COLOR=1 '{}' run small-drill --out out -q --format json",
       valid, SYNCDRILL_BINARY));
   CHECK(run.exit_code == 0);
-  CHECK(read_file(s / "out/report.json").find(R"("path": "small-drill.yaml")") != std::string::npos);
+  CHECK(read_file(s / "out/report.json").find(R"("path": "small-drill.yaml")") !=
+        std::string::npos);
   // A name that is no drill: the nearest one, and where to look.
   const CliRun typo = s.shell(
       fmt::format("SYNCDRILL_SCENARIO_DIR='{}' '{}' run small-dril", valid, SYNCDRILL_BINARY));
