@@ -37,17 +37,6 @@ BatchDrill loaded(const std::string& path, std::optional<Scenario> scenario) {
   return d;
 }
 
-// The number in ` NAME="N"` of an XML start tag, 0 without it.
-uint64_t attribute_count(std::string_view tag, std::string_view name) {
-  const std::string key = fmt::format(" {}=\"", name);
-  const size_t at = tag.find(key);
-  if (at == std::string_view::npos) return 0;
-  uint64_t n = 0;
-  for (size_t i = at + key.size(); i < tag.size() && tag[i] >= '0' && tag[i] <= '9'; ++i)
-    n = n * 10 + static_cast<uint64_t>(tag[i] - '0');
-  return n;
-}
-
 struct Totals {
   uint64_t tests = 0;
   uint64_t failures = 0;
@@ -55,28 +44,14 @@ struct Totals {
   uint64_t skipped = 0;
 };
 
-// A drill's junit.xml (reports/junit_xml.cpp: one suite start tag per line, two spaces in)
-// without its XML declaration and <testsuites> element, each suite renamed "<scenario>/<suite>".
-std::string renamed_suites(const std::string& junit, const std::string& scenario, Totals& totals) {
-  std::string out;
-  std::istringstream lines(junit);
-  std::string line;
-  const std::string suite_start = "  <testsuite name=\"";
-  while (std::getline(lines, line)) {
-    if (line.starts_with("<?xml") || line.starts_with("</testsuites>")) continue;
-    if (line.starts_with("<testsuites")) {
-      totals.tests += attribute_count(line, "tests");
-      totals.failures += attribute_count(line, "failures");
-      totals.errors += attribute_count(line, "errors");
-      totals.skipped += attribute_count(line, "skipped");
-      continue;
-    }
-    if (line.starts_with(suite_start)) {
-      line.insert(suite_start.size(), xml_attr(scenario) + "/");
-    }
-    out += line + "\n";
+// A drill's junit suites, each renamed "<scenario>/<suite>", counted into `totals`.
+std::string renamed_suites(const JunitParts& junit, const std::string& scenario, Totals& totals) {
+  for (const JunitSuite& suite : junit.suites) {
+    totals.tests += suite.tests;
+    totals.failures += suite.failures;
+    totals.skipped += suite.skipped;
   }
-  return out;
+  return junit_suites_xml(junit, scenario + "/");
 }
 
 // One expectation of a block: its test case name and where it is written (its differences start
@@ -288,8 +263,8 @@ std::string combined_junit(const std::vector<BatchDrill>& drills, bool expect) {
       suites += expect_suite(d, totals);
       continue;
     }
-    if (!expect && !d.outcome.junit.empty()) {
-      suites += renamed_suites(d.outcome.junit, d.name, totals);
+    if (!expect && d.outcome.junit) {
+      suites += renamed_suites(*d.outcome.junit, d.name, totals);
       continue;
     }
     // No report: one suite whose one test case errored, so CI shows the drill as broken.

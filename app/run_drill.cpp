@@ -109,8 +109,11 @@ DrillOutcome run_drill(const RunOptions& options, const std::string& path, const
   }
   if (options.wants("md"))
     files.emplace_back("report.md", report_markdown(scenario, id, result, score));
-  if (options.wants("junit"))
-    files.emplace_back("junit.xml", report_junit(scenario, id, result, score));
+  std::optional<JunitParts> junit;
+  if (options.wants("junit")) {
+    junit = report_junit_parts(scenario, id, result, score);
+    files.emplace_back("junit.xml", junit_document("syncdrill", *junit));
+  }
   if (options.wants("html"))
     files.emplace_back("report.html", report_html(scenario, id, result, score));
   std::vector<std::string> written;
@@ -138,9 +141,7 @@ DrillOutcome run_drill(const RunOptions& options, const std::string& path, const
       if (!c.held) outcome.breached.push_back(fmt::format("{}: {}", tier.tier, check_label(c)));
     }
   }
-  for (const auto& [name, content] : files) {
-    if (name == "junit.xml") outcome.junit = content;
-  }
+  outcome.junit = std::move(junit);
   return outcome;
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/scenario/scenario.hpp"
 #include "reports/expect_check.hpp"
+#include "reports/junit_xml.hpp"
 #include "reports/telemetry_jsonl.hpp"
 
 namespace syncdrill {
@@ -38,8 +39,8 @@ struct DrillOutcome {
   std::string verdict;  // "PASS", "FAIL", "NOT SCORED", or "ERROR" (no report)
   // "TIER: CHECK" of every check that failed, in report order.
   std::vector<std::string> breached;
-  std::string junit;  // the junit.xml written, when it was
-  std::string error;  // why an ERROR: one line
+  std::optional<JunitParts> junit;  // the junit.xml written, when it was, in parts
+  std::string error;                // why an ERROR: one line
   // With RunOptions::expect, the run judged by its `expect:` block (none for an ERROR).
   std::optional<ExpectResult> expected;
 };

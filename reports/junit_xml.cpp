@@ -12,14 +12,7 @@ namespace syncdrill {
 
 namespace {
 
-// One <testsuite> being built: its counts and its <testcase> elements.
-struct Suite {
-  std::string name;
-  size_t tests = 0;
-  size_t failures = 0;
-  size_t skipped = 0;
-  std::string cases;
-};
+using Suite = JunitSuite;
 
 // <testcase> with an optional child element (already formatted, indented by the caller).
 void add_case(Suite& suite, const std::string& classname, const std::string& name,
@@ -191,11 +184,12 @@ std::string properties(const Scenario& scenario, const RunIdentity& id, const Wo
   });
 }
 
+}  // namespace
+
 // The document: <testsuites> named `name` around every suite, each with the properties.
-std::string junit_document(std::string_view name, const std::vector<Suite>& suites,
-                           const std::string& props) {
+std::string junit_document(std::string_view name, const JunitParts& parts) {
   Suite total;
-  for (const Suite& s : suites) {
+  for (const Suite& s : parts.suites) {
     total.tests += s.tests;
     total.failures += s.failures;
     total.skipped += s.skipped;
@@ -205,23 +199,32 @@ std::string junit_document(std::string_view name, const std::vector<Suite>& suit
       "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
       "time=\"0\">\n",
       name, total.tests, total.failures, total.skipped);
-  for (const Suite& s : suites) {
-    out += fmt::format(
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
-        "time=\"0\">\n",
-        xml_attr(s.name), s.tests, s.failures, s.skipped);
-    out += props;
-    out += s.cases;
-    out += "  </testsuite>\n";
-  }
+  out += junit_suites_xml(parts);
   out += "</testsuites>\n";
   return out;
 }
 
-}  // namespace
+std::string junit_suites_xml(const JunitParts& parts, std::string_view prefix) {
+  std::string out;
+  for (const Suite& s : parts.suites) {
+    out += fmt::format(
+        "  <testsuite name=\"{}{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
+        "time=\"0\">\n",
+        xml_attr(prefix), xml_attr(s.name), s.tests, s.failures, s.skipped);
+    out += parts.properties;
+    out += s.cases;
+    out += "  </testsuite>\n";
+  }
+  return out;
+}
 
 std::string report_junit(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
                          const Score& score) {
+  return junit_document("syncdrill", report_junit_parts(scenario, id, result, score));
+}
+
+JunitParts report_junit_parts(const Scenario& scenario, const RunIdentity& id,
+                              const WorldResult& result, const Score& score) {
   std::vector<Suite> suites;
   if (score.scored) {
     for (const TierVerdict& t : score.tiers)
@@ -232,7 +235,7 @@ std::string report_junit(const Scenario& scenario, const RunIdentity& id, const 
   suites.push_back(fault_suite(
       scenario, score, [&](const std::string& fault) { return scenario_kind(scenario, fault); },
       "no monitor fired for it"));
-  return junit_document("syncdrill", suites, properties(scenario, id, result, score));
+  return JunitParts{std::move(suites), properties(scenario, id, result, score)};
 }
 
 std::string live_report_junit(const Scenario& scenario, const LiveResult& r) {
@@ -267,7 +270,7 @@ std::string live_report_junit(const Scenario& scenario, const LiveResult& r) {
       {"ended_by", r.ended_by},
       {"syncdrill_version", r.version},
   });
-  return junit_document("syncdrill live", suites, props);
+  return junit_document("syncdrill live", JunitParts{std::move(suites), props});
 }
 
 }  // namespace syncdrill

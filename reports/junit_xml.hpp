@@ -11,7 +11,10 @@
 // names or timestamps: the same run gives the same bytes. UTF-8, XML 1.0, errors="0" always.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/scenario/scenario.hpp"
 #include "reports/report_json.hpp"
@@ -20,6 +23,29 @@
 
 namespace syncdrill {
 
+// One <testsuite>: its counts and its <testcase> elements (formatted, four spaces in).
+struct JunitSuite {
+  std::string name;
+  size_t tests = 0;
+  size_t failures = 0;
+  size_t skipped = 0;
+  std::string cases;
+};
+
+// A run's junit.xml in parts: its suites, and the <properties> element every suite carries.
+struct JunitParts {
+  std::vector<JunitSuite> suites;
+  std::string properties;
+};
+
+JunitParts report_junit_parts(const Scenario& scenario, const RunIdentity& id,
+                              const WorldResult& result, const Score& score);
+// The <testsuite> elements of `parts` (two spaces in), each named `prefix` + its name, as the
+// document holds them; `run DIR` gathers every drill's into one junit.xml this way.
+std::string junit_suites_xml(const JunitParts& parts, std::string_view prefix = {});
+// The whole document: <testsuites name="NAME"> around junit_suites_xml(parts).
+std::string junit_document(std::string_view name, const JunitParts& parts);
+// report_junit_parts as the whole document.
 std::string report_junit(const Scenario& scenario, const RunIdentity& id, const WorldResult& result,
                          const Score& score);
 

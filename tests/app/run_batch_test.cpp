@@ -181,14 +181,9 @@ TEST_CASE("combined_junit renames each drill's suites and gives a drill without 
   std::vector<BatchDrill> drills(2);
   drills[0].name = "a";
   drills[0].outcome.junit =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<testsuites name=\"syncdrill\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\" "
-      "time=\"0\">\n"
-      "  <testsuite name=\"tier:critical\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\" "
-      "time=\"0\">\n"
-      "    <testcase classname=\"a\" name=\"x\" time=\"0\"/>\n"
-      "  </testsuite>\n"
-      "</testsuites>\n";
+      JunitParts{{JunitSuite{"tier:critical", 3, 1, 1,
+                             "    <testcase classname=\"a\" name=\"x\" time=\"0\"/>\n"}},
+                 ""};
   drills[1].name = "b<&>";
   drills[1].outcome.error = "stopped at \"its\" limit";
   const std::string junit = combined_junit(drills);
@@ -212,9 +207,9 @@ TEST_CASE("combined_junit renames each drill's suites and gives a drill without 
 TEST_CASE("summary_table lines up long names and shortens long lists of breached checks") {
   std::vector<BatchDrill> drills(2);
   drills[0].name = "a-scenario-name-of-forty-characters-long";
-  drills[0].outcome = {1, "FAIL", {"t: c1", "t: c2", "t: c3", "t: c4", "t: c5"}, "", "", {}};
+  drills[0].outcome = {1, "FAIL", {"t: c1", "t: c2", "t: c3", "t: c4", "t: c5"}, {}, "", {}};
   drills[1].name = "b";
-  drills[1].outcome = {0, "PASS", {}, "", "", {}};
+  drills[1].outcome = {0, "PASS", {}, {}, "", {}};
   const std::string table = summary_table(drills, "out", false);
   CHECK(table ==
         "\nscenario                                  verdict     exit  breached checks\n"
