@@ -82,44 +82,28 @@ std::vector<ExpectCase> expect_cases(const ExpectSpec& expect) {
 std::string expect_suite(const BatchDrill& d, Totals& totals) {
   const ExpectResult& r = *d.outcome.expected;
   std::vector<std::string> left = r.differences;  // each matched to its expectation once
-  std::string cases;
-  size_t tests = 0;
+  JunitParts parts{{JunitSuite{"expect", 0, 0, 0, {}}}, {}};
+  JunitSuite& suite = parts.suites.front();
   const auto add_case = [&](const std::string& name, const std::vector<std::string>& failures) {
-    ++tests;
-    if (failures.empty()) {
-      cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\"/>\n",
-                           xml_attr(d.name), xml_attr(name));
-      return;
-    }
-    cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\">\n",
-                         xml_attr(d.name), xml_attr(name));
+    std::string child;
     for (const std::string& f : failures) {
-      cases +=
+      child +=
           fmt::format("      <failure message=\"{0}\" type=\"expectation_not_met\">{0}</failure>\n",
                       xml_attr(f));
     }
-    cases += "    </testcase>\n";
+    suite.failures += failures.empty() ? 0 : 1;
+    add_junit_case(suite, d.name, name, child);
   };
-  size_t failed = 0;
   for (const ExpectCase& c : expect_cases(*d.scenario->expect)) {
     std::vector<std::string> mine;
     const auto is_mine = [&](const std::string& diff) { return diff.starts_with(c.where + ": "); };
     std::copy_if(left.begin(), left.end(), std::back_inserter(mine), is_mine);
     std::erase_if(left, is_mine);
-    failed += mine.empty() ? 0 : 1;
     add_case(c.name, mine);
   }
   // A difference no expectation claims still fails the suite rather than vanish.
-  if (!left.empty()) {
-    ++failed;
-    add_case("expect", left);
-  }
-  totals.tests += tests;
-  totals.failures += failed;
-  return fmt::format(
-      "  <testsuite name=\"{}/expect\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
-      "skipped=\"0\" time=\"0\">\n{}  </testsuite>\n",
-      xml_attr(d.name), tests, failed, cases);
+  if (!left.empty()) add_case("expect", left);
+  return renamed_suites(parts, d.name, totals);
 }
 
 // The summary's expect cell: "all 7 met", "2 of 7 not met", "-" without a judgement.

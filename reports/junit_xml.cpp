@@ -10,13 +10,10 @@
 
 namespace syncdrill {
 
-namespace {
-
 using Suite = JunitSuite;
 
-// <testcase> with an optional child element (already formatted, indented by the caller).
-void add_case(Suite& suite, const std::string& classname, const std::string& name,
-              const std::string& child) {
+void add_junit_case(JunitSuite& suite, const std::string& classname, const std::string& name,
+                    const std::string& child) {
   ++suite.tests;
   if (child.empty()) {
     suite.cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\"/>\n",
@@ -27,6 +24,8 @@ void add_case(Suite& suite, const std::string& classname, const std::string& nam
                              xml_attr(classname), xml_attr(name), child);
   suite.cases += "    </testcase>\n";
 }
+
+namespace {
 
 std::string failure(std::string_view type, const std::string& message, const std::string& body) {
   return fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_attr(message),
@@ -93,20 +92,20 @@ void add_checks(Suite& suite, const std::string& classname, const std::string& s
     if (c.no_data) {
       // Nothing to measure is no pass: CI shows it as skipped.
       ++suite.skipped;
-      add_case(suite, classname, name,
-               fmt::format("      <skipped message=\"{}\"/>\n",
-                           xml_attr(c.reason.empty() ? "no data" : "no data: " + c.reason)));
+      add_junit_case(suite, classname, name,
+                     fmt::format("      <skipped message=\"{}\"/>\n",
+                                 xml_attr(c.reason.empty() ? "no data" : "no data: " + c.reason)));
       continue;
     }
     if (c.held) {
-      add_case(suite, classname, name, system_out(numbers + ": held\n"));
+      add_junit_case(suite, classname, name, system_out(numbers + ": held\n"));
       continue;
     }
     ++suite.failures;
     const std::string message = c.reason.empty() ? fmt::format("{}: {}", name, numbers) : c.reason;
     const std::string body = fmt::format("{}, {}: {}\n{}\n", scope, name, numbers,
                                          c.reason.empty() ? "breached" : c.reason);
-    add_case(suite, classname, name, failure("sla_breach", message, body));
+    add_junit_case(suite, classname, name, failure("sla_breach", message, body));
   }
 }
 
@@ -128,8 +127,8 @@ Suite skipped_tiers_suite(const std::string& drill) {
   Suite suite;
   suite.name = "tiers";
   ++suite.skipped;
-  add_case(suite, fmt::format("syncdrill.{}.tiers", drill), "sla tiers",
-           "      <skipped message=\"no SLA tiers in the scenario\"/>\n");
+  add_junit_case(suite, fmt::format("syncdrill.{}.tiers", drill), "sla tiers",
+                 "      <skipped message=\"no SLA tiers in the scenario\"/>\n");
   return suite;
 }
 
@@ -148,9 +147,9 @@ Suite fault_suite(const Scenario& scenario, const Score& score, KindOf kind_of,
       ++suite.failures;
       const std::string message =
           fmt::format("fault {} ({}) was never detected: {}", f.fault_id, kind, missed_why);
-      add_case(suite, classname, name, failure("missed", message, timeline(f, spec)));
+      add_junit_case(suite, classname, name, failure("missed", message, timeline(f, spec)));
     } else {
-      add_case(suite, classname, name, system_out(timeline(f, spec)));
+      add_junit_case(suite, classname, name, system_out(timeline(f, spec)));
     }
   }
   return suite;

@@ -38,6 +38,10 @@ struct JunitParts {
   std::string properties;
 };
 
+// Adds a <testcase> to `suite`, with an optional child element (formatted, six spaces in).
+void add_junit_case(JunitSuite& suite, const std::string& classname, const std::string& name,
+                    const std::string& child = {});
+
 JunitParts report_junit_parts(const Scenario& scenario, const RunIdentity& id,
                               const WorldResult& result, const Score& score);
 // The <testsuite> elements of `parts` (two spaces in), each named `prefix` + its name, as the
