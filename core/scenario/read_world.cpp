@@ -95,6 +95,7 @@ void read_channels(Ctx& ctx, MapReader& top, Scenario& s) {
       unique.add(r, "name", c.name);
     }
     r.choice("kind", c.kind, Need::required);
+    r.choice("dialect", c.dialect);
     if (const YNode* e = r.get("endpoint")) {
       c.endpoint = read_endpoint(ctx, *e, r.child("endpoint"));
     }

@@ -22,6 +22,14 @@ const EnumTable<ChannelKind>& enum_table() {
 }
 
 template <>
+const EnumTable<LiveDialect>& enum_table() {
+  static const EnumTable<LiveDialect> t{
+      "live dialect",
+      {SD_E(LiveDialect, syncdrill), SD_E(LiveDialect, shopify), {"sp-api", LiveDialect::sp_api}}};
+  return t;
+}
+
+template <>
 const EnumTable<SystemKind>& enum_table() {
   static const EnumTable<SystemKind> t{
       "system kind", {SD_E(SystemKind, erp), SD_E(SystemKind, oms), SD_E(SystemKind, wms)}};
@@ -177,6 +185,9 @@ const ConnectorSpec* find_connector(const Scenario& s, std::string_view name) {
 }
 
 std::string_view to_string(ChannelKind v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(LiveDialect v) {
   return scenario::name_of(v);
 }
 std::string_view to_string(SystemKind v) {

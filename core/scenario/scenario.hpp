@@ -66,6 +66,11 @@ struct CatalogSpec {
 
 enum class ChannelKind { shopify_like, amazon_like };
 
+// The wire format a channel speaks in a live drill (`serve`): syncdrill's own routes
+// (docs/live-api.md), Shopify's Admin REST API or Amazon's Selling Partner API
+// (docs/platforms.md). The simulation does not read it. YAML: syncdrill, shopify, sp-api.
+enum class LiveDialect { syncdrill, shopify, sp_api };
+
 enum class BackoffKind {
   none,
   constant,
@@ -94,6 +99,7 @@ struct StatusMapping {
 struct ChannelSpec {
   std::string name;
   ChannelKind kind = ChannelKind::shopify_like;  // required in YAML
+  LiveDialect dialect = LiveDialect::syncdrill;  // live drills only
   EndpointSpec endpoint;
   WebhookSpec webhooks;
   uint32_t safety_buffer = 0;           // units held back from the listed quantity
@@ -492,6 +498,7 @@ const ConnectorSpec* find_connector(const Scenario& s, std::string_view name);
 // The YAML spelling of each enum value (e.g. to_string(FaultKind::webhook_drop) ==
 // "webhook_drop"), for reports and messages.
 std::string_view to_string(ChannelKind v);
+std::string_view to_string(LiveDialect v);
 std::string_view to_string(SystemKind v);
 std::string_view to_string(BackoffKind v);
 std::string_view to_string(FlowKind v);

@@ -91,8 +91,13 @@ bool match(const std::vector<std::string_view>& segments, std::string_view path,
     const size_t end = std::min(path.find('/', pos), path.size());
     const std::string_view part = path.substr(pos, end - pos);
     if (!segments[i].empty() && segments[i].front() == '{') {
-      if (part.empty() || param == params.size()) return false;
-      params[param++] = part;
+      // "{id}.json": the part must end with the literal suffix, and the parameter is the rest.
+      const std::string_view suffix = segments[i].substr(segments[i].find('}') + 1);
+      if (part.size() <= suffix.size() || param == params.size() ||
+          part.substr(part.size() - suffix.size()) != suffix) {
+        return false;
+      }
+      params[param++] = part.substr(0, part.size() - suffix.size());
     } else if (part != segments[i]) {
       return false;
     }
@@ -256,6 +261,11 @@ void MockServer::Impl::serve(const CompiledRoute& r, RouteCall& call, const std:
       return;
     }
     if (d.action == GateDecision::Action::respond) {
+      if (r.route.shape_error != nullptr) {
+        return r.route.shape_error(call, d.status, "injected_fault",
+                                   "the drill's fault layer answered this request",
+                                   d.retry_after_s);
+      }
       if (d.retry_after_s > 0) call.res.set_header("Retry-After", std::to_string(d.retry_after_s));
       if (!d.body.empty()) {
         call.res.status = d.status;
@@ -288,7 +298,7 @@ void MockServer::Impl::serve_hang(const CompiledRoute& r, RouteCall& call, const
 }
 
 void MockServer::Impl::handle(const CompiledRoute& r, RouteCall& call) {
-  if (r.route.system == RouteSystem::channel) {
+  if (r.route.system == RouteSystem::channel && r.route.dialect == LiveDialect::syncdrill) {
     const RateLimitStatus s = mocks.admit_channel(call.channel);
     rate_limit_headers(call, s);
     if (!s.admitted) {
@@ -306,7 +316,11 @@ void MockServer::Impl::handle(const CompiledRoute& r, RouteCall& call) {
   try {
     r.route.handler(call);
   } catch (const std::exception& e) {
-    http::reply_error(call.res, 500, "internal", e.what());
+    if (r.route.shape_error != nullptr) {
+      r.route.shape_error(call, 500, "internal", e.what(), 0);
+    } else {
+      http::reply_error(call.res, 500, "internal", e.what());
+    }
   }
 }
 
@@ -339,6 +353,13 @@ void MockServer::Impl::dispatch(const httplib::Request& req, httplib::Response& 
     if (!channel) {
       http::reply_error(res, 404, "not_found",
                         "unknown channel '" + std::string(call.params[0]) + "'");
+    } else if (mocks.scenario().channels[*channel].dialect != hit->route.dialect &&
+               hit->route.dialect != LiveDialect::syncdrill) {
+      // A platform's route on a channel that speaks another dialect: no such resource there.
+      http::reply_error(res, 404, "not_found",
+                        fmt::format("channel '{}' speaks the {} dialect, not {}", call.params[0],
+                                    to_string(mocks.scenario().channels[*channel].dialect),
+                                    to_string(hit->route.dialect)));
     } else {
       call.channel = *channel;
       slot = slots[hit->first_slot + *channel].get();

@@ -32,12 +32,26 @@ struct RouteCall {
 };
 
 using RouteHandler = void (*)(RouteCall&);
+// Answers an error the handler did not make (a fault's injected answer, a handler that threw) in
+// the route's own error shape. retry_after_s > 0: the fault asked for a Retry-After; a dialect
+// whose platform sends none leaves it out.
+using ErrorShaper = void (*)(RouteCall&, int status, std::string_view error,
+                             std::string_view detail, int64_t retry_after_s);
 
+// A route. `pattern` segments are literal text or a {placeholder}, which may carry a literal
+// suffix ("{id}.json" matches "450789469.json" and passes "450789469").
+//
+// Routes of a dialect other than syncdrill (a platform's own API, docs/platforms.md) answer only
+// for channels of that dialect (404 for the others); they do their own rate limiting (the
+// dispatcher's channel limiter and its headers apply to syncdrill routes only), and their
+// shape_error words the errors the dispatcher answers for them.
 struct Route {
   Method method;
   std::string_view pattern;  // "/channels/{name}/inventory/{sku}"
   RouteSystem system;
   RouteHandler handler;
+  LiveDialect dialect = LiveDialect::syncdrill;
+  ErrorShaper shape_error = nullptr;  // nullptr: {"error", "detail"} (reply_error)
 };
 
 // Every route, channels first.
