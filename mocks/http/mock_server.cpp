@@ -329,6 +329,7 @@ void MockServer::Impl::dispatch(const httplib::Request& req, httplib::Response& 
   const auto start = std::chrono::steady_clock::now();
   Served served{start};
   RouteCall call{req, res, mocks};
+  call.access_token = options.access_token;
   const CompiledRoute* hit = nullptr;
   std::string allow;
   for (const CompiledRoute& r : routes) {

@@ -69,6 +69,9 @@ struct MockServerOptions {
   std::chrono::milliseconds write_timeout{5000};     // one response
   std::chrono::milliseconds gate_delay_max{60'000};  // longer gate delays are cut to this
   size_t hangs_max = 0;  // requests held by hangs at once; 0 = half the worker threads
+  // The access token a platform dialect's routes require (Shopify's X-Shopify-Access-Token,
+  // SP-API's x-amz-access-token); docs/platforms.md. Empty: those routes refuse every request.
+  std::string access_token;
 };
 
 // What the gate decides for one request.

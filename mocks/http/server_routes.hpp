@@ -28,7 +28,8 @@ struct RouteCall {
   httplib::Response& res;
   LiveMocks& mocks;
   std::array<std::string_view, 3> params{};
-  uint32_t channel = 0;  // channel routes: the index of params[0]
+  uint32_t channel = 0;             // channel routes: the index of params[0]
+  std::string_view access_token{};  // MockServerOptions::access_token (dialect routes check it)
 };
 
 using RouteHandler = void (*)(RouteCall&);
