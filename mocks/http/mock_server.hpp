@@ -71,7 +71,7 @@ struct MockServerOptions {
   size_t hangs_max = 0;  // requests held by hangs at once; 0 = half the worker threads
   // The access token a platform dialect's routes require (Shopify's X-Shopify-Access-Token,
   // SP-API's x-amz-access-token); docs/platforms.md. Empty: those routes refuse every request.
-  std::string access_token;
+  std::string access_token = {};
 };
 
 // What the gate decides for one request.
