@@ -126,7 +126,8 @@ struct LiveDrill::Impl {
         server(mocks, MockServerOptions{.host = options.host,
                                         .port = options.port,
                                         .worker_threads = options.worker_threads,
-                                        .keep_alive_max_count = options.keep_alive_max_count}),
+                                        .keep_alive_max_count = options.keep_alive_max_count,
+                                        .access_token = options.access_token}),
         traffic(mocks, options.seed, [this](uint32_t channel, const PlaceResult& p, SimTime at) {
           observer.on_order(channel, p, at);
         }) {}
