@@ -164,7 +164,7 @@ json shopify_order_json(const LiveMocks& mocks, uint32_t channel, const ChannelO
                      {"sku", std::to_string(l.sku)},
                      {"title", fmt::format("SKU {}", l.sku)},
                      {"name", fmt::format("SKU {}", l.sku)},
-                     {"variant_title", nullptr},
+                     {"variant_title", "Default Title"},
                      {"vendor", "syncdrill"},
                      {"quantity", l.quantity},
                      {"current_quantity", l.quantity},

@@ -37,8 +37,9 @@ json location_json(const LiveMocks& mocks, uint32_t channel) {
               {"city", nullptr},
               {"zip", nullptr},
               {"province", nullptr},
-              {"country", nullptr},
-              {"country_code", nullptr},
+              // No address is modelled; the country is a fixed choice (docs/dialect-shopify.md).
+              {"country", "US"},
+              {"country_code", "US"},
               {"phone", nullptr},
               {"created_at", at},
               {"updated_at", at}};
@@ -207,6 +208,7 @@ void shopify_variant(RouteCall& call) {
                     {"weight_unit", "kg"},
                     {"inventory_item_id", kShopifyInventoryItemBase + *sku},
                     {"inventory_quantity", listing->quantity},
+             {"old_inventory_quantity", listing->quantity},
                     {"requires_shipping", true},
                     {"created_at", at},
                     {"updated_at", at}}}});

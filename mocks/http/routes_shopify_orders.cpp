@@ -336,6 +336,7 @@ void shopify_create_fulfillment(RouteCall& call) {
   out["tracking_urls"] =
       out["tracking_url"].is_null() ? json::array() : json::array({out["tracking_url"]});
   out["shipment_status"] = nullptr;
+  out["service"] = "manual";
   reply_json(call.res, 201, json{{"fulfillment", std::move(out)}});
 }
 
