@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "mocks/http/signature.hpp"
+
 namespace syncdrill::http {
 
 using nlohmann::json;
@@ -319,6 +321,20 @@ std::string shopify_link_host(const httplib::Request& req) {
                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                          "0123456789.-:[]") == std::string::npos;
   return clean ? host : std::string("127.0.0.1");
+}
+
+std::string shopify_cursor(std::string_view text) {
+  std::string b64 = base64_encode(text);
+  for (char& c : b64)
+    c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!b64.empty() && b64.back() == '=')
+    b64.pop_back();
+  return b64;
+}
+
+std::optional<std::string> shopify_cursor_text(std::string_view token, size_t max_chars) {
+  if (token.size() > max_chars) return std::nullopt;
+  return base64_decode(token, /*url_safe=*/true);
 }
 
 std::optional<SkuId> shopify_sku(const LiveMocks& mocks, uint64_t id, uint64_t base) {

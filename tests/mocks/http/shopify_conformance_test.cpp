@@ -19,42 +19,7 @@ using shopify_test::mismatches;
 
 constexpr const char* kBase = "/channels/shop/admin/api/2025-07";
 
-struct Shop {
-  LiveClock clock = LiveClock::manual(1);
-  LiveMocks mocks;
-  MockServer server;
-  httplib::Client client;
-
-  explicit Shop(Gate gate = {})
-      : mocks(shopify_test::scenario(), 1, clock),
-        server(mocks, options()),
-        client("127.0.0.1", start(gate)) {
-    client.set_read_timeout(10, 0);
-    client.set_default_headers({{"X-Shopify-Access-Token", shopify_test::kToken}});
-  }
-  static MockServerOptions options() {
-    MockServerOptions o;
-    o.worker_threads = 4;
-    o.access_token = shopify_test::kToken;
-    return o;
-  }
-  int start(const Gate& gate) {
-    if (gate) server.set_gate(gate);
-    std::string error;
-    REQUIRE_MESSAGE(server.start(&error), error);
-    return server.port();
-  }
-  uint64_t place(uint32_t channel, SkuId sku, uint32_t units = 1) {
-    const SkuQuantity line{sku, units};
-    const PlaceResult r = mocks.place_order(channel, std::span(&line, 1));
-    REQUIRE(r.accepted);
-    return r.order;
-  }
-  httplib::Result get(const std::string& path) { return client.Get((kBase + path).c_str()); }
-  httplib::Result post(const std::string& path, const json& body) {
-    return client.Post((kBase + path).c_str(), body.dump(), "application/json");
-  }
-};
+using shopify_test::Shop;
 
 json body_of(const httplib::Result& r, int status) {
   REQUIRE(r);

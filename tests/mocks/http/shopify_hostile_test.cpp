@@ -19,30 +19,7 @@ using nlohmann::json;
 
 constexpr const char* kBase = "/channels/shop/admin/api/2025-07";
 
-struct Shop {
-  LiveClock clock = LiveClock::manual(1);
-  LiveMocks mocks{shopify_test::scenario(), 1, clock};
-  MockServer server{mocks, options()};
-  httplib::Client client{"127.0.0.1", start()};
-
-  Shop() {
-    client.set_read_timeout(10, 0);
-    client.set_default_headers({{"X-Shopify-Access-Token", shopify_test::kToken}});
-  }
-  static MockServerOptions options() {
-    MockServerOptions o;
-    o.worker_threads = 4;
-    o.access_token = shopify_test::kToken;
-    return o;
-  }
-  int start() {
-    std::string error;
-    REQUIRE_MESSAGE(server.start(&error), error);
-    return server.port();
-  }
-  // Keeps the bucket from running dry over a long hostile run.
-  void refill() { clock.advance(std::chrono::seconds(30)); }
-};
+using shopify_test::Shop;
 
 // An answer in Shopify's error shape with the given status.
 void expect_error(const httplib::Result& r, int status, const std::string& what) {

@@ -2,7 +2,9 @@
 // documented fixtures (tests/fixtures/platforms/shopify/) and a key-and-type conformance check.
 #pragma once
 
+#include <chrono>
 #include <fstream>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -48,6 +50,47 @@ inline Scenario scenario() {
   if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
   return *r.scenario;
 }
+
+// A served scenario (manual clock at scale 1) with a client that sends the access token.
+struct Shop {
+  LiveClock clock = LiveClock::manual(1);
+  LiveMocks mocks;
+  MockServer server;
+  httplib::Client client;
+
+  explicit Shop(Gate gate = {})
+      : mocks(scenario(), 1, clock), server(mocks, options()), client("127.0.0.1", start(gate)) {
+    client.set_read_timeout(10, 0);
+    client.set_default_headers({{"X-Shopify-Access-Token", kToken}});
+  }
+  static MockServerOptions options() {
+    MockServerOptions o;
+    o.worker_threads = 4;
+    o.access_token = kToken;
+    return o;
+  }
+  int start(const Gate& gate) {
+    if (gate) server.set_gate(gate);
+    std::string error;
+    REQUIRE_MESSAGE(server.start(&error), error);
+    return server.port();
+  }
+  uint64_t place(uint32_t channel, SkuId sku, uint32_t units = 1) {
+    const SkuQuantity line{sku, units};
+    const PlaceResult r = mocks.place_order(channel, std::span(&line, 1));
+    REQUIRE(r.accepted);
+    return r.order;
+  }
+  // The bucket leaks 60 requests: a long hostile run never runs it dry.
+  void refill() { clock.advance(std::chrono::seconds(30)); }
+  static std::string path(const std::string& rest) {
+    return "/channels/shop/admin/api/2025-07" + rest;
+  }
+  httplib::Result get(const std::string& rest) { return client.Get(path(rest).c_str()); }
+  httplib::Result post(const std::string& rest, const json& body) {
+    return client.Post(path(rest).c_str(), body.dump(), "application/json");
+  }
+};
 
 inline json fixture(const std::string& name) {
   std::ifstream in(std::string(SYNCDRILL_TEST_DATA_DIR) + "/fixtures/platforms/shopify/" + name);
