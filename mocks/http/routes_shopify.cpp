@@ -78,12 +78,18 @@ std::string throttle_message(double rate_per_s) {
       rate_per_s);
 }
 
+void set_call_limit(RouteCall& call, const RateLimitStatus& s) {
+  call.res.set_header("X-Shopify-Shop-Api-Call-Limit",
+                      fmt::format("{}/{}", s.limit - std::min(s.limit, s.remaining), s.limit));
+}
+
 // The fault layer's and the dispatcher's errors (a fault's 429 or 5xx, a handler that threw).
 void shape_error(RouteCall& call, int status, std::string_view /*error*/,
                  std::string_view /*detail*/, int64_t retry_after_s) {
   if (valid_version(call.params[1])) {
     call.res.set_header("X-Shopify-API-Version", std::string(call.params[1]));
   }
+  set_call_limit(call, call.mocks.peek_shopify(call.channel));
   if (status == 429) {
     // Shopify sends Retry-After with every 429; a fault that named none gets one second.
     set_retry_after(call, retry_after_s);
@@ -257,12 +263,12 @@ bool shopify_admit(RouteCall& call) {
   }
   call.res.set_header("X-Shopify-API-Version", std::string(call.params[1]));
   if (!accepts_json(call.req)) {
+    set_call_limit(call, call.mocks.peek_shopify(call.channel));
     shopify_error(call, 406, "Not Acceptable");
     return false;
   }
   const RateLimitStatus s = call.mocks.admit_shopify(call.channel);
-  call.res.set_header("X-Shopify-Shop-Api-Call-Limit",
-                      fmt::format("{}/{}", s.limit - std::min(s.limit, s.remaining), s.limit));
+  set_call_limit(call, s);
   if (!s.admitted) {
     const auto wall = call.mocks.clock().to_wall(s.retry_after);
     const int64_t wall_ms =

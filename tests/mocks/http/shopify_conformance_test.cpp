@@ -337,6 +337,7 @@ TEST_CASE("shopify conformance: a fault's 429 and 503 come in Shopify's shape") 
   CHECK(body_of(r, 429) == fixture("error_429.json"));
   CHECK(r->get_header_value("Retry-After") == "3.0");
   CHECK(r->get_header_value("X-Shopify-API-Version") == "2025-07");
+  CHECK(r->get_header_value("X-Shopify-Shop-Api-Call-Limit") == "0/40");  // it cost nothing
   status = 503;
   r = shop.get("/orders.json");
   CHECK(body_of(r, 503) == json{{"errors", "Service Unavailable"}});
