@@ -258,6 +258,7 @@ bool shopify_admit(RouteCall& call) {
     }
   }
   if (!valid_version(call.params[1])) {
+    set_call_limit(call, call.mocks.peek_shopify(call.channel));
     shopify_error(call, 404, "Not Found");
     return false;
   }
