@@ -330,6 +330,9 @@ bool LiveDrill::start(std::string* error) {
     register_control_routes(svr, d.faults, d.hooks(), d.options.token,
                             ControlOptions{.scenario = &d.scenario});
   });
+  // SP-API channels' notifications go to their pull queues, through the same webhook faults.
+  d.mocks.set_notification_faults(
+      [&d](const WebhookAttempt& a) { return d.faults.for_webhook(a); });
   if (!d.options.webhook_url.empty()) {
     WebhookSender::Options w;
     w.url = d.options.webhook_url;
