@@ -15,6 +15,7 @@
 #include "mocks/http/live_faults.hpp"
 #include "mocks/http/live_mocks.hpp"
 #include "mocks/http/mock_server.hpp"
+#include "mocks/http/routes_sp_api_json.hpp"
 #include "mocks/http/webhook_sender.hpp"
 #include "sim/world/fault_reach.hpp"
 
@@ -412,6 +413,10 @@ LiveResult LiveDrill::wait() {
                 {"delayed", w.delayed},
                 {"abandoned", w.abandoned},
                 {"rejected_queue_full", w.rejected_queue_full}};
+  // SP-API channels' notifications went to their pull queues instead (docs/dialect-sp-api.md).
+  if (nlohmann::json q = sp_api_notifications_report(d.mocks); !q.empty()) {
+    r.webhooks["notifications"] = std::move(q);
+  }
   nlohmann::json routes = nlohmann::json::array();
   for (const RouteCounters& c : d.server.counters().routes) {
     nlohmann::json by_status = nlohmann::json::object();

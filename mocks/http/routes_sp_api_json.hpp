@@ -61,4 +61,9 @@ std::string sp_api_order_change_notification(const LiveClock& clock, uint32_t ch
                                              const ChannelOrderView& o, uint64_t event_id,
                                              SimTime now);
 
+// The sp-api channels' notification queues for a drill's report (live.webhooks.notifications):
+// per channel the queue's counts (NotificationQueueStats; `refused_full` is the bound hit), and
+// the notifications the webhook faults dropped or copied. Empty when no channel speaks sp-api.
+nlohmann::json sp_api_notifications_report(LiveMocks& mocks);
+
 }  // namespace syncdrill

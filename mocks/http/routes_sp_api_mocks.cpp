@@ -108,4 +108,21 @@ OrderWindowPage LiveMocks::orders_in_window(uint32_t channel, const OrderWindowQ
   return page;
 }
 
+nlohmann::json sp_api_notifications_report(LiveMocks& mocks) {
+  nlohmann::json queues = nlohmann::json::object();
+  for (uint32_t c = 0; c < mocks.scenario().channels.size(); ++c) {
+    NotificationQueue* q = mocks.notification_queue(c);
+    if (q == nullptr) continue;
+    const NotificationQueueStats s = q->stats(mocks.clock().now());
+    queues[mocks.scenario().channels[c].name] = {
+        {"enqueued", s.enqueued},   {"received", s.received},        {"redelivered", s.redelivered},
+        {"deleted", s.deleted},     {"expired", s.expired},          {"held", s.held},
+        {"in_flight", s.in_flight}, {"refused_full", s.refused_full}};
+  }
+  if (queues.empty()) return nlohmann::json::object();
+  return {{"queues", std::move(queues)},
+          {"dropped_by_fault", mocks.notifications_dropped()},
+          {"duplicated", mocks.notifications_duplicated()}};
+}
+
 }  // namespace syncdrill

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "mocks/http/notification_queue.hpp"
+#include "mocks/http/routes_sp_api_json.hpp"
 #include "tests/mocks/http/sp_api_support.hpp"
 
 namespace syncdrill::sp_api_test {
@@ -149,6 +150,19 @@ TEST_CASE("sp-api orders become ORDER_CHANGE notifications in the queue, not web
         "Shipped");
   s.advance_s(5);
   CHECK(receive(s)["Messages"].size() == 1);  // its own visibility timeout: 5 s
+}
+
+TEST_CASE("sp-api notification counts for the drill's report") {
+  Served s;
+  s.place(0, 1);
+  s.place(0, 2);
+  receive(s);
+  const json report = sp_api_notifications_report(s.mocks);
+  CHECK(report["queues"]["amz"]["enqueued"] == 2);
+  CHECK(report["queues"]["amz"]["in_flight"] == 2);
+  CHECK(report["queues"]["amz"]["refused_full"] == 0);
+  CHECK_FALSE(report["queues"].contains("dtc"));
+  CHECK(report["dropped_by_fault"] == 0);
 }
 
 TEST_CASE("sp-api queue: a long poll returns as soon as a notification arrives") {
