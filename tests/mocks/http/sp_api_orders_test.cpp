@@ -103,6 +103,20 @@ TEST_CASE(
   CHECK(s.get(url)->status == 429);
 }
 
+TEST_CASE("sp-api usage plans run in simulated time: --time-scale scales the wall rate") {
+  Served s({}, 60);
+  const std::string url = std::string(kOrders) + kSince;
+  for (int i = 0; i < 20; ++i)
+    REQUIRE(s.get(url)->status == 200);
+  const auto refused = s.get(url);
+  CHECK(refused->status == 429);
+  CHECK(header_problems(refused, "1.002").empty());  // 0.0167 x 60 requests per wall second
+  s.advance_s(0.99);                                 // 59.4 simulated seconds: not yet a token
+  CHECK(s.get(url)->status == 429);
+  s.advance_s(0.01);  // 60 simulated seconds
+  CHECK(s.get(url)->status == 200);
+}
+
 TEST_CASE("sp-api getOrders pages with NextToken, which carries the criteria") {
   Served s;
   for (SkuId sku = 0; sku < 5; ++sku)

@@ -118,16 +118,20 @@ inline std::vector<std::string> error_problems(const httplib::Result& r, int sta
   return out;
 }
 
-// One served scenario, a manual clock at time scale 1, and a client that sends the token.
+// One served scenario, a manual clock (time scale 1 unless given; advance_s is wall seconds),
+// and a client that sends the token.
 struct Served {
-  LiveClock clock = LiveClock::manual(1);
+  LiveClock clock;
   LiveMocks mocks;
   MockServer server;
   httplib::Client client;
   httplib::Headers auth{{"x-amz-access-token", kToken}};
 
-  explicit Served(Gate gate = {})
-      : mocks(scenario(), 1, clock), server(mocks, options()), client("127.0.0.1", start(gate)) {
+  explicit Served(Gate gate = {}, double time_scale = 1)
+      : clock(LiveClock::manual(time_scale)),
+        mocks(scenario(), 1, clock),
+        server(mocks, options()),
+        client("127.0.0.1", start(gate)) {
     client.set_read_timeout(10, 0);
   }
   static MockServerOptions options() {
