@@ -213,7 +213,11 @@ void sqs(RouteCall& call) {
 }  // namespace
 
 std::vector<Route> sp_api_sqs_routes() {
+  // With and without a trailing slash: an SDK given the queue's URL as its endpoint posts to
+  // the endpoint's path joined with "/".
   return {{Method::post, "/channels/{name}/sqs", RouteSystem::channel, sqs, LiveDialect::sp_api,
+           sqs_shape_error},
+          {Method::post, "/channels/{name}/sqs/", RouteSystem::channel, sqs, LiveDialect::sp_api,
            sqs_shape_error}};
 }
 

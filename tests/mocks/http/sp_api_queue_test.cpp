@@ -249,6 +249,12 @@ TEST_CASE("sp-api queue refuses hostile requests in SQS's error shape") {
             "com.amazonaws.sqs#ReceiptHandleIsInvalid")
             .empty());
   CHECK(sqs(s, "AmazonSQS.ReceiveMessage", std::string(70'000, ' '))->status == 413);
+  // The endpoint with a trailing slash, as an SDK joins it.
+  CHECK(s.client
+            .Post("/channels/amz/sqs/",
+                  httplib::Headers{{"X-Amz-Target", "AmazonSQS.ReceiveMessage"}}, "{}",
+                  "application/x-amz-json-1.0")
+            ->status == 200);
   // The queue is the sp-api channel's: none on a syncdrill channel.
   CHECK(s.client
             .Post("/channels/dtc/sqs",
