@@ -16,6 +16,7 @@
 #include "mocks/http/live_mocks.hpp"
 #include "mocks/http/mock_server.hpp"
 #include "mocks/http/routes_shopify.hpp"
+#include "mocks/http/routes_sp_api_json.hpp"
 #include "mocks/http/webhook_sender.hpp"
 #include "sim/world/fault_reach.hpp"
 
@@ -371,6 +372,9 @@ bool LiveDrill::start(std::string* error) {
     register_control_routes(svr, d.faults, d.hooks(), d.options.token,
                             ControlOptions{.scenario = &d.scenario});
   });
+  // SP-API channels' notifications go to their pull queues, through the same webhook faults.
+  d.mocks.set_notification_faults(
+      [&d](const WebhookAttempt& a) { return d.faults.for_webhook(a); });
   if (!d.options.webhook_url.empty()) {
     WebhookSender::Options w;
     w.url = d.options.webhook_url;
@@ -450,6 +454,10 @@ LiveResult LiveDrill::wait() {
                 {"delayed", w.delayed},
                 {"abandoned", w.abandoned},
                 {"rejected_queue_full", w.rejected_queue_full}};
+  // SP-API channels' notifications went to their pull queues instead (docs/dialect-sp-api.md).
+  if (nlohmann::json q = sp_api_notifications_report(d.mocks); !q.empty()) {
+    r.webhooks["notifications"] = std::move(q);
+  }
   nlohmann::json routes = nlohmann::json::array();
   for (const RouteCounters& c : d.server.counters().routes) {
     nlohmann::json by_status = nlohmann::json::object();

@@ -5,6 +5,8 @@
 #include <limits>
 
 #include "core/engine/check.hpp"
+#include "mocks/http/notification_queue.hpp"    // SPAPI-LIVE: complete types for the members
+#include "mocks/http/routes_sp_api_limits.hpp"  // SPAPI-LIVE
 #include "mocks/scenario_mocks.hpp"
 
 namespace syncdrill {
@@ -34,6 +36,7 @@ LiveMocks::LiveMocks(const Scenario& scenario, uint64_t seed, const LiveClock& c
       channels_[i].limiter.emplace(*spec.endpoint.rate_limit);
     }
   }
+  init_sp_api();
 }
 
 std::optional<uint32_t> LiveMocks::channel_index(std::string_view name) const {
@@ -143,7 +146,7 @@ std::optional<ChannelOrderView> LiveMocks::channel_order(uint32_t channel, uint6
 void LiveMocks::touch(ChannelState& ch, uint64_t order, SimTime now) {
   if (order >= ch.updated_at.size()) {
     ch.updated_at.resize(order + 1);
-    ch.created_at.resize(order + 1, now);
+    ch.created_at.resize(order + 1, now);  // the first touch is the placement
   } else {
     ch.by_update.erase({ch.updated_at[order].us, order});
   }
@@ -152,6 +155,7 @@ void LiveMocks::touch(ChannelState& ch, uint64_t order, SimTime now) {
 }
 
 void LiveMocks::emit(uint32_t channel, const WebhookEvent& e, SimTime now) {
+  if (queues_[channel]) return notify_sp_api(channel, e, now);  // SP-API: pulled, not pushed
   if (outbox_.size() >= kOutboxMax) {
     outbox_.pop_front();
     ++events_dropped_;

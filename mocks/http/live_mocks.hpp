@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -35,6 +36,7 @@
 #include "mocks/channel.hpp"
 #include "mocks/erp.hpp"
 #include "mocks/http/live_clock.hpp"
+#include "mocks/http/live_faults.hpp"
 #include "mocks/oms.hpp"
 #include "mocks/rate_limiter.hpp"
 #include "mocks/types.hpp"
@@ -57,9 +59,9 @@ struct ChannelOrderView {
   std::string status;  // the channel's spelling
   OrderStatus canonical = OrderStatus::pending;
   SimTime updated_at{};
-  SimTime created_at{};  // when it was placed
   int64_t amount_minor = 0;
   std::vector<OrderLine> lines;
+  SimTime created_at{};  // when the customer placed it (its first touch)
 };
 
 struct RevenueResult {
@@ -104,6 +106,26 @@ struct ShipmentView {
 
 enum class WmsStep : uint8_t { start_picking, pick, ship, deliver, cancel };
 
+// SPAPI-LIVE: orders by creation or last-update time in a window, for the sp-api dialect's
+// getOrders. Entries are ordered by (time, id); `cursor` resumes strictly after one.
+struct OrderWindowQuery {
+  bool by_created = false;                             // else by last update
+  SimTime after{};                                     // inclusive
+  std::optional<SimTime> before;                       // inclusive
+  std::optional<std::pair<int64_t, uint64_t>> cursor;  // (time us, id) last seen
+  uint32_t status_mask = UINT32_MAX;  // bit (1 << canonical OrderStatus) of statuses wanted
+  size_t limit = 100;
+  size_t scan_max = 100'000;  // entries looked at per call (status filters skip entries)
+};
+struct OrderWindowPage {
+  std::vector<ChannelOrderView> orders;
+  std::optional<std::pair<int64_t, uint64_t>> next;  // set when more entries may follow
+};
+// SPAPI-LIVE: what the fault layer says of one notification (a webhook fault's decision).
+using NotificationFaultHook = std::function<WebhookFaultDecision(const WebhookAttempt&)>;
+class NotificationQueue;
+class SpApiThrottle;
+
 // A webhook event a channel emitted, waiting for the sender.
 // SHOPIFY-LIVE: what a channel order list filters on, without the order's lines.
 struct ChannelOrderStamp {
@@ -129,6 +151,7 @@ class LiveMocks {
   // Keeps a copy of the scenario; `clock` must outlive this object. seed: the root seed (the
   // scenario's, unless the drill overrides it).
   LiveMocks(const Scenario& scenario, uint64_t seed, const LiveClock& clock);
+  ~LiveMocks();
 
   const LiveClock& clock() const { return clock_; }
   const Scenario& scenario() const { return scenario_; }
@@ -212,6 +235,20 @@ class LiveMocks {
   // A channel's order count (the next id).
   uint64_t channel_order_count(uint32_t channel);
 
+  // ---- SPAPI-LIVE: the sp-api dialect (routes_sp_api*.cpp, docs/dialect-sp-api.md) ----------
+  // Events of a channel of dialect sp-api do not go to the webhook outbox: they become ORDER_CHANGE
+  // notifications in the channel's pull queue (NotificationQueue), after the notification fault
+  // hook (webhook_drop / webhook_delay / webhook_duplicate) has had its say.
+  OrderWindowPage orders_in_window(uint32_t channel, const OrderWindowQuery& q);
+  // The channel's notification queue; nullptr unless the channel's dialect is sp-api.
+  NotificationQueue* notification_queue(uint32_t channel);
+  SpApiThrottle& sp_api_throttle() { return *sp_api_throttle_; }
+  // Set before the drill serves (not synchronised with emits). Empty: no faults.
+  void set_notification_faults(NotificationFaultHook hook);
+  // Notifications the fault hook dropped, and copies it ordered.
+  uint64_t notifications_dropped();
+  uint64_t notifications_duplicated();
+
  private:
   struct ChannelState {
     std::unique_ptr<ChannelMock> mock;
@@ -219,7 +256,7 @@ class LiveMocks {
     std::optional<RateLimitSpec> limit_spec;
     std::vector<SimTime> updated_at;                   // per order
     std::set<std::pair<int64_t, uint64_t>> by_update;  // (updated_at us, order)
-    std::vector<SimTime> created_at;                   // per order (its first touch)
+    std::vector<SimTime> created_at;  // per order (its first touch; SHOPIFY-LIVE, SPAPI-LIVE)
   };
   struct KeyRecord {
     uint64_t payload_hash = 0;
@@ -248,6 +285,15 @@ class LiveMocks {
   // SHOPIFY-LIVE: Shopify's standard bucket per channel that has no rate_limit of its own.
   std::vector<std::optional<RateLimiter>> shopify_buckets_;
   RateLimitStatus shopify_bucket(uint32_t channel, bool admit);  // REQUIRES: mutex_ held
+
+  // SPAPI-LIVE
+  void init_sp_api();
+  void notify_sp_api(uint32_t channel, const WebhookEvent& e, SimTime now);
+  std::unique_ptr<SpApiThrottle> sp_api_throttle_;
+  std::vector<std::unique_ptr<NotificationQueue>> queues_;  // per channel; null: not sp-api
+  NotificationFaultHook notification_faults_;
+  uint64_t notifications_dropped_ = 0;
+  uint64_t notifications_duplicated_ = 0;
 };
 
 }  // namespace syncdrill

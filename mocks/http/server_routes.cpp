@@ -2,6 +2,7 @@
 #include "mocks/http/server_routes.hpp"
 
 #include "mocks/http/routes_shopify.hpp"
+#include "mocks/http/routes_sp_api.hpp"
 
 #include <cctype>
 #include <charconv>
@@ -30,6 +31,8 @@ std::string_view to_string(Method m) {
 
 std::vector<Route> all_routes() {
   std::vector<Route> routes = channel_routes();
+  for (const Route& r : sp_api_routes())
+    routes.push_back(r);  // SPAPI-LIVE
   const std::vector<Route> systems = system_routes();
   routes.insert(routes.end(), systems.begin(), systems.end());
   const std::vector<Route> shopify = shopify_routes();  // SHOPIFY-LIVE
