@@ -433,7 +433,7 @@ TEST_CASE("validate warns of a fault no monitor can see and of a blind monitor, 
   CHECK(s.run(fmt::format("validate '{}' bad.yaml", kBlind)).exit_code == 2);
 }
 
-TEST_CASE("run prints the warnings to stderr and in every report; they never change the exit") {
+TEST_CASE("run prints the warnings to stderr and in every report, they never change the exit") {
   Scratch s("run-warn");
   const CliRun r = s.run(fmt::format("run '{}' --out out", kBlind));
   CHECK(r.exit_code == 0);  // not scored: no tiers
@@ -473,7 +473,7 @@ TEST_CASE("a breached drill with an unwatched fault still exits 1, with the warn
                              kBreached));
 }
 
-TEST_CASE("--format chooses the report files; an unknown format is a usage error") {
+TEST_CASE("--format chooses the report files, an unknown format is a usage error") {
   Scratch s("formats");
   CHECK(s.run(fmt::format("run '{}' --out a -q --format junit,json", kBreached)).exit_code == 1);
   CHECK(fs::exists(s / "a/report.json"));

@@ -217,7 +217,7 @@ TEST_CASE("CommandLine::seed takes a whole number from 0 to its maximum, nothing
   CHECK(kept == uint64_t{5});  // left as it was
 }
 
-TEST_CASE("CommandLine::progress: --progress forces it; --quiet or no terminal turns it off") {
+TEST_CASE("CommandLine::progress: --progress forces it, --quiet or no terminal turns it off") {
   CommandLine forced("drill", "usage: syncdrill drill\n\noptions");
   forced.add_quiet("say nothing");
   forced.add_progress("show progress");

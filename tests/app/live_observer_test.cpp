@@ -85,7 +85,7 @@ TEST_CASE("live observer: a retry is the same request after its failed answer") 
   CHECK(b.hot_retries == 0);
 }
 
-TEST_CASE("live observer: a hung request fails on arrival; its retry's gap starts there") {
+TEST_CASE("live observer: a hung request fails on arrival, its retry's gap starts there") {
   ObserverFixture f;
   f.hung(100ms, 9);
   f.request(250ms, 201, 9);  // the client timed out at ~150 ms and backed off

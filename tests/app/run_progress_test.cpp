@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 const std::string kSmall = source_path("tests/scenarios/valid/small-drill.yaml");
 
-TEST_CASE("run --progress into a pipe prints progress lines; without it, none") {
+TEST_CASE("run --progress into a pipe prints progress lines, without it, none") {
   Scratch s("progress");
   const CliRun shown = s.run(fmt::format("run '{}' --out with --progress", kSmall));
   CHECK(shown.exit_code == 0);

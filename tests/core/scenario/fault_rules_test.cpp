@@ -72,7 +72,7 @@ TEST_CASE("a burst or capacity outside 1..1e9 is a load error naming the key") {
   }
 }
 
-TEST_CASE("a fault longer than a year is a load error; a year is not") {
+TEST_CASE("a fault longer than a year is a load error, a year is not") {
   const std::string base = R"Y(
 name: t
 duration: 1h

@@ -99,7 +99,7 @@ faults:
   CHECK(f[1].id == "wms-gone");
 }
 
-TEST_CASE("a runbook action with an id merges; one without is appended") {
+TEST_CASE("a runbook action with an id merges, one without is appended") {
   Pair p(kBase, R"(extends: base.yaml
 response:
   runbook:
@@ -118,7 +118,7 @@ response:
   CHECK(rb[2].delay == hours(1));
 }
 
-TEST_CASE("an empty named list clears the base's; other lists are replaced") {
+TEST_CASE("an empty named list clears the base's, other lists are replaced") {
   Pair p(kBase, R"(extends: base.yaml
 faults: []
 monitors:

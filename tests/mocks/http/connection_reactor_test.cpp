@@ -257,7 +257,7 @@ TEST_CASE("live: trickling clients hold no worker and get 408 when their request
   CHECK(s.server.connection_stats().timed_out >= 1);
 }
 
-TEST_CASE("live: idle connections close after the idle timeout; beyond the cap the idlest goes") {
+TEST_CASE("live: idle connections close after the idle timeout, beyond the cap the idlest goes") {
   MockServerOptions o = small_options();
   o.idle_timeout = milliseconds(400);
   o.connections_max = 8;
@@ -282,7 +282,7 @@ TEST_CASE("live: idle connections close after the idle timeout; beyond the cap t
   CHECK(idle.back()->closed_within(milliseconds(1500)));
 }
 
-TEST_CASE("live: pipelined requests are answered in order; Expect: 100-continue is honoured") {
+TEST_CASE("live: pipelined requests are answered in order, Expect: 100-continue is honoured") {
   Served s(small_options());
   Raw c(s.port());
   c.send(

@@ -121,7 +121,7 @@ TEST_CASE("live: every control route refuses a request without the right bearer 
   CHECK(s.finishes() == 0);
 }
 
-TEST_CASE("live: the bearer scheme is case-insensitive; the token is not") {
+TEST_CASE("live: the bearer scheme is case-insensitive, the token is not") {
   ControlServer s;
   // Trailing spaces are not part of a header's value (RFC 9110 5.5).
   for (const std::string header : {"Bearer drill-token-123", "bearer drill-token-123",
@@ -140,7 +140,7 @@ TEST_CASE("live: the bearer scheme is case-insensitive; the token is not") {
   }
 }
 
-TEST_CASE("live: a control path with another method gets 405 with Allow; an unknown one 404") {
+TEST_CASE("live: a control path with another method gets 405 with Allow, an unknown one 404") {
   ControlServer s;
   httplib::Client c = s.client();
   httplib::Result r = c.Put("/_drill/faults", "{}", "application/json");
@@ -295,7 +295,7 @@ TEST_CASE("live: ack, finish, status and metrics call the drill's hooks") {
   CHECK(body_of(c.Get("/_drill/status"))["state"] == "running");
 }
 
-TEST_CASE("live: metrics can be opened to scrapers; missing hooks answer 501") {
+TEST_CASE("live: metrics can be opened to scrapers, missing hooks answer 501") {
   ControlOptions open;
   open.metrics_without_token = true;
   ControlServer s(open, /*with_hooks=*/false);
@@ -431,7 +431,7 @@ namespace syncdrill {
 namespace {
 
 // The fault-kind table's live columns say what the control API and the live fault table do.
-TEST_CASE("live: each kind the table marks live is added with its live keys; the others refused") {
+TEST_CASE("live: each kind the table marks live is added with its live keys, the others refused") {
   // A valid value for each live key; a key the table gains without one here fails.
   const std::map<std::string_view, nlohmann::json> values{
       {"latency_ms", 200}, {"processed", false}, {"hang_ms", 1000},

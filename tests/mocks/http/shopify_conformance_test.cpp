@@ -125,7 +125,7 @@ TEST_CASE("shopify conformance: GET orders.json lists, filters and pages through
   CHECK(body_of(shop.get("/orders/count.json"), 200) == json{{"count", 5}});
 }
 
-TEST_CASE("shopify conformance: status defaults to open; closed, cancelled and any filter") {
+TEST_CASE("shopify conformance: status defaults to open, closed, cancelled and any filter") {
   Shop shop;
   const uint64_t a = shop.place(0, 1);
   const uint64_t b = shop.place(0, 2);
@@ -292,7 +292,7 @@ TEST_CASE("shopify conformance: X-Shopify-Access-Token missing or wrong answers 
   body_of(anonymous.Get(path.c_str(), {{"X-Shopify-Access-Token", shopify_test::kToken}}), 200);
 }
 
-TEST_CASE("shopify conformance: the REST bucket: 40 at once, then 429 with Retry-After; 2/s leak") {
+TEST_CASE("shopify conformance: the REST bucket: 40 at once, then 429 with Retry-After, 2/s leak") {
   Shop shop;
   for (int i = 1; i <= 40; ++i) {
     const auto r = shop.get("/locations.json");

@@ -256,7 +256,7 @@ TEST_CASE("sp-api getOrderItems pages an order of more than 100 items") {
   CHECK(second["payload"]["OrderItems"][0]["OrderItemId"] == amazon_order_item_id(0, 100));
 }
 
-TEST_CASE("sp-api routes answer only on sp-api channels; syncdrill routes stay everywhere") {
+TEST_CASE("sp-api routes answer only on sp-api channels, syncdrill routes stay everywhere") {
   Served s;
   s.place(1, 1);
   CHECK(s.get(std::string("/channels/dtc/orders/v0/orders?MarketplaceIds=ATVPDKIKX0DER") + kSince)

@@ -256,7 +256,7 @@ TEST_CASE("live: the live fault table drives the sender: a delay fault holds an 
   CHECK(table.list()[0].hits == 1);
 }
 
-TEST_CASE("live: a full sender queue refuses and counts; an abandoning stop counts what is left") {
+TEST_CASE("live: a full sender queue refuses and counts, an abandoning stop counts what is left") {
   Receiver receiver([](size_t) { return 503; });
   WebhookSender::Options o = options(receiver, 1);
   o.queue_max = 2;

@@ -81,7 +81,7 @@ void check_market_untouched(const WorldResult& healthy, const WorldResult& fault
   CHECK(healthy.channels[1].in_oms_once == faulty.channels[1].in_oms_once);
 }
 
-TEST_CASE("a processed timeout duplicates orders without keys; an unprocessed one does not") {
+TEST_CASE("a processed timeout duplicates orders without keys, an unprocessed one does not") {
   const auto timeout = [](bool processed) {
     return fmt::format(R"(faults:
   - {{id: oms-hang, kind: timeout, target: oms, at: 20m, for: 10m, intensity: 30%,
@@ -116,7 +116,7 @@ TEST_CASE("a processed timeout duplicates orders without keys; an unprocessed on
   CHECK(keyed.fault_hits[0] > 3000);
 }
 
-TEST_CASE("an ERP timeout doubles revenue entries without keys; keys make the retry a replay") {
+TEST_CASE("an ERP timeout doubles revenue entries without keys, keys make the retry a replay") {
   // The revenue post is processed but its answer never heard, so the connector posts again.
   // Reconciliation at 40m (repairs held back by a near-zero rate) counts the orders whose
   // revenue entries are not exactly one.

@@ -49,7 +49,7 @@ ChannelOutcome channel(std::string name, std::vector<int64_t> ingest_delays_us) 
   return c;
 }
 
-TEST_CASE("the worst channel decides freshness and error rate; the merged figure rides along") {
+TEST_CASE("the worst channel decides freshness and error rate, the merged figure rides along") {
   const Scenario s = from_text(kTwoShops);
   WorldResult r;
   // big: 10,000 attempts, 0.5% failed; small: 1,000 attempts, 3% failed (enough to stand alone).

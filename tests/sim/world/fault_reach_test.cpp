@@ -141,7 +141,7 @@ monitors:
   CHECK(observability_warnings(seen).empty());
 }
 
-TEST_CASE("without monitors every fault is unseen; without faults or monitors nothing is said") {
+TEST_CASE("without monitors every fault is unseen, without faults or monitors nothing is said") {
   const Scenario s = from_text(topology(R"(faults:
   - {id: stock-stuck, kind: consumer_stall, target: stock, at: 20m, for: 5m})"));
   CHECK(observability_warnings(s) ==
