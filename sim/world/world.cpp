@@ -99,6 +99,7 @@ void World::build_ports() {
   for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
     const ChannelSpec& spec = *registry_.channel(c).spec;
     auto [port, meta] = make(spec.name, "channel", spec.endpoint, {});
+    port->set_operation_limits(spec.operation_limits);
     registry_.add_channel_port(c, std::move(port), std::move(meta));
   }
   for (const SystemSpec& sys : scenario.systems) {
