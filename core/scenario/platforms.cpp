@@ -26,8 +26,9 @@ constexpr std::string_view kSpApiUsagePlans =
     "https://developer-docs.amazon.com/sp-api/docs/usage-plans-and-rate-limits";
 constexpr std::string_view kSpApiOrders =
     "https://developer-docs.amazon.com/sp-api/docs/orders-api-v0-reference";
-constexpr std::string_view kSpApiFeeds =
-    "https://developer-docs.amazon.com/sp-api/docs/feeds-api-v2021-06-30-reference";
+constexpr std::string_view kSpApiListingsFeed =
+    "https://developer-docs.amazon.com/sp-api/changelog/"
+    "update-feed-size-and-rate-limit-changes-for-the-json_listings_feed";
 constexpr std::string_view kSpApiNotifications =
     "https://developer-docs.amazon.com/sp-api/docs/notifications-api-v1-use-case-guide";
 constexpr std::string_view kSqsVisibility =
@@ -109,21 +110,23 @@ PlatformRow sp_api_row() {
   row.platform = Platform::amazon_sp_api;
   row.channel_kind = ChannelKind::amazon_like;
   // No bucket for the whole channel: SP-API rate-limits each operation. Stock and prices go
-  // as feeds (createFeed), shipments as confirmShipment; no 429 carries Retry-After.
-  const RateLimitSpec create_feed = bucket(Kind::token_bucket, 0.0083, 15, false);
-  row.operation_limits[static_cast<size_t>(ChannelOperation::listing_updates)] = create_feed;
-  row.operation_limits[static_cast<size_t>(ChannelOperation::price_updates)] = create_feed;
+  // as JSON_LISTINGS_FEED submissions (five per five minutes, up to 25,000 SKUs each), shipments
+  // as confirmShipment; no 429 carries Retry-After.
+  const RateLimitSpec listings_feed = bucket(Kind::token_bucket, 1.0 / 60, 5, false);
+  row.operation_limits[static_cast<size_t>(ChannelOperation::listing_updates)] = listings_feed;
+  row.operation_limits[static_cast<size_t>(ChannelOperation::price_updates)] = listings_feed;
   row.operation_limits[static_cast<size_t>(ChannelOperation::status_updates)] =
       bucket(Kind::token_bucket, 2, 10, false);
   row.retry_after = false;
   row.webhooks = sqs_notifications();
   row.statuses = sp_api_statuses();
-  row.sources = {{"token bucket per operation; 429 without Retry-After", kSpApiUsagePlans},
-                 {"confirmShipment 2/s burst 10; OrderStatus", kSpApiOrders},
-                 {"createFeed 0.0083/s burst 15", kSpApiFeeds},
-                 {"notifications delivered to an SQS queue", kSpApiNotifications},
-                 {"SQS visibility timeout 30 s", kSqsVisibility},
-                 {"SQS retention 4 days (345,600 s)", kSqsRetention}};
+  row.sources = {
+      {"token bucket per operation; 429 without Retry-After", kSpApiUsagePlans},
+      {"confirmShipment 2/s burst 10; OrderStatus", kSpApiOrders},
+      {"JSON_LISTINGS_FEED: 5 feeds per 5 minutes, 25,000 SKUs a feed", kSpApiListingsFeed},
+      {"notifications delivered to an SQS queue", kSpApiNotifications},
+      {"SQS visibility timeout 30 s", kSqsVisibility},
+      {"SQS retention 4 days (345,600 s)", kSqsRetention}};
   return row;
 }
 
@@ -141,6 +144,11 @@ PlatformRow netsuite_row() {
 }
 
 std::string rate_text(double per_s) {
+  // A rate of whole requests a minute reads as such (1/min, not 0.0166667/s).
+  const double per_min = per_s * 60;
+  if (per_s < 1 && per_min == static_cast<double>(static_cast<int64_t>(per_min))) {
+    return fmt::format("{:g}/min", per_min);
+  }
   return fmt::format("{:g}/s", per_s);
 }
 

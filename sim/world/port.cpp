@@ -35,7 +35,12 @@ Outcome refusal(Outcome answer, bool retry_after) {
 
 GateVerdict Port::admit(SimTime now, std::optional<ChannelOperation> op) {
   GateVerdict verdict = faults_.empty() ? GateVerdict{} : faults_.admit(now);
-  if (!verdict.answer.ok()) return verdict;
+  if (!verdict.answer.ok()) {
+    if (verdict.answer.error == ErrorClass::rate_limited) {
+      verdict.answer = refusal(verdict.answer, platform_retry_after_);
+    }
+    return verdict;
+  }
   if (limiter_) {
     const Outcome answer = limiter_->admit(now);
     if (!answer.ok()) {

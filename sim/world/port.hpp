@@ -49,6 +49,9 @@ class Port {
   // Admission at `now`. answer ok: the request may be submitted (and then holds one unit of the
   // concurrency limit until release()); `silent` says a timeout fault swallows its answer.
   // Otherwise the error to answer with at once.
+  // Whether this API's 429s carry Retry-After at all (false on SP-API, docs/platforms.md): when
+  // not, a rate_limit fault's 429s do not either.
+  void set_platform_retry_after(bool retry_after) { platform_retry_after_ = retry_after; }
   // `op`: the channel operation the call is, if any (its own bucket applies too).
   GateVerdict admit(SimTime now, std::optional<ChannelOperation> op = {});
   // Gives back the concurrency unit taken by an admitted request once the server is done with it
@@ -72,7 +75,8 @@ class Port {
  private:
   Endpoint endpoint_;
   std::optional<RateLimiter> limiter_;
-  bool limiter_retry_after_ = true;  // the endpoint bucket's 429s say when to come back
+  bool limiter_retry_after_ = true;   // the endpoint bucket's 429s say when to come back
+  bool platform_retry_after_ = true;  // any 429 of this API does (a fault's included)
   struct OperationBucket {
     RateLimiter limiter;
     bool retry_after;
