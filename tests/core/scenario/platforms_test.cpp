@@ -120,8 +120,8 @@ TEST_CASE("explicit keys win over the preset, key by key") {
   CHECK_FALSE(status->retry_after);  // an override of the rate keeps SP-API's 429 style
   const auto& listings = amz.operation_limits[op(ChannelOperation::listing_updates)];
   REQUIRE(listings.has_value());
-  CHECK(listings->rate_per_s == doctest::Approx(0.0083));
-  CHECK(listings->burst == 15);
+  CHECK(listings->rate_per_s == doctest::Approx(1.0 / 60));  // JSON_LISTINGS_FEED: 5 per 5 min
+  CHECK(listings->burst == 5);
   CHECK_FALSE(listings->retry_after);
 }
 

@@ -62,14 +62,38 @@ TEST_CASE("SP-API buckets are per operation and their 429s say nothing of when t
   const GateVerdict refused = port.admit(SimTime{}, ChannelOperation::status_updates);
   CHECK(refused.answer.error == ErrorClass::rate_limited);
   CHECK(refused.answer.retry_after == Duration{});
-  // An empty status bucket leaves the feeds' own bucket (createFeed: a burst of 15) alone.
-  CHECK(admitted_until_refused(port, SimTime{}, ChannelOperation::listing_updates) == 15);
-  CHECK(admitted_until_refused(port, SimTime{}, ChannelOperation::price_updates) == 15);
+  // An empty status bucket leaves the feeds' own buckets (JSON_LISTINGS_FEED: 5 at once) alone.
+  CHECK(admitted_until_refused(port, SimTime{}, ChannelOperation::listing_updates) == 5);
+  CHECK(admitted_until_refused(port, SimTime{}, ChannelOperation::price_updates) == 5);
   // A call of no operation (none the simulation makes on a marketplace) meets no bucket.
   CHECK(admitted_until_refused(port, SimTime{}, {}, 100) == 100);
   // Two seconds refill four confirmShipment tokens.
   CHECK(admitted_until_refused(port, SimTime{} + seconds(2), ChannelOperation::status_updates) ==
         4);
+}
+
+TEST_CASE("a rate_limit fault on an SP-API channel throttles in SP-API's way: no Retry-After") {
+  FaultSpec fault;
+  fault.id = "throttle";
+  fault.kind = FaultKind::rate_limit;
+  fault.at = Duration{};
+  fault.length = hours(1);
+  RateLimitSpec tight;
+  tight.rate_per_s = 1;
+  tight.burst = 1;
+  fault.settings = RateLimitSettings{tight};
+  for (const bool sp_api : {false, true}) {
+    Engine engine;
+    uint64_t hits = 0;
+    Port port(engine, "ch", EndpointSpec{}, RandomStream(1, "t"), {}, 1);
+    port.set_platform_retry_after(!sp_api);
+    port.faults().add(&fault, &hits);
+    CHECK(port.admit(SimTime{}).answer.ok());
+    port.release();
+    const GateVerdict refused = port.admit(SimTime{});
+    REQUIRE(refused.answer.error == ErrorClass::rate_limited);
+    CHECK((refused.answer.retry_after > Duration{}) == !sp_api);
+  }
 }
 
 // A marketplace shipping 4 orders a second through the fulfillment connector, once the
