@@ -91,35 +91,29 @@ void read_operation_limits(Ctx& ctx, MapReader& r, ChannelSpec& c, bool retry_af
   m.finish();
 }
 
-// Reads `platform` and checks it suits the kind; nullptr when absent, none or wrong.
+// "a channel of kind shopify_like": what a platform's row may be set on.
+std::string platform_applies_to(const PlatformRow& row) {
+  return row.channel_kind ? fmt::format("a channel of kind {}", to_string(*row.channel_kind))
+                          : fmt::format("a system of kind {}", to_string(*row.system_kind));
+}
+
+// Reads `platform` and checks it suits the spec (a channel or a system) and its kind (when
+// read); nullptr when absent, none or wrong.
 template <class Kind>
-const PlatformRow* read_platform(MapReader& r, Platform& out, std::optional<Kind> kind,
-                                 bool kind_read) {
+const PlatformRow* read_platform(MapReader& r, Platform& out, Kind kind, bool kind_read) {
   if (!r.choice("platform", out) || out == Platform::none) return nullptr;
   const PlatformRow* row = platform_row(out);
   SD_CHECK(row != nullptr, "every platform but none has a row");
+  std::optional<Kind> fits;
   if constexpr (std::is_same_v<Kind, ChannelKind>) {
-    if (!row->channel_kind) {
-      r.error("platform", fmt::format("platform '{}' applies to a system of kind {}",
-                                      to_string(out), to_string(*row->system_kind)));
-      return nullptr;
-    }
-    if (kind_read && kind != row->channel_kind) {
-      r.error("platform", fmt::format("platform '{}' applies to a channel of kind {}",
-                                      to_string(out), to_string(*row->channel_kind)));
-      return nullptr;
-    }
+    fits = row->channel_kind;
   } else {
-    if (!row->system_kind) {
-      r.error("platform", fmt::format("platform '{}' applies to a channel of kind {}",
-                                      to_string(out), to_string(*row->channel_kind)));
-      return nullptr;
-    }
-    if (kind_read && kind != row->system_kind) {
-      r.error("platform", fmt::format("platform '{}' applies to a system of kind {}",
-                                      to_string(out), to_string(*row->system_kind)));
-      return nullptr;
-    }
+    fits = row->system_kind;
+  }
+  if (!fits || (kind_read && kind != *fits)) {
+    r.error("platform",
+            fmt::format("platform '{}' applies to {}", to_string(out), platform_applies_to(*row)));
+    return nullptr;
   }
   return row;
 }
