@@ -1,17 +1,22 @@
 // Section readers for the world: catalog, channels, systems and traffic.
 #include <cmath>
 #include <filesystem>
+#include <type_traits>
 
 #include "core/scenario/fault_rules.hpp"
+#include "core/scenario/platforms.hpp"
 #include "core/scenario/replay.hpp"
 #include "core/scenario/replay_keys.hpp"
 #include "core/scenario/sections.hpp"
 
 namespace syncdrill::scenario {
 
-std::optional<RateLimitSpec> read_rate_limit(Ctx& ctx, const YNode& n, const std::string& path) {
+std::optional<RateLimitSpec> read_rate_limit(Ctx& ctx, const YNode& n, const std::string& path,
+                                             bool endpoint, bool retry_after) {
   RateLimitSpec rl;
+  rl.retry_after = retry_after;
   MapReader r(ctx, n, path);
+  if (endpoint) r.flag("retry_after", rl.retry_after);
   r.choice("kind", rl.kind);
   bool has_rate = r.rate("rate", rl.rate_per_s, Need::required);
   if (has_rate && !valid_rate(rl.rate_per_s)) {
@@ -38,32 +43,79 @@ namespace {
 const std::vector<std::string_view> kCanonicalStates{
     "pending", "confirmed", "picking", "shipped", "delivered", "cancelled", "returned", "refunded"};
 
-EndpointSpec read_endpoint(Ctx& ctx, const YNode& n, const std::string& path) {
-  EndpointSpec e;
+// The most redeliveries a webhook schedule may name: an SQS-style queue redelivers every 30 s
+// for 4 days (11,519 redeliveries, docs/platforms.md), with room to spare.
+constexpr uint32_t kWebhookRetriesMax = 20'000;
+
+// Reads the keys present over `e` (defaults, or a platform's): an explicit key always wins; a
+// `rate_limit` replaces the preset's bucket whole.
+void read_endpoint(Ctx& ctx, const YNode& n, const std::string& path, EndpointSpec& e,
+                   bool retry_after = true) {
   MapReader r(ctx, n, path);
   r.u32("workers", e.workers, 1, ctx.limits.workers_max);
   r.u32("queue_max", e.queue_max, 0, ctx.limits.queue_max);
   r.distribution("service_time", e.service_time);
   if (const YNode* rl = r.get("rate_limit")) {
-    e.rate_limit = read_rate_limit(ctx, *rl, r.child("rate_limit"));
+    e.rate_limit = read_rate_limit(ctx, *rl, r.child("rate_limit"), true, retry_after);
   }
   r.finish();
-  return e;
 }
 
-WebhookSpec read_webhooks(Ctx& ctx, const YNode& n, const std::string& path) {
-  WebhookSpec w;
+// As read_endpoint: the keys present, one by one, over `w`.
+void read_webhooks(Ctx& ctx, const YNode& n, const std::string& path, WebhookSpec& w) {
   MapReader r(ctx, n, path);
   r.flag("enabled", w.enabled);
   r.duration("timeout", w.timeout, Need::optional, microseconds(1));
-  r.u32("retries", w.retries, 0, 100);
+  r.u32("retries", w.retries, 0, kWebhookRetriesMax);
   r.choice("backoff", w.backoff);
-  r.duration("base", w.base);
-  if (r.duration("cap", w.cap) && w.cap < w.base) {
-    r.error("cap", "expected cap >= base");
+  const bool base_set = r.duration("base", w.base);
+  if ((r.duration("cap", w.cap) || base_set) && w.cap < w.base) {
+    r.error(base_set && r.get("cap") == nullptr ? "base" : "cap", "expected cap >= base");
   }
+  r.flag("remove_when_exhausted", w.remove_when_exhausted);
   r.finish();
-  return w;
+}
+
+// `operation_limits: {status_updates: {kind: token_bucket, rate: 2/s, burst: 10}, ...}`: each
+// operation named replaces the preset's bucket for it.
+void read_operation_limits(Ctx& ctx, MapReader& r, ChannelSpec& c, bool retry_after) {
+  const YNode* n = r.get("operation_limits");
+  if (n == nullptr) return;
+  MapReader m(ctx, *n, r.child("operation_limits"));
+  for (size_t i = 0; i < kChannelOperations; ++i) {
+    const std::string_view op = to_string(static_cast<ChannelOperation>(i));
+    if (const YNode* b = m.get(op)) {
+      c.operation_limits[i] = read_rate_limit(ctx, *b, m.child(op), true, retry_after);
+    }
+  }
+  m.finish();
+}
+
+// "a channel of kind shopify_like": what a platform's row may be set on.
+std::string platform_applies_to(const PlatformRow& row) {
+  return row.channel_kind ? fmt::format("a channel of kind {}", to_string(*row.channel_kind))
+                          : fmt::format("a system of kind {}", to_string(*row.system_kind));
+}
+
+// Reads `platform` and checks it suits the spec (a channel or a system) and its kind (when
+// read); nullptr when absent, none or wrong.
+template <class Kind>
+const PlatformRow* read_platform(MapReader& r, Platform& out, Kind kind, bool kind_read) {
+  if (!r.choice("platform", out) || out == Platform::none) return nullptr;
+  const PlatformRow* row = platform_row(out);
+  SD_CHECK(row != nullptr, "every platform but none has a row");
+  std::optional<Kind> fits;
+  if constexpr (std::is_same_v<Kind, ChannelKind>) {
+    fits = row->channel_kind;
+  } else {
+    fits = row->system_kind;
+  }
+  if (!fits || (kind_read && kind != *fits)) {
+    r.error("platform",
+            fmt::format("platform '{}' applies to {}", to_string(out), platform_applies_to(*row)));
+    return nullptr;
+  }
+  return row;
 }
 
 }  // namespace
@@ -94,13 +146,18 @@ void read_channels(Ctx& ctx, MapReader& top, Scenario& s) {
     if (r.name("name", c.name, Need::required)) {
       unique.add(r, "name", c.name);
     }
-    r.choice("kind", c.kind, Need::required);
+    const bool kind_read = r.choice("kind", c.kind, Need::required);
     r.choice("dialect", c.dialect);
+    // The preset first, the scenario's own keys over it.
+    const PlatformRow* row = read_platform<ChannelKind>(r, c.platform, c.kind, kind_read);
+    if (row != nullptr) apply_platform(*row, c);
+    const bool retry_after = row == nullptr || row->retry_after;
     if (const YNode* e = r.get("endpoint")) {
-      c.endpoint = read_endpoint(ctx, *e, r.child("endpoint"));
+      read_endpoint(ctx, *e, r.child("endpoint"), c.endpoint, retry_after);
     }
+    read_operation_limits(ctx, r, c, retry_after);
     if (const YNode* w = r.get("webhooks")) {
-      c.webhooks = read_webhooks(ctx, *w, r.child("webhooks"));
+      read_webhooks(ctx, *w, r.child("webhooks"), c.webhooks);
     }
     r.u32("safety_buffer", c.safety_buffer, 0, 1'000'000'000);
     r.flag("inventory_cas", c.inventory_cas);
@@ -181,9 +238,12 @@ void read_systems(Ctx& ctx, MapReader& top, Scenario& s) {
         r.error("name", fmt::format("'{}' is already the name of a channel", sys.name));
       }
     }
-    r.choice("kind", sys.kind, Need::required);
+    const bool kind_read = r.choice("kind", sys.kind, Need::required);
+    if (const PlatformRow* row = read_platform<SystemKind>(r, sys.platform, sys.kind, kind_read)) {
+      apply_platform(*row, sys);
+    }
     if (const YNode* e = r.get("endpoint")) {
-      sys.endpoint = read_endpoint(ctx, *e, r.child("endpoint"));
+      read_endpoint(ctx, *e, r.child("endpoint"), sys.endpoint);
     }
     uint32_t limit = 0;
     if (r.u32("concurrency_limit", limit, 1, ctx.limits.workers_max)) {

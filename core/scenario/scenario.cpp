@@ -30,6 +30,24 @@ const EnumTable<LiveDialect>& enum_table() {
 }
 
 template <>
+const EnumTable<Platform>& enum_table() {
+  static const EnumTable<Platform> t{
+      "platform",
+      {SD_E(Platform, none), SD_E(Platform, shopify), SD_E(Platform, shopify_plus),
+       SD_E(Platform, amazon_sp_api), SD_E(Platform, netsuite)}};
+  return t;
+}
+
+template <>
+const EnumTable<ChannelOperation>& enum_table() {
+  using O = ChannelOperation;
+  static const EnumTable<O> t{
+      "channel operation",
+      {SD_E(O, listing_updates), SD_E(O, price_updates), SD_E(O, status_updates)}};
+  return t;
+}
+
+template <>
 const EnumTable<SystemKind>& enum_table() {
   static const EnumTable<SystemKind> t{
       "system kind", {SD_E(SystemKind, erp), SD_E(SystemKind, oms), SD_E(SystemKind, wms)}};
@@ -188,6 +206,12 @@ std::string_view to_string(ChannelKind v) {
   return scenario::name_of(v);
 }
 std::string_view to_string(LiveDialect v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(Platform v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(ChannelOperation v) {
   return scenario::name_of(v);
 }
 std::string_view to_string(SystemKind v) {

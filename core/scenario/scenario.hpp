@@ -11,6 +11,8 @@
 // key is absent.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,6 +46,10 @@ struct RateLimitSpec {
   enum class Kind { token_bucket, leaky_bucket } kind = Kind::token_bucket;
   double rate_per_s = 0;  // required, > 0
   double burst = 1;       // default: rate_per_s * 1s rounded up, at least 1
+  // Whether a refusal says when to come back (a 429 with Retry-After). SP-API's 429s do not
+  // (docs/platforms.md): the client falls back on its own backoff. YAML `retry_after` (channel
+  // endpoints and operation limits only).
+  bool retry_after = true;
 };
 
 struct EndpointSpec {
@@ -88,7 +94,22 @@ struct WebhookSpec {
   BackoffKind backoff = BackoffKind::exponential;
   Duration base = seconds(10);  // first retry delay
   Duration cap = hours(1);      // longest retry delay
+  // Shopify removes a subscription whose deliveries keep failing (docs/platforms.md): when one
+  // event's delivery has failed every retry, the channel stops delivering webhooks for the rest
+  // of the run (pending redeliveries included); only the connector's backup poll still finds
+  // orders. YAML `remove_when_exhausted`.
+  bool remove_when_exhausted = false;
 };
+
+// A documented platform whose defaults a channel or system takes (YAML `platform`; the table
+// and its sources: core/scenario/platforms.hpp, docs/platforms.md). none: syncdrill's own
+// defaults.
+enum class Platform { none, shopify, shopify_plus, amazon_sp_api, netsuite };
+
+// The channel operations the simulation makes, each of which may have its own bucket (SP-API
+// rate-limits per operation). Listing (stock) updates, price updates, order-status updates.
+enum class ChannelOperation { listing_updates, price_updates, status_updates };
+inline constexpr size_t kChannelOperations = 3;
 
 // One spelling in a channel's (or a mapping table's) status vocabulary.
 struct StatusMapping {
@@ -100,7 +121,11 @@ struct ChannelSpec {
   std::string name;
   ChannelKind kind = ChannelKind::shopify_like;  // required in YAML
   LiveDialect dialect = LiveDialect::syncdrill;  // live drills only
+  Platform platform = Platform::none;            // its defaults fill the keys left unset
   EndpointSpec endpoint;
+  // Per-operation buckets (YAML `operation_limits`), checked after the endpoint's rate_limit;
+  // none = only the endpoint's bucket applies. Indexed by ChannelOperation.
+  std::array<std::optional<RateLimitSpec>, kChannelOperations> operation_limits;
   WebhookSpec webhooks;
   uint32_t safety_buffer = 0;           // units held back from the listed quantity
   bool inventory_cas = false;           // inventory updates use compare-and-set with a version
@@ -123,7 +148,8 @@ struct PriceChangeSpec {
 
 struct SystemSpec {
   std::string name;
-  SystemKind kind = SystemKind::oms;  // required in YAML
+  SystemKind kind = SystemKind::oms;   // required in YAML
+  Platform platform = Platform::none;  // its defaults fill the keys left unset
   EndpointSpec endpoint;
   std::optional<Duration> batch_import_interval;  // ERP only: imports run on this period
   std::optional<uint32_t> concurrency_limit;      // cap on concurrent client connections
@@ -499,6 +525,8 @@ const ConnectorSpec* find_connector(const Scenario& s, std::string_view name);
 // "webhook_drop"), for reports and messages.
 std::string_view to_string(ChannelKind v);
 std::string_view to_string(LiveDialect v);
+std::string_view to_string(Platform v);
+std::string_view to_string(ChannelOperation v);
 std::string_view to_string(SystemKind v);
 std::string_view to_string(BackoffKind v);
 std::string_view to_string(FlowKind v);

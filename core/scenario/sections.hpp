@@ -72,7 +72,10 @@ void read_status_map(Ctx& ctx, MapReader& r, std::string_view key, std::vector<S
 
 // Reads an endpoint's (or a rate_limit fault's) `rate_limit` mapping; nullopt when its rate is
 // missing or wrong (reported).
-std::optional<RateLimitSpec> read_rate_limit(Ctx& ctx, const YNode& n, const std::string& path);
+// endpoint: a channel's or system's bucket, which also takes `retry_after` (a fault's does not),
+// defaulting to `retry_after`.
+std::optional<RateLimitSpec> read_rate_limit(Ctx& ctx, const YNode& n, const std::string& path,
+                                             bool endpoint = false, bool retry_after = true);
 
 // The `name` of every item.
 template <class T>

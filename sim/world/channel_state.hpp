@@ -69,6 +69,9 @@ struct ChannelState {
   std::vector<WebhookFault> webhook_faults;
   uint32_t safety_buffer = 0;  // the spec's, until a runbook raises it
   bool paused = false;         // a runbook paused the listings: stock sync lists nothing
+  // The channel removed the webhook subscription (WebhookSpec::remove_when_exhausted): it
+  // delivers nothing more this run, and only the backup poll still finds orders.
+  bool webhooks_removed = false;
   std::vector<uint32_t> listed_before_pause;  // restored when the channel resumes
   // Monitoring (only with monitors): sync delays since the last evaluation tick, and the orders
   // the OMS cancelled as oversold so far.

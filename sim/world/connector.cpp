@@ -118,7 +118,7 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
     complete_attempt(w, own.answer);  // the connector's own call failed (a fault on it)
     return;
   }
-  const GateVerdict admitted = port.admit(now);
+  const GateVerdict admitted = port.admit(now, flow_->operation(worker.job));
   if (!admitted.answer.ok()) {
     complete_attempt(w, admitted.answer);  // a 429 or a refusal, answered at once
     return;

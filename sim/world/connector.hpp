@@ -95,6 +95,9 @@ class ConnectorFlow {
  public:
   // The port the job's current step calls.
   virtual Port& target(const Job& job) = 0;
+  // The channel operation the job's current step is, for a port with per-operation buckets
+  // (ChannelSpec::operation_limits); none for a call to a system or an operation without one.
+  virtual std::optional<ChannelOperation> operation(const Job& /*job*/) const { return {}; }
   // Called as each attempt is sent; the flow may read current state into the job (e.g. the
   // quantity to push), as real connectors build the request when they send it.
   virtual void prepare(Job& /*job*/, SimTime /*now*/) {}

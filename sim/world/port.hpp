@@ -7,6 +7,7 @@
 // (so a client that timed out still finds the work done).
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,10 +41,19 @@ class Port {
   Port(Engine& engine, const std::string& name, const EndpointSpec& spec, RandomStream rng,
        std::optional<uint32_t> concurrency_limit, uint64_t seed);
 
+  // A channel's per-operation buckets (ChannelSpec::operation_limits): a call of an operation
+  // with one passes the endpoint's bucket and then its own.
+  void set_operation_limits(
+      const std::array<std::optional<RateLimitSpec>, kChannelOperations>& limits);
+
   // Admission at `now`. answer ok: the request may be submitted (and then holds one unit of the
   // concurrency limit until release()); `silent` says a timeout fault swallows its answer.
   // Otherwise the error to answer with at once.
-  GateVerdict admit(SimTime now);
+  // Whether this API's 429s carry Retry-After at all (false on SP-API, docs/platforms.md): when
+  // not, a rate_limit fault's 429s do not either.
+  void set_platform_retry_after(bool retry_after) { platform_retry_after_ = retry_after; }
+  // `op`: the channel operation the call is, if any (its own bucket applies too).
+  GateVerdict admit(SimTime now, std::optional<ChannelOperation> op = {});
   // Gives back the concurrency unit taken by an admitted request once the server is done with it
   // (served or refused by a full queue).
   void release() {
@@ -65,6 +75,13 @@ class Port {
  private:
   Endpoint endpoint_;
   std::optional<RateLimiter> limiter_;
+  bool limiter_retry_after_ = true;   // the endpoint bucket's 429s say when to come back
+  bool platform_retry_after_ = true;  // any 429 of this API does (a fault's included)
+  struct OperationBucket {
+    RateLimiter limiter;
+    bool retry_after;
+  };
+  std::array<std::optional<OperationBucket>, kChannelOperations> operation_limiters_;
   std::optional<ConcurrencyGate> gate_;
   uint64_t rate_limited_ = 0;
   uint64_t over_concurrency_limit_ = 0;

@@ -10,6 +10,7 @@
 #include "core/engine/check.hpp"
 #include "core/engine/saturating.hpp"
 #include "core/scenario/estimate.hpp"
+#include "core/scenario/platforms.hpp"
 #include "mocks/scenario_mocks.hpp"
 #include "sim/world/placed_series.hpp"
 #include "sim/world/traffic/schedules.hpp"
@@ -99,6 +100,9 @@ void World::build_ports() {
   for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
     const ChannelSpec& spec = *registry_.channel(c).spec;
     auto [port, meta] = make(spec.name, "channel", spec.endpoint, {});
+    port->set_operation_limits(spec.operation_limits);
+    const scenario::PlatformRow* platform = scenario::platform_row(spec.platform);
+    port->set_platform_retry_after(platform == nullptr || platform->retry_after);
     registry_.add_channel_port(c, std::move(port), std::move(meta));
   }
   for (const SystemSpec& sys : scenario.systems) {

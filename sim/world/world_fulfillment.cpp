@@ -46,6 +46,12 @@ class FulfillmentFlow final : public Flow {
     }
   }
 
+  // Every call to the channel tells it an order's status (shipped, or cancelled as oversold).
+  std::optional<ChannelOperation> operation(const Job& job) const override {
+    if (job.op == kRelease || (job.op == kShipped && job.step == 0)) return {};
+    return ChannelOperation::status_updates;
+  }
+
   Outcome execute(const Job& job, SimTime now) override {
     switch (job.op) {
       case kRelease:

@@ -189,6 +189,13 @@ SimTime World::next_arrival(TrafficState& t) {
 
 void World::emit_webhook(uint32_t c, const WebhookEvent& event) {
   ChannelState& ch = registry_.channel(c);
+  if (ch.webhooks_removed) {
+    // No subscription any more: the event is never sent, as with event_drop.
+    ++ch.outcome->webhook_events_not_emitted;
+    if (event.topic == WebhookTopic::orders_create) ch.flags[event.order] |= kWebhookGivenUp;
+    record_webhook(c, event, 0, DeliveryResult::nobody_listens);
+    return;
+  }
   if (!ch.webhook_faults.empty() && webhook_fault(ch, FaultKind::event_drop, event.topic)) {
     // Never sent: nothing retries it. An order's only other way in is the backup poll.
     ++ch.outcome->webhook_events_not_emitted;
@@ -222,6 +229,15 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
   const bool is_return = event.topic == WebhookTopic::returns_create;
   Flow* flow = is_return ? ch.returns : ch.ingest;
   if (flow == nullptr || !ch.spec->webhooks.enabled) {  // nobody listens
+    record_webhook(c, event, attempt, DeliveryResult::nobody_listens);
+    return;
+  }
+  if (ch.webhooks_removed) {
+    // A redelivery due after the subscription was removed: never sent, the event is lost.
+    if ((marks & kDeliveryCopy) == 0) {
+      ++ch.outcome->webhook_events_lost;
+      if (!is_return) ch.flags[event.order] |= kWebhookGivenUp;
+    }
     record_webhook(c, event, attempt, DeliveryResult::nobody_listens);
     return;
   }
@@ -306,6 +322,8 @@ void World::deliver_webhook(uint32_t c, const WebhookEvent& event, uint32_t atte
       ++ch.outcome->webhook_events_lost;
       if (!is_return) ch.flags[event.order] |= kWebhookGivenUp;
     }
+    // Every retry failed: a platform that removes such subscriptions stops delivering.
+    if (ch.spec->webhooks.remove_when_exhausted) ch.webhooks_removed = true;
     return;
   }
   const Duration delay = webhook_retry_delay(ch.spec->webhooks, attempt);

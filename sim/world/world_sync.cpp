@@ -106,6 +106,9 @@ class SyncFlow : public Flow {
   }
 
   Port& target(const Job&) override { return *registry_.channel(channel_).port; }
+  std::optional<ChannelOperation> operation(const Job&) const override {
+    return price_ ? ChannelOperation::price_updates : ChannelOperation::listing_updates;
+  }
 
   void prepare(Job& job, SimTime) override {
     job.op = kSent;
