@@ -28,6 +28,12 @@ nlohmann::json to_json(const ConnectorStats& s) {
       {"stock_pushes", s.stock_pushes},
       {"stock_push_failures", s.stock_push_failures},
       {"jobs_abandoned", s.jobs_abandoned},
+      {"polls", s.polls},
+      {"poll_failures", s.poll_failures},
+      {"poll_orders", s.poll_orders},
+      {"orders_known", s.orders_known},
+      {"shop_pauses", s.shop_pauses},
+      {"call_limit_slowdowns", s.call_limit_slowdowns},
       {"recent_dead_letters", s.recent_dead_letters},
   };
 }

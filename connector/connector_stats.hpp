@@ -37,6 +37,13 @@ struct ConnectorStats {
   uint64_t stock_pushes = 0;         // inventory/set calls that succeeded
   uint64_t stock_push_failures = 0;  // stock reads or pushes given up
   uint64_t jobs_abandoned = 0;       // jobs still queued when stop() ran out of time
+  // The Shopify mode (0 in the syncdrill dialect).
+  uint64_t polls = 0;                 // complete backup polls (every page read)
+  uint64_t poll_failures = 0;         // polls given up on a page (the next poll starts again)
+  uint64_t poll_orders = 0;           // orders the poll handed to the workers (no webhook had)
+  uint64_t orders_known = 0;          // webhooks or polled orders already in hand or done
+  uint64_t shop_pauses = 0;           // Shopify calls held back by a shop-wide pause
+  uint64_t call_limit_slowdowns = 0;  // pauses X-Shopify-Shop-Api-Call-Limit asked for
   std::vector<std::string> recent_dead_letters;  // the last few reasons, oldest first
 };
 

@@ -86,7 +86,8 @@ std::string oms_create_body(const OrderJob& job) {
 }
 
 std::string idempotency_key(const OrderJob& job) {
-  return job.channel + "-" + std::to_string(job.order_id);
+  return (job.key_prefix.empty() ? job.channel : job.key_prefix) + "-" +
+         std::to_string(job.order_id);
 }
 
 std::vector<uint64_t> order_skus(const OrderJob& job) {

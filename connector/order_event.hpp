@@ -26,6 +26,7 @@ struct OrderJobLine {
   uint64_t sku = 0;
   uint64_t quantity = 0;
   int64_t unit_price_minor = 0;
+  uint64_t variant_id = 0;  // Shopify's variant of the line (stock sync); 0 = none
 };
 
 struct OrderJob {
@@ -33,6 +34,7 @@ struct OrderJob {
   std::string channel;
   uint64_t order_id = 0;
   std::vector<OrderJobLine> lines;  // 1 .. kOrderLinesMax
+  std::string key_prefix;           // the Idempotency-Key's prefix; empty = the channel's name
 };
 
 inline constexpr size_t kOrderLinesMax = 1000;  // the OMS's own limit
@@ -48,8 +50,9 @@ std::optional<OrderJob> parse_order_event(const nlohmann::json& body,
 // attempt (the OMS compares a reused Idempotency-Key's body).
 std::string oms_create_body(const OrderJob& job);
 
-// "<channel>-<order id>": one key per channel order, so every retry and every redelivery of the
-// same order replays the first create instead of making a duplicate.
+// "<channel>-<order id>" ("<key_prefix>-<order id>" when set): one key per channel order, so every
+// retry and every redelivery of the same order replays the first create instead of making a
+// duplicate.
 std::string idempotency_key(const OrderJob& job);
 
 // The distinct SKUs of the order, in ascending order.

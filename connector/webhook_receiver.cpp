@@ -13,6 +13,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "connector/shopify_webhook.hpp"
 #include "core/engine/check.hpp"
 #include "core/engine/fnv1a.hpp"
 #include "mocks/http/bounded_task_queue.hpp"
@@ -49,7 +50,8 @@ uint64_t dedupe_key(const OrderJob& job) {
 }  // namespace
 
 struct WebhookReceiver::Impl {
-  Impl(const ConnectorOptions& o, JobQueue& q, StatsRecorder& s) : options(o), queue(q), stats(s) {}
+  Impl(const ConnectorOptions& o, JobQueue& q, StatsRecorder& s, OrderLedger& l)
+      : options(o), queue(q), stats(s), ledger(l) {}
 
   void configure();
   void handle(const httplib::Request& req, httplib::Response& res);
@@ -58,6 +60,7 @@ struct WebhookReceiver::Impl {
   const ConnectorOptions& options;
   JobQueue& queue;
   StatsRecorder& stats;
+  OrderLedger& ledger;
   std::unique_ptr<httplib::Server> server;
 };
 
@@ -90,6 +93,9 @@ void WebhookReceiver::Impl::configure() {
 }
 
 void WebhookReceiver::Impl::handle(const httplib::Request& req, httplib::Response& res) {
+  if (options.dialect == ConnectorDialect::shopify) {
+    return handle_shopify_webhook(ShopifyWebhookContext{options, queue, stats, ledger}, req, res);
+  }
   stats.add(&ConnectorStats::webhooks_received);
   if (options.verify_signatures &&
       !verify_signature(req.body, req.get_header_value("X-Syncdrill-Signature-256"),
@@ -140,8 +146,8 @@ void WebhookReceiver::Impl::handle_order(const json& body, const httplib::Reques
 }
 
 WebhookReceiver::WebhookReceiver(const ConnectorOptions& options, JobQueue& queue,
-                                 StatsRecorder& stats)
-    : impl_(std::make_unique<Impl>(options, queue, stats)) {}
+                                 StatsRecorder& stats, OrderLedger& ledger)
+    : impl_(std::make_unique<Impl>(options, queue, stats, ledger)) {}
 
 WebhookReceiver::~WebhookReceiver() {
   stop();
