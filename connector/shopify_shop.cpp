@@ -105,6 +105,7 @@ CallResult ShopifyShop::call(httplib::Client& client, HttpRequest request, std::
 }
 
 std::optional<uint64_t> ShopifyShop::location_id(httplib::Client& client, std::string* failure) {
+  std::lock_guard fetching(location_fetch_);
   {
     std::lock_guard lock(mutex_);
     if (location_) return location_;
@@ -137,6 +138,7 @@ std::optional<uint64_t> ShopifyShop::location_id(httplib::Client& client, std::s
 
 std::optional<uint64_t> ShopifyShop::inventory_item_id(httplib::Client& client, uint64_t variant_id,
                                                        std::string* failure) {
+  std::lock_guard fetching(variant_fetch_);
   {
     std::lock_guard lock(mutex_);
     if (const auto it = inventory_items_.find(variant_id); it != inventory_items_.end()) {

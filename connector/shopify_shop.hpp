@@ -77,6 +77,10 @@ class ShopifyShop {
   StatsRecorder& stats_;
   StopSignal& stop_;
 
+  // Held across a cache miss's fetch (never together with mutex_), so workers missing the same
+  // entry at once make one call, not one each.
+  std::mutex location_fetch_;
+  std::mutex variant_fetch_;
   std::mutex mutex_;  // guards what follows
   std::chrono::steady_clock::time_point pause_until_{};
   std::optional<uint64_t> location_;
