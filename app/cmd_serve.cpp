@@ -46,6 +46,7 @@ struct ServeArgs {
   std::optional<uint64_t> seed;
   std::string token_source = "--token";
   std::string secret_source = "--webhook-secret";
+  std::string access_token_source = "--access-token";
   Overrides overrides;  // --set
 };
 
@@ -71,6 +72,7 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
   CommandLine line("serve",
                    "usage: syncdrill serve SCENARIO [--listen HOST:PORT] [--time-scale X]\n"
                    "                       [--webhook-url URL] [--webhook-secret S] [--token T]\n"
+                   "                       [--access-token T]\n"
                    "                       [--duration D] [--out DIR] [--seed N] [--hang D]\n"
                    "                       [--grace D] [--sample-interval D] [--quiet]\n\noptions");
   line.add()("listen", po::value<std::string>()->value_name("HOST:PORT"),
@@ -82,6 +84,9 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
       "webhook-secret", po::value<std::string>()->value_name("S"),
       "HMAC-SHA256 key of X-Syncdrill-Signature-256 (default: $SYNCDRILL_WEBHOOK_SECRET, else "
       "a random one, printed)")(
+      "access-token", po::value<std::string>()->value_name("T"),
+      "the platform API token channels of a platform dialect check (X-Shopify-Access-Token; "
+      "default: $SYNCDRILL_ACCESS_TOKEN, else a random one, printed)")(
       "token", po::value<std::string>()->value_name("T"),
       "bearer token of the /_drill control API (default: $SYNCDRILL_DRILL_TOKEN, else a random "
       "one, printed)")("duration", po::value<std::string>()->value_name("D"),
@@ -147,6 +152,16 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
   } else {
     a.drill.webhook_secret = random_hex();
     a.secret_source = "generated";
+  }
+  if (line.has("access-token")) {
+    a.drill.access_token = line.text("access-token");
+    if (a.drill.access_token.empty()) return usage_error("--access-token must not be empty");
+  } else if (const char* env = std::getenv("SYNCDRILL_ACCESS_TOKEN"); env && *env) {
+    a.drill.access_token = env;
+    a.access_token_source = "$SYNCDRILL_ACCESS_TOKEN";
+  } else {
+    a.drill.access_token = random_hex();
+    a.access_token_source = "generated";
   }
   if (line.has("token")) {
     a.drill.token = line.text("token");
@@ -245,6 +260,8 @@ int serve_command(const std::vector<std::string>& args) {
     std::cout << fmt::format("  time scale x{} ({} s of scenario time per wall second)\n",
                              a.drill.time_scale, a.drill.time_scale);
     std::cout << fmt::format("  control token ({}): {}\n", a.token_source, a.drill.token);
+    std::cout << fmt::format("  platform access token ({}): {}\n", a.access_token_source,
+                             a.drill.access_token);
     if (a.drill.webhook_url.empty()) {
       std::cout << "  webhooks: none (no --webhook-url); the connector must poll orders\n";
     } else {

@@ -15,6 +15,7 @@
 #include "mocks/http/live_faults.hpp"
 #include "mocks/http/live_mocks.hpp"
 #include "mocks/http/mock_server.hpp"
+#include "mocks/http/routes_shopify.hpp"
 #include "mocks/http/webhook_sender.hpp"
 #include "sim/world/fault_reach.hpp"
 
@@ -77,6 +78,38 @@ std::string webhook_body(LiveMocks& mocks, const LiveEvent& e, const std::string
   return body.dump();
 }
 
+// A shopify-dialect channel's webhook (docs/dialect-shopify.md): Shopify's topic and headers,
+// the order as GET orders/{id}.json has it now as the body (a refund for refunds/create).
+// X-Shopify-Event-Id and X-Shopify-Webhook-Id are UUID-shaped, derived from the channel and the
+// event id, so every attempt and copy of one event carries the same ones.
+OutgoingWebhook shopify_webhook(LiveMocks& mocks, const LiveEvent& e) {
+  const ChannelSpec& channel = mocks.scenario().channels[e.channel];
+  const auto order = mocks.channel_order(e.channel, e.event.order);
+  OutgoingWebhook out;
+  out.channel = channel.name;
+  out.topic = std::string(
+      http::shopify_webhook_topic(e.event.topic, order ? order->canonical : OrderStatus::pending));
+  out.event_id = fmt::format("{:08x}-0000-4000-8000-{:012x}", e.channel, e.event.event_id);
+  out.webhook_id = fmt::format("{:08x}-0001-4000-8000-{:012x}", e.channel, e.event.event_id);
+  out.spec = channel.webhooks;
+  out.dialect = LiveDialect::shopify;
+  out.shop_domain = http::shopify_shop_domain(channel.name);
+  out.triggered_at = mocks.clock().to_iso8601(e.at);
+  out.api_version = std::string(http::kShopifyWebhookApiVersion);
+  nlohmann::json body = nlohmann::json::object();
+  if (order) body = http::shopify_order_json(mocks, e.channel, *order);
+  if (e.event.topic == WebhookTopic::returns_create) {
+    body = {{"id", e.event.event_id},
+            {"order_id", e.event.order},
+            {"created_at", out.triggered_at},
+            {"processed_at", out.triggered_at},
+            {"refund_line_items", nlohmann::json::array()},
+            {"transactions", nlohmann::json::array()}};
+  }
+  out.body = body.dump();
+  return out;
+}
+
 std::string prom_label(std::string_view v) {
   std::string out;
   for (const char c : v) {
@@ -126,7 +159,8 @@ struct LiveDrill::Impl {
         server(mocks, MockServerOptions{.host = options.host,
                                         .port = options.port,
                                         .worker_threads = options.worker_threads,
-                                        .keep_alive_max_count = options.keep_alive_max_count}),
+                                        .keep_alive_max_count = options.keep_alive_max_count,
+                                        .access_token = options.access_token}),
         traffic(mocks, options.seed, [this](uint32_t channel, const PlaceResult& p, SimTime at) {
           observer.on_order(channel, p, at);
         }) {}
@@ -156,10 +190,17 @@ struct LiveDrill::Impl {
     mocks.take_events(events);
     for (const LiveEvent& e : events) {
       const ChannelSpec& channel = scenario.channels[e.channel];
-      const std::string id = fmt::format("{}-{}", channel.name, e.event.event_id);
-      if (!sender ||
-          !sender->enqueue(OutgoingWebhook{channel.name, std::string(to_string(e.event.topic)), id,
-                                           webhook_body(mocks, e, id), channel.webhooks})) {
+      OutgoingWebhook out;
+      if (channel.dialect == LiveDialect::shopify) {
+        out = shopify_webhook(mocks, e);
+      } else {
+        out.channel = channel.name;
+        out.topic = std::string(to_string(e.event.topic));
+        out.event_id = fmt::format("{}-{}", channel.name, e.event.event_id);
+        out.body = webhook_body(mocks, e, out.event_id);
+        out.spec = channel.webhooks;
+      }
+      if (!sender || !sender->enqueue(std::move(out))) {
         std::lock_guard lock(mu);
         ++webhooks_not_sent;
       }

@@ -33,6 +33,7 @@ struct ServeOptions {
   std::string webhook_secret;         // HMAC-SHA256 key of the signature header
   std::optional<double> duration_s;   // wall seconds; none = the scenario's duration / time_scale
   std::string token;                  // the control API's bearer token (not empty)
+  std::string access_token;           // platform dialects' API token (X-Shopify-Access-Token)
   int64_t hang_ms = 30'000;           // how long a timeout fault holds a request (wall)
   double grace_s = 2;                 // wall seconds an order may take to reach the OMS
   double sample_interval_s = 0.1;     // wall seconds between stock sweeps

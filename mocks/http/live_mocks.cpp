@@ -111,6 +111,7 @@ ChannelOrderView LiveMocks::view(const ChannelState& ch, uint64_t order) const {
   v.canonical = ch.mock->status(order);
   v.status = std::string(ch.mock->spelling(v.canonical));
   v.updated_at = ch.updated_at[order];
+  v.created_at = ch.created_at[order];
   v.amount_minor = ch.mock->order_amount_minor(order);
   const auto lines = ch.mock->order_lines(order);
   v.lines.assign(lines.begin(), lines.end());
@@ -142,6 +143,7 @@ std::optional<ChannelOrderView> LiveMocks::channel_order(uint32_t channel, uint6
 void LiveMocks::touch(ChannelState& ch, uint64_t order, SimTime now) {
   if (order >= ch.updated_at.size()) {
     ch.updated_at.resize(order + 1);
+    ch.created_at.resize(order + 1, now);
   } else {
     ch.by_update.erase({ch.updated_at[order].us, order});
   }

@@ -57,6 +57,7 @@ struct ChannelOrderView {
   std::string status;  // the channel's spelling
   OrderStatus canonical = OrderStatus::pending;
   SimTime updated_at{};
+  SimTime created_at{};  // when it was placed
   int64_t amount_minor = 0;
   std::vector<OrderLine> lines;
 };
@@ -104,6 +105,15 @@ struct ShipmentView {
 enum class WmsStep : uint8_t { start_picking, pick, ship, deliver, cancel };
 
 // A webhook event a channel emitted, waiting for the sender.
+// SHOPIFY-LIVE: what a channel order list filters on, without the order's lines.
+struct ChannelOrderStamp {
+  uint64_t id = 0;
+  OrderStatus canonical = OrderStatus::pending;
+  SimTime created_at{};
+  SimTime updated_at{};
+};
+using ChannelOrderFilter = bool (*)(const ChannelOrderStamp&, const void* context);
+
 struct LiveEvent {
   uint32_t channel = 0;
   WebhookEvent event;
@@ -182,6 +192,24 @@ class LiveMocks {
   size_t take_events(std::vector<LiveEvent>& out);
   uint64_t events_dropped();
 
+  // ---- SHOPIFY-LIVE: the shopify dialect's needs (mocks/http/live_mocks_shopify.cpp) ----------
+  // Shopify's standard REST bucket, used when a shopify-dialect channel has no rate_limit.
+  static constexpr double kShopifyBucketCapacity = 40;
+  static constexpr double kShopifyLeakPerS = 2;
+  // admit_channel for a shopify-dialect channel: its own rate_limit if it has one, else a leaky
+  // bucket of kShopifyBucketCapacity leaking kShopifyLeakPerS (simulated seconds). Always limited.
+  RateLimitStatus admit_shopify(uint32_t channel);
+  // Orders with id >= first_id that `keep(stamp, context)` accepts, by id ascending: appends at
+  // most `limit` to *out (out may be null: count only) and returns how many matched in all (up to
+  // the limit when out is given, every match when it is null).
+  uint64_t scan_channel_orders(uint32_t channel, uint64_t first_id, ChannelOrderFilter keep,
+                               const void* context, size_t limit,
+                               std::vector<ChannelOrderView>* out);
+  // Sets an order's canonical status (the channel's spelling of it), as set_channel_status.
+  ChannelEventResult set_channel_canonical(uint32_t channel, uint64_t order, OrderStatus to);
+  // A channel's order count (the next id).
+  uint64_t channel_order_count(uint32_t channel);
+
  private:
   struct ChannelState {
     std::unique_ptr<ChannelMock> mock;
@@ -189,6 +217,7 @@ class LiveMocks {
     std::optional<RateLimitSpec> limit_spec;
     std::vector<SimTime> updated_at;                   // per order
     std::set<std::pair<int64_t, uint64_t>> by_update;  // (updated_at us, order)
+    std::vector<SimTime> created_at;                   // per order (its first touch)
   };
   struct KeyRecord {
     uint64_t payload_hash = 0;
@@ -214,6 +243,8 @@ class LiveMocks {
   std::unordered_map<std::string, KeyRecord> keys_;
   std::deque<LiveEvent> outbox_;
   uint64_t events_dropped_ = 0;
+  // SHOPIFY-LIVE: Shopify's standard bucket per channel that has no rate_limit of its own.
+  std::vector<std::optional<RateLimiter>> shopify_buckets_;
 };
 
 }  // namespace syncdrill

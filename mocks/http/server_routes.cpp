@@ -1,6 +1,8 @@
 // The route table and the JSON helpers of the handlers.
 #include "mocks/http/server_routes.hpp"
 
+#include "mocks/http/routes_shopify.hpp"
+
 #include <cctype>
 #include <charconv>
 
@@ -30,6 +32,8 @@ std::vector<Route> all_routes() {
   std::vector<Route> routes = channel_routes();
   const std::vector<Route> systems = system_routes();
   routes.insert(routes.end(), systems.begin(), systems.end());
+  const std::vector<Route> shopify = shopify_routes();  // SHOPIFY-LIVE
+  routes.insert(routes.end(), shopify.begin(), shopify.end());
   return routes;
 }
 

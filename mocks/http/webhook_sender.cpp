@@ -58,6 +58,21 @@ struct Delivery {
   uint64_t seq = 0;  // FIFO among equal due times
 };
 
+// Shopify's webhook headers: the same on every attempt (Shopify redelivers the original payload
+// with its ids), signed as base64 of the HMAC-SHA256 of the raw body.
+httplib::Headers shopify_headers(const OutgoingWebhook& e, std::string_view secret) {
+  return httplib::Headers{
+      {"X-Shopify-Topic", e.topic},
+      {"X-Shopify-Hmac-Sha256", shopify_hmac(e.body, secret)},
+      {"X-Shopify-Shop-Domain", e.shop_domain},
+      {"X-Shopify-Webhook-Id", e.webhook_id},
+      {"X-Shopify-Event-Id", e.event_id},
+      {"X-Shopify-Triggered-At", e.triggered_at},
+      {"X-Shopify-API-Version", e.api_version},
+      {"User-Agent", "syncdrill-webhooks"},
+  };
+}
+
 struct Later {
   bool operator()(const Delivery& a, const Delivery& b) const {
     return a.due != b.due ? a.due > b.due : a.seq > b.seq;
@@ -251,14 +266,17 @@ bool WebhookSender::State::post(const Delivery& d, httplib::Client& client) {
   client.set_connection_timeout(sec, usec);
   client.set_read_timeout(sec, usec);
   client.set_write_timeout(sec, usec);
-  const httplib::Headers headers{
-      {"X-Syncdrill-Event-Id", e.event_id},
-      {"X-Syncdrill-Topic", e.topic},
-      {"X-Syncdrill-Channel", e.channel},
-      {"X-Syncdrill-Attempt", std::to_string(d.attempt)},
-      {"X-Syncdrill-Signature-256", sign_body(e.body, options.secret)},
-      {"User-Agent", "syncdrill-webhooks"},
-  };
+  const httplib::Headers headers =
+      e.dialect == LiveDialect::shopify
+          ? shopify_headers(e, options.secret)
+          : httplib::Headers{
+                {"X-Syncdrill-Event-Id", e.event_id},
+                {"X-Syncdrill-Topic", e.topic},
+                {"X-Syncdrill-Channel", e.channel},
+                {"X-Syncdrill-Attempt", std::to_string(d.attempt)},
+                {"X-Syncdrill-Signature-256", sign_body(e.body, options.secret)},
+                {"User-Agent", "syncdrill-webhooks"},
+            };
   const httplib::Result r = client.Post(url.path, headers, e.body, "application/json");
   return r && r->status >= 200 && r->status < 300;
 }

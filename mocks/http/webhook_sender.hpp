@@ -6,6 +6,10 @@
 //   X-Syncdrill-Channel         the channel that emitted it
 //   X-Syncdrill-Attempt         1 for the first attempt, 2 for the first retry, ...
 //   X-Syncdrill-Signature-256   sha256=<hex HMAC-SHA256 of the raw body> (signature.hpp)
+// An event of a `dialect: shopify` channel carries Shopify's headers instead
+// (docs/dialect-shopify.md): X-Shopify-Topic, X-Shopify-Hmac-Sha256 (base64 of the HMAC-SHA256
+// of the raw body), X-Shopify-Shop-Domain, X-Shopify-Webhook-Id, X-Shopify-Event-Id,
+// X-Shopify-Triggered-At and X-Shopify-API-Version, all the same on every attempt and copy.
 // A 2xx answer delivers the event. Anything else, a refused connection or no answer within the
 // channel's delivery timeout fails the attempt; the sender retries on the channel's schedule
 // (WebhookSpec, the same webhook_retry_delay() the simulation uses) and after `retries`
@@ -37,6 +41,12 @@ struct OutgoingWebhook {
   std::string event_id;  // unique per event; repeated on retries and copies
   std::string body;      // the JSON payload, signed as is
   WebhookSpec spec;      // the channel's delivery timeout and retry schedule, in scenario time
+  // The shopify dialect's headers (dialect shopify only; event_id is X-Shopify-Event-Id).
+  LiveDialect dialect = LiveDialect::syncdrill;
+  std::string shop_domain = {};   // X-Shopify-Shop-Domain
+  std::string webhook_id = {};    // X-Shopify-Webhook-Id
+  std::string triggered_at = {};  // X-Shopify-Triggered-At
+  std::string api_version = {};   // X-Shopify-API-Version
 };
 
 struct WebhookSenderStats {
