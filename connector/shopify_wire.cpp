@@ -5,8 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mocks/http/signature.hpp"
-
 namespace syncdrill {
 
 namespace {
@@ -24,11 +22,6 @@ std::optional<uint64_t> read_decimal(std::string_view s) {
   for (const char c : s)
     v = v * 10 + static_cast<uint64_t>(c - '0');
   return v;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  return c - 'a' + 10;  // hmac_sha256_hex writes lower case
 }
 
 std::nullopt_t no_job(std::string* error, std::string message) {
@@ -94,53 +87,6 @@ bool rel_is_next(std::string_view params) {
 }
 
 }  // namespace
-
-std::string base64_encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const uint32_t n = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
-                       (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
-                       static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 2]));
-    for (const int shift : {18, 12, 6, 0})
-      out.push_back(kAlphabet[(n >> shift) & 0x3F]);
-  }
-  const size_t rest = bytes.size() - i;
-  if (rest > 0) {
-    uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-    if (rest == 2) n |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-    out.push_back(kAlphabet[(n >> 18) & 0x3F]);
-    out.push_back(kAlphabet[(n >> 12) & 0x3F]);
-    out.push_back(rest == 2 ? kAlphabet[(n >> 6) & 0x3F] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
-
-std::string shopify_hmac(std::string_view body, std::string_view secret) {
-  const std::string hex = hmac_sha256_hex(secret, body);
-  std::string raw;
-  raw.reserve(hex.size() / 2);
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    raw.push_back(static_cast<char>(hex_value(hex[i]) * 16 + hex_value(hex[i + 1])));
-  }
-  return base64_encode(raw);
-}
-
-bool verify_shopify_hmac(std::string_view body, std::string_view header, std::string_view secret) {
-  const std::string expected = shopify_hmac(body, secret);
-  if (header.size() != expected.size()) return false;
-  // Constant time: every byte is compared whatever the earlier ones were.
-  unsigned char diff = 0;
-  for (size_t i = 0; i < expected.size(); ++i) {
-    diff = static_cast<unsigned char>(
-        diff | (static_cast<unsigned char>(expected[i]) ^ static_cast<unsigned char>(header[i])));
-  }
-  return diff == 0;
-}
 
 std::optional<int64_t> price_to_minor(std::string_view price) {
   constexpr size_t kWholeDigitsMax = 10;  // 10^10 major units: the OMS's bound

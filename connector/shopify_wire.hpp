@@ -1,9 +1,6 @@
 // Shopify's wire formats, as the connector's Shopify mode reads and writes them. Pure functions:
 // no sockets, no clock. Each follows Shopify's public documentation (the URLs are in
 // docs/reference-connector.md, "Shopify mode"):
-//   - webhook signatures: X-Shopify-Hmac-Sha256 is the base64 of the HMAC-SHA256 of the RAW
-//     body under the app's secret, compared in constant time
-//     (shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook-to-ensure-its-coming-from-shopify);
 //   - an order (the orders/create webhook body, an element of orders.json's "orders"): id,
 //     line_items[] with sku, quantity, price (a decimal STRING) and variant_id;
 //   - cursor pagination: the Link header's rel="next" URL, followed exactly as given
@@ -20,18 +17,13 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "connector/order_event.hpp"
+#include "mocks/http/signature.hpp"
 
 namespace syncdrill {
 
-// Standard base64 (RFC 4648 section 4, with '=' padding).
-std::string base64_encode(std::string_view bytes);
-
-// The X-Shopify-Hmac-Sha256 value of `body` under `secret`: base64(HMAC-SHA256).
-std::string shopify_hmac(std::string_view body, std::string_view secret);
-
-// Whether `header` is shopify_hmac(body, secret), compared in constant time (the time does not
-// depend on where the first difference is). False for an empty or wrongly sized header.
-bool verify_shopify_hmac(std::string_view body, std::string_view header, std::string_view secret);
+// The webhook signature (base64_encode, shopify_hmac, verify_shopify_hmac) is in
+// mocks/http/signature.hpp, beside syncdrill's own: one HMAC for the drill and the connector,
+// pinned to independently computed vectors in tests/connector/shopify_wire_test.cpp.
 
 // A Shopify money string ("45.99", "45.9", "45", "45.990") in minor units (4599), exactly: no
 // floating point. Two decimals (the currencies of the drills); digits beyond the second must be
