@@ -35,6 +35,7 @@ nlohmann::json to_json(const ConnectorStats& s) {
       {"shop_pauses", s.shop_pauses},
       {"call_limit_slowdowns", s.call_limit_slowdowns},
       {"recent_dead_letters", s.recent_dead_letters},
+      {"last_poll_failure", s.last_poll_failure},
   };
 }
 
@@ -53,6 +54,12 @@ void StatsRecorder::dead_letter(std::string reason) {
   std::vector<std::string>& kept = stats_.recent_dead_letters;
   if (kept.size() == reasons_max_) kept.erase(kept.begin());
   kept.push_back(std::move(reason));
+}
+
+void StatsRecorder::poll_failure(std::string reason) {
+  std::lock_guard lock(mutex_);
+  ++stats_.poll_failures;
+  stats_.last_poll_failure = std::move(reason);
 }
 
 ConnectorStats StatsRecorder::snapshot() const {

@@ -45,6 +45,9 @@ struct ConnectorStats {
   uint64_t shop_pauses = 0;           // Shopify calls held back by a shop-wide pause
   uint64_t call_limit_slowdowns = 0;  // pauses X-Shopify-Shop-Api-Call-Limit asked for
   std::vector<std::string> recent_dead_letters;  // the last few reasons, oldest first
+  // Why the last poll was given up ("" = none was). Not a dead letter: no work is lost, the
+  // next poll reads the same orders again.
+  std::string last_poll_failure;
 };
 
 nlohmann::json to_json(const ConnectorStats& stats);
@@ -59,6 +62,8 @@ class StatsRecorder {
   void add(Counter counter, uint64_t n = 1);
   // Counts a dead letter and keeps its reason (dropping the oldest beyond reasons_max).
   void dead_letter(std::string reason);
+  // Counts a poll given up and keeps its reason as last_poll_failure.
+  void poll_failure(std::string reason);
   ConnectorStats snapshot() const;
 
  private:

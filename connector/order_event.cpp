@@ -10,16 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-// A non-negative integer field, or nullopt.
-std::optional<uint64_t> read_count(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_number_integer()) return std::nullopt;
-  if (it->is_number_unsigned()) return it->get<uint64_t>();
-  const int64_t v = it->get<int64_t>();
-  if (v < 0) return std::nullopt;
-  return static_cast<uint64_t>(v);
-}
-
 std::string read_text(const json& object, const char* key, std::string_view fallback) {
   const auto it = object.find(key);
   if (it != object.end() && it->is_string()) return it->get<std::string>();
@@ -56,6 +46,16 @@ bool read_lines(const json& order, OrderJob& job, std::string* error) {
 }
 
 }  // namespace
+
+std::optional<uint64_t> read_count(const json& object, const char* key) {
+  if (!object.is_object()) return std::nullopt;
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_number_integer()) return std::nullopt;
+  if (it->is_number_unsigned()) return it->get<uint64_t>();
+  const int64_t v = it->get<int64_t>();
+  if (v < 0) return std::nullopt;
+  return static_cast<uint64_t>(v);
+}
 
 std::optional<OrderJob> parse_order_event(const json& body, std::string_view channel_header,
                                           std::string_view event_id_header, std::string* error) {

@@ -39,6 +39,10 @@ struct OrderJob {
 
 inline constexpr size_t kOrderLinesMax = 1000;  // the OMS's own limit
 
+// A JSON object's field as an integer >= 0; nullopt when `object` is no object, the field is
+// missing, not an integer, or negative.
+std::optional<uint64_t> read_count(const nlohmann::json& object, const char* key);
+
 // Reads an orders/create body. `channel_header` (X-Syncdrill-Channel) and `event_id_header`
 // (X-Syncdrill-Event-Id) are used when the body lacks those fields. nullopt, with *error saying
 // which field is wrong, for a body the OMS could not take.

@@ -54,15 +54,13 @@ bool ShopifyPoller::poll_once(httplib::Client& client) {
     request.path = path;
     const CallResult r = shop_.call(client, request, "GET orders.json");
     if (!r.ok) {
-      stats_.add(&ConnectorStats::poll_failures);
-      stats_.dead_letter(fmt::format("poll: {}", r.failure));
+      stats_.poll_failure(fmt::format("poll: {}", r.failure));
       return false;
     }
     const json body = json::parse(r.last.body, nullptr, false);
     const auto orders = body.is_object() ? body.find("orders") : body.end();
     if (orders == body.end() || !orders->is_array()) {
-      stats_.add(&ConnectorStats::poll_failures);
-      stats_.dead_letter("poll: GET orders.json -> no \"orders\" array in the answer");
+      stats_.poll_failure("poll: GET orders.json -> no \"orders\" array in the answer");
       return false;
     }
     for (const json& order : *orders) {
@@ -79,24 +77,22 @@ bool ShopifyPoller::poll_once(httplib::Client& client) {
     std::optional<std::string> next_path = path_on_shop(*next, shop_.url());
     if (!next_path) {
       // Following it would send the access token to another host.
-      stats_.add(&ConnectorStats::poll_failures);
-      stats_.dead_letter(fmt::format("poll: a next page off the shop, not followed: {}", *next));
+      stats_.poll_failure(fmt::format("poll: a next page off the shop, not followed: {}", *next));
       return false;
     }
     path = std::move(*next_path);
   }
-  stats_.add(&ConnectorStats::poll_failures);
-  stats_.dead_letter(fmt::format("poll: more than {} pages in one pass", kPagesMax));
+  stats_.poll_failure(fmt::format("poll: more than {} pages in one pass", kPagesMax));
   return false;
 }
 
 std::optional<uint64_t> ShopifyPoller::take_order(const json& order) {
-  const auto id_it = order.is_object() ? order.find("id") : order.end();
-  if (id_it == order.end() || !id_it->is_number_unsigned()) {
+  const std::optional<uint64_t> order_id = read_count(order, "id");
+  if (!order_id) {
     stats_.add(&ConnectorStats::malformed_webhooks);
     return std::nullopt;
   }
-  const uint64_t id = id_it->get<uint64_t>();
+  const uint64_t id = *order_id;
   if (!ledger_.claim(id)) {
     stats_.add(&ConnectorStats::orders_known);
     return id;

@@ -22,17 +22,6 @@ ShopUrl checked_url(const ConnectorOptions& o) {
   return *url;
 }
 
-// An integer field of a JSON object, >= 0.
-std::optional<uint64_t> id_field(const json& object, const char* key) {
-  if (!object.is_object()) return std::nullopt;
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_number_integer()) return std::nullopt;
-  if (it->is_number_unsigned()) return it->get<uint64_t>();
-  const int64_t v = it->get<int64_t>();
-  if (v < 0) return std::nullopt;
-  return static_cast<uint64_t>(v);
-}
-
 void say(std::string* failure, std::string why) {
   if (failure != nullptr) *failure = std::move(why);
 }
@@ -126,7 +115,7 @@ std::optional<uint64_t> ShopifyShop::location_id(httplib::Client& client, std::s
   for (const json& location : *list) {
     const auto active = location.is_object() ? location.find("active") : location.end();
     if (active != location.end() && active->is_boolean() && !active->get<bool>()) continue;
-    if (const auto id = id_field(location, "id")) {
+    if (const auto id = read_count(location, "id")) {
       std::lock_guard lock(mutex_);
       location_ = *id;
       return id;
@@ -155,7 +144,7 @@ std::optional<uint64_t> ShopifyShop::inventory_item_id(httplib::Client& client, 
   const json body = json::parse(r.last.body, nullptr, false);
   const auto variant = body.is_object() ? body.find("variant") : body.end();
   const std::optional<uint64_t> item =
-      variant == body.end() ? std::nullopt : id_field(*variant, "inventory_item_id");
+      variant == body.end() ? std::nullopt : read_count(*variant, "inventory_item_id");
   if (!item) {
     say(failure, fmt::format("GET variants/{}.json -> no variant.inventory_item_id", variant_id));
     return std::nullopt;
@@ -177,6 +166,7 @@ bool ShopifyShop::set_available(httplib::Client& client, uint64_t variant_id, in
   request.body =
       json{{"location_id", *location}, {"inventory_item_id", *item}, {"available", available}}
           .dump();
+  std::lock_guard one_at_a_time(item_sets_[*item % kItemLocks]);
   const CallResult r = call(client, request, "POST inventory_levels/set.json");
   if (!r.ok) say(failure, r.failure);
   return r.ok;

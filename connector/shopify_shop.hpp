@@ -13,10 +13,15 @@
 //     for the time the documented leak (leak_per_s, scenario time) takes to drain the excess.
 // A paused call waits before it is sent, outside its timeout.
 //
+// Sets of one inventory item never run at once (a lock per item, striped): two workers setting
+// it together could land out of order (the older quantity last), and the second, sent while the
+// first met a 429, would be the same request again before its Retry-After.
+//
 // Thread-safe: the caches and the pause are behind one mutex never held during a request;
 // each thread brings its own httplib::Client (make_client()).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -81,7 +86,9 @@ class ShopifyShop {
   // entry at once make one call, not one each.
   std::mutex location_fetch_;
   std::mutex variant_fetch_;
-  std::mutex mutex_;  // guards what follows
+  static constexpr size_t kItemLocks = 64;
+  std::array<std::mutex, kItemLocks> item_sets_;  // by inventory item id modulo kItemLocks
+  std::mutex mutex_;                              // guards what follows
   std::chrono::steady_clock::time_point pause_until_{};
   std::optional<uint64_t> location_;
   std::unordered_map<uint64_t, uint64_t> inventory_items_;  // variant id -> inventory item id

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "connector/shopify_wire.hpp"
+#include "connector/webhook_reply.hpp"
 #include "core/engine/fnv1a.hpp"
 
 namespace syncdrill {
@@ -12,16 +13,6 @@ namespace syncdrill {
 namespace {
 
 using nlohmann::json;
-
-void reply(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-void reply_error(httplib::Response& res, int status, std::string_view kind,
-                 std::string_view detail) {
-  reply(res, status, json{{"error", kind}, {"detail", detail}});
-}
 
 // The channel's name: the shop URL's last segment (checked before the receiver starts).
 std::string channel_of(const ConnectorOptions& o) {
@@ -38,13 +29,13 @@ void handle_shopify_webhook(const ShopifyWebhookContext& c, const httplib::Reque
       !verify_shopify_hmac(req.body, req.get_header_value("X-Shopify-Hmac-Sha256"),
                            c.options.secret)) {
     c.stats.add(&ConnectorStats::bad_signatures);
-    return reply_error(res, 401, "bad_signature",
-                       "X-Shopify-Hmac-Sha256 is missing or does not match the body");
+    return webhook_reply_error(res, 401, "bad_signature",
+                               "X-Shopify-Hmac-Sha256 is missing or does not match the body");
   }
   const std::string topic = req.get_header_value("X-Shopify-Topic");
   if (topic != "orders/create") {
     c.stats.add(&ConnectorStats::other_topics);
-    return reply(res, 200, json{{"status", "ignored"}, {"topic", topic}});
+    return webhook_reply(res, 200, json{{"status", "ignored"}, {"topic", topic}});
   }
   std::string event_id = req.get_header_value("X-Shopify-Event-Id");
   if (event_id.empty()) event_id = req.get_header_value("X-Shopify-Webhook-Id");
@@ -53,17 +44,18 @@ void handle_shopify_webhook(const ShopifyWebhookContext& c, const httplib::Reque
   std::optional<OrderJob> job = parse_shopify_order(body, channel_of(c.options), event_id, &error);
   if (!job) {
     c.stats.add(&ConnectorStats::malformed_webhooks);
-    return reply_error(res, 400, body.is_discarded() ? "malformed_json" : "invalid_field", error);
+    return webhook_reply_error(res, 400, body.is_discarded() ? "malformed_json" : "invalid_field",
+                               error);
   }
   const uint64_t order_id = job->order_id;
   const uint64_t key = fnv1a64("shopify\n" + event_id);
   if (!event_id.empty() && c.queue.seen(key)) {
     c.stats.add(&ConnectorStats::duplicates_ignored);
-    return reply(res, 200, json{{"status", "duplicate"}});
+    return webhook_reply(res, 200, json{{"status", "duplicate"}});
   }
   if (!c.ledger.claim(order_id)) {
     c.stats.add(&ConnectorStats::orders_known);
-    return reply(res, 200, json{{"status", "known"}});
+    return webhook_reply(res, 200, json{{"status", "known"}});
   }
   // Without an event id there is nothing to dedupe on: the ledger and the key are enough.
   const JobQueue::Admit admitted =
@@ -71,15 +63,15 @@ void handle_shopify_webhook(const ShopifyWebhookContext& c, const httplib::Reque
   if (admitted != JobQueue::Admit::accepted) c.ledger.release(order_id);
   switch (admitted) {
     case JobQueue::Admit::accepted:
-      return reply(res, 200, json{{"status", "accepted"}});
+      return webhook_reply(res, 200, json{{"status", "accepted"}});
     case JobQueue::Admit::duplicate:
       c.stats.add(&ConnectorStats::duplicates_ignored);
-      return reply(res, 200, json{{"status", "duplicate"}});
+      return webhook_reply(res, 200, json{{"status", "duplicate"}});
     case JobQueue::Admit::full:
       c.stats.add(&ConnectorStats::queue_full_rejections);
-      return reply_error(res, 503, "queue_full", "the connector's job queue is full");
+      return webhook_reply_error(res, 503, "queue_full", "the connector's job queue is full");
     case JobQueue::Admit::closed:
-      return reply_error(res, 503, "shutting_down", "the connector is stopping");
+      return webhook_reply_error(res, 503, "shutting_down", "the connector is stopping");
   }
 }
 

@@ -29,21 +29,11 @@ std::nullopt_t no_job(std::string* error, std::string message) {
   return std::nullopt;
 }
 
-// A JSON integer >= 0 (Shopify ids are JSON numbers).
-std::optional<uint64_t> read_id(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_number_integer()) return std::nullopt;
-  if (it->is_number_unsigned()) return it->get<uint64_t>();
-  const int64_t v = it->get<int64_t>();
-  if (v < 0) return std::nullopt;
-  return static_cast<uint64_t>(v);
-}
-
 std::optional<OrderJobLine> read_line(const json& item) {
   if (!item.is_object()) return std::nullopt;
   const auto sku = item.find("sku");
   const auto price = item.find("price");
-  const std::optional<uint64_t> quantity = read_id(item, "quantity");
+  const std::optional<uint64_t> quantity = read_count(item, "quantity");
   if (sku == item.end() || !sku->is_string() || price == item.end() || !price->is_string() ||
       !quantity || *quantity == 0) {
     return std::nullopt;
@@ -52,16 +42,8 @@ std::optional<OrderJobLine> read_line(const json& item) {
   const std::optional<int64_t> minor = price_to_minor(price->get_ref<const std::string&>());
   if (!sku_id || *sku_id > std::numeric_limits<uint32_t>::max() || !minor) return std::nullopt;
   OrderJobLine line{*sku_id, *quantity, *minor, 0};
-  line.variant_id = read_id(item, "variant_id").value_or(0);
+  line.variant_id = read_count(item, "variant_id").value_or(0);
   return line;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 // Whether a Link parameter list ("; rel=\"next\"; title=...") has rel with the token "next".
@@ -69,7 +51,11 @@ bool rel_is_next(std::string_view params) {
   size_t at = 0;
   while ((at = params.find(';', at)) != std::string_view::npos) {
     ++at;
-    std::string_view param = trim(params.substr(at, params.find(';', at) - at));
+    std::string_view param = params.substr(at, params.find(';', at) - at);
+    const size_t first = param.find_first_not_of(" \t");
+    param = first == std::string_view::npos
+                ? std::string_view{}
+                : param.substr(first, param.find_last_not_of(" \t") - first + 1);
     if (param.substr(0, 4) != "rel=") continue;
     std::string_view value = param.substr(4);
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
@@ -109,7 +95,7 @@ std::optional<int64_t> price_to_minor(std::string_view price) {
 std::optional<OrderJob> parse_shopify_order(const json& order, std::string_view channel,
                                             std::string_view event_id, std::string* error) {
   if (!order.is_object()) return no_job(error, "the order is not a JSON object");
-  const std::optional<uint64_t> id = read_id(order, "id");
+  const std::optional<uint64_t> id = read_count(order, "id");
   if (!id) return no_job(error, "id: expected an integer >= 0");
   const auto items = order.find("line_items");
   if (items == order.end() || !items->is_array() || items->empty() ||

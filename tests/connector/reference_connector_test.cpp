@@ -18,6 +18,7 @@
 #include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
 #include "mocks/http/signature.hpp"
+#include "tests/connector/fast_policy.hpp"
 
 namespace syncdrill {
 namespace {
@@ -113,20 +114,6 @@ struct Drill {
     return r.order;
   }
 };
-
-// A fast policy: 100 ms timeout, 4 attempts 10 ms apart, keys and dedupe on.
-PolicySpec fast_policy() {
-  PolicySpec p;
-  p.name = "fast";
-  p.timeout = milliseconds(100);
-  p.retry.max_attempts = 4;
-  p.retry.backoff = BackoffKind::constant;
-  p.retry.base = milliseconds(10);
-  p.retry.cap = milliseconds(10);
-  p.idempotency_keys = true;
-  p.webhook_dedupe = true;
-  return p;
-}
 
 ConnectorOptions connector_options(const Drill& drill, PolicySpec policy) {
   ConnectorOptions o;
