@@ -198,14 +198,16 @@ std::optional<int> parse_connect_args(const std::vector<std::string>& args, Conn
   CommandLine line(
       "connect",
       "usage: syncdrill connect --target http://HOST:PORT [--listen HOST:PORT]\n"
-      "                         [--dialect shopify --shop-url URL [--api-version YYYY-MM]\n"
-      "                          [--access-token T] [--poll-interval D]]\n"
+      "                         [--dialect shopify --shop-url URL\n"
+      "                          [--api-version YYYY-MM] [--access-token T]\n"
+      "                          [--poll-interval D]]\n"
       "                         [--secret S | --secret-env NAME]\n"
       "                         [--scenario FILE --policy NAME] [--no-signature-check]\n"
       "                         [--no-idempotency-keys] [--no-dedupe] [--time-scale X]\n"
       "                         [--workers N] [--duration D] [--stats FILE]\n\noptions");
   line.add()("target", po::value<std::string>()->value_name("URL"),
-             "the drill's base URL, e.g. http://127.0.0.1:8080 (required)")(
+             "the drill's base URL, e.g. http://127.0.0.1:8080 (required; Shopify mode: the shop "
+             "URL's host)")(
       "listen", po::value<std::string>()->value_name("HOST:PORT"),
       "where webhooks are received, POST /webhooks (default 127.0.0.1:8081; port 0 = any free "
       "one, printed)")("secret", po::value<std::string>()->value_name("S"),

@@ -152,5 +152,34 @@ TEST_CASE("shopify drill: the Shopify-mode connector through a 429 storm and los
   CHECK(server.log().find("live-shopify — PASS") != std::string::npos);
 }
 
+TEST_CASE("shopify drill: connect's Shopify options are checked, exit 2 naming the option") {
+  Scratch scratch("shopify-connect-usage");
+  const std::string shop = "--shop-url http://127.0.0.1:9/channels/dtc";
+  const std::string base = "connect --listen 127.0.0.1:0 --secret s --duration 1ms ";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--dialect shopify --access-token t", "--shop-url"},
+      {"--dialect shopee " + shop, "--dialect"},
+      {"--dialect shopify --access-token t --shop-url https://dtc.myshopify.com", "--shop-url"},
+      {"--dialect shopify --access-token t --shop-url http://127.0.0.1:9", "--shop-url"},
+      {"--dialect shopify --access-token t --api-version 2025-13 " + shop, "--api-version"},
+      {"--dialect shopify --access-token t --poll-interval soon " + shop, "--poll-interval"},
+      {"--dialect shopify " + shop, "--access-token"},
+      {"--target http://127.0.0.1:9 " + shop, "--shop-url needs --dialect shopify"},
+  };
+  for (const auto& [args, named] : cases) {
+    const CliRun r = scratch.shell(
+        fmt::format("env -u SYNCDRILL_ACCESS_TOKEN '{}' {}{}", SYNCDRILL_BINARY, base, args));
+    CHECK_MESSAGE(r.exit_code == 2, args);
+    CHECK_MESSAGE(r.err.find(named) != std::string::npos, std::string(args + "\n" + r.err));
+  }
+  // The token from the environment, the target from the shop URL: it starts and stops.
+  const CliRun ok = scratch.shell(
+      fmt::format("SYNCDRILL_ACCESS_TOKEN=t '{}' {}--dialect shopify --poll-interval 0 {}",
+                  SYNCDRILL_BINARY, base, shop));
+  CHECK_MESSAGE(ok.exit_code == 0, ok.err);
+  CHECK(ok.err.find("calling http://127.0.0.1:9 ") != std::string::npos);
+  CHECK(ok.err.find("backup poll off") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace syncdrill::testing
