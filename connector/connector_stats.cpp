@@ -34,6 +34,7 @@ nlohmann::json to_json(const ConnectorStats& s) {
       {"orders_known", s.orders_known},
       {"shop_pauses", s.shop_pauses},
       {"call_limit_slowdowns", s.call_limit_slowdowns},
+      {"order_ledger_full", s.order_ledger_full},
       {"recent_dead_letters", s.recent_dead_letters},
       {"last_poll_failure", s.last_poll_failure},
   };

@@ -44,6 +44,7 @@ struct ConnectorStats {
   uint64_t orders_known = 0;          // webhooks or polled orders already in hand or done
   uint64_t shop_pauses = 0;           // Shopify calls held back by a shop-wide pause
   uint64_t call_limit_slowdowns = 0;  // pauses X-Shopify-Shop-Api-Call-Limit asked for
+  bool order_ledger_full = false;     // the ledger hit known_orders_max (later ids unremembered)
   std::vector<std::string> recent_dead_letters;  // the last few reasons, oldest first
   // Why the last poll was given up ("" = none was). Not a dead letter: no work is lost, the
   // next poll reads the same orders again.

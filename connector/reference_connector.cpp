@@ -122,8 +122,14 @@ void ReferenceConnector::work() {
   }
 }
 
+ConnectorStats ReferenceConnector::stats() const {
+  ConnectorStats s = stats_.snapshot();
+  s.order_ledger_full = ledger_.full();
+  return s;
+}
+
 ConnectorStats ReferenceConnector::stop() {
-  if (!started_ || stopped_) return stats_.snapshot();
+  if (!started_ || stopped_) return stats();
   stopped_ = true;
   receiver_.stop();
   queue_.close();  // a poll still running finds it closed and hands nothing more over
@@ -143,7 +149,7 @@ ConnectorStats ReferenceConnector::stop() {
   for (std::thread& t : workers_)
     t.join();
   workers_.clear();
-  return stats_.snapshot();
+  return stats();
 }
 
 }  // namespace syncdrill

@@ -61,7 +61,7 @@ class ReferenceConnector {
 
   // The webhook receiver's bound port; 0 when not running.
   int port() const { return receiver_.port(); }
-  ConnectorStats stats() const { return stats_.snapshot(); }
+  ConnectorStats stats() const;
   const ConnectorOptions& options() const { return options_; }
 
  private:
