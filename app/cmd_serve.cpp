@@ -14,6 +14,7 @@
 #include <iostream>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -57,6 +58,23 @@ std::string random_hex() {
   for (int i = 0; i < 4; ++i)
     out += fmt::format("{:08x}", rd());
   return out;
+}
+
+// A secret from --FLAG, else $ENV, else generated; `source` says which (printed at start).
+std::optional<int> read_secret(const CommandLine& line, const char* flag, const char* env,
+                               std::string& value, std::string& source) {
+  if (line.has(flag)) {
+    value = line.text(flag);
+    if (value.empty()) return usage_error(fmt::format("--{} must not be empty", flag));
+    source = fmt::format("--{}", flag);
+  } else if (const char* from_env = std::getenv(env); from_env && *from_env) {
+    value = from_env;
+    source = fmt::format("${}", env);
+  } else {
+    value = random_hex();
+    source = "generated";
+  }
+  return std::nullopt;
 }
 
 // A wall duration flag in seconds.
@@ -143,35 +161,13 @@ std::optional<int> parse_serve_args(const std::vector<std::string>& args, ServeA
       return usage_error("--webhook-url: " + *error);
     }
   }
-  if (line.has("webhook-secret")) {
-    a.drill.webhook_secret = line.text("webhook-secret");
-    if (a.drill.webhook_secret.empty()) return usage_error("--webhook-secret must not be empty");
-  } else if (const char* env = std::getenv("SYNCDRILL_WEBHOOK_SECRET"); env && *env) {
-    a.drill.webhook_secret = env;
-    a.secret_source = "$SYNCDRILL_WEBHOOK_SECRET";
-  } else {
-    a.drill.webhook_secret = random_hex();
-    a.secret_source = "generated";
-  }
-  if (line.has("access-token")) {
-    a.drill.access_token = line.text("access-token");
-    if (a.drill.access_token.empty()) return usage_error("--access-token must not be empty");
-  } else if (const char* env = std::getenv("SYNCDRILL_ACCESS_TOKEN"); env && *env) {
-    a.drill.access_token = env;
-    a.access_token_source = "$SYNCDRILL_ACCESS_TOKEN";
-  } else {
-    a.drill.access_token = random_hex();
-    a.access_token_source = "generated";
-  }
-  if (line.has("token")) {
-    a.drill.token = line.text("token");
-    if (a.drill.token.empty()) return usage_error("--token must not be empty");
-  } else if (const char* env = std::getenv("SYNCDRILL_DRILL_TOKEN"); env && *env) {
-    a.drill.token = env;
-    a.token_source = "$SYNCDRILL_DRILL_TOKEN";
-  } else {
-    a.drill.token = random_hex();
-    a.token_source = "generated";
+  for (auto [flag, env, value, source] :
+       {std::tuple{"webhook-secret", "SYNCDRILL_WEBHOOK_SECRET", &a.drill.webhook_secret,
+                   &a.secret_source},
+        std::tuple{"access-token", "SYNCDRILL_ACCESS_TOKEN", &a.drill.access_token,
+                   &a.access_token_source},
+        std::tuple{"token", "SYNCDRILL_DRILL_TOKEN", &a.drill.token, &a.token_source}}) {
+    if (auto stop = read_secret(line, flag, env, *value, *source)) return stop;
   }
   double seconds = 0;
   if (line.has("duration")) {

@@ -199,6 +199,8 @@ class LiveMocks {
   // admit_channel for a shopify-dialect channel: its own rate_limit if it has one, else a leaky
   // bucket of kShopifyBucketCapacity leaking kShopifyLeakPerS (simulated seconds). Always limited.
   RateLimitStatus admit_shopify(uint32_t channel);
+  // The same bucket's state now, admitting nothing (for answers that cost no request).
+  RateLimitStatus peek_shopify(uint32_t channel);
   // Orders with id >= first_id that `keep(stamp, context)` accepts, by id ascending: appends at
   // most `limit` to *out (out may be null: count only) and returns how many matched in all (up to
   // the limit when out is given, every match when it is null).
@@ -245,6 +247,7 @@ class LiveMocks {
   uint64_t events_dropped_ = 0;
   // SHOPIFY-LIVE: Shopify's standard bucket per channel that has no rate_limit of its own.
   std::vector<std::optional<RateLimiter>> shopify_buckets_;
+  RateLimitStatus shopify_bucket(uint32_t channel, bool admit);  // REQUIRES: mutex_ held
 };
 
 }  // namespace syncdrill

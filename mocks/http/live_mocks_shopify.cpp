@@ -8,6 +8,15 @@ namespace syncdrill {
 
 RateLimitStatus LiveMocks::admit_shopify(uint32_t channel) {
   std::lock_guard lock(mutex_);
+  return shopify_bucket(channel, true);
+}
+
+RateLimitStatus LiveMocks::peek_shopify(uint32_t channel) {
+  std::lock_guard lock(mutex_);
+  return shopify_bucket(channel, false);
+}
+
+RateLimitStatus LiveMocks::shopify_bucket(uint32_t channel, bool admit) {
   ChannelState& ch = channels_.at(channel);
   RateLimitSpec spec;
   RateLimiter* limiter = nullptr;
@@ -24,7 +33,7 @@ RateLimitStatus LiveMocks::admit_shopify(uint32_t channel) {
     limiter = &*bucket;
   }
   const SimTime now = clock_.now();
-  const Response r = limiter->admit(now);
+  const Response r = admit ? limiter->admit(now) : Response{};
   RateLimitStatus out;
   out.limited = true;
   out.admitted = r.ok();

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "mocks/http/signature.hpp"
+
 namespace syncdrill::http {
 
 using nlohmann::json;
@@ -76,12 +78,18 @@ std::string throttle_message(double rate_per_s) {
       rate_per_s);
 }
 
+void set_call_limit(RouteCall& call, const RateLimitStatus& s) {
+  call.res.set_header("X-Shopify-Shop-Api-Call-Limit",
+                      fmt::format("{}/{}", s.limit - std::min(s.limit, s.remaining), s.limit));
+}
+
 // The fault layer's and the dispatcher's errors (a fault's 429 or 5xx, a handler that threw).
 void shape_error(RouteCall& call, int status, std::string_view /*error*/,
                  std::string_view /*detail*/, int64_t retry_after_s) {
   if (valid_version(call.params[1])) {
     call.res.set_header("X-Shopify-API-Version", std::string(call.params[1]));
   }
+  set_call_limit(call, call.mocks.peek_shopify(call.channel));
   if (status == 429) {
     // Shopify sends Retry-After with every 429; a fault that named none gets one second.
     set_retry_after(call, retry_after_s);
@@ -164,7 +172,7 @@ json shopify_order_json(const LiveMocks& mocks, uint32_t channel, const ChannelO
                      {"sku", std::to_string(l.sku)},
                      {"title", fmt::format("SKU {}", l.sku)},
                      {"name", fmt::format("SKU {}", l.sku)},
-                     {"variant_title", nullptr},
+                     {"variant_title", "Default Title"},
                      {"vendor", "syncdrill"},
                      {"quantity", l.quantity},
                      {"current_quantity", l.quantity},
@@ -250,17 +258,18 @@ bool shopify_admit(RouteCall& call) {
     }
   }
   if (!valid_version(call.params[1])) {
+    set_call_limit(call, call.mocks.peek_shopify(call.channel));
     shopify_error(call, 404, "Not Found");
     return false;
   }
   call.res.set_header("X-Shopify-API-Version", std::string(call.params[1]));
   if (!accepts_json(call.req)) {
+    set_call_limit(call, call.mocks.peek_shopify(call.channel));
     shopify_error(call, 406, "Not Acceptable");
     return false;
   }
   const RateLimitStatus s = call.mocks.admit_shopify(call.channel);
-  call.res.set_header("X-Shopify-Shop-Api-Call-Limit",
-                      fmt::format("{}/{}", s.limit - std::min(s.limit, s.remaining), s.limit));
+  set_call_limit(call, s);
   if (!s.admitted) {
     const auto wall = call.mocks.clock().to_wall(s.retry_after);
     const int64_t wall_ms =
@@ -319,6 +328,20 @@ std::string shopify_link_host(const httplib::Request& req) {
                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                          "0123456789.-:[]") == std::string::npos;
   return clean ? host : std::string("127.0.0.1");
+}
+
+std::string shopify_cursor(std::string_view text) {
+  std::string b64 = base64_encode(text);
+  for (char& c : b64)
+    c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!b64.empty() && b64.back() == '=')
+    b64.pop_back();
+  return b64;
+}
+
+std::optional<std::string> shopify_cursor_text(std::string_view token, size_t max_chars) {
+  if (token.size() > max_chars) return std::nullopt;
+  return base64_decode(token, /*url_safe=*/true);
 }
 
 std::optional<SkuId> shopify_sku(const LiveMocks& mocks, uint64_t id, uint64_t base) {

@@ -73,6 +73,10 @@ std::optional<SkuId> shopify_sku(const LiveMocks& mocks, uint64_t id, uint64_t b
 // The host a client reached us at (Host header), for Link URLs; only host:port characters pass,
 // else 127.0.0.1.
 std::string shopify_link_host(const httplib::Request& req);
+// page_info tokens: `text` as unpadded base64url, and back (nullopt when malformed or longer
+// than `max_chars`). Opaque to clients, as Shopify's are.
+std::string shopify_cursor(std::string_view text);
+std::optional<std::string> shopify_cursor_text(std::string_view token, size_t max_chars);
 // The decimal string of minor units: 1999 -> "19.99".
 std::string shopify_money(int64_t minor);
 

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "mocks/http/routes_shopify.hpp"
-#include "mocks/http/signature.hpp"
 
 namespace syncdrill::http {
 
@@ -37,8 +36,9 @@ json location_json(const LiveMocks& mocks, uint32_t channel) {
               {"city", nullptr},
               {"zip", nullptr},
               {"province", nullptr},
-              {"country", nullptr},
-              {"country_code", nullptr},
+              // No address is modelled; the country is a fixed choice (docs/dialect-shopify.md).
+              {"country", "US"},
+              {"country_code", "US"},
               {"phone", nullptr},
               {"created_at", at},
               {"updated_at", at}};
@@ -120,17 +120,11 @@ void reply_level(RouteCall& call, SkuId sku, const InventoryResult& r) {
 }
 
 std::string encode_cursor(uint64_t next_sku) {
-  std::string b64 = base64_encode("i1." + std::to_string(next_sku));
-  for (char& c : b64)
-    c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!b64.empty() && b64.back() == '=')
-    b64.pop_back();
-  return b64;
+  return shopify_cursor("i1." + std::to_string(next_sku));
 }
 
 std::optional<uint64_t> decode_cursor(std::string_view token) {
-  if (token.size() > 64) return std::nullopt;
-  const auto text = base64_decode(token, /*url_safe=*/true);
+  const auto text = shopify_cursor_text(token, 64);
   if (!text || text->rfind("i1.", 0) != 0) return std::nullopt;
   uint64_t v = 0;
   const auto [end, ec] = std::from_chars(text->data() + 3, text->data() + text->size(), v);
@@ -207,6 +201,7 @@ void shopify_variant(RouteCall& call) {
                     {"weight_unit", "kg"},
                     {"inventory_item_id", kShopifyInventoryItemBase + *sku},
                     {"inventory_quantity", listing->quantity},
+                    {"old_inventory_quantity", listing->quantity},
                     {"requires_shipping", true},
                     {"created_at", at},
                     {"updated_at", at}}}});

@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "mocks/http/routes_shopify.hpp"
-#include "mocks/http/signature.hpp"
 
 namespace syncdrill::http {
 
@@ -58,12 +57,7 @@ std::string encode_page_info(uint64_t next_id, const OrderQuery& q) {
   };
   std::string text = fmt::format("o1.{}.{}.{}.{}", next_id, static_cast<int>(q.status),
                                  opt(q.created_min_us), opt(q.updated_min_us));
-  std::string b64 = base64_encode(text);
-  for (char& c : b64)
-    c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!b64.empty() && b64.back() == '=')
-    b64.pop_back();
-  return b64;
+  return shopify_cursor(text);
 }
 
 template <typename T>
@@ -73,8 +67,7 @@ bool parse_number(std::string_view text, T& out) {
 }
 
 std::optional<std::pair<uint64_t, OrderQuery>> decode_page_info(std::string_view token) {
-  if (token.size() > 256) return std::nullopt;
-  const std::optional<std::string> text = base64_decode(token, /*url_safe=*/true);
+  const std::optional<std::string> text = shopify_cursor_text(token, 256);
   if (!text) return std::nullopt;
   std::array<std::string_view, 5> parts{};
   std::string_view rest = *text;
@@ -336,6 +329,7 @@ void shopify_create_fulfillment(RouteCall& call) {
   out["tracking_urls"] =
       out["tracking_url"].is_null() ? json::array() : json::array({out["tracking_url"]});
   out["shipment_status"] = nullptr;
+  out["service"] = "manual";
   reply_json(call.res, 201, json{{"fulfillment", std::move(out)}});
 }
 

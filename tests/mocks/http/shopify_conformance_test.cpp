@@ -1,0 +1,365 @@
+// The shopify dialect against Shopify's documented examples (tests/fixtures/platforms/shopify/):
+// the live server answers with the documented fields, headers and status codes.
+#include <string>
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "mocks/http/mock_server.hpp"
+#include "mocks/http/routes_shopify.hpp"
+#include "tests/mocks/http/shopify_test_support.hpp"
+
+namespace syncdrill {
+namespace {
+
+using nlohmann::json;
+using shopify_test::fixture;
+using shopify_test::mismatches;
+
+constexpr const char* kBase = "/channels/shop/admin/api/2025-07";
+
+using shopify_test::Shop;
+
+json body_of(const httplib::Result& r, int status) {
+  REQUIRE(r);
+  INFO(r->body);
+  CHECK(r->status == status);
+  return json::parse(r->body);
+}
+
+void check_conforms(const json& documented, const json& ours) {
+  const auto bad = mismatches(documented, ours);
+  std::string all;
+  for (const std::string& m : bad)
+    all += m + "\n";
+  INFO(all);
+  CHECK(bad.empty());
+}
+
+TEST_CASE(
+    "shopify conformance: the check itself finds a missing key, a wrong type, a number string") {
+  const json doc = fixture("order.json");
+  json ours = doc;
+  CHECK(mismatches(doc, ours).empty());
+  ours["order"].erase("total_price");
+  CHECK(mismatches(doc, ours).size() == 1);
+  ours = doc;
+  ours["order"]["total_price"] = 598.94;  // a decimal STRING in Shopify's answers
+  CHECK(mismatches(doc, ours).size() == 1);
+  ours = doc;
+  ours["order"]["line_items"][0]["variant_id"] = "39072856";
+  CHECK(mismatches(doc, ours).size() == 1);
+  ours = doc;
+  ours["order"]["cancelled_at"] = 5;  // a documented null admits null or a string only
+  CHECK(mismatches(doc, ours).size() == 1);
+}
+
+TEST_CASE("shopify conformance: GET orders/{id}.json answers the documented order object") {
+  Shop shop;
+  const uint64_t id = shop.place(0, 7, 2);
+  const auto r = shop.get("/orders/" + std::to_string(id) + ".json");
+  const json j = body_of(r, 200);
+  check_conforms(fixture("order.json"), j);
+  CHECK(r->get_header_value("X-Shopify-API-Version") == "2025-07");
+  CHECK(r->get_header_value("Content-Type") == "application/json");
+  const json& o = j["order"];
+  CHECK(o["id"] == id);
+  CHECK(o["admin_graphql_api_id"] == "gid://shopify/Order/" + std::to_string(id));
+  CHECK(o["currency"] == "EUR");
+  const json& line = o["line_items"][0];
+  CHECK(line["sku"] == "7");
+  CHECK(line["variant_id"] == http::kShopifyVariantBase + 7);
+  CHECK(line["product_id"] == http::kShopifyProductBase + 7);
+  CHECK(line["quantity"] == 2);
+  const int64_t unit = shop.mocks.channel_order(0, id)->lines[0].unit_price_minor;
+  CHECK(line["price"] == http::shopify_money(unit));
+  CHECK(o["total_price"] == http::shopify_money(2 * unit));
+  CHECK(o["financial_status"] == "paid");
+  CHECK(o["fulfillment_status"].is_null());
+  CHECK(body_of(shop.get("/orders/99.json"), 404) == fixture("error_404.json"));
+}
+
+TEST_CASE("shopify conformance: money is a decimal string of minor units") {
+  CHECK(http::shopify_money(59894) == "598.94");
+  CHECK(http::shopify_money(5) == "0.05");
+  CHECK(http::shopify_money(0) == "0.00");
+  CHECK(http::shopify_money(-150) == "-1.50");
+}
+
+TEST_CASE("shopify conformance: GET orders.json lists, filters and pages through the Link header") {
+  Shop shop;
+  for (int i = 0; i < 5; ++i)
+    shop.place(0, static_cast<SkuId>(i));
+  auto r = shop.get("/orders.json?limit=2");
+  json j = body_of(r, 200);
+  check_conforms(fixture("orders.json"), j);
+  REQUIRE(j["orders"].size() == 2);
+  CHECK(j["orders"][0]["id"] == 0);
+  CHECK(j["orders"][1]["id"] == 1);
+  // Link: <URL>; rel="next", the URL carrying only limit and page_info.
+  std::string link = r->get_header_value("Link");
+  REQUIRE(link.rfind("<http://", 0) == 0);
+  REQUIRE(link.size() > 13);
+  CHECK(link.substr(link.size() - 12) == "; rel=\"next\"");
+  std::vector<uint64_t> seen;
+  for (int page = 0; page < 5 && !link.empty(); ++page) {
+    const size_t path_at = link.find("/channels/");
+    const std::string url = link.substr(path_at, link.find('>') - path_at);
+    CHECK(url.find("limit=2") != std::string::npos);
+    CHECK(url.find("page_info=") != std::string::npos);
+    r = shop.client.Get(url.c_str());
+    j = body_of(r, 200);
+    for (const json& o : j["orders"])
+      seen.push_back(o["id"].get<uint64_t>());
+    link = r->get_header_value("Link");
+  }
+  CHECK(seen == std::vector<uint64_t>{2, 3, 4});
+  // since_id: strictly after.
+  j = body_of(shop.get("/orders.json?since_id=3"), 200);
+  REQUIRE(j["orders"].size() == 1);
+  CHECK(j["orders"][0]["id"] == 4);
+  // fields keeps only the named keys.
+  j = body_of(shop.get("/orders.json?limit=1&fields=id,total_price"), 200);
+  CHECK(j["orders"][0].size() == 2);
+  CHECK(body_of(shop.get("/orders/count.json"), 200) == json{{"count", 5}});
+}
+
+TEST_CASE("shopify conformance: status defaults to open; closed, cancelled and any filter") {
+  Shop shop;
+  const uint64_t a = shop.place(0, 1);
+  const uint64_t b = shop.place(0, 2);
+  const uint64_t c = shop.place(0, 3);
+  REQUIRE(shop.mocks.set_channel_canonical(0, b, OrderStatus::shipped).error == ErrorClass::none);
+  REQUIRE(shop.mocks.set_channel_canonical(0, c, OrderStatus::cancelled).error == ErrorClass::none);
+  const auto ids = [&](const std::string& query) {
+    std::vector<uint64_t> out;
+    const json j = body_of(shop.get("/orders.json" + query), 200);
+    for (const json& o : j["orders"])
+      out.push_back(o["id"].get<uint64_t>());
+    return out;
+  };
+  CHECK(ids("") == std::vector<uint64_t>{a});
+  CHECK(ids("?status=open") == std::vector<uint64_t>{a});
+  CHECK(ids("?status=closed") == std::vector<uint64_t>{b, c});
+  CHECK(ids("?status=cancelled") == std::vector<uint64_t>{c});
+  CHECK(ids("?status=any") == std::vector<uint64_t>{a, b, c});
+  const json order = body_of(shop.get("/orders/" + std::to_string(c) + ".json"), 200)["order"];
+  CHECK(order["cancelled_at"].is_string());
+  CHECK(order["closed_at"].is_string());
+  CHECK(body_of(shop.get("/orders/count.json?status=any"), 200)["count"] == 3);
+}
+
+TEST_CASE("shopify conformance: updated_at_min and created_at_min filter on the live clock") {
+  Shop shop;
+  shop.place(0, 1);
+  shop.clock.advance(std::chrono::seconds(10));
+  const std::string mid = shop.clock.to_iso8601(shop.clock.now());
+  const uint64_t late = shop.place(0, 2);
+  json j = body_of(shop.get("/orders.json?created_at_min=" + mid), 200);
+  REQUIRE(j["orders"].size() == 1);
+  CHECK(j["orders"][0]["id"] == late);
+  j = body_of(shop.get("/orders.json?updated_at_min=" + mid), 200);
+  CHECK(j["orders"].size() == 1);
+  // The filter travels in page_info: the next page keeps it.
+  shop.place(0, 3);
+  auto r = shop.get("/orders.json?limit=1&updated_at_min=" + mid);
+  const std::string link = r->get_header_value("Link");
+  REQUIRE(!link.empty());
+  const size_t at = link.find("/channels/");
+  j = body_of(shop.client.Get(link.substr(at, link.find('>') - at).c_str()), 200);
+  REQUIRE(j["orders"].size() == 1);
+  CHECK(j["orders"][0]["id"] == late + 1);
+}
+
+TEST_CASE("shopify conformance: page_info takes no other parameters than limit and fields") {
+  Shop shop;
+  for (int i = 0; i < 3; ++i)
+    shop.place(0, 1);
+  const auto r = shop.get("/orders.json?limit=1");
+  const std::string link = r->get_header_value("Link");
+  const std::string token =
+      link.substr(link.find("page_info=") + 10, link.find('>') - link.find("page_info=") - 10);
+  json j = body_of(shop.get("/orders.json?page_info=" + token + "&status=any"), 400);
+  CHECK(j == json{{"errors", {{"status", "status cannot be passed when page_info is present."}}}});
+  j = body_of(shop.get("/orders.json?page_info=" + token + "&since_id=1"), 400);
+  CHECK(j["errors"].contains("since_id"));
+  body_of(shop.get("/orders.json?page_info=" + token + "&limit=2&fields=id"), 200);
+}
+
+TEST_CASE("shopify conformance: locations, variants and inventory levels as documented") {
+  Shop shop;
+  json j = body_of(shop.get("/locations.json"), 200);
+  check_conforms(fixture("location.json"), j);
+  REQUIRE(j["locations"].size() == 1);
+  const uint64_t location = http::kShopifyLocationBase + 0;
+  CHECK(j["locations"][0]["id"] == location);
+  CHECK(body_of(shop.get("/locations/" + std::to_string(location) + ".json"),
+                200)["location"]["id"] == location);
+  // The second shopify channel's location is its own (index 1).
+  CHECK(body_of(shop.client.Get("/channels/tight/admin/api/2025-07/locations.json"),
+                200)["locations"][0]["id"] == http::kShopifyLocationBase + 1);
+
+  j = body_of(shop.get("/variants/" + std::to_string(http::kShopifyVariantBase + 9) + ".json"),
+              200);
+  check_conforms(fixture("variant.json"), j);
+  CHECK(j["variant"]["sku"] == "9");
+  CHECK(j["variant"]["inventory_item_id"] == http::kShopifyInventoryItemBase + 9);
+  CHECK(j["variant"]["inventory_quantity"] == shop.mocks.listing(0, 9)->quantity);
+  CHECK(body_of(shop.get("/variants/" + std::to_string(http::kShopifyVariantBase + 30) + ".json"),
+                404) == fixture("error_404.json"));
+
+  const std::string item = std::to_string(http::kShopifyInventoryItemBase + 9);
+  j = body_of(shop.get("/inventory_levels.json?inventory_item_ids=" + item +
+                       "&location_ids=" + std::to_string(location)),
+              200);
+  check_conforms(fixture("inventory_levels.json"), j);
+  CHECK(j["inventory_levels"][0]["available"] == shop.mocks.listing(0, 9)->quantity);
+  // Another location has none of them.
+  j = body_of(shop.get("/inventory_levels.json?inventory_item_ids=" + item + "&location_ids=1"),
+              200);
+  CHECK(j["inventory_levels"].empty());
+  // location_ids alone lists every SKU, paged.
+  auto r = shop.get("/inventory_levels.json?limit=25&location_ids=" + std::to_string(location));
+  CHECK(body_of(r, 200)["inventory_levels"].size() == 25);
+  const std::string link = r->get_header_value("Link");
+  REQUIRE(!link.empty());
+  const size_t at = link.find("/channels/");
+  CHECK(body_of(shop.client.Get(link.substr(at, link.find('>') - at).c_str()),
+                200)["inventory_levels"]
+            .size() == 5);
+}
+
+TEST_CASE("shopify conformance: inventory_levels/set.json and adjust.json write the listing") {
+  Shop shop;
+  json request = fixture("inventory_level_set_request.json");
+  request["location_id"] = http::kShopifyLocationBase;
+  request["inventory_item_id"] = http::kShopifyInventoryItemBase + 4;
+  json j = body_of(shop.post("/inventory_levels/set.json", request), 200);
+  check_conforms(fixture("inventory_level.json"), j);
+  CHECK(j["inventory_level"]["available"] == 42);
+  CHECK(shop.mocks.listing(0, 4)->quantity == 42);
+  request = fixture("inventory_level_adjust_request.json");
+  request["location_id"] = http::kShopifyLocationBase;
+  request["inventory_item_id"] = http::kShopifyInventoryItemBase + 4;
+  j = body_of(shop.post("/inventory_levels/adjust.json", request), 200);
+  check_conforms(fixture("inventory_level.json"), j);
+  CHECK(j["inventory_level"]["available"] == 47);
+  CHECK(shop.mocks.listing(0, 4)->quantity == 47);
+  // The documented example's own ids name nothing here: Shopify's 422 shape.
+  j = body_of(shop.post("/inventory_levels/set.json", fixture("inventory_level_set_request.json")),
+              422);
+  CHECK(j["errors"]["location_id"].is_array());
+}
+
+TEST_CASE("shopify conformance: fulfillment orders and POST fulfillments.json ship the order") {
+  Shop shop;
+  const uint64_t id = shop.place(0, 5, 3);
+  json j = body_of(shop.get("/orders/" + std::to_string(id) + "/fulfillment_orders.json"), 200);
+  check_conforms(fixture("fulfillment_orders.json"), j);
+  const json& fo = j["fulfillment_orders"][0];
+  CHECK(fo["status"] == "open");
+  CHECK(fo["order_id"] == id);
+  CHECK(fo["assigned_location_id"] == http::kShopifyLocationBase);
+  CHECK(fo["line_items"][0]["inventory_item_id"] == http::kShopifyInventoryItemBase + 5);
+  json request = fixture("fulfillment_request.json");
+  request["fulfillment"]["line_items_by_fulfillment_order"][0]["fulfillment_order_id"] = fo["id"];
+  j = body_of(shop.post("/fulfillments.json", request), 201);
+  check_conforms(fixture("fulfillment.json"), j);
+  CHECK(j["fulfillment"]["tracking_number"] == "MS1562678");
+  CHECK(shop.mocks.channel_order(0, id)->canonical == OrderStatus::shipped);
+  const json order = body_of(shop.get("/orders/" + std::to_string(id) + ".json"), 200)["order"];
+  CHECK(order["fulfillment_status"] == "fulfilled");
+  CHECK(order["fulfillments"].size() == 1);
+  // The fulfillment order is closed now: a second fulfillment is refused (422).
+  j = body_of(shop.post("/fulfillments.json", request), 422);
+  CHECK(j["errors"]["base"].is_array());
+  CHECK(body_of(shop.get("/orders/" + std::to_string(id) + "/fulfillment_orders.json"),
+                200)["fulfillment_orders"][0]["status"] == "closed");
+  // The documented example's fulfillment order id is none of ours.
+  body_of(shop.post("/fulfillments.json", fixture("fulfillment_request.json")), 404);
+}
+
+TEST_CASE("shopify conformance: X-Shopify-Access-Token missing or wrong answers the 401 body") {
+  Shop shop;
+  httplib::Client anonymous("127.0.0.1", shop.server.port());
+  std::string path = std::string(kBase) + "/orders.json";
+  CHECK(body_of(anonymous.Get(path.c_str()), 401) == fixture("error_401.json"));
+  CHECK(body_of(anonymous.Get(path.c_str(), {{"X-Shopify-Access-Token", "shpat_wrong"}}), 401) ==
+        fixture("error_401.json"));
+  CHECK(body_of(anonymous.Get(path.c_str(), {{"X-Shopify-Access-Token", ""}}), 401) ==
+        fixture("error_401.json"));
+  body_of(anonymous.Get(path.c_str(), {{"X-Shopify-Access-Token", shopify_test::kToken}}), 200);
+}
+
+TEST_CASE("shopify conformance: the REST bucket: 40 at once, then 429 with Retry-After; 2/s leak") {
+  Shop shop;
+  for (int i = 1; i <= 40; ++i) {
+    const auto r = shop.get("/locations.json");
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    CHECK(r->get_header_value("X-Shopify-Shop-Api-Call-Limit") == std::to_string(i) + "/40");
+  }
+  auto r = shop.get("/locations.json");
+  CHECK(body_of(r, 429) == fixture("error_429.json"));
+  CHECK(r->get_header_value("Retry-After") == "1.0");
+  CHECK(r->get_header_value("X-Shopify-Shop-Api-Call-Limit") == "40/40");
+  shop.clock.advance(std::chrono::seconds(1));  // 2 leak out
+  body_of(shop.get("/locations.json"), 200);
+  body_of(shop.get("/locations.json"), 200);
+  body_of(shop.get("/locations.json"), 429);
+}
+
+TEST_CASE("shopify conformance: a channel's own rate_limit is its bucket") {
+  Shop shop;
+  const std::string path = "/channels/tight/admin/api/2025-07/locations.json";
+  for (int i = 1; i <= 3; ++i)
+    body_of(shop.client.Get(path.c_str()), 200);
+  const auto r = shop.client.Get(path.c_str());
+  const json j = body_of(r, 429);
+  CHECK(j["errors"] ==
+        "Exceeded 1 calls per second for api client. Reduce request rates to resume "
+        "uninterrupted service.");
+  CHECK(r->get_header_value("X-Shopify-Shop-Api-Call-Limit") == "3/3");
+  CHECK(r->get_header_value("Retry-After") == "1.0");
+}
+
+TEST_CASE("shopify conformance: a fault's 429 and 503 come in Shopify's shape") {
+  int status = 429;
+  Shop shop([&](std::string_view, std::string_view) {
+    GateDecision d;
+    d.action = GateDecision::Action::respond;
+    d.status = status;
+    d.retry_after_s = 3;
+    return d;
+  });
+  auto r = shop.get("/orders.json");
+  CHECK(body_of(r, 429) == fixture("error_429.json"));
+  CHECK(r->get_header_value("Retry-After") == "3.0");
+  CHECK(r->get_header_value("X-Shopify-API-Version") == "2025-07");
+  CHECK(r->get_header_value("X-Shopify-Shop-Api-Call-Limit") == "0/40");  // it cost nothing
+  status = 503;
+  r = shop.get("/orders.json");
+  CHECK(body_of(r, 503) == json{{"errors", "Service Unavailable"}});
+}
+
+TEST_CASE("shopify conformance: versions, dialects and Accept") {
+  Shop shop;
+  CHECK(body_of(shop.client.Get("/channels/shop/admin/api/2025-13/orders.json"), 404) ==
+        fixture("error_404.json"));
+  const auto latest = shop.client.Get("/channels/shop/admin/api/latest/orders.json");
+  CHECK(body_of(latest, 404) == fixture("error_404.json"));
+  CHECK(latest->get_header_value("X-Shopify-Shop-Api-Call-Limit") == "0/40");
+  const auto r = shop.client.Get("/channels/shop/admin/api/2024-01/orders.json");
+  body_of(r, 200);
+  CHECK(r->get_header_value("X-Shopify-API-Version") == "2024-01");
+  // A syncdrill-dialect channel has no Shopify routes.
+  body_of(shop.client.Get("/channels/plain/admin/api/2025-07/orders.json"), 404);
+  body_of(shop.client.Get("/channels/nowhere/admin/api/2025-07/orders.json"), 404);
+  CHECK(body_of(shop.client.Get((std::string(kBase) + "/orders.json").c_str(),
+                                {{"Accept", "text/html"}}),
+                406) == json{{"errors", "Not Acceptable"}});
+}
+
+}  // namespace
+}  // namespace syncdrill
