@@ -18,7 +18,7 @@
 #include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
 #include "mocks/http/signature.hpp"
-#include "tests/connector/fast_policy.hpp"
+#include "tests/connector/connector_test_support.hpp"
 
 namespace syncdrill {
 namespace {
@@ -116,26 +116,8 @@ struct Drill {
 };
 
 ConnectorOptions connector_options(const Drill& drill, PolicySpec policy) {
-  ConnectorOptions o;
-  o.target_url = drill.url();
-  o.secret = kSecret;
-  o.policy = std::move(policy);
-  o.worker_threads = 2;
-  o.receiver_threads = 2;
-  o.queue_max = 16;
-  o.stop_deadline_ms = 3000;
-  return o;
+  return small_connector_options(drill.url(), kSecret, std::move(policy));
 }
-
-// A running connector.
-struct Running {
-  ReferenceConnector connector;
-  explicit Running(ConnectorOptions options) : connector(std::move(options)) {
-    REQUIRE_FALSE(ReferenceConnector::check_options(connector.options()));
-    std::string error;
-    REQUIRE_MESSAGE(connector.start(&error), error);
-  }
-};
 
 std::string order_webhook(const std::string& channel, uint64_t order, SkuId sku,
                           const std::string& event_id) {

@@ -24,7 +24,7 @@
 #include "connector/shopify_wire.hpp"
 #include "mocks/http/listen_thread.hpp"
 #include "mocks/http/signature.hpp"
-#include "tests/connector/fast_policy.hpp"
+#include "tests/connector/connector_test_support.hpp"
 
 namespace syncdrill {
 namespace {
@@ -208,32 +208,16 @@ struct FakeShop {
 };
 
 ConnectorOptions shopify_options(const FakeShop& shop, int64_t poll_interval_ms = 0) {
-  ConnectorOptions o;
+  ConnectorOptions o =
+      small_connector_options(shop.origin(), kSecret, fast_policy(milliseconds(500)));
   o.dialect = ConnectorDialect::shopify;
-  o.target_url = shop.origin();
   o.shopify.shop_url = shop.origin() + "/channels/dtc";
   o.shopify.api_version = "2025-01";
   o.shopify.access_token = kToken;
   o.shopify.poll_interval_ms = poll_interval_ms;
   o.stock_channels = {StockTarget{"dtc", 5}};
-  o.secret = kSecret;
-  o.policy = fast_policy(milliseconds(500));
-  o.worker_threads = 2;
-  o.receiver_threads = 2;
-  o.queue_max = 16;
-  o.stop_deadline_ms = 3000;
   return o;
 }
-
-struct Running {
-  ReferenceConnector connector;
-  explicit Running(ConnectorOptions options) : connector(std::move(options)) {
-    const auto error = ReferenceConnector::check_options(connector.options());
-    REQUIRE_MESSAGE(!error, error.value_or(""));
-    std::string why;
-    REQUIRE_MESSAGE(connector.start(&why), why);
-  }
-};
 
 // Posts a webhook as Shopify does; `hmac` empty = no signature header.
 int deliver(int port, const std::string& body, const std::string& hmac, const std::string& event_id,
