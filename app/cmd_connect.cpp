@@ -1,5 +1,6 @@
 // syncdrill connect --target URL [--listen HOST:PORT] ...: runs the reference connector
 // (connector/) against a live drill until SIGINT, SIGTERM or --duration, then prints its stats.
+// --dialect shopify --shop-url URL: the Shopify mode (docs/reference-connector.md).
 #include <signal.h>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include "app/exit_codes.hpp"
 #include "app/scenario_input.hpp"
 #include "connector/reference_connector.hpp"
+#include "connector/shopify_wire.hpp"
 #include "core/scenario/values.hpp"
 #include "reports/atomic_file.hpp"
 
@@ -30,6 +32,7 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr const char* kDefaultSecretEnv = "SYNCDRILL_WEBHOOK_SECRET";
+constexpr const char* kAccessTokenEnv = "SYNCDRILL_ACCESS_TOKEN";
 
 struct ConnectArgs {
   ConnectorOptions options;
@@ -98,10 +101,63 @@ std::optional<int> apply_secret(const CommandLine& line, ConnectorOptions& o) {
   return std::nullopt;
 }
 
+// --dialect shopify: the shop URL, API version, access token and poll interval; the target
+// defaults to the shop URL's host. Returns the exit code to stop with, or nothing.
+std::optional<int> apply_shopify(const CommandLine& line, ConnectorOptions& o) {
+  const std::string dialect = line.has("dialect") ? line.text("dialect") : "syncdrill";
+  if (dialect == "syncdrill") {
+    for (const char* flag : {"shop-url", "api-version", "access-token", "poll-interval"}) {
+      if (line.has(flag)) return usage_error(fmt::format("--{} needs --dialect shopify", flag));
+    }
+    return std::nullopt;
+  }
+  if (dialect != "shopify") {
+    return usage_error(fmt::format("--dialect takes syncdrill or shopify, not '{}'", dialect));
+  }
+  o.dialect = ConnectorDialect::shopify;
+  if (!line.has("shop-url")) {
+    return usage_error("--dialect shopify needs --shop-url http://HOST:PORT/channels/NAME");
+  }
+  o.shopify.shop_url = line.text("shop-url");
+  std::string error;
+  const std::optional<ShopUrl> shop = parse_shop_url(o.shopify.shop_url, &error);
+  if (!shop) return usage_error(fmt::format("--shop-url '{}': {}", o.shopify.shop_url, error));
+  if (!line.has("target")) o.target_url = shop->origin;
+  if (line.has("api-version")) o.shopify.api_version = line.text("api-version");
+  if (!is_api_version(o.shopify.api_version)) {
+    return usage_error(
+        fmt::format("--api-version takes YYYY-MM (e.g. 2025-01), not '{}'", o.shopify.api_version));
+  }
+  if (line.has("access-token")) {
+    o.shopify.access_token = line.text("access-token");
+  } else if (const char* value = std::getenv(kAccessTokenEnv); value != nullptr) {
+    o.shopify.access_token = value;
+  }
+  if (o.shopify.access_token.empty()) {
+    return usage_error(fmt::format(
+        "--dialect shopify needs the shop's access token: --access-token T or ${} (the one "
+        "`syncdrill serve` prints)",
+        kAccessTokenEnv));
+  }
+  if (line.has("poll-interval") && line.text("poll-interval") == "0") {
+    o.shopify.poll_interval_ms = 0;
+  } else if (line.has("poll-interval")) {
+    Duration d;
+    if (auto stop = read_wall_duration("--poll-interval", line.text("poll-interval"), d)) {
+      return stop;
+    }
+    o.shopify.poll_interval_ms = std::max<int64_t>(1, d.us / 1000);
+  }
+  return std::nullopt;
+}
+
 std::optional<int> parse_values(const CommandLine& line, ConnectArgs& a) {
   ConnectorOptions& o = a.options;
-  if (!line.has("target")) return usage_error("connect needs --target http://HOST:PORT");
-  o.target_url = line.text("target");
+  if (auto stop = apply_shopify(line, o)) return stop;
+  if (!line.has("target") && o.target_url.empty()) {
+    return usage_error("connect needs --target http://HOST:PORT");
+  }
+  if (line.has("target")) o.target_url = line.text("target");
   while (o.target_url.ends_with('/'))
     o.target_url.pop_back();
   if (!o.target_url.starts_with("http://")) {
@@ -142,12 +198,16 @@ std::optional<int> parse_connect_args(const std::vector<std::string>& args, Conn
   CommandLine line(
       "connect",
       "usage: syncdrill connect --target http://HOST:PORT [--listen HOST:PORT]\n"
+      "                         [--dialect shopify --shop-url URL\n"
+      "                          [--api-version YYYY-MM] [--access-token T]\n"
+      "                          [--poll-interval D]]\n"
       "                         [--secret S | --secret-env NAME]\n"
       "                         [--scenario FILE --policy NAME] [--no-signature-check]\n"
       "                         [--no-idempotency-keys] [--no-dedupe] [--time-scale X]\n"
       "                         [--workers N] [--duration D] [--stats FILE]\n\noptions");
   line.add()("target", po::value<std::string>()->value_name("URL"),
-             "the drill's base URL, e.g. http://127.0.0.1:8080 (required)")(
+             "the drill's base URL, e.g. http://127.0.0.1:8080 (required; Shopify mode: the shop "
+             "URL's host)")(
       "listen", po::value<std::string>()->value_name("HOST:PORT"),
       "where webhooks are received, POST /webhooks (default 127.0.0.1:8081; port 0 = any free "
       "one, printed)")("secret", po::value<std::string>()->value_name("S"),
@@ -167,7 +227,17 @@ std::optional<int> parse_connect_args(const std::vector<std::string>& args, Conn
       "wall time to run, e.g. 5m (default: until SIGINT or SIGTERM)")(
       "workers", po::value<std::string>()->value_name("N"),
       "orders processed at once, 1..64 (default 4)")(
-      "stats", po::value<std::string>()->value_name("FILE"), "also write the final stats here");
+      "stats", po::value<std::string>()->value_name("FILE"), "also write the final stats here")(
+      "dialect", po::value<std::string>()->value_name("NAME"),
+      "the channel's wire format: syncdrill (default) or shopify")(
+      "shop-url", po::value<std::string>()->value_name("URL"),
+      "Shopify mode: the shop, http://HOST:PORT/channels/NAME in a drill (required)")(
+      "api-version", po::value<std::string>()->value_name("YYYY-MM"),
+      "Shopify mode: the Admin API version in every path (default 2025-01)")(
+      "access-token", po::value<std::string>()->value_name("T"),
+      "Shopify mode: X-Shopify-Access-Token (default: $SYNCDRILL_ACCESS_TOKEN)")(
+      "poll-interval", po::value<std::string>()->value_name("D"),
+      "Shopify mode: wall time between backup polls of orders.json, 0 = none (default 5s)");
   if (auto stop = line.parse(
           args,
           "Runs the reference connector against `syncdrill serve`: it takes the drill's\n"
@@ -218,6 +288,12 @@ int connect_command(const std::vector<std::string>& args) {
       o.listen_host, connector.port(), o.target_url, o.time_scale,
       o.policy.idempotency_keys ? "on" : "off", o.policy.webhook_dedupe ? "on" : "off",
       o.verify_signatures ? "checked" : "NOT checked");
+  if (o.dialect == ConnectorDialect::shopify) {
+    std::cerr << fmt::format(
+        "  shopify: {} (API {}), backup poll {}\n", o.shopify.shop_url, o.shopify.api_version,
+        o.shopify.poll_interval_ms > 0 ? fmt::format("every {} ms", o.shopify.poll_interval_ms)
+                                       : std::string("off"));
+  }
   wait_for_end(signals, a.duration);
   const ConnectorStats stats = connector.stop();
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);

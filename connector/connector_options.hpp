@@ -18,6 +18,29 @@ struct StockTarget {
   uint32_t safety_buffer = 0;  // units held back: it lists max(0, on_hand - safety_buffer)
 };
 
+// The wire format the connector speaks to the channel (the OMS and ERP calls are syncdrill's).
+enum class ConnectorDialect : uint8_t {
+  syncdrill,  // syncdrill's webhooks and /channels/{name}/inventory/set (docs/live-api.md)
+  shopify,    // Shopify's webhooks and Admin REST API (connector/shopify_*.hpp)
+};
+
+// The Shopify mode's settings (docs/reference-connector.md, "Shopify mode").
+struct ShopifyOptions {
+  // The shop's base URL: http://HOST:PORT/channels/NAME in a drill, standing for
+  // https://{shop}.myshopify.com. Its last path segment names the channel in the OMS.
+  std::string shop_url;
+  std::string api_version = "2025-01";  // YYYY-MM, in every Admin API path
+  std::string access_token;             // sent as X-Shopify-Access-Token; required
+  // The backup poll (GET orders.json since the last order created), wall time between polls;
+  // 0 = no poll. Default 5 s.
+  int64_t poll_interval_ms = 5'000;
+  // Slow down when X-Shopify-Shop-Api-Call-Limit shows the bucket this full (0..1]; default 0.8.
+  double call_limit_slowdown = 0.8;
+  // The bucket's documented leak, requests per SCENARIO second (REST Admin API standard: 2/s).
+  double leak_per_s = 2;
+  size_t known_orders_max = 1'000'000;  // order ids remembered by the ledger; default 10^6
+};
+
 struct ConnectorOptions {
   // The drill's base URL, "http://127.0.0.1:8080": scheme, host and port, no path. Required.
   std::string target_url;
@@ -45,6 +68,9 @@ struct ConnectorOptions {
   size_t dead_letter_reasons_max = 10;   // last dead-letter reasons kept in the stats; default 10
   int64_t stop_deadline_ms = 5'000;      // stop(): time in-flight jobs get to finish; default 5 s
   uint64_t seed = 1;                     // backoff jitter streams; default 1
+
+  ConnectorDialect dialect = ConnectorDialect::syncdrill;  // default: syncdrill's own API
+  ShopifyOptions shopify;                                  // dialect shopify only
 };
 
 }  // namespace syncdrill

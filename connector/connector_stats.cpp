@@ -28,7 +28,15 @@ nlohmann::json to_json(const ConnectorStats& s) {
       {"stock_pushes", s.stock_pushes},
       {"stock_push_failures", s.stock_push_failures},
       {"jobs_abandoned", s.jobs_abandoned},
+      {"polls", s.polls},
+      {"poll_failures", s.poll_failures},
+      {"poll_orders", s.poll_orders},
+      {"orders_known", s.orders_known},
+      {"shop_pauses", s.shop_pauses},
+      {"call_limit_slowdowns", s.call_limit_slowdowns},
+      {"order_ledger_full", s.order_ledger_full},
       {"recent_dead_letters", s.recent_dead_letters},
+      {"last_poll_failure", s.last_poll_failure},
   };
 }
 
@@ -47,6 +55,12 @@ void StatsRecorder::dead_letter(std::string reason) {
   std::vector<std::string>& kept = stats_.recent_dead_letters;
   if (kept.size() == reasons_max_) kept.erase(kept.begin());
   kept.push_back(std::move(reason));
+}
+
+void StatsRecorder::poll_failure(std::string reason) {
+  std::lock_guard lock(mutex_);
+  ++stats_.poll_failures;
+  stats_.last_poll_failure = std::move(reason);
 }
 
 ConnectorStats StatsRecorder::snapshot() const {

@@ -37,7 +37,18 @@ struct ConnectorStats {
   uint64_t stock_pushes = 0;         // inventory/set calls that succeeded
   uint64_t stock_push_failures = 0;  // stock reads or pushes given up
   uint64_t jobs_abandoned = 0;       // jobs still queued when stop() ran out of time
+  // The Shopify mode (0 in the syncdrill dialect).
+  uint64_t polls = 0;                 // complete backup polls (every page read)
+  uint64_t poll_failures = 0;         // polls given up on a page (the next poll starts again)
+  uint64_t poll_orders = 0;           // orders the poll handed to the workers (no webhook had)
+  uint64_t orders_known = 0;          // webhooks or polled orders already in hand or done
+  uint64_t shop_pauses = 0;           // Shopify calls held back by a shop-wide pause
+  uint64_t call_limit_slowdowns = 0;  // pauses X-Shopify-Shop-Api-Call-Limit asked for
+  bool order_ledger_full = false;     // the ledger hit known_orders_max (later ids unremembered)
   std::vector<std::string> recent_dead_letters;  // the last few reasons, oldest first
+  // Why the last poll was given up ("" = none was). Not a dead letter: no work is lost, the
+  // next poll reads the same orders again.
+  std::string last_poll_failure;
 };
 
 nlohmann::json to_json(const ConnectorStats& stats);
@@ -52,6 +63,8 @@ class StatsRecorder {
   void add(Counter counter, uint64_t n = 1);
   // Counts a dead letter and keeps its reason (dropping the oldest beyond reasons_max).
   void dead_letter(std::string reason);
+  // Counts a poll given up and keeps its reason as last_poll_failure.
+  void poll_failure(std::string reason);
   ConnectorStats snapshot() const;
 
  private:

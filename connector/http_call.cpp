@@ -1,6 +1,6 @@
 #include "connector/http_call.hpp"
 
-#include <charconv>
+#include <algorithm>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -17,12 +17,34 @@ ReplyClass classify(const HttpReply& reply) {
   return ReplyClass::permanent;
 }
 
-std::optional<int64_t> parse_retry_after_s(std::string_view header) {
-  int64_t seconds = 0;
-  const char* end = header.data() + header.size();
-  const auto [ptr, ec] = std::from_chars(header.data(), end, seconds);
-  if (header.empty() || ec != std::errc{} || ptr != end || seconds < 0) return std::nullopt;
-  return seconds;
+std::optional<std::chrono::microseconds> parse_retry_after(std::string_view header) {
+  constexpr size_t kWholeDigitsMax = 9;  // up to 10^9 s: no overflow in microseconds
+  const size_t dot = header.find('.');
+  const std::string_view whole = header.substr(0, dot);
+  const std::string_view fraction =
+      dot == std::string_view::npos ? std::string_view{} : header.substr(dot + 1);
+  const auto all_digits = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (whole.empty() || whole.size() > kWholeDigitsMax || !all_digits(whole)) return std::nullopt;
+  if (dot != std::string_view::npos && (fraction.empty() || !all_digits(fraction))) {
+    return std::nullopt;
+  }
+  int64_t us = 0;
+  for (const char c : whole)
+    us = us * 10 + (c - '0');
+  us *= 1'000'000;
+  int64_t scale = 100'000;
+  bool rest = false;  // digits beyond the microsecond: round up
+  for (const char c : fraction) {
+    if (scale == 0) {
+      rest = rest || c != '0';
+      continue;
+    }
+    us += (c - '0') * scale;
+    scale /= 10;
+  }
+  return std::chrono::microseconds(us + (rest ? 1 : 0));
 }
 
 HttpReply send_request(httplib::Client& client, const HttpRequest& request,
@@ -37,6 +59,8 @@ HttpReply send_request(httplib::Client& client, const HttpRequest& request,
   if (!request.idempotency_key.empty()) {
     headers.emplace("Idempotency-Key", request.idempotency_key);
   }
+  for (const auto& [name, value] : request.headers)
+    headers.emplace(name, value);
   const httplib::Result r =
       request.method == HttpRequest::Method::get
           ? client.Get(request.path, headers)
@@ -49,8 +73,10 @@ HttpReply send_request(httplib::Client& client, const HttpRequest& request,
   reply.status = r->status;
   reply.body = r->body;
   if (r->has_header("Retry-After")) {
-    reply.retry_after_s = parse_retry_after_s(r->get_header_value("Retry-After"));
+    reply.retry_after = parse_retry_after(r->get_header_value("Retry-After"));
   }
+  reply.link = r->get_header_value("Link");
+  reply.call_limit = r->get_header_value("X-Shopify-Shop-Api-Call-Limit");
   return reply;
 }
 

@@ -1,8 +1,9 @@
 // One HTTP request of the connector and how its answer counts for the retry policy.
 //
 // The connector speaks JSON to the drill's mocks (docs/live-api.md). What it needs from an answer
-// is small: the status (0 when none came: refused, reset, timed out), the body, and the
-// Retry-After header in WALL seconds (the live API sends it scaled already).
+// is small: the status (0 when none came: refused, reset, timed out), the body, the Retry-After
+// header in WALL time (the live API sends it scaled already), and for the Shopify dialect the
+// Link and X-Shopify-Shop-Api-Call-Limit headers.
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace httplib {
 class Client;
@@ -20,16 +23,19 @@ namespace syncdrill {
 struct HttpRequest {
   enum class Method : uint8_t { get, post };
   Method method = Method::get;
-  std::string path;             // "/oms/orders"
-  std::string body;             // JSON; post only
-  std::string idempotency_key;  // empty = no Idempotency-Key header
+  std::string path;                                          // "/oms/orders"
+  std::string body;                                          // JSON; post only
+  std::string idempotency_key;                               // empty = no Idempotency-Key header
+  std::vector<std::pair<std::string, std::string>> headers;  // more headers (an access token)
 };
 
 struct HttpReply {
   int status = 0;  // 0: no answer (see error)
   std::string body;
-  std::optional<int64_t> retry_after_s;  // the Retry-After header, whole wall seconds
-  std::string error;                     // no answer: why ("Read timeout", "Connection", ...)
+  std::optional<std::chrono::microseconds> retry_after;  // the Retry-After header, wall time
+  std::string link;        // the Link header (Shopify's cursor pagination); empty = none
+  std::string call_limit;  // X-Shopify-Shop-Api-Call-Limit ("32/40"); empty = none
+  std::string error;       // no answer: why ("Read timeout", "Connection", ...)
 };
 
 enum class ReplyClass : uint8_t {
@@ -40,9 +46,11 @@ enum class ReplyClass : uint8_t {
 
 ReplyClass classify(const HttpReply& reply);
 
-// A Retry-After value in whole seconds ("3"); nullopt for anything else (HTTP dates included:
-// the drill never sends them, and a date off by clock skew would be worse than the backoff).
-std::optional<int64_t> parse_retry_after_s(std::string_view header);
+// A Retry-After value in seconds: whole ("3", RFC 9110's delay-seconds) or decimal ("2.0", as
+// Shopify's REST Admin API sends it), rounded UP to a microsecond so a wait never falls short.
+// nullopt for anything else (HTTP dates included: the drill never sends them, and a date off by
+// clock skew would be worse than the backoff), and for more than 10^9 seconds.
+std::optional<std::chrono::microseconds> parse_retry_after(std::string_view header);
 
 // Sends `request` with `timeout` for connecting, and for each read and write.
 // REQUIRES: timeout > 0.

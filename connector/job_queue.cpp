@@ -25,6 +25,22 @@ JobQueue::Admit JobQueue::admit(uint64_t dedupe_key, OrderJob job) {
   return Admit::accepted;
 }
 
+bool JobQueue::seen(uint64_t dedupe_key) {
+  std::lock_guard lock(mutex_);
+  return dedupe_ && dedupe_->contains(dedupe_key);
+}
+
+JobQueue::Admit JobQueue::push(OrderJob job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return Admit::closed;
+    if (jobs_.size() >= queue_max_) return Admit::full;
+    jobs_.push_back(std::move(job));
+  }
+  changed_.notify_all();
+  return Admit::accepted;
+}
+
 std::optional<OrderJob> JobQueue::pop() {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return abandoned_ || closed_ || !jobs_.empty(); });

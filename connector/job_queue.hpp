@@ -33,6 +33,10 @@ class JobQueue {
 
   // dedupe_key: the event id's hash (ignored without dedupe).
   Admit admit(uint64_t dedupe_key, OrderJob job);
+  // Whether admit() would call this key a duplicate now (false without dedupe).
+  bool seen(uint64_t dedupe_key);
+  // Without the dedupe (an order the backup poll found: no event id to remember).
+  Admit push(OrderJob job);
 
   // The next job (the caller then owes a done()); blocks while the queue is open and empty.
   // nullopt once closed and empty, or after abandon().

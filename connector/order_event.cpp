@@ -10,16 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-// A non-negative integer field, or nullopt.
-std::optional<uint64_t> read_count(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_number_integer()) return std::nullopt;
-  if (it->is_number_unsigned()) return it->get<uint64_t>();
-  const int64_t v = it->get<int64_t>();
-  if (v < 0) return std::nullopt;
-  return static_cast<uint64_t>(v);
-}
-
 std::string read_text(const json& object, const char* key, std::string_view fallback) {
   const auto it = object.find(key);
   if (it != object.end() && it->is_string()) return it->get<std::string>();
@@ -57,6 +47,16 @@ bool read_lines(const json& order, OrderJob& job, std::string* error) {
 
 }  // namespace
 
+std::optional<uint64_t> read_count(const json& object, const char* key) {
+  if (!object.is_object()) return std::nullopt;
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_number_integer()) return std::nullopt;
+  if (it->is_number_unsigned()) return it->get<uint64_t>();
+  const int64_t v = it->get<int64_t>();
+  if (v < 0) return std::nullopt;
+  return static_cast<uint64_t>(v);
+}
+
 std::optional<OrderJob> parse_order_event(const json& body, std::string_view channel_header,
                                           std::string_view event_id_header, std::string* error) {
   if (!body.is_object()) return no_job(error, "the body is not a JSON object");
@@ -86,7 +86,8 @@ std::string oms_create_body(const OrderJob& job) {
 }
 
 std::string idempotency_key(const OrderJob& job) {
-  return job.channel + "-" + std::to_string(job.order_id);
+  return (job.key_prefix.empty() ? job.channel : job.key_prefix) + "-" +
+         std::to_string(job.order_id);
 }
 
 std::vector<uint64_t> order_skus(const OrderJob& job) {

@@ -26,6 +26,7 @@ struct OrderJobLine {
   uint64_t sku = 0;
   uint64_t quantity = 0;
   int64_t unit_price_minor = 0;
+  uint64_t variant_id = 0;  // Shopify's variant of the line (stock sync); 0 = none
 };
 
 struct OrderJob {
@@ -33,9 +34,14 @@ struct OrderJob {
   std::string channel;
   uint64_t order_id = 0;
   std::vector<OrderJobLine> lines;  // 1 .. kOrderLinesMax
+  std::string key_prefix;           // the Idempotency-Key's prefix; empty = the channel's name
 };
 
 inline constexpr size_t kOrderLinesMax = 1000;  // the OMS's own limit
+
+// A JSON object's field as an integer >= 0; nullopt when `object` is no object, the field is
+// missing, not an integer, or negative.
+std::optional<uint64_t> read_count(const nlohmann::json& object, const char* key);
 
 // Reads an orders/create body. `channel_header` (X-Syncdrill-Channel) and `event_id_header`
 // (X-Syncdrill-Event-Id) are used when the body lacks those fields. nullopt, with *error saying
@@ -48,8 +54,9 @@ std::optional<OrderJob> parse_order_event(const nlohmann::json& body,
 // attempt (the OMS compares a reused Idempotency-Key's body).
 std::string oms_create_body(const OrderJob& job);
 
-// "<channel>-<order id>": one key per channel order, so every retry and every redelivery of the
-// same order replays the first create instead of making a duplicate.
+// "<channel>-<order id>" ("<key_prefix>-<order id>" when set): one key per channel order, so every
+// retry and every redelivery of the same order replays the first create instead of making a
+// duplicate.
 std::string idempotency_key(const OrderJob& job);
 
 // The distinct SKUs of the order, in ascending order.

@@ -14,7 +14,7 @@ namespace {
 
 // Retry-After values above this are cut to it: a drill's wait is seconds, and an absurd header
 // must not park a worker for days.
-constexpr int64_t kRetryAfterMaxS = 3600;
+constexpr std::chrono::microseconds kRetryAfterMax = std::chrono::hours(1);
 
 }  // namespace
 
@@ -124,9 +124,11 @@ std::optional<std::chrono::microseconds> PolicyCaller::retry_wait(uint32_t attem
   }
   const Duration backoff = backoff_.next_delay(attempt, rng_, state);
   std::optional<Duration> retry_after;
-  if (reply.retry_after_s && *reply.retry_after_s > 0) {
-    const int64_t wall_s = std::min(*reply.retry_after_s, kRetryAfterMaxS);
-    retry_after = Duration{static_cast<int64_t>(static_cast<double>(wall_s) * 1e6 * time_scale_)};
+  if (reply.retry_after && reply.retry_after->count() > 0) {
+    const auto wall = std::min(*reply.retry_after, kRetryAfterMax);
+    // Rounded up: scaled back to the wall by to_wall(), the wait is never below the header.
+    retry_after =
+        Duration{static_cast<int64_t>(std::ceil(static_cast<double>(wall.count()) * time_scale_))};
   }
   const Duration wait = with_retry_after(backoff, retry_after, policy_.retry.honour_retry_after);
   stats_.add(&ConnectorStats::retries);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "connector/order_worker.hpp"
+#include "connector/shopify_wire.hpp"
 #include "core/engine/check.hpp"
 #include "mocks/http/webhook_sender.hpp"
 
@@ -18,6 +19,27 @@ constexpr size_t kThreadsMax = 64;
 std::optional<size_t> dedupe_capacity(const ConnectorOptions& o) {
   if (!o.policy.webhook_dedupe) return std::nullopt;
   return o.dedupe_capacity;
+}
+
+std::optional<std::string> check_shopify_options(const ShopifyOptions& s) {
+  std::string error;
+  if (!parse_shop_url(s.shop_url, &error)) {
+    return fmt::format("the shop URL '{}': {}", s.shop_url, error);
+  }
+  if (!is_api_version(s.api_version)) {
+    return fmt::format("the Shopify API version is YYYY-MM, not '{}'", s.api_version);
+  }
+  if (s.access_token.empty()) return "the Shopify mode needs an access token";
+  if (s.access_token.find_first_of("\r\n") != std::string::npos) {
+    return "the access token cannot hold a line break";
+  }
+  if (s.poll_interval_ms < 0) return "the poll interval must be >= 0";
+  if (!(s.call_limit_slowdown > 0 && s.call_limit_slowdown <= 1)) {
+    return "call_limit_slowdown: above 0, at most 1";
+  }
+  if (!std::isfinite(s.leak_per_s) || s.leak_per_s < 0) return "leak_per_s: a number >= 0";
+  if (s.known_orders_max < 1) return "known_orders_max: at least 1";
+  return std::nullopt;
 }
 
 }  // namespace
@@ -48,6 +70,7 @@ std::optional<std::string> ReferenceConnector::check_options(const ConnectorOpti
   if (o.verify_signatures && o.secret.empty()) {
     return "signature checks need a secret (or turn them off explicitly)";
   }
+  if (o.dialect == ConnectorDialect::shopify) return check_shopify_options(o.shopify);
   return std::nullopt;
 }
 
@@ -59,9 +82,18 @@ ReferenceConnector::ReferenceConnector(ConnectorOptions options)
               std::chrono::steady_clock::now(), stats_, stop_signal_),
       stock_("stock", options_.policy, options_.time_scale, options_.seed,
              std::chrono::steady_clock::now(), stats_, stop_signal_),
-      receiver_(options_, queue_, stats_) {
+      shop_calls_("shopify", options_.policy, options_.time_scale, options_.seed,
+                  std::chrono::steady_clock::now(), stats_, stop_signal_),
+      ledger_(options_.shopify.known_orders_max),
+      receiver_(options_, queue_, stats_, ledger_) {
   const auto error = check_options(options_);
   SD_CHECK(!error, "the connector's options are checked before construction");
+  if (options_.dialect == ConnectorDialect::shopify) {
+    shop_ = std::make_unique<ShopifyShop>(options_, shop_calls_, stats_, stop_signal_);
+    if (options_.shopify.poll_interval_ms > 0) {
+      poller_ = std::make_unique<ShopifyPoller>(options_, *shop_, ledger_, queue_, stats_);
+    }
+  }
 }
 
 ReferenceConnector::~ReferenceConnector() {
@@ -78,22 +110,29 @@ bool ReferenceConnector::start(std::string* error) {
     stop();
     return false;
   }
+  if (poller_) poller_->start();
   return true;
 }
 
 void ReferenceConnector::work() {
-  OrderWorker worker(options_, orders_, stock_, stats_);
+  OrderWorker worker(options_, orders_, stock_, stats_, shop_.get(), shop_ ? &ledger_ : nullptr);
   while (std::optional<OrderJob> job = queue_.pop()) {
     worker.process(*job);
     queue_.done();
   }
 }
 
+ConnectorStats ReferenceConnector::stats() const {
+  ConnectorStats s = stats_.snapshot();
+  s.order_ledger_full = ledger_.full();
+  return s;
+}
+
 ConnectorStats ReferenceConnector::stop() {
-  if (!started_ || stopped_) return stats_.snapshot();
+  if (!started_ || stopped_) return stats();
   stopped_ = true;
   receiver_.stop();
-  queue_.close();
+  queue_.close();  // a poll still running finds it closed and hands nothing more over
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.stop_deadline_ms);
   if (!queue_.wait_idle_until(deadline)) {
@@ -102,10 +141,15 @@ ConnectorStats ReferenceConnector::stop() {
     stats_.add(&ConnectorStats::jobs_abandoned, queue_.abandon());
     stop_signal_.abort();
   }
+  if (poller_) {
+    // The workers are idle or cut short by now: the poll's waits can end at once too.
+    stop_signal_.abort();
+    poller_->stop();
+  }
   for (std::thread& t : workers_)
     t.join();
   workers_.clear();
-  return stats_.snapshot();
+  return stats();
 }
 
 }  // namespace syncdrill

@@ -11,6 +11,11 @@
 // ERP reads and channel pushes), as the simulation gives each flow its own connector, so an OMS
 // outage does not stop stock sync.
 //
+// The Shopify dialect (options.dialect, connector/shopify_*.hpp) takes Shopify's webhooks, sets
+// stock through the shop's Admin REST API with a third PolicyCaller, "shopify" (the shop is one
+// rate bucket, so it has its own breaker and budget), and runs the backup poll
+// (ShopifyPoller); an OrderLedger makes sure the webhook and the poll hand each order over once.
+//
 // Lifecycle: construct, start(), then stop() (or the destructor). stop() stops accepting
 // webhooks, lets the queued and in-flight jobs finish for up to stop_deadline_ms, then cuts the
 // retry waits short, drops what is still queued (jobs_abandoned) and joins every thread.
@@ -28,6 +33,9 @@
 #include "connector/connector_stats.hpp"
 #include "connector/job_queue.hpp"
 #include "connector/policy_caller.hpp"
+#include "connector/shopify_ledger.hpp"
+#include "connector/shopify_poller.hpp"
+#include "connector/shopify_shop.hpp"
 #include "connector/stop_signal.hpp"
 #include "connector/webhook_receiver.hpp"
 
@@ -53,7 +61,7 @@ class ReferenceConnector {
 
   // The webhook receiver's bound port; 0 when not running.
   int port() const { return receiver_.port(); }
-  ConnectorStats stats() const { return stats_.snapshot(); }
+  ConnectorStats stats() const;
   const ConnectorOptions& options() const { return options_; }
 
  private:
@@ -65,6 +73,10 @@ class ReferenceConnector {
   JobQueue queue_;
   PolicyCaller orders_;
   PolicyCaller stock_;
+  PolicyCaller shop_calls_;
+  OrderLedger ledger_;
+  std::unique_ptr<ShopifyShop> shop_;      // Shopify dialect only
+  std::unique_ptr<ShopifyPoller> poller_;  // Shopify dialect with a poll interval only
   WebhookReceiver receiver_;
   std::vector<std::thread> workers_;
   bool started_ = false;

@@ -13,6 +13,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "connector/shopify_webhook.hpp"
+#include "connector/webhook_reply.hpp"
 #include "core/engine/check.hpp"
 #include "core/engine/fnv1a.hpp"
 #include "mocks/http/bounded_task_queue.hpp"
@@ -29,16 +31,6 @@ constexpr std::string_view kOrdersCreate = "orders/create";
 // Accepted connections waiting for a receiver thread; beyond it the kernel's backlog holds them.
 constexpr size_t kConnectionsWaitingMax = 256;
 
-void reply(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-void reply_error(httplib::Response& res, int status, std::string_view kind,
-                 std::string_view detail) {
-  reply(res, status, json{{"error", kind}, {"detail", detail}});
-}
-
 // The dedupe key: the event id within its channel, hashed (FNV-1a 64). Ids are compared by
 // hash alone here, so two distinct ids could collide; at 64 bits and a window of 10^5 ids the
 // chance is about 10^-10.
@@ -49,7 +41,8 @@ uint64_t dedupe_key(const OrderJob& job) {
 }  // namespace
 
 struct WebhookReceiver::Impl {
-  Impl(const ConnectorOptions& o, JobQueue& q, StatsRecorder& s) : options(o), queue(q), stats(s) {}
+  Impl(const ConnectorOptions& o, JobQueue& q, StatsRecorder& s, OrderLedger& l)
+      : options(o), queue(q), stats(s), ledger(l) {}
 
   void configure();
   void handle(const httplib::Request& req, httplib::Response& res);
@@ -58,6 +51,7 @@ struct WebhookReceiver::Impl {
   const ConnectorOptions& options;
   JobQueue& queue;
   StatsRecorder& stats;
+  OrderLedger& ledger;
   std::unique_ptr<httplib::Server> server;
 };
 
@@ -83,25 +77,28 @@ void WebhookReceiver::Impl::configure() {
       httplib::Server::Handler([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty()) return;
         const int status = res.status;
-        reply_error(res, status, status == 404 ? "not_found" : "bad_request",
-                    status == 404 ? "the connector takes POST /webhooks only"
-                                  : fmt::format("HTTP {}", status));
+        webhook_reply_error(res, status, status == 404 ? "not_found" : "bad_request",
+                            status == 404 ? "the connector takes POST /webhooks only"
+                                          : fmt::format("HTTP {}", status));
       }));
 }
 
 void WebhookReceiver::Impl::handle(const httplib::Request& req, httplib::Response& res) {
+  if (options.dialect == ConnectorDialect::shopify) {
+    return handle_shopify_webhook(ShopifyWebhookContext{options, queue, stats, ledger}, req, res);
+  }
   stats.add(&ConnectorStats::webhooks_received);
   if (options.verify_signatures &&
       !verify_signature(req.body, req.get_header_value("X-Syncdrill-Signature-256"),
                         options.secret)) {
     stats.add(&ConnectorStats::bad_signatures);
-    return reply_error(res, 401, "bad_signature",
-                       "X-Syncdrill-Signature-256 is missing or does not match the body");
+    return webhook_reply_error(res, 401, "bad_signature",
+                               "X-Syncdrill-Signature-256 is missing or does not match the body");
   }
   const json body = json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     stats.add(&ConnectorStats::malformed_webhooks);
-    return reply_error(res, 400, "malformed_json", "the body is not a JSON object");
+    return webhook_reply_error(res, 400, "malformed_json", "the body is not a JSON object");
   }
   std::string topic = req.get_header_value("X-Syncdrill-Topic");
   if (topic.empty() && body.contains("topic") && body["topic"].is_string()) {
@@ -109,7 +106,7 @@ void WebhookReceiver::Impl::handle(const httplib::Request& req, httplib::Respons
   }
   if (topic != kOrdersCreate) {
     stats.add(&ConnectorStats::other_topics);
-    return reply(res, 200, json{{"status", "ignored"}, {"topic", topic}});
+    return webhook_reply(res, 200, json{{"status", "ignored"}, {"topic", topic}});
   }
   handle_order(body, req, res);
 }
@@ -122,26 +119,26 @@ void WebhookReceiver::Impl::handle_order(const json& body, const httplib::Reques
                         req.get_header_value("X-Syncdrill-Event-Id"), &error);
   if (!job) {
     stats.add(&ConnectorStats::malformed_webhooks);
-    return reply_error(res, 400, "invalid_field", error);
+    return webhook_reply_error(res, 400, "invalid_field", error);
   }
   const uint64_t key = dedupe_key(*job);
   switch (queue.admit(key, std::move(*job))) {
     case JobQueue::Admit::accepted:
-      return reply(res, 200, json{{"status", "accepted"}});
+      return webhook_reply(res, 200, json{{"status", "accepted"}});
     case JobQueue::Admit::duplicate:
       stats.add(&ConnectorStats::duplicates_ignored);
-      return reply(res, 200, json{{"status", "duplicate"}});
+      return webhook_reply(res, 200, json{{"status", "duplicate"}});
     case JobQueue::Admit::full:
       stats.add(&ConnectorStats::queue_full_rejections);
-      return reply_error(res, 503, "queue_full", "the connector's job queue is full");
+      return webhook_reply_error(res, 503, "queue_full", "the connector's job queue is full");
     case JobQueue::Admit::closed:
-      return reply_error(res, 503, "shutting_down", "the connector is stopping");
+      return webhook_reply_error(res, 503, "shutting_down", "the connector is stopping");
   }
 }
 
 WebhookReceiver::WebhookReceiver(const ConnectorOptions& options, JobQueue& queue,
-                                 StatsRecorder& stats)
-    : impl_(std::make_unique<Impl>(options, queue, stats)) {}
+                                 StatsRecorder& stats, OrderLedger& ledger)
+    : impl_(std::make_unique<Impl>(options, queue, stats, ledger)) {}
 
 WebhookReceiver::~WebhookReceiver() {
   stop();

@@ -9,6 +9,8 @@
 //      is 503, so the platform redelivers later; otherwise 200 at once. The work happens on the
 //      connector's workers: a platform's delivery timeout is short.
 //
+// In the Shopify dialect the delivery is Shopify's (connector/shopify_webhook.hpp) instead.
+//
 // Bounded: receiver_threads connections at once (a bounded queue of accepted connections behind
 // them), bodies up to payload_max_bytes (413 above). Thread-safe: start() and stop() from one
 // controlling thread, port() from any.
@@ -22,13 +24,15 @@
 #include "connector/connector_options.hpp"
 #include "connector/connector_stats.hpp"
 #include "connector/job_queue.hpp"
+#include "connector/shopify_ledger.hpp"
 
 namespace syncdrill {
 
 class WebhookReceiver {
  public:
-  // Everything passed in must outlive the receiver.
-  WebhookReceiver(const ConnectorOptions& options, JobQueue& queue, StatsRecorder& stats);
+  // Everything passed in must outlive the receiver. `ledger`: the Shopify dialect's.
+  WebhookReceiver(const ConnectorOptions& options, JobQueue& queue, StatsRecorder& stats,
+                  OrderLedger& ledger);
   ~WebhookReceiver();
   WebhookReceiver(const WebhookReceiver&) = delete;
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;

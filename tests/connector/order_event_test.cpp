@@ -95,10 +95,18 @@ TEST_CASE("connector: answers are classed as done, worth a retry, or permanent")
     r.status = status;
     CHECK(classify(r) == ReplyClass::permanent);
   }
-  CHECK(parse_retry_after_s("3") == 3);
-  CHECK_FALSE(parse_retry_after_s("Wed, 21 Oct 2026 07:28:00 GMT"));
-  CHECK_FALSE(parse_retry_after_s(""));
-  CHECK_FALSE(parse_retry_after_s("-1"));
+  using std::chrono::microseconds;
+  CHECK(parse_retry_after("3") == microseconds(3'000'000));
+  // Shopify's REST Admin API sends decimal seconds.
+  CHECK(parse_retry_after("2.0") == microseconds(2'000'000));
+  CHECK(parse_retry_after("0.25") == microseconds(250'000));
+  CHECK(parse_retry_after("1.0000001") == microseconds(1'000'001));  // rounded up
+  CHECK(parse_retry_after("1.0000000") == microseconds(1'000'000));
+  CHECK(parse_retry_after("999999999") == microseconds(999'999'999'000'000));
+  for (const char* bad : {"Wed, 21 Oct 2026 07:28:00 GMT", "", "-1", "1.", ".5", "1.5.0", "1e3",
+                          " 2", "2 ", "1000000000", "nan", "inf", "0x10"}) {
+    CHECK_MESSAGE(!parse_retry_after(bad), bad);
+  }
 }
 
 }  // namespace

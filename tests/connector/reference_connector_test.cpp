@@ -18,6 +18,7 @@
 #include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
 #include "mocks/http/signature.hpp"
+#include "tests/connector/connector_test_support.hpp"
 
 namespace syncdrill {
 namespace {
@@ -114,41 +115,9 @@ struct Drill {
   }
 };
 
-// A fast policy: 100 ms timeout, 4 attempts 10 ms apart, keys and dedupe on.
-PolicySpec fast_policy() {
-  PolicySpec p;
-  p.name = "fast";
-  p.timeout = milliseconds(100);
-  p.retry.max_attempts = 4;
-  p.retry.backoff = BackoffKind::constant;
-  p.retry.base = milliseconds(10);
-  p.retry.cap = milliseconds(10);
-  p.idempotency_keys = true;
-  p.webhook_dedupe = true;
-  return p;
-}
-
 ConnectorOptions connector_options(const Drill& drill, PolicySpec policy) {
-  ConnectorOptions o;
-  o.target_url = drill.url();
-  o.secret = kSecret;
-  o.policy = std::move(policy);
-  o.worker_threads = 2;
-  o.receiver_threads = 2;
-  o.queue_max = 16;
-  o.stop_deadline_ms = 3000;
-  return o;
+  return small_connector_options(drill.url(), kSecret, std::move(policy));
 }
-
-// A running connector.
-struct Running {
-  ReferenceConnector connector;
-  explicit Running(ConnectorOptions options) : connector(std::move(options)) {
-    REQUIRE_FALSE(ReferenceConnector::check_options(connector.options()));
-    std::string error;
-    REQUIRE_MESSAGE(connector.start(&error), error);
-  }
-};
 
 std::string order_webhook(const std::string& channel, uint64_t order, SkuId sku,
                           const std::string& event_id) {
