@@ -4,7 +4,11 @@
 //  - With an idempotency key (derived from channel + channel order, so one key per channel
 //    order) already seen: the same payload (payload_hash) replays the FIRST result - same OMS
 //    order id, the state it was created in, replayed = true - and creates and allocates nothing;
-//    another payload is rejected. A key is recorded only when its create succeeds.
+//    another payload is rejected. A key is recorded only when its create succeeds. With a key
+//    time-to-live (set_key_ttl, Stripe-like), a key older than it is forgotten: the same key
+//    then creates a NEW order (a duplicate, counted in copies) and is recorded afresh. A key's
+//    age is counted from its create's time rounded UP to the whole second, so it expires at
+//    most a second late, never early.
 //  - Otherwise a NEW OMS order, even for a channel order already in the OMS: that is how retries
 //    without keys make duplicates (and allocate the stock twice). If the ERP cannot allocate,
 //    the order is created cancelled with reason oversell (the caller cancels the channel order);
@@ -27,6 +31,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -69,6 +74,9 @@ struct CreateResult {
 
 class OmsMock {
  public:
+  // none (the default): keys never expire. REQUIRES: ttl > 0.
+  void set_key_ttl(std::optional<Duration> ttl);
+
   CreateResult create_order(const CreateOrder& req, ErpMock& erp, SimTime now);
 
   // Moves an order along the state machine above (returned = every line comes back). ok,
@@ -110,8 +118,10 @@ class OmsMock {
 
   struct KeyRecord {       // 16 bytes per keyed channel order
     uint32_t order_plus1;  // 0 = key not seen
+    uint32_t created_s;    // the create's time, whole seconds rounded up (for the ttl)
     uint64_t payload_hash;
   };
+  static_assert(sizeof(KeyRecord) == 16);
 
   struct ChannelTables {
     std::vector<uint8_t> copies;  // per channel order
@@ -119,6 +129,7 @@ class OmsMock {
   };
 
   const OrderRecord& get(uint64_t order) const;
+  bool key_expired(uint32_t created_s, SimTime now) const;
   ChannelTables& tables(uint32_t channel, uint64_t channel_order, bool with_keys);
   uint64_t append(const CreateOrder& req, OmsState state, CancelReason reason);
   Response cancel(OrderRecord& o, ErpMock& erp);
@@ -126,6 +137,7 @@ class OmsMock {
   std::vector<OrderRecord> orders_;
   std::vector<OrderLine> lines_;
   std::vector<ChannelTables> channels_;
+  std::optional<Duration> key_ttl_;
 };
 
 }  // namespace syncdrill

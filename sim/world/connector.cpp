@@ -262,7 +262,12 @@ void Connector::retry_or_give_up(uint32_t w, const Outcome& outcome) {
   const SimTime now = engine_.now();
   // A version conflict is worth another attempt too: prepare() builds every attempt afresh, so
   // the retry carries a new read, as the compare-and-set protocol asks.
-  const bool retry_helps = retryable(outcome.error) || outcome.error == ErrorClass::conflict;
+  // A NetSuite-style 400 over the concurrency limit is retried only when the policy knows it is
+  // not final (the trap: a client that takes every 400 as permanent dead-letters the job).
+  const bool refused_as_final =
+      outcome.error == ErrorClass::request_limited && !policy_.retry_request_limited;
+  const bool retry_helps =
+      (retryable(outcome.error) && !refused_as_final) || outcome.error == ErrorClass::conflict;
   const bool may_retry = retry_helps && worker.attempt < policy_.retry.max_attempts;
   if (!may_retry) {
     finish_job(w, JobEnd::dead_lettered, outcome.error);
