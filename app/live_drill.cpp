@@ -218,6 +218,11 @@ struct LiveDrill::Impl {
             "syncdrill_requests_total{{system=\"{}\",route=\"{}\",status=\"dropped\"}} {}\n",
             prom_label(r.system), prom_label(r.route), r.dropped);
       }
+      if (r.over_concurrency_limit > 0) {
+        m += fmt::format(
+            "syncdrill_requests_over_concurrency_limit_total{{system=\"{}\",route=\"{}\"}} {}\n",
+            prom_label(r.system), prom_label(r.route), r.over_concurrency_limit);
+      }
     }
     const LiveTrafficCounts t = traffic.counts();
     m += fmt::format(
@@ -420,6 +425,10 @@ LiveResult LiveDrill::wait() {
                       {"by_status", std::move(by_status)},
                       {"dropped", c.dropped},
                       {"latency_p99_us", c.latency_us.quantile(0.99)}});
+    // Only on a system with a concurrency_limit that refused some (other reports keep their bytes).
+    if (c.over_concurrency_limit > 0) {
+      routes.back()["over_concurrency_limit"] = c.over_concurrency_limit;
+    }
   }
   r.routes = std::move(routes);
   r.orders.drain_s = d.options.grace_s;
