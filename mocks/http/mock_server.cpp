@@ -107,6 +107,24 @@ bool match(const std::vector<std::string_view>& segments, std::string_view path,
   return pos == path.size() + 1;
 }
 
+// A keyed create in flight (LiveMocks::begin_key_flight) for a scope.
+class KeyFlightScope {
+ public:
+  KeyFlightScope(LiveMocks& mocks, std::string key)
+      : mocks_(mocks), key_(std::move(key)), flight_(mocks.begin_key_flight(key_)) {}
+  ~KeyFlightScope() {
+    if (flight_ == LiveMocks::KeyFlight::started) mocks_.end_key_flight(key_);
+  }
+  KeyFlightScope(const KeyFlightScope&) = delete;
+  KeyFlightScope& operator=(const KeyFlightScope&) = delete;
+  bool in_use() const { return flight_ == LiveMocks::KeyFlight::in_use; }
+
+ private:
+  LiveMocks& mocks_;
+  std::string key_;
+  LiveMocks::KeyFlight flight_;
+};
+
 // A status class counter.
 void count_status(RouteCounters& c, int status) {
   ++c.by_status[status];
@@ -387,7 +405,14 @@ void MockServer::Impl::dispatch(const httplib::Request& req, httplib::Response& 
     // Held from here to the answer, so a gate delay or a hang's hold counts against the limit.
     SystemConcurrency* limit = concurrency[static_cast<size_t>(hit->route.system)].get();
     const ConcurrencySlot held(limit);
-    if (held.acquired()) {
+    // In flight from here to the answer too (Stripe's 409 for the same key meanwhile).
+    const KeyFlightScope flight(mocks, held.acquired() && hit->route.keyed
+                                           ? req.get_header_value("Idempotency-Key")
+                                           : std::string());
+    if (flight.in_use()) {
+      http::reply_error(res, 409, "idempotency_key_in_use",
+                        "a request with this Idempotency-Key is still in progress; retry later");
+    } else if (held.acquired()) {
       serve(*hit, call, slot->counters.system, served);
     } else {
       limit->reply_refused(res);
