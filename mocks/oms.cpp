@@ -98,6 +98,26 @@ bool OmsMock::key_expired(uint32_t created_s, SimTime now) const {
   return key_ttl_ && now.us - static_cast<int64_t>(created_s) * 1'000'000 >= key_ttl_->us;
 }
 
+namespace {
+
+uint64_t flight_key(uint32_t channel, uint64_t channel_order) {
+  SD_CHECK(channel < 65536 && channel_order < (uint64_t{1} << 32), "key out of range");
+  return uint64_t{channel} << 32 | channel_order;
+}
+
+}  // namespace
+
+bool OmsMock::begin_keyed_create(uint32_t channel, uint64_t channel_order) {
+  if (!in_flight_conflicts_) return true;
+  return keys_in_flight_.insert(flight_key(channel, channel_order)).second;
+}
+
+void OmsMock::end_keyed_create(uint32_t channel, uint64_t channel_order) {
+  if (!in_flight_conflicts_) return;
+  const size_t erased = keys_in_flight_.erase(flight_key(channel, channel_order));
+  SD_CHECK(erased == 1, "a keyed create ended that never began");
+}
+
 CreateResult OmsMock::create_order(const CreateOrder& req, ErpMock& erp, SimTime now) {
   ChannelTables& t = tables(req.channel, req.channel_order, req.has_key);
   if (req.has_key) {

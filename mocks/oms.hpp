@@ -34,6 +34,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/engine/time.hpp"
@@ -76,6 +77,14 @@ class OmsMock {
  public:
   // none (the default): keys never expire. REQUIRES: ttl > 0.
   void set_key_ttl(std::optional<Duration> ttl);
+  // Stripe-like: a keyed create that arrives while another with its key is still being served
+  // is refused (409, ErrorClass::conflict) instead of waiting for it. The caller marks each
+  // keyed create's service with begin_keyed_create (false: refuse it) and end_keyed_create.
+  // Off (the default): begin always succeeds and nothing is tracked.
+  void set_in_flight_conflicts(bool on) { in_flight_conflicts_ = on; }
+  bool begin_keyed_create(uint32_t channel, uint64_t channel_order);
+  // REQUIRES: a begin_keyed_create that returned true for the same key, not yet ended.
+  void end_keyed_create(uint32_t channel, uint64_t channel_order);
 
   CreateResult create_order(const CreateOrder& req, ErpMock& erp, SimTime now);
 
@@ -138,6 +147,8 @@ class OmsMock {
   std::vector<OrderLine> lines_;
   std::vector<ChannelTables> channels_;
   std::optional<Duration> key_ttl_;
+  bool in_flight_conflicts_ = false;
+  std::unordered_set<uint64_t> keys_in_flight_;  // channel << 32 | channel order; small
 };
 
 }  // namespace syncdrill

@@ -137,6 +137,16 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
     give_up_at_deadline();
     return;
   }
+  const Outcome arrival = flow_->on_arrival(worker.job, now);
+  if (!arrival.ok()) {
+    port.release();
+    if (silent) {
+      give_up_at_deadline();  // the refusal is swallowed too
+    } else {
+      complete_attempt(w, arrival);
+    }
+    return;
+  }
   const uint32_t slot = allocate_in_flight(InFlight{worker.job, &port, w, gen, deadline, silent});
   // A full server queue answers inside submit() through on_rejected. A request that starts
   // service at once has a known finish time: when that is before the deadline, no timeout can
@@ -172,6 +182,7 @@ void Connector::on_served(uint64_t tag, SimTime, SimTime finished) {
   // as it would have had its event run before this one.
   if (finished >= record.deadline) on_timeout(record.worker, record.generation);
   // The work happened whether or not anyone still waits for it.
+  flow_->on_departure(record.job);
   const Outcome outcome = flow_->execute(record.job, finished);
   if (record.silent) return;  // nobody hears it: the client's timeout is scheduled
   if (worker.generation != record.generation || worker.state != WorkerState::in_flight) {
@@ -214,6 +225,7 @@ void Connector::on_rejected(uint64_t tag, SimTime) {
   const InFlight record = in_flight_[tag];
   in_flight_free_.push_back(static_cast<uint32_t>(tag));
   record.port->release();
+  flow_->on_departure(record.job);
   if (record.silent) return;  // swallowed like any answer: the client times out
   Worker& worker = workers_[record.worker];
   engine_.cancel(worker.timeout);

@@ -59,6 +59,8 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
   // Stripe-like keys expire; a retry after that creates a second order (a duplicate).
   if (const SystemSpec* oms = first_system(s, SystemKind::oms)) {
     registry_.oms_mock().set_key_ttl(oms->idempotency.ttl);
+    registry_.oms_mock().set_in_flight_conflicts(oms->idempotency.style ==
+                                                 IdempotencyStyle::stripe);
   }
   result.channels.resize(s.channels.size());
   registry_.add_channels(s.channels.size());

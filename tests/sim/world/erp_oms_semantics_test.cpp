@@ -125,5 +125,44 @@ TEST_CASE("a Stripe-style key that expired before the retry creates a second ord
     check_conserved(*r);
 }
 
+// An OMS that often answers after the 1 s client timeout: the retry of a create comes while the
+// first is still being served (as in mechanisms_test's slow OMS).
+std::string slow_keyed_oms(const char* idempotency) {
+  return fmt::format(R"Y(
+extends: base.yaml
+name: slow-keyed-oms
+duration: 1h
+systems:
+  - name: oms
+    endpoint: {{workers: 32, queue_max: 5000, service_time: "lognormal(p50=300ms, p95=2s)"}}
+    {}
+traffic:
+  - {{channel: shop, rate: 120/min}}
+policies:
+  - {{name: retrying, retry: {{max_attempts: 8, base: 200ms, cap: 5s}}}}
+connectors:
+  - {{name: ingest, policy: retrying}}
+)Y",
+                     idempotency);
+}
+
+TEST_CASE(
+    "with Stripe-style keys a retry that arrives while its create is still served is "
+    "answered 409, and the order is still created once") {
+  const WorldResult waits = run_world(from_text(slow_keyed_oms("")), 11);
+  const WorldResult stripe =
+      run_world(from_text(slow_keyed_oms("idempotency: {style: stripe}")), 11);
+  REQUIRE(waits.channels[0].orders_placed == stripe.channels[0].orders_placed);
+  // Syncdrill's style serves the retry and replays the first result: no 409 ever.
+  CHECK(errors_of(waits, ErrorClass::conflict) == 0);
+  CHECK(connector(waits, "ingest").stats.late_responses > 50);
+  // Stripe's refuses the retries that overtake their own first request.
+  CHECK(errors_of(stripe, ErrorClass::conflict) > 20);
+  for (const WorldResult* r : {&waits, &stripe}) {
+    CHECK(r->channels[0].duplicated == 0);  // keys either way
+    check_conserved(*r);
+  }
+}
+
 }  // namespace
 }  // namespace syncdrill
