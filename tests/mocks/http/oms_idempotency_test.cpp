@@ -4,10 +4,8 @@
 // measured from dispatch start). Hostile keys and the table's bound too. Served on 127.0.0.1
 // with a manual clock.
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -16,6 +14,7 @@
 
 #include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
+#include "tests/mocks/http/at_once.hpp"
 
 namespace syncdrill {
 namespace {
@@ -84,20 +83,10 @@ struct Live {
 
   // `n` creates with the same key and payload, sent at once from `n` threads; their statuses.
   std::vector<int> burst(size_t n, const std::string& key, const std::string& payload) {
-    std::vector<int> out(n, 0);
-    std::vector<std::thread> threads;
-    std::atomic<size_t> ready{0};
-    for (size_t i = 0; i < n; ++i) {
-      threads.emplace_back([&, i] {
-        ++ready;
-        while (ready.load() < n)
-          std::this_thread::yield();
-        if (auto r = create(key, payload)) out[i] = r->status;
-      });
-    }
-    for (std::thread& t : threads)
-      t.join();
-    return out;
+    return testing::at_once<int>(n, [&] {
+      auto r = create(key, payload);
+      return r ? r->status : 0;
+    });
   }
 };
 

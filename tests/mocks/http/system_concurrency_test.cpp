@@ -17,6 +17,7 @@
 
 #include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
+#include "tests/mocks/http/at_once.hpp"
 
 namespace syncdrill {
 namespace {
@@ -76,22 +77,12 @@ struct Live {
 
   // `n` GETs of `path` sent at once from `n` threads.
   std::vector<Answer> burst(size_t n, const std::string& path) {
-    std::vector<Answer> out(n);
-    std::vector<std::thread> threads;
-    std::atomic<size_t> ready{0};
-    for (size_t i = 0; i < n; ++i) {
-      threads.emplace_back([&, i] {
-        httplib::Client c("127.0.0.1", server.port());
-        c.set_read_timeout(10, 0);
-        ++ready;
-        while (ready.load() < n)
-          std::this_thread::yield();
-        if (auto r = c.Get(path)) out[i] = Answer{r->status, r->body};
-      });
-    }
-    for (std::thread& t : threads)
-      t.join();
-    return out;
+    return testing::at_once<Answer>(n, [&] {
+      httplib::Client c("127.0.0.1", server.port());
+      c.set_read_timeout(10, 0);
+      auto r = c.Get(path);
+      return r ? Answer{r->status, r->body} : Answer{};
+    });
   }
 
   uint64_t refused_counted(const std::string& route) {
