@@ -415,6 +415,7 @@ LiveResult LiveDrill::wait() {
                 {"abandoned", w.abandoned},
                 {"rejected_queue_full", w.rejected_queue_full}};
   nlohmann::json routes = nlohmann::json::array();
+  const LiveMocks::KeyTableStats k = d.mocks.key_table_stats();
   for (const RouteCounters& c : d.server.counters().routes) {
     nlohmann::json by_status = nlohmann::json::object();
     for (const auto& [status, n] : c.by_status)
@@ -428,6 +429,15 @@ LiveResult LiveDrill::wait() {
     // Only on a system with a concurrency_limit that refused some (other reports keep their bytes).
     if (c.over_concurrency_limit > 0) {
       routes.back()["over_concurrency_limit"] = c.over_concurrency_limit;
+    }
+    // The OMS's Idempotency-Key table, on its create route, only when it expired a key, hit its
+    // bound or answered a 409 (drills without those keep their bytes).
+    if (c.route == "POST /oms/orders" && (k.expired + k.refused_full + k.in_flight_refused) > 0) {
+      routes.back()["idempotency_keys"] = {{"keys", k.keys},
+                                           {"keys_max", k.keys_max},
+                                           {"expired", k.expired},
+                                           {"refused_full", k.refused_full},
+                                           {"in_flight_refused", k.in_flight_refused}};
     }
   }
   r.routes = std::move(routes);
