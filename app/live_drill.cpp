@@ -260,6 +260,11 @@ struct LiveDrill::Impl {
             "syncdrill_requests_total{{system=\"{}\",route=\"{}\",status=\"dropped\"}} {}\n",
             prom_label(r.system), prom_label(r.route), r.dropped);
       }
+      if (r.over_concurrency_limit > 0) {
+        m += fmt::format(
+            "syncdrill_requests_over_concurrency_limit_total{{system=\"{}\",route=\"{}\"}} {}\n",
+            prom_label(r.system), prom_label(r.route), r.over_concurrency_limit);
+      }
     }
     const LiveTrafficCounts t = traffic.counts();
     m += fmt::format(
@@ -459,6 +464,7 @@ LiveResult LiveDrill::wait() {
     r.webhooks["notifications"] = std::move(q);
   }
   nlohmann::json routes = nlohmann::json::array();
+  const LiveMocks::KeyTableStats k = d.mocks.key_table_stats();
   for (const RouteCounters& c : d.server.counters().routes) {
     nlohmann::json by_status = nlohmann::json::object();
     for (const auto& [status, n] : c.by_status)
@@ -469,6 +475,19 @@ LiveResult LiveDrill::wait() {
                       {"by_status", std::move(by_status)},
                       {"dropped", c.dropped},
                       {"latency_p99_us", c.latency_us.quantile(0.99)}});
+    // Only on a system with a concurrency_limit that refused some (other reports keep their bytes).
+    if (c.over_concurrency_limit > 0) {
+      routes.back()["over_concurrency_limit"] = c.over_concurrency_limit;
+    }
+    // The OMS's Idempotency-Key table, on its create route, only when it expired a key, hit its
+    // bound or answered a 409 (drills without those keep their bytes).
+    if (c.route == "POST /oms/orders" && (k.expired + k.refused_full + k.in_flight_refused) > 0) {
+      routes.back()["idempotency_keys"] = {{"keys", k.keys},
+                                           {"keys_max", k.keys_max},
+                                           {"expired", k.expired},
+                                           {"refused_full", k.refused_full},
+                                           {"in_flight_refused", k.in_flight_refused}};
+    }
   }
   r.routes = std::move(routes);
   r.orders.drain_s = d.options.grace_s;

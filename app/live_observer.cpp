@@ -279,6 +279,7 @@ void LiveObserver::on_request(const RequestRecord& r, uint64_t key) {
   if (r.status >= 500) ++b.answered_5xx;
   if (r.status == 429) ++b.answered_429;
   if (r.retry_after_s > 0) ++b.retry_after_sent;
+  if (r.over_concurrency_limit) ++b.over_concurrency_limit;
   if (r.faulted || error_windows_.find(r.system) != error_windows_.end()) {
     ++b.attempts_in_error_windows;
   }
@@ -302,7 +303,9 @@ void LiveObserver::on_request(const RequestRecord& r, uint64_t key) {
     }
     failed_.erase(it);
   }
-  const bool failed = r.hung || r.status == 0 || r.status == 429 || r.status >= 500;
+  // A NetSuite-style 400 over the concurrency limit failed too: the same request may pass later.
+  const bool failed =
+      r.hung || r.status == 0 || r.status == 429 || r.status >= 500 || r.over_concurrency_limit;
   count_answer(r.system, scenario_time(r.hung ? r.received : answered), failed);
   if (failed) {
     if (failed_.size() >= kRetryKeysMax) failed_.clear();  // bounded: forget, never grow

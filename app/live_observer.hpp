@@ -5,7 +5,8 @@
 //   (once, duplicated, lost, or still in flight within the grace period).
 // - Requests: every answer the mock server gave (its observer hook), and every request a timeout
 //   fault hung (reported on arrival). A retry is recognised exactly: a request with the same
-//   method, path, query and body as an earlier one that failed (5xx, 429, dropped, hung), that
+//   method, path, query and body as an earlier one that failed (5xx, 429, a refusal over a
+//   concurrency limit, dropped, hung), that
 //   arrived after the failed answer and within kRetryMemory of it. For each retry the wall gap
 //   since the failed answer (a hung request: since its arrival) is kept, and, when that answer
 //   carried Retry-After, whether the retry waited it out.

@@ -1,6 +1,7 @@
 // OmsMock: order creation with idempotency keys, the order state machine, ground-truth copies.
 #include "mocks/oms.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "core/engine/check.hpp"
@@ -72,7 +73,7 @@ OmsMock::ChannelTables& OmsMock::tables(uint32_t channel, uint64_t channel_order
     t.copies.resize(channel_order + 1, 0);
   }
   if (with_keys && t.keys.size() <= channel_order) {
-    t.keys.resize(channel_order + 1, KeyRecord{0, 0});
+    t.keys.resize(channel_order + 1, KeyRecord{0, 0, 0});
   }
   return t;
 }
@@ -88,11 +89,40 @@ uint64_t OmsMock::append(const CreateOrder& req, OmsState state, CancelReason re
   return orders_.size() - 1;
 }
 
-CreateResult OmsMock::create_order(const CreateOrder& req, ErpMock& erp, SimTime /*now*/) {
+void OmsMock::set_key_ttl(std::optional<Duration> ttl) {
+  SD_CHECK(!ttl || ttl->us > 0, "a key time-to-live is positive");
+  key_ttl_ = ttl;
+}
+
+bool OmsMock::key_expired(uint32_t created_s, SimTime now) const {
+  return key_ttl_ && now.us - static_cast<int64_t>(created_s) * 1'000'000 >= key_ttl_->us;
+}
+
+namespace {
+
+uint64_t flight_key(uint32_t channel, uint64_t channel_order) {
+  SD_CHECK(channel < 65536 && channel_order < (uint64_t{1} << 32), "key out of range");
+  return uint64_t{channel} << 32 | channel_order;
+}
+
+}  // namespace
+
+bool OmsMock::begin_keyed_create(uint32_t channel, uint64_t channel_order) {
+  if (!in_flight_conflicts_) return true;
+  return keys_in_flight_.insert(flight_key(channel, channel_order)).second;
+}
+
+void OmsMock::end_keyed_create(uint32_t channel, uint64_t channel_order) {
+  if (!in_flight_conflicts_) return;
+  const size_t erased = keys_in_flight_.erase(flight_key(channel, channel_order));
+  SD_CHECK(erased == 1, "a keyed create ended that never began");
+}
+
+CreateResult OmsMock::create_order(const CreateOrder& req, ErpMock& erp, SimTime now) {
   ChannelTables& t = tables(req.channel, req.channel_order, req.has_key);
   if (req.has_key) {
     const KeyRecord& k = t.keys[req.channel_order];
-    if (k.order_plus1 != 0) {
+    if (k.order_plus1 != 0 && !key_expired(k.created_s, now)) {
       if (k.payload_hash != req.payload_hash) {
         return {ErrorClass::rejected, 0, OmsState::created, false, 0};
       }
@@ -111,7 +141,11 @@ CreateResult OmsMock::create_order(const CreateOrder& req, ErpMock& erp, SimTime
     ++copies;
   }
   if (req.has_key) {
-    t.keys[req.channel_order] = {static_cast<uint32_t>(order + 1), req.payload_hash};
+    // Rounded up, saturating (a uint32 of seconds spans 136 years of simulated time).
+    const int64_t created_s =
+        std::min<int64_t>((std::max<int64_t>(now.us, 0) + 999'999) / 1'000'000, UINT32_MAX);
+    t.keys[req.channel_order] = {static_cast<uint32_t>(order + 1), static_cast<uint32_t>(created_s),
+                                 req.payload_hash};
   }
   return {ErrorClass::none, order, state, false, a.ok ? 0 : a.short_sku};
 }

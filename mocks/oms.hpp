@@ -4,7 +4,11 @@
 //  - With an idempotency key (derived from channel + channel order, so one key per channel
 //    order) already seen: the same payload (payload_hash) replays the FIRST result - same OMS
 //    order id, the state it was created in, replayed = true - and creates and allocates nothing;
-//    another payload is rejected. A key is recorded only when its create succeeds.
+//    another payload is rejected. A key is recorded only when its create succeeds. With a key
+//    time-to-live (set_key_ttl, Stripe-like), a key older than it is forgotten: the same key
+//    then creates a NEW order (a duplicate, counted in copies) and is recorded afresh. A key's
+//    age is counted from its create's time rounded UP to the whole second, so it expires at
+//    most a second late, never early.
 //  - Otherwise a NEW OMS order, even for a channel order already in the OMS: that is how retries
 //    without keys make duplicates (and allocate the stock twice). If the ERP cannot allocate,
 //    the order is created cancelled with reason oversell (the caller cancels the channel order);
@@ -27,8 +31,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/engine/time.hpp"
@@ -69,6 +75,17 @@ struct CreateResult {
 
 class OmsMock {
  public:
+  // none (the default): keys never expire. REQUIRES: ttl > 0.
+  void set_key_ttl(std::optional<Duration> ttl);
+  // Stripe-like: a keyed create that arrives while another with its key is still being served
+  // is refused (409, ErrorClass::conflict) instead of waiting for it. The caller marks each
+  // keyed create's service with begin_keyed_create (false: refuse it) and end_keyed_create.
+  // Off (the default): begin always succeeds and nothing is tracked.
+  void set_in_flight_conflicts(bool on) { in_flight_conflicts_ = on; }
+  bool begin_keyed_create(uint32_t channel, uint64_t channel_order);
+  // REQUIRES: a begin_keyed_create that returned true for the same key, not yet ended.
+  void end_keyed_create(uint32_t channel, uint64_t channel_order);
+
   CreateResult create_order(const CreateOrder& req, ErpMock& erp, SimTime now);
 
   // Moves an order along the state machine above (returned = every line comes back). ok,
@@ -110,8 +127,10 @@ class OmsMock {
 
   struct KeyRecord {       // 16 bytes per keyed channel order
     uint32_t order_plus1;  // 0 = key not seen
+    uint32_t created_s;    // the create's time, whole seconds rounded up (for the ttl)
     uint64_t payload_hash;
   };
+  static_assert(sizeof(KeyRecord) == 16);
 
   struct ChannelTables {
     std::vector<uint8_t> copies;  // per channel order
@@ -119,6 +138,7 @@ class OmsMock {
   };
 
   const OrderRecord& get(uint64_t order) const;
+  bool key_expired(uint32_t created_s, SimTime now) const;
   ChannelTables& tables(uint32_t channel, uint64_t channel_order, bool with_keys);
   uint64_t append(const CreateOrder& req, OmsState state, CancelReason reason);
   Response cancel(OrderRecord& o, ErpMock& erp);
@@ -126,6 +146,9 @@ class OmsMock {
   std::vector<OrderRecord> orders_;
   std::vector<OrderLine> lines_;
   std::vector<ChannelTables> channels_;
+  std::optional<Duration> key_ttl_;
+  bool in_flight_conflicts_ = false;
+  std::unordered_set<uint64_t> keys_in_flight_;  // channel << 32 | channel order; small
 };
 
 }  // namespace syncdrill

@@ -33,6 +33,8 @@ std::string_view to_string(ErrorClass e) {
       return "not_found";
     case ErrorClass::queue_full:
       return "queue_full";
+    case ErrorClass::request_limited:
+      return "request_limited";
   }
   return "unknown";
 }
@@ -44,6 +46,7 @@ bool retryable(ErrorClass e) {
     case ErrorClass::server_error:
     case ErrorClass::unavailable:
     case ErrorClass::queue_full:
+    case ErrorClass::request_limited:
       return true;
     case ErrorClass::none:
     case ErrorClass::conflict:

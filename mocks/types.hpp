@@ -47,15 +47,20 @@ enum class ErrorClass : uint8_t {
                  // invalid state transition, unknown status spelling
   not_found,     // unknown order, SKU or shipment
   queue_full,    // the server's (or connector's) bounded queue is full
+  // refused at once, over the server's concurrency limit, as a 400 (NetSuite's
+  // SSS_REQUEST_LIMIT_EXCEEDED): retryable, but a client that takes every 400 as final loses it
+  request_limited,
 };
 
 // The snake_case spelling, e.g. "rate_limited", for telemetry and reports.
 std::string_view to_string(ErrorClass e);
 
 // Whether sending the SAME request again may succeed: true for timeout, rate_limited,
-// server_error, unavailable and queue_full. False for none, rejected and not_found.
-// conflict is false too: the same compare-and-set will fail again; the client must re-read the
-// version and send a NEW request (which a stock-sync connector does on its own).
+// server_error, unavailable, queue_full and request_limited (whether a connector does retry a
+// request_limited answer is its policy's choice: PolicySpec::retry_request_limited). False for
+// none, rejected and not_found. conflict is false too: the same compare-and-set will fail again;
+// the client must re-read the version and send a NEW request (which a stock-sync connector does on
+// its own).
 bool retryable(ErrorClass e);
 
 // The outcome of a request that returns nothing else. retry_after is set (> 0) only with
@@ -86,7 +91,8 @@ std::string_view to_string(OrderStatus s);
 std::optional<OrderStatus> parse_order_status(std::string_view name);
 
 // A cap on concurrent client connections (SystemSpec::concurrency_limit, NetSuite-like). A
-// request that cannot acquire a slot is refused with ErrorClass::unavailable; the caller must
+// request that cannot acquire a slot is refused at once (ErrorClass::unavailable, or
+// request_limited for a system whose concurrency_refusal is netsuite); the caller must
 // release() exactly once per successful try_acquire(), when the request completes.
 struct ConcurrencyGate {
   uint32_t limit = UINT32_MAX;  // default: unlimited

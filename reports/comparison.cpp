@@ -318,6 +318,8 @@ std::string policy_line(const PolicySpec& p) {
   }
   if (p.idempotency_keys) out += ", idempotency keys";
   if (p.webhook_dedupe) out += ", webhook dedupe";
+  // Only the non-default: a comparison of two policies that differ only here must say so.
+  if (!p.retry_request_limited) out += ", gives up on a request-limit 400";
   return out;
 }
 

@@ -58,7 +58,7 @@ std::vector<LiveSummaryTable> live_summary_tables(const LiveResult& r) {
   const LiveOrders& o = r.orders;
   const LiveStock& s = r.stock;
   const LiveBehaviour& b = r.behaviour;
-  return {
+  std::vector<LiveSummaryTable> tables{
       {"Orders",
        {{"placed", grouped(o.placed)},
         {"created once", grouped(o.created_once)},
@@ -90,6 +90,12 @@ std::vector<LiveSummaryTable> live_summary_tables(const LiveResult& r) {
         {"Retry-After honoured", grouped(b.retry_after_honoured)},
         {"Retry-After early", grouped(b.retry_after_early)}}},
   };
+  // Only when a system's concurrency_limit refused some: reports without one keep their bytes.
+  if (b.over_concurrency_limit > 0) {
+    std::vector<std::pair<std::string, std::string>>& cells = tables.back().cells;
+    cells.insert(cells.begin() + 3, {"over concurrency limit", grouped(b.over_concurrency_limit)});
+  }
+  return tables;
 }
 
 std::string live_fault_window(const LiveFaultOutcome& f) {

@@ -66,9 +66,13 @@ struct LiveBehaviour {
   uint64_t hung = 0;                       // held past any client timeout by a timeout fault
   uint64_t attempts_in_error_windows = 0;  // requests to a target while a fault was in force on it
   uint64_t retry_after_sent = 0;           // answers that carried Retry-After
+  // Refused at once over a system's concurrency_limit (503, or NetSuite's 400); a failed answer
+  // for retries. Reported only when some were.
+  uint64_t over_concurrency_limit = 0;
   // A retry is the same request (method, path, query, body) again after a failed answer (5xx,
-  // 429, dropped or hung), within 2 wall minutes of it. Its gap: wall time from the failed
-  // answer (a hung request: from its arrival) to the retry's arrival.
+  // 429, a refusal over a concurrency limit, dropped or hung), within 2 wall minutes of it. Its
+  // gap: wall time from the failed answer (a hung request: from its arrival) to the retry's
+  // arrival.
   uint64_t retry_after_honoured = 0;  // retries of an answer with Retry-After that waited it out
   uint64_t retry_after_early = 0;     // retries that came before the wait was over
   uint64_t gaps_after_error = 0;      // retries recognised

@@ -631,6 +631,10 @@ Json live_section_json(const LiveResult& r) {
                     {"gap_after_error_p50_ms", optional_number(b.gap_after_error_p50_ms, 3)},
                     {"gap_after_error_min_ms", optional_number(b.gap_after_error_min_ms, 3)},
                     {"hot_retries", b.hot_retries}};
+  // Only when a system's concurrency_limit refused some: reports without one keep their bytes.
+  if (b.over_concurrency_limit > 0) {
+    j["behaviour"]["over_concurrency_limit"] = b.over_concurrency_limit;
+  }
   Json acks = Json::array();
   for (const LiveAck& a : r.acks) {
     acks.push_back({{"at_s", rounded(a.at.seconds(), 6)},

@@ -137,8 +137,9 @@ PlatformRow netsuite_row() {
   // Premium service tier (Tier 1) without SuiteCloud Plus: 15 concurrent web services and
   // RESTlet requests for the account; each SuiteCloud Plus licence adds 10.
   row.concurrency_limit = 15;
-  // ERP-OMS (branch h-erp-oms) wires NetSuite's refusal here at merge: the SystemSpec key for
-  // HTTP 400 SSS_REQUEST_LIMIT_EXCEEDED over the concurrency limit.
+  // Over it, HTTP 400 SSS_REQUEST_LIMIT_EXCEEDED (ErrorClass::request_limited): a 400 that a
+  // connector must retry (docs/platform-erp-oms.md).
+  row.concurrency_refusal = ConcurrencyRefusal::netsuite;
   row.sources = {{"account concurrency limit by service tier + SuiteCloud Plus", kNetSuiteLimits}};
   return row;
 }
@@ -213,6 +214,10 @@ std::vector<std::string> describe_defaults(const PlatformRow& row) {
   if (row.concurrency_limit) {
     lines.push_back(fmt::format("{}: concurrency_limit {}", name, *row.concurrency_limit));
   }
+  if (row.concurrency_refusal) {
+    lines.push_back(
+        fmt::format("{}: concurrency_refusal {}", name, to_string(*row.concurrency_refusal)));
+  }
   for (const PlatformSource& s : row.sources) {
     lines.push_back(std::string(s.url));
   }
@@ -230,6 +235,7 @@ void apply_platform(const PlatformRow& row, ChannelSpec& c) {
 void apply_platform(const PlatformRow& row, SystemSpec& s) {
   SD_CHECK(row.system_kind.has_value(), "a system takes a system platform");
   if (row.concurrency_limit) s.concurrency_limit = row.concurrency_limit;
+  if (row.concurrency_refusal) s.concurrency_refusal = *row.concurrency_refusal;
 }
 
 }  // namespace syncdrill::scenario

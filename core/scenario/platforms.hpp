@@ -39,6 +39,7 @@ struct PlatformRow {
   bool retry_after = true;
   // Systems.
   std::optional<uint32_t> concurrency_limit;
+  std::optional<ConcurrencyRefusal> concurrency_refusal;  // how it refuses over that limit
   std::vector<PlatformSource> sources;
 };
 

@@ -77,6 +77,7 @@ void read_policies(Ctx& ctx, MapReader& top, Scenario& s) {
     }
     r.flag("idempotency_keys", p.idempotency_keys);
     r.flag("webhook_dedupe", p.webhook_dedupe);
+    r.flag("retry_request_limited", p.retry_request_limited);
     r.finish();
     s.policies.push_back(std::move(p));
   });

@@ -225,6 +225,22 @@ void read_erp_schedules(Ctx& ctx, MapReader& r, SystemSpec& sys) {
   }
 }
 
+// The OMS's Idempotency-Key semantics: {style: syncdrill | stripe, ttl: DURATION}.
+void read_idempotency(Ctx& ctx, MapReader& r, SystemSpec& sys) {
+  const YNode* n = r.get("idempotency");
+  if (n == nullptr) return;
+  if (sys.kind != SystemKind::oms) {
+    r.error("idempotency", "'idempotency' applies only to a system of kind oms");
+    return;
+  }
+  MapReader ir(ctx, *n, r.child("idempotency"));
+  ir.choice("style", sys.idempotency.style);
+  // Stripe keeps keys at least 24 hours (docs/platform-erp-oms.md).
+  if (sys.idempotency.style == IdempotencyStyle::stripe) sys.idempotency.ttl = hours(24);
+  ir.duration("ttl", sys.idempotency.ttl, kPeriodMin);
+  ir.finish();
+}
+
 }  // namespace
 
 void read_systems(Ctx& ctx, MapReader& top, Scenario& s) {
@@ -249,6 +265,8 @@ void read_systems(Ctx& ctx, MapReader& top, Scenario& s) {
     if (r.u32("concurrency_limit", limit, 1, ctx.limits.workers_max)) {
       sys.concurrency_limit = limit;
     }
+    r.choice("concurrency_refusal", sys.concurrency_refusal);
+    read_idempotency(ctx, r, sys);
     read_erp_schedules(ctx, r, sys);
     r.finish();
     s.systems.push_back(std::move(sys));

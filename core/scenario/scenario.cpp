@@ -55,6 +55,21 @@ const EnumTable<SystemKind>& enum_table() {
 }
 
 template <>
+const EnumTable<ConcurrencyRefusal>& enum_table() {
+  static const EnumTable<ConcurrencyRefusal> t{
+      "concurrency refusal",
+      {SD_E(ConcurrencyRefusal, unavailable), SD_E(ConcurrencyRefusal, netsuite)}};
+  return t;
+}
+
+template <>
+const EnumTable<IdempotencyStyle>& enum_table() {
+  static const EnumTable<IdempotencyStyle> t{
+      "idempotency style", {SD_E(IdempotencyStyle, syncdrill), SD_E(IdempotencyStyle, stripe)}};
+  return t;
+}
+
+template <>
 const EnumTable<BackoffKind>& enum_table() {
   static const EnumTable<BackoffKind> t{
       "backoff",
@@ -215,6 +230,12 @@ std::string_view to_string(ChannelOperation v) {
   return scenario::name_of(v);
 }
 std::string_view to_string(SystemKind v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(ConcurrencyRefusal v) {
+  return scenario::name_of(v);
+}
+std::string_view to_string(IdempotencyStyle v) {
   return scenario::name_of(v);
 }
 std::string_view to_string(BackoffKind v) {

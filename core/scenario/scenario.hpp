@@ -134,6 +134,23 @@ struct ChannelSpec {
 
 enum class SystemKind { erp, oms, wms };
 
+// How a system refuses a request over its concurrency_limit: unavailable answers a retryable 503
+// (ErrorClass::unavailable); netsuite answers NetSuite's 400 Bad Request with
+// SSS_REQUEST_LIMIT_EXCEEDED (ErrorClass::request_limited), retryable though it is a 400
+// (docs/platform-erp-oms.md). YAML `concurrency_refusal`: unavailable, netsuite.
+enum class ConcurrencyRefusal { unavailable, netsuite };
+
+// How the OMS treats Idempotency-Key (docs/platform-erp-oms.md). syncdrill: a key is kept for
+// the run, a reused key with another payload is rejected 422, a request while the first with
+// its key is still being served waits for it and replays it. stripe: keys expire after `ttl`
+// (24h unless given; after that the key is new and a retry creates a second order), another
+// payload is answered 400 idempotency_error, a request while the first is still in flight 409.
+enum class IdempotencyStyle { syncdrill, stripe };
+struct IdempotencySpec {
+  IdempotencyStyle style = IdempotencyStyle::syncdrill;
+  std::optional<Duration> ttl;  // none: keys never expire; >= 1s
+};
+
 // ERP schedules (only valid on kind erp).
 struct RestockSpec {
   Duration interval = hours(1);  // > 0
@@ -153,8 +170,10 @@ struct SystemSpec {
   EndpointSpec endpoint;
   std::optional<Duration> batch_import_interval;  // ERP only: imports run on this period
   std::optional<uint32_t> concurrency_limit;      // cap on concurrent client connections
-  std::optional<RestockSpec> restocks;            // ERP only
-  std::optional<PriceChangeSpec> price_changes;   // ERP only
+  ConcurrencyRefusal concurrency_refusal = ConcurrencyRefusal::unavailable;  // over that cap
+  IdempotencySpec idempotency;                                               // OMS only
+  std::optional<RestockSpec> restocks;                                       // ERP only
+  std::optional<PriceChangeSpec> price_changes;                              // ERP only
 };
 
 // ---- Traffic ------------------------------------------------------------------------------------
@@ -235,6 +254,9 @@ struct PolicySpec {
   std::optional<BreakerSpec> breaker;  // none = no circuit breaker
   bool idempotency_keys = false;
   bool webhook_dedupe = false;
+  // A request_limited answer (a NetSuite-style 400 over the concurrency limit) is retried like a
+  // 503; false: taken as final like any other 4xx, so the job is dead-lettered (the trap).
+  bool retry_request_limited = true;
 };
 
 enum class FlowKind { order_ingest, stock_sync, price_sync, fulfillment, returns, reconciliation };
@@ -528,6 +550,8 @@ std::string_view to_string(LiveDialect v);
 std::string_view to_string(Platform v);
 std::string_view to_string(ChannelOperation v);
 std::string_view to_string(SystemKind v);
+std::string_view to_string(ConcurrencyRefusal v);
+std::string_view to_string(IdempotencyStyle v);
 std::string_view to_string(BackoffKind v);
 std::string_view to_string(FlowKind v);
 std::string_view to_string(FaultKind v);

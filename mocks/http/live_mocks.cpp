@@ -25,6 +25,7 @@ LiveMocks::LiveMocks(const Scenario& scenario, uint64_t seed, const LiveClock& c
   erp_spec_ = first_system(scenario_, SystemKind::erp);
   oms_spec_ = first_system(scenario_, SystemKind::oms);
   wms_spec_ = first_system(scenario_, SystemKind::wms);
+  if (oms_spec_ != nullptr) oms_idempotency_ = oms_spec_->idempotency;
   ScenarioMocks mocks = build_mocks(scenario_, seed);
   erp_ = std::move(mocks.erp);
   channels_.resize(scenario_.channels.size());
@@ -268,8 +269,15 @@ OmsCreateOutcome LiveMocks::create_oms_order(const OmsCreateRequest& req,
     return out;
   }
   std::string key(idempotency_key);
+  const SimTime now = clock_.now();
   if (!key.empty()) {
-    if (const auto it = keys_.find(key); it != keys_.end()) {
+    auto it = keys_.find(key);
+    if (it != keys_.end() && key_expired(it->second, now)) {
+      keys_.erase(it);  // as old as its ttl: the key is new again (Stripe prunes it)
+      it = keys_.end();
+      ++keys_expired_;
+    }
+    if (it != keys_.end()) {
       if (it->second.payload_hash != req.payload_hash) {
         out.error = ErrorClass::rejected;
         return out;
@@ -278,7 +286,8 @@ OmsCreateOutcome LiveMocks::create_oms_order(const OmsCreateRequest& req,
       out.created.replayed = true;
       return out;
     }
-    if (keys_.size() >= kIdempotencyKeysMax) {
+    if (keys_.size() >= keys_max_ && drop_expired_keys(now) == 0) {
+      ++keys_refused_full_;
       out.error = ErrorClass::queue_full;
       return out;
     }
@@ -290,9 +299,9 @@ OmsCreateOutcome LiveMocks::create_oms_order(const OmsCreateRequest& req,
   create.channel_order = req.channel_order;
   create.lines = req.lines;
   create.amount_minor = req.amount_minor;
-  out.created = oms_.create_order(create, *erp_, clock_.now());
+  out.created = oms_.create_order(create, *erp_, now);
   if (!key.empty() && out.created.error == ErrorClass::none) {
-    keys_.emplace(std::move(key), KeyRecord{req.payload_hash, out.created});
+    keys_.emplace(std::move(key), KeyRecord{req.payload_hash, out.created, now});
   }
   out.error = out.created.error;
   return out;

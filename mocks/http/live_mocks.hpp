@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -249,6 +250,32 @@ class LiveMocks {
   uint64_t notifications_dropped();
   uint64_t notifications_duplicated();
 
+  // ---- ERP-OMS: the OMS's Idempotency-Key semantics (mocks/http/live_mocks_keys.cpp) ----------
+  // The first OMS's SystemSpec::idempotency (syncdrill: keys kept for the drill, another payload
+  // 422, no in-flight tracking; stripe: keys expire after ttl of SCENARIO time, another payload
+  // 400, a key in flight 409). create_oms_order applies the lifetime: a key as old as the ttl is
+  // forgotten and the create makes a new order (a duplicate, as on Stripe). When the table is
+  // full, expired keys are dropped first; only then is a new key refused (queue_full, counted).
+  const IdempotencySpec& oms_idempotency() const { return oms_idempotency_; }
+  enum class KeyFlight : uint8_t {
+    untracked,  // no key, a key over 255 bytes (the route refuses it), or the syncdrill style
+    started,    // now in flight: REQUIRES a matching end_key_flight
+    in_use,     // a request with this key is already in flight: answer 409
+  };
+  // A keyed create from dispatch start to its answer (so a gate delay counts as in flight).
+  KeyFlight begin_key_flight(std::string_view key);
+  void end_key_flight(std::string_view key);
+  struct KeyTableStats {
+    size_t keys = 0;                 // in the table now
+    size_t keys_max = 0;             // its bound
+    uint64_t expired = 0;            // keys forgotten at their ttl (a reuse then created anew)
+    uint64_t refused_full = 0;       // new keys refused: the table was full of live keys
+    uint64_t in_flight_refused = 0;  // requests answered 409: their key was in flight
+  };
+  KeyTableStats key_table_stats();
+  // For tests: a smaller bound than kIdempotencyKeysMax. REQUIRES: >= 1.
+  void set_idempotency_keys_max(size_t keys_max);
+
  private:
   struct ChannelState {
     std::unique_ptr<ChannelMock> mock;
@@ -261,6 +288,7 @@ class LiveMocks {
   struct KeyRecord {
     uint64_t payload_hash = 0;
     CreateResult first;
+    SimTime created{};  // scenario time of the first create, for the ttl
   };
 
   void touch(ChannelState& ch, uint64_t order, SimTime now);
@@ -294,6 +322,16 @@ class LiveMocks {
   NotificationFaultHook notification_faults_;
   uint64_t notifications_dropped_ = 0;
   uint64_t notifications_duplicated_ = 0;
+
+  // ERP-OMS: Idempotency-Key lifetimes and keys in flight (guarded by mutex_).
+  bool key_expired(const KeyRecord& k, SimTime now) const;  // REQUIRES: mutex_ held
+  size_t drop_expired_keys(SimTime now);                    // REQUIRES: mutex_ held
+  IdempotencySpec oms_idempotency_;
+  size_t keys_max_ = kIdempotencyKeysMax;
+  std::unordered_set<std::string> keys_in_flight_;
+  uint64_t keys_expired_ = 0;
+  uint64_t keys_refused_full_ = 0;
+  uint64_t keys_in_flight_refused_ = 0;
 };
 
 }  // namespace syncdrill

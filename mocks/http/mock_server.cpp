@@ -21,6 +21,7 @@
 #include "mocks/http/request_reader.hpp"
 #include "mocks/http/server_connection.hpp"
 #include "mocks/http/server_routes.hpp"
+#include "mocks/http/system_concurrency.hpp"
 
 namespace syncdrill {
 
@@ -106,6 +107,24 @@ bool match(const std::vector<std::string_view>& segments, std::string_view path,
   return pos == path.size() + 1;
 }
 
+// A keyed create in flight (LiveMocks::begin_key_flight) for a scope.
+class KeyFlightScope {
+ public:
+  KeyFlightScope(LiveMocks& mocks, std::string key)
+      : mocks_(mocks), key_(std::move(key)), flight_(mocks.begin_key_flight(key_)) {}
+  ~KeyFlightScope() {
+    if (flight_ == LiveMocks::KeyFlight::started) mocks_.end_key_flight(key_);
+  }
+  KeyFlightScope(const KeyFlightScope&) = delete;
+  KeyFlightScope& operator=(const KeyFlightScope&) = delete;
+  bool in_use() const { return flight_ == LiveMocks::KeyFlight::in_use; }
+
+ private:
+  LiveMocks& mocks_;
+  std::string key_;
+  LiveMocks::KeyFlight flight_;
+};
+
 // A status class counter.
 void count_status(RouteCounters& c, int status) {
   ++c.by_status[status];
@@ -154,16 +173,20 @@ struct MockServer::Impl {
   std::condition_variable stop_cv;
   bool stopping = false;
   std::atomic<size_t> hangs{0};  // requests held by a hang now
+  // Per RouteSystem: the ERP's, OMS's and WMS's concurrency_limit (nullptr: none, or a channel).
+  std::array<std::unique_ptr<SystemConcurrency>, 4> concurrency;
 
   Impl(LiveMocks& m, MockServerOptions o);
   Slot& unrouted() { return *slots.back(); }
-  void record(Slot& slot, int status, int64_t latency_us, bool dropped);
+  void record(Slot& slot, int status, int64_t latency_us, bool dropped,
+              bool over_concurrency_limit = false);
   void dispatch(const httplib::Request& req, httplib::Response& res, Method method);
   // What serve() tells dispatch() for the observer.
   struct Served {
     std::chrono::steady_clock::time_point start;
     bool hung = false;
     bool faulted = false;
+    bool over_concurrency_limit = false;
   };
   void serve(const CompiledRoute& r, RouteCall& call, const std::string& system, Served& served);
   void handle(const CompiledRoute& r, RouteCall& call);
@@ -192,16 +215,27 @@ MockServer::Impl::Impl(LiveMocks& m, MockServerOptions o) : mocks(m), options(st
     }
     routes.push_back(std::move(c));
   }
+  for (const auto& [route_system, kind] :
+       {std::pair{RouteSystem::erp, SystemKind::erp}, std::pair{RouteSystem::oms, SystemKind::oms},
+        std::pair{RouteSystem::wms, SystemKind::wms}}) {
+    const SystemSpec* spec = first_system(mocks.scenario(), kind);
+    if (spec != nullptr && spec->concurrency_limit) {
+      concurrency[static_cast<size_t>(route_system)] =
+          std::make_unique<SystemConcurrency>(spec->concurrency_limit, spec->concurrency_refusal);
+    }
+  }
   auto slot = std::make_unique<Slot>();
   slot->counters.system = "-";
   slot->counters.route = "unrouted";
   slots.push_back(std::move(slot));
 }
 
-void MockServer::Impl::record(Slot& slot, int status, int64_t latency_us, bool dropped) {
+void MockServer::Impl::record(Slot& slot, int status, int64_t latency_us, bool dropped,
+                              bool over_concurrency_limit) {
   std::lock_guard lock(slot.mutex);
   RouteCounters& c = slot.counters;
   ++c.requests;
+  if (over_concurrency_limit) ++c.over_concurrency_limit;
   if (dropped) {
     ++c.dropped;
   } else {
@@ -249,7 +283,7 @@ void MockServer::Impl::serve(const CompiledRoute& r, RouteCall& call, const std:
       served.hung = true;
       if (observer) {
         observer(RequestRecord{system, r.name, RequestRecord::kHung, 0, served.start, 0,
-                               request_key(call.req), true, true});
+                               request_key(call.req), true, true, false});
       }
       return serve_hang(r, call, d);
     }
@@ -368,11 +402,26 @@ void MockServer::Impl::dispatch(const httplib::Request& req, httplib::Response& 
     }
   } else {
     slot = slots[hit->first_slot].get();
-    serve(*hit, call, slot->counters.system, served);
+    // Held from here to the answer, so a gate delay or a hang's hold counts against the limit.
+    SystemConcurrency* limit = concurrency[static_cast<size_t>(hit->route.system)].get();
+    const ConcurrencySlot held(limit);
+    // In flight from here to the answer too (Stripe's 409 for the same key meanwhile).
+    const KeyFlightScope flight(mocks, held.acquired() && hit->route.keyed
+                                           ? req.get_header_value("Idempotency-Key")
+                                           : std::string());
+    if (flight.in_use()) {
+      http::reply_error(res, 409, "idempotency_key_in_use",
+                        "a request with this Idempotency-Key is still in progress; retry later");
+    } else if (held.acquired()) {
+      serve(*hit, call, slot->counters.system, served);
+    } else {
+      limit->reply_refused(res);
+      served.over_concurrency_limit = true;
+    }
   }
   const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - start);
-  record(*slot, res.status, latency.count(), res.status == 0);
+  record(*slot, res.status, latency.count(), res.status == 0, served.over_concurrency_limit);
   if (observer && !served.hung) {  // a hung request was reported when it arrived
     int64_t retry_after_s = 0;
     if (res.has_header("Retry-After")) {
@@ -380,7 +429,8 @@ void MockServer::Impl::dispatch(const httplib::Request& req, httplib::Response& 
       std::from_chars(value.data(), value.data() + value.size(), retry_after_s);
     }
     observer(RequestRecord{slot->counters.system, slot->counters.route, res.status, retry_after_s,
-                           start, latency.count(), request_key(req), false, served.faulted});
+                           start, latency.count(), request_key(req), false, served.faulted,
+                           served.over_concurrency_limit});
   }
 }
 
@@ -607,6 +657,13 @@ ServerCounters MockServer::counters() const {
     return std::tie(a.system, a.route) < std::tie(b.system, b.route);
   });
   return out;
+}
+
+const SystemConcurrency* MockServer::concurrency(SystemKind kind) const {
+  const RouteSystem system = kind == SystemKind::erp   ? RouteSystem::erp
+                             : kind == SystemKind::oms ? RouteSystem::oms
+                                                       : RouteSystem::wms;
+  return impl_->concurrency[static_cast<size_t>(system)].get();
 }
 
 }  // namespace syncdrill

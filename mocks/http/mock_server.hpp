@@ -20,8 +20,14 @@
 // template ("GET /channels/{name}/inventory/{sku}"). It may delay the request, answer it with a
 // status of its choosing, or drop it (close the connection without an answer). Default: pass.
 //
-// Counters per (system, route): requests, status classes, 429s, drops and a latency histogram
-// (handler time, wall microseconds, including gate delays), read as a snapshot.
+// Counters per (system, route): requests, status classes, 429s, drops, refusals over the
+// system's concurrency_limit and a latency histogram (handler time, wall microseconds, including
+// gate delays), read as a snapshot.
+//
+// Concurrency limits: a system's SystemSpec::concurrency_limit caps the requests its routes
+// (ERP, OMS, WMS) serve at once, from dispatch start to the answer (gate delays included); over
+// it a request is refused at once in the system's concurrency_refusal style
+// (mocks/http/system_concurrency.hpp).
 //
 // Thread-safety: start(), stop() and set_gate() from one controlling thread; counters() and
 // port() from any thread. The destructor stops the server. start() ignores SIGPIPE for the
@@ -45,6 +51,7 @@
 #include "core/observe/histogram.hpp"
 #include "mocks/http/connection_reactor.hpp"
 #include "mocks/http/live_mocks.hpp"
+#include "mocks/http/system_concurrency.hpp"
 
 namespace httplib {
 class Server;
@@ -107,7 +114,9 @@ struct RouteCounters {
   uint64_t status_4xx = 0;  // including the 429s
   uint64_t status_5xx = 0;
   uint64_t status_429 = 0;
-  uint64_t dropped = 0;               // closed by the gate without an answer
+  uint64_t dropped = 0;  // closed by the gate without an answer
+  // Refused at once: the system's concurrency_limit was reached (counted in by_status too).
+  uint64_t over_concurrency_limit = 0;
   std::map<int, uint64_t> by_status;  // every status answered, exactly
   LatencyHistogram latency_us;        // handler time, wall microseconds
 };
@@ -124,6 +133,9 @@ struct RequestRecord {
   uint64_t request_key = 0;
   bool hung = false;     // a hang fault took it: reported on arrival, status kHung, latency 0
   bool faulted = false;  // a fault acted on it (answered, dropped, delayed or hung)
+  // Refused at once over its system's concurrency_limit (503, or NetSuite's 400
+  // SSS_REQUEST_LIMIT_EXCEEDED): a failed answer the client may retry, whatever its status.
+  bool over_concurrency_limit = false;
 
   static constexpr int kHung = -1;
 };
@@ -164,6 +176,9 @@ class MockServer {
   int port() const { return port_.load(); }
 
   ServerCounters counters() const;
+  // A system's concurrency gate (SystemSpec::concurrency_limit), for its figures; nullptr for a
+  // channel or a system without a limit.
+  const SystemConcurrency* concurrency(SystemKind kind) const;
   // The connections' figures (open now, evicted, timed out, ...), of the last start() (zeros
   // before the first). From the controlling thread.
   ReactorStats connection_stats() const;

@@ -68,6 +68,8 @@ int http_status(ErrorClass e) {
       return 409;
     case ErrorClass::rejected:
       return 422;
+    case ErrorClass::request_limited:
+      return 400;
     case ErrorClass::not_found:
       return 404;
   }

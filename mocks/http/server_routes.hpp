@@ -53,6 +53,9 @@ struct Route {
   RouteHandler handler;
   LiveDialect dialect = LiveDialect::syncdrill;
   ErrorShaper shape_error = nullptr;  // nullptr: {"error", "detail"} (reply_error)
+  // Takes an Idempotency-Key: with the OMS's stripe style the dispatcher keeps the key in flight
+  // from dispatch start to the answer and answers a second request with it 409 meanwhile.
+  bool keyed = false;
 };
 
 // Every route, channels first.

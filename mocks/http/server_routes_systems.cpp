@@ -174,6 +174,12 @@ void create_oms_order(RouteCall& call) {
     case ErrorClass::none:
       break;
     case ErrorClass::rejected:
+      // Stripe answers 400 idempotency_error (docs/platform-erp-oms.md); syncdrill's style 422.
+      if (call.mocks.oms_idempotency().style == IdempotencyStyle::stripe) {
+        return reply_error(call.res, 400, "idempotency_error",
+                           "Keys for idempotent requests can only be used with the same "
+                           "parameters they were first used with");
+      }
       return reply_mock_error(call.res, r.error,
                               "Idempotency-Key reused with a different request body");
     case ErrorClass::queue_full:
@@ -276,7 +282,7 @@ std::vector<Route> system_routes() {
       {Method::get, "/erp/stock/{sku}", erp, get_stock},
       {Method::get, "/erp/prices/{sku}", erp, get_price},
       {Method::post, "/erp/revenue", erp, post_revenue},
-      {Method::post, "/oms/orders", oms, create_oms_order},
+      {Method::post, "/oms/orders", oms, create_oms_order, LiveDialect::syncdrill, nullptr, true},
       {Method::get, "/oms/orders/{id}", oms, get_oms_order},
       {Method::post, "/oms/orders/{id}/status", oms, post_oms_status},
       {Method::post, "/wms/shipments", wms, receive_shipment},

@@ -137,6 +137,16 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
     give_up_at_deadline();
     return;
   }
+  const Outcome arrival = flow_->on_arrival(worker.job, now);
+  if (!arrival.ok()) {
+    port.release();
+    if (silent) {
+      give_up_at_deadline();  // the refusal is swallowed too
+    } else {
+      complete_attempt(w, arrival);
+    }
+    return;
+  }
   const uint32_t slot = allocate_in_flight(InFlight{worker.job, &port, w, gen, deadline, silent});
   // A full server queue answers inside submit() through on_rejected. A request that starts
   // service at once has a known finish time: when that is before the deadline, no timeout can
@@ -172,6 +182,7 @@ void Connector::on_served(uint64_t tag, SimTime, SimTime finished) {
   // as it would have had its event run before this one.
   if (finished >= record.deadline) on_timeout(record.worker, record.generation);
   // The work happened whether or not anyone still waits for it.
+  flow_->on_departure(record.job);
   const Outcome outcome = flow_->execute(record.job, finished);
   if (record.silent) return;  // nobody hears it: the client's timeout is scheduled
   if (worker.generation != record.generation || worker.state != WorkerState::in_flight) {
@@ -214,6 +225,7 @@ void Connector::on_rejected(uint64_t tag, SimTime) {
   const InFlight record = in_flight_[tag];
   in_flight_free_.push_back(static_cast<uint32_t>(tag));
   record.port->release();
+  flow_->on_departure(record.job);
   if (record.silent) return;  // swallowed like any answer: the client times out
   Worker& worker = workers_[record.worker];
   engine_.cancel(worker.timeout);
@@ -262,7 +274,12 @@ void Connector::retry_or_give_up(uint32_t w, const Outcome& outcome) {
   const SimTime now = engine_.now();
   // A version conflict is worth another attempt too: prepare() builds every attempt afresh, so
   // the retry carries a new read, as the compare-and-set protocol asks.
-  const bool retry_helps = retryable(outcome.error) || outcome.error == ErrorClass::conflict;
+  // A NetSuite-style 400 over the concurrency limit is retried only when the policy knows it is
+  // not final (the trap: a client that takes every 400 as permanent dead-letters the job).
+  const bool refused_as_final =
+      outcome.error == ErrorClass::request_limited && !policy_.retry_request_limited;
+  const bool retry_helps =
+      (retryable(outcome.error) && !refused_as_final) || outcome.error == ErrorClass::conflict;
   const bool may_retry = retry_helps && worker.attempt < policy_.retry.max_attempts;
   if (!may_retry) {
     finish_job(w, JobEnd::dead_lettered, outcome.error);

@@ -101,6 +101,13 @@ class ConnectorFlow {
   // Called as each attempt is sent; the flow may read current state into the job (e.g. the
   // quantity to push), as real connectors build the request when they send it.
   virtual void prepare(Job& /*job*/, SimTime /*now*/) {}
+  // The port admitted the attempt and the server takes it now (it was not lost on the way in).
+  // A flow may refuse it at once: Stripe's 409 (conflict) while a request with the same
+  // Idempotency-Key is still in flight. Default: let it in.
+  virtual Outcome on_arrival(const Job& /*job*/, SimTime /*now*/) { return Outcome{}; }
+  // The server is done with an attempt on_arrival let in: served (just before execute) or
+  // refused by its full queue.
+  virtual void on_departure(const Job& /*job*/) {}
   // The server finished the attempt at `now`: apply its effects to the mocks and answer.
   virtual Outcome execute(const Job& job, SimTime now) = 0;
   // The step succeeded. Return true after moving job.step on to make another call (with a fresh

@@ -11,6 +11,6 @@ namespace syncdrill {
 // A mock's Response is exactly what the client sees: an error class and a Retry-After.
 using Outcome = Response;
 
-inline constexpr size_t kErrorClassCount = static_cast<size_t>(ErrorClass::queue_full) + 1;
+inline constexpr size_t kErrorClassCount = static_cast<size_t>(ErrorClass::request_limited) + 1;
 
 }  // namespace syncdrill

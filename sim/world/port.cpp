@@ -3,8 +3,9 @@
 namespace syncdrill {
 
 Port::Port(Engine& engine, const std::string& name, const EndpointSpec& spec, RandomStream rng,
-           std::optional<uint32_t> concurrency_limit, uint64_t seed)
+           std::optional<uint32_t> concurrency_limit, uint64_t seed, ErrorClass over_limit)
     : endpoint_(engine, EndpointConfig{name, spec.workers, spec.queue_max, spec.service_time}, rng),
+      over_limit_(over_limit),
       faults_(seed, "faults/port/" + name) {
   if (spec.rate_limit) {
     limiter_.emplace(*spec.rate_limit);
@@ -59,7 +60,7 @@ GateVerdict Port::admit(SimTime now, std::optional<ChannelOperation> op) {
   }
   if (gate_ && !gate_->try_acquire()) {
     ++over_concurrency_limit_;
-    return GateVerdict{Outcome{ErrorClass::unavailable, Duration{}}};
+    return GateVerdict{Outcome{over_limit_, Duration{}}};
   }
   return verdict;
 }

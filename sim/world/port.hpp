@@ -1,5 +1,6 @@
 // Port: the API of one simulated system or channel as clients meet it: admission (a rate limiter
-// answering 429 with Retry-After, a concurrency limit answering "unavailable"), then the
+// answering 429 with Retry-After, a concurrency limit answering "unavailable" or, NetSuite-like,
+// "request_limited"), then the
 // endpoint's workers and queue.
 //
 // A port only decides whether a request gets in and when the server is done with it; what the
@@ -36,10 +37,12 @@ struct PortStats {
 class Port {
  public:
   // concurrency_limit: requests inside the server at once (queued or in service); none = only
-  // the endpoint's own queue bounds them.
+  // the endpoint's own queue bounds them. over_limit: the error a request over it is refused
+  // with (unavailable or request_limited).
   // seed: the run's root seed, for the fault gate's stream.
   Port(Engine& engine, const std::string& name, const EndpointSpec& spec, RandomStream rng,
-       std::optional<uint32_t> concurrency_limit, uint64_t seed);
+       std::optional<uint32_t> concurrency_limit, uint64_t seed,
+       ErrorClass over_limit = ErrorClass::unavailable);
 
   // A channel's per-operation buckets (ChannelSpec::operation_limits): a call of an operation
   // with one passes the endpoint's bucket and then its own.
@@ -83,6 +86,7 @@ class Port {
   };
   std::array<std::optional<OperationBucket>, kChannelOperations> operation_limiters_;
   std::optional<ConcurrencyGate> gate_;
+  ErrorClass over_limit_ = ErrorClass::unavailable;
   uint64_t rate_limited_ = 0;
   uint64_t over_concurrency_limit_ = 0;
   FaultGate faults_;  // its own stream: faults never shift the endpoint's service times

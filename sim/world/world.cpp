@@ -57,6 +57,12 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
   ScenarioMocks mocks = build_mocks(s, root_seed);
   SD_CHECK(mocks.channels.size() == s.channels.size(), "one mock per channel");
   registry_.set_mocks(std::move(mocks.erp), std::make_unique<OmsMock>());
+  // Stripe-like keys expire; a retry after that creates a second order (a duplicate).
+  if (const SystemSpec* oms = first_system(s, SystemKind::oms)) {
+    registry_.oms_mock().set_key_ttl(oms->idempotency.ttl);
+    registry_.oms_mock().set_in_flight_conflicts(oms->idempotency.style ==
+                                                 IdempotencyStyle::stripe);
+  }
   result.channels.resize(s.channels.size());
   registry_.add_channels(s.channels.size());
   for (uint32_t i = 0; i < registry_.channel_count(); ++i) {
@@ -87,19 +93,20 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
 
 void World::build_ports() {
   auto make = [&](const std::string& name, const std::string& role, const EndpointSpec& spec,
-                  std::optional<uint32_t> limit) {
+                  std::optional<uint32_t> limit, ErrorClass over_limit) {
     PortOutcome meta;
     meta.name = name;
     meta.role = role;
     meta.workers = spec.workers;
     meta.queue_max = spec.queue_max;
-    return std::pair{std::make_unique<Port>(engine, name, spec,
-                                            RandomStream(seed, "endpoint/" + name), limit, seed),
-                     std::move(meta)};
+    return std::pair{
+        std::make_unique<Port>(engine, name, spec, RandomStream(seed, "endpoint/" + name), limit,
+                               seed, over_limit),
+        std::move(meta)};
   };
   for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
     const ChannelSpec& spec = *registry_.channel(c).spec;
-    auto [port, meta] = make(spec.name, "channel", spec.endpoint, {});
+    auto [port, meta] = make(spec.name, "channel", spec.endpoint, {}, ErrorClass::unavailable);
     port->set_operation_limits(spec.operation_limits);
     const scenario::PlatformRow* platform = scenario::platform_row(spec.platform);
     port->set_platform_retry_after(platform == nullptr || platform->retry_after);
@@ -107,7 +114,9 @@ void World::build_ports() {
   }
   for (const SystemSpec& sys : scenario.systems) {
     auto [port, meta] =
-        make(sys.name, std::string(to_string(sys.kind)), sys.endpoint, sys.concurrency_limit);
+        make(sys.name, std::string(to_string(sys.kind)), sys.endpoint, sys.concurrency_limit,
+             sys.concurrency_refusal == ConcurrencyRefusal::netsuite ? ErrorClass::request_limited
+                                                                     : ErrorClass::unavailable);
     registry_.add_system_port(sys.kind, std::move(port), std::move(meta));
   }
 }

@@ -35,6 +35,17 @@ class IngestFlow final : public Flow {
                          : registry_.system_port(SystemKind::erp);
   }
 
+  // Stripe-like keys: a create whose key is still being served elsewhere is refused (409).
+  Outcome on_arrival(const Job& job, SimTime) override {
+    if (job.step != 0 || !idempotency_keys_) return Outcome{};
+    if (registry_.oms_mock().begin_keyed_create(channel_, job.subject)) return Outcome{};
+    return Outcome{ErrorClass::conflict, Duration{}};
+  }
+  void on_departure(const Job& job) override {
+    if (job.step == 0 && idempotency_keys_)
+      registry_.oms_mock().end_keyed_create(channel_, job.subject);
+  }
+
   Outcome execute(const Job& job, SimTime now) override {
     ChannelMock& mock = *registry_.channel(channel_).mock;
     const int64_t amount = mock.order_amount_minor(job.subject);

@@ -34,6 +34,17 @@ class ReconcileFlow final : public Flow {
     }
   }
 
+  // A repair's create carries the order's key: refused (409) while that key is in flight.
+  Outcome on_arrival(const Job& job, SimTime) override {
+    if (job.op != kRepairMissing || job.step != 0) return Outcome{};
+    if (registry_.oms_mock().begin_keyed_create(job.channel, job.subject)) return Outcome{};
+    return Outcome{ErrorClass::conflict, Duration{}};
+  }
+  void on_departure(const Job& job) override {
+    if (job.op == kRepairMissing && job.step == 0)
+      registry_.oms_mock().end_keyed_create(job.channel, job.subject);
+  }
+
   Port& target(const Job& job) override {
     const bool oms = (job.op == kRepairMissing && job.step == 0) || job.op == kRepairDuplicate ||
                      job.op == kRepairReturn;

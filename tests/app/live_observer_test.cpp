@@ -85,6 +85,25 @@ TEST_CASE("live observer: a retry is the same request after its failed answer") 
   CHECK(b.hot_retries == 0);
 }
 
+TEST_CASE("live observer: a NetSuite-style 400 over a concurrency limit is a failed answer") {
+  ObserverFixture f;
+  const auto t0 = f.t0;
+  // Refused at once over the ERP's concurrency limit, answered at 1 ms.
+  f.observer.on_request(
+      RequestRecord{"erp", "POST /erp/revenue", 400, 0, t0, 1000, 11, false, false, true}, 11);
+  f.observer.on_request(RequestRecord{"erp", "POST /erp/revenue", 200, 0, t0 + 101ms, 1000, 11},
+                        11);
+  // An ordinary 400 (a bad body) is final: sending it again is not a retry.
+  f.request(0ms, 400, 12, 0, 1ms, "erp");
+  f.request(200ms, 400, 12, 0, 1ms, "erp");
+  const LiveBehaviour b = score(f).behaviour;
+  CHECK(b.over_concurrency_limit == 1);
+  CHECK(b.answered_4xx == 3);
+  CHECK(b.gaps_after_error == 1);  // only the refused one's retry
+  REQUIRE(b.gap_after_error_min_ms);
+  CHECK(*b.gap_after_error_min_ms == doctest::Approx(100).epsilon(0.001));
+}
+
 TEST_CASE("live observer: a hung request fails on arrival, its retry's gap starts there") {
   ObserverFixture f;
   f.hung(100ms, 9);

@@ -134,5 +134,40 @@ TEST_CASE("mocks/oms: a partial return takes back only the returned lines") {
   CHECK(f.erp.stock(1).returned_total == 0);
 }
 
+TEST_CASE("mocks/oms: a key with a time-to-live replays until it is that old, then creates anew") {
+  Fixture f;
+  f.oms.set_key_ttl(hours(24));
+  // Created at 10.5 s: the key's age counts from 11 s (rounded up, never early).
+  const SimTime t0{10'500'000};
+  const CreateResult first = f.oms.create_order(f.request(3, true), f.erp, t0);
+  REQUIRE(first.error == ErrorClass::none);
+  const SimTime just_before = SimTime{11'000'000} + hours(24) - microseconds(1);
+  const CreateResult replay = f.oms.create_order(f.request(3, true), f.erp, just_before);
+  CHECK(replay.replayed);
+  CHECK(replay.order == first.order);
+  CHECK(f.oms.copies(1, 3) == 1);
+  // Another payload within the lifetime is still rejected.
+  CHECK(f.oms.create_order(f.request(3, true, 78), f.erp, just_before).error ==
+        ErrorClass::rejected);
+  // At 24 h the key is new: a second order, a duplicate of the channel order.
+  const CreateResult second =
+      f.oms.create_order(f.request(3, true), f.erp, SimTime{11'000'000} + hours(24));
+  CHECK_FALSE(second.replayed);
+  CHECK(second.order != first.order);
+  CHECK(f.oms.copies(1, 3) == 2);
+  // The fresh key replays the second order from now on.
+  const CreateResult again =
+      f.oms.create_order(f.request(3, true), f.erp, SimTime{11'000'000} + hours(25));
+  CHECK(again.replayed);
+  CHECK(again.order == second.order);
+}
+
+TEST_CASE("mocks/oms: without a time-to-live keys never expire") {
+  Fixture f;
+  REQUIRE(f.oms.create_order(f.request(3, true), f.erp, SimTime{}).error == ErrorClass::none);
+  CHECK(f.oms.create_order(f.request(3, true), f.erp, SimTime{} + hours(24 * 365)).replayed);
+  CHECK(f.oms.copies(1, 3) == 1);
+}
+
 }  // namespace
 }  // namespace syncdrill

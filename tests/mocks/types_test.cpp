@@ -18,6 +18,9 @@ TEST_CASE("mocks/types: transient errors are retryable and client errors are not
   CHECK_FALSE(retryable(ErrorClass::not_found));
   CHECK(to_string(ErrorClass::rate_limited) == "rate_limited");
   CHECK(to_string(ErrorClass::queue_full) == "queue_full");
+  // NetSuite's 400 over the concurrency limit: the same request later may pass.
+  CHECK(retryable(ErrorClass::request_limited));
+  CHECK(to_string(ErrorClass::request_limited) == "request_limited");
 }
 
 TEST_CASE("mocks/types: every canonical order status parses back from its name") {

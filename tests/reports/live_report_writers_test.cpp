@@ -150,6 +150,18 @@ TEST_CASE("live report.json: the verdict follows the checks") {
   CHECK(live_report_json(scenario(), r)["verdict"] == "fail");
 }
 
+TEST_CASE("live reports: refusals over a concurrency limit appear only when there were some") {
+  LiveResult r = drill(0);
+  const auto json_without = live_report_json(scenario(), r);
+  const std::string md_without = live_report_markdown(scenario(), r);
+  CHECK_FALSE(json_without["live"]["behaviour"].contains("over_concurrency_limit"));
+  CHECK(md_without.find("over concurrency limit") == std::string::npos);
+  r.behaviour.over_concurrency_limit = 1234;
+  CHECK(live_report_json(scenario(), r)["live"]["behaviour"]["over_concurrency_limit"] == 1234);
+  CHECK(live_report_markdown(scenario(), r).find("over concurrency limit") != std::string::npos);
+  CHECK(live_report_markdown(scenario(), r).find("1,234") != std::string::npos);
+}
+
 TEST_CASE("live report.md: the run's tier, fault and impact sections, then the live section") {
   const std::string md = live_report_markdown(scenario(), drill(2));
   CHECK(md.rfind("# Live drill: live-drill — FAIL\n", 0) == 0);
