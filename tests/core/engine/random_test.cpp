@@ -256,7 +256,7 @@ TEST_CASE("below handles the edges of its range") {
   CHECK(ones < 1000);
 }
 
-TEST_CASE("uniform01 is in [0, 1) with mean 1/2 and variance 1/12") {
+TEST_CASE("uniform01 is at least 0 and below 1, with mean 1/2 and variance 1/12") {
   // U(0,1) has mean 1/2 and standard deviation 1/sqrt(12) = 0.2887, so over 1,000,000 draws the
   // standard error of the sample mean is 2.887e-4; we allow 5 standard errors (a false failure
   // has probability 6e-7). The sample variance of U(0,1) has standard error
@@ -291,7 +291,7 @@ TEST_CASE("uniform01 is in [0, 1) with mean 1/2 and variance 1/12") {
   CHECK(static_cast<double>((uint64_t{1} << 53) - 1) * 0x1.0p-53 < 1.0);
 }
 
-TEST_CASE("uniform01_open_below is in (0, 1] so its logarithm is finite") {
+TEST_CASE("uniform01_open_below is above 0 and at most 1, so its logarithm is finite") {
   RandomStream rng(12, "uniform.open");
   for (int i = 0; i < 100'000; ++i) {
     const double u = rng.uniform01_open_below();

@@ -27,7 +27,7 @@ std::string first_error(const std::string& text) {
   return format_diagnostic(r.errors.front());
 }
 
-TEST_CASE("the defaults keep today's behaviour: a 503, retried; keys that never expire") {
+TEST_CASE("the defaults keep today's behaviour: a 503, retried, keys that never expire") {
   const Scenario s = loaded(kHead +
                             "systems: [{name: erp, kind: erp, concurrency_limit: 2}, "
                             "{name: oms, kind: oms}]\npolicies: [{name: p}]\n");

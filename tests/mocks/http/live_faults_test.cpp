@@ -176,7 +176,7 @@ TEST_CASE("live: a scenario rate-limit fault meters requests with its bucket in 
 }
 
 TEST_CASE(
-    "live: a scenario latency is sampled unscaled; kinds the table does not act on are left") {
+    "live: a scenario latency is sampled unscaled, kinds the table does not act on are left") {
   Table t(60);
   FaultSpec slow = fault("slow", FaultKind::latency, "erp", Duration{}, hours(1));
   slow.settings = LatencySettings{Distribution::constant(250'000)};  // microseconds

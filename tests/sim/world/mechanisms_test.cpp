@@ -130,7 +130,7 @@ connectors:
 }
 
 TEST_CASE(
-    "no-backoff retries keep an endpoint overloaded after the spike; jitter and a budget recover") {
+    "no-backoff retries keep an endpoint overloaded after the spike, jitter and a budget recover") {
   const std::string storm =
       "{name: p, timeout: 1s, idempotency_keys: true, retry: {max_attempts: 20, backoff: none}}";
   const std::string careful =

@@ -105,7 +105,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "threshold monitor: a false tick resets `for`; the episode ends when the condition does") {
+    "threshold monitor: a false tick resets `for`, the episode ends when the condition does") {
   // A one-tick window, so each tick's condition is its own gauge: above 50 at ticks 1-3, below at
   // tick 4, above again at ticks 5-14, below from tick 15.
   MonitorSpec spec;
