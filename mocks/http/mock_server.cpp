@@ -173,6 +173,7 @@ struct MockServer::Impl {
   std::condition_variable stop_cv;
   bool stopping = false;
   std::atomic<size_t> hangs{0};  // requests held by a hang now
+  std::atomic<uint64_t> handler_exceptions{0};
   // Per RouteSystem: the ERP's, OMS's and WMS's concurrency_limit (nullptr: none, or a channel).
   std::array<std::unique_ptr<SystemConcurrency>, 4> concurrency;
 
@@ -350,6 +351,7 @@ void MockServer::Impl::handle(const CompiledRoute& r, RouteCall& call) {
   try {
     r.route.handler(call);
   } catch (const std::exception& e) {
+    handler_exceptions.fetch_add(1);
     if (r.route.shape_error != nullptr) {
       r.route.shape_error(call, 500, "internal", e.what(), 0);
     } else {
@@ -645,6 +647,10 @@ void MockServer::serve_stream(httplib::Stream& stream, size_t requests_max) {
     ++served;
     if (!ok || closed) return;
   }
+}
+
+uint64_t MockServer::handler_exceptions() const {
+  return impl_->handler_exceptions.load();
 }
 
 ServerCounters MockServer::counters() const {

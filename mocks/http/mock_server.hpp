@@ -176,6 +176,9 @@ class MockServer {
   int port() const { return port_.load(); }
 
   ServerCounters counters() const;
+  // Handlers that threw (answered 500 in the route's error shape): a bug in a handler, which
+  // must answer hostile input with a 4xx. The fuzz target requires 0.
+  uint64_t handler_exceptions() const;
   // A system's concurrency gate (SystemSpec::concurrency_limit), for its figures; nullptr for a
   // channel or a system without a limit.
   const SystemConcurrency* concurrency(SystemKind kind) const;
