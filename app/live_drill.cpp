@@ -101,7 +101,7 @@ OutgoingWebhook shopify_webhook(LiveMocks& mocks, const LiveEvent& e) {
   if (order) body = http::shopify_order_json(mocks, e.channel, *order);
   if (e.event.topic == WebhookTopic::returns_create) {
     body = {{"id", e.event.event_id},
-            {"order_id", e.event.order},
+            {"order_id", http::shopify_order_id(e.event.order)},
             {"created_at", out.triggered_at},
             {"processed_at", out.triggered_at},
             {"refund_line_items", nlohmann::json::array()},

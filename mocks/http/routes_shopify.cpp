@@ -160,11 +160,12 @@ json shopify_order_json(const LiveMocks& mocks, uint32_t channel, const ChannelO
   const std::string updated = clock.to_iso8601(o.updated_at);
   const bool cancelled = o.canonical == OrderStatus::cancelled;
   const bool closed = cancelled || fulfilled(o.canonical);
-  const uint64_t order_number = 1001 + o.id;
+  const uint64_t order_id = shopify_order_id(o.id);
+  const uint64_t order_number = 1000 + order_id;  // Shopify numbers from 1001
   json lines = json::array();
   for (size_t i = 0; i < o.lines.size(); ++i) {
     const OrderLine& l = o.lines[i];
-    const uint64_t id = kShopifyLineItemBase + o.id * kShopifyLinesPerOrder + i;
+    const uint64_t id = kShopifyLineItemBase + order_id * kShopifyLinesPerOrder + i;
     lines.push_back({{"id", id},
                      {"admin_graphql_api_id", fmt::format("gid://shopify/LineItem/{}", id)},
                      {"variant_id", kShopifyVariantBase + l.sku},
@@ -189,11 +190,11 @@ json shopify_order_json(const LiveMocks& mocks, uint32_t channel, const ChannelO
   const std::string total = shopify_money(o.amount_minor);
   json fulfillments = json::array();
   if (fulfilled(o.canonical)) {
-    const uint64_t fid = kShopifyFulfillmentBase + o.id;
+    const uint64_t fid = kShopifyFulfillmentBase + order_id;
     fulfillments.push_back(
         {{"id", fid},
          {"admin_graphql_api_id", fmt::format("gid://shopify/Fulfillment/{}", fid)},
-         {"order_id", o.id},
+         {"order_id", order_id},
          {"location_id", kShopifyLocationBase + channel},
          {"name", fmt::format("#{}.1", order_number)},
          {"status", "success"},
@@ -202,12 +203,12 @@ json shopify_order_json(const LiveMocks& mocks, uint32_t channel, const ChannelO
          {"line_items", lines}});
   }
   return json{
-      {"id", o.id},
-      {"admin_graphql_api_id", fmt::format("gid://shopify/Order/{}", o.id)},
+      {"id", order_id},
+      {"admin_graphql_api_id", fmt::format("gid://shopify/Order/{}", order_id)},
       {"name", fmt::format("#{}", order_number)},
       {"order_number", order_number},
       {"number", order_number - 1000},
-      {"email", fmt::format("customer{}@example.com", o.id)},
+      {"email", fmt::format("customer{}@example.com", order_id)},
       {"created_at", created},
       {"processed_at", created},
       {"updated_at", updated},

@@ -98,7 +98,8 @@ std::optional<std::pair<uint64_t, OrderQuery>> decode_page_info(std::string_view
 bool read_filters(RouteCall& call, OrderQuery& q, uint64_t& first_id) {
   const auto since = shopify_query_int(call, "since_id", 0, INT64_MAX, -1);
   if (!since) return false;
-  first_id = *since < 0 ? 0 : static_cast<uint64_t>(*since) + 1;
+  // Shopify ids above since_id: channel order ids from since_id on (Shopify id = channel id + 1).
+  first_id = *since < 0 ? 0 : static_cast<uint64_t>(*since);
   for (const char* name : {"created_at_min", "updated_at_min"}) {
     if (!call.req.has_param(name)) continue;
     const auto t = call.mocks.clock().parse_instant(call.req.get_param_value(name));
@@ -147,23 +148,25 @@ json fulfillment_order_json(const LiveMocks& mocks, uint32_t channel, const Chan
   const std::string_view status = o.canonical == OrderStatus::cancelled ? "cancelled"
                                   : open                                ? "open"
                                                                         : "closed";
-  const uint64_t id = kShopifyFulfillmentOrderBase + o.id;
+  const uint64_t order_id = shopify_order_id(o.id);
+  const uint64_t id = kShopifyFulfillmentOrderBase + order_id;
   const uint64_t location = kShopifyLocationBase + channel;
   json lines = json::array();
   for (size_t i = 0; i < o.lines.size(); ++i) {
     const OrderLine& l = o.lines[i];
-    lines.push_back({{"id", kShopifyFulfillmentOrderLineBase + o.id * kShopifyLinesPerOrder + i},
-                     {"shop_id", kShopifyShopId},
-                     {"fulfillment_order_id", id},
-                     {"line_item_id", kShopifyLineItemBase + o.id * kShopifyLinesPerOrder + i},
-                     {"inventory_item_id", kShopifyInventoryItemBase + l.sku},
-                     {"variant_id", kShopifyVariantBase + l.sku},
-                     {"quantity", l.quantity},
-                     {"fulfillable_quantity", open ? l.quantity : 0}});
+    lines.push_back(
+        {{"id", kShopifyFulfillmentOrderLineBase + order_id * kShopifyLinesPerOrder + i},
+         {"shop_id", kShopifyShopId},
+         {"fulfillment_order_id", id},
+         {"line_item_id", kShopifyLineItemBase + order_id * kShopifyLinesPerOrder + i},
+         {"inventory_item_id", kShopifyInventoryItemBase + l.sku},
+         {"variant_id", kShopifyVariantBase + l.sku},
+         {"quantity", l.quantity},
+         {"fulfillable_quantity", open ? l.quantity : 0}});
   }
   return json{{"id", id},
               {"shop_id", kShopifyShopId},
-              {"order_id", o.id},
+              {"order_id", order_id},
               {"assigned_location_id", location},
               {"assigned_location",
                {{"location_id", location}, {"name", mocks.scenario().channels[channel].name}}},
@@ -185,7 +188,12 @@ json fulfillment_order_json(const LiveMocks& mocks, uint32_t channel, const Chan
 std::optional<ChannelOrderView> path_order(RouteCall& call) {
   const auto id = shopify_path_id(call, call.params[2]);
   if (!id) return std::nullopt;
-  auto order = call.mocks.channel_order(call.channel, *id);
+  const std::optional<uint64_t> channel_order = channel_order_of(*id);
+  if (!channel_order) {
+    shopify_error(call, 404, "Not Found");
+    return std::nullopt;
+  }
+  auto order = call.mocks.channel_order(call.channel, *channel_order);
   if (!order) shopify_error(call, 404, "Not Found");
   return order;
 }
@@ -291,15 +299,17 @@ void shopify_create_fulfillment(RouteCall& call) {
       return shopify_field_error(call, 422, "fulfillment_order_id", "must be an integer");
     }
     const uint64_t fo = id->get<uint64_t>();
-    if (fo < kShopifyFulfillmentOrderBase ||
-        fo - kShopifyFulfillmentOrderBase >= call.mocks.channel_order_count(call.channel)) {
+    // Fulfillment order id = base + Shopify order id = base + channel order id + 1.
+    if (fo <= kShopifyFulfillmentOrderBase ||
+        fo - kShopifyFulfillmentOrderBase > call.mocks.channel_order_count(call.channel)) {
       return shopify_error(call, 404, "Not Found");
     }
-    if (order_id && *order_id != fo - kShopifyFulfillmentOrderBase) {
+    const uint64_t channel_order = fo - kShopifyFulfillmentOrderBase - 1;
+    if (order_id && *order_id != channel_order) {
       return shopify_field_error(call, 422, "base",
                                  "all fulfillment orders must belong to the same order");
     }
-    order_id = fo - kShopifyFulfillmentOrderBase;
+    order_id = channel_order;
   }
   const auto order = call.mocks.channel_order(call.channel, *order_id);
   if (!order) return shopify_error(call, 404, "Not Found");
@@ -307,7 +317,7 @@ void shopify_create_fulfillment(RouteCall& call) {
     return shopify_field_error(
         call, 422, "base",
         fmt::format("Fulfillment order {} has an unfulfillable status= {}.",
-                    kShopifyFulfillmentOrderBase + order->id,
+                    kShopifyFulfillmentOrderBase + shopify_order_id(order->id),
                     order->canonical == OrderStatus::cancelled ? "cancelled" : "closed"));
   }
   const ChannelEventResult r =

@@ -58,14 +58,20 @@ TEST_CASE(
 TEST_CASE("shopify conformance: GET orders/{id}.json answers the documented order object") {
   Shop shop;
   const uint64_t id = shop.place(0, 7, 2);
-  const auto r = shop.get("/orders/" + std::to_string(id) + ".json");
+  const uint64_t shopify_id = http::shopify_order_id(id);
+  CHECK(shopify_id == id + 1);
+  const auto r = shop.get("/orders/" + std::to_string(shopify_id) + ".json");
   const json j = body_of(r, 200);
   check_conforms(fixture("order.json"), j);
   CHECK(r->get_header_value("X-Shopify-API-Version") == "2025-07");
   CHECK(r->get_header_value("Content-Type") == "application/json");
   const json& o = j["order"];
-  CHECK(o["id"] == id);
-  CHECK(o["admin_graphql_api_id"] == "gid://shopify/Order/" + std::to_string(id));
+  CHECK(o["id"] == shopify_id);
+  CHECK(o["admin_graphql_api_id"] == "gid://shopify/Order/" + std::to_string(shopify_id));
+  CHECK(o["order_number"] == 1000 + shopify_id);
+  CHECK(o["name"] == "#" + std::to_string(1000 + shopify_id));
+  CHECK(o["number"] == shopify_id);
+  CHECK(o["line_items"][0]["id"] == http::kShopifyLineItemBase + shopify_id * 1000);
   CHECK(o["currency"] == "EUR");
   const json& line = o["line_items"][0];
   CHECK(line["sku"] == "7");
@@ -78,6 +84,31 @@ TEST_CASE("shopify conformance: GET orders/{id}.json answers the documented orde
   CHECK(o["financial_status"] == "paid");
   CHECK(o["fulfillment_status"].is_null());
   CHECK(body_of(shop.get("/orders/99.json"), 404) == fixture("error_404.json"));
+  // Shopify ids are never 0: /orders/0.json names no order, as does the channel id itself.
+  CHECK(body_of(shop.get("/orders/0.json"), 404) == fixture("error_404.json"));
+  CHECK(body_of(shop.get("/orders/" + std::to_string(shopify_id + 1) + ".json"), 404) ==
+        fixture("error_404.json"));
+}
+
+TEST_CASE("shopify conformance: no order has id 0, so since_id=0 lists the first order") {
+  Shop shop;
+  const uint64_t first = shop.place(0, 1);
+  REQUIRE(first == 0);  // channel order ids start at 0
+  shop.place(0, 2);
+  json j = body_of(shop.get("/orders.json?since_id=0"), 200);
+  REQUIRE(j["orders"].size() == 2);
+  CHECK(j["orders"][0]["id"] == 1);
+  CHECK(j["orders"][1]["id"] == 2);
+  j = body_of(shop.get("/orders.json?since_id=1"), 200);
+  REQUIRE(j["orders"].size() == 1);
+  CHECK(j["orders"][0]["id"] == 2);
+  CHECK(body_of(shop.get("/orders/count.json?since_id=0"), 200)["count"] == 2);
+  CHECK(body_of(shop.get("/orders/0/fulfillment_orders.json"), 404) == fixture("error_404.json"));
+  j = body_of(shop.get("/orders/1/fulfillment_orders.json"), 200);
+  CHECK(j["fulfillment_orders"][0]["id"] == http::kShopifyFulfillmentOrderBase + 1);
+  CHECK(j["fulfillment_orders"][0]["order_id"] == 1);
+  CHECK(j["fulfillment_orders"][0]["line_items"][0]["line_item_id"] ==
+        http::kShopifyLineItemBase + 1000);
 }
 
 TEST_CASE("shopify conformance: money is a decimal string of minor units") {
@@ -95,8 +126,8 @@ TEST_CASE("shopify conformance: GET orders.json lists, filters and pages through
   json j = body_of(r, 200);
   check_conforms(fixture("orders.json"), j);
   REQUIRE(j["orders"].size() == 2);
-  CHECK(j["orders"][0]["id"] == 0);
-  CHECK(j["orders"][1]["id"] == 1);
+  CHECK(j["orders"][0]["id"] == 1);
+  CHECK(j["orders"][1]["id"] == 2);
   // Link: <URL>; rel="next", the URL carrying only limit and page_info.
   std::string link = r->get_header_value("Link");
   REQUIRE(link.rfind("<http://", 0) == 0);
@@ -114,11 +145,11 @@ TEST_CASE("shopify conformance: GET orders.json lists, filters and pages through
       seen.push_back(o["id"].get<uint64_t>());
     link = r->get_header_value("Link");
   }
-  CHECK(seen == std::vector<uint64_t>{2, 3, 4});
+  CHECK(seen == std::vector<uint64_t>{3, 4, 5});
   // since_id: strictly after.
-  j = body_of(shop.get("/orders.json?since_id=3"), 200);
+  j = body_of(shop.get("/orders.json?since_id=4"), 200);
   REQUIRE(j["orders"].size() == 1);
-  CHECK(j["orders"][0]["id"] == 4);
+  CHECK(j["orders"][0]["id"] == 5);
   // fields keeps only the named keys.
   j = body_of(shop.get("/orders.json?limit=1&fields=id,total_price"), 200);
   CHECK(j["orders"][0].size() == 2);
@@ -127,11 +158,13 @@ TEST_CASE("shopify conformance: GET orders.json lists, filters and pages through
 
 TEST_CASE("shopify conformance: status defaults to open, closed, cancelled and any filter") {
   Shop shop;
-  const uint64_t a = shop.place(0, 1);
-  const uint64_t b = shop.place(0, 2);
-  const uint64_t c = shop.place(0, 3);
-  REQUIRE(shop.mocks.set_channel_canonical(0, b, OrderStatus::shipped).error == ErrorClass::none);
-  REQUIRE(shop.mocks.set_channel_canonical(0, c, OrderStatus::cancelled).error == ErrorClass::none);
+  const uint64_t a = http::shopify_order_id(shop.place(0, 1));
+  const uint64_t b = http::shopify_order_id(shop.place(0, 2));
+  const uint64_t c = http::shopify_order_id(shop.place(0, 3));
+  REQUIRE(shop.mocks.set_channel_canonical(0, b - 1, OrderStatus::shipped).error ==
+          ErrorClass::none);
+  REQUIRE(shop.mocks.set_channel_canonical(0, c - 1, OrderStatus::cancelled).error ==
+          ErrorClass::none);
   const auto ids = [&](const std::string& query) {
     std::vector<uint64_t> out;
     const json j = body_of(shop.get("/orders.json" + query), 200);
@@ -158,7 +191,7 @@ TEST_CASE("shopify conformance: updated_at_min and created_at_min filter on the 
   const uint64_t late = shop.place(0, 2);
   json j = body_of(shop.get("/orders.json?created_at_min=" + mid), 200);
   REQUIRE(j["orders"].size() == 1);
-  CHECK(j["orders"][0]["id"] == late);
+  CHECK(j["orders"][0]["id"] == http::shopify_order_id(late));
   j = body_of(shop.get("/orders.json?updated_at_min=" + mid), 200);
   CHECK(j["orders"].size() == 1);
   // The filter travels in page_info: the next page keeps it.
@@ -169,7 +202,7 @@ TEST_CASE("shopify conformance: updated_at_min and created_at_min filter on the 
   const size_t at = link.find("/channels/");
   j = body_of(shop.client.Get(link.substr(at, link.find('>') - at).c_str()), 200);
   REQUIRE(j["orders"].size() == 1);
-  CHECK(j["orders"][0]["id"] == late + 1);
+  CHECK(j["orders"][0]["id"] == http::shopify_order_id(late + 1));
 }
 
 TEST_CASE("shopify conformance: page_info takes no other parameters than limit and fields") {
@@ -255,11 +288,14 @@ TEST_CASE("shopify conformance: inventory_levels/set.json and adjust.json write 
 TEST_CASE("shopify conformance: fulfillment orders and POST fulfillments.json ship the order") {
   Shop shop;
   const uint64_t id = shop.place(0, 5, 3);
-  json j = body_of(shop.get("/orders/" + std::to_string(id) + "/fulfillment_orders.json"), 200);
+  const uint64_t shopify_id = http::shopify_order_id(id);
+  json j =
+      body_of(shop.get("/orders/" + std::to_string(shopify_id) + "/fulfillment_orders.json"), 200);
   check_conforms(fixture("fulfillment_orders.json"), j);
   const json& fo = j["fulfillment_orders"][0];
   CHECK(fo["status"] == "open");
-  CHECK(fo["order_id"] == id);
+  CHECK(fo["order_id"] == shopify_id);
+  CHECK(fo["id"] == http::kShopifyFulfillmentOrderBase + shopify_id);
   CHECK(fo["assigned_location_id"] == http::kShopifyLocationBase);
   CHECK(fo["line_items"][0]["inventory_item_id"] == http::kShopifyInventoryItemBase + 5);
   json request = fixture("fulfillment_request.json");
@@ -268,13 +304,15 @@ TEST_CASE("shopify conformance: fulfillment orders and POST fulfillments.json sh
   check_conforms(fixture("fulfillment.json"), j);
   CHECK(j["fulfillment"]["tracking_number"] == "MS1562678");
   CHECK(shop.mocks.channel_order(0, id)->canonical == OrderStatus::shipped);
-  const json order = body_of(shop.get("/orders/" + std::to_string(id) + ".json"), 200)["order"];
+  const json order =
+      body_of(shop.get("/orders/" + std::to_string(shopify_id) + ".json"), 200)["order"];
+  CHECK(order["fulfillments"][0]["id"] == http::kShopifyFulfillmentBase + shopify_id);
   CHECK(order["fulfillment_status"] == "fulfilled");
   CHECK(order["fulfillments"].size() == 1);
   // The fulfillment order is closed now: a second fulfillment is refused (422).
   j = body_of(shop.post("/fulfillments.json", request), 422);
   CHECK(j["errors"]["base"].is_array());
-  CHECK(body_of(shop.get("/orders/" + std::to_string(id) + "/fulfillment_orders.json"),
+  CHECK(body_of(shop.get("/orders/" + std::to_string(shopify_id) + "/fulfillment_orders.json"),
                 200)["fulfillment_orders"][0]["status"] == "closed");
   // The documented example's fulfillment order id is none of ours.
   body_of(shop.post("/fulfillments.json", fixture("fulfillment_request.json")), 404);
