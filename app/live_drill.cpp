@@ -42,6 +42,7 @@ GateDecision to_gate(const HttpFaultDecision& d) {
       g.action = GateDecision::Action::respond;
       g.status = d.status;
       g.retry_after_s = static_cast<int>(d.retry_after_s);
+      g.retry_after_ms = d.retry_after_ms;
       g.faulted = true;
       break;
     case HttpFaultDecision::Action::hang:

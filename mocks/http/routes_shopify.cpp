@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "mocks/http/retry_after.hpp"
 #include "mocks/http/signature.hpp"
 
 namespace syncdrill::http {
@@ -65,10 +66,11 @@ std::string_view reason_phrase(int status) {
   }
 }
 
-// Retry-After as Shopify writes it: seconds with one decimal ("2.0"). Whole seconds, rounded up
-// (never early), so a client that reads only the integer part waits long enough too.
-void set_retry_after(RouteCall& call, int64_t seconds) {
-  call.res.set_header("Retry-After", fmt::format("{}.0", std::max<int64_t>(1, seconds)));
+// Retry-After as Shopify writes it: decimal seconds ("2.0"). The wall wait to the millisecond,
+// rounded up by the caller (never early), at least 1 ms: at --time-scale 20 a half-second leak
+// is "0.025", not a whole second (20 scenario seconds) per 429.
+void set_retry_after(RouteCall& call, int64_t wall_ms) {
+  call.res.set_header("Retry-After", decimal_seconds(std::max<int64_t>(1, wall_ms)));
 }
 
 std::string throttle_message(double rate_per_s) {
@@ -85,17 +87,17 @@ void set_call_limit(RouteCall& call, const RateLimitStatus& s) {
 
 // The fault layer's and the dispatcher's errors (a fault's 429 or 5xx, a handler that threw).
 void shape_error(RouteCall& call, int status, std::string_view /*error*/,
-                 std::string_view /*detail*/, int64_t retry_after_s) {
+                 std::string_view /*detail*/, int64_t retry_after_ms) {
   if (valid_version(call.params[1])) {
     call.res.set_header("X-Shopify-API-Version", std::string(call.params[1]));
   }
   set_call_limit(call, call.mocks.peek_shopify(call.channel));
   if (status == 429) {
     // Shopify sends Retry-After with every 429; a fault that named none gets one second.
-    set_retry_after(call, retry_after_s);
+    set_retry_after(call, retry_after_ms > 0 ? retry_after_ms : 1000);
     return shopify_error(call, 429, throttle_message(LiveMocks::kShopifyLeakPerS));
   }
-  if (retry_after_s > 0) set_retry_after(call, retry_after_s);
+  if (retry_after_ms > 0) set_retry_after(call, retry_after_ms);
   shopify_error(call, status, reason_phrase(status));
 }
 
@@ -273,9 +275,7 @@ bool shopify_admit(RouteCall& call) {
   set_call_limit(call, s);
   if (!s.admitted) {
     const auto wall = call.mocks.clock().to_wall(s.retry_after);
-    const int64_t wall_ms =
-        std::max<int64_t>(1, std::chrono::ceil<std::chrono::milliseconds>(wall).count());
-    set_retry_after(call, (wall_ms + 999) / 1000);
+    set_retry_after(call, std::chrono::ceil<std::chrono::milliseconds>(wall).count());
     shopify_error(call, 429, throttle_message(s.rate_per_s));
     return false;
   }

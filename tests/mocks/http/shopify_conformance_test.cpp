@@ -1,6 +1,7 @@
 // The shopify dialect against Shopify's documented examples (tests/fixtures/platforms/shopify/):
 // the live server answers with the documented fields, headers and status codes.
 #include <string>
+#include <thread>
 
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -340,7 +341,8 @@ TEST_CASE("shopify conformance: the REST bucket: 40 at once, then 429 with Retry
   }
   auto r = shop.get("/locations.json");
   CHECK(body_of(r, 429) == fixture("error_429.json"));
-  CHECK(r->get_header_value("Retry-After") == "1.0");
+  // Decimal seconds, as Shopify writes them: one request leaks out in half a second.
+  CHECK(r->get_header_value("Retry-After") == "0.5");
   CHECK(r->get_header_value("X-Shopify-Shop-Api-Call-Limit") == "40/40");
   shop.clock.advance(std::chrono::seconds(1));  // 2 leak out
   body_of(shop.get("/locations.json"), 200);
@@ -359,21 +361,60 @@ TEST_CASE("shopify conformance: a channel's own rate_limit is its bucket") {
         "Exceeded 1 calls per second for api client. Reduce request rates to resume "
         "uninterrupted service.");
   CHECK(r->get_header_value("X-Shopify-Shop-Api-Call-Limit") == "3/3");
-  CHECK(r->get_header_value("Retry-After") == "1.0");
+  CHECK(r->get_header_value("Retry-After") == "1.0");  // 1/s: a whole second
+}
+
+TEST_CASE("shopify conformance: Retry-After is the scaled wall wait in decimal seconds") {
+  // At --time-scale 20 the half-second leak of Shopify's 2/s bucket is 25 ms of wall time:
+  // "0.025", not a whole second (20 scenario seconds) per 429.
+  Shop shop({}, 20);
+  for (int i = 0; i < 40; ++i)
+    body_of(shop.get("/locations.json"), 200);
+  auto r = shop.get("/locations.json");
+  body_of(r, 429);
+  CHECK(r->get_header_value("Retry-After") == "0.025");
+  // The drill's observer reads it to the millisecond (it judges whether the retry waited). The
+  // record is made after the answer is sent: wait for it.
+  for (int i = 0; i < 200 && shop.last_retry_after_ms() != 25; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(shop.last_retry_after_ms() == 25);
+  // Never early: 24 ms later the bucket is still full, 25 ms later one request fits.
+  shop.clock.advance(std::chrono::milliseconds(24));
+  r = shop.get("/locations.json");
+  body_of(r, 429);
+  CHECK(r->get_header_value("Retry-After") == "0.001");
+  shop.clock.advance(std::chrono::milliseconds(1));
+  body_of(shop.get("/locations.json"), 200);
+  // A wait that is not a whole millisecond is rounded up: 1/3 s of wall time at 1/s and x3.
+  Shop tight({}, 3);
+  const std::string path = "/channels/tight/admin/api/2025-07/locations.json";
+  for (int i = 0; i < 3; ++i)
+    body_of(tight.client.Get(path.c_str()), 200);
+  r = tight.client.Get(path.c_str());
+  body_of(r, 429);
+  CHECK(r->get_header_value("Retry-After") == "0.334");
 }
 
 TEST_CASE("shopify conformance: a fault's 429 and 503 come in Shopify's shape") {
   int status = 429;
+  int64_t retry_after_ms = 0;
   Shop shop([&](std::string_view, std::string_view) {
     GateDecision d;
     d.action = GateDecision::Action::respond;
     d.status = status;
     d.retry_after_s = 3;
+    d.retry_after_ms = retry_after_ms;
     return d;
   });
   auto r = shop.get("/orders.json");
   CHECK(body_of(r, 429) == fixture("error_429.json"));
   CHECK(r->get_header_value("Retry-After") == "3.0");
+  // A fault's bucket wait to the millisecond (the fault layer's retry_after_ms).
+  retry_after_ms = 40;
+  r = shop.get("/orders.json");
+  body_of(r, 429);
+  CHECK(r->get_header_value("Retry-After") == "0.04");
+  retry_after_ms = 0;
   CHECK(r->get_header_value("X-Shopify-API-Version") == "2025-07");
   CHECK(r->get_header_value("X-Shopify-Shop-Api-Call-Limit") == "0/40");  // it cost nothing
   status = 503;
