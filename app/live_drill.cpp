@@ -101,10 +101,11 @@ OutgoingWebhook shopify_webhook(LiveMocks& mocks, const LiveEvent& e) {
   nlohmann::json body = nlohmann::json::object();
   if (order) body = http::shopify_order_json(mocks, e.channel, *order);
   if (e.event.topic == WebhookTopic::returns_create) {
+    const std::string at = http::shopify_time(mocks.clock(), e.at);
     body = {{"id", e.event.event_id},
             {"order_id", http::shopify_order_id(e.event.order)},
-            {"created_at", out.triggered_at},
-            {"processed_at", out.triggered_at},
+            {"created_at", at},
+            {"processed_at", at},
             {"refund_line_items", nlohmann::json::array()},
             {"transactions", nlohmann::json::array()}};
   }

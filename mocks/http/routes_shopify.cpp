@@ -135,6 +135,50 @@ std::string shopify_money(int64_t minor) {
   return fmt::format("{}{}.{:02}", negative ? "-" : "", m / 100, m % 100);
 }
 
+std::string shopify_time(const LiveClock& clock, SimTime t) {
+  // to_iso8601 floors to the millisecond, "YYYY-MM-DDTHH:MM:SS.mmmZ": keep the whole seconds.
+  return clock.to_iso8601(t).substr(0, 19) + "+00:00";
+}
+
+int64_t shopify_shown_unix_us(const LiveClock& clock, SimTime t) {
+  const auto shown = std::chrono::floor<std::chrono::seconds>(clock.to_calendar(t));
+  return std::chrono::duration_cast<std::chrono::microseconds>(shown.time_since_epoch()).count();
+}
+
+std::optional<int64_t> shopify_parse_time(const LiveClock& clock, std::string_view text) {
+  int64_t sim_us = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), sim_us);
+  if (!text.empty() && ec == std::errc() && end == text.data() + text.size()) {
+    // In doubles, clamped: to_calendar of a huge SimTime would overflow nanoseconds.
+    constexpr double kMaxUs = 4.0e18;
+    const double epoch_us =
+        static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                clock.to_calendar(SimTime{0}).time_since_epoch())
+                                .count());
+    const double at_us =
+        epoch_us + static_cast<double>(std::max<int64_t>(0, sim_us)) / clock.time_scale();
+    return static_cast<int64_t>(std::min(at_us, kMaxUs));
+  }
+  // An offset other than zero: read the local time as UTC, then move it by the offset.
+  constexpr size_t kOffsetChars = 6;  // "-05:00"
+  if (text.size() >= kOffsetChars + 19) {
+    const std::string_view offset = text.substr(text.size() - kOffsetChars);
+    const auto digit = [&](size_t i) { return offset[i] >= '0' && offset[i] <= '9'; };
+    if ((offset[0] == '+' || offset[0] == '-') && digit(1) && digit(2) && offset[3] == ':' &&
+        digit(4) && digit(5)) {
+      const int hours = (offset[1] - '0') * 10 + (offset[2] - '0');
+      const int minutes = (offset[4] - '0') * 10 + (offset[5] - '0');
+      if (hours > 23 || minutes > 59) return std::nullopt;
+      const std::string utc = std::string(text.substr(0, text.size() - kOffsetChars)) + "Z";
+      const std::optional<int64_t> local_us = LiveClock::parse_iso8601_utc_us(utc);
+      if (!local_us) return std::nullopt;
+      const int64_t offset_us = (hours * 60LL + minutes) * 60'000'000LL;
+      return offset[0] == '+' ? *local_us - offset_us : *local_us + offset_us;
+    }
+  }
+  return LiveClock::parse_iso8601_utc_us(text);
+}
+
 std::string shopify_shop_domain(std::string_view channel) {
   return std::string(channel) + ".myshopify.com";
 }
@@ -158,8 +202,8 @@ std::string_view shopify_webhook_topic(WebhookTopic topic, OrderStatus status_no
 json shopify_order_json(const LiveMocks& mocks, uint32_t channel, const ChannelOrderView& o) {
   const LiveClock& clock = mocks.clock();
   const std::string currency = mocks.scenario().catalog.price_min.currency;
-  const std::string created = clock.to_iso8601(o.created_at);
-  const std::string updated = clock.to_iso8601(o.updated_at);
+  const std::string created = shopify_time(clock, o.created_at);
+  const std::string updated = shopify_time(clock, o.updated_at);
   const bool cancelled = o.canonical == OrderStatus::cancelled;
   const bool closed = cancelled || fulfilled(o.canonical);
   const uint64_t order_id = shopify_order_id(o.id);

@@ -91,6 +91,16 @@ std::string shopify_link_host(const httplib::Request& req);
 // than `max_chars`). Opaque to clients, as Shopify's are.
 std::string shopify_cursor(std::string_view text);
 std::optional<std::string> shopify_cursor_text(std::string_view token, size_t max_chars);
+// Shopify's timestamp: whole seconds with the shop's UTC offset, "2026-11-28T00:50:15+00:00"
+// (the shop's time zone is UTC). The time is floored to the second, as Shopify stores it.
+std::string shopify_time(const LiveClock& clock, SimTime t);
+// The instant shopify_time(t) shows, in microseconds since the Unix epoch (a whole second).
+int64_t shopify_shown_unix_us(const LiveClock& clock, SimTime t);
+// A time filter's value (created_at_min, updated_at_min) in microseconds since the Unix epoch:
+// ISO-8601 with "Z" or an offset "+HH:MM" / "-HH:MM" and optional fractional seconds
+// ("2026-11-28T00:50:15-05:00", "2026-11-28T05:50:15.310Z"), or an integer (SimTime
+// microseconds, placed on the calendar by the clock). nullopt when neither.
+std::optional<int64_t> shopify_parse_time(const LiveClock& clock, std::string_view text);
 // The decimal string of minor units: 1999 -> "19.99".
 std::string shopify_money(int64_t minor);
 

@@ -24,8 +24,12 @@ constexpr std::array<std::string_view, 4> kStatusNames = {"open", "closed", "can
 
 struct OrderQuery {
   StatusFilter status = StatusFilter::open;  // Shopify's documented default
+  // Microseconds since the Unix epoch, compared with the times the orders SHOW (whole seconds),
+  // inclusive as Shopify's are: a client that passes the last order's updated_at back gets
+  // every order updated in that second again, never misses one.
   std::optional<int64_t> created_min_us;
   std::optional<int64_t> updated_min_us;
+  const LiveClock* clock = nullptr;  // not in the cursor: set for each request
 };
 
 bool is_closed(OrderStatus s) {
@@ -34,8 +38,12 @@ bool is_closed(OrderStatus s) {
 
 bool keep_order(const ChannelOrderStamp& s, const void* context) {
   const auto& q = *static_cast<const OrderQuery*>(context);
-  if (q.created_min_us && s.created_at.us < *q.created_min_us) return false;
-  if (q.updated_min_us && s.updated_at.us < *q.updated_min_us) return false;
+  if (q.created_min_us && shopify_shown_unix_us(*q.clock, s.created_at) < *q.created_min_us) {
+    return false;
+  }
+  if (q.updated_min_us && shopify_shown_unix_us(*q.clock, s.updated_at) < *q.updated_min_us) {
+    return false;
+  }
   switch (q.status) {
     case StatusFilter::open:
       return !is_closed(s.canonical);
@@ -102,12 +110,12 @@ bool read_filters(RouteCall& call, OrderQuery& q, uint64_t& first_id) {
   first_id = *since < 0 ? 0 : static_cast<uint64_t>(*since);
   for (const char* name : {"created_at_min", "updated_at_min"}) {
     if (!call.req.has_param(name)) continue;
-    const auto t = call.mocks.clock().parse_instant(call.req.get_param_value(name));
+    const auto t = shopify_parse_time(call.mocks.clock(), call.req.get_param_value(name));
     if (!t) {
       shopify_field_error(call, 400, name, std::string(name) + " must be an ISO-8601 time");
       return false;
     }
-    (std::string_view(name) == "created_at_min" ? q.created_min_us : q.updated_min_us) = t->us;
+    (std::string_view(name) == "created_at_min" ? q.created_min_us : q.updated_min_us) = *t;
   }
   if (call.req.has_param("status")) {
     const std::string s = call.req.get_param_value("status");
@@ -142,8 +150,8 @@ bool fields_are_clean(const std::string& fields) {
 }
 
 json fulfillment_order_json(const LiveMocks& mocks, uint32_t channel, const ChannelOrderView& o) {
-  const std::string created = mocks.clock().to_iso8601(o.created_at);
-  const std::string updated = mocks.clock().to_iso8601(o.updated_at);
+  const std::string created = shopify_time(mocks.clock(), o.created_at);
+  const std::string updated = shopify_time(mocks.clock(), o.updated_at);
   const bool open = !is_closed(o.canonical);
   const std::string_view status = o.canonical == OrderStatus::cancelled ? "cancelled"
                                   : open                                ? "open"
@@ -227,6 +235,7 @@ void shopify_list_orders(RouteCall& call) {
   } else if (!read_filters(call, q, first_id)) {
     return;
   }
+  q.clock = &call.mocks.clock();
   std::vector<ChannelOrderView> orders;
   const auto want = static_cast<size_t>(*limit);
   call.mocks.scan_channel_orders(call.channel, first_id, keep_order, &q, want + 1, &orders);
@@ -250,6 +259,7 @@ void shopify_count_orders(RouteCall& call) {
   OrderQuery q;
   uint64_t first_id = 0;
   if (!read_filters(call, q, first_id)) return;
+  q.clock = &call.mocks.clock();
   const uint64_t n =
       call.mocks.scan_channel_orders(call.channel, first_id, keep_order, &q, 0, nullptr);
   reply_json(call.res, 200, json{{"count", n}});

@@ -206,6 +206,99 @@ TEST_CASE("shopify conformance: updated_at_min and created_at_min filter on the 
   CHECK(j["orders"][0]["id"] == http::shopify_order_id(late + 1));
 }
 
+// Shopify's timestamp shape, as the documented examples write it (order.json:
+// "2008-01-10T11:00:00-05:00"): whole seconds and an offset.
+bool shopify_time_shaped(const json& v) {
+  if (!v.is_string()) return false;
+  const std::string& t = v.get_ref<const std::string&>();
+  const auto digits = [&](size_t from, size_t n) {
+    for (size_t i = from; i < from + n; ++i) {
+      if (t[i] < '0' || t[i] > '9') return false;
+    }
+    return true;
+  };
+  return t.size() == 25 && digits(0, 4) && t[4] == '-' && digits(5, 2) && t[7] == '-' &&
+         digits(8, 2) && t[10] == 'T' && digits(11, 2) && t[13] == ':' && digits(14, 2) &&
+         t[16] == ':' && digits(17, 2) && (t[19] == '+' || t[19] == '-') && digits(20, 2) &&
+         t[22] == ':' && digits(23, 2);
+}
+
+TEST_CASE("shopify conformance: timestamps are whole seconds with an offset, as documented") {
+  CHECK(shopify_time_shaped(fixture("order.json")["order"]["created_at"]));
+  Shop shop;
+  shop.clock.advance(std::chrono::milliseconds(10'310));  // 00:00:10.310 on the shop's clock
+  const uint64_t id = http::shopify_order_id(shop.place(0, 4));
+  const json order = body_of(shop.get("/orders/" + std::to_string(id) + ".json"), 200)["order"];
+  // The shop's time zone is UTC; the time is floored to the second, as Shopify stores it.
+  CHECK(order["created_at"] == "1970-01-01T00:00:10+00:00");
+  for (const char* key : {"created_at", "processed_at", "updated_at"})
+    CHECK_MESSAGE(shopify_time_shaped(order[key]), key);
+  const json fo = body_of(shop.get("/orders/" + std::to_string(id) + "/fulfillment_orders.json"),
+                          200)["fulfillment_orders"][0];
+  for (const char* key : {"created_at", "updated_at", "fulfill_at"})
+    CHECK_MESSAGE(shopify_time_shaped(fo[key]), key);
+  const json location = body_of(shop.get("/locations.json"), 200)["locations"][0];
+  for (const char* key : {"created_at", "updated_at"})
+    CHECK_MESSAGE(shopify_time_shaped(location[key]), key);
+  const std::string levels =
+      "/inventory_levels.json?location_ids=" + std::to_string(http::kShopifyLocationBase) +
+      "&inventory_item_ids=" + std::to_string(http::kShopifyInventoryItemBase + 4);
+  CHECK(shopify_time_shaped(body_of(shop.get(levels), 200)["inventory_levels"][0]["updated_at"]));
+  CHECK(http::shopify_time(shop.clock, SimTime{999'000}) == "1970-01-01T00:00:00+00:00");
+}
+
+TEST_CASE("shopify conformance: updated_at_min is inclusive to the second a client was shown") {
+  // Two orders updated in the same second: a connector that polls with updated_at_min = the
+  // last updated_at it saw must get both again, never miss the second.
+  Shop shop;
+  shop.clock.advance(std::chrono::milliseconds(20'200));
+  const uint64_t a = http::shopify_order_id(shop.place(0, 1));
+  shop.clock.advance(std::chrono::milliseconds(500));  // 20.7 s: the same second
+  const uint64_t b = http::shopify_order_id(shop.place(0, 2));
+  const json first = body_of(shop.get("/orders/" + std::to_string(a) + ".json"), 200)["order"];
+  const std::string seen = first["updated_at"];
+  CHECK(seen == "1970-01-01T00:00:20+00:00");
+  // "+" is a space in a query string: the client encodes it, as HTTP libraries do.
+  const auto since = [&](const std::string& param, std::string value) {
+    std::string encoded;
+    for (const char c : value)
+      encoded += c == '+' ? std::string("%2B") : std::string(1, c);
+    std::vector<uint64_t> ids;
+    const json page = body_of(shop.get("/orders.json?" + param + "=" + encoded), 200);
+    for (const json& o : page["orders"])
+      ids.push_back(o["id"].get<uint64_t>());
+    return ids;
+  };
+  CHECK(since("updated_at_min", seen) == std::vector<uint64_t>{a, b});
+  CHECK(since("created_at_min", seen) == std::vector<uint64_t>{a, b});
+  // The same instant in other accepted forms: "Z", fractional seconds, another offset.
+  CHECK(since("updated_at_min", "1970-01-01T00:00:20Z") == std::vector<uint64_t>{a, b});
+  CHECK(since("updated_at_min", "1970-01-01T00:00:20.000000Z") == std::vector<uint64_t>{a, b});
+  CHECK(since("updated_at_min", "1969-12-31T19:00:20-05:00") == std::vector<uint64_t>{a, b});
+  CHECK(since("updated_at_min", "1970-01-01T05:30:20+05:30") == std::vector<uint64_t>{a, b});
+  // A second later shows neither; a fraction into the second too (the orders show :20).
+  CHECK(since("updated_at_min", "1970-01-01T00:00:21+00:00").empty());
+  CHECK(since("updated_at_min", "1970-01-01T00:00:20.5Z").empty());
+  CHECK(since("updated_at_min", "1969-12-31T19:00:21-05:00").empty());
+  // SimTime microseconds are still read.
+  CHECK(since("updated_at_min", "20000000") == std::vector<uint64_t>{a, b});
+  // Huge and far-off values are read without overflow: they match no order.
+  CHECK(since("updated_at_min", "9223372036854775807").empty());
+  CHECK(since("updated_at_min", "9999-12-31T23:59:59-23:59").empty());
+  CHECK(since("updated_at_min", "0000-01-01T00:00:00%2B23:59") == std::vector<uint64_t>{a, b});
+  // Malformed offsets and times answer 400 naming the parameter.
+  for (const char* bad :
+       {"1970-01-01T00:00:20+24:00", "1970-01-01T00:00:20+05:60", "1970-01-01T00:00:20+0500",
+        "1970-01-01T00:00:20-05:00Z", "1970-01-01T00:00:20", "1970-01-01T00:00:20 05:00",
+        "1970-01-01T00:00+05:00", "-05:00"}) {
+    std::string encoded;
+    for (const char c : std::string(bad))
+      encoded += c == '+' ? std::string("%2B") : c == ' ' ? std::string("%20") : std::string(1, c);
+    const json j = body_of(shop.get("/orders.json?updated_at_min=" + encoded), 400);
+    CHECK_MESSAGE(j["errors"].contains("updated_at_min"), bad);
+  }
+}
+
 TEST_CASE("shopify conformance: page_info takes no other parameters than limit and fields") {
   Shop shop;
   for (int i = 0; i < 3; ++i)
