@@ -42,6 +42,7 @@ GateDecision to_gate(const HttpFaultDecision& d) {
       g.action = GateDecision::Action::respond;
       g.status = d.status;
       g.retry_after_s = static_cast<int>(d.retry_after_s);
+      g.retry_after_ms = d.retry_after_ms;
       g.faulted = true;
       break;
     case HttpFaultDecision::Action::hang:
@@ -100,10 +101,11 @@ OutgoingWebhook shopify_webhook(LiveMocks& mocks, const LiveEvent& e) {
   nlohmann::json body = nlohmann::json::object();
   if (order) body = http::shopify_order_json(mocks, e.channel, *order);
   if (e.event.topic == WebhookTopic::returns_create) {
+    const std::string at = http::shopify_time(mocks.clock(), e.at);
     body = {{"id", e.event.event_id},
-            {"order_id", e.event.order},
-            {"created_at", out.triggered_at},
-            {"processed_at", out.triggered_at},
+            {"order_id", http::shopify_order_id(e.event.order)},
+            {"created_at", at},
+            {"processed_at", at},
             {"refund_line_items", nlohmann::json::array()},
             {"transactions", nlohmann::json::array()}};
   }

@@ -278,7 +278,7 @@ void LiveObserver::on_request(const RequestRecord& r, uint64_t key) {
   if (r.status >= 400 && r.status < 500 && r.status != 429) ++b.answered_4xx;
   if (r.status >= 500) ++b.answered_5xx;
   if (r.status == 429) ++b.answered_429;
-  if (r.retry_after_s > 0) ++b.retry_after_sent;
+  if (r.retry_after_ms > 0) ++b.retry_after_sent;
   if (r.over_concurrency_limit) ++b.over_concurrency_limit;
   if (r.faulted || error_windows_.find(r.system) != error_windows_.end()) {
     ++b.attempts_in_error_windows;
@@ -293,13 +293,17 @@ void LiveObserver::on_request(const RequestRecord& r, uint64_t key) {
       ++b.gaps_after_error;
       if (gaps_ms_.size() < kGapsMax) gaps_ms_.push_back(gap_ms);
       b.gap_after_error_min_ms = std::min(b.gap_after_error_min_ms.value_or(gap_ms), gap_ms);
-      if (gap_ms < kHotRetry_ms) ++b.hot_retries;
-      if (it->second.retry_after_s > 0) {
-        // Retry-After is whole seconds, rounded up by the server: a retry a millisecond short of
-        // it is still "waited" (the header cannot say more precisely).
-        const bool waited = gap_ms + 1.0 >= 1000.0 * static_cast<double>(it->second.retry_after_s);
+      bool waited = false;
+      if (it->second.retry_after_ms > 0) {
+        // Retry-After is whole seconds (syncdrill routes) or decimal seconds to the millisecond
+        // (Shopify), rounded up by the server: a retry a millisecond short of it is still
+        // "waited" (the header cannot say more precisely).
+        waited = gap_ms + 1.0 >= static_cast<double>(it->second.retry_after_ms);
         ++(waited ? b.retry_after_honoured : b.retry_after_early);
       }
+      // Quick but told to: a retry that waited out a Retry-After of a few milliseconds (Shopify's
+      // bucket nearly drained) is not hot. (Whole-second Retry-Afters never meet this.)
+      if (gap_ms < kHotRetry_ms && !waited) ++b.hot_retries;
     }
     failed_.erase(it);
   }
@@ -309,7 +313,7 @@ void LiveObserver::on_request(const RequestRecord& r, uint64_t key) {
   count_answer(r.system, scenario_time(r.hung ? r.received : answered), failed);
   if (failed) {
     if (failed_.size() >= kRetryKeysMax) failed_.clear();  // bounded: forget, never grow
-    failed_[key] = Failed{r.hung ? r.received : answered, r.retry_after_s};
+    failed_[key] = Failed{r.hung ? r.received : answered, r.retry_after_ms};
   } else if (r.status >= 200 && r.status < 300) {
     auto it = successes_.find(r.system);
     if (it == successes_.end())

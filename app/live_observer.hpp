@@ -94,7 +94,7 @@ class LiveObserver {
   };
   struct Failed {
     SteadyTime answered;
-    int64_t retry_after_s = 0;
+    int64_t retry_after_ms = 0;  // the Retry-After of the failed answer; 0 = none
   };
   struct Episode {
     SimTime since{};

@@ -21,6 +21,7 @@ nlohmann::json to_json(const ConnectorStats& s) {
       {"attempts", s.attempts},
       {"retries", s.retries},
       {"retry_after_waits", s.retry_after_waits},
+      {"request_limited", s.request_limited},
       {"budget_denied", s.budget_denied},
       {"breaker_rejections", s.breaker_rejections},
       {"breaker_opened", s.breaker_opened},

@@ -25,15 +25,18 @@ struct ConnectorStats {
   uint64_t other_topics = 0;           // topics other than orders/create: 200, nothing to do
   uint64_t queue_full_rejections = 0;  // the job queue was full: 503, the platform redelivers
   // The workers.
-  uint64_t orders_created = 0;       // the OMS answered 201
-  uint64_t orders_replayed = 0;      // the OMS answered 200 (an Idempotency-Key seen before)
-  uint64_t attempts = 0;             // HTTP requests sent (a breaker rejection sends none)
-  uint64_t retries = 0;              // retries scheduled after a failed or rejected attempt
-  uint64_t retry_after_waits = 0;    // retries whose wait a Retry-After raised above the backoff
-  uint64_t budget_denied = 0;        // retries the retry budget refused (the call dead-letters)
-  uint64_t breaker_rejections = 0;   // attempts an open breaker failed without sending
-  uint64_t breaker_opened = 0;       // times a breaker opened
-  uint64_t dead_letters = 0;         // calls given up: permanent 4xx, retries spent, budget
+  uint64_t orders_created = 0;      // the OMS answered 201
+  uint64_t orders_replayed = 0;     // the OMS answered 200 (an Idempotency-Key seen before)
+  uint64_t attempts = 0;            // HTTP requests sent (a breaker rejection sends none)
+  uint64_t retries = 0;             // retries scheduled after a failed or rejected attempt
+  uint64_t retry_after_waits = 0;   // retries whose wait a Retry-After raised above the backoff
+  uint64_t budget_denied = 0;       // retries the retry budget refused (the call dead-letters)
+  uint64_t breaker_rejections = 0;  // attempts an open breaker failed without sending
+  uint64_t breaker_opened = 0;      // times a breaker opened
+  uint64_t dead_letters = 0;        // calls given up: permanent 4xx, retries spent, budget
+  // Answers 400 SSS_REQUEST_LIMIT_EXCEEDED (NetSuite over its concurrency limit): retried unless
+  // the policy's retry_request_limited is false.
+  uint64_t request_limited = 0;
   uint64_t stock_pushes = 0;         // inventory/set calls that succeeded
   uint64_t stock_push_failures = 0;  // stock reads or pushes given up
   uint64_t jobs_abandoned = 0;       // jobs still queued when stop() ran out of time

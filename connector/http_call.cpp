@@ -9,11 +9,16 @@
 
 namespace syncdrill {
 
-ReplyClass classify(const HttpReply& reply) {
+bool is_request_limited(const HttpReply& reply) {
+  return reply.status == 400 && reply.body.find("SSS_REQUEST_LIMIT_EXCEEDED") != std::string::npos;
+}
+
+ReplyClass classify(const HttpReply& reply, bool retry_request_limited) {
   if (reply.status >= 200 && reply.status < 300) return ReplyClass::success;
   if (reply.status == 0 || reply.status == 408 || reply.status == 429 || reply.status >= 500) {
     return ReplyClass::retryable;
   }
+  if (retry_request_limited && is_request_limited(reply)) return ReplyClass::retryable;
   return ReplyClass::permanent;
 }
 

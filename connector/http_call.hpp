@@ -40,11 +40,17 @@ struct HttpReply {
 
 enum class ReplyClass : uint8_t {
   success,    // 2xx
-  retryable,  // no answer, 408, 429 or 5xx: the same request may succeed later
+  retryable,  // no answer, 408, 429, 5xx, or NetSuite's request-limit 400: may succeed later
   permanent,  // any other status: retrying the same request cannot help (dead letter)
 };
 
-ReplyClass classify(const HttpReply& reply);
+// NetSuite's refusal over the account's concurrency limit: 400 with SSS_REQUEST_LIMIT_EXCEEDED
+// in the body (docs/platform-erp-oms.md). A 400 that says "try again later".
+bool is_request_limited(const HttpReply& reply);
+
+// `retry_request_limited` (the policy's key, default true): whether a request-limit 400 is
+// retryable; false takes it as the permanent 4xx it looks like (the classic connector trap).
+ReplyClass classify(const HttpReply& reply, bool retry_request_limited);
 
 // A Retry-After value in seconds: whole ("3", RFC 9110's delay-seconds) or decimal ("2.0", as
 // Shopify's REST Admin API sends it), rounded UP to a microsecond so a wait never falls short.

@@ -82,7 +82,10 @@ std::string oms_create_body(const OrderJob& job) {
     lines.push_back(
         {{"sku", l.sku}, {"quantity", l.quantity}, {"unit_price_minor", l.unit_price_minor}});
   }
-  return json{{"channel", job.channel}, {"channel_order", job.order_id}, {"lines", lines}}.dump();
+  return json{{"channel", job.channel},
+              {"channel_order", job.channel_order.value_or(job.order_id)},
+              {"lines", lines}}
+      .dump();
 }
 
 std::string idempotency_key(const OrderJob& job) {

@@ -35,6 +35,9 @@ struct OrderJob {
   uint64_t order_id = 0;
   std::vector<OrderJobLine> lines;  // 1 .. kOrderLinesMax
   std::string key_prefix;           // the Idempotency-Key's prefix; empty = the channel's name
+  // The OMS's channel_order when it is not order_id: a Shopify order's id is the channel's order
+  // id + 1 (docs/dialect-shopify.md), so its job carries id - 1 here.
+  std::optional<uint64_t> channel_order;
 };
 
 inline constexpr size_t kOrderLinesMax = 1000;  // the OMS's own limit

@@ -52,8 +52,9 @@ ReplyClass OrderWorker::create_order(const OrderJob& job) {
   });
   if (!r.ok) {
     stats_.dead_letter(fmt::format("{} order {}: {}", job.channel, job.order_id, r.failure));
-    return classify(r.last) == ReplyClass::permanent ? ReplyClass::permanent
-                                                     : ReplyClass::retryable;
+    return classify(r.last, options_.policy.retry_request_limited) == ReplyClass::permanent
+               ? ReplyClass::permanent
+               : ReplyClass::retryable;
   }
   stats_.add(r.last.status == 201 ? &ConnectorStats::orders_created
                                   : &ConnectorStats::orders_replayed);

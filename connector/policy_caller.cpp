@@ -64,7 +64,8 @@ CallResult PolicyCaller::call(std::string_view what, const Attempt& attempt) {
     if (allow_attempt()) {
       stats_.add(&ConnectorStats::attempts);
       result.last = attempt(timeout);
-      const ReplyClass kind = classify(result.last);
+      if (is_request_limited(result.last)) stats_.add(&ConnectorStats::request_limited);
+      const ReplyClass kind = classify(result.last, policy_.retry_request_limited);
       {
         // Only a retryable failure says the dependency is unwell; a 4xx is an answer from a
         // healthy one (gRPC retry throttling counts the same way).

@@ -6,7 +6,8 @@
 //     without sending it (counted in breaker_rejections, not in attempts), and the call keeps
 //     waiting and retrying per the policy, as the simulated twin does;
 //   - an attempt has policy.timeout; a 2xx answer ends the call well, a permanent 4xx ends it as
-//     a dead letter at once, anything retryable (no answer, 408, 429, 5xx) asks the RetryBudget
+//     a dead letter at once, anything retryable (no answer, 408, 429, 5xx, and NetSuite's 400
+//     SSS_REQUEST_LIMIT_EXCEEDED unless policy.retry_request_limited is false) asks the RetryBudget
 //     (if any) for a retry, then waits Backoff::next_delay raised to Retry-After when honoured.
 //   - retries spent or the budget saying no: a dead letter, with the last answer as its reason.
 //

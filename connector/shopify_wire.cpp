@@ -96,7 +96,8 @@ std::optional<OrderJob> parse_shopify_order(const json& order, std::string_view 
                                             std::string_view event_id, std::string* error) {
   if (!order.is_object()) return no_job(error, "the order is not a JSON object");
   const std::optional<uint64_t> id = read_count(order, "id");
-  if (!id) return no_job(error, "id: expected an integer >= 0");
+  // Shopify ids start at 1; the channel's order id is the Shopify id - 1 (docs/dialect-shopify.md).
+  if (!id || *id == 0) return no_job(error, "id: expected an integer >= 1");
   const auto items = order.find("line_items");
   if (items == order.end() || !items->is_array() || items->empty() ||
       items->size() > kOrderLinesMax) {
@@ -106,7 +107,8 @@ std::optional<OrderJob> parse_shopify_order(const json& order, std::string_view 
   job.event_id = std::string(event_id);
   job.channel = std::string(channel);
   job.order_id = *id;
-  job.key_prefix = "shopify";
+  job.key_prefix = "shopify";  // the key stays shopify-<Shopify id>
+  job.channel_order = *id - 1;
   for (const json& item : *items) {
     std::optional<OrderJobLine> line = read_line(item);
     if (!line) {

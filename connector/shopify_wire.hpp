@@ -31,9 +31,10 @@ namespace syncdrill {
 std::optional<int64_t> price_to_minor(std::string_view price);
 
 // An order JSON object as the OMS job it becomes: `channel` is the drill's channel name, the
-// Idempotency-Key "shopify-<id>". nullopt, with *error naming the field, for an order the OMS
-// could not take (no id, no line_items, a line without a numeric sku, quantity >= 1 or a
-// price string).
+// Idempotency-Key "shopify-<id>", the OMS's channel_order id - 1 (the shopify dialect's Shopify
+// id is the channel's order id + 1; Shopify ids start at 1). nullopt, with *error naming the field,
+// for an order the OMS could not take (no id, no line_items, a line without a numeric sku, quantity
+// >= 1 or a price string).
 std::optional<OrderJob> parse_shopify_order(const nlohmann::json& order, std::string_view channel,
                                             std::string_view event_id, std::string* error);
 

@@ -133,6 +133,10 @@ std::string LiveClock::to_iso8601(SimTime t) const {
                      in_day_ms % 1000);
 }
 
+std::optional<int64_t> LiveClock::parse_iso8601_utc_us(std::string_view text) {
+  return parse_iso8601_us(text);
+}
+
 std::optional<SimTime> LiveClock::parse_instant(std::string_view text) const {
   int64_t us = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), us);

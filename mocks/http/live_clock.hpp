@@ -58,6 +58,9 @@ class LiveClock {
   // ISO-8601 UTC timestamp ("2026-11-28T00:50:15Z", optional fraction, "Z" or "+00:00").
   // Instants before the drill started clamp to SimTime{0}. nullopt if neither form.
   std::optional<SimTime> parse_instant(std::string_view text) const;
+  // The ISO-8601 UTC form parse_instant reads, as microseconds since the Unix epoch (no clamp,
+  // no scale); nullopt when it is not one.
+  static std::optional<int64_t> parse_iso8601_utc_us(std::string_view text);
 
  private:
   LiveClock(double time_scale, bool manual, CalendarTime epoch);

@@ -301,16 +301,23 @@ bool LiveFaults::respond(Entry& e, int64_t now_us, HttpFaultDecision& d) {
     return true;
   }
   int64_t retry_after_s = p.retry_after_s;
+  int64_t retry_after_ms = 1000 * p.retry_after_s;
   if (decision.act == RequestFaultAct::limit && retry_after_s == 0) {
     // Retry-After in whole wall seconds, rounded up (never down: the client would be early); at
     // least 1 s, also without a bucket.
     const double wait_s = static_cast<double>(decision.retry_after.us) / e.limiter_scale / 1e6;
     retry_after_s = std::max<int64_t>(1, std::llround(std::ceil(wait_s)));
+    // The same wait to the millisecond, for decimal Retry-After (Shopify); a fault without a
+    // bucket (no wait) keeps one second.
+    const double wait_us = static_cast<double>(decision.retry_after.us) / e.limiter_scale;
+    const int64_t wait_ms = std::llround(std::ceil(wait_us / 1000.0));
+    retry_after_ms = wait_ms > 0 ? wait_ms : 1000 * retry_after_s;
   }
   SD_CHECK(scenario::fault_kind_row(e.kind).live_status != 0, "an answering kind has a status");
   d.action = HttpFaultDecision::Action::respond;
   d.status = p.status != 0 ? p.status : scenario::fault_kind_row(e.kind).live_status;
   d.retry_after_s = retry_after_s;
+  d.retry_after_ms = retry_after_ms;
   return true;
 }
 

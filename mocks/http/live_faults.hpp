@@ -46,9 +46,12 @@ struct HttpFaultDecision {
   int64_t delay_ms = 0;       // pass: latency faults hold the answer back this long
   int status = 0;             // respond
   int64_t retry_after_s = 0;  // respond: Retry-After in whole seconds; 0 = no header
-  int64_t hang_ms = 0;        // hang
-  bool processed = true;      // hang: the server does the work anyway (and answers late)
-  std::string fault_id;       // the entry that chose respond or hang; empty for pass
+  // respond: the same wait in wall milliseconds, rounded up (not to the second): what a dialect
+  // that writes decimal seconds sends (Shopify). 0 when retry_after_s is 0.
+  int64_t retry_after_ms = 0;
+  int64_t hang_ms = 0;    // hang
+  bool processed = true;  // hang: the server does the work anyway (and answers late)
+  std::string fault_id;   // the entry that chose respond or hang; empty for pass
 };
 
 // What one webhook delivery attempt meets.

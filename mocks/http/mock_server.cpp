@@ -6,7 +6,6 @@
 #include <csignal>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <tuple>
@@ -19,6 +18,7 @@
 #include "core/engine/fnv1a.hpp"
 #include "mocks/http/listen_thread.hpp"
 #include "mocks/http/request_reader.hpp"
+#include "mocks/http/retry_after.hpp"
 #include "mocks/http/server_connection.hpp"
 #include "mocks/http/server_routes.hpp"
 #include "mocks/http/system_concurrency.hpp"
@@ -297,9 +297,9 @@ void MockServer::Impl::serve(const CompiledRoute& r, RouteCall& call, const std:
     }
     if (d.action == GateDecision::Action::respond) {
       if (r.route.shape_error != nullptr) {
-        return r.route.shape_error(call, d.status, "injected_fault",
-                                   "the drill's fault layer answered this request",
-                                   d.retry_after_s);
+        return r.route.shape_error(
+            call, d.status, "injected_fault", "the drill's fault layer answered this request",
+            d.retry_after_ms > 0 ? d.retry_after_ms : int64_t{1000} * d.retry_after_s);
       }
       if (d.retry_after_s > 0) call.res.set_header("Retry-After", std::to_string(d.retry_after_s));
       if (!d.body.empty()) {
@@ -425,12 +425,11 @@ void MockServer::Impl::dispatch(const httplib::Request& req, httplib::Response& 
       std::chrono::steady_clock::now() - start);
   record(*slot, res.status, latency.count(), res.status == 0, served.over_concurrency_limit);
   if (observer && !served.hung) {  // a hung request was reported when it arrived
-    int64_t retry_after_s = 0;
+    int64_t retry_after_ms = 0;
     if (res.has_header("Retry-After")) {
-      const std::string value = res.get_header_value("Retry-After");
-      std::from_chars(value.data(), value.data() + value.size(), retry_after_s);
+      retry_after_ms = http::parse_retry_after_ms(res.get_header_value("Retry-After")).value_or(0);
     }
-    observer(RequestRecord{slot->counters.system, slot->counters.route, res.status, retry_after_s,
+    observer(RequestRecord{slot->counters.system, slot->counters.route, res.status, retry_after_ms,
                            start, latency.count(), request_key(req), false, served.faulted,
                            served.over_concurrency_limit});
   }

@@ -93,6 +93,9 @@ struct GateDecision {
   int status = 503;                    // respond: the status
   std::string body;                    // respond: a JSON body; empty = {"error": "injected_fault"}
   int retry_after_s = 0;               // respond: a Retry-After header when > 0
+  // respond: the wait in wall milliseconds for a dialect route's error shaper (Shopify writes
+  // decimal seconds); 0 = retry_after_s whole seconds. The syncdrill routes send retry_after_s.
+  int64_t retry_after_ms = 0;
   // A hang (a timeout fault): the client will see no answer in time. `delay` is the hold; with
   // pass the handler runs FIRST (the work is done) and the reply is held, with drop the
   // connection is closed after the hold. At most MockServerOptions::hangs_max requests are held
@@ -123,10 +126,12 @@ struct RouteCounters {
 
 // One answered (or dropped) request, as the drill's observer sees it after the handler.
 struct RequestRecord {
-  std::string_view system;    // "dtc", "erp", ...; "-" when no route took it
-  std::string_view route;     // the route template; "unrouted" for the rest
-  int status = 0;             // 0 = dropped by the gate without an answer
-  int64_t retry_after_s = 0;  // the Retry-After header sent, whole seconds; 0 = none
+  std::string_view system;  // "dtc", "erp", ...; "-" when no route took it
+  std::string_view route;   // the route template; "unrouted" for the rest
+  int status = 0;           // 0 = dropped by the gate without an answer
+  // The Retry-After header sent, in milliseconds: whole seconds ("3") or decimal ("2.0",
+  // "0.025"), rounded up to the millisecond; 0 = none, "0" or unreadable.
+  int64_t retry_after_ms = 0;
   std::chrono::steady_clock::time_point received;  // when dispatch began
   int64_t latency_us = 0;                          // handler time, gate delays included
   // FNV-1a 64 of method, path, query and body: equal for the same request sent again (a retry).

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "mocks/http/retry_after.hpp"
 #include "mocks/http/signature.hpp"
 
 namespace syncdrill::http {
@@ -65,10 +66,11 @@ std::string_view reason_phrase(int status) {
   }
 }
 
-// Retry-After as Shopify writes it: seconds with one decimal ("2.0"). Whole seconds, rounded up
-// (never early), so a client that reads only the integer part waits long enough too.
-void set_retry_after(RouteCall& call, int64_t seconds) {
-  call.res.set_header("Retry-After", fmt::format("{}.0", std::max<int64_t>(1, seconds)));
+// Retry-After as Shopify writes it: decimal seconds ("2.0"). The wall wait to the millisecond,
+// rounded up by the caller (never early), at least 1 ms: at --time-scale 20 a half-second leak
+// is "0.025", not a whole second (20 scenario seconds) per 429.
+void set_retry_after(RouteCall& call, int64_t wall_ms) {
+  call.res.set_header("Retry-After", decimal_seconds(std::max<int64_t>(1, wall_ms)));
 }
 
 std::string throttle_message(double rate_per_s) {
@@ -85,17 +87,17 @@ void set_call_limit(RouteCall& call, const RateLimitStatus& s) {
 
 // The fault layer's and the dispatcher's errors (a fault's 429 or 5xx, a handler that threw).
 void shape_error(RouteCall& call, int status, std::string_view /*error*/,
-                 std::string_view /*detail*/, int64_t retry_after_s) {
+                 std::string_view /*detail*/, int64_t retry_after_ms) {
   if (valid_version(call.params[1])) {
     call.res.set_header("X-Shopify-API-Version", std::string(call.params[1]));
   }
   set_call_limit(call, call.mocks.peek_shopify(call.channel));
   if (status == 429) {
     // Shopify sends Retry-After with every 429; a fault that named none gets one second.
-    set_retry_after(call, retry_after_s);
+    set_retry_after(call, retry_after_ms > 0 ? retry_after_ms : 1000);
     return shopify_error(call, 429, throttle_message(LiveMocks::kShopifyLeakPerS));
   }
-  if (retry_after_s > 0) set_retry_after(call, retry_after_s);
+  if (retry_after_ms > 0) set_retry_after(call, retry_after_ms);
   shopify_error(call, status, reason_phrase(status));
 }
 
@@ -133,6 +135,50 @@ std::string shopify_money(int64_t minor) {
   return fmt::format("{}{}.{:02}", negative ? "-" : "", m / 100, m % 100);
 }
 
+std::string shopify_time(const LiveClock& clock, SimTime t) {
+  // to_iso8601 floors to the millisecond, "YYYY-MM-DDTHH:MM:SS.mmmZ": keep the whole seconds.
+  return clock.to_iso8601(t).substr(0, 19) + "+00:00";
+}
+
+int64_t shopify_shown_unix_us(const LiveClock& clock, SimTime t) {
+  const auto shown = std::chrono::floor<std::chrono::seconds>(clock.to_calendar(t));
+  return std::chrono::duration_cast<std::chrono::microseconds>(shown.time_since_epoch()).count();
+}
+
+std::optional<int64_t> shopify_parse_time(const LiveClock& clock, std::string_view text) {
+  int64_t sim_us = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), sim_us);
+  if (!text.empty() && ec == std::errc() && end == text.data() + text.size()) {
+    // In doubles, clamped: to_calendar of a huge SimTime would overflow nanoseconds.
+    constexpr double kMaxUs = 4.0e18;
+    const double epoch_us =
+        static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                clock.to_calendar(SimTime{0}).time_since_epoch())
+                                .count());
+    const double at_us =
+        epoch_us + static_cast<double>(std::max<int64_t>(0, sim_us)) / clock.time_scale();
+    return static_cast<int64_t>(std::min(at_us, kMaxUs));
+  }
+  // An offset other than zero: read the local time as UTC, then move it by the offset.
+  constexpr size_t kOffsetChars = 6;  // "-05:00"
+  if (text.size() >= kOffsetChars + 19) {
+    const std::string_view offset = text.substr(text.size() - kOffsetChars);
+    const auto digit = [&](size_t i) { return offset[i] >= '0' && offset[i] <= '9'; };
+    if ((offset[0] == '+' || offset[0] == '-') && digit(1) && digit(2) && offset[3] == ':' &&
+        digit(4) && digit(5)) {
+      const int hours = (offset[1] - '0') * 10 + (offset[2] - '0');
+      const int minutes = (offset[4] - '0') * 10 + (offset[5] - '0');
+      if (hours > 23 || minutes > 59) return std::nullopt;
+      const std::string utc = std::string(text.substr(0, text.size() - kOffsetChars)) + "Z";
+      const std::optional<int64_t> local_us = LiveClock::parse_iso8601_utc_us(utc);
+      if (!local_us) return std::nullopt;
+      const int64_t offset_us = (hours * 60LL + minutes) * 60'000'000LL;
+      return offset[0] == '+' ? *local_us - offset_us : *local_us + offset_us;
+    }
+  }
+  return LiveClock::parse_iso8601_utc_us(text);
+}
+
 std::string shopify_shop_domain(std::string_view channel) {
   return std::string(channel) + ".myshopify.com";
 }
@@ -156,15 +202,16 @@ std::string_view shopify_webhook_topic(WebhookTopic topic, OrderStatus status_no
 json shopify_order_json(const LiveMocks& mocks, uint32_t channel, const ChannelOrderView& o) {
   const LiveClock& clock = mocks.clock();
   const std::string currency = mocks.scenario().catalog.price_min.currency;
-  const std::string created = clock.to_iso8601(o.created_at);
-  const std::string updated = clock.to_iso8601(o.updated_at);
+  const std::string created = shopify_time(clock, o.created_at);
+  const std::string updated = shopify_time(clock, o.updated_at);
   const bool cancelled = o.canonical == OrderStatus::cancelled;
   const bool closed = cancelled || fulfilled(o.canonical);
-  const uint64_t order_number = 1001 + o.id;
+  const uint64_t order_id = shopify_order_id(o.id);
+  const uint64_t order_number = 1000 + order_id;  // Shopify numbers from 1001
   json lines = json::array();
   for (size_t i = 0; i < o.lines.size(); ++i) {
     const OrderLine& l = o.lines[i];
-    const uint64_t id = kShopifyLineItemBase + o.id * kShopifyLinesPerOrder + i;
+    const uint64_t id = kShopifyLineItemBase + order_id * kShopifyLinesPerOrder + i;
     lines.push_back({{"id", id},
                      {"admin_graphql_api_id", fmt::format("gid://shopify/LineItem/{}", id)},
                      {"variant_id", kShopifyVariantBase + l.sku},
@@ -189,11 +236,11 @@ json shopify_order_json(const LiveMocks& mocks, uint32_t channel, const ChannelO
   const std::string total = shopify_money(o.amount_minor);
   json fulfillments = json::array();
   if (fulfilled(o.canonical)) {
-    const uint64_t fid = kShopifyFulfillmentBase + o.id;
+    const uint64_t fid = kShopifyFulfillmentBase + order_id;
     fulfillments.push_back(
         {{"id", fid},
          {"admin_graphql_api_id", fmt::format("gid://shopify/Fulfillment/{}", fid)},
-         {"order_id", o.id},
+         {"order_id", order_id},
          {"location_id", kShopifyLocationBase + channel},
          {"name", fmt::format("#{}.1", order_number)},
          {"status", "success"},
@@ -202,12 +249,12 @@ json shopify_order_json(const LiveMocks& mocks, uint32_t channel, const ChannelO
          {"line_items", lines}});
   }
   return json{
-      {"id", o.id},
-      {"admin_graphql_api_id", fmt::format("gid://shopify/Order/{}", o.id)},
+      {"id", order_id},
+      {"admin_graphql_api_id", fmt::format("gid://shopify/Order/{}", order_id)},
       {"name", fmt::format("#{}", order_number)},
       {"order_number", order_number},
       {"number", order_number - 1000},
-      {"email", fmt::format("customer{}@example.com", o.id)},
+      {"email", fmt::format("customer{}@example.com", order_id)},
       {"created_at", created},
       {"processed_at", created},
       {"updated_at", updated},
@@ -272,9 +319,7 @@ bool shopify_admit(RouteCall& call) {
   set_call_limit(call, s);
   if (!s.admitted) {
     const auto wall = call.mocks.clock().to_wall(s.retry_after);
-    const int64_t wall_ms =
-        std::max<int64_t>(1, std::chrono::ceil<std::chrono::milliseconds>(wall).count());
-    set_retry_after(call, (wall_ms + 999) / 1000);
+    set_retry_after(call, std::chrono::ceil<std::chrono::milliseconds>(wall).count());
     shopify_error(call, 429, throttle_message(s.rate_per_s));
     return false;
   }

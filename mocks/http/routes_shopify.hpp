@@ -3,7 +3,8 @@
 // `dialect: shopify`. Internal to mocks/http/ except the JSON and id helpers the live drill's
 // webhooks share (app/live_drill.cpp).
 //
-// Ids (shared with the reference connector): an order's id is the channel's order id; for SKU s,
+// Ids (shared with the reference connector): an order's id is the channel's order id + 1 (Shopify
+// ids are never 0, and connectors start polling at since_id=0); for SKU s,
 // variant_id = 40000000000 + s, product_id = 30000000000 + s, inventory_item_id =
 // 50000000000 + s, the line's sku is s in decimal; the channel's one location is 60000000000 +
 // the channel's index.
@@ -26,13 +27,15 @@ inline constexpr uint64_t kShopifyProductBase = 30'000'000'000;
 inline constexpr uint64_t kShopifyVariantBase = 40'000'000'000;
 inline constexpr uint64_t kShopifyInventoryItemBase = 50'000'000'000;
 inline constexpr uint64_t kShopifyLocationBase = 60'000'000'000;
-// Line item ids: order id * kShopifyLinesPerOrder + line index + kShopifyLineItemBase.
+// Line item ids: Shopify order id * kShopifyLinesPerOrder + line index + kShopifyLineItemBase.
 inline constexpr uint64_t kShopifyLineItemBase = 70'000'000'000;
 inline constexpr uint64_t kShopifyLinesPerOrder = 1'000;  // >= LiveMocks::kLinesMax
-// Fulfillment order ids and fulfillment ids: kShopify*Base + order id (one of each per order).
+// Fulfillment order ids and fulfillment ids: kShopify*Base + Shopify order id (one of each per
+// order).
 inline constexpr uint64_t kShopifyFulfillmentOrderBase = 80'000'000'000;
 inline constexpr uint64_t kShopifyFulfillmentBase = 90'000'000'000;
-// A fulfillment order's line item: this base + order id * kShopifyLinesPerOrder + line index.
+// A fulfillment order's line item: this base + Shopify order id * kShopifyLinesPerOrder + line
+// index.
 inline constexpr uint64_t kShopifyFulfillmentOrderLineBase = 140'000'000'000;
 // The shop's id (shop_id fields); one shop per channel is not modelled beyond its domain.
 inline constexpr uint64_t kShopifyShopId = 1;
@@ -40,6 +43,17 @@ inline constexpr uint64_t kShopifyShopId = 1;
 inline constexpr std::string_view kShopifyWebhookApiVersion = "2025-07";
 
 std::vector<Route> shopify_routes();
+
+// A channel order's Shopify id: the channel's order id + 1, so no order has id 0 (Shopify's never
+// do) and a connector polling from since_id=0 sees the first order.
+constexpr uint64_t shopify_order_id(uint64_t channel_order) {
+  return channel_order + 1;
+}
+// The channel order id behind a Shopify order id; nullopt for 0, which names no order.
+constexpr std::optional<uint64_t> channel_order_of(uint64_t shopify_id) {
+  if (shopify_id == 0) return std::nullopt;
+  return shopify_id - 1;
+}
 
 // The documented REST order object for a channel order (the fields connectors read).
 nlohmann::json shopify_order_json(const LiveMocks& mocks, uint32_t channel,
@@ -77,6 +91,16 @@ std::string shopify_link_host(const httplib::Request& req);
 // than `max_chars`). Opaque to clients, as Shopify's are.
 std::string shopify_cursor(std::string_view text);
 std::optional<std::string> shopify_cursor_text(std::string_view token, size_t max_chars);
+// Shopify's timestamp: whole seconds with the shop's UTC offset, "2026-11-28T00:50:15+00:00"
+// (the shop's time zone is UTC). The time is floored to the second, as Shopify stores it.
+std::string shopify_time(const LiveClock& clock, SimTime t);
+// The instant shopify_time(t) shows, in microseconds since the Unix epoch (a whole second).
+int64_t shopify_shown_unix_us(const LiveClock& clock, SimTime t);
+// A time filter's value (created_at_min, updated_at_min) in microseconds since the Unix epoch:
+// ISO-8601 with "Z" or an offset "+HH:MM" / "-HH:MM" and optional fractional seconds
+// ("2026-11-28T00:50:15-05:00", "2026-11-28T05:50:15.310Z"), or an integer (SimTime
+// microseconds, placed on the calendar by the clock). nullopt when neither.
+std::optional<int64_t> shopify_parse_time(const LiveClock& clock, std::string_view text);
 // The decimal string of minor units: 1999 -> "19.99".
 std::string shopify_money(int64_t minor);
 

@@ -20,7 +20,7 @@ constexpr int64_t kLimitDefault = 50;
 constexpr int64_t kLimitMax = 250;
 
 std::string epoch_iso(const LiveMocks& mocks) {
-  return mocks.clock().to_iso8601(SimTime{});
+  return shopify_time(mocks.clock(), SimTime{});
 }
 
 json location_json(const LiveMocks& mocks, uint32_t channel) {
@@ -51,7 +51,7 @@ json level_json(const LiveMocks& mocks, uint32_t channel, SkuId sku, uint32_t av
       {"inventory_item_id", item},
       {"location_id", location},
       {"available", available},
-      {"updated_at", mocks.clock().to_iso8601(mocks.clock().now())},
+      {"updated_at", shopify_time(mocks.clock(), mocks.clock().now())},
       {"admin_graphql_api_id",
        fmt::format("gid://shopify/InventoryLevel/{}?inventory_item_id={}", location, item)}};
 }

@@ -24,8 +24,12 @@ constexpr std::array<std::string_view, 4> kStatusNames = {"open", "closed", "can
 
 struct OrderQuery {
   StatusFilter status = StatusFilter::open;  // Shopify's documented default
+  // Microseconds since the Unix epoch, compared with the times the orders SHOW (whole seconds),
+  // inclusive as Shopify's are: a client that passes the last order's updated_at back gets
+  // every order updated in that second again, never misses one.
   std::optional<int64_t> created_min_us;
   std::optional<int64_t> updated_min_us;
+  const LiveClock* clock = nullptr;  // not in the cursor: set for each request
 };
 
 bool is_closed(OrderStatus s) {
@@ -34,8 +38,12 @@ bool is_closed(OrderStatus s) {
 
 bool keep_order(const ChannelOrderStamp& s, const void* context) {
   const auto& q = *static_cast<const OrderQuery*>(context);
-  if (q.created_min_us && s.created_at.us < *q.created_min_us) return false;
-  if (q.updated_min_us && s.updated_at.us < *q.updated_min_us) return false;
+  if (q.created_min_us && shopify_shown_unix_us(*q.clock, s.created_at) < *q.created_min_us) {
+    return false;
+  }
+  if (q.updated_min_us && shopify_shown_unix_us(*q.clock, s.updated_at) < *q.updated_min_us) {
+    return false;
+  }
   switch (q.status) {
     case StatusFilter::open:
       return !is_closed(s.canonical);
@@ -98,15 +106,16 @@ std::optional<std::pair<uint64_t, OrderQuery>> decode_page_info(std::string_view
 bool read_filters(RouteCall& call, OrderQuery& q, uint64_t& first_id) {
   const auto since = shopify_query_int(call, "since_id", 0, INT64_MAX, -1);
   if (!since) return false;
-  first_id = *since < 0 ? 0 : static_cast<uint64_t>(*since) + 1;
+  // Shopify ids above since_id: channel order ids from since_id on (Shopify id = channel id + 1).
+  first_id = *since < 0 ? 0 : static_cast<uint64_t>(*since);
   for (const char* name : {"created_at_min", "updated_at_min"}) {
     if (!call.req.has_param(name)) continue;
-    const auto t = call.mocks.clock().parse_instant(call.req.get_param_value(name));
+    const auto t = shopify_parse_time(call.mocks.clock(), call.req.get_param_value(name));
     if (!t) {
       shopify_field_error(call, 400, name, std::string(name) + " must be an ISO-8601 time");
       return false;
     }
-    (std::string_view(name) == "created_at_min" ? q.created_min_us : q.updated_min_us) = t->us;
+    (std::string_view(name) == "created_at_min" ? q.created_min_us : q.updated_min_us) = *t;
   }
   if (call.req.has_param("status")) {
     const std::string s = call.req.get_param_value("status");
@@ -141,29 +150,31 @@ bool fields_are_clean(const std::string& fields) {
 }
 
 json fulfillment_order_json(const LiveMocks& mocks, uint32_t channel, const ChannelOrderView& o) {
-  const std::string created = mocks.clock().to_iso8601(o.created_at);
-  const std::string updated = mocks.clock().to_iso8601(o.updated_at);
+  const std::string created = shopify_time(mocks.clock(), o.created_at);
+  const std::string updated = shopify_time(mocks.clock(), o.updated_at);
   const bool open = !is_closed(o.canonical);
   const std::string_view status = o.canonical == OrderStatus::cancelled ? "cancelled"
                                   : open                                ? "open"
                                                                         : "closed";
-  const uint64_t id = kShopifyFulfillmentOrderBase + o.id;
+  const uint64_t order_id = shopify_order_id(o.id);
+  const uint64_t id = kShopifyFulfillmentOrderBase + order_id;
   const uint64_t location = kShopifyLocationBase + channel;
   json lines = json::array();
   for (size_t i = 0; i < o.lines.size(); ++i) {
     const OrderLine& l = o.lines[i];
-    lines.push_back({{"id", kShopifyFulfillmentOrderLineBase + o.id * kShopifyLinesPerOrder + i},
-                     {"shop_id", kShopifyShopId},
-                     {"fulfillment_order_id", id},
-                     {"line_item_id", kShopifyLineItemBase + o.id * kShopifyLinesPerOrder + i},
-                     {"inventory_item_id", kShopifyInventoryItemBase + l.sku},
-                     {"variant_id", kShopifyVariantBase + l.sku},
-                     {"quantity", l.quantity},
-                     {"fulfillable_quantity", open ? l.quantity : 0}});
+    lines.push_back(
+        {{"id", kShopifyFulfillmentOrderLineBase + order_id * kShopifyLinesPerOrder + i},
+         {"shop_id", kShopifyShopId},
+         {"fulfillment_order_id", id},
+         {"line_item_id", kShopifyLineItemBase + order_id * kShopifyLinesPerOrder + i},
+         {"inventory_item_id", kShopifyInventoryItemBase + l.sku},
+         {"variant_id", kShopifyVariantBase + l.sku},
+         {"quantity", l.quantity},
+         {"fulfillable_quantity", open ? l.quantity : 0}});
   }
   return json{{"id", id},
               {"shop_id", kShopifyShopId},
-              {"order_id", o.id},
+              {"order_id", order_id},
               {"assigned_location_id", location},
               {"assigned_location",
                {{"location_id", location}, {"name", mocks.scenario().channels[channel].name}}},
@@ -185,7 +196,12 @@ json fulfillment_order_json(const LiveMocks& mocks, uint32_t channel, const Chan
 std::optional<ChannelOrderView> path_order(RouteCall& call) {
   const auto id = shopify_path_id(call, call.params[2]);
   if (!id) return std::nullopt;
-  auto order = call.mocks.channel_order(call.channel, *id);
+  const std::optional<uint64_t> channel_order = channel_order_of(*id);
+  if (!channel_order) {
+    shopify_error(call, 404, "Not Found");
+    return std::nullopt;
+  }
+  auto order = call.mocks.channel_order(call.channel, *channel_order);
   if (!order) shopify_error(call, 404, "Not Found");
   return order;
 }
@@ -219,6 +235,7 @@ void shopify_list_orders(RouteCall& call) {
   } else if (!read_filters(call, q, first_id)) {
     return;
   }
+  q.clock = &call.mocks.clock();
   std::vector<ChannelOrderView> orders;
   const auto want = static_cast<size_t>(*limit);
   call.mocks.scan_channel_orders(call.channel, first_id, keep_order, &q, want + 1, &orders);
@@ -242,6 +259,7 @@ void shopify_count_orders(RouteCall& call) {
   OrderQuery q;
   uint64_t first_id = 0;
   if (!read_filters(call, q, first_id)) return;
+  q.clock = &call.mocks.clock();
   const uint64_t n =
       call.mocks.scan_channel_orders(call.channel, first_id, keep_order, &q, 0, nullptr);
   reply_json(call.res, 200, json{{"count", n}});
@@ -291,15 +309,17 @@ void shopify_create_fulfillment(RouteCall& call) {
       return shopify_field_error(call, 422, "fulfillment_order_id", "must be an integer");
     }
     const uint64_t fo = id->get<uint64_t>();
-    if (fo < kShopifyFulfillmentOrderBase ||
-        fo - kShopifyFulfillmentOrderBase >= call.mocks.channel_order_count(call.channel)) {
+    // Fulfillment order id = base + Shopify order id = base + channel order id + 1.
+    if (fo <= kShopifyFulfillmentOrderBase ||
+        fo - kShopifyFulfillmentOrderBase > call.mocks.channel_order_count(call.channel)) {
       return shopify_error(call, 404, "Not Found");
     }
-    if (order_id && *order_id != fo - kShopifyFulfillmentOrderBase) {
+    const uint64_t channel_order = fo - kShopifyFulfillmentOrderBase - 1;
+    if (order_id && *order_id != channel_order) {
       return shopify_field_error(call, 422, "base",
                                  "all fulfillment orders must belong to the same order");
     }
-    order_id = fo - kShopifyFulfillmentOrderBase;
+    order_id = channel_order;
   }
   const auto order = call.mocks.channel_order(call.channel, *order_id);
   if (!order) return shopify_error(call, 404, "Not Found");
@@ -307,7 +327,7 @@ void shopify_create_fulfillment(RouteCall& call) {
     return shopify_field_error(
         call, 422, "base",
         fmt::format("Fulfillment order {} has an unfulfillable status= {}.",
-                    kShopifyFulfillmentOrderBase + order->id,
+                    kShopifyFulfillmentOrderBase + shopify_order_id(order->id),
                     order->canonical == OrderStatus::cancelled ? "cancelled" : "closed"));
   }
   const ChannelEventResult r =

@@ -275,7 +275,7 @@ void sp_api_error(RouteCall& call, int status, std::string_view code, std::strin
 
 void sp_api_shape_error(RouteCall& call, int status, std::string_view, std::string_view detail,
                         int64_t) {
-  // SP-API documents no Retry-After: the retry_after_s a fault asks for is left out.
+  // SP-API documents no Retry-After: the retry_after_ms a fault asks for is left out.
   if (!call.res.has_header("x-amzn-RequestId"))
     call.res.set_header("x-amzn-RequestId", request_id());
   if (const auto op = operation_of(call.req);

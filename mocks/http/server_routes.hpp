@@ -34,10 +34,10 @@ struct RouteCall {
 
 using RouteHandler = void (*)(RouteCall&);
 // Answers an error the handler did not make (a fault's injected answer, a handler that threw) in
-// the route's own error shape. retry_after_s > 0: the fault asked for a Retry-After; a dialect
-// whose platform sends none leaves it out.
+// the route's own error shape. retry_after_ms > 0: the fault asked for a Retry-After of that
+// many wall milliseconds; a dialect whose platform sends none leaves it out.
 using ErrorShaper = void (*)(RouteCall&, int status, std::string_view error,
-                             std::string_view detail, int64_t retry_after_s);
+                             std::string_view detail, int64_t retry_after_ms);
 
 // A route. `pattern` segments are literal text or a {placeholder}, which may carry a literal
 // suffix ("{id}.json" matches "450789469.json" and passes "450789469").

@@ -21,10 +21,10 @@ struct ObserverFixture {
   LiveObserver observer{clock, t0};
 
   // A request that arrived at `at` and was answered `latency` later.
-  void request(std::chrono::milliseconds at, int status, uint64_t key, int64_t retry_after_s = 0,
+  void request(std::chrono::milliseconds at, int status, uint64_t key, int64_t retry_after_ms = 0,
                std::chrono::milliseconds latency = 1ms, const char* system = "oms") {
     observer.on_request(
-        RequestRecord{system, "POST /oms/orders", status, retry_after_s, t0 + at,
+        RequestRecord{system, "POST /oms/orders", status, retry_after_ms, t0 + at,
                       std::chrono::duration_cast<std::chrono::microseconds>(latency).count(), key},
         key);
   }
@@ -116,11 +116,39 @@ TEST_CASE("live observer: a hung request fails on arrival, its retry's gap start
   CHECK(b.attempts_in_error_windows == 1);  // the hung one, which a fault took
 }
 
+TEST_CASE("live observer: a decimal Retry-After (Shopify's 0.025) is honoured to the millisecond") {
+  // Shopify's 429 at --time-scale 20: a half-second leak is 25 ms of wall time.
+  ObserverFixture f;
+  f.request(0ms, 429, 1, 25);
+  f.request(27ms, 200, 1);  // 26 ms after the answer (1 ms latency): waited
+  f.request(0ms, 429, 2, 25);
+  f.request(11ms, 200, 2);  // 10 ms after: early
+  const LiveResult r = score(f);
+  CHECK(r.behaviour.retry_after_sent == 2);
+  CHECK(r.behaviour.retry_after_honoured == 1);
+  CHECK(r.behaviour.retry_after_early == 1);
+  CHECK(r.behaviour.hot_retries == 0);  // 10 ms is not under the 10 ms of a hot retry
+}
+
+TEST_CASE("live observer: a retry within 10 ms is hot unless it waited out its Retry-After") {
+  ObserverFixture f;
+  f.request(0ms, 429, 1, 3);  // Retry-After 0.003: the bucket is nearly drained
+  f.request(5ms, 200, 1);     // 4 ms after the answer: waited, not hot
+  f.request(0ms, 429, 2, 8);
+  f.request(5ms, 200, 2);  // 4 ms after, told 8 ms: early and hot
+  f.request(0ms, 503, 3);
+  f.request(5ms, 200, 3);  // no Retry-After: hot
+  const LiveResult r = score(f);
+  CHECK(r.behaviour.retry_after_honoured == 1);
+  CHECK(r.behaviour.retry_after_early == 1);
+  CHECK(r.behaviour.hot_retries == 2);
+}
+
 TEST_CASE("live observer: Retry-After is honoured or early, and old failures are forgotten") {
   ObserverFixture f;
-  f.request(0ms, 429, 1, 1);
+  f.request(0ms, 429, 1, 1000);
   f.request(301ms, 200, 1);  // 300 ms after: early
-  f.request(0ms, 429, 2, 1);
+  f.request(0ms, 429, 2, 1000);
   f.request(1001ms, 200, 2);  // 1 s after: honoured
   f.request(0ms, 503, 3);
   f.request(LiveObserver::kRetryMemory + 2s, 200, 3);  // too late to be its retry

@@ -125,7 +125,7 @@ TEST_CASE("shopify drill: the Shopify-mode connector through a 429 storm and los
 
   // The storm: 429s with Retry-After, every retry of a refused request after its wait.
   const json& behaviour = report["live"]["behaviour"];
-  INFO(behaviour.dump());
+  MESSAGE(behaviour.dump());
   CHECK(behaviour["answered_429"].get<uint64_t>() > 0);
   CHECK(behaviour["retry_after_sent"].get<uint64_t>() > 0);
   CHECK(behaviour["retry_after_early"] == 0);

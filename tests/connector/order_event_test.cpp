@@ -84,17 +84,31 @@ TEST_CASE("connector: the job queue remembers only the events it accepted") {
 
 TEST_CASE("connector: answers are classed as done, worth a retry, or permanent") {
   HttpReply r;
-  CHECK(classify(r) == ReplyClass::retryable);  // no answer
+  CHECK(classify(r, true) == ReplyClass::retryable);  // no answer
   r.status = 201;
-  CHECK(classify(r) == ReplyClass::success);
+  CHECK(classify(r, true) == ReplyClass::success);
   for (const int status : {408, 429, 500, 503}) {
     r.status = status;
-    CHECK(classify(r) == ReplyClass::retryable);
+    CHECK(classify(r, true) == ReplyClass::retryable);
+    CHECK(classify(r, false) == ReplyClass::retryable);
   }
   for (const int status : {400, 404, 409, 422}) {
     r.status = status;
-    CHECK(classify(r) == ReplyClass::permanent);
+    CHECK(classify(r, true) == ReplyClass::permanent);
   }
+  // NetSuite's 400 over the concurrency limit: retryable unless the policy says otherwise.
+  r.status = 400;
+  r.body = R"({"error": {"code": "SSS_REQUEST_LIMIT_EXCEEDED", "message": "Retry later."}})";
+  CHECK(is_request_limited(r));
+  CHECK(classify(r, true) == ReplyClass::retryable);
+  CHECK(classify(r, false) == ReplyClass::permanent);
+  r.status = 422;  // only a 400 says so
+  CHECK_FALSE(is_request_limited(r));
+  CHECK(classify(r, true) == ReplyClass::permanent);
+  r.status = 400;
+  r.body = R"({"error": {"code": "INVALID_FIELD"}})";
+  CHECK_FALSE(is_request_limited(r));
+  CHECK(classify(r, true) == ReplyClass::permanent);
   using std::chrono::microseconds;
   CHECK(parse_retry_after("3") == microseconds(3'000'000));
   // Shopify's REST Admin API sends decimal seconds.

@@ -258,6 +258,9 @@ TEST_CASE("shopify connector: an orders/create webhook becomes one OMS order and
   for (const Request& r : oms) {
     const json body = json::parse(r.body);
     CHECK(body["channel"] == "dtc");
+    // The channel's order id is the Shopify id - 1; the key keeps the Shopify id.
+    CHECK(body["channel_order"].get<uint64_t>() + 1 ==
+          std::stoull(r.idempotency_key.substr(std::string("shopify-").size())));
     prices.insert(body["lines"][0]["unit_price_minor"].get<int64_t>());
   }
   CHECK(prices == std::set<int64_t>{19900, 30});

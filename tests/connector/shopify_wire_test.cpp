@@ -88,7 +88,7 @@ TEST_CASE("shopify: an Order resource becomes the OMS job") {
   CHECK(job->lines[0].variant_id == 40000000007);
   CHECK(job->lines[1].unit_price_minor == 300);
   CHECK(json::parse(oms_create_body(*job)) ==
-        json::parse(R"({"channel": "dtc", "channel_order": 450789469, "lines": [
+        json::parse(R"({"channel": "dtc", "channel_order": 450789468, "lines": [
           {"sku": 7, "quantity": 2, "unit_price_minor": 4599},
           {"sku": 12, "quantity": 1, "unit_price_minor": 300}]})"));
 
@@ -103,6 +103,8 @@ TEST_CASE("shopify: an Order resource becomes the OMS job") {
   CHECK(refused(R"([])"));
   CHECK(refused(R"({"line_items": []})"));
   CHECK(refused(R"({"id": -1, "line_items": [{"sku": "1", "quantity": 1, "price": "1.00"}]})"));
+  // Shopify ids start at 1 (the channel's order id + 1): 0 names no order.
+  CHECK(refused(R"({"id": 0, "line_items": [{"sku": "1", "quantity": 1, "price": "1.00"}]})"));
   CHECK(refused(R"({"id": "12", "line_items": [{"sku": "1", "quantity": 1, "price": "1.00"}]})"));
   CHECK(refused(R"({"id": 1, "line_items": []})"));
   CHECK(refused(R"({"id": 1, "line_items": [{"sku": "ABC-1", "quantity": 1, "price": "1.00"}]})"));

@@ -115,6 +115,7 @@ TEST_CASE("live: precedence is outage, error burst, malformed, rate limit, timeo
   REQUIRE(t.faults.remove("bad"));
   d = t.faults.for_request("oms");
   CHECK((d.action == Action::respond && d.status == 429 && d.retry_after_s == 7));
+  CHECK(d.retry_after_ms == 7000);
   REQUIRE(t.faults.remove("limit"));
   d = t.faults.for_request("oms");
   CHECK(d.action == Action::hang);
@@ -169,7 +170,10 @@ TEST_CASE("live: a scenario rate-limit fault meters requests with its bucket in 
   CHECK(d.action == Action::respond);
   CHECK(d.status == 429);
   CHECK(d.retry_after_s == 1);  // 1/60 s rounded up to a whole second
-  t.at_ms(1);                   // 60 scenario ms: room for 3.6 tokens, capped at the burst of 2
+  // To the millisecond for decimal Retry-After (Shopify): 1/60 scenario s is 1/3600 s of wall
+  // time at x60, rounded up to 1 ms.
+  CHECK(d.retry_after_ms == 1);
+  t.at_ms(1);  // 60 scenario ms: room for 3.6 tokens, capped at the burst of 2
   CHECK(t.faults.for_request("shop").action == Action::pass);
   CHECK(t.faults.for_request("shop").action == Action::pass);
   CHECK(t.faults.for_request("shop").action == Action::respond);

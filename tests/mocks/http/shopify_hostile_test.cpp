@@ -202,7 +202,7 @@ TEST_CASE("shopify hostile: fulfillments with bad fulfillment orders") {
   Shop shop;
   const SkuQuantity line{3, 1};
   const uint64_t order = shop.mocks.place_order(0, std::span(&line, 1)).order;
-  const uint64_t fo = http::kShopifyFulfillmentOrderBase + order;
+  const uint64_t fo = http::kShopifyFulfillmentOrderBase + http::shopify_order_id(order);
   const std::string url = std::string(kBase) + "/fulfillments.json";
   const auto with_groups = [](const json& groups) {
     return json{{"fulfillment", {{"line_items_by_fulfillment_order", groups}}}}.dump();
@@ -226,6 +226,12 @@ TEST_CASE("shopify hostile: fulfillments with bad fulfillment orders") {
       shop.client.Post(url.c_str(), with_groups(json::array({{{"fulfillment_order_id", fo + 1}}})),
                        "application/json"),
       404, "unknown id");
+  // The base alone is Shopify order 0, which names no order (ids start at 1).
+  expect_error(shop.client.Post(url.c_str(),
+                                with_groups(json::array({{{"fulfillment_order_id",
+                                                           http::kShopifyFulfillmentOrderBase}}})),
+                                "application/json"),
+               404, "order 0");
   json many = json::array();
   for (int i = 0; i < 251; ++i)
     many.push_back({{"fulfillment_order_id", fo}});
