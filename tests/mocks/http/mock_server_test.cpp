@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/scenario/loader.hpp"
+#include "tests/mocks/http/served_mocks.hpp"
 
 namespace syncdrill {
 namespace {
@@ -45,37 +46,9 @@ Scenario test_scenario() {
 }
 
 // One served scenario and a client for it.
-struct Live {
-  LiveClock clock = LiveClock::manual(1);
-  LiveMocks mocks;
-  MockServer server;
-  httplib::Client client;
-
+struct Live : testing::ServedMocks {
   explicit Live(MockServerOptions options = small_options(), Gate gate = {})
-      : mocks(test_scenario(), 1, clock), server(mocks, options), client("127.0.0.1", start(gate)) {
-    client.set_read_timeout(10, 0);
-  }
-
-  static MockServerOptions small_options() {
-    MockServerOptions o;
-    o.worker_threads = 4;
-    return o;
-  }
-
-  int start(const Gate& gate) {
-    if (gate) server.set_gate(gate);
-    std::string error;
-    REQUIRE_MESSAGE(server.start(&error), error);
-    return server.port();
-  }
-
-  // Places a channel order of `units` of `sku` (what the live traffic generator will do).
-  uint64_t place(uint32_t channel, SkuId sku, uint32_t units = 1) {
-    const SkuQuantity line{sku, units};
-    const PlaceResult r = mocks.place_order(channel, std::span(&line, 1));
-    REQUIRE(r.accepted);
-    return r.order;
-  }
+      : ServedMocks(test_scenario(), options, gate) {}
 };
 
 json post(Live& live, const std::string& path, const json& body, int status) {

@@ -16,6 +16,7 @@
 
 #include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
+#include "tests/mocks/http/served_mocks.hpp"
 
 namespace syncdrill::shopify_test {
 
@@ -54,48 +55,22 @@ inline Scenario scenario() {
 
 // A served scenario (a manual clock, at scale 1 unless told) with a client that sends the access
 // token.
-struct Shop {
-  LiveClock clock = LiveClock::manual(1);
-  LiveMocks mocks;
+struct Shop : testing::ServedMocks {
   std::mutex seen_mutex;
   std::vector<int64_t> retry_after_ms_seen;  // RequestRecord::retry_after_ms of each answer
-  MockServer server;
-  httplib::Client client;
 
   explicit Shop(Gate gate = {}, double time_scale = 1)
-      : clock(LiveClock::manual(time_scale)),
-        mocks(scenario(), 1, clock),
-        server(mocks, options()),
-        client("127.0.0.1", start(gate)) {
-    client.set_read_timeout(10, 0);
+      : ServedMocks(scenario(), small_options(kToken), gate, time_scale,
+                    [this](const RequestRecord& r) {
+                      std::lock_guard lock(seen_mutex);
+                      retry_after_ms_seen.push_back(r.retry_after_ms);
+                    }) {
     client.set_default_headers({{"X-Shopify-Access-Token", kToken}});
-  }
-  static MockServerOptions options() {
-    MockServerOptions o;
-    o.worker_threads = 4;
-    o.access_token = kToken;
-    return o;
-  }
-  int start(const Gate& gate) {
-    if (gate) server.set_gate(gate);
-    server.set_observer([this](const RequestRecord& r) {
-      std::lock_guard lock(seen_mutex);
-      retry_after_ms_seen.push_back(r.retry_after_ms);
-    });
-    std::string error;
-    REQUIRE_MESSAGE(server.start(&error), error);
-    return server.port();
   }
   // The retry_after_ms the drill's observer read from the last answer.
   int64_t last_retry_after_ms() {
     std::lock_guard lock(seen_mutex);
     return retry_after_ms_seen.empty() ? -1 : retry_after_ms_seen.back();
-  }
-  uint64_t place(uint32_t channel, SkuId sku, uint32_t units = 1) {
-    const SkuQuantity line{sku, units};
-    const PlaceResult r = mocks.place_order(channel, std::span(&line, 1));
-    REQUIRE(r.accepted);
-    return r.order;
   }
   // The bucket leaks 60 requests: a long hostile run never runs it dry.
   void refill() { clock.advance(std::chrono::seconds(30)); }

@@ -16,6 +16,7 @@
 #include "core/scenario/loader.hpp"
 #include "mocks/http/live_mocks.hpp"
 #include "mocks/http/mock_server.hpp"
+#include "tests/mocks/http/served_mocks.hpp"
 
 namespace syncdrill::sp_api_test {
 
@@ -120,38 +121,11 @@ inline std::vector<std::string> error_problems(const httplib::Result& r, int sta
 
 // One served scenario, a manual clock (time scale 1 unless given; advance_s is wall seconds),
 // and a client that sends the token.
-struct Served {
-  LiveClock clock;
-  LiveMocks mocks;
-  MockServer server;
-  httplib::Client client;
+struct Served : testing::ServedMocks {
   httplib::Headers auth{{"x-amz-access-token", kToken}};
 
   explicit Served(Gate gate = {}, double time_scale = 1)
-      : clock(LiveClock::manual(time_scale)),
-        mocks(scenario(), 1, clock),
-        server(mocks, options()),
-        client("127.0.0.1", start(gate)) {
-    client.set_read_timeout(10, 0);
-  }
-  static MockServerOptions options() {
-    MockServerOptions o;
-    o.worker_threads = 4;
-    o.access_token = kToken;
-    return o;
-  }
-  int start(const Gate& gate) {
-    if (gate) server.set_gate(gate);
-    std::string error;
-    REQUIRE_MESSAGE(server.start(&error), error);
-    return server.port();
-  }
-  uint64_t place(uint32_t channel, SkuId sku, uint32_t units = 1) {
-    const SkuQuantity line{sku, units};
-    const PlaceResult r = mocks.place_order(channel, std::span(&line, 1));
-    REQUIRE(r.accepted);
-    return r.order;
-  }
+      : ServedMocks(scenario(), small_options(kToken), gate, time_scale) {}
   void advance_s(double s) {
     clock.advance(
         std::chrono::duration_cast<LiveClock::WallDuration>(std::chrono::duration<double>(s)));
