@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include "core/engine/check.hpp"
+#include "mocks/http/retry_after.hpp"
 
 namespace syncdrill {
 
@@ -23,33 +24,7 @@ ReplyClass classify(const HttpReply& reply, bool retry_request_limited) {
 }
 
 std::optional<std::chrono::microseconds> parse_retry_after(std::string_view header) {
-  constexpr size_t kWholeDigitsMax = 9;  // up to 10^9 s: no overflow in microseconds
-  const size_t dot = header.find('.');
-  const std::string_view whole = header.substr(0, dot);
-  const std::string_view fraction =
-      dot == std::string_view::npos ? std::string_view{} : header.substr(dot + 1);
-  const auto all_digits = [](std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  if (whole.empty() || whole.size() > kWholeDigitsMax || !all_digits(whole)) return std::nullopt;
-  if (dot != std::string_view::npos && (fraction.empty() || !all_digits(fraction))) {
-    return std::nullopt;
-  }
-  int64_t us = 0;
-  for (const char c : whole)
-    us = us * 10 + (c - '0');
-  us *= 1'000'000;
-  int64_t scale = 100'000;
-  bool rest = false;  // digits beyond the microsecond: round up
-  for (const char c : fraction) {
-    if (scale == 0) {
-      rest = rest || c != '0';
-      continue;
-    }
-    us += (c - '0') * scale;
-    scale /= 10;
-  }
-  return std::chrono::microseconds(us + (rest ? 1 : 0));
+  return http::parse_retry_after_us(header, 9);  // up to 10^9 s
 }
 
 HttpReply send_request(httplib::Client& client, const HttpRequest& request,

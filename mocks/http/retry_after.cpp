@@ -16,28 +16,35 @@ bool all_digits(std::string_view s) {
 
 }  // namespace
 
-std::optional<int64_t> parse_retry_after_ms(std::string_view header) {
-  constexpr size_t kWholeDigitsMax = 12;  // < 10^12 s: no overflow in milliseconds
+std::optional<std::chrono::microseconds> parse_retry_after_us(std::string_view header,
+                                                              size_t whole_digits_max) {
+  SD_CHECK(whole_digits_max <= 12, "< 10^12 s: no overflow in microseconds");
   const size_t dot = header.find('.');
   const std::string_view whole = header.substr(0, dot);
   const std::string_view fraction =
       dot == std::string_view::npos ? std::string_view{} : header.substr(dot + 1);
-  if (whole.empty() || whole.size() > kWholeDigitsMax || !all_digits(whole)) return std::nullopt;
+  if (whole.empty() || whole.size() > whole_digits_max || !all_digits(whole)) return std::nullopt;
   if (dot != std::string_view::npos && (fraction.empty() || !all_digits(fraction))) {
     return std::nullopt;
   }
-  int64_t ms = 0;
+  int64_t us = 0;
   for (const char c : whole)
-    ms = ms * 10 + (c - '0');
-  ms *= 1000;
-  // The first three decimals are milliseconds; any non-zero digit past them rounds up.
-  int64_t scale = 100;
-  for (size_t i = 0; i < fraction.size() && i < 3; ++i, scale /= 10)
-    ms += (fraction[i] - '0') * scale;
-  if (fraction.size() > 3 && fraction.substr(3).find_first_not_of('0') != std::string_view::npos) {
-    ++ms;
+    us = us * 10 + (c - '0');
+  us *= 1'000'000;
+  // The first six decimals are microseconds; any non-zero digit past them rounds up.
+  int64_t scale = 100'000;
+  for (size_t i = 0; i < fraction.size() && i < 6; ++i, scale /= 10)
+    us += (fraction[i] - '0') * scale;
+  if (fraction.size() > 6 && fraction.substr(6).find_first_not_of('0') != std::string_view::npos) {
+    ++us;
   }
-  return ms;
+  return std::chrono::microseconds(us);
+}
+
+std::optional<int64_t> parse_retry_after_ms(std::string_view header) {
+  const auto us = parse_retry_after_us(header, 12);
+  if (!us) return std::nullopt;
+  return (us->count() + 999) / 1000;  // rounded up: a wait never falls short
 }
 
 std::string decimal_seconds(int64_t ms) {

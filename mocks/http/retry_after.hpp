@@ -3,6 +3,8 @@
 // either to tell a retry that waited from one that came early.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +17,12 @@ namespace syncdrill::http {
 // nullopt for anything else (a date, a sign, spaces, "1.", ".5") and for more than 12 digits of
 // whole seconds (no overflow; the drill's waits are far shorter).
 std::optional<int64_t> parse_retry_after_ms(std::string_view header);
+
+// The same syntax to the microsecond, rounded UP, with at most `whole_digits_max` (<= 12)
+// digits of whole seconds: the one reader of both the observer (above) and the reference
+// connector (connector/http_call.hpp, which allows 9).
+std::optional<std::chrono::microseconds> parse_retry_after_us(std::string_view header,
+                                                              size_t whole_digits_max);
 
 // Milliseconds as decimal seconds, the way Shopify writes them: at least one decimal, no
 // trailing zeros beyond it ("2.0", "0.5", "0.025", "1.25"). REQUIRES: ms >= 0.
