@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "core/scenario/loader.hpp"
+#include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill {
 namespace {
@@ -16,9 +17,7 @@ const std::string kHead =
     "channels: [{name: shop, kind: shopify_like}]\n";
 
 Scenario loaded(const std::string& text) {
-  LoadResult r = load_scenario_text(text, "t.yaml");
-  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
-  return *r.scenario;
+  return testing::from_text(text);
 }
 
 std::string first_error(const std::string& text) {

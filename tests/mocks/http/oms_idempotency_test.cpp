@@ -15,6 +15,7 @@
 #include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
 #include "tests/mocks/http/at_once.hpp"
+#include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill {
 namespace {
@@ -28,9 +29,7 @@ Scenario scenario(const std::string& idempotency) {
       "systems:\n  - {name: oms, kind: oms" +
       (idempotency.empty() ? std::string() : ", idempotency: " + idempotency) +
       "}\n  - {name: erp, kind: erp}\n";
-  LoadResult r = load_scenario_text(text, "live-keys.yaml");
-  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
-  return *r.scenario;
+  return testing::from_text(text);
 }
 
 std::string body(uint64_t channel_order, uint32_t units = 1) {

@@ -3,10 +3,8 @@
 #pragma once
 
 #include <chrono>
-#include <fstream>
 #include <mutex>
 #include <span>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,7 +14,9 @@
 
 #include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
+#include "tests/mocks/http/platform_fixture.hpp"
 #include "tests/mocks/http/served_mocks.hpp"
+#include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill::shopify_test {
 
@@ -48,9 +48,7 @@ systems:
 inline constexpr const char* kToken = "shpat_test_token";
 
 inline Scenario scenario() {
-  LoadResult r = load_scenario_text(kScenario, "shopify-live-test.yaml");
-  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
-  return *r.scenario;
+  return testing::from_text(kScenario);
 }
 
 // A served scenario (a manual clock, at scale 1 unless told) with a client that sends the access
@@ -84,11 +82,7 @@ struct Shop : testing::ServedMocks {
 };
 
 inline json fixture(const std::string& name) {
-  std::ifstream in(std::string(SYNCDRILL_TEST_DATA_DIR) + "/fixtures/platforms/shopify/" + name);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str());
+  return testing::platform_fixture("shopify", name);
 }
 
 // Every key of `documented` is in `ours` with the same JSON type: numbers are numbers (an

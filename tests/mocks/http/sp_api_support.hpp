@@ -4,8 +4,6 @@
 // found wrong, so a test can also show that each check fails on a broken answer.
 #pragma once
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,7 +14,9 @@
 #include "core/scenario/loader.hpp"
 #include "mocks/http/live_mocks.hpp"
 #include "mocks/http/mock_server.hpp"
+#include "tests/mocks/http/platform_fixture.hpp"
 #include "tests/mocks/http/served_mocks.hpp"
+#include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill::sp_api_test {
 
@@ -41,17 +41,11 @@ systems:
   - {name: erp, kind: erp}
   - {name: wms, kind: wms}
 )";
-  LoadResult r = load_scenario_text(kYaml, "sp-api-test.yaml");
-  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
-  return *r.scenario;
+  return testing::from_text(kYaml);
 }
 
 inline json fixture(const std::string& name) {
-  std::ifstream in(std::string(SYNCDRILL_TEST_DATA_DIR) + "/fixtures/platforms/sp-api/" + name);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str());
+  return testing::platform_fixture("sp-api", name);
 }
 
 // Every field of `expected` must be in `actual` with the same JSON type (numbers: integer or

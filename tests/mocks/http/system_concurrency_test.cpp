@@ -18,6 +18,7 @@
 #include "core/scenario/loader.hpp"
 #include "mocks/http/mock_server.hpp"
 #include "tests/mocks/http/at_once.hpp"
+#include "tests/sim/world/scenario_text.hpp"
 
 namespace syncdrill {
 namespace {
@@ -37,9 +38,7 @@ systems:
 )";
 
 Scenario scenario() {
-  LoadResult r = load_scenario_text(kScenario, "live-concurrency.yaml");
-  if (!r.ok()) FAIL(format_diagnostic(r.errors.front()));
-  return *r.scenario;
+  return testing::from_text(kScenario);
 }
 
 struct Answer {
