@@ -17,8 +17,10 @@
 #include "app/compare_runner.hpp"
 #include "app/compare_variants.hpp"
 #include "app/exit_codes.hpp"
+#include "app/memory_budget.hpp"
 #include "app/output_folder.hpp"
 #include "app/scenario_input.hpp"
+#include "core/scenario/estimate.hpp"
 #include "reports/compare_html.hpp"
 #include "reports/compare_report.hpp"
 
@@ -46,7 +48,8 @@ struct CompareArgs {
   std::string out_dir;
   bool quiet = false;
   std::vector<std::string> formats{"json", "md", "html"};
-  Overrides overrides;  // --set
+  Overrides overrides;                 // --set
+  std::optional<MemoryBudget> memory;  // what the runs may take together
 };
 
 std::vector<std::string> split_commas(const std::string& text) {
@@ -75,11 +78,13 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
       sweep ? "usage: syncdrill sweep SCENARIO --grid KEY=V1,V2,... [--grid ...]\n"
               "                       [--policy NAME] [--connectors LIST] [--seeds N]\n"
               "                       [--seed N] [--keep-policy-switches] [--jobs J]\n"
-              "                       [--out DIR] [--format LIST] [--quiet]\n\noptions"
+              "                       [--max-memory SIZE] [--out DIR] [--format LIST] "
+              "[--quiet]\n\noptions"
             : "usage: syncdrill compare SCENARIO --policy NAME --policy NAME [...]\n"
               "                         [--policies FILE] [--connectors LIST] [--seeds N]\n"
               "                         [--seed N] [--keep-policy-switches] [--jobs J]\n"
-              "                         [--out DIR] [--format LIST] [--quiet]\n\noptions");
+              "                         [--max-memory SIZE] [--out DIR] [--format LIST]\n"
+              "                         [--quiet]\n\noptions");
   auto add = line.add();
   if (sweep) {
     add("grid", po::value<std::vector<std::string>>()->value_name("KEY=V1,V2,..."),
@@ -107,6 +112,9 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
       "are left out, so each policy stays in force for the whole run)");
   add("jobs,j", po::value<unsigned>()->value_name("J"),
       "runs at once, on J threads (default: the number of cores); results do not depend on it");
+  line.add_max_memory(
+      "memory the runs may take together, e.g. 4GiB (default: what the machine or its "
+      "container has free); --jobs is lowered to fit");
   line.add_out(sweep ? "output folder (default: out/<scenario name>-sweep)"
                      : "output folder (default: out/<scenario name>-compare)");
   line.add_formats("files to write, comma-separated: json, md, html (default: all)");
@@ -143,6 +151,7 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
   if (parsed.jobs < 1 || parsed.jobs > kJobsMax) {
     return usage_error(fmt::format("--jobs must be 1 to {}", kJobsMax));
   }
+  if (auto stop = line.memory_budget(parsed.memory)) return stop;
   parsed.out_dir = line.out_dir();
   parsed.quiet = line.quiet();
   if (auto stop = line.formats(parsed.formats, {"json", "md", "html"}, true)) return stop;
@@ -300,7 +309,12 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
                 << (done == total ? "\n" : "") << std::flush;
     };
   }
-  GridResult runs = run_grid(plan.grid, parsed.jobs, progress);
+  double run_bytes = 0;
+  for (const Scenario& v : plan.grid.variants)
+    run_bytes = std::max(run_bytes, estimated_run_bytes(v));
+  const JobsFit fit = jobs_within_memory(parsed.jobs, run_bytes, scenario->name, parsed.memory);
+  if (!fit.note.empty() && !parsed.quiet) std::cerr << "syncdrill: note: " << fit.note << "\n";
+  GridResult runs = run_grid(plan.grid, fit.jobs, progress);
   if (runs.exception) std::rethrow_exception(runs.exception);  // cli_main: exit 3
   if (!runs.error.empty()) {
     if (show_progress) std::cerr << "\n";  // the progress line stopped midway

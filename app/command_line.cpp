@@ -62,6 +62,25 @@ void CommandLine::add_progress(const char* description) {
   add()("progress", description);
 }
 
+void CommandLine::add_max_memory(const char* description) {
+  add()("max-memory", po::value<std::string>()->value_name("SIZE"), description);
+}
+
+std::optional<int> CommandLine::memory_budget(std::optional<MemoryBudget>& budget) const {
+  if (!has("max-memory")) {
+    budget = machine_memory_budget();
+    return std::nullopt;
+  }
+  const std::string& text = this->text("max-memory");
+  const std::optional<uint64_t> bytes = parse_memory_size(text);
+  if (!bytes) {
+    return usage_error(fmt::format(
+        "--max-memory takes a size from 1MiB to 1024TiB such as 2GiB or 512MiB, not '{}'", text));
+  }
+  budget = MemoryBudget{*bytes, "--max-memory"};
+  return std::nullopt;
+}
+
 namespace {
 
 // The long names of `options`, for a did-you-mean.
