@@ -18,7 +18,9 @@
 #include "app/compare_variants.hpp"
 #include "app/exit_codes.hpp"
 #include "app/output_folder.hpp"
+#include "app/rank_options.hpp"
 #include "app/scenario_input.hpp"
+#include "core/scenario/values.hpp"
 #include "reports/compare_html.hpp"
 #include "reports/compare_report.hpp"
 
@@ -46,7 +48,9 @@ struct CompareArgs {
   std::string out_dir;
   bool quiet = false;
   std::vector<std::string> formats{"json", "md", "html"};
-  Overrides overrides;  // --set
+  Overrides overrides;                    // --set
+  std::optional<CompareMetric> rank_by;   // --rank-by
+  std::vector<Requirement> requirements;  // --require
 };
 
 std::vector<std::string> split_commas(const std::string& text) {
@@ -75,16 +79,18 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
       sweep ? "usage: syncdrill sweep SCENARIO --grid KEY=V1,V2,... [--grid ...]\n"
               "                       [--policy NAME] [--connectors LIST] [--seeds N]\n"
               "                       [--seed N] [--keep-policy-switches] [--jobs J]\n"
+              "                       [--rank-by KEY] [--require KEY=RANGE ...]\n"
               "                       [--out DIR] [--format LIST] [--quiet]\n\noptions"
             : "usage: syncdrill compare SCENARIO --policy NAME --policy NAME [...]\n"
               "                         [--policies FILE] [--connectors LIST] [--seeds N]\n"
               "                         [--seed N] [--keep-policy-switches] [--jobs J]\n"
+              "                         [--rank-by KEY] [--require KEY=RANGE ...]\n"
               "                         [--out DIR] [--format LIST] [--quiet]\n\noptions");
   auto add = line.add();
   if (sweep) {
     add("grid", po::value<std::vector<std::string>>()->value_name("KEY=V1,V2,..."),
-        "a policy key and the values to sweep it over (repeatable; the grid is every "
-        "combination)");
+        "a key of the swept policy (retry.base) or of the scenario (monitors[NAME].above) and "
+        "the values to sweep it over (repeatable; the grid is every combination)");
     add("policy", po::value<std::vector<std::string>>()->value_name("NAME"),
         "the policy the grid varies (default: the policy of the first connector compared)");
   } else {
@@ -107,6 +113,12 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
       "are left out, so each policy stays in force for the whole run)");
   add("jobs,j", po::value<unsigned>()->value_name("J"),
       "runs at once, on J threads (default: the number of cores); results do not depend on it");
+  add("rank-by", po::value<std::string>()->value_name("KEY"),
+      "rank on the mean of this figure, lower first (mttd_s, false_positives, ...; see "
+      "compare.json's metrics)");
+  add("require", po::value<std::vector<std::string>>()->value_name("KEY=RANGE"),
+      "a requirement on a figure's mean (repeatable): KEY=V, KEY=..V, KEY=V.. or KEY=A..B; "
+      "those that break one rank last");
   line.add_out(sweep ? "output folder (default: out/<scenario name>-sweep)"
                      : "output folder (default: out/<scenario name>-compare)");
   line.add_formats("files to write, comma-separated: json, md, html (default: all)");
@@ -128,6 +140,27 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
   if (line.has("policy")) parsed.policies = line.get<std::vector<std::string>>("policy");
   if (line.has("policies")) parsed.policies_file = line.text("policies");
   if (line.has("grid")) parsed.grid = line.get<std::vector<std::string>>("grid");
+  if (line.has("rank-by")) {
+    std::string error;
+    parsed.rank_by = parse_rank_by(line.text("rank-by"), error);
+    if (!parsed.rank_by) return usage_error(fmt::format("--rank-by: {}", error));
+  }
+  if (line.has("require")) {
+    for (const std::string& text : line.get<std::vector<std::string>>("require")) {
+      std::string error;
+      const std::optional<Requirement> r = parse_requirement(text, error);
+      if (!r)
+        return usage_error(fmt::format("--require '{}': {}", scenario::shown_text(text), error));
+      if (std::any_of(parsed.requirements.begin(), parsed.requirements.end(),
+                      [&](const Requirement& q) { return q.metric == r->metric; })) {
+        return usage_error(fmt::format(
+            "--require '{}': a requirement on {} is given twice; give "
+            "one range (A..B)",
+            scenario::shown_text(text), compare_metrics()[static_cast<size_t>(r->metric)].key));
+      }
+      parsed.requirements.push_back(*r);
+    }
+  }
   if (line.has("connectors")) {
     parsed.connectors = split_commas(line.text("connectors"));
     if (parsed.connectors.empty()) return usage_error("--connectors needs at least one name");
@@ -247,6 +280,8 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
   c.scenario_name = scenario->name;
   c.scenario_hash = scenario_hash(*scenario);
   c.overrides = scenario->overrides;
+  c.rank_by = parsed.rank_by;
+  c.requirements = parsed.requirements;
   for (const SlaTierSpec& t : scenario->sla_tiers)
     c.tiers.push_back(t.name);
   const auto connectors = compared_connectors(*scenario, parsed.connectors);
