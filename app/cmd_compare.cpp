@@ -150,13 +150,15 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
       std::string error;
       const std::optional<Requirement> r = parse_requirement(text, error);
       if (!r)
-        return usage_error(fmt::format("--require '{}': {}", scenario::shown_text(text), error));
+        return usage_error(fmt::format("--require '{}': {}",
+                                       scenario::printable(scenario::shown_text(text)), error));
       if (std::any_of(parsed.requirements.begin(), parsed.requirements.end(),
                       [&](const Requirement& q) { return q.metric == r->metric; })) {
-        return usage_error(fmt::format(
-            "--require '{}': a requirement on {} is given twice; give "
-            "one range (A..B)",
-            scenario::shown_text(text), compare_metrics()[static_cast<size_t>(r->metric)].key));
+        return usage_error(
+            fmt::format("--require '{}': a requirement on {} is given twice; give "
+                        "one range (A..B)",
+                        scenario::printable(scenario::shown_text(text)),
+                        compare_metrics()[static_cast<size_t>(r->metric)].key));
       }
       parsed.requirements.push_back(*r);
     }
@@ -241,10 +243,31 @@ std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario,
   }
   const auto points = sweep_points(args.scenario, base, axes, kVariantsMax, args.overrides);
   if (!points) return kExitUsage;
+  std::vector<std::string> scenario_keys;
+  for (const GridAxis& a : axes) {
+    if (a.scenario_key) scenario_keys.push_back(a.key);
+  }
+  if (!scenario_keys.empty()) {
+    plan.comparison.notes.push_back(fmt::format(
+        "The grid sets scenario keys ({}), not only the policy's: each point is the scenario with "
+        "its keys set (the scenario hash is that of the scenario they are set on), run on the same "
+        "seeds as every other point (common random numbers).",
+        fmt::join(scenario_keys, ", ")));
+  }
   for (const SweepPoint& p : *points) {
     plan.comparison.variants.push_back({p.name, policy_line(p.policy), {}});
     plan.grid.names.push_back(p.name);
-    plan.grid.variants.push_back(with_policy(scenario, p.policy, plan.comparison.connectors));
+    if (!p.scenario) {
+      plan.grid.variants.push_back(with_policy(scenario, p.policy, plan.comparison.connectors));
+      continue;
+    }
+    // A whole variant of the scenario: prepared as the scenario itself was (its policy switches
+    // left out unless kept), then the point's policy swapped in.
+    Scenario variant = *p.scenario;
+    if (!args.keep_policy_switches) {
+      variant = without_actions(variant, policy_switches_on(variant, plan.comparison.connectors));
+    }
+    plan.grid.variants.push_back(with_policy(variant, p.policy, plan.comparison.connectors));
   }
   return std::nullopt;
 }

@@ -40,8 +40,8 @@ std::optional<CompareMetric> parse_rank_by(std::string_view text, std::string& e
   if (const std::optional<CompareMetric> m = compare_metric(text)) return m;
   const std::vector<std::string_view> keys = metric_keys();
   const std::string hint = scenario::did_you_mean(text, keys);
-  error = fmt::format("unknown figure '{}'{}; expected one of: {}", scenario::shown_text(text),
-                      hint, fmt::join(keys, ", "));
+  error = fmt::format("unknown figure '{}'{}; expected one of: {}",
+                      scenario::printable(scenario::shown_text(text)), hint, fmt::join(keys, ", "));
   return std::nullopt;
 }
 
@@ -66,7 +66,8 @@ std::optional<Requirement> parse_requirement(std::string_view text, std::string&
     if (part.empty()) return true;
     out = finite_number(part);
     if (!out) {
-      error = fmt::format("expected a number (in {}), got '{}'", unit, scenario::shown_text(part));
+      error = fmt::format("expected a number (in {}), got '{}'", unit,
+                          scenario::printable(scenario::shown_text(part)));
     }
     return out.has_value();
   };
