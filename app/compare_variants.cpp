@@ -321,8 +321,9 @@ void report_point_errors(const LoadResult& loaded, const std::string& display,
                n - overrides.sets.size() <= scenario_sets.size()) {
       // The key names the path already; the loader's own path may be shorter ("monitors").
       const std::string& set = scenario_sets[n - overrides.sets.size() - 1];
-      usage_error(
-          fmt::format("{}: --grid {}: {}", display, set.substr(0, set.find('=')), d.message));
+      // A grid cannot add an item, so the --set advice on adding one is left out.
+      const std::string message = d.message.substr(0, d.message.find("; to add one, set"));
+      usage_error(fmt::format("{}: --grid {}: {}", display, set.substr(0, set.find('=')), message));
     } else {
       usage_error(format_diagnostic(d));
     }
