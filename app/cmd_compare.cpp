@@ -219,19 +219,6 @@ std::optional<int> plan_compare(const CompareArgs& args, const Scenario& scenari
 }
 
 std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario, Plan& plan) {
-  std::string base = args.policies.empty() ? "" : args.policies.front();
-  if (base.empty()) {
-    base = find_connector(scenario, plan.comparison.connectors.front())->policy;
-    if (base.empty()) {
-      return usage_error(
-          fmt::format("connector '{}' has no named policy to sweep; name one with "
-                      "--policy",
-                      plan.comparison.connectors.front()));
-    }
-  }
-  if (find_policy(scenario, base) == nullptr) {
-    return usage_error(fmt::format("--policy: no policy '{}' in {}", base, args.scenario));
-  }
   std::vector<GridAxis> axes;
   for (const std::string& g : args.grid) {
     std::optional<GridAxis> axis = parse_grid_axis(g);
@@ -240,6 +227,27 @@ std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario,
                     [&](const GridAxis& a) { return a.key == axis->key; }))
       return usage_error(fmt::format("--grid '{}' is given twice", axis->key));
     axes.push_back(std::move(*axis));
+  }
+  const bool policy_keys =
+      std::any_of(axes.begin(), axes.end(), [](const GridAxis& a) { return !a.scenario_key; });
+  std::string base = args.policies.empty() ? "" : args.policies.front();
+  if (base.empty()) {
+    base = find_connector(scenario, plan.comparison.connectors.front())->policy;
+    // A grid of scenario keys alone needs no policy: the connectors keep their own.
+    if (base.empty() && policy_keys) {
+      return usage_error(
+          fmt::format("connector '{}' has no named policy to sweep; name one with "
+                      "--policy",
+                      plan.comparison.connectors.front()));
+    }
+  }
+  if (!base.empty() && find_policy(scenario, base) == nullptr) {
+    return usage_error(fmt::format("--policy: no policy '{}' in {}", base, args.scenario));
+  }
+  if (base.empty()) {
+    plan.comparison.notes.push_back(
+        "No policy is swapped: the grid sets only scenario keys, and every connector keeps its "
+        "own policy.");
   }
   const auto points = sweep_points(args.scenario, base, axes, kVariantsMax, args.overrides);
   if (!points) return kExitUsage;
@@ -255,7 +263,8 @@ std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario,
         fmt::join(scenario_keys, ", ")));
   }
   for (const SweepPoint& p : *points) {
-    plan.comparison.variants.push_back({p.name, policy_line(p.policy), {}});
+    plan.comparison.variants.push_back(
+        {p.name, base.empty() ? "the scenario's own policies" : policy_line(p.policy), {}});
     plan.grid.names.push_back(p.name);
     if (!p.scenario) {
       plan.grid.variants.push_back(with_policy(scenario, p.policy, plan.comparison.connectors));
@@ -267,7 +276,9 @@ std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario,
     if (!args.keep_policy_switches) {
       variant = without_actions(variant, policy_switches_on(variant, plan.comparison.connectors));
     }
-    plan.grid.variants.push_back(with_policy(variant, p.policy, plan.comparison.connectors));
+    plan.grid.variants.push_back(base.empty()
+                                     ? std::move(variant)
+                                     : with_policy(variant, p.policy, plan.comparison.connectors));
   }
   return std::nullopt;
 }

@@ -345,7 +345,7 @@ std::optional<std::vector<SweepPoint>> sweep_points(const std::string& scenario_
     }
     // The swept policy is set by its own keys; a path to it would race them.
     const std::string own = fmt::format("policies[{}]", base_policy);
-    if (a.scenario_key && a.key.rfind(own, 0) == 0) {
+    if (!base_policy.empty() && a.scenario_key && a.key.rfind(own, 0) == 0) {
       usage_error(fmt::format(
           "--grid '{}': sets the swept policy '{}': give its key alone, e.g. --grid {}=...", a.key,
           base_policy, a.key.size() > own.size() + 1 ? a.key.substr(own.size() + 1) : "timeout"));
@@ -400,7 +400,9 @@ std::optional<std::vector<SweepPoint>> sweep_points(const std::string& scenario_
       report_point_errors(loaded, display, overrides, scenario_sets);
       return std::nullopt;
     }
-    const PolicySpec* policy = find_policy(*loaded.scenario, base_policy);
+    const PolicySpec no_policy;  // a grid of scenario keys alone swaps none
+    const PolicySpec* policy =
+        base_policy.empty() ? &no_policy : find_policy(*loaded.scenario, base_policy);
     if (policy == nullptr) {
       usage_error(fmt::format("no policy '{}' in {}", base_policy, scenario_path));
       return std::nullopt;

@@ -76,7 +76,7 @@ struct SweepPoint {
   std::optional<Scenario> scenario;
 };
 // `overrides`: the --set flags, applied to the scenario under each point (a point's scenario keys
-// are set after them).
+// are set after them). An empty `base_policy` (a grid of scenario keys alone) names no policy.
 std::optional<std::vector<SweepPoint>> sweep_points(const std::string& scenario_path,
                                                     const std::string& base_policy,
                                                     const std::vector<GridAxis>& axes,
