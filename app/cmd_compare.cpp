@@ -129,6 +129,8 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
                           "policy with\nthe grid's values, on the same seeds; writes "
                           "DIR/compare.json, compare.md and\ncompare.html.\n"
                           "Example: --grid retry.base=100ms,1s --grid retry.max_attempts=2,4,8\n"
+                          "Any scenario key: --grid 'monitors[NAME].above=10,50' --rank-by mttd_s\n"
+                          "  --require false_positives=0 (docs/compare.md)\n"
                         : "Runs the scenario with each policy on the same seeds (common random "
                           "numbers),\nso the differences come from the policies, not from "
                           "luck; writes\nDIR/compare.json, compare.md and compare.html.\n") +
