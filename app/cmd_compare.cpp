@@ -220,6 +220,43 @@ std::optional<int> plan_compare(const CompareArgs& args, const Scenario& scenari
   return std::nullopt;
 }
 
+// The grid's points as variants: the scenario with each point's policy swapped in, or, when the
+// grid sets scenario keys, each point's own scenario prepared as the scenario was (its policy
+// switches left out unless kept) with the policy swapped in (none when `base` is empty).
+void add_sweep_points(const CompareArgs& args, const Scenario& scenario, const std::string& base,
+                      const std::vector<GridAxis>& axes, const std::vector<SweepPoint>& points,
+                      Plan& plan) {
+  std::vector<std::string> scenario_keys;
+  for (const GridAxis& a : axes) {
+    if (a.scenario_key) scenario_keys.push_back(a.key);
+  }
+  if (!scenario_keys.empty()) {
+    plan.comparison.notes.push_back(fmt::format(
+        "The grid sets scenario keys ({}), not only the policy's: each point is the scenario with "
+        "its keys set (the scenario hash is that of the scenario they are set on), run on the same "
+        "seeds as every other point (common random numbers).",
+        fmt::join(scenario_keys, ", ")));
+  }
+  for (const SweepPoint& p : points) {
+    plan.comparison.variants.push_back(
+        {p.name, base.empty() ? "the scenario's own policies" : policy_line(p.policy), {}});
+    plan.grid.names.push_back(p.name);
+    if (!p.scenario) {
+      plan.grid.variants.push_back(with_policy(scenario, p.policy, plan.comparison.connectors));
+      continue;
+    }
+    // A whole variant of the scenario: prepared as the scenario itself was (its policy switches
+    // left out unless kept), then the point's policy swapped in.
+    Scenario variant = *p.scenario;
+    if (!args.keep_policy_switches) {
+      variant = without_actions(variant, policy_switches_on(variant, plan.comparison.connectors));
+    }
+    plan.grid.variants.push_back(base.empty()
+                                     ? std::move(variant)
+                                     : with_policy(variant, p.policy, plan.comparison.connectors));
+  }
+}
+
 std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario, Plan& plan) {
   std::vector<GridAxis> axes;
   for (const std::string& g : args.grid) {
@@ -253,35 +290,7 @@ std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario,
   }
   const auto points = sweep_points(args.scenario, base, axes, kVariantsMax, args.overrides);
   if (!points) return kExitUsage;
-  std::vector<std::string> scenario_keys;
-  for (const GridAxis& a : axes) {
-    if (a.scenario_key) scenario_keys.push_back(a.key);
-  }
-  if (!scenario_keys.empty()) {
-    plan.comparison.notes.push_back(fmt::format(
-        "The grid sets scenario keys ({}), not only the policy's: each point is the scenario with "
-        "its keys set (the scenario hash is that of the scenario they are set on), run on the same "
-        "seeds as every other point (common random numbers).",
-        fmt::join(scenario_keys, ", ")));
-  }
-  for (const SweepPoint& p : *points) {
-    plan.comparison.variants.push_back(
-        {p.name, base.empty() ? "the scenario's own policies" : policy_line(p.policy), {}});
-    plan.grid.names.push_back(p.name);
-    if (!p.scenario) {
-      plan.grid.variants.push_back(with_policy(scenario, p.policy, plan.comparison.connectors));
-      continue;
-    }
-    // A whole variant of the scenario: prepared as the scenario itself was (its policy switches
-    // left out unless kept), then the point's policy swapped in.
-    Scenario variant = *p.scenario;
-    if (!args.keep_policy_switches) {
-      variant = without_actions(variant, policy_switches_on(variant, plan.comparison.connectors));
-    }
-    plan.grid.variants.push_back(base.empty()
-                                     ? std::move(variant)
-                                     : with_policy(variant, p.policy, plan.comparison.connectors));
-  }
+  add_sweep_points(args, scenario, base, axes, *points, plan);
   return std::nullopt;
 }
 
