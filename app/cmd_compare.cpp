@@ -19,8 +19,10 @@
 #include "app/exit_codes.hpp"
 #include "app/memory_budget.hpp"
 #include "app/output_folder.hpp"
+#include "app/rank_options.hpp"
 #include "app/scenario_input.hpp"
 #include "core/scenario/estimate.hpp"
+#include "core/scenario/values.hpp"
 #include "reports/compare_html.hpp"
 #include "reports/compare_report.hpp"
 
@@ -48,8 +50,11 @@ struct CompareArgs {
   std::string out_dir;
   bool quiet = false;
   std::vector<std::string> formats{"json", "md", "html"};
-  Overrides overrides;                 // --set
-  std::optional<MemoryBudget> memory;  // what the runs may take together
+  Overrides overrides;                    // --set
+  std::optional<MemoryBudget> memory;     // what the runs may take together
+  Overrides overrides;                    // --set
+  std::optional<CompareMetric> rank_by;   // --rank-by
+  std::vector<Requirement> requirements;  // --require
 };
 
 std::vector<std::string> split_commas(const std::string& text) {
@@ -78,18 +83,20 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
       sweep ? "usage: syncdrill sweep SCENARIO --grid KEY=V1,V2,... [--grid ...]\n"
               "                       [--policy NAME] [--connectors LIST] [--seeds N]\n"
               "                       [--seed N] [--keep-policy-switches] [--jobs J]\n"
-              "                       [--max-memory SIZE] [--out DIR] [--format LIST] "
-              "[--quiet]\n\noptions"
+              "                       [--rank-by KEY] [--require KEY=RANGE ...]\n"
+              "                       [--max-memory SIZE] [--out DIR] [--format LIST]\n"
+              "                       [--quiet]\n\noptions"
             : "usage: syncdrill compare SCENARIO --policy NAME --policy NAME [...]\n"
               "                         [--policies FILE] [--connectors LIST] [--seeds N]\n"
               "                         [--seed N] [--keep-policy-switches] [--jobs J]\n"
+              "                         [--rank-by KEY] [--require KEY=RANGE ...]\n"
               "                         [--max-memory SIZE] [--out DIR] [--format LIST]\n"
               "                         [--quiet]\n\noptions");
   auto add = line.add();
   if (sweep) {
     add("grid", po::value<std::vector<std::string>>()->value_name("KEY=V1,V2,..."),
-        "a policy key and the values to sweep it over (repeatable; the grid is every "
-        "combination)");
+        "a key of the swept policy (retry.base) or of the scenario (monitors[NAME].above) and "
+        "the values to sweep it over (repeatable; the grid is every combination)");
     add("policy", po::value<std::vector<std::string>>()->value_name("NAME"),
         "the policy the grid varies (default: the policy of the first connector compared)");
   } else {
@@ -115,6 +122,12 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
   line.add_max_memory(
       "memory the runs may take together, e.g. 4GiB (default: what the machine or its "
       "container has free); --jobs is lowered to fit");
+  add("rank-by", po::value<std::string>()->value_name("KEY"),
+      "rank on the mean of this figure, lower first (mttd_s, false_positives, ...; see "
+      "compare.json's metrics)");
+  add("require", po::value<std::vector<std::string>>()->value_name("KEY=RANGE"),
+      "a requirement on a figure's mean (repeatable): KEY=V, KEY=..V, KEY=V.. or KEY=A..B; "
+      "those that break one rank last");
   line.add_out(sweep ? "output folder (default: out/<scenario name>-sweep)"
                      : "output folder (default: out/<scenario name>-compare)");
   line.add_formats("files to write, comma-separated: json, md, html (default: all)");
@@ -125,6 +138,8 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
                           "policy with\nthe grid's values, on the same seeds; writes "
                           "DIR/compare.json, compare.md and\ncompare.html.\n"
                           "Example: --grid retry.base=100ms,1s --grid retry.max_attempts=2,4,8\n"
+                          "Any scenario key: --grid 'monitors[NAME].above=10,50' --rank-by mttd_s\n"
+                          "  --require false_positives=0 (docs/compare.md)\n"
                         : "Runs the scenario with each policy on the same seeds (common random "
                           "numbers),\nso the differences come from the policies, not from "
                           "luck; writes\nDIR/compare.json, compare.md and compare.html.\n") +
@@ -136,6 +151,29 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
   if (line.has("policy")) parsed.policies = line.get<std::vector<std::string>>("policy");
   if (line.has("policies")) parsed.policies_file = line.text("policies");
   if (line.has("grid")) parsed.grid = line.get<std::vector<std::string>>("grid");
+  if (line.has("rank-by")) {
+    std::string error;
+    parsed.rank_by = parse_rank_by(line.text("rank-by"), error);
+    if (!parsed.rank_by) return usage_error(fmt::format("--rank-by: {}", error));
+  }
+  if (line.has("require")) {
+    for (const std::string& text : line.get<std::vector<std::string>>("require")) {
+      std::string error;
+      const std::optional<Requirement> r = parse_requirement(text, error);
+      if (!r)
+        return usage_error(fmt::format("--require '{}': {}",
+                                       scenario::printable(scenario::shown_text(text)), error));
+      if (std::any_of(parsed.requirements.begin(), parsed.requirements.end(),
+                      [&](const Requirement& q) { return q.metric == r->metric; })) {
+        return usage_error(
+            fmt::format("--require '{}': a requirement on {} is given twice; give "
+                        "one range (A..B)",
+                        scenario::printable(scenario::shown_text(text)),
+                        compare_metrics()[static_cast<size_t>(r->metric)].key));
+      }
+      parsed.requirements.push_back(*r);
+    }
+  }
   if (line.has("connectors")) {
     parsed.connectors = split_commas(line.text("connectors"));
     if (parsed.connectors.empty()) return usage_error("--connectors needs at least one name");
@@ -192,20 +230,44 @@ std::optional<int> plan_compare(const CompareArgs& args, const Scenario& scenari
   return std::nullopt;
 }
 
-std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario, Plan& plan) {
-  std::string base = args.policies.empty() ? "" : args.policies.front();
-  if (base.empty()) {
-    base = find_connector(scenario, plan.comparison.connectors.front())->policy;
-    if (base.empty()) {
-      return usage_error(
-          fmt::format("connector '{}' has no named policy to sweep; name one with "
-                      "--policy",
-                      plan.comparison.connectors.front()));
+// The grid's points as variants: the scenario with each point's policy swapped in, or, when the
+// grid sets scenario keys, each point's own scenario prepared as the scenario was (its policy
+// switches left out unless kept) with the policy swapped in (none when `base` is empty).
+void add_sweep_points(const CompareArgs& args, const Scenario& scenario, const std::string& base,
+                      const std::vector<GridAxis>& axes, const std::vector<SweepPoint>& points,
+                      Plan& plan) {
+  std::vector<std::string> scenario_keys;
+  for (const GridAxis& a : axes) {
+    if (a.scenario_key) scenario_keys.push_back(a.key);
+  }
+  if (!scenario_keys.empty()) {
+    plan.comparison.notes.push_back(fmt::format(
+        "The grid sets scenario keys ({}), not only the policy's: each point is the scenario with "
+        "its keys set (the scenario hash is that of the scenario they are set on), run on the same "
+        "seeds as every other point (common random numbers).",
+        fmt::join(scenario_keys, ", ")));
+  }
+  for (const SweepPoint& p : points) {
+    plan.comparison.variants.push_back(
+        {p.name, base.empty() ? "the scenario's own policies" : policy_line(p.policy), {}});
+    plan.grid.names.push_back(p.name);
+    if (!p.scenario) {
+      plan.grid.variants.push_back(with_policy(scenario, p.policy, plan.comparison.connectors));
+      continue;
     }
+    // A whole variant of the scenario: prepared as the scenario itself was (its policy switches
+    // left out unless kept), then the point's policy swapped in.
+    Scenario variant = *p.scenario;
+    if (!args.keep_policy_switches) {
+      variant = without_actions(variant, policy_switches_on(variant, plan.comparison.connectors));
+    }
+    plan.grid.variants.push_back(base.empty()
+                                     ? std::move(variant)
+                                     : with_policy(variant, p.policy, plan.comparison.connectors));
   }
-  if (find_policy(scenario, base) == nullptr) {
-    return usage_error(fmt::format("--policy: no policy '{}' in {}", base, args.scenario));
-  }
+}
+
+std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario, Plan& plan) {
   std::vector<GridAxis> axes;
   for (const std::string& g : args.grid) {
     std::optional<GridAxis> axis = parse_grid_axis(g);
@@ -215,13 +277,30 @@ std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario,
       return usage_error(fmt::format("--grid '{}' is given twice", axis->key));
     axes.push_back(std::move(*axis));
   }
+  const bool policy_keys =
+      std::any_of(axes.begin(), axes.end(), [](const GridAxis& a) { return !a.scenario_key; });
+  std::string base = args.policies.empty() ? "" : args.policies.front();
+  if (base.empty()) {
+    base = find_connector(scenario, plan.comparison.connectors.front())->policy;
+    // A grid of scenario keys alone needs no policy: the connectors keep their own.
+    if (base.empty() && policy_keys) {
+      return usage_error(
+          fmt::format("connector '{}' has no named policy to sweep; name one with "
+                      "--policy",
+                      plan.comparison.connectors.front()));
+    }
+  }
+  if (!base.empty() && find_policy(scenario, base) == nullptr) {
+    return usage_error(fmt::format("--policy: no policy '{}' in {}", base, args.scenario));
+  }
+  if (base.empty()) {
+    plan.comparison.notes.push_back(
+        "No policy is swapped: the grid sets only scenario keys, and every connector keeps its "
+        "own policy.");
+  }
   const auto points = sweep_points(args.scenario, base, axes, kVariantsMax, args.overrides);
   if (!points) return kExitUsage;
-  for (const SweepPoint& p : *points) {
-    plan.comparison.variants.push_back({p.name, policy_line(p.policy), {}});
-    plan.grid.names.push_back(p.name);
-    plan.grid.variants.push_back(with_policy(scenario, p.policy, plan.comparison.connectors));
-  }
+  add_sweep_points(args, scenario, base, axes, *points, plan);
   return std::nullopt;
 }
 
@@ -256,6 +335,8 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
   c.scenario_name = scenario->name;
   c.scenario_hash = scenario_hash(*scenario);
   c.overrides = scenario->overrides;
+  c.rank_by = parsed.rank_by;
+  c.requirements = parsed.requirements;
   for (const SlaTierSpec& t : scenario->sla_tiers)
     c.tiers.push_back(t.name);
   const auto connectors = compared_connectors(*scenario, parsed.connectors);
