@@ -52,7 +52,6 @@ struct CompareArgs {
   std::vector<std::string> formats{"json", "md", "html"};
   Overrides overrides;                    // --set
   std::optional<MemoryBudget> memory;     // what the runs may take together
-  Overrides overrides;                    // --set
   std::optional<CompareMetric> rank_by;   // --rank-by
   std::vector<Requirement> requirements;  // --require
 };
