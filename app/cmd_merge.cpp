@@ -171,15 +171,12 @@ int merge_command(const std::vector<std::string>& args) {
   std::vector<Given> given;
   if (auto stop = read_all(paths, given)) return *stop;
 
-  Comparison c = given.front().file.header;
-  for (Variant& v : c.variants)
-    v.runs.resize(c.seeds.size());
   // Each run is in exactly one shard: every file holds exactly its shard's runs (checked when
   // read), and every shard is here once.
-  for (Given& g : given) {
-    for (ShardRun& r : g.file.runs)
-      c.variants[r.variant].runs[r.seed_index] = std::move(r.figures);
-  }
+  std::vector<ShardFile> shards;
+  for (Given& g : given)
+    shards.push_back(std::move(g.file));
+  const Comparison c = join_shards(std::move(shards));
   // The default folder is named after the scenario, as compare's: a name from a file must not
   // lead elsewhere.
   if (parsed.out_dir.empty() && (c.scenario_name.empty() || c.scenario_name.front() == '.' ||

@@ -373,6 +373,16 @@ ShardRead parse_shard_file(std::string_view text, std::string_view version) {
       what = what.substr(colon + 2);
     }
     return failed(fmt::format("{}: malformed JSON: {}", line_column(text, e.byte - 1), what));
+  } catch (const json::out_of_range& e) {
+    // "[json.exception.out_of_range.406] number overflow parsing '1e400'": no place given, so
+    // the number is looked up.
+    const std::string what = e.what();
+    const size_t quote = what.find('\'');
+    const std::string number =
+        quote == std::string::npos ? "" : what.substr(quote + 1, what.size() - quote - 2);
+    const size_t at = number.empty() ? std::string_view::npos : text.find(number);
+    return failed(fmt::format("{}: malformed JSON: a number beyond a double ({})",
+                              line_column(text, at == std::string_view::npos ? 0 : at), number));
   }
   if (!j.is_object() || !j.contains("format") || j["format"] != std::string(kShardFormat)) {
     return failed(fmt::format("not a shard file (it has no \"format\": \"{}\")", kShardFormat));
@@ -405,6 +415,17 @@ ShardRead parse_shard_file(std::string_view text, std::string_view version) {
   } catch (const Malformed& e) {
     return failed(fmt::format("malformed shard file: {}", e.what()));
   }
+}
+
+Comparison join_shards(std::vector<ShardFile> shards) {
+  Comparison c = shards.front().header;
+  for (Variant& v : c.variants)
+    v.runs.resize(c.seeds.size());
+  for (ShardFile& f : shards) {
+    for (ShardRun& r : f.runs)
+      c.variants[r.variant].runs[r.seed_index] = std::move(r.figures);
+  }
+  return c;
 }
 
 ShardRead read_shard_file(const std::string& path) {

@@ -66,6 +66,10 @@ struct ShardRead {
 // is refused before the rest is read: its format may differ).
 ShardRead parse_shard_file(std::string_view text, std::string_view version = SYNCDRILL_VERSION);
 
+// The comparison the shards make together: the first's header with every shard's runs in their
+// places. The shards must be checked first: one run's (same header, N), each K once.
+Comparison join_shards(std::vector<ShardFile> shards);
+
 // Reads the file at `path` (at most kShardFileBytesMax bytes, a regular file) and parses it.
 ShardRead read_shard_file(const std::string& path);
 

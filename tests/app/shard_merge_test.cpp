@@ -130,6 +130,8 @@ TEST_CASE("merge refuses what is no shard file: malformed, truncated, huge, deep
           "3:3: malformed JSON: syntax error while parsing object key");
   refused("truncated.json", shard1.substr(0, shard1.size() / 2),
           fmt::format("1:{}: malformed JSON: syntax error", shard1.size() / 2 + 1));
+  refused("overflow.json", "{\"format\": \"syncdrill-shard\",\n \"x\": [1, 2e999]}",
+          "2:11: malformed JSON: a number beyond a double (2e999)");
   refused("empty.json", "", "1:1: malformed JSON: syntax error while parsing value");
   refused("array.json", "[]", "not a shard file");
   refused("deep.json", std::string(100000, '[') + std::string(100000, ']'),
