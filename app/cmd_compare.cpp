@@ -246,9 +246,16 @@ int write_shard(Comparison header, const Shard& shard, const GridResult& runs,
     file.runs.push_back({k % variants, k / variants, runs.figures[k % variants][k / variants]});
   file.header = std::move(header);
   const std::string path = (std::filesystem::path(out_dir) / shard.file_name()).string();
+  const std::string text = shard_file_text(file);
+  if (text.size() > kShardFileBytesMax) {  // merge would refuse it: say so now
+    return usage_error(
+        fmt::format("{} would be {} MiB, more than merge reads ({} MiB); nothing "
+                    "written: split the runs into more shards",
+                    path, text.size() >> 20, kShardFileBytesMax >> 20));
+  }
   CreatedFolders created(out_dir);
   std::string error = make_directories(out_dir);
-  if (error.empty()) error = write_file_atomically(path, shard_file_text(file));
+  if (error.empty()) error = write_file_atomically(path, text);
   if (!error.empty()) {
     std::cerr << "syncdrill: error: " << error << "\n";
     return kExitInternal;
