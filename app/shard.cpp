@@ -62,13 +62,14 @@ ShardChoice from_flag(std::string_view value) {
   return checked(*index, *count, "--shard", fmt::format("--shard {}", value));
 }
 
-// A variable that must be a whole number: its value, or the error.
+// A variable that must be a whole number: its value, or the error. `needed_by`: the variable
+// that asked for it (for the message when it is unset).
 struct EnvNumber {
   std::optional<uint64_t> value;
   std::string error;
 };
 
-EnvNumber env_number(const Environment& env, const char* name, std::string_view needed_by) {
+EnvNumber env_number(const Environment& env, const char* name, std::string_view needed_by = {}) {
   const std::optional<std::string> text = env(name);
   if (!text) {
     return {std::nullopt, fmt::format("--shard auto: {} is set but {} is not", needed_by, name)};
@@ -81,12 +82,12 @@ EnvNumber env_number(const Environment& env, const char* name, std::string_view 
   return {n, {}};
 }
 
-ShardChoice from_kubernetes(const Environment& env, const std::string& index_text) {
-  const auto index = whole_number(index_text);
-  if (!index || *index >= kShardsMax) {
-    return refuse(
-        fmt::format("--shard auto: JOB_COMPLETION_INDEX must be a whole number below {}, not '{}'",
-                    kShardsMax, index_text));
+ShardChoice from_kubernetes(const Environment& env) {
+  const EnvNumber index = env_number(env, "JOB_COMPLETION_INDEX");
+  if (!index.value) return refuse(index.error);
+  if (*index.value >= kShardsMax) {
+    return refuse(fmt::format("--shard auto: JOB_COMPLETION_INDEX must be below {}, not {}",
+                              kShardsMax, *index.value));
   }
   if (!env("SYNCDRILL_SHARDS")) {
     return refuse(
@@ -94,33 +95,27 @@ ShardChoice from_kubernetes(const Environment& env, const std::string& index_tex
         "SYNCDRILL_SHARDS is not: a Pod does not see its Job's completions, so set "
         "SYNCDRILL_SHARDS to the same number in the Pod's env");
   }
-  const EnvNumber count = env_number(env, "SYNCDRILL_SHARDS", "JOB_COMPLETION_INDEX");
+  const EnvNumber count = env_number(env, "SYNCDRILL_SHARDS");
   if (!count.value) return refuse(count.error);
-  return checked(*index + 1, *count.value, "JOB_COMPLETION_INDEX",
+  return checked(*index.value + 1, *count.value, "JOB_COMPLETION_INDEX",
                  fmt::format("--shard auto: JOB_COMPLETION_INDEX={} (shard {}) with "
                              "SYNCDRILL_SHARDS={}",
-                             *index, *index + 1, *count.value));
+                             *index.value, *index.value + 1, *count.value));
 }
 
-ShardChoice from_gitlab(const Environment& env, const std::string& index_text) {
-  const auto index = whole_number(index_text);
-  if (!index) {
-    return refuse(
-        fmt::format("--shard auto: CI_NODE_INDEX must be a whole number, not '{}'", index_text));
-  }
+ShardChoice from_gitlab(const Environment& env) {
+  const EnvNumber index = env_number(env, "CI_NODE_INDEX");
+  if (!index.value) return refuse(index.error);
   const EnvNumber count = env_number(env, "CI_NODE_TOTAL", "CI_NODE_INDEX");
   if (!count.value) return refuse(count.error);
-  return checked(
-      *index, *count.value, "CI_NODE_INDEX",
-      fmt::format("--shard auto: CI_NODE_INDEX={} with CI_NODE_TOTAL={}", *index, *count.value));
+  return checked(*index.value, *count.value, "CI_NODE_INDEX",
+                 fmt::format("--shard auto: CI_NODE_INDEX={} with CI_NODE_TOTAL={}", *index.value,
+                             *count.value));
 }
 
-ShardChoice from_slurm(const Environment& env, const std::string& id_text) {
-  const auto id = whole_number(id_text);
-  if (!id) {
-    return refuse(
-        fmt::format("--shard auto: SLURM_ARRAY_TASK_ID must be a whole number, not '{}'", id_text));
-  }
+ShardChoice from_slurm(const Environment& env) {
+  const EnvNumber id = env_number(env, "SLURM_ARRAY_TASK_ID");
+  if (!id.value) return refuse(id.error);
   const EnvNumber min = env_number(env, "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_ID");
   if (!min.value) return refuse(min.error);
   const EnvNumber count = env_number(env, "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_ID");
@@ -128,20 +123,20 @@ ShardChoice from_slurm(const Environment& env, const std::string& id_text) {
   const std::string what = fmt::format(
       "--shard auto: SLURM_ARRAY_TASK_ID={} with SLURM_ARRAY_TASK_MIN={} and "
       "SLURM_ARRAY_TASK_COUNT={} (an array needs consecutive ids, no step)",
-      *id, *min.value, *count.value);
-  if (*id < *min.value || *id - *min.value >= kShardsMax) {
+      *id.value, *min.value, *count.value);
+  if (*id.value < *min.value || *id.value - *min.value >= kShardsMax) {
     return refuse(fmt::format("{}: the shard must be 1 to {}", what, *count.value));
   }
-  return checked(*id - *min.value + 1, *count.value, "SLURM_ARRAY_TASK_ID", what);
+  return checked(*id.value - *min.value + 1, *count.value, "SLURM_ARRAY_TASK_ID", what);
 }
 
 }  // namespace
 
 ShardChoice read_shard(std::string_view value, const Environment& env) {
   if (value != "auto") return from_flag(value);
-  if (auto index = env("JOB_COMPLETION_INDEX")) return from_kubernetes(env, *index);
-  if (auto index = env("CI_NODE_INDEX")) return from_gitlab(env, *index);
-  if (auto id = env("SLURM_ARRAY_TASK_ID")) return from_slurm(env, *id);
+  if (env("JOB_COMPLETION_INDEX")) return from_kubernetes(env);
+  if (env("CI_NODE_INDEX")) return from_gitlab(env);
+  if (env("SLURM_ARRAY_TASK_ID")) return from_slurm(env);
   return refuse(
       "--shard auto: none of JOB_COMPLETION_INDEX (Kubernetes), CI_NODE_INDEX (GitLab) or "
       "SLURM_ARRAY_TASK_ID (Slurm) is set; give the shard as --shard K/N");

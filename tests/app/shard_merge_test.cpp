@@ -8,37 +8,23 @@
 #include <string>
 
 #include "app/shard_file.hpp"
-#include "tests/app/cli_run.hpp"
+#include "tests/app/shard_fixture.hpp"
 
 namespace syncdrill {
 namespace {
 
 namespace fs = std::filesystem;
 using testing::CliRun;
+using testing::kShardDrill;
 using testing::read_file;
 using testing::Scratch;
-using testing::source_path;
+using testing::shard_compare;
+using testing::write_shard_policies;
 
-const std::string kDrill = source_path("tests/scenarios/valid/breached-drill.yaml");
-const std::string kCompare = fmt::format(
-    "compare '{}' --policy once --policy patient --policies policies.yaml --seeds 2 --quiet",
-    kDrill);
+const std::string kCompare = shard_compare(2) + " --quiet";
 
 void write(const fs::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary) << text;
-}
-
-// A scratch folder with policies.yaml (the compared policies) in it.
-void write_policies(const Scratch& s) {
-  write(s / "policies.yaml", R"(policies:
-  - name: patient
-    timeout: 2s
-    retry: {max_attempts: 6, backoff: full_jitter, base: 500ms, cap: 1m}
-    idempotency_keys: true
-  - name: eager
-    timeout: 1s
-    retry: {max_attempts: 3, backoff: none}
-)");
 }
 
 // `text` with its first `from` replaced by `to` (which must be there).
@@ -61,7 +47,7 @@ void check_refused(const Scratch& s, const std::string& files, const std::string
 
 TEST_CASE("merge refuses shards of different runs: missing, repeated, another N, grid, scenario") {
   Scratch s("merge-refusals");
-  write_policies(s);
+  write_shard_policies(s);
   for (int k = 1; k <= 3; ++k)
     REQUIRE(s.run(fmt::format("{} --out p --shard {}/3", kCompare, k)).exit_code == 0);
   REQUIRE(s.run(kCompare + " --out two --shard 1/2").exit_code == 0);
@@ -69,7 +55,7 @@ TEST_CASE("merge refuses shards of different runs: missing, repeated, another N,
   REQUIRE(s.run(kCompare + " --seed 40 --out seeds --shard 2/3").exit_code == 0);
   REQUIRE(s.run(fmt::format("compare '{}' --policy once --policy eager --policies policies.yaml "
                             "--seeds 2 --out policy --shard 2/3 --quiet",
-                            kDrill))
+                            kShardDrill))
               .exit_code == 0);
   // Another scenario: the same drill with one key changed.
   REQUIRE(s.run(kCompare + " --set seed=9 --seed 3 --out scenario --shard 2/3").exit_code == 0);
@@ -111,7 +97,7 @@ TEST_CASE("merge refuses shards of different runs: missing, repeated, another N,
 
 TEST_CASE("merge refuses what is no shard file: malformed, truncated, huge, deep, mistyped") {
   Scratch s("merge-hostile");
-  write_policies(s);
+  write_shard_policies(s);
   for (int k = 1; k <= 2; ++k)
     REQUIRE(s.run(fmt::format("{} --out p --shard {}/2", kCompare, k)).exit_code == 0);
   REQUIRE(s.run(kCompare + " --out whole").exit_code == 0);

@@ -11,27 +11,18 @@
 #include <vector>
 
 #include "app/shard.hpp"
-#include "tests/app/cli_run.hpp"
+#include "tests/app/shard_fixture.hpp"
 
 namespace syncdrill {
 namespace {
 
 namespace fs = std::filesystem;
 using testing::CliRun;
+using testing::kShardDrill;
 using testing::read_file;
 using testing::Scratch;
-using testing::source_path;
-
-// A small drill (an OMS outage against a one-attempt ingest): a run takes a fraction of a second.
-const std::string kDrill = source_path("tests/scenarios/valid/breached-drill.yaml");
-
-const char* kPolicies = R"(policies:
-  - name: patient
-    timeout: 2s
-    retry: {max_attempts: 6, backoff: full_jitter, base: 500ms, cap: 1m}
-    budget: {kind: token_bucket, max_tokens: 100, token_ratio: 0.1}
-    idempotency_keys: true
-)";
+using testing::shard_compare;
+using testing::write_shard_policies;
 
 // The engines' variables unset, so that a CI job's own (GitLab's CI_NODE_INDEX) cannot leak in.
 const char* kCleanEnv =
@@ -85,12 +76,8 @@ void check_merge_equals_one_process(const Scratch& s, const std::string& args, i
 
 TEST_CASE("a compare in 3 shards, each its own process, merges into the one-process bytes") {
   Scratch s("shard-compare");
-  std::ofstream(s / "policies.yaml") << kPolicies;
-  check_merge_equals_one_process(
-      s,
-      fmt::format("compare '{}' --policy once --policy patient --policies policies.yaml --seeds 3",
-                  kDrill),
-      3);
+  write_shard_policies(s);
+  check_merge_equals_one_process(s, shard_compare(3), 3);
 }
 
 TEST_CASE("a sweep in 3 shards, each its own process, merges into the one-process bytes") {
@@ -99,15 +86,14 @@ TEST_CASE("a sweep in 3 shards, each its own process, merges into the one-proces
       s,
       fmt::format("sweep '{}' --grid retry.max_attempts=1,3 --grid retry.backoff=none,full_jitter "
                   "--seeds 2",
-                  kDrill),
+                  kShardDrill),
       3);
 }
 
 TEST_CASE("more shards than runs: the empty shards write files with no runs, and merge") {
   Scratch s("shard-empty");
-  std::ofstream(s / "policies.yaml") << kPolicies;
-  const std::string args = fmt::format(
-      "compare '{}' --policy once --policy patient --policies policies.yaml --seeds 2", kDrill);
+  write_shard_policies(s);
+  const std::string args = shard_compare(2);
   REQUIRE(s.run(args + " --out one --format json --quiet").exit_code == 0);
   for (int k = 1; k <= 6; ++k)
     REQUIRE(s.run(fmt::format("{} --out parts --shard {}/6 --quiet", args, k)).exit_code == 0);
@@ -121,10 +107,8 @@ TEST_CASE("more shards than runs: the empty shards write files with no runs, and
 
 TEST_CASE("--shard auto takes the shard from the engine's environment; the flag wins") {
   Scratch s("shard-env");
-  std::ofstream(s / "policies.yaml") << kPolicies;
-  const std::string args = fmt::format(
-      "compare '{}' --policy once --policy patient --policies policies.yaml --seeds 2 --quiet",
-      kDrill);
+  write_shard_policies(s);
+  const std::string args = shard_compare(2) + " --quiet";
   struct Case {
     const char* env;
     const char* file;  // the shard it must write
@@ -159,10 +143,8 @@ TEST_CASE("--shard auto takes the shard from the engine's environment; the flag 
 
 TEST_CASE("a bad --shard, or an environment that does not say the shard, exits 2 before running") {
   Scratch s("shard-bad");
-  std::ofstream(s / "policies.yaml") << kPolicies;
-  const std::string args = fmt::format(
-      "compare '{}' --policy once --policy patient --policies policies.yaml --seeds 2 --out out",
-      kDrill);
+  write_shard_policies(s);
+  const std::string args = shard_compare(2) + " --out out";
   struct Case {
     const char* env;
     const char* flag;
@@ -185,7 +167,11 @@ TEST_CASE("a bad --shard, or an environment that does not say the shard, exits 2
                 "--shard auto: JOB_COMPLETION_INDEX=3 (shard 4) with SYNCDRILL_SHARDS=3: the "
                 "shard must be 1 to 3"},
            Case{"JOB_COMPLETION_INDEX=-1 SYNCDRILL_SHARDS=3", "auto",
-                "--shard auto: JOB_COMPLETION_INDEX must be a whole number below 100000"},
+                "--shard auto: JOB_COMPLETION_INDEX must be a whole number, not '-1'"},
+           Case{"JOB_COMPLETION_INDEX=100000 SYNCDRILL_SHARDS=3", "auto",
+                "--shard auto: JOB_COMPLETION_INDEX must be below 100000, not 100000"},
+           Case{"JOB_COMPLETION_INDEX=1 SYNCDRILL_SHARDS=0x3", "auto",
+                "--shard auto: SYNCDRILL_SHARDS must be a whole number, not '0x3'"},
            Case{"CI_NODE_INDEX=2", "auto", "--shard auto: CI_NODE_INDEX is set but CI_NODE_TOTAL"},
            Case{"CI_NODE_INDEX=2 CI_NODE_TOTAL=two", "auto",
                 "--shard auto: CI_NODE_TOTAL must be a whole number, not 'two'"},
