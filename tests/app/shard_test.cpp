@@ -105,7 +105,7 @@ TEST_CASE("more shards than runs: the empty shards write files with no runs, and
   CHECK_FALSE(fs::exists(s / "merged/compare.md"));
 }
 
-TEST_CASE("--shard auto takes the shard from the engine's environment; the flag wins") {
+TEST_CASE("--shard auto takes the shard from the engine's environment, and the flag wins") {
   Scratch s("shard-env");
   write_shard_policies(s);
   const std::string args = shard_compare(2) + " --quiet";
