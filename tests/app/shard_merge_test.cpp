@@ -135,6 +135,19 @@ TEST_CASE("merge refuses what is no shard file: malformed, truncated, huge, deep
                             kShardFileBytesMax + 1));
   check_refused(s, "/dev/zero p/shard-2-of-2.json", "/dev/zero: not a regular file");
 
+  // The default folder is named after the scenario: a name from a file may not lead elsewhere.
+  REQUIRE(s.run(kCompare + " --out whole1 --shard 1/1").exit_code == 0);
+  write(s / "bad/escape.json",
+        replaced(read_file(s / "whole1/shard-1-of-1.json"), "\"scenario_name\":\"breached-drill\"",
+                 "\"scenario_name\":\"../../escape\""));
+  const CliRun escape = s.run("merge bad/escape.json");
+  CHECK(escape.exit_code == 2);
+  CHECK(escape.err.find("the shards' scenario name '../../escape' makes no folder name; give "
+                        "--out") != std::string::npos);
+  CHECK_FALSE(fs::exists(s / "out"));
+  CHECK(s.run("merge bad/escape.json --out named --format md --quiet").exit_code == 0);
+  CHECK(fs::exists(s / "named/compare.md"));
+
   // Well-formed JSON that lies: every field is checked, and the runs against the header.
   refused("type.json", replaced(shard1, "\"calls\":", "\"calls\":\"lots\",\"x\":"),
           "malformed shard file: runs[0].figures.values.calls: expected a number");

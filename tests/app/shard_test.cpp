@@ -105,6 +105,22 @@ TEST_CASE("more shards than runs: the empty shards write files with no runs, and
   CHECK_FALSE(fs::exists(s / "merged/compare.md"));
 }
 
+TEST_CASE("a shard that cannot write its file exits 3 and leaves no part of it") {
+  Scratch s("shard-unwritable");
+  write_shard_policies(s);
+  fs::create_directories(s / "out/shard-1-of-2.json");  // a folder where the file must go
+  const CliRun r = s.run(shard_compare(2) + " --out out --shard 1/2");
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("shard-1-of-2.json") != std::string::npos);
+  CHECK(r.out.empty());
+  size_t entries = 0;
+  for (const auto& entry : fs::directory_iterator(s / "out")) {
+    CAPTURE(entry.path());
+    ++entries;
+  }
+  CHECK(entries == 1);  // the folder in the way, and no temporary file beside it
+}
+
 TEST_CASE("--shard auto takes the shard from the engine's environment, and the flag wins") {
   Scratch s("shard-env");
   write_shard_policies(s);
