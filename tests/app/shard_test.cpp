@@ -35,9 +35,11 @@ CliRun run_with_env(const Scratch& s, const std::string& env, const std::string&
 
 const char* const kReports[] = {"compare.json", "compare.md", "compare.html"};
 
-// Runs `args` in one process into `one`, then as `shards` processes into `parts` merged into
-// `one` again: every report and the terminal table must come out the same.
-void check_merge_equals_one_process(const Scratch& s, const std::string& args, int shards) {
+// Runs `args` in one process into `one`, then as `shards` processes into `parts` (one after the
+// other, or `at_once`) merged into `one` again: every report and the terminal table must come
+// out the same.
+void check_merge_equals_one_process(const Scratch& s, const std::string& args, int shards,
+                                    bool at_once) {
   const CliRun one = s.run(args + " --out one --jobs 2");
   REQUIRE(one.exit_code == 0);
   std::map<std::string, std::string> expected;
@@ -45,14 +47,28 @@ void check_merge_equals_one_process(const Scratch& s, const std::string& args, i
     expected[file] = read_file(s / (std::string("one/") + file));
     CHECK(expected[file].size() > 500);
   }
-  for (int k = 1; k <= shards; ++k) {
+  if (at_once) {
+    // All at once, into one folder, as an array's jobs on a shared volume would: each process
+    // stages its own temporary file. The shell fails when any of them does.
+    std::string script = "set -e";
+    for (int k = 1; k <= shards; ++k) {
+      script += fmt::format("; '{}' {} --out parts --shard {}/{} --quiet & p{}=$!",
+                            SYNCDRILL_BINARY, args, k, shards, k);
+    }
+    for (int k = 1; k <= shards; ++k)
+      script += fmt::format("; wait $p{}", k);
+    const CliRun all = s.shell(fmt::format("{{ {}; }}", script));
+    REQUIRE_MESSAGE(all.exit_code == 0, all.err);
+  }
+  for (int k = 1; k <= shards && !at_once; ++k) {
     // --jobs differs between shards: results do not depend on it.
     const CliRun part =
         s.run(fmt::format("{} --out parts --shard {}/{} --jobs {}", args, k, shards, k % 2 + 1));
     REQUIRE(part.exit_code == 0);
     CHECK(part.out.find(fmt::format("shard {} of {}", k, shards)) != std::string::npos);
-    CHECK(fs::exists(s / fmt::format("parts/shard-{}-of-{}.json", k, shards)));
   }
+  for (int k = 1; k <= shards; ++k)
+    CHECK(fs::exists(s / fmt::format("parts/shard-{}-of-{}.json", k, shards)));
   // A shard writes no report of its own.
   CHECK_FALSE(fs::exists(s / "parts/compare.json"));
   fs::remove_all(s / "one");
@@ -77,17 +93,17 @@ void check_merge_equals_one_process(const Scratch& s, const std::string& args, i
 TEST_CASE("a compare in 3 shards, each its own process, merges into the one-process bytes") {
   Scratch s("shard-compare");
   write_shard_policies(s);
-  check_merge_equals_one_process(s, shard_compare(3), 3);
+  check_merge_equals_one_process(s, shard_compare(3), 3, false);
 }
 
-TEST_CASE("a sweep in 3 shards, each its own process, merges into the one-process bytes") {
+TEST_CASE("a sweep in 3 shards, 3 processes at once, merges into the one-process bytes") {
   Scratch s("shard-sweep");
   check_merge_equals_one_process(
       s,
       fmt::format("sweep '{}' --grid retry.max_attempts=1,3 --grid retry.backoff=none,full_jitter "
                   "--seeds 2",
                   kShardDrill),
-      3);
+      3, true);
 }
 
 TEST_CASE("more shards than runs: the empty shards write files with no runs, and merge") {
