@@ -19,6 +19,19 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
+// A field added to what a shard carries must be written and read below, or the merged reports
+// would lose it. These sizes (x86-64, libstdc++) catch most additions at compile time: update
+// them together with the writer and reader. (A metric added to compare_metrics() needs neither.)
+#if defined(__x86_64__) && defined(__GLIBCXX__)
+static_assert(sizeof(Comparison) == 304,
+              "Comparison changed: carry the new field in shard_header_json() and header_of()");
+static_assert(sizeof(Variant) == 88, "Variant changed: carry it in shard_header_json()");
+static_assert(sizeof(RunFigures) - sizeof(RunFigures::values) == 88,
+              "RunFigures changed: carry the new field in figures_json() and figures_of()");
+static_assert(sizeof(RunBreach) == 264, "RunBreach changed: carry it in figures_json()");
+static_assert(sizeof(TierCheck) == 216, "TierCheck changed: carry it in check_json()");
+#endif
+
 // ---- writing ----
 
 ordered_json number_json(double v) {
