@@ -372,7 +372,7 @@ std::string shard_file_text(const ShardFile& file) {
 
 ShardRead parse_shard_file(std::string_view text, std::string_view version) {
   if (const auto deep = too_deep(text)) {
-    return failed(fmt::format("{}: nested deeper than {} levels (a shard file nests 6)",
+    return failed(fmt::format("{}: nested deeper than {} levels (a shard file nests 7)",
                               line_column(text, *deep), kShardDepthMax));
   }
   json j;
@@ -396,6 +396,8 @@ ShardRead parse_shard_file(std::string_view text, std::string_view version) {
     const size_t at = number.empty() ? std::string_view::npos : text.find(number);
     return failed(fmt::format("{}: malformed JSON: a number beyond a double ({})",
                               line_column(text, at == std::string_view::npos ? 0 : at), number));
+  } catch (const json::exception& e) {
+    return failed(fmt::format("malformed JSON: {}", e.what()));
   }
   if (!j.is_object() || !j.contains("format") || j["format"] != std::string(kShardFormat)) {
     return failed(fmt::format("not a shard file (it has no \"format\": \"{}\")", kShardFormat));

@@ -34,7 +34,7 @@ inline constexpr std::string_view kShardFormat = "syncdrill-shard";
 // 250 more per failed tier check (measured), so the largest sweep (100 points x 1,000 seeds) in
 // one shard stays near 100 MiB unless its runs breach many checks each.
 inline constexpr uint64_t kShardFileBytesMax = 256ULL << 20;
-// Deeper nesting than this is refused before parsing (the format nests 6 levels).
+// Deeper nesting than this is refused before parsing (the format nests 7 levels).
 inline constexpr int kShardDepthMax = 16;
 
 struct ShardRun {
