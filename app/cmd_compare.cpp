@@ -5,15 +5,16 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
 #include "app/command_line.hpp"
 #include "app/commands.hpp"
+#include "app/compare_output.hpp"
 #include "app/compare_runner.hpp"
 #include "app/compare_variants.hpp"
 #include "app/exit_codes.hpp"
@@ -21,10 +22,11 @@
 #include "app/output_folder.hpp"
 #include "app/rank_options.hpp"
 #include "app/scenario_input.hpp"
+#include "app/shard.hpp"
+#include "app/shard_file.hpp"
 #include "core/scenario/estimate.hpp"
 #include "core/scenario/values.hpp"
-#include "reports/compare_html.hpp"
-#include "reports/compare_report.hpp"
+#include "reports/atomic_file.hpp"
 
 namespace syncdrill {
 
@@ -54,6 +56,7 @@ struct CompareArgs {
   std::optional<MemoryBudget> memory;     // what the runs may take together
   std::optional<CompareMetric> rank_by;   // --rank-by
   std::vector<Requirement> requirements;  // --require
+  ShardChoice shard;                      // --shard: only these runs, into DIR/shard-K-of-N.json
 };
 
 std::vector<std::string> split_commas(const std::string& text) {
@@ -84,13 +87,13 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
               "                       [--seed N] [--keep-policy-switches] [--jobs J]\n"
               "                       [--rank-by KEY] [--require KEY=RANGE ...]\n"
               "                       [--max-memory SIZE] [--out DIR] [--format LIST]\n"
-              "                       [--quiet]\n\noptions"
+              "                       [--quiet] [--shard K/N|auto]\n\noptions"
             : "usage: syncdrill compare SCENARIO --policy NAME --policy NAME [...]\n"
               "                         [--policies FILE] [--connectors LIST] [--seeds N]\n"
               "                         [--seed N] [--keep-policy-switches] [--jobs J]\n"
               "                         [--rank-by KEY] [--require KEY=RANGE ...]\n"
               "                         [--max-memory SIZE] [--out DIR] [--format LIST]\n"
-              "                         [--quiet]\n\noptions");
+              "                         [--quiet] [--shard K/N|auto]\n\noptions");
   auto add = line.add();
   if (sweep) {
     add("grid", po::value<std::vector<std::string>>()->value_name("KEY=V1,V2,..."),
@@ -131,6 +134,9 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
                      : "output folder (default: out/<scenario name>-compare)");
   line.add_formats("files to write, comma-separated: json, md, html (default: all)");
   line.add_quiet("print nothing on success");
+  add("shard", po::value<std::string>()->value_name("K/N"),
+      "run only shard K of N of the runs and write DIR/shard-K-of-N.json for 'syncdrill "
+      "merge'; auto: K and N from the job's environment (Kubernetes, GitLab, Slurm)");
   line.take_scenarios(1);
   const std::string about =
       std::string(sweep ? "Runs the scenario for every point of the grid, each a copy of the "
@@ -142,6 +148,8 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
                         : "Runs the scenario with each policy on the same seeds (common random "
                           "numbers),\nso the differences come from the policies, not from "
                           "luck; writes\nDIR/compare.json, compare.md and compare.html.\n") +
+      "With --shard K/N, runs only that shard's runs and writes DIR/shard-K-of-N.json\n"
+      "instead; 'syncdrill merge' joins the shards into the same files.\n"
       "Exit codes: 0 done, 2 bad input, 3 internal error (the runs' verdicts are in\nthe "
       "files).\n";
   if (auto stop = line.parse(args, about)) return stop;
@@ -192,6 +200,14 @@ std::optional<int> parse_compare_args(const std::vector<std::string>& args, Comp
   parsed.out_dir = line.out_dir();
   parsed.quiet = line.quiet();
   if (auto stop = line.formats(parsed.formats, {"json", "md", "html"}, true)) return stop;
+  if (line.has("shard")) {
+    parsed.shard = read_shard(line.text("shard"), process_environment());
+    if (!parsed.shard.error.empty()) return usage_error(parsed.shard.error);
+    if (line.has("format")) {
+      return usage_error(
+          "--format is for 'syncdrill merge': a shard writes only DIR/shard-K-of-N.json");
+    }
+  }
   if (sweep) {
     if (parsed.grid.empty()) return usage_error("sweep needs at least one --grid KEY=V1,V2,...");
     if (parsed.policies.size() > 1) return usage_error("sweep varies one --policy");
@@ -303,6 +319,42 @@ std::optional<int> plan_sweep(const CompareArgs& args, const Scenario& scenario,
   return std::nullopt;
 }
 
+// A shard's runs (those run_grid ran) into DIR/shard-K-of-N.json, written atomically.
+int write_shard(Comparison header, const Shard& shard, const GridResult& runs,
+                const std::string& source, const std::string& out_dir, bool quiet) {
+  ShardFile file;
+  file.syncdrill_version = SYNCDRILL_VERSION;
+  file.shard = shard;
+  const size_t variants = header.variants.size();
+  const size_t total = variants * header.seeds.size();
+  for (size_t k = shard.index - 1; k < total; k += shard.count)
+    file.runs.push_back({k % variants, k / variants, runs.figures[k % variants][k / variants]});
+  file.header = std::move(header);
+  const std::string path = (std::filesystem::path(out_dir) / shard.file_name()).string();
+  const std::string text = shard_file_text(file);
+  if (text.size() > kShardFileBytesMax) {  // merge would refuse it: say so now
+    return usage_error(
+        fmt::format("{} would be {} MiB, more than merge reads ({} MiB); nothing "
+                    "written: split the runs into more shards",
+                    path, text.size() >> 20, kShardFileBytesMax >> 20));
+  }
+  CreatedFolders created(out_dir);
+  std::string error = make_directories(out_dir);
+  if (error.empty()) error = write_file_atomically(path, text);
+  if (!error.empty()) {
+    std::cerr << "syncdrill: error: " << error << "\n";
+    return kExitInternal;
+  }
+  created.dismiss();
+  if (!quiet) {
+    std::cout << fmt::format("syncdrill {}: {}, shard {} of {}{}: {} of {} runs\nwrote {}\n",
+                             file.header.command, file.header.scenario_name, shard.index,
+                             shard.count, source == "--shard" ? "" : " (from " + source + ")",
+                             file.runs.size(), total, path);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int compare_or_sweep(const std::string& command, const std::vector<std::string>& args) {
@@ -379,6 +431,7 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
   for (uint64_t i = 0; i < parsed.seeds; ++i)
     c.seeds.push_back(first_seed + i);
   plan.grid.seeds = c.seeds;
+  if (parsed.shard.shard) plan.grid.shard = *parsed.shard.shard;
 
   // Progress only for a person watching: a terminal on stderr.
   const bool show_progress = !parsed.quiet && isatty(STDERR_FILENO) != 0;
@@ -403,26 +456,13 @@ int compare_or_sweep(const std::string& command, const std::vector<std::string>&
                     "traffic)",
                     parsed.scenario, runs.error));
   }
+  if (parsed.shard.shard) {
+    return write_shard(std::move(c), *parsed.shard.shard, runs, parsed.shard.source, out_dir,
+                       parsed.quiet);
+  }
   for (size_t v = 0; v < c.variants.size(); ++v)
     c.variants[v].runs = std::move(runs.figures[v]);
-  const std::vector<VariantSummary> summary = summarize(c);
-
-  auto wanted = [&](std::string_view f) {
-    return std::find(parsed.formats.begin(), parsed.formats.end(), f) != parsed.formats.end();
-  };
-  std::vector<std::pair<std::string, std::string>> files;
-  if (wanted("json")) files.emplace_back("compare.json", compare_json(c, summary).dump(2) + "\n");
-  if (wanted("md")) files.emplace_back("compare.md", compare_markdown(c, summary));
-  if (wanted("html")) files.emplace_back("compare.html", compare_html(c, summary));
-  CreatedFolders created(out_dir);
-  std::vector<std::string> written;
-  if (std::string error = write_all_or_nothing(out_dir, files, written); !error.empty()) {
-    std::cerr << "syncdrill: error: " << error << "\n";
-    return kExitInternal;
-  }
-  created.dismiss();
-  if (!parsed.quiet) std::cout << compare_table(c, summary, out_dir, written);
-  return kExitOk;
+  return write_comparison(c, parsed.formats, out_dir, parsed.quiet);
 }
 
 int compare_command(const std::vector<std::string>& args) {

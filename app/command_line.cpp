@@ -36,6 +36,14 @@ void CommandLine::take_scenarios(int count) {
         "(docs/scenario-format.md, Overrides)");
 }
 
+void CommandLine::take_files() {
+  positional_.add("scenario", -1);
+}
+
+std::vector<std::string> CommandLine::files() const {
+  return has("scenario") ? get<std::vector<std::string>>("scenario") : std::vector<std::string>{};
+}
+
 Overrides CommandLine::overrides() const {
   Overrides o;
   if (has("set")) o.sets = get<std::vector<std::string>>("set");

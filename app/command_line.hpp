@@ -33,6 +33,9 @@ class CommandLine {
   // The positional SCENARIO arguments: `count` of them, -1 for any number; none if never called.
   // Also declares --set PATH=VALUE (repeatable), the scenario overrides: overrides().
   void take_scenarios(int count);
+  // Any number of positional FILE arguments instead (no --set): files().
+  void take_files();
+  std::vector<std::string> files() const;
   // The shared options, each with the command's own description.
   void add_out(const char* description, const char* value_name = "DIR");
   void add_quiet(const char* description);

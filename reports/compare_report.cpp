@@ -28,6 +28,9 @@ int decimals_for(std::string_view unit, double x, double scale) {
 // x with `decimals` decimals (trailing zeros dropped) and its whole part grouped.
 std::string number(double x, int decimals) {
   const double rounded = std::round(x * std::pow(10, decimals)) / std::pow(10, decimals);
+  // Beyond any count a run makes, or not finite (a hand-edited shard file can say so): written
+  // as it is, since casting it to an integer would be undefined.
+  if (!std::isfinite(rounded) || std::fabs(rounded) >= 1e18) return plain_number(x, decimals);
   const double whole = std::trunc(std::fabs(rounded));
   std::string text = plain_number(std::fabs(rounded), decimals);
   // Group the whole part for people: 1234567.5 -> 1,234,567.5.
