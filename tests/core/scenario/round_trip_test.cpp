@@ -44,21 +44,21 @@ TEST_CASE("a connector's round trip is a distribution, none by default") {
 
 TEST_CASE("a bad round trip is refused at its value") {
   CHECK(first_error(with_connector(", round_trip: \"normal(mean=inf, sd=1ms)\"")) ==
-        "t.yaml:6:72: connectors[0].round_trip: normal mean: expected a duration like 250ms, got "
+        "t.yaml:6:73: connectors[0].round_trip: normal mean: expected a duration like 250ms, got "
         "'inf'");
   CHECK(first_error(with_connector(", round_trip: nan"))
-            .rfind("t.yaml:6:72: connectors[0].round_trip: expected a duration", 0) == 0);
+            .rfind("t.yaml:6:73: connectors[0].round_trip: expected a duration", 0) == 0);
   CHECK(first_error(with_connector(", round_trip: -5ms"))
-            .rfind("t.yaml:6:72: connectors[0].round_trip: expected a duration", 0) == 0);
+            .rfind("t.yaml:6:73: connectors[0].round_trip: expected a duration", 0) == 0);
   CHECK(first_error(with_connector(", round_trip: 20000d"))
-            .rfind("t.yaml:6:72: connectors[0].round_trip: expected a duration", 0) == 0);
+            .rfind("t.yaml:6:73: connectors[0].round_trip: expected a duration", 0) == 0);
   CHECK(first_error(with_connector(", round_trip: \"lognormal(p50=1s, p95=10ms)\"")) ==
-        "t.yaml:6:72: connectors[0].round_trip: lognormal needs 0 < p50 < p95");
+        "t.yaml:6:73: connectors[0].round_trip: lognormal needs 0 < p50 < p95");
   CHECK(first_error(with_connector(", round_trip: [40ms]")) ==
-        "t.yaml:6:72: connectors[0].round_trip: expected a duration or a distribution like "
+        "t.yaml:6:73: connectors[0].round_trip: expected a duration or a distribution like "
         "lognormal(p50=200ms, p95=2s), got a list");
   CHECK(first_error(with_connector(", round_trip: {mean: 40ms}"))
-            .rfind("t.yaml:6:72: connectors[0].round_trip: expected a duration or a distribution",
+            .rfind("t.yaml:6:73: connectors[0].round_trip: expected a duration or a distribution",
                    0) == 0);
   CHECK(first_error(
             with_connector(", round_trip: \"normal(mean=" + std::string(40, '9') + "ms, sd=1ms)\""))
@@ -75,7 +75,7 @@ TEST_CASE("max_attempts reaches a million, and no further") {
   REQUIRE(ok.ok());
   CHECK(ok.scenario->policies[0].retry.max_attempts == 1'000'000);
   CHECK(first_error(policy("1000001")) ==
-        "t.yaml:5:36: policies[0].retry.max_attempts: expected a whole number between 1 and "
+        "t.yaml:5:37: policies[0].retry.max_attempts: expected a whole number between 1 and "
         "1000000, got '1000001'");
   CHECK(first_error(policy("0")).find("between 1 and 1000000") != std::string::npos);
   CHECK(first_error(policy("99999999999999999999999")).find("policies[0].retry.max_attempts") !=
