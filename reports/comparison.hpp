@@ -33,8 +33,11 @@ enum class CompareMetric : uint8_t {
   calls,                   // attempts the compared connectors made (the load they put on systems)
   attempts_per_request,    // their calls / the jobs offered to them (load amplification)
   checks_breached,         // SLA tier checks that failed
+  // From the first job offered to the compared connectors to the end of the last of their jobs
+  // (one still open at the end of the run counts to the end); none when they were offered none.
+  completion_s,
 };
-inline constexpr size_t kCompareMetricCount = 10;
+inline constexpr size_t kCompareMetricCount = 11;
 
 struct CompareMetricInfo {
   CompareMetric metric;
