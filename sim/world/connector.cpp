@@ -105,6 +105,7 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
   if (worker.attempt > 1) ++stats_.retries;
   const SimTime now = engine_.now();
   worker.sent = now;
+  worker.deadline = now + policy_.timeout;
   worker.port = nullptr;
   if (observer_ != nullptr && worker.attempt == 1) worker.request_id = observer_->next_request_id();
   if (forced_open_ || (breaker_ && !breaker_->allow(now))) {
@@ -131,8 +132,7 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
   const Duration out{rtt.us / 2};
   worker.back_leg = rtt - out;
   worker.state = WorkerState::in_flight;
-  worker.timeout =
-      engine_.schedule_at(now + policy_.timeout, [this, w, gen] { on_timeout(w, gen); });
+  worker.timeout = engine_.schedule_at(worker.deadline, [this, w, gen] { on_timeout(w, gen); });
   const bool silent = own.silent;
   const bool processed = own.processed;
   engine_.schedule_after(out, [this, w, gen, silent, processed] {
@@ -159,7 +159,7 @@ void Connector::reach_port(uint32_t w, uint32_t gen, const GateVerdict& own, boo
   const bool processed = own.silent ? own.processed : admitted.processed;
   worker.state = WorkerState::in_flight;
   if (!timeout_set) worker.timeout = EventId{};
-  const SimTime deadline = worker.sent + policy_.timeout;
+  const SimTime deadline = worker.deadline;
   auto give_up_at_deadline = [&] {
     if (timeout_set) return;  // scheduled when the attempt was sent
     workers_[w].timeout = engine_.schedule_at(deadline, [this, w, gen] { on_timeout(w, gen); });
@@ -200,8 +200,7 @@ void Connector::answer_at_once(uint32_t w, const Outcome& outcome) {
     complete_attempt(w, outcome);
     return;
   }
-  const InFlight record{
-      worker.job, worker.port, w, worker.generation, worker.sent + policy_.timeout, false};
+  const InFlight record{worker.job, worker.port, w, worker.generation, worker.deadline, false};
   hear_later(record, engine_.now() + worker.back_leg, outcome);
 }
 

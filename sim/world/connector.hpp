@@ -223,6 +223,7 @@ class Connector final : public EndpointClient {
     BackoffState backoff_state;  // decorrelated jitter's memory
     Port* port = nullptr;        // the port of the attempt in flight
     SimTime sent;                // when the attempt in flight was sent
+    SimTime deadline;            // when the client gives up on it (sent + the timeout then)
     uint64_t request_id = 0;     // telemetry: the call's id (set only with an observer)
     Duration back_leg;           // with a round trip: the answer's way back, this attempt
   };
