@@ -33,9 +33,12 @@ enum class CompareMetric : uint8_t {
   calls,                   // attempts the compared connectors made (the load they put on systems)
   attempts_per_request,    // their calls / the jobs offered to them (load amplification)
   checks_breached,         // SLA tier checks that failed
+  // From the first job offered to the compared connectors to the end of the last of their jobs
+  // (one still open at the end of the run counts to the end); none when they were offered none.
+  completion_s,
   false_positives,         // monitor firings attributed to no fault (absent without monitors)
 };
-inline constexpr size_t kCompareMetricCount = 11;
+inline constexpr size_t kCompareMetricCount = 12;
 
 struct CompareMetricInfo {
   CompareMetric metric;

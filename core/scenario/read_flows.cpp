@@ -133,6 +133,9 @@ void read_connectors(Ctx& ctx, MapReader& top, Scenario& s) {
     r.u32("queue_max", c.queue_max, 1, ctx.limits.queue_max);
     r.u32("dead_letter_max", c.dead_letter_max, 0, ctx.limits.queue_max);
     r.duration("poll_interval", c.poll_interval, kPeriodMin);
+    if (Distribution rtt = Distribution::constant(0); r.distribution("round_trip", rtt)) {
+      c.round_trip = rtt;
+    }
     read_flow_specific(ctx, r, c);
     r.finish();
     s.connectors.push_back(std::move(c));

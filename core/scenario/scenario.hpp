@@ -277,6 +277,9 @@ struct ConnectorSpec {
   std::optional<Duration> interval;    // reconciliation only: how often the job runs
   double repair_per_s = 10;            // reconciliation only: repairs per second, > 0
   std::vector<StatusMapping> mapping;  // fulfillment only: source state -> target state
+  // The network between the connector and every port it calls: each attempt's round trip, half
+  // on the way to the server and half on the way back. None = no network delay (the default).
+  std::optional<Distribution> round_trip;
 };
 
 // ---- Faults -------------------------------------------------------------------------------------

@@ -47,8 +47,10 @@ class UniqueNames {
 inline constexpr Duration kPeriodMin = seconds(1);
 
 // The most attempts a retry policy may make (a policy's `retry.max_attempts`, a retry_storm's
-// `max_attempts`).
-inline constexpr uint32_t kRetryAttemptsMax = 100;
+// `max_attempts`). Far above any useful count: what bounds retries is the policy's budget, the
+// run's duration and its event limit (a run that reaches that limit stops and says so). Memory
+// does not grow with it: a worker keeps one attempt of its job at a time.
+inline constexpr uint32_t kRetryAttemptsMax = 1'000'000;
 
 // Reads `key` as a name that must be one of `candidates` (what: "channel", ...). Reports
 // "unknown channel 'amazn' (did you mean 'amazon'?)". Returns true when present and valid.

@@ -29,6 +29,7 @@ Connector::Connector(Engine& engine, const ConnectorSpec& spec, const PolicySpec
       worker_cap_(spec.workers),
       // Derived from a copy: the connector's own stream (jitter) stays as it was without faults.
       faults_(RandomStream(rng).next_u64(), "faults/connector/" + spec.name) {
+  if (spec.round_trip) network_rng_.emplace(RandomStream(rng).next_u64(), "network/" + spec.name);
   SD_CHECK(flow_ != nullptr, "a connector needs a flow");
   SD_CHECK(spec.workers >= 1, "a connector needs a worker");
   if (policy.budget) budget_.emplace(*policy.budget);
@@ -65,6 +66,7 @@ void Connector::set_worker_cap(uint32_t cap) {
 bool Connector::enqueue(Job job) {
   ++stats_.jobs_offered;
   job.created = engine_.now();
+  if (!stats_.first_offered) stats_.first_offered = job.created;
   job.step = 0;
   if (!idle_.empty() && busy_ < worker_cap_) {
     const uint32_t w = idle_.back();
@@ -76,6 +78,7 @@ bool Connector::enqueue(Job job) {
   }
   if (queue_size_ == ring_.size()) {
     ++stats_.jobs_dropped_queue_full;
+    stats_.last_ended = engine_.now();
     flow_->on_finished(job, JobEnd::dropped_queue_full, ErrorClass::queue_full, engine_.now());
     return false;
   }
@@ -102,6 +105,7 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
   if (worker.attempt > 1) ++stats_.retries;
   const SimTime now = engine_.now();
   worker.sent = now;
+  worker.deadline = now + policy_.timeout;
   worker.port = nullptr;
   if (observer_ != nullptr && worker.attempt == 1) worker.request_id = observer_->next_request_id();
   if (forced_open_ || (breaker_ && !breaker_->allow(now))) {
@@ -118,17 +122,46 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
     complete_attempt(w, own.answer);  // the connector's own call failed (a fault on it)
     return;
   }
+  if (!spec_.round_trip) {
+    reach_port(w, gen, own, false);
+    return;
+  }
+  // Over the network: the port sees the request half a round trip from now; the client's
+  // timeout runs from the send.
+  const Duration rtt = spec_.round_trip->sample_duration(*network_rng_);
+  const Duration out{rtt.us / 2};
+  worker.back_leg = rtt - out;
+  worker.state = WorkerState::in_flight;
+  worker.timeout = engine_.schedule_at(worker.deadline, [this, w, gen] { on_timeout(w, gen); });
+  const bool silent = own.silent;
+  const bool processed = own.processed;
+  engine_.schedule_after(out, [this, w, gen, silent, processed] {
+    const Worker& sender = workers_[w];
+    // The client gave up before its request arrived: it closed the connection.
+    if (sender.generation != gen || sender.state != WorkerState::in_flight) return;
+    GateVerdict verdict;
+    verdict.silent = silent;
+    verdict.processed = processed;
+    reach_port(w, gen, verdict, true);
+  });
+}
+
+void Connector::reach_port(uint32_t w, uint32_t gen, const GateVerdict& own, bool timeout_set) {
+  Worker& worker = workers_[w];
+  Port& port = *worker.port;
+  const SimTime now = engine_.now();
   const GateVerdict admitted = port.admit(now, flow_->operation(worker.job));
   if (!admitted.answer.ok()) {
-    complete_attempt(w, admitted.answer);  // a 429 or a refusal, answered at once
+    answer_at_once(w, admitted.answer);  // a 429 or a refusal, answered at once
     return;
   }
   const bool silent = own.silent || admitted.silent;
   const bool processed = own.silent ? own.processed : admitted.processed;
   worker.state = WorkerState::in_flight;
-  worker.timeout = EventId{};
-  const SimTime deadline = now + policy_.timeout;
+  if (!timeout_set) worker.timeout = EventId{};
+  const SimTime deadline = worker.deadline;
   auto give_up_at_deadline = [&] {
+    if (timeout_set) return;  // scheduled when the attempt was sent
     workers_[w].timeout = engine_.schedule_at(deadline, [this, w, gen] { on_timeout(w, gen); });
   };
   if (silent && !processed) {
@@ -143,7 +176,7 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
     if (silent) {
       give_up_at_deadline();  // the refusal is swallowed too
     } else {
-      complete_attempt(w, arrival);
+      answer_at_once(w, arrival);
     }
     return;
   }
@@ -159,6 +192,16 @@ void Connector::send_attempt(uint32_t w, uint32_t generation) {
   }
   if (finishes_at < deadline && !silent) return;
   give_up_at_deadline();
+}
+
+void Connector::answer_at_once(uint32_t w, const Outcome& outcome) {
+  Worker& worker = workers_[w];
+  if (!spec_.round_trip) {
+    complete_attempt(w, outcome);
+    return;
+  }
+  const InFlight record{worker.job, worker.port, w, worker.generation, worker.deadline, false};
+  hear_later(record, engine_.now() + worker.back_leg, outcome);
 }
 
 uint32_t Connector::allocate_in_flight(const InFlight& record) {
@@ -191,6 +234,7 @@ void Connector::on_served(uint64_t tag, SimTime, SimTime finished) {
   }
   Duration delay = record.port->answer_delay(finished);
   if (!faults_.empty()) delay += faults_.answer_delay(finished);
+  if (spec_.round_trip) delay += worker.back_leg;
   if (delay > Duration{}) {
     hear_later(record, finished + delay, outcome);
     return;
@@ -227,10 +271,14 @@ void Connector::on_rejected(uint64_t tag, SimTime) {
   record.port->release();
   flow_->on_departure(record.job);
   if (record.silent) return;  // swallowed like any answer: the client times out
-  Worker& worker = workers_[record.worker];
-  engine_.cancel(worker.timeout);
-  // A full server queue refuses at once: the client sees a 503.
-  complete_attempt(record.worker, Outcome{ErrorClass::server_error, Duration{}});
+  // A full server queue refuses at once: the client sees a 503 (after the way back).
+  const Outcome refused{ErrorClass::server_error, Duration{}};
+  if (spec_.round_trip) {
+    hear_later(record, engine_.now() + workers_[record.worker].back_leg, refused);
+    return;
+  }
+  engine_.cancel(workers_[record.worker].timeout);
+  complete_attempt(record.worker, refused);
 }
 
 void Connector::on_timeout(uint32_t w, uint32_t generation) {
@@ -306,6 +354,7 @@ void Connector::finish_job(uint32_t w, JobEnd end, ErrorClass last_error) {
   const SimTime now = engine_.now();
   ++worker.generation;  // anything still scheduled for the old job is now stale
   worker.state = WorkerState::idle;
+  stats_.last_ended = now;
   bool kept = true;  // a dead letter the queue took (or a job that is none)
   if (end == JobEnd::succeeded) {
     ++stats_.jobs_succeeded;

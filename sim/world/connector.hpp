@@ -15,7 +15,15 @@
 // Nothing is lost silently: a job refused by a full queue is counted and reported to the flow,
 // and so is every job that ends in the dead-letter queue (or overflows it).
 //
-// Deterministic: all randomness (jitter) comes from the connector's own stream. Not copyable or
+// A connector with a round trip (ConnectorSpec::round_trip) sends each attempt over a network:
+// the request reaches the port half a round trip after it was sent (the port admits it then),
+// and any answer, a refusal at admission included, reaches the client the other half later. The
+// client's timeout counts from the send. A request whose client gave up before it even reached
+// the port is not served (the client closed the connection). Without one, the port sees a request
+// as it is sent and the client hears the answer as it is given: no extra event at all.
+//
+// Deterministic: all randomness (jitter) comes from the connector's own stream, the round trips
+// from a stream of their own (so adding a network does not move the jitter). Not copyable or
 // movable: engine events point at it.
 #pragma once
 
@@ -141,6 +149,10 @@ struct ConnectorStats {
   uint64_t errors[kErrorClassCount] = {};
   uint32_t queue_depth_max = 0;
   LatencyHistogram job_latency_us;  // offered -> finished, succeeded jobs
+  // The span of the connector's work: when its first job was offered, and when the last job to
+  // end (succeeded, dead-lettered or dropped on a full queue) ended. None before any.
+  std::optional<SimTime> first_offered;
+  std::optional<SimTime> last_ended;
 
   // Attempts that failed: any error class, and those an open breaker failed fast.
   uint64_t attempts_failed() const {
@@ -211,7 +223,9 @@ class Connector final : public EndpointClient {
     BackoffState backoff_state;  // decorrelated jitter's memory
     Port* port = nullptr;        // the port of the attempt in flight
     SimTime sent;                // when the attempt in flight was sent
+    SimTime deadline;            // when the client gives up on it (sent + the timeout then)
     uint64_t request_id = 0;     // telemetry: the call's id (set only with an observer)
+    Duration back_leg;           // with a round trip: the answer's way back, this attempt
   };
   // A request the server holds: it outlives the attempt when the client times out.
   struct InFlight {
@@ -225,6 +239,11 @@ class Connector final : public EndpointClient {
 
   void start_job(uint32_t worker);
   void send_attempt(uint32_t worker, uint32_t generation);
+  // The attempt reaches the port: admission, then the server. `timeout_set`: the client's
+  // timeout is already scheduled (an attempt that crossed a network).
+  void reach_port(uint32_t worker, uint32_t generation, const GateVerdict& own, bool timeout_set);
+  // An answer the port gave at once (a refusal) reaches the client after the way back.
+  void answer_at_once(uint32_t worker, const Outcome& outcome);
   void on_timeout(uint32_t worker, uint32_t generation);
   void hear_later(const InFlight& record, SimTime heard, const Outcome& outcome);
   void complete_attempt(uint32_t worker, const Outcome& outcome);
@@ -255,6 +274,7 @@ class Connector final : public EndpointClient {
   ConnectorStats stats_;
   uint32_t worker_cap_;
   FaultGate faults_;
+  std::optional<RandomStream> network_rng_;  // the round trips' draws, with a round trip only
   AttemptObserver* observer_ = nullptr;
   LatencyHistogram window_latency_us_;
   bool forced_open_ = false;

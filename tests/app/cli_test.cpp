@@ -364,7 +364,9 @@ TEST_CASE("list shows the shipped drills with their descriptions") {
   Scratch s("list");
   const CliRun r = s.run(fmt::format("list --dir '{}'", source_path("scenarios")));
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("black-friday-peak ") == 0);
+  // Alphabetical: the backoff experiment comes first, then the campaign day.
+  CHECK(r.out.find("backoff-contention ") == 0);
+  CHECK(r.out.find("\nblack-friday-peak ") != std::string::npos);
   CHECK(r.out.find("invalid") == std::string::npos);
 }
 

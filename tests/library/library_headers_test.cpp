@@ -40,14 +40,17 @@ std::string header_comment(const fs::path& file) {
   return header;
 }
 
-TEST_CASE("the library ships a drill per playbook pattern, governance drill and overload") {
+TEST_CASE(
+    "the library ships a drill per playbook pattern, governance drill, overload and the backoff "
+    "contention experiment") {
   std::vector<std::string> names;
   for (const fs::path& f : library_drills())
     names.push_back(f.stem().string());
-  for (const char* expected : {"black-friday-peak", "stock-drift", "duplicate-orders",
-                               "fulfillment-handoff", "price-mismatch", "returns-desync",
-                               "governance-stock-sync-delay", "governance-connector-timeout",
-                               "governance-mapping-errors", "retry-storm", "rate-limit-storm"}) {
+  for (const char* expected :
+       {"black-friday-peak", "stock-drift", "duplicate-orders", "fulfillment-handoff",
+        "price-mismatch", "returns-desync", "governance-stock-sync-delay",
+        "governance-connector-timeout", "governance-mapping-errors", "retry-storm",
+        "rate-limit-storm", "backoff-contention"}) {
     CHECK_MESSAGE(std::find(names.begin(), names.end(), expected) != names.end(), expected);
   }
 }

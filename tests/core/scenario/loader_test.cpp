@@ -549,11 +549,11 @@ TEST_CASE("kind-specific fault key values are validated") {
         "t.yaml:11:72: faults[0].delay: expected a duration like 250ms or a distribution like "
         "lognormal(p50=200ms, p95=2s), got 'soon'");
   CHECK(first_error(one_fault("kind: retry_storm, target: ingest, max_attempts: 0")) ==
-        "t.yaml:11:79: faults[0].max_attempts: expected a whole number between 1 and 100, got "
-        "'0'");
-  CHECK(first_error(one_fault("kind: retry_storm, target: ingest, max_attempts: 101")) ==
-        "t.yaml:11:79: faults[0].max_attempts: expected a whole number between 1 and 100, got "
-        "'101'");
+        "t.yaml:11:79: faults[0].max_attempts: expected a whole number between 1 and 1000000, "
+        "got '0'");
+  CHECK(first_error(one_fault("kind: retry_storm, target: ingest, max_attempts: 1000001")) ==
+        "t.yaml:11:79: faults[0].max_attempts: expected a whole number between 1 and 1000000, "
+        "got '1000001'");
   CHECK(first_error(one_fault("kind: mapping_regression, target: ship, remove: []")) ==
         "t.yaml:11:78: faults[0].remove: expected at least one state name");
   CHECK(first_error(one_fault("kind: mapping_regression, target: ship, remove: shipped")) ==

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "core/scenario/estimate.hpp"
 #include "tests/sim/world/scenario_text.hpp"
@@ -91,6 +92,32 @@ TEST_CASE("a run that reaches the limit it was given stops there and names it") 
   CHECK(r.status == RunStatus::event_limit);
   CHECK(r.events_processed == 1'000);
   CHECK(r.limit_message.starts_with("the run reached its limit of 1000 events at t="));
+}
+
+}  // namespace
+}  // namespace syncdrill
+
+namespace syncdrill {
+namespace {
+
+// A million attempts a call, retried at once against an OMS that refuses at once: no simulated
+// time passes between attempts, so only the run's default event limit stops it, and the run
+// says so; memory stays flat (a worker holds one attempt of its job at a time).
+TEST_CASE("a million instant retries per call run into the default event limit, named") {
+  const std::string text =
+      scenario("",
+               "policies: [{name: hammer, retry: {max_attempts: 1000000, backoff: none}}]\n"
+               "faults: [{id: down, kind: outage, target: oms, at: 0s, for: 2m}]\n");
+  std::string hammered = text;
+  const std::string ingest = "{name: in, flow: order_ingest, from: shop, to: oms}";
+  hammered.replace(hammered.find(ingest), ingest.size(),
+                   "{name: in, flow: order_ingest, from: shop, to: oms, policy: hammer}");
+  const Scenario s = from_text(hammered);
+  const WorldResult r = run_world(s, 1);
+  CHECK(r.status == RunStatus::event_limit);
+  CHECK(r.events_processed == run_events_max(s));
+  CHECK(r.limit_message.starts_with(
+      fmt::format("the run reached its limit of {} events at t=", run_events_max(s))));
 }
 
 }  // namespace
