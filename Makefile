@@ -13,8 +13,8 @@ DEMO_SCENARIO  ?= scenarios/black-friday-peak.yaml
 DEMO_OUT       ?= out/demo
 PREFIX         ?= /usr/local
 
-.PHONY: all deps test-deps bench-deps fuzz-deps build build-tool demo test test-sanitize bench fuzz \
-        install package format clean
+.PHONY: all deps test-deps bench-deps fuzz-deps slurm-deps build build-tool demo test test-sanitize bench \
+        fuzz slurm-drill install package format clean
 
 all: build
 
@@ -31,6 +31,10 @@ bench-deps: deps
 # clang 14 and libFuzzer, for the fuzz preset (docs/fuzzing.md).
 fuzz-deps: deps
 	@scripts/install-fuzz-deps
+
+# slurm-wlm and munge, for the one-node Slurm cluster of `make slurm-drill` (docs/scale-out.md).
+slurm-deps: deps
+	@scripts/install-slurm-deps
 
 $(BUILD_DIR)/CMakeCache.txt: | deps
 	cmake --preset release
@@ -58,6 +62,11 @@ test-sanitize: deps test-deps
 	cmake --preset sanitize
 	cmake --build --preset sanitize
 	ctest --preset sanitize
+
+# A sharded compare as a Slurm job array on a one-node cluster started on localhost, merged and
+# checked byte for byte against one process (scripts/slurm-drill; also `ctest -L slurm`).
+slurm-drill: slurm-deps build-tool
+	scripts/slurm-drill $(BUILD_DIR)/syncdrill
 
 bench: bench-deps build
 	cmake --build --preset release --target bench
