@@ -2,8 +2,9 @@
 # Both install missing Debian packages first (scripts/install-deps), then build with CMake:
 # `make demo` only the syncdrill binary and its libraries, `make test` everything (the tests and
 # benchmarks too). `make install` and `make package` install it like any tool (docs/install.md).
-# The tests also need packages the demo does not (Chromium for the browser test):
-# scripts/install-test-deps adds them for `make test` and `make test-sanitize` only.
+# The tests also need packages the demo does not (Chromium for the browser test, kubectl for the
+# check of deploy/kubernetes/): scripts/install-test-deps and scripts/install-kubectl add them for
+# `make test` and `make test-sanitize` only.
 
 BUILD_DIR      ?= build
 SANITIZE_DIR   ?= build-sanitize
@@ -23,6 +24,7 @@ deps:
 
 test-deps: deps
 	@scripts/install-test-deps
+	@scripts/install-kubectl
 
 # wrk, the load generator of the serve benchmark (bench/serve_bench.cpp).
 bench-deps: deps
