@@ -131,6 +131,7 @@ ShardedCompare read_kubernetes(const fs::path& root, Problems& p) {
            "shards-job.yaml: --jobs 1 (the resources are one run's)");
   out.shard_out = without_slash(flag(command, "--out").value_or(""));
   const std::string shard_mount = claim_mount(shards, claim, p);
+  out.volume = shard_mount;
   p.expect(under(out.shard_out, shard_mount),
            fmt::format("shards-job.yaml: the shard files (--out {}) go to the claim {}, mounted "
                        "at '{}'",

@@ -63,6 +63,9 @@ struct ShardedCompare {
   // same folder, or a volume mounted at the same path; the test checks the files are carried).
   std::string shard_out;
   std::string merge_in;
+  // Kubernetes: the path the shared volume is mounted at in every Pod ("" elsewhere: each job
+  // has its own folder, and the engine carries the files).
+  std::string volume;
 };
 
 inline std::vector<std::string> words(const std::string& command) {
