@@ -18,6 +18,7 @@ const std::vector<Command>& commands() {
       {"list", "list the drills of the scenario library", list_command},
       {"compare", "compare retry policies on the same seeds", compare_command},
       {"sweep", "run a grid over policy parameters", sweep_command},
+      {"merge", "join the shard files of a compare or sweep into its reports", merge_command},
       {"serve", "serve the mocks over HTTP for a live drill of a real connector", serve_command},
       {"connect", "run the reference connector against a live drill", connect_command},
   };

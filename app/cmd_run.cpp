@@ -21,6 +21,7 @@
 #include "app/run_progress.hpp"
 #include "app/scenario_input.hpp"
 #include "app/scenario_library.hpp"
+#include "core/scenario/estimate.hpp"
 
 namespace syncdrill {
 
@@ -33,6 +34,7 @@ struct RunArgs {
   RunOptions run;
   std::string out_dir;  // empty = out/<scenario name>, or out/ for several
   std::optional<unsigned> jobs;
+  std::optional<MemoryBudget> memory;  // what the drills may take together
   bool progress = false;
   Overrides overrides;  // --set
 };
@@ -54,7 +56,8 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       "                     [--telemetry] [--telemetry-sample FRACTION]\n"
       "                     [--telemetry-max-records N] [--events-max N] [--progress]\n"
       "                     [--expect]\n"
-      "       syncdrill run SCENARIO SCENARIO... | DIR [--jobs J] [same options]\n\noptions");
+      "       syncdrill run SCENARIO SCENARIO... | DIR [--jobs J] [--max-memory SIZE]\n"
+      "                     [same options]\n\noptions");
   line.add_seed("root seed, a whole number >= 0 (default: the scenario's `seed`)");
   line.add_out(
       "report folder (default: out/<scenario name>); with several scenarios, the folder "
@@ -77,6 +80,9 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
       "exit 0 when the run does what the scenario's `expect:` block says (verdict, checks held "
       "or breached, figures in range) and 1 when not, with a line per difference; with several "
       "scenarios, each by its own block (docs/expectations.md)");
+  line.add_max_memory(
+      "with several scenarios: memory the drills may take together, e.g. 4GiB (default: what "
+      "the machine or its container has free); --jobs is lowered to fit the largest drill");
   line.add_progress(
       "show progress on stderr (simulated time reached, events per second, time left) even when "
       "stderr is no terminal; on a terminal it shows unless --quiet");
@@ -152,6 +158,7 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
     // any machine.
     parsed.jobs = std::min(static_cast<unsigned>(*jobs), cores());
   }
+  if (auto stop = line.memory_budget(parsed.memory)) return stop;
   parsed.progress = line.progress();
   parsed.run.expect = line.has("expect");
   return std::nullopt;
@@ -194,6 +201,18 @@ int run_command(const std::vector<std::string>& args) {
   options.run = parsed.run;
   options.out_root = parsed.out_dir.empty() ? "out" : parsed.out_dir;
   options.jobs = parsed.jobs.value_or(cores());
+  // Bounded by the largest drill: each thread may be running it.
+  double run_bytes = 0;
+  std::string largest;
+  for (const BatchDrill& d : drills) {
+    if (d.scenario && estimated_run_bytes(*d.scenario) > run_bytes) {
+      run_bytes = estimated_run_bytes(*d.scenario);
+      largest = d.name;
+    }
+  }
+  const JobsFit fit = jobs_within_memory(options.jobs, run_bytes, largest, parsed.memory);
+  if (!fit.note.empty() && !parsed.run.quiet) std::cerr << "syncdrill: note: " << fit.note << "\n";
+  options.jobs = fit.jobs;
   options.progress = parsed.progress;
   options.progress_terminal = isatty(STDERR_FILENO) != 0;
   return run_batch(options, drills);

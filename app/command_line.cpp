@@ -36,6 +36,14 @@ void CommandLine::take_scenarios(int count) {
         "(docs/scenario-format.md, Overrides)");
 }
 
+void CommandLine::take_files() {
+  positional_.add("scenario", -1);
+}
+
+std::vector<std::string> CommandLine::files() const {
+  return has("scenario") ? get<std::vector<std::string>>("scenario") : std::vector<std::string>{};
+}
+
 Overrides CommandLine::overrides() const {
   Overrides o;
   if (has("set")) o.sets = get<std::vector<std::string>>("set");
@@ -60,6 +68,25 @@ void CommandLine::add_seed(const char* description) {
 
 void CommandLine::add_progress(const char* description) {
   add()("progress", description);
+}
+
+void CommandLine::add_max_memory(const char* description) {
+  add()("max-memory", po::value<std::string>()->value_name("SIZE"), description);
+}
+
+std::optional<int> CommandLine::memory_budget(std::optional<MemoryBudget>& budget) const {
+  if (!has("max-memory")) {
+    budget = machine_memory_budget();
+    return std::nullopt;
+  }
+  const std::string& text = this->text("max-memory");
+  const std::optional<uint64_t> bytes = parse_memory_size(text);
+  if (!bytes) {
+    return usage_error(fmt::format(
+        "--max-memory takes a size from 1MiB to 1024TiB such as 2GiB or 512MiB, not '{}'", text));
+  }
+  budget = MemoryBudget{*bytes, "--max-memory"};
+  return std::nullopt;
 }
 
 namespace {

@@ -17,6 +17,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "app/memory_budget.hpp"
 #include "core/engine/time.hpp"
 #include "core/scenario/loader.hpp"
 
@@ -32,6 +33,9 @@ class CommandLine {
   // The positional SCENARIO arguments: `count` of them, -1 for any number; none if never called.
   // Also declares --set PATH=VALUE (repeatable), the scenario overrides: overrides().
   void take_scenarios(int count);
+  // Any number of positional FILE arguments instead (no --set): files().
+  void take_files();
+  std::vector<std::string> files() const;
   // The shared options, each with the command's own description.
   void add_out(const char* description, const char* value_name = "DIR");
   void add_quiet(const char* description);
@@ -40,6 +44,8 @@ class CommandLine {
   void add_seed(const char* description);
   // --progress: progress on stderr even when it is not a terminal.
   void add_progress(const char* description);
+  // --max-memory SIZE: the memory the runs may take together (app/memory_budget.hpp).
+  void add_max_memory(const char* description);
 
   // Reads `args`. Returns the exit code to stop with (kExitUsage after a malformed line, kExitOk
   // after printing --help: the usage, the options, a blank line, then `about`), or nothing to go
@@ -70,6 +76,9 @@ class CommandLine {
   // --seed's value, 0 to `max`, into `seed` (left as it is without --seed), or kExitUsage with
   // "--seed takes a whole number from 0 to MAX, not 'TEXT'".
   std::optional<int> seed(std::optional<uint64_t>& seed, uint64_t max = UINT64_MAX) const;
+  // --max-memory's budget, else the machine's (machine_memory_budget), into `budget`; or
+  // kExitUsage with "--max-memory takes a size such as 2GiB or 512MiB, not 'TEXT'".
+  std::optional<int> memory_budget(std::optional<MemoryBudget>& budget) const;
   // Whether to show progress on stderr: --progress, or stderr is a terminal and not --quiet.
   bool progress() const;
 

@@ -14,10 +14,11 @@ namespace syncdrill {
 
 GridResult run_grid(const RunGrid& grid, unsigned jobs, const GridProgress& progress) {
   const size_t seeds = grid.seeds.size();
-  const size_t total = grid.variants.size() * seeds;
+  const size_t runs = grid.variants.size() * seeds;
+  const size_t total = grid.shard.runs_of(runs);  // this shard's runs: k = slot + task * N
   GridResult out;
   out.figures.assign(grid.variants.size(), std::vector<RunFigures>(seeds));
-  std::vector<std::string> errors(total);
+  std::vector<std::string> errors(runs);
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex progress_mutex;
@@ -25,7 +26,9 @@ GridResult run_grid(const RunGrid& grid, unsigned jobs, const GridProgress& prog
 
   // Seed-major order: the slow variants of one seed do not all queue up at the end.
   auto worker = [&] {
-    for (size_t k = next.fetch_add(1); k < total && !failed.load(); k = next.fetch_add(1)) {
+    for (size_t task = next.fetch_add(1); task < total && !failed.load();
+         task = next.fetch_add(1)) {
+      const size_t k = (grid.shard.index - 1) + task * grid.shard.count;
       const size_t variant = k % grid.variants.size();
       const size_t seed = k / grid.variants.size();
       const Scenario& scenario = grid.variants[variant];

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/shard.hpp"
 #include "core/scenario/scenario.hpp"
 #include "reports/comparison.hpp"
 
@@ -19,6 +20,9 @@ struct RunGrid {
   std::vector<std::string> names;       // the variants' names, for messages
   std::vector<std::string> connectors;  // the compared connectors (RunFigures' calls)
   std::vector<uint64_t> seeds;
+  // Only this shard's runs (app/shard.hpp: run k = seed index * variants + variant belongs to
+  // shard k % N + 1); the others' figures are left empty. The default, 1 of 1, is every run.
+  Shard shard;
 };
 
 struct GridResult {
@@ -27,8 +31,8 @@ struct GridResult {
   std::exception_ptr exception;  // an exception a run threw (rethrown by the caller)
 };
 
-// Called after each finished run with (runs done, runs in all), from the thread that ran it,
-// one call at a time.
+// Called after each finished run with (runs done, runs in all, of the grid's shard), from the
+// thread that ran it, one call at a time.
 using GridProgress = std::function<void(size_t done, size_t total)>;
 
 // Runs the grid on `jobs` >= 1 threads (the calling thread is one of them).

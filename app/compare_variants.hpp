@@ -46,22 +46,37 @@ std::vector<size_t> policy_switches_on(const Scenario& scenario,
 // The scenario without the runbook actions at `indices`.
 Scenario without_actions(const Scenario& scenario, const std::vector<size_t>& indices);
 
-// One --grid axis: a policy key path ("retry.base") and its values ("100ms", "1s").
+// One --grid axis: a key and the values to sweep it over. The key is either a key of the swept
+// policy ("retry.base", as the policy format spells it) or a scenario path as --set spells it
+// ("monitors[ingest-lag].above", "traffic[dtc].load"): the first word tells which, since the
+// policy's keys and the scenario's top-level keys share none that can be swept.
 struct GridAxis {
   std::string key;
   std::vector<std::string> values;
+  bool scenario_key = false;  // a scenario path, set as --set KEY=VALUE on each point
 };
 
-// Parses "retry.base=100ms,500ms"; prints the error and returns nothing when malformed.
+// At most this many values on one axis, and this many characters in a key or a value.
+inline constexpr size_t kGridValuesMax = 100;
+inline constexpr size_t kGridKeyCharsMax = 200;
+inline constexpr size_t kGridValueCharsMax = 64;
+
+// Parses "retry.base=100ms,500ms" or "monitors[ingest-lag].above=0.05,0.1"; prints the error and
+// returns nothing when malformed.
 std::optional<GridAxis> parse_grid_axis(const std::string& text);
 
 // Every point of the grid over `base_policy` of the scenario at `scenario_path`, each validated
-// by the scenario loader; the variants are named "key=value key=value".
+// by the scenario loader exactly as a scenario file is; the variants are named
+// "key=value key=value".
 struct SweepPoint {
   std::string name;
   PolicySpec policy;
+  // The whole scenario of the point, when the grid sets scenario keys (the policy is then its
+  // `base_policy`, not yet swapped onto the compared connectors); none when only policy keys vary.
+  std::optional<Scenario> scenario;
 };
-// `overrides`: the --set flags, applied to the scenario under each point.
+// `overrides`: the --set flags, applied to the scenario under each point (a point's scenario keys
+// are set after them). An empty `base_policy` (a grid of scenario keys alone) names no policy.
 std::optional<std::vector<SweepPoint>> sweep_points(const std::string& scenario_path,
                                                     const std::string& base_policy,
                                                     const std::vector<GridAxis>& axes,

@@ -111,21 +111,35 @@ std::vector<size_t> rank_order(const std::vector<VariantSummary>& s) {
 std::string ranking_html(const Comparison& c, const std::vector<VariantSummary>& s,
                          const std::vector<size_t>& order) {
   const bool numbered = numbered_labels(c);
+  const bool objective = c.rank_by.has_value();
+  const bool required = !c.requirements.empty();
   std::string out = fmt::format(
       "<h2>Ranking</h2>\n<table id=\"ranking\"><tr><th>Rank</th>{}<th>Policy</th>"
-      "<th>Settings</th><th>Runs with every tier held</th></tr>\n",
-      numbered ? "<th>Chart label</th>" : "");
+      "<th>Settings</th><th>Runs with every tier held</th>{}{}</tr>\n",
+      numbered ? "<th>Chart label</th>" : "",
+      objective ? fmt::format("<th>{} (objective)</th>",
+                              xml_text(compare_metrics()[static_cast<size_t>(*c.rank_by)].label))
+                : "",
+      required ? "<th>Requirements</th>" : "");
   for (size_t v : order) {
     out += fmt::format(
-        "<tr><td class=\"num\">{}</td>{}<td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
+        "<tr{}><td class=\"num\">{}</td>{}<td>{}</td><td>{}</td><td class=\"num\">{}</td>",
+        required && !s[v].meets_requirements() ? " class=\"broken\"" : "",
         xml_text(rank_text(s[v])), numbered ? fmt::format("<td>P{}</td>", v + 1) : "",
         xml_text(c.variants[v].name), xml_text(c.variants[v].settings),
         xml_text(held_text(c, s[v], v)));
+    if (objective) {
+      out += fmt::format("<td class=\"num\">{}</td>", xml_text(objective_text(c, s[v])));
+    }
+    if (required) out += fmt::format("<td>{}</td>", xml_text(requirements_text(c, s[v])));
+    out += "</tr>\n";
   }
-  out += fmt::format("</table>\n<p>{}</p>\n", xml_text(ranking_rule()));
+  out += fmt::format("</table>\n<p>{}</p>\n", xml_text(ranking_rule(c)));
   if (std::any_of(s.begin(), s.end(),
                   [](const VariantSummary& v) { return !v.distinct_from_best; }))
-    out += fmt::format("<p>{}</p>\n", xml_text(kWithinChance));
+    out += fmt::format("<p>{}</p>\n", xml_text(within_chance_text(c)));
+  for (const std::string& line : objective_verdict(c, s))
+    out += fmt::format("<p class=\"objective\"><strong>{}</strong></p>\n", xml_text(line));
   return out;
 }
 

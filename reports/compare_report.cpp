@@ -28,6 +28,9 @@ int decimals_for(std::string_view unit, double x, double scale) {
 // x with `decimals` decimals (trailing zeros dropped) and its whole part grouped.
 std::string number(double x, int decimals) {
   const double rounded = std::round(x * std::pow(10, decimals)) / std::pow(10, decimals);
+  // Beyond any count a run makes, or not finite (a hand-edited shard file can say so): written
+  // as it is, since casting it to an integer would be undefined.
+  if (!std::isfinite(rounded) || std::fabs(rounded) >= 1e18) return plain_number(x, decimals);
   const double whole = std::trunc(std::fabs(rounded));
   std::string text = plain_number(std::fabs(rounded), decimals);
   // Group the whole part for people: 1234567.5 -> 1,234,567.5.
@@ -237,6 +240,103 @@ std::string_view ranking_rule() {
          "duplicated orders, oversells, MTTR and attempts per request (fewer first).";
 }
 
+namespace {
+
+std::string_view noun(const Comparison& c, bool plural = false) {
+  if (c.command == "sweep") return plural ? "points" : "point";
+  return plural ? "policies" : "policy";
+}
+
+std::string requirements_list(const Comparison& c) {
+  std::vector<std::string> texts;
+  for (const Requirement& r : c.requirements)
+    texts.push_back(requirement_text(r));
+  return fmt::format("{}", fmt::join(texts, ", "));
+}
+
+const CompareMetricInfo& info(CompareMetric m) {
+  return compare_metrics()[static_cast<size_t>(m)];
+}
+
+}  // namespace
+
+std::string ranking_rule(const Comparison& c) {
+  if (!c.ranked_on_objective()) return std::string(ranking_rule());
+  const std::string fallback =
+      "runs with every SLA tier held (more first), then the means of lost + duplicated orders, "
+      "oversells, MTTR and attempts per request (fewer first).";
+  std::string out;
+  if (c.rank_by) {
+    out = fmt::format("Ranked by the mean {} ({}), lower first (a {} without it last)",
+                      info(*c.rank_by).label, info(*c.rank_by).key, noun(c));
+  }
+  if (!c.requirements.empty()) {
+    out += fmt::format(
+        "{} the {} that meet every requirement on the mean over the seeds ({}) first; a {} that "
+        "breaks one ranks after every {} that meets them all",
+        c.rank_by ? ", with" : "Ranked with", noun(c, true), requirements_list(c), noun(c),
+        noun(c));
+  }
+  return out + ". Then by " + fallback;
+}
+
+std::string within_chance_text(const Comparison& c) {
+  if (!c.rank_by) return kWithinChance;
+  return fmt::format(
+      "(≈1): the paired difference of {} against the first-ranked {} either includes zero or is "
+      "under 1% of the figure, and both meet (or both break) the requirements. More seeds may "
+      "reorder them.",
+      info(*c.rank_by).label, noun(c));
+}
+
+std::string objective_text(const Comparison& c, const VariantSummary& v) {
+  if (!c.rank_by) return kAbsent;
+  return figure_text(v.figures[static_cast<size_t>(*c.rank_by)], info(*c.rank_by).unit);
+}
+
+std::string requirements_text(const Comparison& c, const VariantSummary& v) {
+  std::vector<std::string> broken;
+  for (size_t r = 0; r < c.requirements.size() && r < v.breaks.size(); ++r) {
+    if (!v.breaks[r]) continue;
+    const CompareMetricInfo& m = info(c.requirements[r].metric);
+    const MeanInterval& f = v.figures[static_cast<size_t>(m.metric)];
+    broken.push_back(
+        fmt::format("{} ({})", requirement_text(c.requirements[r]),
+                    f.n == 0 ? std::string("no run had it")
+                             : "mean " + number(f.mean, decimals_for(m.unit, f.mean, f.mean)) +
+                                   unit_suffix(m.unit)));
+  }
+  if (broken.empty()) return "met";
+  return fmt::format("broken: {}", fmt::join(broken, "; "));
+}
+
+std::vector<std::string> objective_verdict(const Comparison& c,
+                                           const std::vector<VariantSummary>& s) {
+  if (!c.ranked_on_objective() || s.empty()) return {};
+  std::vector<std::string> out;
+  const std::vector<size_t> order = by_rank(s);
+  const size_t best = order.front();
+  if (!s[best].meets_requirements()) {
+    out.push_back(fmt::format("No {} meets the requirements ({}).", noun(c), requirements_list(c)));
+  } else if (c.rank_by) {
+    out.push_back(fmt::format("Best under the objective: {} ({} {}{}).", c.variants[best].name,
+                              info(*c.rank_by).label, objective_text(c, s[best]),
+                              c.requirements.empty() ? "" : ", meeting " + requirements_list(c)));
+  } else {
+    out.push_back(fmt::format("Best meeting the requirements ({}): {}.", requirements_list(c),
+                              c.variants[best].name));
+  }
+  std::vector<std::string> broke;
+  for (size_t v : order) {
+    if (!s[v].meets_requirements()) broke.push_back(c.variants[v].name);
+  }
+  if (!broke.empty() && s[best].meets_requirements()) {
+    out.push_back(fmt::format("Broke a requirement ({} of {}, ranked after the others): {}.",
+                              broke.size(), s.size(), fmt::join(broke, ", ")));
+  }
+  return out;
+}
+
 std::string seeds_text(const std::vector<uint64_t>& seeds) {
   if (seeds.empty()) return "no seeds";
   if (seeds.size() == 1) return fmt::format("seed {}", seeds.front());
@@ -269,18 +369,26 @@ std::string compare_table(const Comparison& c, const std::vector<VariantSummary>
 
   std::vector<std::vector<std::string>> rows{{"Rank", "Policy", "Tiers held", "Lost", "Duplicated",
                                               "Oversold", "MTTR", "Attempts/request"}};
+  // The objective and the requirements, when ranked on them, after the usual columns.
+  const bool objective = c.rank_by.has_value();
+  if (objective) rows[0].emplace_back(fmt::format("{} (objective)", info(*c.rank_by).label));
+  if (!c.requirements.empty()) rows[0].emplace_back("Requirements");
   for (size_t v : by_rank(s)) {
     rows.push_back({rank_text(s[v]), c.variants[v].name, held_text(c, s[v], v),
                     fig(v, CompareMetric::lost), fig(v, CompareMetric::duplicated),
                     fig(v, CompareMetric::oversold), fig(v, CompareMetric::mttr_s),
                     fig(v, CompareMetric::attempts_per_request)});
+    if (objective) rows.back().push_back(objective_text(c, s[v]));
+    if (!c.requirements.empty()) rows.back().push_back(requirements_text(c, s[v]));
   }
   out += columns(rows, "  ");
   out += "  Means with 95% intervals over the seeds.\n";
-  out += wrapped(ranking_rule(), "  ", 96);
+  out += wrapped(ranking_rule(c), "  ", 96);
   if (std::any_of(s.begin(), s.end(),
                   [](const VariantSummary& v) { return !v.distinct_from_best; }))
-    out += wrapped(kWithinChance, "  ", 96);
+    out += wrapped(within_chance_text(c), "  ", 96);
+  for (const std::string& line : objective_verdict(c, s))
+    out += wrapped(line, "  ", 96);
   out += why_block(c, s);
 
   if (c.variants.size() >= 2 && c.variants.size() <= 3) {
@@ -321,6 +429,30 @@ std::string compare_table(const Comparison& c, const std::vector<VariantSummary>
   return out;
 }
 
+// The ranking options and what they found: the objective, the requirements, the best variant
+// meeting them (null when none does) and the variants that broke one, in rank order.
+static nlohmann::ordered_json ranking_json(const Comparison& c,
+                                           const std::vector<VariantSummary>& s) {
+  nlohmann::ordered_json j;
+  j["rank_by"] = c.rank_by ? nlohmann::ordered_json(info(*c.rank_by).key) : nullptr;
+  auto& require = j["require"] = nlohmann::ordered_json::array();
+  for (const Requirement& r : c.requirements) {
+    require.push_back({{"text", requirement_text(r)},
+                       {"key", info(r.metric).key},
+                       {"min", r.low ? nlohmann::ordered_json(*r.low) : nullptr},
+                       {"max", r.high ? nlohmann::ordered_json(*r.high) : nullptr}});
+  }
+  const std::vector<size_t> order = by_rank(s);
+  j["best"] = !order.empty() && s[order.front()].meets_requirements()
+                  ? nlohmann::ordered_json(c.variants[order.front()].name)
+                  : nullptr;
+  auto& broke = j["broke_requirements"] = nlohmann::ordered_json::array();
+  for (size_t v : order) {
+    if (!s[v].meets_requirements()) broke.push_back(c.variants[v].name);
+  }
+  return j;
+}
+
 nlohmann::ordered_json compare_json(const Comparison& c, const std::vector<VariantSummary>& s) {
   nlohmann::ordered_json j;
   j["schema_version"] = kCompareSchemaVersion;
@@ -335,7 +467,8 @@ nlohmann::ordered_json compare_json(const Comparison& c, const std::vector<Varia
   j["seeds"] = c.seeds;
   j["connectors"] = c.connectors;
   j["notes"] = c.notes;
-  j["ranking_rule"] = ranking_rule();
+  j["ranking_rule"] = ranking_rule(c);
+  if (c.ranked_on_objective()) j["ranking"] = ranking_json(c, s);
   auto& metrics = j["metrics"] = nlohmann::ordered_json::array();
   for (const CompareMetricInfo& m : compare_metrics())
     metrics.push_back({{"key", m.key}, {"label", m.label}, {"unit", m.unit}});
@@ -347,6 +480,13 @@ nlohmann::ordered_json compare_json(const Comparison& c, const std::vector<Varia
     jv["settings"] = variant.settings;
     jv["rank"] = s[v].rank;
     jv["distinct_from_best"] = s[v].distinct_from_best;
+    if (c.ranked_on_objective()) {
+      jv["meets_requirements"] = s[v].meets_requirements();
+      auto& broken = jv["broken_requirements"] = nlohmann::ordered_json::array();
+      for (size_t r = 0; r < c.requirements.size(); ++r) {
+        if (s[v].breaks[r]) broken.push_back(requirement_text(c.requirements[r]));
+      }
+    }
     jv["runs_held"] = s[v].runs_held;
     jv["runs_breached"] = s[v].runs_breached;
     auto& tiers = jv["tiers"] = nlohmann::ordered_json::array();
@@ -424,18 +564,27 @@ std::string compare_markdown(const Comparison& c, const std::vector<VariantSumma
   for (const std::string& note : c.notes)
     out += fmt::format("- **Note:** {}\n", md_text(note));
   if (!c.notes.empty()) out += "\n";
-  out +=
-      "## Ranking\n\n| Rank | Policy | Settings | Runs with every tier held "
-      "|\n|---:|---|---|---:|\n";
+  const bool objective = c.rank_by.has_value();
+  const bool required = !c.requirements.empty();
+  out += fmt::format("## Ranking\n\n| Rank | Policy | Settings | Runs with every tier held |{}{}\n",
+                     objective ? fmt::format(" {} (objective) |", info(*c.rank_by).label) : "",
+                     required ? " Requirements |" : "");
+  out += fmt::format("|---:|---|---|---:|{}{}\n", objective ? "---:|" : "", required ? "---|" : "");
   for (size_t v : by_rank(s)) {
-    out += fmt::format("| {} | {} | {} | {} |\n", md_text(rank_text(s[v])),
-                       md_text(c.variants[v].name), md_text(c.variants[v].settings),
-                       held_text(c, s[v], v));
+    out +=
+        fmt::format("| {} | {} | {} | {} |", md_text(rank_text(s[v])), md_text(c.variants[v].name),
+                    md_text(c.variants[v].settings), held_text(c, s[v], v));
+    if (objective) out += fmt::format(" {} |", md_text(objective_text(c, s[v])));
+    if (required) out += fmt::format(" {} |", md_text(requirements_text(c, s[v])));
+    out += "\n";
   }
-  out += fmt::format("\n{}\n\n", ranking_rule());
+  out += fmt::format(
+      "\n{}\n\n", c.ranked_on_objective() ? md_text(ranking_rule(c)) : std::string(ranking_rule()));
   if (std::any_of(s.begin(), s.end(),
                   [](const VariantSummary& v) { return !v.distinct_from_best; }))
-    out += fmt::format("{}\n\n", md_text(kWithinChance));
+    out += fmt::format("{}\n\n", md_text(within_chance_text(c)));
+  for (const std::string& line : objective_verdict(c, s))
+    out += fmt::format("**{}**\n\n", md_text(line));
 
   out += "## Figures\n\nMean ± half-width of the 95% interval (Student's t over the seeds).\n\n";
   out += "| Figure |";

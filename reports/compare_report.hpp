@@ -45,6 +45,17 @@ std::string breaches_markdown(const Comparison& c, const std::vector<VariantSumm
 // The sentence that states the ranking rule, and the one that explains "(≈1)".
 std::string_view ranking_rule();
 extern const char* const kWithinChance;
+// The same for `c`: the two above unless it has ranking options (--rank-by, --require).
+std::string ranking_rule(const Comparison& c);
+std::string within_chance_text(const Comparison& c);
+// With ranking options, what they found: the best variant under the objective (or that none
+// meets the requirements), then the variants that broke a requirement. Empty without options.
+std::vector<std::string> objective_verdict(const Comparison& c,
+                                           const std::vector<VariantSummary>& s);
+// A variant's requirements: "met", or "broken: false_positives=0 (mean 1.5)".
+std::string requirements_text(const Comparison& c, const VariantSummary& v);
+// The objective's mean for a variant, as a cell ("12.5 s ± 3.1"), "-" when absent.
+std::string objective_text(const Comparison& c, const VariantSummary& v);
 // "2", or "2 (≈1)" when the paired differences do not settle its place behind the first.
 std::string rank_text(const VariantSummary& v);
 // "7 of 10 runs", or "no tiers".

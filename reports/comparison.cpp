@@ -53,8 +53,32 @@ const std::array<CompareMetricInfo, kCompareMetricCount>& compare_metrics() {
       {CompareMetric::calls, "calls", "Calls", "calls"},
       {CompareMetric::attempts_per_request, "attempts_per_request", "Attempts/request", "x"},
       {CompareMetric::checks_breached, "checks_breached", "Checks breached", "checks"},
+      {CompareMetric::false_positives, "false_positives", "False positives", "firings"},
   }};
   return kMetrics;
+}
+
+std::optional<CompareMetric> compare_metric(std::string_view key) {
+  for (const CompareMetricInfo& m : compare_metrics()) {
+    if (m.key == key) return m.metric;
+  }
+  return std::nullopt;
+}
+
+bool Requirement::met_by(const std::optional<double>& mean) const {
+  if (!mean) return false;
+  return (!low || *mean >= *low) && (!high || *mean <= *high);
+}
+
+std::string requirement_text(const Requirement& r) {
+  const std::string_view key = compare_metrics()[idx(r.metric)].key;
+  if (r.low && r.high && *r.low == *r.high) return fmt::format("{}={}", key, *r.low);
+  return fmt::format("{}={}..{}", key, r.low ? fmt::format("{}", *r.low) : "",
+                     r.high ? fmt::format("{}", *r.high) : "");
+}
+
+bool VariantSummary::meets_requirements() const {
+  return std::none_of(breaks.begin(), breaks.end(), [](bool b) { return b; });
 }
 
 bool RunFigures::held() const {
@@ -126,6 +150,13 @@ RunFigures measure_run(const Scenario& scenario, const WorldResult& result, cons
     }
   }
   set(CompareMetric::checks_breached, static_cast<double>(f.breaches.size()));
+  // Without monitors nothing could fire: the figure is absent, not a measured zero.
+  if (!scenario.monitors.empty()) {
+    uint64_t false_positives = 0;
+    for (const MonitorOutcome& m : score.monitors)
+      false_positives += m.false_positives;
+    set(CompareMetric::false_positives, static_cast<double>(false_positives));
+  }
   return f;
 }
 
@@ -228,19 +259,34 @@ std::vector<VariantSummary> summarize(const Comparison& comparison) {
       s.vs_first[m] = paired_difference(first[m], by_seed);
     }
   }
+  for (VariantSummary& v : out) {
+    for (const Requirement& r : comparison.requirements) {
+      const MeanInterval& f = v.figures[idx(r.metric)];
+      v.breaks.push_back(!r.met_by(f.n > 0 ? std::optional<double>(f.mean) : std::nullopt));
+    }
+  }
   // Ranking keys, smaller first.
   auto mean = [&](size_t v, CompareMetric m) { return out[v].figures[idx(m)].mean; };
+  auto default_key = [&](size_t v) {
+    return std::make_tuple(out[v].runs_breached,
+                           mean(v, CompareMetric::lost) + mean(v, CompareMetric::duplicated),
+                           mean(v, CompareMetric::oversold), mean(v, CompareMetric::mttr_s),
+                           mean(v, CompareMetric::attempts_per_request),
+                           std::string_view(comparison.variants[v].name));
+  };
+  // The ranking options' key: requirements met first, then the objective (absent last).
+  auto objective_key = [&](size_t v) {
+    const bool absent = comparison.rank_by && out[v].figures[idx(*comparison.rank_by)].n == 0;
+    const double value = comparison.rank_by && !absent ? mean(v, *comparison.rank_by) : 0.0;
+    return std::make_tuple(!out[v].meets_requirements(), absent, value);
+  };
   std::vector<size_t> order(out.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    auto key = [&](size_t v) {
-      return std::make_tuple(out[v].runs_breached,
-                             mean(v, CompareMetric::lost) + mean(v, CompareMetric::duplicated),
-                             mean(v, CompareMetric::oversold), mean(v, CompareMetric::mttr_s),
-                             mean(v, CompareMetric::attempts_per_request),
-                             std::string_view(comparison.variants[v].name));
-    };
-    return key(a) < key(b);
+    if (comparison.ranked_on_objective() && objective_key(a) != objective_key(b)) {
+      return objective_key(a) < objective_key(b);
+    }
+    return default_key(a) < default_key(b);
   });
   for (size_t r = 0; r < order.size(); ++r)
     out[order[r]].rank = r + 1;
@@ -281,6 +327,17 @@ std::vector<VariantSummary> summarize(const Comparison& comparison) {
       for (CompareMetric m :
            {CompareMetric::oversold, CompareMetric::mttr_s, CompareMetric::attempts_per_request}) {
         distinct |= settles(seeds_of(best, m), seeds_of(v, m));
+      }
+      if (comparison.ranked_on_objective()) {
+        // The requirements and the objective come first: on them alone is the place settled.
+        const bool met = out[v].meets_requirements() != out[best].meets_requirements();
+        if (const std::optional<CompareMetric> o = comparison.rank_by) {
+          distinct = met ||
+                     (out[v].figures[idx(*o)].n == 0) != (out[best].figures[idx(*o)].n == 0) ||
+                     settles(seeds_of(best, *o), seeds_of(v, *o));
+        } else {
+          distinct |= met;
+        }
       }
       out[v].distinct_from_best = distinct;
     }

@@ -33,8 +33,9 @@ enum class CompareMetric : uint8_t {
   calls,                   // attempts the compared connectors made (the load they put on systems)
   attempts_per_request,    // their calls / the jobs offered to them (load amplification)
   checks_breached,         // SLA tier checks that failed
+  false_positives,         // monitor firings attributed to no fault (absent without monitors)
 };
-inline constexpr size_t kCompareMetricCount = 10;
+inline constexpr size_t kCompareMetricCount = 11;
 
 struct CompareMetricInfo {
   CompareMetric metric;
@@ -43,6 +44,19 @@ struct CompareMetricInfo {
   std::string_view unit;   // "orders", "s", "calls", "x", "checks"
 };
 const std::array<CompareMetricInfo, kCompareMetricCount>& compare_metrics();
+// The figure whose report key is `key` ("mttd_s"); none when no figure has it.
+std::optional<CompareMetric> compare_metric(std::string_view key);
+
+// A constraint on one figure's mean over the seeds: low <= mean <= high, ends included; an end
+// left open bounds nothing. A variant whose figure is absent (no run had it) breaks it.
+struct Requirement {
+  CompareMetric metric = CompareMetric::lost;
+  std::optional<double> low;
+  std::optional<double> high;
+  bool met_by(const std::optional<double>& mean) const;
+};
+// As --require spells it: "false_positives=0", "mttd_s=..300", "calls=100..", "lost=1..5".
+std::string requirement_text(const Requirement& r);
 
 // An SLA tier check that failed in one run, as the score gave it: the tier (its place in the
 // scenario's list, and its name) and the check's place in that tier's list, which orders the
@@ -90,6 +104,12 @@ struct Comparison {
   std::vector<std::string> tiers;       // the scenario's tier names
   std::vector<Variant> variants;        // the first is the baseline of the differences
   std::vector<std::string> notes;       // what the reader must know to read the figures right
+  // Ranking options (--rank-by, --require); with neither, the default rule ranks.
+  // rank_by: the figure whose mean ranks first, lower first (absent last).
+  std::optional<CompareMetric> rank_by;
+  // Every variant that meets all of them ranks before every variant that breaks one.
+  std::vector<Requirement> requirements;
+  bool ranked_on_objective() const { return rank_by.has_value() || !requirements.empty(); }
 };
 
 // Why a variant's tiers did not hold: one check that failed in at least one of its runs, keyed by
@@ -133,10 +153,15 @@ struct VariantSummary {
   // when the held runs are equal and every ranking figure's paired difference includes zero or
   // is under 1% of the figure.
   bool distinct_from_best = true;
+  // Per requirement of the comparison (in its order): whether this variant's mean breaks it.
+  std::vector<bool> breaks;
+  bool meets_requirements() const;
 };
 
 // The ranking, best first: more runs with every tier held; then fewer lost and duplicated
 // orders; fewer oversells; shorter MTTR; fewer attempts per request (means); then the name.
+// With ranking options: the variants that meet every requirement first, then the objective's
+// mean (lower first, absent last), then that default rule.
 std::vector<VariantSummary> summarize(const Comparison& comparison);
 
 // A policy in one line, for people: "timeout 3s, full_jitter 200ms..30s x6, budget 20%, breaker".

@@ -13,15 +13,53 @@ namespace {
 // per connector, a latency histogram (1,888 buckets) reset or merged costs about ten.
 constexpr double kHistogramWork = 10;
 
-// Expected orders of one traffic entry in [from, to): rate x length x the peak of its shape; a
+// The shape's multiplier at `at` (linear between points, flat before the first and after the
+// last), as sim/world/traffic reads it.
+double multiplier_at(const std::vector<ShapePoint>& shape, double at_s) {
+  if (shape.empty()) return 1.0;
+  if (at_s <= shape.front().at.seconds()) return shape.front().multiplier;
+  for (size_t i = 1; i < shape.size(); ++i) {
+    const double t0 = shape[i - 1].at.seconds();
+    const double t1 = shape[i].at.seconds();
+    if (at_s <= t1) {
+      const double f = t1 > t0 ? (at_s - t0) / (t1 - t0) : 1.0;
+      return shape[i - 1].multiplier + f * (shape[i].multiplier - shape[i - 1].multiplier);
+    }
+  }
+  return shape.back().multiplier;
+}
+
+// The integral of the shape's multiplier over [from_s, to_s], in seconds: exact, since the shape
+// is linear between its points (trapezoids between the span's ends and the points inside it).
+double shape_integral_s(const std::vector<ShapePoint>& shape, double from_s, double to_s) {
+  std::vector<double> knots{from_s};
+  for (const ShapePoint& p : shape) {
+    if (p.at.seconds() > from_s && p.at.seconds() < to_s) knots.push_back(p.at.seconds());
+  }
+  knots.push_back(to_s);
+  double area = 0;
+  for (size_t i = 1; i < knots.size(); ++i) {
+    area += (knots[i] - knots[i - 1]) *
+            (multiplier_at(shape, knots[i - 1]) + multiplier_at(shape, knots[i])) / 2;
+  }
+  return area;
+}
+
+// Expected orders of one traffic entry in [from, to): rate x length x the peak of its shape (an
+// upper bound, for the limits), or x its mean over the span (for the memory estimate); a
 // replayed entry counts its rows in the span instead.
-double entry_orders(const TrafficSpec& t, SimTime from, SimTime to) {
+double entry_orders(const TrafficSpec& t, SimTime from, SimTime to,
+                    ShapeReading reading = ShapeReading::peak) {
   if (to <= from) return 0;
   if (t.replay) {
     const std::vector<SimTime>& times = t.replay->times;
     const auto first = std::lower_bound(times.begin(), times.end(), from);
     const auto last = std::lower_bound(times.begin(), times.end(), to);
     return static_cast<double>(last - first);
+  }
+  if (reading == ShapeReading::mean) {
+    return t.orders_per_s *
+           shape_integral_s(t.shape, (from - SimTime{}).seconds(), (to - SimTime{}).seconds());
   }
   double peak = t.shape.empty() ? 1.0 : 0.0;
   for (const ShapePoint& p : t.shape) {
@@ -146,11 +184,11 @@ void add_flap_jobs(const Scenario& s, std::vector<PeriodicJob>& jobs) {
 
 }  // namespace
 
-std::vector<double> expected_orders_by_entry(const Scenario& s) {
+std::vector<double> expected_orders_by_entry(const Scenario& s, ShapeReading reading) {
   const SimTime end = SimTime{} + s.duration;
   std::vector<double> out;
   for (const TrafficSpec& t : s.traffic) {
-    out.push_back(entry_orders(t, SimTime{}, end));
+    out.push_back(entry_orders(t, SimTime{}, end, reading));
   }
   for (const FaultSpec& f : s.faults) {
     if (f.kind != FaultKind::peak_traffic) continue;
@@ -159,7 +197,8 @@ std::vector<double> expected_orders_by_entry(const Scenario& s) {
     for (size_t i = 0; i < s.traffic.size(); ++i) {
       const TrafficSpec& t = s.traffic[i];
       if (std::find(f.targets.begin(), f.targets.end(), t.channel) == f.targets.end()) continue;
-      out[i] += (f.settings_as<PeakTrafficSettings>().multiplier - 1) * entry_orders(t, from, to);
+      out[i] += (f.settings_as<PeakTrafficSettings>().multiplier - 1) *
+                entry_orders(t, from, to, reading);
     }
   }
   return out;
@@ -173,8 +212,8 @@ double expected_orders(const Scenario& s) {
   return total;
 }
 
-double expected_order_lines(const Scenario& s) {
-  const std::vector<double> orders = expected_orders_by_entry(s);
+double expected_order_lines(const Scenario& s, ShapeReading reading) {
+  const std::vector<double> orders = expected_orders_by_entry(s, reading);
   double total = 0;
   for (size_t i = 0; i < orders.size(); ++i) {
     const uint32_t lines = std::min(s.traffic[i].basket_lines_max, s.catalog.skus);
@@ -226,6 +265,23 @@ uint64_t run_events_max(const Scenario& s) {
   // The engine's own ceiling (2^40) holds whatever the estimate says.
   constexpr double kCeiling = static_cast<double>(uint64_t{1} << 40);
   return static_cast<uint64_t>(std::isfinite(events) ? std::min(events, kCeiling) : kCeiling);
+}
+
+double estimated_run_bytes(const Scenario& s) {
+  double orders = 0;
+  for (double o : expected_orders_by_entry(s, ShapeReading::mean)) {
+    orders += o;
+  }
+  double stored = 0;
+  for (const PeriodicJob& j : periodic_jobs(s)) {
+    stored += j.stored;
+  }
+  const double listings = static_cast<double>(s.catalog.skus) *
+                          static_cast<double>(s.channels.size() + s.systems.size());
+  const double bytes = kRunBytesBase + kRunBytesPerOrder * orders +
+                       kRunBytesPerLine * expected_order_lines(s, ShapeReading::mean) +
+                       kRunBytesPerSkuListing * listings + kRunBytesPerStored * stored;
+  return std::isfinite(bytes) ? bytes : 1e18;
 }
 
 }  // namespace syncdrill

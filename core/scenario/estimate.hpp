@@ -15,12 +15,16 @@ namespace syncdrill {
 // The expected orders of each traffic entry over the run (in Scenario::traffic order): rate x
 // duration x the peak of its shape, or a replayed entry's CSV rows inside the duration, plus
 // (multiplier - 1) x its expected orders inside each peak_traffic fault's window on its channel.
-std::vector<double> expected_orders_by_entry(const Scenario& s);
+// `peak`: at the peak of each shape (an upper bound, what the limits check); `mean`: at the
+// shape's mean over the run (what the memory estimate reads).
+enum class ShapeReading : uint8_t { peak, mean };
+std::vector<double> expected_orders_by_entry(const Scenario& s,
+                                             ShapeReading reading = ShapeReading::peak);
 // Their sum.
 double expected_orders(const Scenario& s);
 // Each entry's expected orders x the most lines a basket of it can have (basket_lines.max, at
 // most the catalog's SKUs), summed: what the channel and OMS mocks store.
-double expected_order_lines(const Scenario& s);
+double expected_order_lines(const Scenario& s, ShapeReading reading = ShapeReading::peak);
 
 // One periodic job of the run and its share of the periodic work: its runs x the work items of
 // each run. A work item is roughly 0.1 us of simulation (a SKU restocked or repriced and synced,
@@ -48,5 +52,19 @@ inline constexpr double kEventsPerOrder = 100;
 inline constexpr double kEventsPerWorkItem = 10;
 inline constexpr double kEventsBase = 10'000'000;
 uint64_t run_events_max(const Scenario& s);
+
+// The peak memory one run of `s` is expected to take, in bytes: what `run`, `compare` and `sweep`
+// bound their --jobs by (app/memory_budget.hpp) and `validate` prints. Linear in what the world
+// keeps for the report: kRunBytesBase (the program, its libraries, the catalog's fixed costs) +
+// kRunBytesPerOrder per expected order + kRunBytesPerLine per expected order line +
+// kRunBytesPerSkuListing per SKU listed on a channel or held by a system + kRunBytesPerStored
+// per stored periodic value. Calibrated on the library's drills (docs/scenario-format.md,
+// "Limits"), where it is within 15% of the measured peak and above it for the large ones.
+inline constexpr double kRunBytesBase = 40.0 * 1024 * 1024;
+inline constexpr double kRunBytesPerOrder = 170;
+inline constexpr double kRunBytesPerLine = 24;
+inline constexpr double kRunBytesPerSkuListing = 64;
+inline constexpr double kRunBytesPerStored = 16;
+double estimated_run_bytes(const Scenario& s);
 
 }  // namespace syncdrill

@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 
 const std::string kSmall = source_path("tests/scenarios/valid/small-drill.yaml");
 const std::string kLive = source_path("tests/scenarios/valid/live-drill.yaml");
-const char* const kCommands[] = {"run", "validate", "list", "compare", "sweep", "serve", "connect"};
+const char* const kCommands[] = {"run",   "validate", "list",  "compare",
+                                 "sweep", "merge",    "serve", "connect"};
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;

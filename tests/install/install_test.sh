@@ -21,7 +21,7 @@ done
 # The man page: a gzipped roff page with a section per command of `syncdrill --help`.
 man=$(gzip -dc "$stage/usr/share/man/man1/syncdrill.1.gz")
 grep -q '^\.TH SYNCDRILL 1 ' <<<"$man" || fail "the man page has no .TH SYNCDRILL 1 header"
-for command in run validate list compare sweep serve connect; do
+for command in run validate list compare sweep merge serve connect; do
   grep -qx "\.SS $command" <<<"$man" || fail "the man page has no section for '$command'"
 done
 

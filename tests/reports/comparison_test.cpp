@@ -133,6 +133,96 @@ TEST_CASE("a place settled by nothing beyond chance is marked as not distinct fr
   CHECK(s[1].distinct_from_best);
 }
 
+// Three sweep points on three seeds: MTTD and false positives per run.
+Comparison thresholds() {
+  Comparison c = two_policies();
+  c.command = "sweep";
+  auto point = [](const std::string& name, std::vector<double> mttd, std::vector<double> fp) {
+    Variant v{name, "timeout 1s", {}};
+    for (size_t i = 0; i < mttd.size(); ++i) {
+      RunFigures r = run(i + 1, 0, 100, 1.0);
+      r.values[at(CompareMetric::mttd_s)] = mttd[i];
+      r.values[at(CompareMetric::false_positives)] = fp[i];
+      v.runs.push_back(r);
+    }
+    return v;
+  };
+  c.variants = {point("above=20", {60, 60, 90}, {1, 0, 2}),
+                point("above=100", {140, 150, 130}, {0, 0, 0}),
+                point("above=300", {320, 330, 310}, {0, 0, 0})};
+  return c;
+}
+
+TEST_CASE("ranking on an objective: requirements met first, then the objective, lower first") {
+  Comparison c = thresholds();
+  c.rank_by = CompareMetric::mttd_s;
+  std::vector<VariantSummary> s = summarize(c);
+  CHECK(s[0].rank == 1);  // MTTD alone: the lowest threshold
+  CHECK(s[1].rank == 2);
+  CHECK(s[2].rank == 3);
+  CHECK(s[1].distinct_from_best);
+  // No false positives: the lowest threshold breaks it and ranks last, whatever its MTTD.
+  c.requirements.push_back({CompareMetric::false_positives, 0.0, 0.0});
+  s = summarize(c);
+  CHECK(s[1].rank == 1);
+  CHECK(s[2].rank == 2);
+  CHECK(s[0].rank == 3);
+  CHECK(s[0].breaks == std::vector<bool>{true});
+  CHECK_FALSE(s[0].meets_requirements());
+  CHECK(s[1].meets_requirements());
+  CHECK(s[0].distinct_from_best);  // it breaks what the best meets
+  // The reports say so: the best, and who broke what, by how much.
+  CHECK(objective_verdict(c, s).front() ==
+        "Best under the objective: above=100 (MTTD 140 s ± 24.8, meeting false_positives=0).");
+  CHECK(objective_verdict(c, s).back() ==
+        "Broke a requirement (1 of 3, ranked after the others): above=20.");
+  CHECK(requirements_text(c, s[0]) == "broken: false_positives=0 (mean 1)");
+  CHECK(requirements_text(c, s[1]) == "met");
+  const nlohmann::json j = nlohmann::json::parse(compare_json(c, s).dump());
+  CHECK(j["ranking"]["best"] == "above=100");
+  CHECK(j["ranking"]["broke_requirements"] == nlohmann::json::array({"above=20"}));
+  CHECK(j["variants"][0]["broken_requirements"] == nlohmann::json::array({"false_positives=0"}));
+  CHECK(j["ranking_rule"].get<std::string>().find("Ranked by the mean MTTD (mttd_s)") == 0);
+  const auto broken =
+      testing::xmllint(compare_html(c, s), {"count(//*[local-name()=\"tr\"][@class=\"broken\"])"});
+  CHECK(broken[0] == "1");
+  // An upper bound none meets: nobody is best, and the reports say so.
+  c.requirements = {{CompareMetric::mttd_s, std::nullopt, 30.0}};
+  s = summarize(c);
+  CHECK(s[0].rank == 1);  // all break it alike: the objective orders them
+  CHECK(objective_verdict(c, s) ==
+        std::vector<std::string>{"No point meets the requirements (mttd_s=..30)."});
+  CHECK(nlohmann::json::parse(compare_json(c, s).dump())["ranking"]["best"].is_null());
+}
+
+TEST_CASE("ranking on an objective: a variant without the figure ranks after those with it") {
+  Comparison c = thresholds();
+  c.rank_by = CompareMetric::mttd_s;
+  for (RunFigures& r : c.variants[0].runs)
+    r.values[at(CompareMetric::mttd_s)].reset();
+  std::vector<VariantSummary> s = summarize(c);
+  CHECK(s[0].rank == 3);
+  CHECK(s[0].distinct_from_best);
+  // A requirement on an absent figure is broken, not met.
+  c.rank_by.reset();
+  c.requirements = {{CompareMetric::mttd_s, std::nullopt, 1000.0}};
+  s = summarize(c);
+  CHECK(s[0].breaks == std::vector<bool>{true});
+  CHECK(s[0].rank == 3);
+  // Within chance: the best's MTTD but for noise either way is (≈1), not settled.
+  c = thresholds();
+  c.rank_by = CompareMetric::mttd_s;
+  c.variants[2].runs = c.variants[0].runs;
+  c.variants[2].runs[0].values[at(CompareMetric::mttd_s)] = 80;
+  c.variants[2].runs[1].values[at(CompareMetric::mttd_s)] = 50;
+  s = summarize(c);
+  CHECK(s[0].rank == 1);
+  CHECK(s[2].rank == 2);
+  CHECK_FALSE(s[2].distinct_from_best);
+  CHECK(s[1].distinct_from_best);
+  CHECK(within_chance_text(c).find("the paired difference of MTTD") != std::string::npos);
+}
+
 TEST_CASE("differences too small for the default decimals get more, never a starred zero") {
   MeanInterval d;
   d.n = 5;
