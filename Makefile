@@ -2,8 +2,9 @@
 # Both install missing Debian packages first (scripts/install-deps), then build with CMake:
 # `make demo` only the syncdrill binary and its libraries, `make test` everything (the tests and
 # benchmarks too). `make install` and `make package` install it like any tool (docs/install.md).
-# The tests also need packages the demo does not (Chromium for the browser test):
-# scripts/install-test-deps adds them for `make test` and `make test-sanitize` only.
+# The tests also need packages the demo does not (Chromium for the browser test, kubectl for the
+# check of deploy/kubernetes/): scripts/install-test-deps and scripts/install-kubectl add them for
+# `make test` and `make test-sanitize` only.
 
 BUILD_DIR      ?= build
 SANITIZE_DIR   ?= build-sanitize
@@ -13,8 +14,8 @@ DEMO_SCENARIO  ?= scenarios/black-friday-peak.yaml
 DEMO_OUT       ?= out/demo
 PREFIX         ?= /usr/local
 
-.PHONY: all deps test-deps bench-deps fuzz-deps build build-tool demo test test-sanitize bench fuzz \
-        install package format clean
+.PHONY: all deps test-deps bench-deps fuzz-deps slurm-deps build build-tool demo test test-sanitize bench \
+        fuzz slurm-drill install package format clean
 
 all: build
 
@@ -23,6 +24,7 @@ deps:
 
 test-deps: deps
 	@scripts/install-test-deps
+	@scripts/install-kubectl
 
 # wrk, the load generator of the serve benchmark (bench/serve_bench.cpp).
 bench-deps: deps
@@ -31,6 +33,10 @@ bench-deps: deps
 # clang 14 and libFuzzer, for the fuzz preset (docs/fuzzing.md).
 fuzz-deps: deps
 	@scripts/install-fuzz-deps
+
+# slurm-wlm and munge, for the one-node Slurm cluster of `make slurm-drill` (docs/scale-out.md).
+slurm-deps: deps
+	@scripts/install-slurm-deps
 
 $(BUILD_DIR)/CMakeCache.txt: | deps
 	cmake --preset release
@@ -58,6 +64,11 @@ test-sanitize: deps test-deps
 	cmake --preset sanitize
 	cmake --build --preset sanitize
 	ctest --preset sanitize
+
+# A sharded compare as a Slurm job array on a one-node cluster started on localhost, merged and
+# checked byte for byte against one process (scripts/slurm-drill; also `ctest -L slurm`).
+slurm-drill: slurm-deps build-tool
+	scripts/slurm-drill $(BUILD_DIR)/syncdrill
 
 bench: bench-deps build
 	cmake --build --preset release --target bench

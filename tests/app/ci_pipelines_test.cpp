@@ -19,6 +19,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "tests/app/cli_run.hpp"
+#include "tests/app/pipeline_text.hpp"
 
 namespace syncdrill::testing {
 namespace {
@@ -27,34 +28,6 @@ namespace fs = std::filesystem;
 
 const std::string kGithub = source_path("examples/ci/github-actions.yml");
 const std::string kGitlab = source_path("examples/ci/gitlab-ci.yml");
-
-std::string trimmed(const std::string& s) {
-  const size_t first = s.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
-// The `syncdrill ...` lines of a shell script (a `run:` or a `script:` item), with `\`
-// continuations joined.
-void syncdrill_lines(const std::string& script, std::vector<std::string>& out) {
-  std::istringstream lines(script);
-  std::string line;
-  std::string joined;
-  while (std::getline(lines, line)) {
-    line = trimmed(line);
-    if (line.ends_with("\\")) {
-      joined += line.substr(0, line.size() - 1) + " ";
-      continue;
-    }
-    joined = trimmed(joined + line);
-    if (joined.starts_with("syncdrill ")) out.push_back(joined);
-    joined.clear();
-  }
-}
-
-bool has_scalar(const YAML::Node& n) {
-  return n && n.IsScalar() && !n.Scalar().empty();
-}
 
 // The junit.xml a `syncdrill run ...` line writes: --out's folder (default out) + /junit.xml.
 std::string junit_of(const std::string& command) {
@@ -68,25 +41,6 @@ std::string junit_of(const std::string& command) {
   while (out.size() > 1 && out.ends_with("/"))
     out.pop_back();
   return out + "/junit.xml";
-}
-
-// The lines of a scalar or the items of a sequence (upload-artifact's `path`, GitLab's `paths`).
-std::vector<std::string> path_list(const YAML::Node& n) {
-  std::vector<std::string> out;
-  if (n && n.IsSequence()) {
-    for (const YAML::Node& item : n)
-      out.push_back(trimmed(item.as<std::string>()));
-  } else if (has_scalar(n)) {
-    std::istringstream lines(n.Scalar());
-    for (std::string line; std::getline(lines, line);) {
-      if (!trimmed(line).empty()) out.push_back(trimmed(line));
-    }
-  }
-  return out;
-}
-
-bool contains(const std::vector<std::string>& v, const std::string& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
 }
 
 // The report.html files a pipeline publishes: the folder of its junit.xml, then */report.html.
