@@ -42,6 +42,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/engine/growing_array.hpp"
 #include "core/engine/time.hpp"
 #include "core/scenario/scenario.hpp"
 #include "mocks/types.hpp"
@@ -141,9 +142,9 @@ class ChannelMock {
   ChannelKind kind_;
   std::array<std::string, kOrderStatusCount> spellings_;
   std::vector<Listing> listings_;
-  std::vector<OrderRecord> orders_;
-  std::vector<OrderLine> lines_;          // all orders' lines, in order of placement
-  std::vector<uint32_t> returned_units_;  // per line in lines_
+  GrowingArray<OrderRecord> orders_;
+  GrowingArray<OrderLine> lines_;          // all orders' lines, in order of placement
+  GrowingArray<uint32_t> returned_units_;  // per line in lines_
   uint64_t next_event_id_ = 0;
 };
 

@@ -26,6 +26,7 @@
 #include <span>
 #include <vector>
 
+#include "core/engine/growing_array.hpp"
 #include "core/engine/time.hpp"
 #include "mocks/sku_change_set.hpp"
 #include "mocks/types.hpp"
@@ -102,8 +103,8 @@ class ErpMock {
 
  private:
   struct ChannelRevenue {
-    std::vector<uint8_t> count;  // per channel order, saturating at 255
-    std::vector<int64_t> amount_minor;
+    GrowingArray<uint8_t> count;  // per channel order, saturating at 255
+    GrowingArray<int64_t> amount_minor;
   };
 
   StockRecord& at(SkuId sku);

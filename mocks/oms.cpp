@@ -85,7 +85,7 @@ uint64_t OmsMock::append(const CreateOrder& req, OmsState state, CancelReason re
   orders_.push_back({static_cast<uint32_t>(req.channel_order), static_cast<uint32_t>(lines_.size()),
                      static_cast<uint16_t>(req.channel), static_cast<uint16_t>(req.lines.size()),
                      state, reason, req.amount_minor});
-  lines_.insert(lines_.end(), req.lines.begin(), req.lines.end());
+  lines_.append(req.lines);
   return orders_.size() - 1;
 }
 

@@ -37,6 +37,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/engine/growing_array.hpp"
 #include "core/engine/time.hpp"
 #include "mocks/erp.hpp"
 #include "mocks/types.hpp"
@@ -133,8 +134,8 @@ class OmsMock {
   static_assert(sizeof(KeyRecord) == 16);
 
   struct ChannelTables {
-    std::vector<uint8_t> copies;  // per channel order
-    std::vector<KeyRecord> keys;  // per channel order; empty until the channel uses keys
+    GrowingArray<uint8_t> copies;  // per channel order
+    GrowingArray<KeyRecord> keys;  // per channel order; empty until the channel uses keys
   };
 
   const OrderRecord& get(uint64_t order) const;
@@ -143,8 +144,8 @@ class OmsMock {
   uint64_t append(const CreateOrder& req, OmsState state, CancelReason reason);
   Response cancel(OrderRecord& o, ErpMock& erp);
 
-  std::vector<OrderRecord> orders_;
-  std::vector<OrderLine> lines_;
+  GrowingArray<OrderRecord> orders_;
+  GrowingArray<OrderLine> lines_;
   std::vector<ChannelTables> channels_;
   std::optional<Duration> key_ttl_;
   bool in_flight_conflicts_ = false;
