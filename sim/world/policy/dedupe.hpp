@@ -27,6 +27,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/engine/growing_array.hpp"
+
 namespace syncdrill {
 
 class WebhookDedupe {
@@ -65,8 +67,8 @@ class WebhookDedupe {
 
   size_t capacity_;
   uint64_t dense_limit_;         // ids below it live in bits_
-  std::vector<uint64_t> bits_;   // bit i of word w: id 64w + i is in the window
-  std::vector<uint64_t> ring_;   // ids in first-seen order once full: oldest at oldest_
+  GrowingArray<uint64_t> bits_;  // bit i of word w: id 64w + i is in the window
+  GrowingArray<uint64_t> ring_;  // ids in first-seen order once full: oldest at oldest_
   size_t oldest_ = 0;            // meaningful once ring_.size() == capacity_
   std::vector<uint64_t> table_;  // size a power of two
   size_t table_count_ = 0;       // ids in table_ (kEmpty is not stored there)
