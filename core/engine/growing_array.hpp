@@ -36,6 +36,7 @@ template <typename T>
 class GrowingArray {
   static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>,
                 "a GrowingArray holds plain records");
+  static_assert(alignof(T) <= alignof(std::max_align_t), "malloc's alignment must do for T");
 
  public:
   GrowingArray() = default;
