@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/engine/malloc_tuning.hpp"
 #include "core/scenario/loader.hpp"
 #include "sim/world/world.hpp"
 
@@ -79,6 +80,7 @@ void print_details(const syncdrill::WorldResult& r) {
 int main(int argc, char** argv) {
   using namespace syncdrill;
   using Clock = std::chrono::steady_clock;
+  keep_large_blocks_mapped();  // as syncdrill's main does
   bool details = false;
   std::string path = std::string(SYNCDRILL_SOURCE_DIR) + "/scenarios/black-friday-peak.yaml";
   int scenarios = 0;

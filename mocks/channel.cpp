@@ -73,7 +73,6 @@ PlaceResult ChannelMock::place_order(std::span<const SkuQuantity> lines, SimTime
     listing.quantity -= l.quantity;
     ++listing.version;
     lines_.push_back({l.sku, l.quantity, listing.price_minor});
-    returned_units_.push_back(0);
   }
   return {true, order, 0, emit(WebhookTopic::orders_create, order)};
 }
@@ -180,7 +179,7 @@ bool ChannelMock::return_fits(const OrderRecord& o, std::span<const SkuQuantity>
     }
     uint64_t left = 0;
     for (uint32_t i = o.line_begin; i < o.line_begin + o.line_count; ++i) {
-      left += lines_[i].sku == r.sku ? lines_[i].quantity - returned_units_[i] : 0;
+      left += lines_[i].sku == r.sku ? lines_[i].quantity - returned_at(i) : 0;
     }
     if (wanted > left) {
       return false;
@@ -202,8 +201,8 @@ ChannelEventResult ChannelMock::record_return(uint64_t order, std::span<const Sk
     uint32_t units = r.quantity;
     for (uint32_t i = o.line_begin; units > 0 && i < o.line_begin + o.line_count; ++i) {
       if (lines_[i].sku == r.sku) {
-        const uint32_t take = std::min(units, lines_[i].quantity - returned_units_[i]);
-        returned_units_[i] += take;
+        const uint32_t take = std::min(units, lines_[i].quantity - returned_at(i));
+        if (take > 0) returned_units_[i] += take;
         units -= take;
       }
     }
@@ -216,7 +215,7 @@ uint32_t ChannelMock::returned_quantity(uint64_t order, SkuId sku) const {
   const OrderRecord& o = orders_[order];
   uint32_t total = 0;
   for (uint32_t i = o.line_begin; i < o.line_begin + o.line_count; ++i) {
-    total += lines_[i].sku == sku ? returned_units_[i] : 0;
+    total += lines_[i].sku == sku ? returned_at(i) : 0;
   }
   return total;
 }

@@ -12,7 +12,8 @@
 // minus the buffer.
 //
 // Orders. Ids are dense per channel (0, 1, 2, ...). Each order is an 8-byte record plus its lines
-// in one flat vector (16 bytes a line, and 4 more for the returned count): 8 + 20 * lines bytes.
+// in one flat array (16 bytes a line): 8 + 16 * lines bytes, plus a map entry for each line of an
+// order that saw a return (its returned units).
 // Cancelling an order does not restore listed quantity; the next stock sync sets it.
 //
 // Status vocabulary. Orders hold a canonical OrderStatus; the channel spells it its own way:
@@ -40,8 +41,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "core/engine/growing_array.hpp"
 #include "core/engine/time.hpp"
 #include "core/scenario/scenario.hpp"
 #include "mocks/types.hpp"
@@ -136,14 +139,20 @@ class ChannelMock {
   WebhookEvent emit(WebhookTopic topic, uint64_t order);
   InventoryResult write_quantity(Listing& l, uint32_t quantity);
   bool return_fits(const OrderRecord& o, std::span<const SkuQuantity> lines) const;
+  uint32_t returned_at(uint32_t line) const {
+    const auto it = returned_units_.find(line);
+    return it == returned_units_.end() ? 0 : it->second;
+  }
 
   std::string name_;
   ChannelKind kind_;
   std::array<std::string, kOrderStatusCount> spellings_;
   std::vector<Listing> listings_;
-  std::vector<OrderRecord> orders_;
-  std::vector<OrderLine> lines_;          // all orders' lines, in order of placement
-  std::vector<uint32_t> returned_units_;  // per line in lines_
+  GrowingArray<OrderRecord> orders_;
+  GrowingArray<OrderLine> lines_;  // all orders' lines, in order of placement
+  // Units returned so far, by index in lines_, for the lines with any (a few percent of orders
+  // see a return: 4 bytes on every line would cost more than this map).
+  std::unordered_map<uint32_t, uint32_t> returned_units_;
   uint64_t next_event_id_ = 0;
 };
 

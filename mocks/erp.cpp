@@ -153,12 +153,15 @@ void ErpMock::apply(const RevenuePost& p) {
   if (r.count.size() <= p.channel_order) {
     // resize() grows the capacity geometrically, so dense ids cost amortised O(1).
     r.count.resize(p.channel_order + 1, 0);
-    r.amount_minor.resize(p.channel_order + 1, 0);
+    if (keep_order_amounts_) r.amount_minor.resize(p.channel_order + 1, 0);
   }
   if (r.count[p.channel_order] < UINT8_MAX) {
     ++r.count[p.channel_order];
   }
-  r.amount_minor[p.channel_order] = add_saturating(r.amount_minor[p.channel_order], p.amount_minor);
+  if (keep_order_amounts_) {
+    r.amount_minor[p.channel_order] =
+        add_saturating(r.amount_minor[p.channel_order], p.amount_minor);
+  }
   ++entries_total_;
   amount_total_minor_ = add_saturating(amount_total_minor_, p.amount_minor);
 }
@@ -169,7 +172,9 @@ Response ErpMock::reverse_revenue(uint32_t channel, uint64_t channel_order, int6
   }
   ChannelRevenue& r = revenue_[channel];
   --r.count[channel_order];
-  r.amount_minor[channel_order] = sub_saturating(r.amount_minor[channel_order], amount_minor);
+  if (keep_order_amounts_) {
+    r.amount_minor[channel_order] = sub_saturating(r.amount_minor[channel_order], amount_minor);
+  }
   --entries_total_;
   amount_total_minor_ = sub_saturating(amount_total_minor_, amount_minor);
   return {};
@@ -194,7 +199,13 @@ uint32_t ErpMock::revenue_count(uint32_t channel, uint64_t channel_order) const 
   return revenue_[channel].count[channel_order];
 }
 
+void ErpMock::keep_order_amounts(bool on) {
+  SD_CHECK(entries_total_ == 0 && pending_.empty(), "order amounts are chosen before any revenue");
+  keep_order_amounts_ = on;
+}
+
 int64_t ErpMock::revenue_amount_minor(uint32_t channel, uint64_t channel_order) const {
+  SD_CHECK(keep_order_amounts_, "per-order revenue amounts were not kept");
   if (channel >= revenue_.size() || channel_order >= revenue_[channel].count.size()) {
     return 0;
   }

@@ -26,6 +26,7 @@
 #include <span>
 #include <vector>
 
+#include "core/engine/growing_array.hpp"
 #include "core/engine/time.hpp"
 #include "mocks/sku_change_set.hpp"
 #include "mocks/types.hpp"
@@ -94,16 +95,22 @@ class ErpMock {
   uint64_t run_batch_import(SimTime now, std::vector<RevenuePost>* applied = nullptr);
   size_t pending_revenue_count() const { return pending_.size(); }
 
+  // Off: no summed amount is kept per channel order (8 bytes each), only the counts and the
+  // totals; for a caller that never asks revenue_amount_minor (the simulated world).
+  // REQUIRES: no revenue applied yet. On by default.
+  void keep_order_amounts(bool on);
+
   // Applied entries for a channel order (0 if none) and their summed amount.
   uint32_t revenue_count(uint32_t channel, uint64_t channel_order) const;
+  // REQUIRES: order amounts kept (keep_order_amounts).
   int64_t revenue_amount_minor(uint32_t channel, uint64_t channel_order) const;
   uint64_t revenue_entries_total() const { return entries_total_; }
   int64_t revenue_total_minor() const { return amount_total_minor_; }
 
  private:
   struct ChannelRevenue {
-    std::vector<uint8_t> count;  // per channel order, saturating at 255
-    std::vector<int64_t> amount_minor;
+    GrowingArray<uint8_t> count;         // per channel order, saturating at 255
+    GrowingArray<int64_t> amount_minor;  // empty unless order amounts are kept
   };
 
   StockRecord& at(SkuId sku);
@@ -114,6 +121,7 @@ class ErpMock {
   SkuChangeSet stock_changes_;
   SkuChangeSet price_changes_;
   bool batch_import_;
+  bool keep_order_amounts_ = true;
   std::vector<RevenuePost> pending_;
   std::vector<ChannelRevenue> revenue_;  // by channel index
   uint64_t entries_total_ = 0;

@@ -58,7 +58,14 @@ const OmsMock::OrderRecord& OmsMock::get(uint64_t order) const {
 
 std::span<const OrderLine> OmsMock::lines(uint64_t order) const {
   const OrderRecord& o = get(order);
-  return {lines_.data() + o.line_begin, o.line_count};
+  if (line_source_ != nullptr) return line_source_->order_lines(o.channel, o.channel_order);
+  const LineRange r = line_ranges_[order];
+  return {lines_.data() + r.begin, r.count};
+}
+
+void OmsMock::set_line_source(const OrderLineSource* source) {
+  SD_CHECK(orders_.empty(), "the line source is set before the first order");
+  line_source_ = source;
 }
 
 OmsMock::ChannelTables& OmsMock::tables(uint32_t channel, uint64_t channel_order, bool with_keys) {
@@ -82,10 +89,22 @@ uint64_t OmsMock::append(const CreateOrder& req, OmsState state, CancelReason re
   SD_CHECK(!req.lines.empty() && req.lines.size() <= UINT16_MAX, "an order has 1..65535 lines");
   SD_CHECK(lines_.size() + req.lines.size() <= UINT32_MAX, "line storage exhausted");
   SD_CHECK(orders_.size() < UINT32_MAX, "OMS order ids exhausted");
-  orders_.push_back({static_cast<uint32_t>(req.channel_order), static_cast<uint32_t>(lines_.size()),
-                     static_cast<uint16_t>(req.channel), static_cast<uint16_t>(req.lines.size()),
+  orders_.push_back({static_cast<uint32_t>(req.channel_order), static_cast<uint16_t>(req.channel),
                      state, reason, req.amount_minor});
-  lines_.insert(lines_.end(), req.lines.begin(), req.lines.end());
+  if (line_source_ != nullptr) {
+    const std::span<const OrderLine> kept =
+        line_source_->order_lines(req.channel, req.channel_order);
+    SD_CHECK(std::equal(kept.begin(), kept.end(), req.lines.begin(), req.lines.end(),
+                        [](const OrderLine& a, const OrderLine& b) {
+                          return a.sku == b.sku && a.quantity == b.quantity &&
+                                 a.unit_price_minor == b.unit_price_minor;
+                        }),
+             "an order's lines are its channel order's, as the line source keeps them");
+  } else {
+    line_ranges_.push_back(
+        {static_cast<uint32_t>(lines_.size()), static_cast<uint32_t>(req.lines.size())});
+    lines_.append(req.lines);
+  }
   return orders_.size() - 1;
 }
 
@@ -150,9 +169,10 @@ CreateResult OmsMock::create_order(const CreateOrder& req, ErpMock& erp, SimTime
   return {ErrorClass::none, order, state, false, a.ok ? 0 : a.short_sku};
 }
 
-Response OmsMock::cancel(OrderRecord& o, ErpMock& erp) {
+Response OmsMock::cancel(uint64_t order, ErpMock& erp) {
+  OrderRecord& o = orders_[order];
   if (o.state == OmsState::allocated) {
-    erp.release({lines_.data() + o.line_begin, o.line_count});
+    erp.release(lines(order));
   }
   o.state = OmsState::cancelled;
   o.reason = CancelReason::requested;
@@ -170,15 +190,14 @@ Response OmsMock::transition(uint64_t order, OmsState to, ErpMock& erp, SimTime 
   if (!edge_allowed(o.state, to)) {
     return {ErrorClass::rejected, {}};
   }
-  const std::span<const OrderLine> order_lines{lines_.data() + o.line_begin, o.line_count};
   switch (to) {
     case OmsState::cancelled:
-      return cancel(o, erp);
+      return cancel(order, erp);
     case OmsState::shipped:
-      erp.ship(order_lines);
+      erp.ship(lines(order));
       break;
     case OmsState::returned:
-      return receive_return(order, order_lines, erp, now);
+      return receive_return(order, lines(order), erp, now);
     default:
       break;
   }
@@ -197,10 +216,11 @@ Response OmsMock::receive_return(uint64_t order, std::span<const OrderLine> line
   if (!returnable || lines.empty()) {
     return {ErrorClass::rejected, {}};
   }
+  const std::span<const OrderLine> order_lines = this->lines(order);
   for (const OrderLine& r : lines) {
     uint64_t ordered = 0;
-    for (uint32_t i = o.line_begin; i < o.line_begin + o.line_count; ++i) {
-      ordered += lines_[i].sku == r.sku ? lines_[i].quantity : 0;
+    for (const OrderLine& l : order_lines) {
+      ordered += l.sku == r.sku ? l.quantity : 0;
     }
     if (r.quantity == 0 || r.quantity > ordered) {
       return {ErrorClass::rejected, {}};

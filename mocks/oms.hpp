@@ -22,10 +22,12 @@
 // rejected and changes nothing. Shipping ships the lines at the ERP; a return puts returned lines
 // back on hand at the ERP.
 //
-// Memory: 24 bytes per OMS order plus 16 per line in one flat vector; per channel order (dense
-// per channel, up to the highest id seen) 1 byte of ground truth (copies) and, only once keys are
-// used on that channel, a 16-byte key record. Channel order ids are dense, so these tables are
-// vectors, not hash maps: O(1) with no per-order allocation.
+// Memory: 16 bytes per OMS order, plus 8 per order and 16 per line in flat arrays when the OMS
+// keeps its own copy of the lines; with a line source (set_line_source: the simulated world,
+// whose channels keep every order's lines for the whole run) it keeps none and reads them from
+// the source. Per channel order (dense per channel, up to the highest id seen) 1 byte of ground
+// truth (copies) and, only once keys are used on that channel, a 16-byte key record. Channel order
+// ids are dense, so these tables are vectors, not hash maps: O(1) with no per-order allocation.
 //
 // Not thread-safe. Unknown orders answer not_found.
 #pragma once
@@ -37,6 +39,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/engine/growing_array.hpp"
 #include "core/engine/time.hpp"
 #include "mocks/erp.hpp"
 #include "mocks/types.hpp"
@@ -65,6 +68,17 @@ struct CreateOrder {
   uint64_t payload_hash = 0;  // what "the same payload" means for a reused key
 };
 
+// Where an OMS that keeps no lines of its own reads an order's lines: the lines the channel order
+// was created with, unchanged for the whole run.
+class OrderLineSource {
+ public:
+  virtual std::span<const OrderLine> order_lines(uint32_t channel,
+                                                 uint64_t channel_order) const = 0;
+
+ protected:
+  ~OrderLineSource() = default;
+};
+
 struct CreateResult {
   ErrorClass error = ErrorClass::none;  // none, or rejected (key reused with another payload)
   uint64_t order = 0;                   // the OMS order id (dense: 0, 1, 2, ...)
@@ -85,6 +99,11 @@ class OmsMock {
   bool begin_keyed_create(uint32_t channel, uint64_t channel_order);
   // REQUIRES: a begin_keyed_create that returned true for the same key, not yet ended.
   void end_keyed_create(uint32_t channel, uint64_t channel_order);
+
+  // From now on orders keep no copy of their lines: lines(order) reads them from `source`, and
+  // create_order checks that a request's lines are the source's for its channel order.
+  // REQUIRES: no order created yet; source outlives this OMS.
+  void set_line_source(const OrderLineSource* source);
 
   CreateResult create_order(const CreateOrder& req, ErpMock& erp, SimTime now);
 
@@ -114,16 +133,18 @@ class OmsMock {
   uint32_t copies(uint32_t channel, uint64_t channel_order) const;
 
  private:
-  struct OrderRecord {  // 24 bytes per OMS order
+  struct OrderRecord {  // 16 bytes per OMS order
     uint32_t channel_order;
-    uint32_t line_begin;
     uint16_t channel;
-    uint16_t line_count;
     OmsState state;
     CancelReason reason;
     int64_t amount_minor;
   };
-  static_assert(sizeof(OrderRecord) == 24);
+  static_assert(sizeof(OrderRecord) == 16);
+  struct LineRange {  // 8 bytes per OMS order, without a line source
+    uint32_t begin;
+    uint32_t count;
+  };
 
   struct KeyRecord {       // 16 bytes per keyed channel order
     uint32_t order_plus1;  // 0 = key not seen
@@ -133,18 +154,20 @@ class OmsMock {
   static_assert(sizeof(KeyRecord) == 16);
 
   struct ChannelTables {
-    std::vector<uint8_t> copies;  // per channel order
-    std::vector<KeyRecord> keys;  // per channel order; empty until the channel uses keys
+    GrowingArray<uint8_t> copies;  // per channel order
+    GrowingArray<KeyRecord> keys;  // per channel order; empty until the channel uses keys
   };
 
   const OrderRecord& get(uint64_t order) const;
   bool key_expired(uint32_t created_s, SimTime now) const;
   ChannelTables& tables(uint32_t channel, uint64_t channel_order, bool with_keys);
   uint64_t append(const CreateOrder& req, OmsState state, CancelReason reason);
-  Response cancel(OrderRecord& o, ErpMock& erp);
+  Response cancel(uint64_t order, ErpMock& erp);
 
-  std::vector<OrderRecord> orders_;
-  std::vector<OrderLine> lines_;
+  GrowingArray<OrderRecord> orders_;
+  const OrderLineSource* line_source_ = nullptr;
+  GrowingArray<LineRange> line_ranges_;  // per order, without a line source
+  GrowingArray<OrderLine> lines_;        // without a line source
   std::vector<ChannelTables> channels_;
   std::optional<Duration> key_ttl_;
   bool in_flight_conflicts_ = false;

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/engine/growing_array.hpp"
 #include "core/engine/time.hpp"
 #include "core/scenario/scenario.hpp"
 #include "mocks/types.hpp"
@@ -74,8 +75,8 @@ class WmsMock {
   Response move(uint64_t shipment, ShipmentState to);
 
   std::array<std::string, kShipmentStateCount> spellings_;
-  std::vector<Shipment> shipments_;
-  std::vector<uint8_t> copies_;  // per OMS order
+  GrowingArray<Shipment> shipments_;
+  GrowingArray<uint8_t> copies_;  // per OMS order
 };
 
 }  // namespace syncdrill

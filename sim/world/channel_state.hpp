@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/engine/check.hpp"
+#include "core/engine/growing_array.hpp"
 #include "core/engine/random.hpp"
 #include "core/observe/histogram.hpp"
 #include "core/scenario/scenario.hpp"
@@ -53,9 +54,9 @@ struct ChannelState {
   std::unique_ptr<ChannelMock> mock;
   Port* port = nullptr;
   ChannelOutcome* outcome = nullptr;
-  std::vector<uint8_t> flags;         // per channel order (OrderFlag)
-  std::vector<int64_t> placed_at_us;  // per channel order
-  std::vector<uint32_t> oms_order;    // per channel order: first OMS order + 1 (0 = none)
+  GrowingArray<uint8_t> flags;         // per channel order (OrderFlag)
+  GrowingArray<int64_t> placed_at_us;  // per channel order
+  GrowingArray<uint32_t> oms_order;    // per channel order: first OMS order + 1 (0 = none)
   // The returns customers made, in time order (at most one per order), for reconciliation to
   // compare with what the OMS and ERP processed.
   std::vector<ReturnRequest> returns_made;

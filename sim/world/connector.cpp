@@ -1,5 +1,6 @@
 #include "sim/world/connector.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "core/engine/check.hpp"
@@ -23,7 +24,7 @@ Connector::Connector(Engine& engine, const ConnectorSpec& spec, const PolicySpec
       rng_(rng),
       flow_(flow),
       backoff_(policy.retry),
-      ring_(spec.queue_max),
+      ring_(std::min<uint32_t>(spec.queue_max, kRingSlotsMin)),
       workers_(spec.workers),
       dead_letters_(spec.dead_letter_max),
       worker_cap_(spec.workers),
@@ -76,16 +77,27 @@ bool Connector::enqueue(Job job) {
     start_job(w);
     return true;
   }
-  if (queue_size_ == ring_.size()) {
+  if (queue_size_ == spec_.queue_max) {
     ++stats_.jobs_dropped_queue_full;
     stats_.last_ended = engine_.now();
     flow_->on_finished(job, JobEnd::dropped_queue_full, ErrorClass::queue_full, engine_.now());
     return false;
   }
+  if (queue_size_ == ring_.size()) grow_ring();
   ring_[(queue_head_ + queue_size_) % ring_.size()] = job;
   ++queue_size_;
   if (queue_size_ > stats_.queue_depth_max) stats_.queue_depth_max = queue_size_;
   return true;
+}
+
+void Connector::grow_ring() {
+  // The queue keeps its order: the jobs move to the front of the larger ring, oldest first.
+  std::vector<Job> larger(std::min<uint64_t>(uint64_t{ring_.size()} * 2, spec_.queue_max));
+  SD_CHECK(larger.size() > queue_size_, "the ring grows only below queue_max");
+  for (uint32_t i = 0; i < queue_size_; ++i)
+    larger[i] = ring_[(queue_head_ + i) % ring_.size()];
+  ring_.swap(larger);
+  queue_head_ = 0;
 }
 
 void Connector::start_job(uint32_t w) {

@@ -252,6 +252,7 @@ class Connector final : public EndpointClient {
   void take_next_job(uint32_t worker);
   void observe(uint32_t worker, const Port* port, ErrorClass error);
   uint32_t allocate_in_flight(const InFlight& record);
+  void grow_ring();
 
   Engine& engine_;
   ConnectorSpec spec_;
@@ -262,7 +263,10 @@ class Connector final : public EndpointClient {
   std::optional<RetryBudget> budget_;
   std::optional<CircuitBreaker> breaker_;
 
-  std::vector<Job> ring_;  // the job queue, spec_.queue_max slots
+  // The job queue: a ring that doubles as the queue deepens, up to spec_.queue_max slots (most
+  // queues never come near their bound, and a full-size ring would cost 40 bytes a slot).
+  static constexpr uint32_t kRingSlotsMin = 64;
+  std::vector<Job> ring_;
   uint32_t queue_head_ = 0;
   uint32_t queue_size_ = 0;
   std::vector<Worker> workers_;

@@ -7,8 +7,8 @@
 
 namespace syncdrill {
 
-std::vector<uint32_t> orders_placed_series(const std::vector<int64_t>& placed_at_us,
-                                           Duration interval, size_t samples) {
+std::vector<uint32_t> orders_placed_series(std::span<const int64_t> placed_at_us, Duration interval,
+                                           size_t samples) {
   SD_CHECK(interval.us > 0, "the series interval is positive");
   std::vector<uint32_t> out(samples, 0);
   size_t k = 1;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/engine/time.hpp"
@@ -14,7 +15,7 @@ namespace syncdrill {
 // REQUIRES: placed_at_us non-decreasing; interval > 0. Sample 0 is 0; sample k >= 1 counts the
 // times in [(k-1) x interval, k x interval). Orders placed after the last sample's time are not
 // in the series (the other series end there too). Counts saturate at 2^32 - 1.
-std::vector<uint32_t> orders_placed_series(const std::vector<int64_t>& placed_at_us,
-                                           Duration interval, size_t samples);
+std::vector<uint32_t> orders_placed_series(std::span<const int64_t> placed_at_us, Duration interval,
+                                           size_t samples);
 
 }  // namespace syncdrill

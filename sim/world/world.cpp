@@ -57,6 +57,11 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
   ScenarioMocks mocks = build_mocks(s, root_seed);
   SD_CHECK(mocks.channels.size() == s.channels.size(), "one mock per channel");
   registry_.set_mocks(std::move(mocks.erp), std::make_unique<OmsMock>());
+  // Every OMS order is created from its channel order's lines, which the channel mock keeps for
+  // the whole run: the OMS reads them there instead of keeping a second copy.
+  registry_.oms_mock().set_line_source(&channel_order_lines_);
+  // Nothing in a simulated run reads an order's revenue amount (reconciliation compares counts).
+  registry_.erp_mock().keep_order_amounts(false);
   // Stripe-like keys expire; a retry after that creates a second order (a duplicate).
   if (const SystemSpec* oms = first_system(s, SystemKind::oms)) {
     registry_.oms_mock().set_key_ttl(oms->idempotency.ttl);

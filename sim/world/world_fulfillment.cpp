@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/engine/check.hpp"
+#include "core/engine/growing_array.hpp"
 #include "mocks/wms.hpp"
 #include "sim/world/world_impl.hpp"
 
@@ -254,7 +255,7 @@ class FulfillmentFlow final : public Flow {
   RandomStream rng_;
   static constexpr uint8_t kCountedUnmapped = 1;  // counted in unmapped_states
   static constexpr uint8_t kCountedUpdate = 2;    // counted in status_updates
-  std::vector<uint8_t> counted_;                  // per shipment: kCounted* bits
+  GrowingArray<uint8_t> counted_;                 // per shipment: kCounted* bits
 };
 
 }  // namespace

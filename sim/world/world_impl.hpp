@@ -79,6 +79,18 @@ class TelemetryTap final : public AttemptObserver {
   std::vector<const FaultSpec*> active_;  // reused
 };
 
+// The OMS's line source (OrderLineSource): a channel order's lines as its channel mock keeps them.
+class ChannelOrderLines final : public OrderLineSource {
+ public:
+  explicit ChannelOrderLines(const Registry& registry) : registry_(registry) {}
+  std::span<const OrderLine> order_lines(uint32_t channel, uint64_t channel_order) const override {
+    return registry_.channel(channel).mock->order_lines(channel_order);
+  }
+
+ private:
+  const Registry& registry_;
+};
+
 class World {
  public:
   World(const Scenario& scenario, uint64_t seed, const Engine::Limits& limits,
@@ -219,6 +231,7 @@ class World {
   void collect();
 
   Registry registry_;  // the channels, systems and flows (registry.hpp)
+  ChannelOrderLines channel_order_lines_{registry_};  // the OMS reads order lines here
   std::vector<std::unique_ptr<Flow>> flows_;
   std::vector<std::unique_ptr<Connector>> connectors_;
   Traffic traffic_;  // customers and the ERP's own changes (traffic_state.hpp)

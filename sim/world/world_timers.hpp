@@ -26,6 +26,7 @@
 
 #include "core/engine/check.hpp"
 #include "core/engine/engine.hpp"
+#include "core/engine/growing_array.hpp"
 #include "core/engine/time.hpp"
 
 namespace syncdrill::world {
@@ -87,17 +88,17 @@ class FarTimers {
     void operator()() const { timers->open(bucket); }
   };
   struct Bucket {
-    std::vector<Timer> timers;
+    GrowingArray<Timer> timers;
   };
 
   // The bucket's minute has begun: its timers move into the engine, in the order deferred.
   void open(int64_t bucket) {
-    std::vector<Timer>& timers = buckets_[static_cast<size_t>(bucket % kBuckets)].timers;
+    GrowingArray<Timer>& timers = buckets_[static_cast<size_t>(bucket % kBuckets)].timers;
     for (const Timer& t : timers)
       engine_.schedule_at(SimTime{t.at_us}, Fire{t});
     // Frees the storage: a bucket is reused only kBuckets minutes later, and keeping every
     // bucket's peak capacity would make memory grow with the events of the whole run.
-    std::vector<Timer>().swap(timers);
+    timers = GrowingArray<Timer>();
   }
 
   Engine& engine_;

@@ -148,6 +148,24 @@ TEST_CASE("mocks/erp: duplicate revenue entries are kept and counted, not dedupl
   CHECK(erp.reverse_revenue(1, 3, 1).error == ErrorClass::rejected);
 }
 
+TEST_CASE("mocks/erp: without per-order amounts the counts and totals are the same") {
+  ErpMock kept = make_erp({1});
+  ErpMock lean = make_erp({1});
+  lean.keep_order_amounts(false);
+  for (ErpMock* erp : {&kept, &lean}) {
+    erp->post_revenue(1, 4, 2500, SimTime{});
+    erp->post_revenue(1, 4, 2500, SimTime{});
+    erp->post_revenue(0, 9, 700, SimTime{});
+    REQUIRE(erp->reverse_revenue(1, 4, 2500).ok());
+  }
+  CHECK(lean.revenue_count(1, 4) == kept.revenue_count(1, 4));
+  CHECK(lean.revenue_count(0, 9) == 1);
+  CHECK(lean.revenue_count(0, 8) == 0);
+  CHECK(lean.revenue_entries_total() == kept.revenue_entries_total());
+  CHECK(lean.revenue_total_minor() == kept.revenue_total_minor());
+  CHECK(kept.revenue_amount_minor(1, 4) == 2500);
+}
+
 TEST_CASE("mocks/erp: with batch import, revenue waits for the next import run") {
   ErpMock erp = make_erp({1}, /*batch=*/true);
   erp.post_revenue(0, 0, 100, SimTime{} + seconds(1));

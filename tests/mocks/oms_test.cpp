@@ -11,8 +11,9 @@
 namespace syncdrill {
 namespace {
 
-// Per OMS order: a 24-byte record (static_assert in oms.hpp) + 16 bytes per line, plus per
-// channel order 1 byte of copies and 16 bytes of key record once keys are used.
+// Per OMS order: a 16-byte record (static_assert in oms.hpp), + 8 bytes and 16 per line without a
+// line source, plus per channel order 1 byte of copies and 16 bytes of key record once keys are
+// used.
 
 struct Fixture {
   std::vector<uint32_t> stock{4, 10};
@@ -132,6 +133,46 @@ TEST_CASE("mocks/oms: a partial return takes back only the returned lines") {
   CHECK(f.oms.state(order) == OmsState::returned);
   CHECK(f.erp.stock(0).returned_total == 1);
   CHECK(f.erp.stock(1).returned_total == 0);
+}
+
+// A channel's orders as a line source: order k of channel 1 has lines[k].
+struct Lines final : OrderLineSource {
+  std::vector<std::vector<OrderLine>> lines;
+  mutable uint32_t reads = 0;
+  std::span<const OrderLine> order_lines(uint32_t channel, uint64_t channel_order) const override {
+    REQUIRE(channel == 1);
+    ++reads;
+    return lines.at(channel_order);
+  }
+};
+
+TEST_CASE("mocks/oms: with a line source the OMS reads the lines there and acts on them alike") {
+  Fixture f;
+  Lines source;
+  source.lines = {{{0, 2, 1000}, {1, 1, 500}}, {{1, 3, 500}}};
+  f.oms.set_line_source(&source);
+  const uint64_t a = f.oms.create_order(f.request(0, false), f.erp, SimTime{}).order;
+  CreateOrder second = f.request(1, false);
+  second.lines = source.lines[1];
+  const uint64_t b = f.oms.create_order(second, f.erp, SimTime{}).order;
+  CHECK(f.erp.stock(0).allocated == 2);
+  CHECK(f.erp.stock(1).allocated == 4);
+  source.reads = 0;
+  REQUIRE(f.oms.lines(b).size() == 1);
+  CHECK(f.oms.lines(b)[0].quantity == 3);
+  CHECK(f.oms.lines(a).size() == 2);
+  CHECK(source.reads == 3);
+  // Cancelling releases the source's lines; shipping and a return read them too.
+  REQUIRE(f.oms.transition(b, OmsState::cancelled, f.erp, SimTime{}).ok());
+  CHECK(f.erp.stock(1).allocated == 1);
+  REQUIRE(f.oms.transition(a, OmsState::released, f.erp, SimTime{}).ok());
+  REQUIRE(f.oms.transition(a, OmsState::shipped, f.erp, SimTime{}).ok());
+  CHECK(f.erp.stock(0).shipped == 2);
+  const std::array<OrderLine, 1> too_many{{{1, 2, 500}}};
+  CHECK(f.oms.receive_return(a, too_many, f.erp, SimTime{}).error == ErrorClass::rejected);
+  const std::array<OrderLine, 1> one{{{1, 1, 500}}};
+  CHECK(f.oms.receive_return(a, one, f.erp, SimTime{}).ok());
+  CHECK(f.erp.stock(1).returned_total == 1);
 }
 
 TEST_CASE("mocks/oms: a key with a time-to-live replays until it is that old, then creates anew") {

@@ -10,10 +10,22 @@ namespace syncdrill {
 namespace {
 constexpr size_t kInitialTableSlots = 64;
 constexpr size_t kInitialRingIds = 32;
+constexpr uint64_t kDenseIdsPerCapacity = 64;  // the bitmap costs at most 8 bytes per id held
+constexpr uint64_t kDenseLimitMin = uint64_t{1} << 16;
+constexpr uint64_t kInitialBitWords = 64;
+
+uint64_t dense_limit_for(size_t capacity) {
+  const uint64_t cap = capacity;
+  // Saturates instead of overflowing for absurd capacities.
+  if (cap > (uint64_t{1} << 40)) return uint64_t{1} << 46;
+  return std::max(kDenseLimitMin, cap * kDenseIdsPerCapacity);
+}
 }  // namespace
 
 WebhookDedupe::WebhookDedupe(size_t capacity)
-    : capacity_(capacity), table_(kInitialTableSlots, kEmpty) {
+    : capacity_(capacity),
+      dense_limit_(dense_limit_for(capacity)),
+      table_(kInitialTableSlots, kEmpty) {
   SD_CHECK(capacity >= 1, "a dedupe window must hold at least one id");
   ring_.reserve(std::min(capacity_, kInitialRingIds));
 }
@@ -34,6 +46,7 @@ size_t WebhookDedupe::find_slot(uint64_t id) const {
 }
 
 bool WebhookDedupe::contains(uint64_t event_id) const {
+  if (event_id < dense_limit_) return dense_contains(event_id);
   if (event_id == kEmpty) return has_empty_id_;
   return find_slot(event_id) != table_.size();
 }
@@ -48,6 +61,18 @@ void WebhookDedupe::grow_table() {
 }
 
 void WebhookDedupe::insert(uint64_t id) {
+  if (id < dense_limit_) {
+    const uint64_t word = id >> 6;
+    if (word >= bits_.size()) {
+      // Doubling, so ids counting up cost amortized O(1); never past the dense limit.
+      uint64_t words = std::max<uint64_t>(kInitialBitWords, bits_.size());
+      while (words <= word)
+        words *= 2;
+      bits_.resize(std::min(words, (dense_limit_ + 63) / 64), 0);
+    }
+    bits_[word] |= uint64_t{1} << (id & 63);
+    return;
+  }
   if (id == kEmpty) {
     has_empty_id_ = true;
     return;
@@ -64,6 +89,11 @@ void WebhookDedupe::insert(uint64_t id) {
 }
 
 void WebhookDedupe::erase(uint64_t id) {
+  if (id < dense_limit_) {
+    SD_CHECK(dense_contains(id), "an id in the ring is missing from the bitmap");
+    bits_[id >> 6] &= ~(uint64_t{1} << (id & 63));
+    return;
+  }
   if (id == kEmpty) {
     has_empty_id_ = false;
     return;
@@ -87,7 +117,9 @@ void WebhookDedupe::erase(uint64_t id) {
 bool WebhookDedupe::seen_before(uint64_t event_id) {
   // A full window will evict its oldest id: start fetching that id's table slot now, so the two
   // cache misses of a large table (the lookup and the eviction) overlap instead of queueing.
-  if (ring_.size() == capacity_) __builtin_prefetch(&table_[home(ring_[oldest_])]);
+  if (ring_.size() == capacity_ && ring_[oldest_] >= dense_limit_) {
+    __builtin_prefetch(&table_[home(ring_[oldest_])]);
+  }
   if (contains(event_id)) {
     ++duplicates_;
     return true;

@@ -19,7 +19,8 @@ TEST_CASE("orders placed are counted per interval before each sample, sample 0 e
   CHECK(orders_placed_series(placed, seconds(60), 0).empty());
   CHECK(orders_placed_series({}, seconds(1), 3) == std::vector<uint32_t>{0, 0, 0});
   // Equal times land in one sample.
-  CHECK(orders_placed_series({5, 5, 5}, microseconds(10), 2) == std::vector<uint32_t>{0, 3});
+  CHECK(orders_placed_series(std::vector<int64_t>{5, 5, 5}, microseconds(10), 2) ==
+        std::vector<uint32_t>{0, 3});
 }
 
 TEST_CASE("a run samples every series_interval, orders placed included") {

@@ -94,10 +94,12 @@ TEST_CASE("channel state: orders are dense, the first OMS copy is recorded once"
   ch.add_order(1, 10);  // same microsecond: still in time order
   ch.add_order(2, 30);
   CHECK(ch.orders() == 3);
-  CHECK(ch.placed_at_us == std::vector<int64_t>{10, 10, 30});
-  CHECK(ch.flags == std::vector<uint8_t>{0, 0, 0});
+  CHECK(std::vector<int64_t>(ch.placed_at_us.begin(), ch.placed_at_us.end()) ==
+        std::vector<int64_t>{10, 10, 30});
+  CHECK(std::vector<uint8_t>(ch.flags.begin(), ch.flags.end()) == std::vector<uint8_t>{0, 0, 0});
   ch.set_oms_order(1, 41);
-  CHECK(ch.oms_order == std::vector<uint32_t>{0, 42, 0});  // id + 1; 0 is none
+  CHECK(std::vector<uint32_t>(ch.oms_order.begin(), ch.oms_order.end()) ==
+        std::vector<uint32_t>{0, 42, 0});  // id + 1; 0 is none
   ch.add_return(2, 50);
   REQUIRE(ch.returns_made.size() == 1);
   CHECK(ch.returns_made[0].order == 2);

@@ -111,7 +111,9 @@ TEST_CASE("dedupe gives no false positives over a million distinct ids") {
   CHECK(dedupe.contains(uint64_t{1} << 40));
 }
 
-TEST_CASE("dedupe agrees with a simple model under random churn") {
+// Runs 200,000 random ids against a deque + set model. `far` is added to every odd id, so with
+// far > 0 half the ids lie beyond the bitmap (in the hash table) and half in it.
+void check_against_model(uint64_t far) {
   constexpr size_t kCapacity = 1'000;
   WebhookDedupe dedupe(kCapacity);
   std::deque<uint64_t> order;
@@ -121,7 +123,8 @@ TEST_CASE("dedupe agrees with a simple model under random churn") {
   uint64_t model_evictions = 0;
   for (int i = 0; i < 200'000; ++i) {
     // Ids from a range 3x the capacity: plenty of duplicates and of evictions.
-    const uint64_t id = rng.below(3 * kCapacity);
+    const uint64_t drawn = rng.below(3 * kCapacity);
+    const uint64_t id = drawn % 2 == 1 ? drawn + far : drawn;
     const bool expected = members.count(id) != 0;
     if (expected) {
       ++model_duplicates;
@@ -138,8 +141,39 @@ TEST_CASE("dedupe agrees with a simple model under random churn") {
   }
   CHECK(dedupe.duplicates() == model_duplicates);
   CHECK(dedupe.evictions() == model_evictions);
-  for (uint64_t id = 0; id < 3 * kCapacity; ++id)
+  for (uint64_t drawn = 0; drawn < 3 * kCapacity; ++drawn) {
+    const uint64_t id = drawn % 2 == 1 ? drawn + far : drawn;
     CHECK(dedupe.contains(id) == (members.count(id) != 0));
+  }
+}
+
+TEST_CASE("dedupe agrees with a simple model under random churn") {
+  SUBCASE("dense ids (the bitmap)") {
+    check_against_model(0);
+  }
+  SUBCASE("dense and hashed ids (the bitmap and the table)") {
+    check_against_model(uint64_t{1} << 50);
+  }
+}
+
+TEST_CASE("dedupe keeps ids either side of the dense limit apart") {
+  WebhookDedupe dedupe(4);
+  const uint64_t limit = dedupe.dense_limit();
+  REQUIRE(limit > 1);
+  CHECK_FALSE(dedupe.seen_before(limit - 1));  // the bitmap's last id
+  CHECK_FALSE(dedupe.seen_before(limit));      // the table's first
+  CHECK(dedupe.contains(limit - 1));
+  CHECK(dedupe.contains(limit));
+  CHECK_FALSE(dedupe.contains(limit + 1));
+  CHECK_FALSE(dedupe.contains(limit - 2));
+  for (uint64_t id : {uint64_t{1}, uint64_t{2}, uint64_t{3}})
+    dedupe.seen_before(id);  // the third evicts limit - 1
+  CHECK_FALSE(dedupe.contains(limit - 1));
+  CHECK(dedupe.contains(limit));
+  CHECK(dedupe.evictions() == 1);
+  dedupe.seen_before(4);  // evicts limit
+  CHECK(dedupe.evictions() == 2);
+  CHECK_FALSE(dedupe.contains(limit));
 }
 
 }  // namespace
