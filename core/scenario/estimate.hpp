@@ -58,11 +58,11 @@ uint64_t run_events_max(const Scenario& s);
 // keeps for the report: kRunBytesBase (the program, its libraries, the catalog's fixed costs) +
 // kRunBytesPerOrder per expected order + kRunBytesPerLine per expected order line +
 // kRunBytesPerSkuListing per SKU listed on a channel or held by a system + kRunBytesPerStored
-// per stored periodic value. Calibrated on the library's drills (docs/scenario-format.md,
-// "Limits"), where it is within 15% of the measured peak and above it for the large ones.
-inline constexpr double kRunBytesBase = 40.0 * 1024 * 1024;
-inline constexpr double kRunBytesPerOrder = 170;
-inline constexpr double kRunBytesPerLine = 24;
+// per stored periodic value. Calibrated on the library's drills (docs/cli.md, "Jobs and
+// memory"): 9-32% above each one's measured peak.
+inline constexpr double kRunBytesBase = 22.0 * 1024 * 1024;
+inline constexpr double kRunBytesPerOrder = 110;
+inline constexpr double kRunBytesPerLine = 12;
 inline constexpr double kRunBytesPerSkuListing = 64;
 inline constexpr double kRunBytesPerStored = 16;
 double estimated_run_bytes(const Scenario& s);
