@@ -153,8 +153,8 @@ class FulfillmentFlow final : public Flow {
   // The shipped job reads the shipment, the OMS order, the channel order and its lines one to
   // four hours after they were last touched, when they have left every cache. Read one after
   // the other, each is a miss waited for in turn; here, at the ship time, their loads start
-  // together (the ids were kept at the release), so the wait is about one miss, and the job's
-  // steps, which run after the connector's round trip, find them in cache.
+  // together (the ids were kept at the release), so the wait is about one miss, on the
+  // shipment's record, and the job's steps find the rest in cache.
   struct ShippedRecords {
     uint64_t shipment;
     uint32_t oms_order;      // < 2^32 - 1, as the WMS requires
