@@ -126,6 +126,11 @@ std::span<const OrderLine> ChannelMock::order_lines(uint64_t order) const {
   return {lines_.data() + o.line_begin, o.line_count};
 }
 
+ChannelMock::LineSpan ChannelMock::line_span(uint64_t order) const {
+  SD_CHECK(order < orders_.size(), "unknown channel order");
+  return {orders_[order].line_begin, orders_[order].line_count};
+}
+
 int64_t ChannelMock::order_amount_minor(uint64_t order) const {
   int64_t total = 0;
   for (const OrderLine& l : order_lines(order)) {

@@ -60,6 +60,11 @@ class WmsMock {
   std::string_view spelling(ShipmentState s) const;
   uint64_t oms_order(uint64_t shipment) const;
   uint32_t units(uint64_t shipment) const;
+  // A hint, changes nothing: starts loading the shipment's record into the cache (ids past the
+  // end are ignored).
+  void prefetch(uint64_t shipment) const {
+    if (shipment < shipments_.size()) __builtin_prefetch(&shipments_[shipment]);
+  }
 
   // Shipments created for an OMS order (saturating at 255).
   uint32_t shipments_for(uint64_t oms_order) const;

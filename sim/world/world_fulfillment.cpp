@@ -129,17 +129,48 @@ class FulfillmentFlow final : public Flow {
       wms_.start_picking(shipment, t);
       wms_.pick(shipment, t);
     });
-    const uint16_t channel = job.channel;
-    world_.far_timers.schedule_after(to_ship, [this, shipment, channel] {
-      wms_.ship(shipment, world_.engine.now());
+    // Where the shipped job will read: known now, while the records are in cache.
+    const auto channel_order =
+        static_cast<uint32_t>(registry_.oms_mock().channel_order(job.subject));
+    const ChannelMock::LineSpan lines =
+        registry_.channel(job.channel).mock->line_span(channel_order);
+    const ShippedRecords at{shipment,      static_cast<uint32_t>(job.subject),
+                            channel_order, lines.begin,
+                            lines.count,   job.channel};
+    world_.far_timers.schedule_after(to_ship, [this, at] {
+      prefetch_shipped_records(at);
+      wms_.ship(at.shipment, world_.engine.now());
       Job next;
       next.op = kShipped;
-      next.subject = shipment;
-      next.channel = channel;
+      next.subject = at.shipment;
+      next.channel = at.channel;
       next.payload = ShippedPayload{world_.engine.now()};
       connector->enqueue(next);
     });
     return Outcome{};
+  }
+
+  // The shipped job reads the shipment, the OMS order, the channel order and its lines one to
+  // four hours after they were last touched, when they have left every cache. Read one after
+  // the other, each is a miss waited for in turn; here, at the ship time, their loads start
+  // together (the ids were kept at the release), so the wait is about one miss, on the
+  // shipment's record, and the job's steps find the rest in cache.
+  struct ShippedRecords {
+    uint64_t shipment;
+    uint32_t oms_order;      // < 2^32 - 1, as the WMS requires
+    uint32_t channel_order;  // < 2^32 - 1, as the OMS requires
+    uint32_t line_begin;     // the channel order's ChannelMock::LineSpan, unpadded
+    uint16_t line_count;
+    uint16_t channel;
+  };
+  static_assert(sizeof(ShippedRecords) == 24, "the ship timer captures it beside `this`");
+  void prefetch_shipped_records(const ShippedRecords& at) const {
+    wms_.prefetch(at.shipment);
+    registry_.oms_mock().prefetch(at.oms_order);
+    const ChannelMock& channel = *registry_.channel(at.channel).mock;
+    channel.prefetch_order(at.channel_order);
+    channel.prefetch_lines({at.line_begin, at.line_count});
+    if (at.shipment < counted_.size()) __builtin_prefetch(&counted_[at.shipment]);
   }
 
   Outcome oms_shipped(const Job& job, SimTime now) {

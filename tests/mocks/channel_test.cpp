@@ -72,6 +72,27 @@ TEST_CASE("mocks/channel: an accepted order pays the listed price and takes the 
   CHECK(channel.listing(0).version == 2);  // the order's decrement, not the price write
 }
 
+TEST_CASE("mocks/channel: line_span names where each order's lines are kept") {
+  ChannelMock channel = make_channel();
+  const std::array<SkuQuantity, 2> two{{{0, 1}, {1, 1}}};
+  const std::array<SkuQuantity, 1> one{{{0, 2}}};
+  REQUIRE(channel.place_order(two, SimTime{}).accepted);
+  REQUIRE(channel.place_order(one, SimTime{}).accepted);
+  for (uint64_t order = 0; order < 2; ++order) {
+    const ChannelMock::LineSpan span = channel.line_span(order);
+    const std::span<const OrderLine> lines = channel.order_lines(order);
+    CHECK(span.count == lines.size());
+    CHECK(&channel.order_lines(0)[0] + span.begin == lines.data());
+    channel.prefetch_order(order);  // hints: they change nothing
+    channel.prefetch_lines(span);
+  }
+  CHECK(channel.line_span(1).begin == 2);
+  channel.prefetch_order(99);  // past the end: ignored
+  channel.prefetch_lines({1000, 3});
+  CHECK(channel.order_count() == 2);
+  CHECK(channel.order_lines(1)[0].quantity == 2);
+}
+
 TEST_CASE("mocks/channel: compare-and-set with a stale version conflicts and changes nothing") {
   ChannelMock channel = make_channel();
   const uint32_t seen = channel.listing(0).version;

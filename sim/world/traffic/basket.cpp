@@ -11,7 +11,7 @@ BasketSampler::BasketSampler(const TrafficSpec& spec, const ZipfSampler& skus)
       spec_lines_min_(spec.basket_lines_min),
       spec_lines_max_(spec.basket_lines_max),
       lines_max_(std::min(spec.basket_lines_max, skus.size())),
-      mark_(skus.size(), 0) {
+      mark_(lines_max_ > kScanLinesMax ? skus.size() : 0, 0) {
   SD_CHECK(spec.basket_lines_min >= 1, "a basket has at least one line");
   SD_CHECK(spec.basket_lines_min <= spec.basket_lines_max, "basket_lines_min > basket_lines_max");
 }
@@ -28,16 +28,16 @@ uint32_t BasketSampler::sample(RandomStream& rng, std::span<BasketLine> out) {
   const auto lines = static_cast<uint32_t>(std::min<uint64_t>(drawn, lines_max_));
   for (uint32_t i = 0; i < lines; ++i) {
     uint32_t sku = skus_.sku(rng);
-    bool fresh = mark(sku);
+    bool fresh = take(sku, out, i);
     for (uint32_t redraw = 0; !fresh && redraw < kRedrawsMax; ++redraw) {
       sku = skus_.sku(rng);
-      fresh = mark(sku);
+      fresh = take(sku, out, i);
     }
     // Fallback: the most popular unused SKU. At most i + 1 ranks are tried, as i are used.
     for (uint32_t r = 0; !fresh; ++r) {
       SD_CHECK(r < skus_.size(), "a basket cannot be larger than the catalog");
       sku = skus_.sku_of_rank(r);
-      fresh = mark(sku);
+      fresh = take(sku, out, i);
     }
     out[i] = BasketLine{sku, 1};
   }

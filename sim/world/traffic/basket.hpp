@@ -12,6 +12,10 @@
 // - Deterministic in the stream; sample() writes into the caller's buffer and never allocates
 //   (its scratch memory is allocated once, in the constructor).
 //
+// - Repeats are found by scanning the lines drawn so far when a basket has at most
+//   kScanLinesMax lines (a handful of compares on data in registers), else by per-SKU marks
+//   (a random read into a catalog-sized array per draw, which a long run keeps out of cache).
+//
 // Thread-compatible. sample() is not const: it reuses per-SKU scratch marks.
 #pragma once
 
@@ -32,7 +36,8 @@ struct BasketLine {
 
 class BasketSampler {
  public:
-  static constexpr uint32_t kRedrawsMax = 32;  // per line, before the deterministic fallback
+  static constexpr uint32_t kRedrawsMax = 32;    // per line, before the deterministic fallback
+  static constexpr uint32_t kScanLinesMax = 16;  // larger baskets find repeats by marks
 
   // Keeps a reference to `skus`, which must outlive the sampler.
   // REQUIRES: 1 <= spec.basket_lines_min <= spec.basket_lines_max.
@@ -46,8 +51,13 @@ class BasketSampler {
   uint32_t sample(RandomStream& rng, std::span<BasketLine> out);
 
  private:
-  // Marks sku as used in the current basket; false if it already was.
-  bool mark(uint32_t sku) {
+  // Takes sku as line `used` of the basket in out[0, used); false if it is already there.
+  bool take(uint32_t sku, std::span<const BasketLine> out, uint32_t used) {
+    if (mark_.empty()) {
+      for (uint32_t i = 0; i < used; ++i)
+        if (out[i].sku == sku) return false;
+      return true;
+    }
     if (mark_[sku] == basket_) return false;
     mark_[sku] = basket_;
     return true;
@@ -58,7 +68,7 @@ class BasketSampler {
   uint32_t spec_lines_max_;
   uint32_t lines_max_;  // spec_lines_max_ capped at the catalog size
   // mark_[sku] == basket_ when sku is in the basket being drawn; basket_ advances per basket,
-  // so nothing is cleared between baskets.
+  // so nothing is cleared between baskets. Empty when baskets are scanned instead.
   std::vector<uint32_t> mark_;
   uint32_t basket_ = 0;
 };

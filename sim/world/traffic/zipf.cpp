@@ -23,7 +23,7 @@ ZipfSampler::ZipfSampler(uint32_t n, double exponent) : exponent_(exponent) {
 
   // Vose: each column holds one "small" rank (probability mass below 1/n) topped up by one
   // "large" rank. Worklists are stacks processed in index order: deterministic.
-  accept_.assign(n, 1.0);
+  std::vector<double> accept(n, 1.0);
   alias_.resize(n);
   std::iota(alias_.begin(), alias_.end(), 0u);
   std::vector<uint32_t> small;
@@ -36,7 +36,7 @@ ZipfSampler::ZipfSampler(uint32_t n, double exponent) : exponent_(exponent) {
     const uint32_t s = small.back();
     small.pop_back();
     const uint32_t l = large.back();
-    accept_[s] = scaled[s];
+    accept[s] = scaled[s];
     alias_[s] = l;
     scaled[l] = (scaled[l] + scaled[s]) - 1.0;
     if (scaled[l] < 1.0) {
@@ -46,9 +46,20 @@ ZipfSampler::ZipfSampler(uint32_t n, double exponent) : exponent_(exponent) {
   }
   // Whatever is left differs from 1 only by rounding: those columns keep their own rank.
   for (const uint32_t k : small)
-    accept_[k] = 1.0;
+    accept[k] = 1.0;
   for (const uint32_t k : large)
-    accept_[k] = 1.0;
+    accept[k] = 1.0;
+  columns_.resize(n);
+  for (uint32_t k = 0; k < n; ++k)
+    columns_[k].accept = accept[k];
+  fill_skus();
+}
+
+void ZipfSampler::fill_skus() {
+  for (uint32_t k = 0; k < columns_.size(); ++k) {
+    columns_[k].kept_sku = sku_of_rank(k);
+    columns_[k].alias_sku = sku_of_rank(alias_[k]);
+  }
 }
 
 ZipfSampler::ZipfSampler(uint32_t n, double exponent, RandomStream& shuffle)
@@ -57,6 +68,7 @@ ZipfSampler::ZipfSampler(uint32_t n, double exponent, RandomStream& shuffle)
   std::iota(sku_of_rank_.begin(), sku_of_rank_.end(), 0u);
   for (uint32_t i = n - 1; i > 0; --i)
     std::swap(sku_of_rank_[i], sku_of_rank_[shuffle.below(uint64_t{i} + 1)]);
+  fill_skus();
 }
 
 double ZipfSampler::probability(uint32_t r) const {

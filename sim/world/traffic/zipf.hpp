@@ -13,6 +13,10 @@
 // platform input is std::pow, whose last-bit differences could at most move a column's coin
 // threshold by one ulp (a draw changes only if its coin lands within 1e-16 of it).
 //
+// Memory layout: sku() is on the hot path of every order line, and the tables outgrow the
+// caches in a long run, so a draw reads ONE 16-byte column (its coin threshold and the SKU ids
+// of its own and its alias rank) instead of three separate arrays.
+//
 // Thread-compatible: draws are const and only advance the caller's stream.
 #pragma once
 
@@ -37,25 +41,37 @@ class ZipfSampler {
 
   // A popularity rank in [0, n); 0 is the most popular.
   uint32_t rank(RandomStream& rng) const {
-    const auto column = static_cast<uint32_t>(rng.below(accept_.size()));
-    return rng.uniform01() < accept_[column] ? column : alias_[column];
+    const auto column = static_cast<uint32_t>(rng.below(columns_.size()));
+    return rng.uniform01() < columns_[column].accept ? column : alias_[column];
   }
-  // A SKU id in [0, n): sku_of_rank(rank(rng)).
-  uint32_t sku(RandomStream& rng) const { return sku_of_rank(rank(rng)); }
+  // A SKU id in [0, n): sku_of_rank(rank(rng)), with the same draws.
+  uint32_t sku(RandomStream& rng) const {
+    const Column& c = columns_[static_cast<uint32_t>(rng.below(columns_.size()))];
+    return rng.uniform01() < c.accept ? c.kept_sku : c.alias_sku;
+  }
   // REQUIRES: r < size().
   uint32_t sku_of_rank(uint32_t r) const { return sku_of_rank_.empty() ? r : sku_of_rank_[r]; }
 
   // The exact model probability of rank r (for tests and reports). REQUIRES: r < size().
   double probability(uint32_t r) const;
 
-  uint32_t size() const { return static_cast<uint32_t>(accept_.size()); }
+  uint32_t size() const { return static_cast<uint32_t>(columns_.size()); }
   double exponent() const { return exponent_; }
 
  private:
   double exponent_;
-  double normalizer_ = 0;       // H(n, s)
-  std::vector<double> accept_;  // column k keeps rank k when the coin is below accept_[k]
-  std::vector<uint32_t> alias_;
+  double normalizer_ = 0;  // H(n, s)
+  struct Column {          // 16 bytes: what one draw reads
+    double accept;         // column k keeps rank k when the coin is below it
+    uint32_t kept_sku;     // sku_of_rank(k)
+    uint32_t alias_sku;    // sku_of_rank(alias_[k])
+  };
+  static_assert(sizeof(Column) == 16);
+
+  void fill_skus();  // the columns' SKU ids from alias_ and sku_of_rank_
+
+  std::vector<Column> columns_;
+  std::vector<uint32_t> alias_;        // by column: the rank topped up into it (for rank())
   std::vector<uint32_t> sku_of_rank_;  // empty = identity
 };
 

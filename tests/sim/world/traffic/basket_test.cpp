@@ -3,6 +3,7 @@
 // uniform by chi-square (df + 5 sqrt(2 df) bound, as in zipf_test.cpp).
 #include "sim/world/traffic/basket.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <set>
@@ -119,6 +120,49 @@ TEST_CASE("single-line baskets follow the SKU popularity") {
     const double p = skus.probability(k);
     const double se = std::sqrt(p * (1 - p) / kBaskets);
     CHECK(std::abs(static_cast<double>(counts[k]) / kBaskets - p) < 5 * se);
+  }
+}
+
+// The contract written plainly (a set for the basket), to hold both ways of finding repeats to.
+uint32_t reference_basket(const TrafficSpec& spec, const ZipfSampler& skus, RandomStream& rng,
+                          std::vector<uint32_t>& out) {
+  const uint64_t drawn = spec.basket_lines_min +
+                         rng.below(uint64_t{spec.basket_lines_max} - spec.basket_lines_min + 1);
+  const auto count = static_cast<uint32_t>(std::min<uint64_t>(drawn, skus.size()));
+  std::set<uint32_t> used;
+  out.clear();
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t sku = skus.sku(rng);
+    for (uint32_t redraw = 0; used.count(sku) != 0 && redraw < BasketSampler::kRedrawsMax; ++redraw)
+      sku = skus.sku(rng);
+    for (uint32_t r = 0; used.count(sku) != 0; ++r)
+      sku = skus.sku_of_rank(r);
+    used.insert(sku);
+    out.push_back(sku);
+  }
+  return count;
+}
+
+TEST_CASE("small baskets (scanned) and large ones (marked) draw what the contract says") {
+  // A steep skew over a small catalog, so repeats, redraws and the fallback all happen.
+  RandomStream shuffle(3, "catalog/hot");
+  const ZipfSampler skus(60, 2.0, shuffle);
+  for (const uint32_t max :
+       {3u, BasketSampler::kScanLinesMax, BasketSampler::kScanLinesMax + 1, 50u}) {
+    CAPTURE(max);
+    const TrafficSpec spec = lines(1, max);
+    BasketSampler basket(spec, skus);
+    std::vector<BasketLine> buffer(basket.lines_max());
+    std::vector<uint32_t> expected;
+    RandomStream r1(11, "basket/reference");
+    RandomStream r2(11, "basket/reference");
+    for (int i = 0; i < 2'000; ++i) {
+      const uint32_t n = basket.sample(r1, buffer);
+      REQUIRE(reference_basket(spec, skus, r2, expected) == n);
+      for (uint32_t j = 0; j < n; ++j)
+        REQUIRE(buffer[j].sku == expected[j]);
+    }
+    CHECK(r1.next_u64() == r2.next_u64());  // the same number of draws
   }
 }
 
