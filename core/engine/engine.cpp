@@ -172,10 +172,6 @@ bool Engine::queue_ready(int64_t end_us) {
     nonempty_ |= uint64_t{1} << bucket;
   }
   source.clear();
-  if (first.size() > 1) {
-    std::sort(first.begin(), first.end(),
-              [](const Entry& a, const Entry& b) { return a.seq_slot < b.seq_slot; });
-  }
   return true;
 }
 

@@ -163,9 +163,10 @@ class Engine {
   // where last_us_ is the time of the events in bucket 0 (the earliest). When bucket 0 runs
   // out, the lowest non-empty bucket is split by its earliest time into lower buckets; each
   // event moves a few times in all, by appending to a vector, where a heap follows a chain of
-  // dependent loads and compares on every push and pop. Bucket 0 is kept in sequence order
-  // from bucket0_head_ on: sorted when it is filled by a split, and later pushes at last_us_
-  // carry larger sequence numbers than everything in it.
+  // dependent loads and compares on every push and pop. Every bucket stays in sequence order
+  // without sorting: a push appends the largest sequence number yet, and a split copies a
+  // bucket in order into lower buckets, which are all empty then (it splits the lowest).
+  // So bucket 0, whose events share one time, runs in (time, sequence) order.
   std::vector<Entry> buckets_[kBuckets];
   uint64_t nonempty_ = 0;  // bit b: buckets_[b] holds events (bucket 0: beyond its head)
   size_t bucket0_head_ = 0;
