@@ -11,6 +11,8 @@
 
 #include <doctest/doctest.h>
 
+#include "core/engine/random.hpp"
+
 namespace syncdrill {
 namespace {
 
@@ -126,7 +128,7 @@ TEST_CASE("an event scheduled between run_until's end and a later pending event 
 struct Churn {
   explicit Churn(Engine* e) : engine(e) {}
   Engine* engine;
-  uint64_t rng = 12345;
+  RandomStream rng{12345, "engine_test.churn"};
   std::vector<EventId> ids;
   std::vector<int64_t> due_us;
   std::vector<int> runs;
@@ -136,12 +138,7 @@ struct Churn {
   bool out_of_order = false;
   int budget = 60000;
 
-  uint64_t next() {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-  }
+  uint64_t next() { return rng.next_u64(); }
   void schedule();
   void ran(int number) {
     const int64_t now_us = engine->now().us;
