@@ -1,5 +1,7 @@
 #include "core/engine/engine.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 #include <limits>
 
@@ -45,7 +47,7 @@ EventId Engine::push(SimTime at, const Callback& cb) {
   // A run needs ~40 h of schedule/cancel churn to exhaust 2^40 sequence numbers; events_max
   // stops any real run long before.
   SD_CHECK(next_seq_ < (uint64_t{1} << (64 - kSlotBits)), "sequence numbers exhausted");
-  if (heap_.size() >= limits_.pending_events_max) {
+  if (queued_ >= limits_.pending_events_max) {
     refused_ = true;
     return EventId{};
   }
@@ -56,32 +58,33 @@ EventId Engine::push(SimTime at, const Callback& cb) {
   } else {
     index = static_cast<uint32_t>(slots_.size());
     slots_.emplace_back();
+    slot_states_.emplace_back();
   }
   Slot& slot = slots_[index];
   std::memcpy(slot.storage, cb.storage, kCallbackBytes);
   slot.invoke = cb.invoke;
-  slot.cancelled = false;
-  heap_push(Entry{at.us, (next_seq_++ << kSlotBits) | index});
+  SlotState& state = slot_states_[index];
+  state.cancelled = 0;
+  queue_push(Entry{at.us, (next_seq_++ << kSlotBits) | index});
   ++pending_;
-  return EventId{(uint64_t{slot.generation} << 32) | (uint64_t{index} + 1)};
+  return EventId{(uint64_t{state.generation} << 32) | (uint64_t{index} + 1)};
 }
 
 bool Engine::cancel(EventId id) {
   if (!id.valid()) return false;
   const uint64_t index = (id.value & 0xffffffffULL) - 1;
   const auto generation = static_cast<uint32_t>(id.value >> 32);
-  if (index >= slots_.size()) return false;
-  Slot& slot = slots_[index];
-  if (slot.generation != generation || slot.cancelled) return false;
-  // The heap entry stays until its time comes (lazy deletion); the slot is freed then.
-  slot.cancelled = true;
+  if (index >= slot_states_.size()) return false;
+  SlotState& state = slot_states_[index];
+  if (state.generation != generation || state.cancelled != 0) return false;
+  // The queue entry stays until its time comes (lazy deletion); the slot is freed then.
+  state.cancelled = 1;
   --pending_;
   return true;
 }
 
 void Engine::free_slot(uint32_t index) {
-  Slot& slot = slots_[index];
-  ++slot.generation;  // stale EventIds for this slot stop matching
+  ++slot_states_[index].generation;  // stale EventIds for this slot stop matching
   free_slots_.push_back(index);
 }
 
@@ -100,16 +103,17 @@ RunStatus Engine::run() {
 }
 
 RunStatus Engine::run_loop(int64_t end_us) {
-  while (!heap_.empty()) {
+  for (;;) {
     if (refused_) return RunStatus::pending_limit;
-    if (heap_.front().time_us > end_us) return RunStatus::reached_time;
-    const Entry e = heap_pop();
+    if (!queue_ready(end_us)) break;
+    const Entry e = buckets_[0][bucket0_head_++];
+    --queued_;
     const auto index = static_cast<uint32_t>(e.seq_slot & kSlotMask);
-    Slot& slot = slots_[index];
-    if (slot.cancelled) {
+    if (slot_states_[index].cancelled != 0) {
       free_slot(index);
       continue;
     }
+    const Slot& slot = slots_[index];
     // Copy the callback out first: it may schedule events that reuse this slot or grow slots_.
     Callback cb;
     std::memcpy(cb.storage, slot.storage, kCallbackBytes);
@@ -118,7 +122,9 @@ RunStatus Engine::run_loop(int64_t end_us) {
     // Fetch the next event's slot while this callback runs: with many pending events it is
     // usually a cache miss, and the callback (which rarely schedules a new earliest event) gives
     // the load time to complete.
-    if (!heap_.empty()) __builtin_prefetch(&slots_[heap_.front().seq_slot & kSlotMask]);
+    if (bucket0_head_ < buckets_[0].size()) {
+      __builtin_prefetch(&slots_[buckets_[0][bucket0_head_].seq_slot & kSlotMask]);
+    }
     --pending_;
     now_ = SimTime{e.time_us};
     ++processed_;
@@ -126,65 +132,47 @@ RunStatus Engine::run_loop(int64_t end_us) {
     if (processed_ >= check_at_ && limit_or_progress()) return RunStatus::event_limit;
   }
   if (refused_) return RunStatus::pending_limit;
-  return RunStatus::drained;
+  return queued_ == 0 ? RunStatus::drained : RunStatus::reached_time;
 }
 
-// A 4-ary min-heap: shallower than a binary heap and its children share a cache line.
-void Engine::heap_push(Entry e) {
-  size_t i = heap_.size();
-  heap_.push_back(e);
-  while (i > 0) {
-    const size_t parent = (i - 1) / kArity;
-    if (!(e < heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    i = parent;
-  }
-  heap_[i] = e;
+// REQUIRES: e.time_us >= last_us_ (events are never scheduled before now_, and last_us_ is
+// never past now_ when anything is scheduled: see queue_ready).
+void Engine::queue_push(Entry e) {
+  const auto bucket = static_cast<int>(
+      std::bit_width(static_cast<uint64_t>(e.time_us) ^ static_cast<uint64_t>(last_us_)));
+  buckets_[bucket].push_back(e);
+  nonempty_ |= uint64_t{1} << bucket;
+  ++queued_;
 }
 
-// Pops the root with Floyd's method: the hole left at the root walks down along the smallest
-// children to a leaf, then the last entry sifts up from there. The last entry came from the
-// bottom level and usually belongs near it, so this saves comparing it on every level on the
-// way down (the usual top-down sift needs kArity comparisons per level instead of kArity - 1).
-Engine::Entry Engine::heap_pop() {
-  const Entry top = heap_.front();
-  const Entry last = heap_.back();
-  heap_.pop_back();
-  const size_t n = heap_.size();
-  if (n == 0) return top;
-  Entry* const h = heap_.data();
-  size_t i = 0;
-  for (;;) {
-    const size_t first = i * kArity + 1;
-    size_t best;
-    if (first + kArity <= n) {
-      // All four children exist: a two-round tournament.
-      static_assert(kArity == 4);
-      // Which child wins is a coin flip, so a branch would mispredict half the time; adding
-      // the comparison results keeps the compiler from emitting one.
-      const size_t a = first + static_cast<size_t>(h[first + 1] < h[first]);
-      const size_t b = first + 2 + static_cast<size_t>(h[first + 3] < h[first + 2]);
-      const size_t b_wins = static_cast<size_t>(h[b] < h[a]);
-      best = a + (b - a) * b_wins;
-    } else if (first < n) {
-      best = first;
-      for (size_t c = first + 1; c < n; ++c) {
-        if (h[c] < h[best]) best = c;
-      }
-    } else {
-      break;
-    }
-    h[i] = h[best];
-    i = best;
+// Makes buckets_[0][bucket0_head_] the earliest event and returns true, unless the queue is
+// empty or its earliest event is later than end_us. A split happens only when its earliest
+// event is due, and that event runs next, so the clock reaches last_us_ before anything else
+// is scheduled.
+bool Engine::queue_ready(int64_t end_us) {
+  std::vector<Entry>& first = buckets_[0];
+  if (bucket0_head_ < first.size()) return last_us_ <= end_us;
+  first.clear();
+  bucket0_head_ = 0;
+  nonempty_ &= ~uint64_t{1};
+  if (nonempty_ == 0) return false;
+  const int split = std::countr_zero(nonempty_);
+  std::vector<Entry>& source = buckets_[split];
+  int64_t earliest_us = std::numeric_limits<int64_t>::max();
+  for (const Entry& e : source)
+    earliest_us = std::min(earliest_us, e.time_us);
+  if (earliest_us > end_us) return false;
+  last_us_ = earliest_us;
+  nonempty_ &= ~(uint64_t{1} << split);
+  for (const Entry& e : source) {
+    // Every event here agrees with last_us_ above bit split - 1, so it lands lower.
+    const auto bucket = static_cast<int>(
+        std::bit_width(static_cast<uint64_t>(e.time_us) ^ static_cast<uint64_t>(last_us_)));
+    buckets_[bucket].push_back(e);
+    nonempty_ |= uint64_t{1} << bucket;
   }
-  while (i > 0) {
-    const size_t parent = (i - 1) / kArity;
-    if (!(last < h[parent])) break;
-    h[i] = h[parent];
-    i = parent;
-  }
-  h[i] = last;
-  return top;
+  source.clear();
+  return true;
 }
 
 }  // namespace syncdrill

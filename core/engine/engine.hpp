@@ -113,40 +113,40 @@ class Engine {
     alignas(std::max_align_t) std::byte storage[kCallbackBytes];
     void (*invoke)(void* storage) = nullptr;
   };
-  // Exactly one cache line: reading an event's callback and state costs one miss. (Holding a
-  // Callback member would pad it to 64 bytes and the slot to 80, spanning two lines.)
+  // Exactly one cache line: reading an event's callback costs one miss. (Holding a Callback
+  // member would pad it to 64 bytes and the slot to 80, spanning two lines.)
   struct alignas(64) Slot {
     alignas(std::max_align_t) std::byte storage[kCallbackBytes];
     void (*invoke)(void* storage) = nullptr;
-    uint32_t generation = 1;
-    bool cancelled = false;
   };
   static_assert(sizeof(Slot) == 64);
-  // 16 bytes: sorted by time, then by sequence number. The low 24 bits of seq_slot hold the
+  // A slot's bookkeeping, kept apart from its callback: 8 bytes, so popping a cancelled event
+  // (a timeout whose answer came) reads a dense array that mostly stays cached instead of the
+  // callback's cache line, and cancel() does not touch the callback either.
+  struct SlotState {
+    uint32_t generation = 1;
+    uint32_t cancelled = 0;
+  };
+  // 16 bytes: ordered by time, then by sequence number. The low 24 bits of seq_slot hold the
   // slot index, the high 40 bits the sequence number; since sequence numbers are unique, the
   // packed value orders exactly like the sequence number.
   struct Entry {
     int64_t time_us;
     uint64_t seq_slot;
-    // Event times are never negative (the clock starts at 0 and only moves forward), so
-    // (time, seq_slot) orders like one unsigned 128-bit number: a single compare without a
-    // branch, which lets the heap pick the smallest child with conditional moves.
-    __uint128_t key() const {
-      return (static_cast<__uint128_t>(static_cast<uint64_t>(time_us)) << 64) | seq_slot;
-    }
-    bool operator<(const Entry& o) const { return key() < o.key(); }
   };
   static constexpr int kSlotBits = 24;
   static constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
-  static constexpr int kArity = 4;
+  // Event times are below 2^63, so an event's time differs from last_us_ in bit 62 at most:
+  // buckets 0..63.
+  static constexpr int kBuckets = 64;
 
   EventId push(SimTime at, const Callback& cb);
   RunStatus run_loop(int64_t end_us);
   // At processed_ == check_at_: the event limit, or the progress hook's turn.
   bool limit_or_progress();
   void set_check_at();
-  void heap_push(Entry e);
-  Entry heap_pop();
+  void queue_push(Entry e);
+  bool queue_ready(int64_t end_us);
   void free_slot(uint32_t index);
 
   Limits limits_;
@@ -158,8 +158,22 @@ class Engine {
   uint64_t check_at_ = 0;
   size_t pending_ = 0;
   bool refused_ = false;
-  std::vector<Entry> heap_;
+  // The queue is a radix heap (Ahuja, Mehlhorn, Orlin, Tarjan 1990), which fits an engine
+  // whose clock never goes back: an event at time t waits in bucket bit_width(t ^ last_us_),
+  // where last_us_ is the time of the events in bucket 0 (the earliest). When bucket 0 runs
+  // out, the lowest non-empty bucket is split by its earliest time into lower buckets; each
+  // event moves a few times in all, by appending to a vector, where a heap follows a chain of
+  // dependent loads and compares on every push and pop. Every bucket stays in sequence order
+  // without sorting: a push appends the largest sequence number yet, and a split copies a
+  // bucket in order into lower buckets, which are all empty then (it splits the lowest).
+  // So bucket 0, whose events share one time, runs in (time, sequence) order.
+  std::vector<Entry> buckets_[kBuckets];
+  uint64_t nonempty_ = 0;  // bit b: buckets_[b] holds events (bucket 0: beyond its head)
+  size_t bucket0_head_ = 0;
+  int64_t last_us_ = 0;
+  size_t queued_ = 0;  // entries in all buckets, cancelled ones included
   std::vector<Slot> slots_;
+  std::vector<SlotState> slot_states_;
   std::vector<uint32_t> free_slots_;
 };
 

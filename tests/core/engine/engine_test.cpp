@@ -11,6 +11,8 @@
 
 #include <doctest/doctest.h>
 
+#include "core/engine/random.hpp"
+
 namespace syncdrill {
 namespace {
 
@@ -105,6 +107,111 @@ TEST_CASE("run_until stops before later events and moves the clock to the end ti
   CHECK(engine.run_until(SimTime{1000}) == RunStatus::reached_time);
   CHECK(engine.now() == SimTime{1000});
   CHECK(log.ids == std::vector<int>{1, 2, 3});
+}
+
+TEST_CASE("an event scheduled between run_until's end and a later pending event runs first") {
+  // The queue must not have moved on to the later event's time when run_until stopped short
+  // of it: the clock is at the end time, and events may still be scheduled from there.
+  Engine engine;
+  Log log;
+  engine.schedule_at(SimTime{1'000'000}, Record{&log, &engine, 2});
+  CHECK(engine.run_until(SimTime{10}) == RunStatus::reached_time);
+  engine.schedule_at(SimTime{11}, Record{&log, &engine, 1});
+  engine.schedule_at(SimTime{1'000'000}, Record{&log, &engine, 3});
+  CHECK(engine.run() == RunStatus::drained);
+  CHECK(log.ids == std::vector<int>{1, 2, 3});
+  CHECK(log.times_us == std::vector<int64_t>{11, 1'000'000, 1'000'000});
+}
+
+// A random mix of delays (zero, short, hours, ties), cancellations and run_until steps: every
+// event that is not cancelled runs exactly once, at its time, in (time, scheduling order).
+struct Churn {
+  explicit Churn(Engine* e) : engine(e) {}
+  Engine* engine;
+  RandomStream rng{12345, "engine_test.churn"};
+  std::vector<EventId> ids;
+  std::vector<int64_t> due_us;
+  std::vector<int> runs;
+  std::vector<bool> cancelled;
+  int64_t last_time_us = -1;
+  int last_number = -1;
+  bool out_of_order = false;
+  int budget = 60000;
+
+  uint64_t next() { return rng.next_u64(); }
+  void schedule();
+  void ran(int number) {
+    const int64_t now_us = engine->now().us;
+    if (now_us != due_us[number]) out_of_order = true;
+    if (now_us < last_time_us || (now_us == last_time_us && number < last_number)) {
+      out_of_order = true;
+    }
+    last_time_us = now_us;
+    last_number = number;
+    ++runs[number];
+    const uint64_t r = next();
+    const int children = static_cast<int>(r % 3);  // 0, 1 or 2: the queue grows and shrinks
+    for (int i = 0; i < children && budget > 0; ++i)
+      schedule();
+    if (r % 5 == 0 && !ids.empty()) {
+      const size_t victim = next() % ids.size();
+      if (engine->cancel(ids[victim])) cancelled[victim] = true;
+    }
+  }
+};
+
+struct ChurnEvent {
+  Churn* churn;
+  int number;
+  void operator()() const { churn->ran(number); }
+};
+
+void Churn::schedule() {
+  --budget;
+  const uint64_t r = next();
+  int64_t delay_us = 0;
+  switch (r % 4) {
+    case 0:
+      delay_us = 0;
+      break;
+    case 1:
+      delay_us = static_cast<int64_t>(next() % 8);
+      break;  // many ties
+    case 2:
+      delay_us = static_cast<int64_t>(next() % 5'000'000);
+      break;  // seconds
+    default:
+      delay_us = static_cast<int64_t>(next() % 7'200'000'000);
+      break;  // hours
+  }
+  const int number = static_cast<int>(ids.size());
+  due_us.push_back(engine->now().us + delay_us);
+  runs.push_back(0);
+  cancelled.push_back(false);
+  ids.push_back(engine->schedule_after(Duration{delay_us}, ChurnEvent{this, number}));
+}
+
+TEST_CASE("random churn runs every live event once, in (time, sequence) order") {
+  Engine engine;
+  Churn churn(&engine);
+  for (int i = 0; i < 2000; ++i)
+    churn.schedule();
+  int64_t end_us = 0;
+  RunStatus status = RunStatus::reached_time;
+  while (engine.pending() > 0) {
+    end_us += static_cast<int64_t>(churn.next() % 3'600'000'000);
+    status = engine.run_until(SimTime{end_us});
+    REQUIRE(status == RunStatus::reached_time);
+    if (churn.budget > 0) churn.schedule();  // from the end time, before later pending events
+  }
+  CHECK_FALSE(churn.out_of_order);
+  size_t ran = 0;
+  for (size_t i = 0; i < churn.ids.size(); ++i) {
+    CHECK(churn.runs[i] == (churn.cancelled[i] ? 0 : 1));
+    ran += static_cast<size_t>(churn.runs[i]);
+  }
+  CHECK(ran == engine.events_processed());
+  CHECK(churn.ids.size() > 50000);
 }
 
 TEST_CASE("a self-rescheduling loop stops at the event limit instead of hanging") {
