@@ -36,7 +36,7 @@ enum class CompareMetric : uint8_t {
   // From the first job offered to the compared connectors to the end of the last of their jobs
   // (one still open at the end of the run counts to the end); none when they were offered none.
   completion_s,
-  false_positives,         // monitor firings attributed to no fault (absent without monitors)
+  false_positives,  // monitor firings attributed to no fault (absent without monitors)
 };
 inline constexpr size_t kCompareMetricCount = 12;
 
