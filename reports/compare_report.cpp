@@ -360,8 +360,9 @@ std::string compare_table(const Comparison& c, const std::vector<VariantSummary>
     return figure_text(s[v].figures[i], metrics[i].unit);
   };
   std::string out =
-      fmt::format("syncdrill {}: {}, {} policies x {} = {} runs\n", c.command, c.scenario_name,
-                  c.variants.size(), seeds_text(c.seeds), c.variants.size() * c.seeds.size());
+      fmt::format("syncdrill {}: {}, {} {} x {} = {} runs\n", c.command, c.scenario_name,
+                  c.variants.size(), c.command == "sweep" ? "grid points" : "policies",
+                  seeds_text(c.seeds), c.variants.size() * c.seeds.size());
   out += fmt::format("  policy swapped on: {}\n", fmt::join(c.connectors, ", "));
   for (const std::string& note : c.notes)
     out += wrapped("Note: " + note, "  ", 96);

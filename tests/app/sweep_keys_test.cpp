@@ -209,6 +209,7 @@ TEST_CASE("a sweep over a monitor threshold ranks by MTTD with no false positive
   const std::string best = (*clean)["name"];
   CHECK(r.out.find("Best under the objective: " + best) != std::string::npos);
   CHECK(r.out.find("broken: false_positives=0 (mean ") != std::string::npos);
+  CHECK(r.out.find(", 5 grid points x 3 seeds (3..5) = 15 runs") != std::string::npos);
   const std::string md = read_file(s / "req/compare.md");
   std::string md_best;  // Markdown escapes the brackets of the name
   for (char ch : best)
