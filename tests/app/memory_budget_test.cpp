@@ -13,6 +13,7 @@
 #include "app/memory_budget.hpp"
 #include "core/scenario/estimate.hpp"
 #include "core/scenario/loader.hpp"
+#include "tests/address_sanitizer.hpp"
 #include "tests/app/cli_run.hpp"
 
 extern char** environ;
@@ -86,20 +87,8 @@ uint64_t measured_peak_bytes(const std::string& scenario, const Scratch& scratch
   return static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // KiB on Linux
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;  // the shadow memory multiplies every figure
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
 TEST_CASE("the estimate is above a library drill's measured peak, and not twice it") {
-  if (kSanitized) return;  // a sanitized binary's peak is not the one estimated
+  if (SYNCDRILL_ADDRESS_SANITIZER) return;  // a sanitized binary's peak is not the one estimated
   Scratch scratch("memory-estimate");
   for (const char* drill : {"scenarios/retry-storm.yaml", "scenarios/stock-drift.yaml",
                             "scenarios/governance-mapping-errors.yaml"}) {

@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/address_sanitizer.hpp"
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -15,18 +17,7 @@ namespace {
 
 // Under AddressSanitizer malloc is the sanitizer's own allocator: glibc's mallopt and mallinfo2
 // neither steer nor describe it, so the check is for glibc's malloc only.
-#if defined(__SANITIZE_ADDRESS__)
-#define SYNCDRILL_GLIBC_MALLOC 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SYNCDRILL_GLIBC_MALLOC 0
-#endif
-#endif
-#if !defined(SYNCDRILL_GLIBC_MALLOC) && defined(__GLIBC__)
-#define SYNCDRILL_GLIBC_MALLOC 1
-#endif
-
-#if SYNCDRILL_GLIBC_MALLOC
+#if defined(__GLIBC__) && !SYNCDRILL_ADDRESS_SANITIZER
 TEST_CASE("after keep_large_blocks_mapped a freed large block leaves mid-sized blocks mapped") {
   keep_large_blocks_mapped();
   // 16 MiB: under glibc's 32 MiB cap, so without the fix freeing it would raise the threshold
