@@ -205,8 +205,9 @@ int run_command(const std::vector<std::string>& args) {
   double run_bytes = 0;
   std::string largest;
   for (const BatchDrill& d : drills) {
-    if (d.scenario && estimated_run_bytes(*d.scenario) > run_bytes) {
-      run_bytes = estimated_run_bytes(*d.scenario);
+    const double bytes = d.scenario ? estimated_run_bytes(*d.scenario) : 0;
+    if (bytes > run_bytes) {
+      run_bytes = bytes;
       largest = d.name;
     }
   }
