@@ -214,6 +214,8 @@ int run_command(const std::vector<std::string>& args) {
   const JobsFit fit = jobs_within_memory(options.jobs, run_bytes, largest, parsed.memory);
   if (!fit.note.empty() && !parsed.run.quiet) std::cerr << "syncdrill: note: " << fit.note << "\n";
   options.jobs = fit.jobs;
+  // A run's draw-ahead thread only helps on a core no other drill is using.
+  options.run.second_core = std::min<size_t>(options.jobs, drills.size()) * 2 <= cores();
   options.progress = parsed.progress;
   options.progress_terminal = isatty(STDERR_FILENO) != 0;
   return run_batch(options, drills);

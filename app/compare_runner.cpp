@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -24,6 +25,9 @@ GridResult run_grid(const RunGrid& grid, unsigned jobs, const GridProgress& prog
   std::mutex progress_mutex;
   size_t done = 0;
 
+  // A run's draw-ahead thread (run_world) only helps on a core no other run is using.
+  const size_t side_by_side = std::min<size_t>(jobs, total);
+  const bool second_core = side_by_side * 2 <= std::max(1U, std::thread::hardware_concurrency());
   // Seed-major order: the slow variants of one seed do not all queue up at the end.
   auto worker = [&] {
     for (size_t task = next.fetch_add(1); task < total && !failed.load();
@@ -33,7 +37,8 @@ GridResult run_grid(const RunGrid& grid, unsigned jobs, const GridProgress& prog
       const size_t seed = k / grid.variants.size();
       const Scenario& scenario = grid.variants[variant];
       try {
-        const WorldResult result = run_world(scenario, grid.seeds[seed]);
+        const WorldResult result =
+            run_world(scenario, grid.seeds[seed], std::nullopt, nullptr, second_core);
         if (!result.limit_message.empty()) {
           errors[k] =
               fmt::format("{}, seed {}: {}", variant < grid.names.size() ? grid.names[variant] : "",

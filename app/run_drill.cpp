@@ -69,7 +69,8 @@ DrillOutcome run_drill(const RunOptions& options, const std::string& path, const
   Engine::Limits limits = run_limits(scenario);
   if (options.events_max) limits.events_max = *options.events_max;
   if (progress != nullptr) limits = progress->watch(limits);
-  const WorldResult result = run_world(scenario, id.seed, limits, telemetry.get());
+  const WorldResult result =
+      run_world(scenario, id.seed, limits, telemetry.get(), options.second_core);
   if (progress != nullptr) progress->finish(result.simulated, result.events_processed);
   if (!result.limit_message.empty()) {
     // A run cut short is not a result: write no report rather than a misleading one. The

@@ -30,6 +30,9 @@ struct RunOptions {
   // Judge each drill by its scenario's `expect:` block rather than its tiers
   // (docs/expectations.md); the caller refuses a scenario without one.
   bool expect = false;
+  // Draw random samples on another core (run_world's second_core): off when the cores are
+  // taken by drills running side by side.
+  bool second_core = true;
   bool wants(std::string_view format) const;
 };
 

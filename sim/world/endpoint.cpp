@@ -22,6 +22,12 @@ Endpoint::Endpoint(Engine& engine, EndpointConfig config, RandomStream rng)
   last_change_ = engine_.now();
 }
 
+void Endpoint::draw_service(void* self, Duration* out, size_t count) {
+  auto& e = *static_cast<Endpoint*>(self);
+  for (size_t i = 0; i < count; ++i)
+    out[i] = e.config_.service_time.sample_duration(e.rng_);
+}
+
 bool Endpoint::submit(uint64_t tag, EndpointClient* client) {
   SimTime unused;
   return submit(tag, client, &unused);
@@ -57,7 +63,7 @@ bool Endpoint::submit(uint64_t tag, EndpointClient* client, SimTime* finishes_at
 
 SimTime Endpoint::start(uint32_t worker, const Request& request, SimTime now) {
   workers_[worker] = Worker{request, now};
-  const Duration service = config_.service_time.sample_duration(rng_);
+  const Duration service = service_draws_.next();
   // If the engine refuses the event (its pending limit), it stops the run with
   // RunStatus::pending_limit; this request then never completes, which no one will observe.
   engine_.schedule_after(service, [this, worker] { finish(worker); });

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "core/engine/distribution.hpp"
+#include "core/engine/draw_ahead.hpp"
 #include "core/engine/engine.hpp"
 #include "core/engine/random.hpp"
 #include "core/engine/time.hpp"
@@ -128,6 +129,9 @@ class Endpoint {
   uint32_t in_system() const { return queue_size_ + busy_; }
 
   const EndpointConfig& config() const { return config_; }
+  // The service times, drawn in order from the endpoint's stream; hand them to a DrawAhead to
+  // have them drawn on another core.
+  DrawSource& service_draws() { return service_draws_; }
 
  private:
   struct Request {
@@ -148,7 +152,9 @@ class Endpoint {
 
   Engine& engine_;
   EndpointConfig config_;
-  RandomStream rng_;
+  RandomStream rng_;  // read only through service_draws_
+  static void draw_service(void* self, Duration* out, size_t count);
+  DrawQueue<Duration> service_draws_{&draw_service, this};
 
   // The queue: a ring of config_.queue_max slots.
   std::vector<Request> ring_;

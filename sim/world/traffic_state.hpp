@@ -18,17 +18,68 @@
 #include <vector>
 
 #include "core/engine/check.hpp"
+#include "core/engine/draw_ahead.hpp"
 #include "core/scenario/scenario.hpp"
 #include "sim/world/traffic/plan.hpp"
 
 namespace syncdrill::world {
 
+// A customer as drawn ahead: the arrival time, then the basket (kArrivalsEnd: no more).
+struct CustomerDraw {
+  static constexpr uint32_t kLinesMax = 4;  // larger baskets are drawn when served
+  SimTime at;
+  uint32_t lines = 0;
+  BasketLine line[kLinesMax];
+};
+
 // A traffic source's generators, and where a peak counts its hits.
+//
+// The sequences a source draws can be taken from DrawQueues (core/engine/draw_ahead.hpp), so a
+// DrawAhead can draw them on another core:
+// - `customers`: for a plain source with baskets of up to CustomerDraw::kLinesMax lines, the
+//   arrivals and baskets, which share `rng` in the fixed order arrival, basket, arrival, ...
+//   (a peak source draws a basket only while its fault is on: not a fixed sequence, not here).
+// - `returns`: with a returns fraction, one draw per accepted order from `returns_rng`: the
+//   delay to the return, or Duration{-1} for none.
 struct TrafficState : Customers {
   TrafficState(const Scenario& s, const TrafficSourcePlan& plan, const FaultSpec* peak_fault,
                uint64_t root_seed, uint64_t* hits)
-      : Customers(s, plan, peak_fault, root_seed), peak_hits(hits) {}
-  uint64_t* peak_hits = nullptr;  // set with `peak`
+      : Customers(s, plan, peak_fault, root_seed),
+        peak_hits(hits),
+        horizon(SimTime{} + s.duration) {
+    if (peak_fault == nullptr && baskets->lines_max() <= CustomerDraw::kLinesMax)
+      customers = std::make_unique<DrawQueue<CustomerDraw>>(&draw_customers, this);
+    if (spec->returns.fraction > 0)
+      returns = std::make_unique<DrawQueue<Duration>>(&draw_returns, this);
+  }
+  uint64_t* peak_hits = nullptr;                       // set with `peak`
+  SimTime horizon;                                     // the scenario's duration
+  std::unique_ptr<DrawQueue<CustomerDraw>> customers;  // see above; null: drawn when needed
+  CustomerDraw next_customer;                          // with `customers`: the next to arrive
+  std::unique_ptr<DrawQueue<Duration>> returns;        // null: the spec has no returns
+
+ private:
+  static void draw_customers(void* self, CustomerDraw* out, size_t count) {
+    auto& t = *static_cast<TrafficState*>(self);
+    for (size_t i = 0; i < count; ++i) {
+      CustomerDraw& c = out[i];
+      c.at = t.ended_ ? kArrivalsEnd : t.next_arrival(t.horizon);
+      c.lines = 0;
+      if (c.at == kArrivalsEnd) {
+        t.ended_ = true;  // nothing is drawn after the last arrival
+        continue;
+      }
+      c.lines = t.baskets->sample(t.rng, std::span(c.line, CustomerDraw::kLinesMax));
+    }
+  }
+  static void draw_returns(void* self, Duration* out, size_t count) {
+    auto& t = *static_cast<TrafficState*>(self);
+    for (size_t i = 0; i < count; ++i) {
+      const bool returned = t.returns_rng.uniform01() < t.spec->returns.fraction;
+      out[i] = returned ? t.spec->returns.delay.sample_duration(t.returns_rng) : Duration{-1};
+    }
+  }
+  bool ended_ = false;  // the drawing side's: the last arrival was drawn
 };
 
 class Traffic {

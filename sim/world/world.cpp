@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -45,13 +46,14 @@ int channel_index(const Scenario& s, const std::string& name) {
 }  // namespace
 
 World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits,
-             TelemetrySink* sink)
+             TelemetrySink* sink, bool second_core)
     : engine(limits),
       telemetry(sink),
       scenario(s),
       seed(root_seed),
       faults(s.faults),
-      traffic_(s, root_seed) {
+      traffic_(s, root_seed),
+      draw_ahead(second_core && std::thread::hardware_concurrency() > 1) {
   result.seed = root_seed;
   result.sample_interval = s.series_interval;
   ScenarioMocks mocks = build_mocks(s, root_seed);
@@ -104,10 +106,11 @@ void World::build_ports() {
     meta.role = role;
     meta.workers = spec.workers;
     meta.queue_max = spec.queue_max;
-    return std::pair{
-        std::make_unique<Port>(engine, name, spec, RandomStream(seed, "endpoint/" + name), limit,
-                               seed, over_limit),
-        std::move(meta)};
+    auto port = std::make_unique<Port>(engine, name, spec, RandomStream(seed, "endpoint/" + name),
+                                       limit, seed, over_limit);
+    if (spec.service_time.kind() != Distribution::Kind::constant)
+      draw_ahead.add(port->endpoint().service_draws());
+    return std::pair{std::move(port), std::move(meta)};
   };
   for (uint32_t c = 0; c < registry_.channel_count(); ++c) {
     const ChannelSpec& spec = *registry_.channel(c).spec;
@@ -200,6 +203,12 @@ void World::build_traffic() {
 void World::add_traffic(const TrafficSourcePlan& source, const FaultSpec* peak,
                         uint64_t* peak_hits) {
   TrafficState* ts = &traffic_.add_source(source, peak, peak_hits);
+  // A peak source is added when its fault attaches, while the run may be under way: its
+  // returns are drawn here when needed (the same numbers), not on the other core.
+  if (peak == nullptr) {
+    if (ts->customers) draw_ahead.add(*ts->customers);
+    if (ts->returns) draw_ahead.add(*ts->returns);
+  }
   const SimTime first = next_arrival(*ts);
   if (first != kArrivalsEnd) engine.schedule_at(first, [this, ts] { place_order(*ts); });
 }
@@ -331,7 +340,9 @@ void World::sample_damage() {
 }
 
 WorldResult World::run() {
+  draw_ahead.start();
   result.status = engine.run_until(SimTime{} + scenario.duration);
+  draw_ahead.stop();  // frees its core; a queue read after this draws for itself
   result.simulated = engine.now() - SimTime{};
   result.events_processed = engine.events_processed();
   if (result.status == RunStatus::event_limit) {
@@ -408,9 +419,10 @@ Engine::Limits run_limits(const Scenario& scenario) {
 }
 
 WorldResult run_world(const Scenario& scenario, uint64_t seed,
-                      const std::optional<Engine::Limits>& limits, TelemetrySink* telemetry) {
+                      const std::optional<Engine::Limits>& limits, TelemetrySink* telemetry,
+                      bool second_core) {
   auto w = std::make_unique<world::World>(scenario, seed, limits.value_or(run_limits(scenario)),
-                                          telemetry);
+                                          telemetry, second_core);
   return w->run();
 }
 

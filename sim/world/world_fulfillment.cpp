@@ -33,7 +33,9 @@ const Distribution& ship_delay() {
 class FulfillmentFlow final : public Flow {
  public:
   FulfillmentFlow(World& world, const ConnectorSpec& spec)
-      : Flow(world, spec), rng_(world.seed, "wms/timings") {}
+      : Flow(world, spec), rng_(world.seed, "wms/timings") {
+    world.draw_ahead.add(timings_);
+  }
 
   Port& target(const Job& job) override {
     switch (job.op) {
@@ -122,8 +124,9 @@ class FulfillmentFlow final : public Flow {
     if (!moved.ok()) return moved;
     const uint64_t shipment =
         wms_.receive(job.subject, registry_.oms_mock().lines(job.subject), now);
-    const Duration to_pick = pick_delay().sample_duration(rng_);
-    const Duration to_ship = to_pick + ship_delay().sample_duration(rng_);
+    const Timings timing = timings_.next();
+    const Duration to_pick = timing.to_pick;
+    const Duration to_ship = to_pick + timing.pick_to_ship;
     world_.far_timers.schedule_after(to_pick, [this, shipment] {
       const SimTime t = world_.engine.now();
       wms_.start_picking(shipment, t);
@@ -283,7 +286,20 @@ class FulfillmentFlow final : public Flow {
 
   WmsMock wms_;
   std::vector<Regression> regressions_;
+  // Each shipment's warehouse delays, drawn in order from rng_ (read only by draw_timings).
+  struct Timings {
+    Duration to_pick;
+    Duration pick_to_ship;
+  };
+  static void draw_timings(void* self, Timings* out, size_t count) {
+    RandomStream& rng = static_cast<FulfillmentFlow*>(self)->rng_;
+    for (size_t i = 0; i < count; ++i) {
+      out[i].to_pick = pick_delay().sample_duration(rng);
+      out[i].pick_to_ship = ship_delay().sample_duration(rng);
+    }
+  }
   RandomStream rng_;
+  DrawQueue<Timings> timings_{&draw_timings, this};
   static constexpr uint8_t kCountedUnmapped = 1;  // counted in unmapped_states
   static constexpr uint8_t kCountedUpdate = 2;    // counted in status_updates
   GrowingArray<uint8_t> counted_;                 // per shipment: kCounted* bits

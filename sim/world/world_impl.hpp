@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "core/engine/check.hpp"
+#include "core/engine/draw_ahead.hpp"
 #include "core/engine/random.hpp"
 #include "mocks/fault_window.hpp"
 #include "sim/world/channel_state.hpp"
@@ -93,8 +94,9 @@ class ChannelOrderLines final : public OrderLineSource {
 
 class World {
  public:
+  // second_core: see run_world (sim/world/world.hpp).
   World(const Scenario& scenario, uint64_t seed, const Engine::Limits& limits,
-        TelemetrySink* telemetry);
+        TelemetrySink* telemetry, bool second_core = true);
   WorldResult run();
 
   // The channels and systems, for the flows.
@@ -250,6 +252,11 @@ class World {
   ConnectorFaults connector_faults_;         // stalls and storms (connector_faults.hpp)
   // The flows' way to record what they did (result_recorder.hpp).
   ResultRecorder recorder_{result, damage, monitoring_};
+
+ public:
+  // Draws the samples of fixed sequences (service times, warehouse delays, customers) on a
+  // second core. Last member: destroyed, and its thread joined, before any queue it reads.
+  DrawAhead draw_ahead;
 };
 
 inline Flow::Flow(World& world, const ConnectorSpec& spec)

@@ -165,9 +165,16 @@ void World::serve_customer(TrafficState& t, SimTime now) {
   std::vector<SkuQuantity>& lines = scratch_.lines;
   if (basket.size() < t.baskets->lines_max()) basket.resize(t.baskets->lines_max());
   if (lines.size() < basket.size()) lines.resize(basket.size());
-  const uint32_t n = t.baskets->sample(t.rng, basket);
-  for (uint32_t i = 0; i < n; ++i)
-    lines[i] = SkuQuantity{basket[i].sku, basket[i].quantity};
+  uint32_t n = 0;
+  if (t.customers) {
+    n = t.next_customer.lines;  // drawn with its arrival
+    for (uint32_t i = 0; i < n; ++i)
+      lines[i] = SkuQuantity{t.next_customer.line[i].sku, t.next_customer.line[i].quantity};
+  } else {
+    n = t.baskets->sample(t.rng, basket);
+    for (uint32_t i = 0; i < n; ++i)
+      lines[i] = SkuQuantity{basket[i].sku, basket[i].quantity};
+  }
   const PlaceResult placed = ch.mock->place_order(std::span(lines.data(), n), now);
   if (!placed.accepted) {
     ++ch.outcome->orders_sold_out;
@@ -184,8 +191,8 @@ void World::serve_customer(TrafficState& t, SimTime now) {
                            mul_saturating(diff < 0 ? -diff : diff, line.quantity));
       }
     }
-    if (t.spec->returns.fraction > 0 && t.returns_rng.uniform01() < t.spec->returns.fraction) {
-      const Duration delay = t.spec->returns.delay.sample_duration(t.returns_rng);
+    const Duration delay = t.returns ? t.returns->next() : Duration{-1};
+    if (delay.us >= 0) {
       const uint32_t c = t.channel;
       const uint64_t order = placed.order;
       far_timers.schedule_after(delay, [this, c, order] { request_return(c, order); });
@@ -195,6 +202,10 @@ void World::serve_customer(TrafficState& t, SimTime now) {
 }
 
 SimTime World::next_arrival(TrafficState& t) {
+  if (t.customers) {
+    t.next_customer = t.customers->next();
+    return t.next_customer.at;
+  }
   return t.next_arrival(SimTime{} + scenario.duration);
 }
 

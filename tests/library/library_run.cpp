@@ -15,7 +15,7 @@
 
 namespace syncdrill::testing {
 
-LibraryRun run_library(const std::string& file, std::optional<uint64_t> seed) {
+LibraryRun run_library(const std::string& file, std::optional<uint64_t> seed, bool second_core) {
   const std::string path = drill_path(file);
   LoadResult loaded = load_scenario_file(path);
   std::string errors;
@@ -24,7 +24,7 @@ LibraryRun run_library(const std::string& file, std::optional<uint64_t> seed) {
   REQUIRE_MESSAGE(loaded.ok(), path, " does not validate:", errors);
   LibraryRun run{*loaded.scenario, {}, {}, {}};
   const uint64_t s = seed.value_or(run.scenario.seed);
-  run.result = run_world(run.scenario, s);
+  run.result = run_world(run.scenario, s, std::nullopt, nullptr, second_core);
   REQUIRE_MESSAGE(run.result.limit_message.empty(), run.result.limit_message);
   run.score = score_run(run.scenario, run.result);
   std::vector<std::string_view> contents;

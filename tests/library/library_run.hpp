@@ -21,7 +21,9 @@ struct LibraryRun {
 
 // Loads scenarios/<file> (failing the test with its diagnostics when it does not validate), runs
 // it on `seed` (default: the scenario's own) and scores it.
-LibraryRun run_library(const std::string& file, std::optional<uint64_t> seed = std::nullopt);
+// second_core: run_world's (the draw-ahead thread).
+LibraryRun run_library(const std::string& file, std::optional<uint64_t> seed = std::nullopt,
+                       bool second_core = true);
 
 // Sums over the channels of a run.
 uint64_t total_lost(const WorldResult& r);
