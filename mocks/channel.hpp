@@ -108,6 +108,10 @@ class ChannelMock {
   std::span<const OrderLine> order_lines(uint64_t order) const;
   // A hint, changes nothing: starts loading the order's record into the cache, for a caller
   // that knows it will read the order soon (ids past the end are ignored).
+  // Starts loading a SKU's listing (a customer's basket is known before the customer arrives).
+  void prefetch_listing(SkuId sku) const {
+    if (sku < listings_.size()) __builtin_prefetch(&listings_[sku]);
+  }
   void prefetch_order(uint64_t order) const {
     if (order < orders_.size()) __builtin_prefetch(&orders_[order]);
   }

@@ -61,6 +61,12 @@ class ErpMock {
           bool batch_import);
 
   uint32_t sku_count() const { return static_cast<uint32_t>(stock_.size()); }
+  // Starts loading a SKU's stock and price, ahead of an order that will read them.
+  void prefetch_sku(SkuId sku) const {
+    if (sku >= stock_.size()) return;
+    __builtin_prefetch(&stock_[sku]);
+    __builtin_prefetch(&price_minor_[sku]);
+  }
   // REQUIRES for every SKU argument: sku < sku_count().
   const StockRecord& stock(SkuId sku) const;
 

@@ -105,6 +105,9 @@ class DrawQueue final : public DrawSource {
   T next() {
     if (read_ == limit_) [[unlikely]]
       refill();
+    // The items were written on another core: ask for the line after next now, so reading it
+    // is not a transfer waited for.
+    __builtin_prefetch(&ring_[(read_ + kPrefetchItems) & kMask]);
     return ring_[read_++ & kMask];
   }
 
@@ -112,6 +115,7 @@ class DrawQueue final : public DrawSource {
   static constexpr size_t kCapacity = 4096;  // items; a power of two
   static constexpr size_t kMask = kCapacity - 1;
   static constexpr size_t kChunk = 256;  // the consumer publishes its position once per chunk
+  static constexpr size_t kPrefetchItems = sizeof(T) >= 64 ? 2 : 128 / sizeof(T);
   static_assert(kCapacity % kChunk == 0);
 
   // Draws positions [from, from + count) into the ring; no wrap inside (chunk-aligned).

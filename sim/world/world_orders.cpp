@@ -204,6 +204,15 @@ void World::serve_customer(TrafficState& t, SimTime now) {
 SimTime World::next_arrival(TrafficState& t) {
   if (t.customers) {
     t.next_customer = t.customers->next();
+    // The basket is known now, at least a few milliseconds of simulated time (dozens of events)
+    // before the customer arrives: start loading the listings and ERP records it will read, which
+    // a skewed but wide catalog leaves out of cache otherwise.
+    const ChannelMock& channel = *registry_.channel(t.channel).mock;
+    const bool erp = registry_.has_system(SystemKind::erp);
+    for (uint32_t i = 0; i < t.next_customer.lines; ++i) {
+      channel.prefetch_listing(t.next_customer.line[i].sku);
+      if (erp) registry_.erp_mock().prefetch_sku(t.next_customer.line[i].sku);
+    }
     return t.next_customer.at;
   }
   return t.next_arrival(SimTime{} + scenario.duration);
