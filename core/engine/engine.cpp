@@ -43,26 +43,26 @@ bool Engine::limit_or_progress() {
   return false;
 }
 
-EventId Engine::push(SimTime at, const Callback& cb) {
+uint32_t Engine::take_slot() {
   // A run needs ~40 h of schedule/cancel churn to exhaust 2^40 sequence numbers; events_max
   // stops any real run long before.
   SD_CHECK(next_seq_ < (uint64_t{1} << (64 - kSlotBits)), "sequence numbers exhausted");
   if (queued_ >= limits_.pending_events_max) {
     refused_ = true;
-    return EventId{};
+    return kNoSlot;
   }
-  uint32_t index;
   if (!free_slots_.empty()) {
-    index = free_slots_.back();
+    const uint32_t index = free_slots_.back();
     free_slots_.pop_back();
-  } else {
-    index = static_cast<uint32_t>(slots_.size());
-    slots_.emplace_back();
-    slot_states_.emplace_back();
+    return index;
   }
-  Slot& slot = slots_[index];
-  std::memcpy(slot.storage, cb.storage, kCallbackBytes);
-  slot.invoke = cb.invoke;
+  const auto index = static_cast<uint32_t>(slots_.size());
+  slots_.emplace_back();
+  slot_states_.emplace_back();
+  return index;
+}
+
+EventId Engine::enqueue(SimTime at, uint32_t index) {
   SlotState& state = slot_states_[index];
   state.cancelled = 0;
   queue_push(Entry{at.us, (next_seq_++ << kSlotBits) | index});

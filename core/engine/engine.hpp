@@ -80,10 +80,15 @@ class Engine {
     static_assert(sizeof(F) <= kCallbackBytes, "an event callback captures too much");
     static_assert(alignof(F) <= alignof(std::max_align_t));
     SD_CHECK(at >= now_, "an event was scheduled in the past");
-    Callback cb;
-    cb.invoke = [](void* storage) { (*static_cast<F*>(storage))(); };
-    ::new (static_cast<void*>(cb.storage)) F(fn);
-    return push(at, cb);
+    // Built in its slot, not copied there: copying a callback just built on the stack reads
+    // it back in wider loads than it was written with, which stalls the store forwarding on
+    // every event.
+    const uint32_t index = take_slot();
+    if (index == kNoSlot) return EventId{};
+    Slot& slot = slots_[index];
+    ::new (static_cast<void*>(slot.storage)) F(fn);
+    slot.invoke = [](void* storage) { (*static_cast<F*>(storage))(); };
+    return enqueue(at, index);
   }
 
   template <typename F>
@@ -140,7 +145,12 @@ class Engine {
   // buckets 0..63.
   static constexpr int kBuckets = 64;
 
-  EventId push(SimTime at, const Callback& cb);
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  // A free slot for a new event, or kNoSlot when the pending limit refuses it (the run then
+  // stops with RunStatus::pending_limit).
+  uint32_t take_slot();
+  // Queues the event whose callback is in slot `index`.
+  EventId enqueue(SimTime at, uint32_t index);
   RunStatus run_loop(int64_t end_us);
   // At processed_ == check_at_: the event limit, or the progress hook's turn.
   bool limit_or_progress();

@@ -84,6 +84,13 @@ class GrowingArray {
     if (size_ == capacity_) grow(size_ + 1);
     data_[size_++] = value;
   }
+  // Appends an entry holding whatever the memory held, for the caller to fill in place (a
+  // record built on the stack and then copied is read back in wider loads than it was written
+  // with, which stalls store forwarding on a hot path).
+  T& push_back_unset() {
+    if (size_ == capacity_) grow(size_ + 1);
+    return data_[size_++];
+  }
   // Appends `values`, which must not point into this array.
   void append(std::span<const T> values) {
     if (values.empty()) return;

@@ -56,15 +56,15 @@ class FarTimers {
       engine_.schedule_at(at, fn);  // due this minute, or beyond the ring
       return;
     }
-    Timer t;
+    Bucket& b = buckets_[static_cast<size_t>(bucket % kBuckets)];
+    if (b.timers.empty()) engine_.schedule_at(SimTime{bucket * kBucketUs}, Open{this, bucket});
+    // Built in place (see GrowingArray::push_back_unset).
+    Timer& t = b.timers.push_back_unset();
     t.at_us = at.us;
     t.invoke = [](const std::byte* storage) {
       (*std::launder(reinterpret_cast<const F*>(storage)))();
     };
     ::new (static_cast<void*>(t.storage)) F(fn);
-    Bucket& b = buckets_[static_cast<size_t>(bucket % kBuckets)];
-    if (b.timers.empty()) engine_.schedule_at(SimTime{bucket * kBucketUs}, Open{this, bucket});
-    b.timers.push_back(t);
   }
 
   template <typename F>
