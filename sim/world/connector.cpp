@@ -192,7 +192,14 @@ void Connector::reach_port(uint32_t w, uint32_t gen, const GateVerdict& own, boo
     }
     return;
   }
-  const uint32_t slot = allocate_in_flight(InFlight{worker.job, &port, w, gen, deadline, silent});
+  const uint32_t slot = allocate_in_flight();
+  InFlight& record = in_flight_[slot];
+  record.job = worker.job;
+  record.port = &port;
+  record.worker = w;
+  record.generation = gen;
+  record.deadline = deadline;
+  record.silent = silent;
   // A full server queue answers inside submit() through on_rejected. A request that starts
   // service at once has a known finish time: when that is before the deadline, no timeout can
   // fire, and scheduling one (to cancel it again) would cost two heap operations per call. When
@@ -216,14 +223,13 @@ void Connector::answer_at_once(uint32_t w, const Outcome& outcome) {
   hear_later(record, engine_.now() + worker.back_leg, outcome);
 }
 
-uint32_t Connector::allocate_in_flight(const InFlight& record) {
+uint32_t Connector::allocate_in_flight() {
   if (!in_flight_free_.empty()) {
     const uint32_t slot = in_flight_free_.back();
     in_flight_free_.pop_back();
-    in_flight_[slot] = record;
     return slot;
   }
-  in_flight_.push_back(record);
+  in_flight_.emplace_back();
   return static_cast<uint32_t>(in_flight_.size() - 1);
 }
 

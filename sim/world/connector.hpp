@@ -251,7 +251,9 @@ class Connector final : public EndpointClient {
   void finish_job(uint32_t worker, JobEnd end, ErrorClass last_error);
   void take_next_job(uint32_t worker);
   void observe(uint32_t worker, const Port* port, ErrorClass error);
-  uint32_t allocate_in_flight(const InFlight& record);
+  // A free in-flight slot, its record for the caller to fill (in place: see
+  // GrowingArray::push_back_unset for why not a copy of a record built on the stack).
+  uint32_t allocate_in_flight();
   void grow_ring();
 
   Engine& engine_;
