@@ -106,13 +106,12 @@ class ChannelMock {
   // Orders. REQUIRES for the accessors: order < order_count().
   uint64_t order_count() const { return orders_.size(); }
   std::span<const OrderLine> order_lines(uint64_t order) const;
-  // A hint, changes nothing: starts loading a SKU's listing (a customer's basket is known
-  // before the customer arrives; SKUs past the end are ignored).
+  // A hint, changes nothing: starts loading the order's record into the cache, for a caller
+  // that knows it will read the order soon (ids past the end are ignored).
+  // Starts loading a SKU's listing (a customer's basket is known before the customer arrives).
   void prefetch_listing(SkuId sku) const {
     if (sku < listings_.size()) __builtin_prefetch(&listings_[sku]);
   }
-  // A hint, changes nothing: starts loading the order's record into the cache, for a caller
-  // that knows it will read the order soon (ids past the end are ignored).
   void prefetch_order(uint64_t order) const {
     if (order < orders_.size()) __builtin_prefetch(&orders_[order]);
   }
@@ -128,11 +127,6 @@ class ChannelMock {
     if (span.count == 0 || uint64_t{span.begin} + span.count > lines_.size()) return;
     __builtin_prefetch(&lines_[span.begin]);
     __builtin_prefetch(&lines_[span.begin + span.count - 1u]);
-  }
-  // The lines a LineSpan names. REQUIRES: the span came from line_span().
-  std::span<const OrderLine> lines_in(LineSpan span) const {
-    SD_CHECK(uint64_t{span.begin} + span.count <= lines_.size(), "a line span past the end");
-    return {lines_.data() + span.begin, span.count};
   }
   int64_t order_amount_minor(uint64_t order) const;  // sum of quantity * unit price
   OrderStatus status(uint64_t order) const;

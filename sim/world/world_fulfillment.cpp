@@ -144,13 +144,6 @@ class FulfillmentFlow final : public Flow {
       wms_.start_picking(at.shipment, t);
       wms_.pick(at.shipment, t);
       wms_.ship(at.shipment, t);
-      // By now the lines have loaded too: start loading the ERP records the OMS's shipped step
-      // will take the units from.
-      if (registry_.has_system(SystemKind::erp)) {
-        const ChannelMock& channel = *registry_.channel(at.channel).mock;
-        for (const OrderLine& line : channel.lines_in({at.line_begin, at.line_count}))
-          registry_.erp_mock().prefetch_sku(line.sku);
-      }
       Job next;
       next.op = kShipped;
       next.subject = at.shipment;
