@@ -1,6 +1,6 @@
 // DrawAhead: random draws made on a second core before the simulation asks for them.
 //
-// Why: a run spends about a tenth of its time turning random bits into samples (the logarithm,
+// Why: a run spends about a sixth of its time turning random bits into samples (the logarithm,
 // cosine and exponential of every lognormal service time, the SKUs of every basket). Many of
 // those draws come from a stream that nothing else reads, always through the same function, so
 // the sequence of samples is fixed by the seed alone: only the moment each is taken depends on
@@ -18,7 +18,8 @@
 // - A queue hands out exactly the sequence `draw` writes, in order, threaded or not (tested).
 // - While a queue is attached, only its DrawAhead's thread calls `draw`, and `draw` must touch
 //   nothing but the state it owns (its stream, constant parameters): not the simulation.
-// - One consumer thread per queue (the simulation's); add() only before the first next().
+// - One consumer thread per queue (the simulation's); add() only before start(). A queue read
+//   before start() or after stop() draws for itself, continuing the same sequence.
 // - ~DrawAhead stops and joins the thread; the queues must outlive their DrawAhead's thread
 //   (stop() it, or destroy it, before them).
 #pragma once
