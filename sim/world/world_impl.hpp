@@ -107,7 +107,7 @@ class World {
   Engine engine;
   TelemetrySink* telemetry = nullptr;  // none: nothing is recorded
   std::optional<TelemetryTap> tap;     // set with telemetry
-  FarTimers far_timers{engine};        // returns, warehouse pick and ship: minutes to hours ahead
+  FarTimers far_timers{engine};        // returns and shipments: minutes to hours ahead
   const Scenario& scenario;
   uint64_t seed;
   WorldResult result;

@@ -1,8 +1,8 @@
 // FarTimers: events due minutes or hours from now, kept out of the engine's queue until the
 // minute they fall in begins.
 //
-// A Black-Friday day holds hundreds of thousands of such events at once (a shipment's pick and
-// ship times, a customer's return), and every event stored in the engine makes each of its heap
+// A Black-Friday day holds hundreds of thousands of such events at once (a shipment's ship
+// time, a customer's return), and every event stored in the engine makes each of its heap
 // operations deeper and less cache-friendly. Here they wait in per-minute buckets (a plain
 // vector append, 48 bytes each, against 80 in the engine); one engine event per non-empty bucket
 // moves the bucket's events into the engine at the bucket's start, each at its exact time, and
