@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -20,6 +19,7 @@
 #include "app/exit_codes.hpp"
 #include "app/memory_budget.hpp"
 #include "app/output_folder.hpp"
+#include "app/parallel.hpp"
 #include "app/rank_options.hpp"
 #include "app/scenario_input.hpp"
 #include "app/shard.hpp"
@@ -74,8 +74,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 }
 
 unsigned default_jobs() {
-  const unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : std::min(n, kJobsMax);
+  return std::min(machine_cores(), kJobsMax);
 }
 
 std::optional<int> parse_compare_args(const std::vector<std::string>& args, CompareArgs& parsed) {

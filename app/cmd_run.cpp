@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -16,6 +15,7 @@
 #include "app/command_line.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/parallel.hpp"
 #include "app/run_batch.hpp"
 #include "app/run_drill.hpp"
 #include "app/run_progress.hpp"
@@ -42,11 +42,6 @@ struct RunArgs {
 // The engine's own ceiling on events (its sequence-number space).
 constexpr uint64_t kEventsCeiling = uint64_t{1} << 40;
 constexpr unsigned kJobsMax = 256;
-
-unsigned cores() {
-  const unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : n;
-}
 
 // Returns the exit code to stop with, or nothing to go on.
 std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs& parsed) {
@@ -156,11 +151,13 @@ std::optional<int> parse_run_args(const std::vector<std::string>& args, RunArgs&
     }
     // More threads than cores would only share them: capped, so a pipeline's --jobs works on
     // any machine.
-    parsed.jobs = std::min(static_cast<unsigned>(*jobs), cores());
+    parsed.jobs = std::min(static_cast<unsigned>(*jobs), machine_cores());
   }
   if (auto stop = line.memory_budget(parsed.memory)) return stop;
   parsed.progress = line.progress();
   parsed.run.expect = line.has("expect");
+  // One drill at a time; run_command decides again for several side by side.
+  parsed.run.second_core = second_core_free(1, 1);
   return std::nullopt;
 }
 
@@ -200,7 +197,7 @@ int run_command(const std::vector<std::string>& args) {
   BatchOptions options;
   options.run = parsed.run;
   options.out_root = parsed.out_dir.empty() ? "out" : parsed.out_dir;
-  options.jobs = parsed.jobs.value_or(cores());
+  options.jobs = parsed.jobs.value_or(machine_cores());
   // Bounded by the largest drill: each thread may be running it.
   double run_bytes = 0;
   std::string largest;
@@ -214,8 +211,7 @@ int run_command(const std::vector<std::string>& args) {
   const JobsFit fit = jobs_within_memory(options.jobs, run_bytes, largest, parsed.memory);
   if (!fit.note.empty() && !parsed.run.quiet) std::cerr << "syncdrill: note: " << fit.note << "\n";
   options.jobs = fit.jobs;
-  // A run's draw-ahead thread only helps on a core no other drill is using.
-  options.run.second_core = std::min<size_t>(options.jobs, drills.size()) * 2 <= cores();
+  options.run.second_core = second_core_free(options.jobs, drills.size());
   options.progress = parsed.progress;
   options.progress_terminal = isatty(STDERR_FILENO) != 0;
   return run_batch(options, drills);

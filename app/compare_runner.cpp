@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -25,9 +24,7 @@ GridResult run_grid(const RunGrid& grid, unsigned jobs, const GridProgress& prog
   std::mutex progress_mutex;
   size_t done = 0;
 
-  // A run's draw-ahead thread (run_world) only helps on a core no other run is using.
-  const size_t side_by_side = std::min<size_t>(jobs, total);
-  const bool second_core = side_by_side * 2 <= std::max(1U, std::thread::hardware_concurrency());
+  const bool second_core = second_core_free(jobs, total);
   // Seed-major order: the slow variants of one seed do not all queue up at the end.
   auto worker = [&] {
     for (size_t task = next.fetch_add(1); task < total && !failed.load();

@@ -57,8 +57,8 @@ class DrawSource {
 class DrawAhead {
  public:
   // `threaded` false: add() leaves every queue drawing for itself (one thread, same numbers).
-  explicit DrawAhead(bool threaded = std::thread::hardware_concurrency() > 1)
-      : threaded_(threaded) {}
+  // Whether a core is free for the thread is the caller's to judge (app/parallel.hpp).
+  explicit DrawAhead(bool threaded) : threaded_(threaded) {}
   DrawAhead(const DrawAhead&) = delete;
   DrawAhead& operator=(const DrawAhead&) = delete;
   ~DrawAhead() { stop(); }

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -53,7 +52,7 @@ World::World(const Scenario& s, uint64_t root_seed, const Engine::Limits& limits
       seed(root_seed),
       faults(s.faults),
       traffic_(s, root_seed),
-      draw_ahead(second_core && std::thread::hardware_concurrency() > 1) {
+      draw_ahead(second_core) {
   result.seed = root_seed;
   result.sample_interval = s.series_interval;
   ScenarioMocks mocks = build_mocks(s, root_seed);

@@ -242,7 +242,7 @@ Engine::Limits run_limits(const Scenario& scenario);
 // limits: none = run_limits(scenario). telemetry: when given, every request and webhook
 // delivery is handed to it as it happens. second_core: draw the random samples of fixed
 // sequences on another thread (core/engine/draw_ahead.hpp); the result is the same either
-// way. Pass false when the other cores are busy with runs of their own.
+// way. Pass false when no core is free for it (app/parallel.hpp's second_core_free).
 WorldResult run_world(const Scenario& scenario, uint64_t seed,
                       const std::optional<Engine::Limits>& limits = std::nullopt,
                       TelemetrySink* telemetry = nullptr, bool second_core = true);
