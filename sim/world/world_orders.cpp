@@ -165,16 +165,13 @@ void World::serve_customer(TrafficState& t, SimTime now) {
   std::vector<SkuQuantity>& lines = scratch_.lines;
   if (basket.size() < t.baskets->lines_max()) basket.resize(t.baskets->lines_max());
   if (lines.size() < basket.size()) lines.resize(basket.size());
-  uint32_t n = 0;
-  if (t.customers) {
-    n = t.next_customer.lines;  // drawn with its arrival
-    for (uint32_t i = 0; i < n; ++i)
-      lines[i] = SkuQuantity{t.next_customer.line[i].sku, t.next_customer.line[i].quantity};
-  } else {
-    n = t.baskets->sample(t.rng, basket);
-    for (uint32_t i = 0; i < n; ++i)
-      lines[i] = SkuQuantity{basket[i].sku, basket[i].quantity};
-  }
+  // Drawn with its arrival (see next_arrival), or drawn now.
+  const std::span<const BasketLine> drawn =
+      t.customers ? std::span<const BasketLine>(t.next_customer.line, t.next_customer.lines)
+                  : std::span<const BasketLine>(basket).first(t.baskets->sample(t.rng, basket));
+  const auto n = static_cast<uint32_t>(drawn.size());
+  for (uint32_t i = 0; i < n; ++i)
+    lines[i] = SkuQuantity{drawn[i].sku, drawn[i].quantity};
   const PlaceResult placed = ch.mock->place_order(std::span(lines.data(), n), now);
   if (!placed.accepted) {
     ++ch.outcome->orders_sold_out;
